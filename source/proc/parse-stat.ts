@@ -1,0 +1,69 @@
+// Parser for /proc/PID/stat. The command name (comm) sits between the first '(' and the LAST ')'
+// and may itself contain spaces, parentheses or newlines, so the fields are found from the end.
+
+export type StatFields = {
+	readonly pid: number;
+	readonly comm: string;
+	readonly state: string;
+	readonly ppid: number;
+	readonly processGroup: number;
+	readonly sessionId: number;
+	readonly ttyNumber: number;
+	readonly foregroundProcessGroup: number;
+	readonly flags: number;
+	readonly userTicks: number;
+	readonly systemTicks: number;
+	readonly threads: number;
+	readonly startTicks: number;
+	readonly rssPages: number;
+};
+
+/** PF_KTHREAD in include/linux/sched.h: set on kernel threads, which no signal may target. */
+export const kernelThreadFlag = 0x00_20_00_00;
+
+/** Returns undefined when the text is not a stat line (truncated read, garbage). */
+export function parseStat(text: string): StatFields | undefined {
+	const open = text.indexOf('(');
+	const close = text.lastIndexOf(')');
+	if (open < 1 || close < open) {
+		return undefined;
+	}
+
+	const pid = Number(text.slice(0, open).trim());
+	const fields = text.slice(close + 2).trim().split(' ');
+	// Fields after comm, counted from `state` (field 3 in proc(5)) as index 0.
+	if (!Number.isInteger(pid) || fields.length < 22) {
+		return undefined;
+	}
+
+	const number = (index: number): number => Number(fields[index]);
+	const parsed: StatFields = {
+		pid,
+		comm: text.slice(open + 1, close),
+		state: fields[0] ?? '?',
+		ppid: number(1),
+		processGroup: number(2),
+		sessionId: number(3),
+		ttyNumber: number(4),
+		foregroundProcessGroup: number(5),
+		flags: number(6),
+		userTicks: number(11),
+		systemTicks: number(12),
+		threads: number(17),
+		startTicks: number(19),
+		rssPages: number(21),
+	};
+	const numbers = [
+		parsed.ppid,
+		parsed.processGroup,
+		parsed.sessionId,
+		parsed.ttyNumber,
+		parsed.foregroundProcessGroup,
+		parsed.flags,
+		parsed.userTicks,
+		parsed.systemTicks,
+		parsed.startTicks,
+		parsed.rssPages,
+	];
+	return numbers.every(value => Number.isFinite(value)) ? parsed : undefined;
+}

@@ -1,0 +1,21 @@
+// Parsers for the system-wide files a snapshot header needs.
+
+/** Boot time in epoch seconds, from the `btime` line of /proc/stat. */
+export function parseBootTime(procStat: string): number | undefined {
+	const match = /^btime\s+(\d+)$/m.exec(procStat);
+	return match ? Number(match[1]) : undefined;
+}
+
+export function parseUptime(text: string): number | undefined {
+	const seconds = Number(text.trim().split(/\s+/)[0]);
+	return Number.isFinite(seconds) ? seconds : undefined;
+}
+
+export function parseLoadAverage(text: string): [number, number, number] | undefined {
+	const [one, five, fifteen] = text.trim().split(/\s+/).map(Number);
+	if (one === undefined || five === undefined || fifteen === undefined) {
+		return undefined;
+	}
+
+	return [one, five, fifteen].every(value => Number.isFinite(value)) ? [one, five, fifteen] : undefined;
+}

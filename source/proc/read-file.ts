@@ -1,0 +1,64 @@
+// Synchronous reads of small /proc files into one reused buffer: several times cheaper than
+// fs.promises or readFileSync for the thousands of tiny files one refresh reads.
+import {closeSync, openSync, readSync} from 'node:fs';
+
+export type ReadFailure = {readonly failure: string};
+
+let scratch = Buffer.allocUnsafe(64 * 1024);
+
+/** The bytes stay valid only until the next read: decode or copy them at once. */
+function readInto(path: string): Buffer | ReadFailure {
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch (error) {
+		return {failure: errorCode(error)};
+	}
+
+	try {
+		let length = 0;
+		for (;;) {
+			if (length === scratch.length) {
+				const larger = Buffer.allocUnsafe(scratch.length * 2);
+				scratch.copy(larger);
+				scratch = larger;
+			}
+
+			const count = readSync(fd, scratch, length, scratch.length - length, null);
+			if (count === 0) {
+				return scratch.subarray(0, length);
+			}
+
+			length += count;
+		}
+	} catch (error) {
+		return {failure: errorCode(error)};
+	} finally {
+		closeSync(fd);
+	}
+}
+
+export function readText(path: string): string | ReadFailure {
+	const bytes = readInto(path);
+	return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
+}
+
+export function readBytes(path: string): Buffer | ReadFailure {
+	const bytes = readInto(path);
+	return Buffer.isBuffer(bytes) ? Buffer.from(bytes) : bytes;
+}
+
+export function isFailure(value: unknown): value is ReadFailure {
+	return typeof value === 'object' && value !== null && 'failure' in value;
+}
+
+export function errorCode(error: unknown): string {
+	return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+		? error.code
+		: 'EIO';
+}
+
+/** A process that exits while being read makes its files fail with these. */
+export function meansVanished(failure: ReadFailure): boolean {
+	return failure.failure === 'ENOENT' || failure.failure === 'ESRCH';
+}

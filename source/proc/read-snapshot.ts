@@ -1,0 +1,120 @@
+// One refresh: reads everything the model needs from /proc, /proc/net and /dev.
+import {endianness, hostname} from 'node:os';
+import {statSync} from 'node:fs';
+import {parseNetTcp} from './parse-net-tcp.js';
+import {parsePasswd} from './parse-passwd.js';
+import {parseStat} from './parse-stat.js';
+import {parseBootTime, parseLoadAverage, parseUptime} from './parse-system.js';
+import {isFailure, readText} from './read-file.js';
+import {readProcessTable, readSocketInodes} from './read-processes.js';
+import {pidsUnderSshd} from './ssh-scope.js';
+import type {ProcessRecord, Snapshot, TcpSocket} from './types.js';
+
+export type SnapshotOptions = {
+	readonly procRoot?: string;
+	readonly devRoot?: string;
+	readonly passwdPath?: string;
+	/** Pid of the reader; the default is this process. */
+	readonly selfPid?: number;
+	readonly now?: () => number;
+};
+
+/** USER_HZ, which the kernel uses for every tick count it exports; 100 on every Linux ABI. */
+const clockTicksPerSecond = 100;
+
+export function readSnapshot(options: SnapshotOptions = {}): Snapshot {
+	const procRoot = options.procRoot ?? '/proc';
+	const devRoot = options.devRoot ?? '/dev';
+	const now = options.now ?? Date.now;
+	const bootSeconds = textOr(`${procRoot}/stat`, parseBootTime) ?? 0;
+	const table = readProcessTable({
+		procRoot,
+		userNames: readUserNames(options.passwdPath ?? '/etc/passwd'),
+		bootTime: bootSeconds * 1000,
+		clockTicksPerSecond,
+		pageSizeBytes: pageSizeBytes(),
+	});
+	const inScope = pidsUnderSshd(table.processes);
+	const processes = table.processes.map(process =>
+		inScope.has(process.pid) ? withSockets(procRoot, process) : process);
+
+	return {
+		takenAt: now(),
+		host: textOr(`${procRoot}/sys/kernel/hostname`, text => text.trim() || undefined) ?? hostname(),
+		bootTime: bootSeconds * 1000,
+		uptimeSeconds: textOr(`${procRoot}/uptime`, parseUptime) ?? 0,
+		loadAverage: textOr(`${procRoot}/loadavg`, parseLoadAverage) ?? [0, 0, 0],
+		processes,
+		vanishedCount: table.vanishedCount,
+		sockets: readTcpSockets(procRoot),
+		ttyActivity: readTtyActivity(devRoot, processes),
+		selfPid: options.selfPid ?? process.pid,
+		readerUid: process.geteuid?.() ?? 0,
+	};
+}
+
+function withSockets(procRoot: string, record: ProcessRecord): ProcessRecord {
+	const socketInodes = readSocketInodes(procRoot, record.pid);
+	return socketInodes
+		? {...record, socketInodes}
+		: {...record, unreadable: [...record.unreadable, 'fd']};
+}
+
+export function readTcpSockets(procRoot: string): TcpSocket[] {
+	const byteOrder = endianness();
+	return [
+		...(textOr(`${procRoot}/net/tcp`, text => parseNetTcp(text, 4, byteOrder)) ?? []),
+		...(textOr(`${procRoot}/net/tcp6`, text => parseNetTcp(text, 6, byteOrder)) ?? []),
+	];
+}
+
+/** `w` measures idle time as now minus the terminal device's last access time. */
+function readTtyActivity(devRoot: string, processes: readonly ProcessRecord[]): Map<string, number> {
+	const activity = new Map<string, number>();
+	for (const {tty} of processes) {
+		if (tty === undefined || activity.has(tty) || tty.includes('(')) {
+			continue;
+		}
+
+		try {
+			activity.set(tty, statSync(`${devRoot}/${tty}`).atimeMs);
+		} catch {
+			// A terminal that closed since the process table was read has no idle time.
+		}
+	}
+
+	return activity;
+}
+
+let cachedUserNames: {path: string; names: ReadonlyMap<number, string>; readAt: number} | undefined;
+
+function readUserNames(path: string): ReadonlyMap<number, string> {
+	// Accounts rarely change; re-reading once a minute keeps a refresh cheap.
+	if (cachedUserNames?.path === path && Date.now() - cachedUserNames.readAt < 60_000) {
+		return cachedUserNames.names;
+	}
+
+	const names = textOr(path, parsePasswd) ?? new Map<number, string>();
+	cachedUserNames = {path, names, readAt: Date.now()};
+	return names;
+}
+
+let cachedPageSize: number | undefined;
+
+/** Node does not expose sysconf(_SC_PAGESIZE); our own RSS in kB over RSS in pages gives it. */
+function pageSizeBytes(): number {
+	if (cachedPageSize !== undefined) {
+		return cachedPageSize;
+	}
+
+	const stat = textOr('/proc/self/stat', parseStat);
+	const rssKilobytes = textOr('/proc/self/status', text => Number(/^VmRSS:\s+(\d+)/m.exec(text)?.[1]));
+	const ratio = stat && rssKilobytes ? (rssKilobytes * 1024) / stat.rssPages : 4096;
+	cachedPageSize = 2 ** Math.round(Math.log2(Number.isFinite(ratio) && ratio > 0 ? ratio : 4096));
+	return cachedPageSize;
+}
+
+function textOr<T>(path: string, parse: (text: string) => T | undefined): T | undefined {
+	const text = readText(path);
+	return isFailure(text) ? undefined : parse(text);
+}
