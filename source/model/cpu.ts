@@ -1,0 +1,88 @@
+// CPU% needs two readings: the kernel only counts ticks since a process started.
+import {processId, type ProcessId, type ProcessNode, type SessionReport} from './types.js';
+
+/** USER_HZ: /proc counts CPU time in ticks of 1/100 s on every Linux architecture sshtop runs on. */
+export const ticksPerSecond = 100;
+
+export type CpuUsage = {
+	/** CPU% per process (100 = one core busy), by pid + start ticks. */
+	readonly byProcess: ReadonlyMap<ProcessId, number>;
+	/** CPU% of each session's whole process tree, by session id. */
+	readonly bySession: ReadonlyMap<ProcessId, number>;
+};
+
+export const unknownCpuUsage: CpuUsage = {byProcess: new Map(), bySession: new Map()};
+
+function * walk(node: ProcessNode): Generator<ProcessNode> {
+	const stack = [node];
+	while (stack.length > 0) {
+		const current = stack.pop()!;
+		yield current;
+		stack.push(...current.children);
+	}
+}
+
+function ticksById(report: SessionReport): Map<ProcessId, number> {
+	const ticks = new Map<ProcessId, number>();
+	for (const session of report.sessions) {
+		for (const {process} of walk(session.tree)) {
+			ticks.set(processId(process), process.userTicks + process.systemTicks);
+		}
+	}
+
+	return ticks;
+}
+
+/**
+CPU% over the time between two reports: ticks used / (elapsed seconds × ticks per second).
+A process is matched by pid + start ticks, so a reused pid never inherits another's time.
+A process started after the previous report counts all its ticks; one that cannot be
+compared (first report, or seen for the first time but older) stays unknown.
+*/
+export function measureCpu(previous: SessionReport | undefined, current: SessionReport): CpuUsage {
+	if (previous === undefined) {
+		return unknownCpuUsage;
+	}
+
+	const elapsedSeconds = (current.takenAt - previous.takenAt) / 1000;
+	if (elapsedSeconds <= 0) {
+		return unknownCpuUsage;
+	}
+
+	const before = ticksById(previous);
+	const byProcess = new Map<ProcessId, number>();
+	const bySession = new Map<ProcessId, number>();
+	for (const session of current.sessions) {
+		let sessionPercent: number | undefined;
+		for (const {process} of walk(session.tree)) {
+			const id = processId(process);
+			const now = process.userTicks + process.systemTicks;
+			const then = before.get(id) ?? (process.startedAt >= previous.takenAt ? 0 : undefined);
+			if (then === undefined) {
+				continue;
+			}
+
+			const percent = Math.max(0, now - then) / (elapsedSeconds * ticksPerSecond) * 100;
+			byProcess.set(id, percent);
+			sessionPercent = (sessionPercent ?? 0) + percent;
+		}
+
+		if (sessionPercent !== undefined) {
+			bySession.set(session.id, sessionPercent);
+		}
+	}
+
+	return {byProcess, bySession};
+}
+
+/** Resident memory of a whole session tree (shared pages count once per process, as in top). */
+export function sessionMemoryBytes(tree: ProcessNode): number {
+	let total = 0;
+	for (const {process} of walk(tree)) {
+		total += process.rssBytes;
+	}
+
+	return total;
+}
+
+export {walk as walkTree};

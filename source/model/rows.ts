@@ -1,0 +1,220 @@
+// The tree the explorer and the plain-text view draw: listener → session (its connection
+// sshd) → that sshd's process tree, flattened to one row per visible line.
+import {processId, type Listener, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from './types.js';
+
+/**
+What is expanded: a policy for rows the user has not touched, and the user's own choices.
+`foreground-path` opens each session down to its foreground process and nothing else.
+*/
+export type ExpansionPolicy = 'foreground-path' | 'all' | 'none';
+
+export type Expansion = {
+	readonly policy: ExpansionPolicy;
+	readonly overrides: ReadonlyMap<ProcessId, boolean>;
+};
+
+export const initialExpansion: Expansion = {policy: 'foreground-path', overrides: new Map()};
+
+type RowBase = {
+	readonly id: ProcessId;
+	readonly parentId: ProcessId | undefined;
+	readonly depth: number;
+	readonly hasChildren: boolean;
+	readonly isExpanded: boolean;
+	/** Tree glyphs drawn before the row's content, ending in the expand marker and a space. */
+	readonly prefix: string;
+};
+
+export type ListenerRow = RowBase & {readonly kind: 'listener'; readonly listener: Listener; readonly sessionCount: number};
+export type SessionRow = RowBase & {readonly kind: 'session'; readonly session: Session};
+export type ProcessRow = RowBase & {readonly kind: 'process'; readonly process: ProcessRecord; readonly sessionId: ProcessId};
+export type TreeRow = ListenerRow | SessionRow | ProcessRow;
+
+export type RowList = {
+	readonly rows: readonly TreeRow[];
+	readonly indexById: ReadonlyMap<ProcessId, number>;
+};
+
+/** Nodes to open by default: the path from the session's sshd down to its foreground process. */
+function foregroundPath(session: Session): Set<ProcessId> {
+	const path = new Set<ProcessId>();
+	const foregroundPid = session.foreground?.pid;
+	const trail: ProcessNode[] = [];
+	const search = (node: ProcessNode): boolean => {
+		trail.push(node);
+		if (node.process.pid === foregroundPid) {
+			return true;
+		}
+
+		for (const child of node.children) {
+			if (search(child)) {
+				return true;
+			}
+		}
+
+		trail.pop();
+		return false;
+	};
+
+	if (foregroundPid !== undefined && search(session.tree)) {
+		for (const node of trail.slice(0, -1)) {
+			path.add(processId(node.process));
+		}
+
+		return path;
+	}
+
+	// Without a foreground process (sftp, a command without a tty), open the single-child
+	// chain below the sshd, so the session's program is in view.
+	let node: ProcessNode | undefined = session.tree;
+	while (node !== undefined && node.children.length > 0) {
+		path.add(processId(node.process));
+		node = node.children.length === 1 ? node.children[0] : undefined;
+	}
+
+	return path;
+}
+
+type PendingNode =
+	| {readonly kind: 'listener'; readonly listener: Listener; readonly sessions: readonly Session[]}
+	| {readonly kind: 'session'; readonly session: Session}
+	| {readonly kind: 'process'; readonly node: ProcessNode; readonly session: Session; readonly defaults: Set<ProcessId>};
+
+type StackEntry = {
+	readonly item: PendingNode;
+	readonly parentId: ProcessId | undefined;
+	readonly depth: number;
+	readonly isLast: boolean;
+	/** For each ancestor level below the top: whether that ancestor still has siblings below. */
+	readonly guides: readonly boolean[];
+};
+
+function childrenOf(item: PendingNode): PendingNode[] {
+	switch (item.kind) {
+		case 'listener': {
+			return item.sessions.map(session => ({kind: 'session', session}));
+		}
+
+		case 'session': {
+			const defaults = foregroundPath(item.session);
+			return item.session.tree.children.map(node => ({kind: 'process', node, session: item.session, defaults}));
+		}
+
+		case 'process': {
+			return item.node.children.map(node => ({kind: 'process', node, session: item.session, defaults: item.defaults}));
+		}
+	}
+}
+
+function idOf(item: PendingNode): ProcessId {
+	switch (item.kind) {
+		case 'listener': {
+			return item.listener.id;
+		}
+
+		case 'session': {
+			return item.session.id;
+		}
+
+		case 'process': {
+			return processId(item.node.process);
+		}
+	}
+}
+
+function isExpandedByDefault(item: PendingNode, policy: ExpansionPolicy): boolean {
+	if (item.kind === 'listener') {
+		return true;
+	}
+
+	if (policy !== 'foreground-path') {
+		return policy === 'all';
+	}
+
+	const defaults = item.kind === 'session' ? foregroundPath(item.session) : item.defaults;
+	return defaults.has(idOf(item));
+}
+
+function drawPrefix(depth: number, isLast: boolean, guides: readonly boolean[], marker: string): string {
+	if (depth === 0) {
+		return `${marker} `;
+	}
+
+	const trunk = guides.map(hasMoreBelow => (hasMoreBelow ? '│ ' : '  ')).join('');
+	return `${trunk}${isLast ? '└─' : '├─'}${marker} `;
+}
+
+/** Flattens a report into the rows currently visible under `expansion`. Pure. */
+export function flattenReport(report: SessionReport, expansion: Expansion = initialExpansion): RowList {
+	const listenerPids = new Set(report.listeners.map(listener => listener.pid));
+	const roots: PendingNode[] = report.listeners.map(listener => ({
+		kind: 'listener',
+		listener,
+		sessions: report.sessions.filter(session => session.listenerPid === listener.pid),
+	}));
+	// A session whose listener could not be identified still gets a row, at the top level.
+	for (const session of report.sessions) {
+		if (!listenerPids.has(session.listenerPid)) {
+			roots.push({kind: 'session', session});
+		}
+	}
+
+	const rows: TreeRow[] = [];
+	const indexById = new Map<ProcessId, number>();
+	// An explicit stack instead of recursion: a fork bomb's tree must not overflow the call stack.
+	const stack: StackEntry[] = roots.map((item, index) => ({
+		item, parentId: undefined, depth: 0, isLast: index === roots.length - 1, guides: [],
+	})).reverse();
+	while (stack.length > 0) {
+		const {item, parentId, depth, isLast, guides} = stack.pop()!;
+		const id = idOf(item);
+		const children = childrenOf(item);
+		const hasChildren = children.length > 0;
+		const isExpanded = hasChildren && (expansion.overrides.get(id) ?? isExpandedByDefault(item, expansion.policy));
+		const marker = hasChildren ? (isExpanded ? '▾' : '▸') : '─';
+		const base = {id, parentId, depth, hasChildren, isExpanded, prefix: drawPrefix(depth, isLast, guides, marker)};
+		indexById.set(id, rows.length);
+		switch (item.kind) {
+			case 'listener': {
+				rows.push({...base, kind: 'listener', listener: item.listener, sessionCount: item.sessions.length});
+				break;
+			}
+
+			case 'session': {
+				rows.push({...base, kind: 'session', session: item.session});
+				break;
+			}
+
+			case 'process': {
+				rows.push({...base, kind: 'process', process: item.node.process, sessionId: item.session.id});
+				break;
+			}
+		}
+
+		if (isExpanded) {
+			const childGuides = depth === 0 ? [] : [...guides, !isLast];
+			for (let index = children.length - 1; index >= 0; index--) {
+				stack.push({
+					item: children[index]!, parentId: id, depth: depth + 1, isLast: index === children.length - 1, guides: childGuides,
+				});
+			}
+		}
+	}
+
+	return {rows, indexById};
+}
+
+/** Every row id in the report, visible or not: lets the explorer forget choices about gone processes. */
+export function allRowIds(report: SessionReport): Set<ProcessId> {
+	const ids = new Set<ProcessId>(report.listeners.map(listener => listener.id));
+	for (const session of report.sessions) {
+		const stack = [session.tree];
+		while (stack.length > 0) {
+			const node = stack.pop()!;
+			ids.add(processId(node.process));
+			stack.push(...node.children);
+		}
+	}
+
+	return ids;
+}

@@ -1,0 +1,42 @@
+// The header text above the tree: host, uptime, load, sessions, listeners, idle policy.
+import type {IdlePolicy} from '../proc/parse-sshd-policy.js';
+import {formatLoad, formatUptime} from './format.js';
+import {sanitizeText} from './sanitize.js';
+import type {ProcessId, SessionReport} from './types.js';
+
+export type SummaryOptions = {
+	/** Idle policy per listener id, for the listeners whose sshd could be asked. */
+	readonly policies?: ReadonlyMap<ProcessId, IdlePolicy>;
+	readonly isPaused?: boolean;
+};
+
+export function formatIdlePolicy(policy: IdlePolicy): string {
+	const probes = policy.clientAliveIntervalSeconds === 0
+		? 'ClientAliveInterval 0 (never probes idle clients)'
+		: `ClientAlive ${policy.clientAliveIntervalSeconds}s × ${policy.clientAliveCountMax} (drops after ${policy.clientAliveIntervalSeconds * policy.clientAliveCountMax}s unanswered)`;
+	return `${probes}, TCPKeepAlive ${policy.tcpKeepAlive ? 'yes' : 'no'}`;
+}
+
+export function summaryLines(report: SessionReport, options: SummaryOptions = {}): string[] {
+	const status = options.isPaused ? '  [PAUSED — p resumes]' : '';
+	const lines = [`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage)}${status}`];
+	const authenticating = report.sessions.filter(session => session.stage === 'authenticating').length;
+	const count = `${report.sessions.length} session${report.sessions.length === 1 ? '' : 's'}`;
+	const listeners = report.listeners.length === 0
+		? 'no sshd listener found'
+		: `listening on ${report.listeners.map(listener => `${listener.ports.map(port => `:${port}`).join(',') || '?'} (pid ${listener.pid})`).join(', ')}`;
+	lines.push(`${count}${authenticating > 0 ? ` (${authenticating} authenticating)` : ''}  ·  ${listeners}`);
+	for (const listener of report.listeners) {
+		const policy = options.policies?.get(listener.id);
+		if (policy !== undefined) {
+			const which = report.listeners.length > 1 ? `pid ${listener.pid}: ` : '';
+			lines.push(`idle policy ${which}${formatIdlePolicy(policy)}`);
+		}
+	}
+
+	if (report.isPartial) {
+		lines.push('Not running as root: some details are unreadable and shown as ?');
+	}
+
+	return lines;
+}

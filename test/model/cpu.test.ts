@@ -1,0 +1,41 @@
+import {describe, expect, test} from 'vitest';
+import {measureCpu, sessionMemoryBytes} from '../../source/model/cpu.js';
+import {child, fixtureNow, node, processRecord, report, session} from '../ui/report-fixtures.js';
+
+function oneSession(processes: ReturnType<typeof processRecord>[], takenAt: number) {
+	const [root, ...rest] = processes;
+	return report([session(node(root!, ...rest.map(each => node(each))))], {takenAt});
+}
+
+describe('CPU% from two refreshes', () => {
+	test('the first refresh has nothing to compare with', () => {
+		const current = oneSession([processRecord({pid: 10})], fixtureNow);
+		expect(measureCpu(undefined, current).byProcess.size).toBe(0);
+	});
+
+	test('ticks used over elapsed seconds × 100 ticks per second', () => {
+		const before = oneSession([processRecord({pid: 10, userTicks: 100, systemTicks: 50}), processRecord({pid: 11, userTicks: 0})], fixtureNow);
+		const after = oneSession([processRecord({pid: 10, userTicks: 200, systemTicks: 50}), processRecord({pid: 11, userTicks: 300})], fixtureNow + 2000);
+		const usage = measureCpu(before, after);
+		expect(usage.byProcess.get('10:100')).toBeCloseTo(50);
+		expect(usage.byProcess.get('11:110')).toBeCloseTo(150);
+		expect(usage.bySession.get('10:100')).toBeCloseTo(200);
+	});
+
+	test('a reused pid (different start ticks) does not inherit the old process’s ticks', () => {
+		const before = oneSession([processRecord({pid: 10}), processRecord({pid: 11, startTicks: 5, userTicks: 5000})], fixtureNow);
+		const after = oneSession([processRecord({pid: 10}), processRecord({pid: 11, startTicks: 9, startedAt: fixtureNow - 60_000, userTicks: 10})], fixtureNow + 1000);
+		expect(measureCpu(before, after).byProcess.has('11:9')).toBe(false);
+	});
+
+	test('a process started between refreshes counts all its ticks', () => {
+		const before = oneSession([processRecord({pid: 10})], fixtureNow);
+		const after = oneSession([processRecord({pid: 10}), processRecord({pid: 12, startedAt: fixtureNow + 500, userTicks: 50})], fixtureNow + 1000);
+		expect(measureCpu(before, after).byProcess.get('12:120')).toBeCloseTo(50);
+	});
+});
+
+test('a session’s memory is the resident memory of its whole tree', () => {
+	const tree = node(processRecord({pid: 10, rssBytes: 1000}), child(11, 10, ['sleep'], {rssBytes: 24}));
+	expect(sessionMemoryBytes(tree)).toBe(1024);
+});

@@ -1,0 +1,73 @@
+import {describe, expect, test} from 'vitest';
+import {
+	displayWidth, fitToWidth, formatBytes, formatDuration, formatLoginTime, formatPercent, formatUptime, truncateToWidth,
+} from '../../source/model/format.js';
+
+describe('display width', () => {
+	test('wide (CJK) characters count two cells', () => {
+		expect(displayWidth('漢字a')).toBe(5);
+	});
+
+	test('truncation cuts by cells and marks the cut with an ellipsis', () => {
+		expect(truncateToWidth('abcdefgh', 5)).toBe('abcd…');
+		expect(truncateToWidth('abc', 5)).toBe('abc');
+	});
+
+	test('a wide character that does not fit is dropped whole and the gap padded', () => {
+		const cut = truncateToWidth('a漢字', 3);
+		expect(cut).toBe('a …');
+		expect(displayWidth(cut)).toBe(3);
+	});
+
+	test('fitting pads to exactly the width, left or right aligned', () => {
+		expect(fitToWidth('ab', 4)).toBe('ab  ');
+		expect(fitToWidth('ab', 4, 'right')).toBe('  ab');
+		expect(displayWidth(fitToWidth('漢字漢字', 5))).toBe(5);
+	});
+});
+
+describe('durations are coarse once minutes long', () => {
+	test('seconds, then minutes, then hours and minutes, then days and hours', () => {
+		expect(formatDuration(42)).toBe('42s');
+		expect(formatDuration(17 * 60 + 59)).toBe('17m');
+		expect(formatDuration(3 * 3600 + 7 * 60 + 30)).toBe('3h07m');
+		expect(formatDuration(2 * 86_400 + 4 * 3600 + 59 * 60)).toBe('2d04h');
+	});
+
+	test('the text does not change from one second to the next after a minute', () => {
+		expect(formatDuration(125)).toBe(formatDuration(126));
+	});
+
+	test('unknown is ?', () => {
+		expect(formatDuration(undefined)).toBe('?');
+	});
+
+	test('uptime reads like uptime(1)', () => {
+		expect(formatUptime(3 * 86_400 + 4 * 3600 + 5)).toBe('3d 4h');
+		expect(formatUptime(4 * 3600 + 12 * 60)).toBe('4h 12m');
+	});
+});
+
+describe('login time', () => {
+	const now = new Date(2026, 10, 22, 12, 0).getTime();
+	test('today as a clock time, earlier days as month and day', () => {
+		expect(formatLoginTime(new Date(2026, 10, 22, 9, 4).getTime(), now)).toBe('09:04');
+		expect(formatLoginTime(new Date(2026, 10, 21, 23, 59).getTime(), now)).toBe('Nov21');
+	});
+});
+
+describe('numbers', () => {
+	test('memory in at most six cells', () => {
+		expect(formatBytes(812 * 1024)).toBe('812K');
+		expect(formatBytes(12.34 * 1024 * 1024)).toBe('12.3M');
+		expect(formatBytes(1.25 * 1024 ** 3)).toBe('1.3G');
+		expect(formatBytes(512)).toBe('512B');
+	});
+
+	test('CPU percent with one decimal, whole above 100, - when unknown', () => {
+		expect(formatPercent(0)).toBe('0.0');
+		expect(formatPercent(12.46)).toBe('12.5');
+		expect(formatPercent(183.2)).toBe('183');
+		expect(formatPercent(undefined)).toBe('-');
+	});
+});
