@@ -1,0 +1,287 @@
+import type {ProcessRecord} from '../proc/types.js';
+import {processId, type Listener, type ProcessId, type Session} from '../model/types.js';
+import {findInTree} from './process-tree.js';
+import {type Signal, SIGCONT, SIGHUP} from './signals.js';
+import {type ActionTarget, describeTarget, formatPeer, targetId} from './target.js';
+
+/** What sshtop knows about itself and the machine when it judges a target. */
+export type GuardContext = {
+	/** sshtop's own pid: never signalled. */
+	readonly selfPid: number;
+	/** sshtop's ancestors (shell, tmux, its sshd), nearest first, PID 1 left out. */
+	readonly selfAncestorIds: readonly ProcessId[];
+	readonly listeners: readonly Pick<Listener, 'id' | 'pid' | 'command' | 'ports'>[];
+	/** The session sshtop runs in, when it runs in one. */
+	readonly ownSession: OwnSession | undefined;
+};
+
+export type OwnSession = {
+	readonly id: ProcessId;
+	readonly peer: Session['peer'];
+	/** The connection's sshd processes (monitor and user side): signalling them disconnects. */
+	readonly sshdIds: readonly ProcessId[];
+};
+
+export type RefusalReason =
+	| 'invalid-pid'
+	| 'init'
+	| 'kernel-thread'
+	| 'self'
+	| 'duplicate'
+	| 'invalid-signal'
+	| 'unconfirmed'
+	| 'system-error';
+
+export type ConfirmationKind = 'own-session' | 'own-ancestor' | 'listener';
+
+export type Assessment =
+	| {readonly kind: 'allowed'; readonly target: ActionTarget}
+	| {readonly kind: 'refused'; readonly target: ActionTarget; readonly reason: RefusalReason; readonly message: string}
+	| {
+			readonly kind: 'needs-confirmation';
+			readonly target: ActionTarget;
+			readonly confirmation: ConfirmationKind;
+			readonly message: string;
+	  };
+
+/** The operator's yes to one needs-confirmation assessment: bound to the target and the reason. */
+export type Confirmation = {
+	readonly targetId: ProcessId;
+	readonly kind: ConfirmationKind;
+};
+
+const initPid = 1;
+// kthreadd: every kernel thread is its child, and it has no user-space process to signal.
+const kernelThreadDaemonPid = 2;
+
+/** A pid process.kill may be given: a positive integer. 0 and negatives address whole groups. */
+export function isSignallablePid(pid: number): boolean {
+	return Number.isSafeInteger(pid) && pid > 0;
+}
+
+export function isKernelThreadTarget(target: Pick<ActionTarget, 'pid' | 'ppid' | 'isKernelThread'>): boolean {
+	return target.isKernelThread || target.pid === kernelThreadDaemonPid || target.ppid === kernelThreadDaemonPid;
+}
+
+type SignalEffect = 'continue' | 'stop' | 'harmless-by-default' | 'end';
+
+// Default dispositions from signal(7); a process may catch most of them, so this is what
+// to warn about, not a promise.
+function effectOf(signal: Signal): SignalEffect {
+	switch (signal.name) {
+		case 'SIGCONT': {
+			return 'continue';
+		}
+
+		case 'SIGSTOP':
+		case 'SIGTSTP':
+		case 'SIGTTIN':
+		case 'SIGTTOU': {
+			return 'stop';
+		}
+
+		case 'SIGCHLD':
+		case 'SIGURG':
+		case 'SIGWINCH': {
+			return 'harmless-by-default';
+		}
+
+		default: {
+			return 'end';
+		}
+	}
+}
+
+function ownSessionMessage(own: OwnSession, signal: Signal): string {
+	const from = formatPeer(own.peer);
+	const yours = from === undefined ? 'This is YOUR session' : `This is YOUR session (from ${from})`;
+	switch (effectOf(signal)) {
+		case 'stop': {
+			return `${yours}: ${signal.name} freezes your terminal until someone sends SIGCONT from another session.`;
+		}
+
+		case 'harmless-by-default': {
+			return `${yours}: ${signal.name} to its sshd may disconnect you.`;
+		}
+
+		default: {
+			return `${yours}: you will be disconnected, and sshtop ends with it.`;
+		}
+	}
+}
+
+function ancestorMessage(target: ActionTarget, signal: Signal): string {
+	const where = `sshtop runs under ${describeTarget(target)}`;
+	if (effectOf(signal) === 'stop') {
+		return `${where}: ${signal.name} may freeze your terminal until it gets SIGCONT.`;
+	}
+
+	return `${where}: ${signal.name} to it may end sshtop and close your terminal.`;
+}
+
+function listenerMessage(listener: GuardContext['listeners'][number], signal: Signal): string {
+	const ports = listener.ports.length === 0 ? '' : `, port ${listener.ports.join(', ')}`;
+	const what = `This is the SSH listener (pid ${listener.pid}${ports})`;
+	if (signal.number === SIGHUP.number) {
+		return `${what}: SIGHUP makes sshd re-read its configuration and restart; if the configuration is broken, new logins are refused. Existing sessions stay.`;
+	}
+
+	switch (effectOf(signal)) {
+		case 'stop': {
+			return `${what}: while it is stopped new logins hang; existing sessions stay.`;
+		}
+
+		case 'harmless-by-default': {
+			return `${what}: ${signal.name} may stop it, refusing new logins; existing sessions stay.`;
+		}
+
+		default: {
+			return `${what}: stopping the listener refuses new logins; existing sessions stay.`;
+		}
+	}
+}
+
+function assessOne(target: ActionTarget, signal: Signal, context: GuardContext): Assessment {
+	if (!isSignallablePid(target.pid)) {
+		return {
+			kind: 'refused',
+			target,
+			reason: 'invalid-pid',
+			message: `Refused: ${String(target.pid)} is not a process id (pids are whole numbers above 0).`,
+		};
+	}
+
+	if (target.pid === initPid) {
+		return {
+			kind: 'refused',
+			target,
+			reason: 'init',
+			message: 'Refused: PID 1 is the init process; signalling it can bring down the whole machine.',
+		};
+	}
+
+	if (isKernelThreadTarget(target)) {
+		return {
+			kind: 'refused',
+			target,
+			reason: 'kernel-thread',
+			message: `Refused: ${describeTarget(target)} is a kernel thread, not a program that signals can end.`,
+		};
+	}
+
+	if (target.pid === context.selfPid) {
+		return {
+			kind: 'refused',
+			target,
+			reason: 'self',
+			message: `Refused: ${target.pid} is sshtop itself; quit with q instead.`,
+		};
+	}
+
+	// Continuing a process cannot disconnect anyone or stop the listener.
+	if (signal.number === SIGCONT.number) {
+		return {kind: 'allowed', target};
+	}
+
+	const id = targetId(target);
+	const own = context.ownSession;
+	if (own !== undefined && own.sshdIds.includes(id)) {
+		return {kind: 'needs-confirmation', target, confirmation: 'own-session', message: ownSessionMessage(own, signal)};
+	}
+
+	if (context.selfAncestorIds.includes(id)) {
+		return {kind: 'needs-confirmation', target, confirmation: 'own-ancestor', message: ancestorMessage(target, signal)};
+	}
+
+	const listener = context.listeners.find(candidate => candidate.id === id);
+	if (listener !== undefined) {
+		return {kind: 'needs-confirmation', target, confirmation: 'listener', message: listenerMessage(listener, signal)};
+	}
+
+	return {kind: 'allowed', target};
+}
+
+/**
+ * Judges every target of an action before anything is sent: one assessment per target, in
+ * order. Pure: the UI shows the refusals and asks for the confirmations, reap filters with
+ * it, and the executor runs it again right before signalling.
+ */
+export function assessTargets(
+	targets: readonly ActionTarget[],
+	signal: Signal,
+	context: GuardContext,
+): Assessment[] {
+	const seen = new Set<ProcessId>();
+	return targets.map(target => {
+		const id = targetId(target);
+		if (seen.has(id)) {
+			return {
+				kind: 'refused',
+				target,
+				reason: 'duplicate',
+				message: `Skipped: ${describeTarget(target)} is already in this action.`,
+			};
+		}
+
+		seen.add(id);
+		return assessOne(target, signal, context);
+	});
+}
+
+/** The confirmations to pass to the executor once the operator said yes to every question. */
+export function confirmationsFor(assessments: readonly Assessment[]): Confirmation[] {
+	return assessments.flatMap(assessment =>
+		assessment.kind === 'needs-confirmation'
+			? [{targetId: targetId(assessment.target), kind: assessment.confirmation}]
+			: [],
+	);
+}
+
+/** Nearest first; stops at PID 1 or at a parent that is not in the list. */
+export function ancestorIds(pid: number, processes: readonly ProcessRecord[]): ProcessId[] {
+	const byPid = new Map(processes.map(process => [process.pid, process]));
+	const ancestors: ProcessId[] = [];
+	const visited = new Set<number>([pid]);
+	let parentPid = byPid.get(pid)?.ppid;
+	while (parentPid !== undefined && parentPid > initPid && !visited.has(parentPid)) {
+		visited.add(parentPid);
+		const parent = byPid.get(parentPid);
+		if (parent === undefined) {
+			break;
+		}
+
+		ancestors.push(processId(parent));
+		parentPid = parent.ppid;
+	}
+
+	return ancestors;
+}
+
+export function ownSessionOf(session: Session): OwnSession {
+	const sshdIds: ProcessId[] = [session.id];
+	if (session.userSidePid !== undefined) {
+		const userSide = findInTree(session.tree, session.userSidePid);
+		if (userSide !== undefined) {
+			sshdIds.push(processId(userSide));
+		}
+	}
+
+	return {id: session.id, peer: session.peer, sshdIds};
+}
+
+/** Builds the guard's view from one snapshot's processes and model. */
+export function guardContextFrom(options: {
+	readonly selfPid: number;
+	readonly processes: readonly ProcessRecord[];
+	readonly listeners: readonly Listener[];
+	readonly sessions: readonly Session[];
+	readonly ownSessionId: ProcessId | undefined;
+}): GuardContext {
+	const own = options.sessions.find(session => session.id === options.ownSessionId);
+	return {
+		selfPid: options.selfPid,
+		selfAncestorIds: ancestorIds(options.selfPid, options.processes),
+		listeners: options.listeners,
+		ownSession: own === undefined ? undefined : ownSessionOf(own),
+	};
+}

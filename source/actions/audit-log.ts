@@ -1,0 +1,117 @@
+import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {homedir, userInfo} from 'node:os';
+import path from 'node:path';
+import type {Endpoint} from '../proc/types.js';
+import {formatPeer} from './target.js';
+
+/** Who acted: the audit's first question. */
+export type Operator = {
+	readonly uid: number | undefined;
+	readonly user: string;
+	/** Where the operator is connected from, when sshtop runs inside an SSH session. */
+	readonly peer: Endpoint | undefined;
+};
+
+/** One line of the audit log, as written. */
+export type AuditEntry = {
+	/** ISO 8601, UTC. */
+	readonly time: string;
+	/** What the operator chose: `end-session`, `signal`, `signal-tree`, `reap`, ... */
+	readonly action: string;
+	readonly operator: {readonly uid: number | null; readonly user: string; readonly peer: string | null};
+	readonly signal: {readonly name: string; readonly number: number};
+	readonly targets: ReadonlyArray<{
+		readonly pid: number;
+		readonly startTicks: number;
+		readonly user: string;
+		readonly tty: string | null;
+		readonly peer: string | null;
+		readonly command: string;
+		readonly result: string;
+		readonly reason: string | null;
+		readonly sentence: string;
+	}>;
+};
+
+export type AuditWrite =
+	| {readonly ok: true; readonly path: string}
+	| {readonly ok: false; readonly path: string; readonly warning: string};
+
+function effectiveUid(): number | undefined {
+	return typeof process.geteuid === 'function' ? process.geteuid() : undefined;
+}
+
+/**
+ * Root writes where administrators look (/var/log); anyone else writes to their own XDG
+ * state directory, since they cannot write /var/log and their log is theirs to read.
+ */
+export function defaultAuditLogPath(
+	environment: NodeJS.ProcessEnv = process.env,
+	uid: number | undefined = effectiveUid(),
+	home: string = homedir(),
+): string {
+	if (uid === 0) {
+		return '/var/log/sshtop/actions.log';
+	}
+
+	// The XDG spec says relative values are invalid and must be ignored.
+	const stateHome = environment['XDG_STATE_HOME'];
+	const base = stateHome !== undefined && path.isAbsolute(stateHome) ? stateHome : path.join(home, '.local', 'state');
+	return path.join(base, 'sshtop', 'actions.log');
+}
+
+/** `--audit-log PATH` wins; otherwise the default for this user. */
+export function resolveAuditLogPath(override?: string): string {
+	return override === undefined || override === '' ? defaultAuditLogPath() : path.resolve(override);
+}
+
+export function currentOperator(peer?: Endpoint): Operator {
+	const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+	let user: string;
+	try {
+		user = userInfo().username;
+	} catch {
+		// A uid without a passwd entry (containers, deleted users): show the number.
+		user = uid === undefined ? '?' : String(uid);
+	}
+
+	return {uid, user, peer};
+}
+
+export function operatorForAudit(operator: Operator): AuditEntry['operator'] {
+	return {uid: operator.uid ?? null, user: operator.user, peer: formatPeer(operator.peer) ?? null};
+}
+
+function reasonOf(error: unknown): string {
+	if (error instanceof Error) {
+		return error.message;
+	}
+
+	return String(error);
+}
+
+/**
+ * Appends one JSON line. Directories are created 0700 and a new file 0600 (the log names
+ * peers and command lines); an existing file is only ever appended to. Failure is a
+ * warning for the UI to show: a broken log must not stop the operator from acting.
+ */
+export function appendAuditEntry(logPath: string, entry: AuditEntry): AuditWrite {
+	let fd: number | undefined;
+	try {
+		mkdirSync(path.dirname(logPath), {recursive: true, mode: 0o700});
+		fd = openSync(logPath, 'a', 0o600);
+		// One write of one line on an O_APPEND descriptor: concurrent sshtops do not interleave.
+		writeSync(fd, `${JSON.stringify(entry)}\n`);
+		return {ok: true, path: logPath};
+	} catch (error) {
+		return {ok: false, path: logPath, warning: `Audit log ${logPath} not written: ${reasonOf(error)}`};
+	} finally {
+		if (fd !== undefined) {
+			try {
+				closeSync(fd);
+			} catch {
+				// The line is written or already reported; a failing close has nothing to add.
+			}
+		}
+	}
+}

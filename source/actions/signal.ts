@@ -1,0 +1,257 @@
+import {kernelThreadFlag} from '../proc/parse-stat.js';
+import {
+	type Assessment,
+	assessTargets,
+	type Confirmation,
+	type GuardContext,
+	isSignallablePid,
+	type RefusalReason,
+} from './assess.js';
+import {appendAuditEntry, type AuditEntry, type AuditWrite, type Operator, operatorForAudit} from './audit-log.js';
+import {readLiveStat} from './live-stat.js';
+import {isEndingSignal, isValidSignalNumber, type Signal, SIGCONT} from './signals.js';
+import {type ActionTarget, describeTarget, formatPeer, targetId} from './target.js';
+
+/** What happened to one target. Every kind carries a one-line sentence for the UI. */
+export type TargetResult =
+	| {
+			readonly kind: 'sent';
+			readonly target: ActionTarget;
+			/** True when SIGCONT followed, because the target was stopped and would not act on the signal. */
+			readonly continued: boolean;
+			readonly sentence: string;
+	  }
+	| {readonly kind: 'gone'; readonly target: ActionTarget; readonly sentence: string}
+	| {readonly kind: 'changed'; readonly target: ActionTarget; readonly sentence: string}
+	| {readonly kind: 'not-permitted'; readonly target: ActionTarget; readonly sentence: string}
+	| {
+			readonly kind: 'refused';
+			readonly target: ActionTarget;
+			readonly reason: RefusalReason;
+			readonly sentence: string;
+	  }
+	| {
+			readonly kind: 'zombie';
+			readonly target: ActionTarget;
+			/** The process that has not reaped it: the one to look at. */
+			readonly parentPid: number;
+			readonly sentence: string;
+	  };
+
+export type TargetResultKind = TargetResult['kind'];
+
+export type SignalRequest = {
+	readonly targets: readonly ActionTarget[];
+	readonly signal: Signal;
+	readonly context: GuardContext;
+	/** The operator's answers to needs-confirmation assessments; anything unconfirmed is refused. */
+	readonly confirmations?: readonly Confirmation[];
+	/** Names the action in the audit log: `end-session`, `hang-up`, `kill-session`, `signal`, `signal-tree`, `reap`. */
+	readonly action: string;
+	readonly operator: Operator;
+	/** Where the audit line goes: resolveAuditLogPath(flags['audit-log']). */
+	readonly auditLogPath: string;
+	/** Only tests point this elsewhere; signals always go to real pids. */
+	readonly procRoot?: string;
+};
+
+export type SignalReport = {
+	readonly signal: Signal;
+	/** One per target, in the order given. */
+	readonly results: readonly TargetResult[];
+	readonly audit: AuditWrite;
+};
+
+function refused(target: ActionTarget, reason: RefusalReason, sentence: string): TargetResult {
+	return {kind: 'refused', target, reason, sentence};
+}
+
+function gone(target: ActionTarget): TargetResult {
+	return {kind: 'gone', target, sentence: `${describeTarget(target)} had already exited; nothing was sent.`};
+}
+
+function errorCode(error: unknown): string {
+	return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+		? error.code
+		: 'unknown error';
+}
+
+/**
+ * The only place sshtop calls process.kill. The checks repeat the guard's on purpose: 0
+ * and negative pids signal whole process groups or every process, and Node turns a NaN
+ * pid into 0.
+ */
+function sendRaw(pid: number, signalNumber: number): 'sent' | string {
+	if (!isSignallablePid(pid) || !isValidSignalNumber(signalNumber)) {
+		return 'EINVAL';
+	}
+
+	try {
+		process.kill(pid, signalNumber);
+		return 'sent';
+	} catch (error) {
+		return errorCode(error);
+	}
+}
+
+function isAllowedOrConfirmed(assessment: Assessment, confirmations: readonly Confirmation[]): TargetResult | undefined {
+	switch (assessment.kind) {
+		case 'allowed': {
+			return undefined;
+		}
+
+		case 'refused': {
+			return refused(assessment.target, assessment.reason, assessment.message);
+		}
+
+		case 'needs-confirmation': {
+			const id = targetId(assessment.target);
+			const confirmed = confirmations.some(
+				confirmation => confirmation.targetId === id && confirmation.kind === assessment.confirmation,
+			);
+			return confirmed
+				? undefined
+				: refused(assessment.target, 'unconfirmed', `Not sent without confirmation. ${assessment.message}`);
+		}
+	}
+}
+
+function signalOne(target: ActionTarget, signal: Signal, procRoot: string): TargetResult {
+	// From here to process.kill nothing awaits, so no other code of ours runs in between.
+	// A race remains: the process can exit and its pid be handed to a new process between
+	// the read and the kill. That needs the kernel to cycle through every free pid in those
+	// microseconds; closing it fully needs pidfd_send_signal, which Node does not expose.
+	const live = readLiveStat(target.pid, procRoot);
+	if (live.kind === 'gone') {
+		return gone(target);
+	}
+
+	if (live.kind === 'unreadable') {
+		return refused(
+			target,
+			'system-error',
+			`Could not check ${describeTarget(target)} before signalling (${live.code}); nothing was sent.`,
+		);
+	}
+
+	const {stat} = live;
+	if (stat.startTicks !== target.startTicks) {
+		return {
+			kind: 'changed',
+			target,
+			sentence: `Process ${target.pid} changed: the pid now belongs to another process (${stat.comm}); nothing was sent.`,
+		};
+	}
+
+	if ((stat.flags & kernelThreadFlag) !== 0 || stat.ppid === 2) {
+		return refused(target, 'kernel-thread', `Refused: ${describeTarget(target)} is a kernel thread.`);
+	}
+
+	if (stat.state === 'Z') {
+		return {
+			kind: 'zombie',
+			target,
+			parentPid: stat.ppid,
+			sentence: `${describeTarget(target)} is a zombie: it has exited and cannot be signalled. Its parent ${stat.ppid} has not reaped it.`,
+		};
+	}
+
+	if (stat.state === 'X') {
+		return gone(target);
+	}
+
+	const outcome = sendRaw(target.pid, signal.number);
+	switch (outcome) {
+		case 'sent': {
+			break;
+		}
+
+		case 'ESRCH': {
+			return gone(target);
+		}
+
+		case 'EPERM': {
+			return {
+				kind: 'not-permitted',
+				target,
+				sentence: `Not permitted to signal ${describeTarget(target)}, owned by ${target.user}: run sshtop as root or as that user.`,
+			};
+		}
+
+		default: {
+			return refused(target, 'system-error', `Could not signal ${describeTarget(target)}: ${outcome}.`);
+		}
+	}
+
+	// A stopped process holds TERM and friends pending until it runs again.
+	const continued = stat.state === 'T' && isEndingSignal(signal) && sendRaw(target.pid, SIGCONT.number) === 'sent';
+	return {
+		kind: 'sent',
+		target,
+		continued,
+		sentence: continued
+			? `Sent ${signal.name} to ${describeTarget(target)}, then SIGCONT so the stopped process acts on it.`
+			: `Sent ${signal.name} to ${describeTarget(target)}.`,
+	};
+}
+
+function auditEntryFor(request: SignalRequest, results: readonly TargetResult[]): AuditEntry {
+	return {
+		time: new Date().toISOString(),
+		action: request.action,
+		operator: operatorForAudit(request.operator),
+		signal: {name: request.signal.name, number: request.signal.number},
+		targets: results.map(result => ({
+			pid: result.target.pid,
+			startTicks: result.target.startTicks,
+			user: result.target.user,
+			tty: result.target.tty ?? null,
+			peer: formatPeer(result.target.peer) ?? null,
+			command: result.target.command,
+			result: result.kind,
+			reason: result.kind === 'refused' ? result.reason : null,
+			sentence: result.sentence,
+		})),
+	};
+}
+
+/**
+ * Sends one signal to a set of targets: guard, re-validate, send, report, audit. One result
+ * per target; nothing throws. Synchronous, so each target's check and send are adjacent.
+ */
+export function executeSignal(request: SignalRequest): SignalReport {
+	const {signal, targets} = request;
+	const procRoot = request.procRoot ?? '/proc';
+	const confirmations = request.confirmations ?? [];
+	let results: TargetResult[];
+	if (isValidSignalNumber(signal.number)) {
+		results = assessTargets(targets, signal, request.context).map(
+			assessment =>
+				isAllowedOrConfirmed(assessment, confirmations) ?? signalOne(assessment.target, signal, procRoot),
+		);
+	} else {
+		results = targets.map(target =>
+			refused(target, 'invalid-signal', `Refused: ${String(signal.number)} is not a signal number (1–64).`),
+		);
+	}
+
+	return {signal, results, audit: appendAuditEntry(request.auditLogPath, auditEntryFor(request, results))};
+}
+
+/** One line for a whole action, e.g. `2 sent, 1 already exited, 1 refused`. */
+export function summarizeResults(results: readonly TargetResult[]): string {
+	const labels: Record<TargetResultKind, string> = {
+		sent: 'sent',
+		gone: 'already exited',
+		changed: 'changed',
+		'not-permitted': 'not permitted',
+		refused: 'refused',
+		zombie: 'zombie',
+	};
+	const counts = new Map<TargetResultKind, number>();
+	for (const result of results) {
+		counts.set(result.kind, (counts.get(result.kind) ?? 0) + 1);
+	}
+
+	return [...counts].map(([kind, count]) => `${count} ${labels[kind]}`).join(', ');
+}

@@ -1,0 +1,61 @@
+import type {Endpoint, ProcessRecord} from '../proc/types.js';
+import {processId, type ProcessId} from '../model/types.js';
+
+/**
+ * What an action aims at. The pid and start ticks are the identity: everything else is
+ * what the operator saw when choosing it, kept for the guard, the sentences and the audit.
+ */
+export type ActionTarget = {
+	readonly pid: number;
+	readonly startTicks: number;
+	readonly ppid: number;
+	readonly isKernelThread: boolean;
+	/** State from the snapshot the target was picked in; the executor re-reads it. */
+	readonly state: string;
+	readonly uid: number | undefined;
+	readonly user: string;
+	readonly tty: string | undefined;
+	/** Command line as shown (argv joined), or `[comm]` when argv is empty. */
+	readonly command: string;
+	/** Remote end of the SSH connection the process belongs to, when it belongs to one. */
+	readonly peer: Endpoint | undefined;
+};
+
+export function commandOf(process: Pick<ProcessRecord, 'argv' | 'comm'>): string {
+	const joined = process.argv.join(' ').trim();
+	return joined === '' ? `[${process.comm}]` : joined;
+}
+
+export function targetFromProcess(process: ProcessRecord, peer?: Endpoint): ActionTarget {
+	return {
+		pid: process.pid,
+		startTicks: process.startTicks,
+		ppid: process.ppid,
+		isKernelThread: process.isKernelThread,
+		state: process.state,
+		uid: process.uid,
+		user: process.user,
+		tty: process.tty,
+		command: commandOf(process),
+		peer,
+	};
+}
+
+export function targetId(target: Pick<ActionTarget, 'pid' | 'startTicks'>): ProcessId {
+	return processId(target);
+}
+
+/** Short label for sentences: `4123 (sleep 30)`, command cut so the sentence stays one line. */
+export function describeTarget(target: Pick<ActionTarget, 'pid' | 'command'>): string {
+	const limit = 40;
+	const command = target.command.length > limit ? `${target.command.slice(0, limit - 1)}…` : target.command;
+	return command === '' ? String(target.pid) : `${target.pid} (${command})`;
+}
+
+export function formatPeer(peer: Endpoint | undefined): string | undefined {
+	if (peer === undefined) {
+		return undefined;
+	}
+
+	return peer.address.includes(':') ? `[${peer.address}]:${peer.port}` : `${peer.address}:${peer.port}`;
+}
