@@ -1,0 +1,64 @@
+// Command-line flags: parsed with node:util parseArgs, validated into plain options.
+import {parseArgs} from 'node:util';
+
+export type CliOptions = {
+	readonly mode: 'help' | 'version' | 'json' | 'auto';
+	readonly intervalSeconds: number;
+};
+
+export type CliParse = {readonly options: CliOptions} | {readonly error: string};
+
+export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: string; readonly example: string}> = [
+	{flag: '--json', text: 'print one JSON document describing every SSH session, then exit', example: 'sshtop --json | jq ".sessions[].user"'},
+	{flag: '--interval SECONDS', text: 'refresh period of the explorer (default 2)', example: 'sshtop --interval 5'},
+	{flag: '--version', text: 'print the version and exit', example: 'sshtop --version'},
+	{flag: '--help', text: 'print this help and exit', example: 'sshtop --help'},
+];
+
+export function parseCli(argv: readonly string[]): CliParse {
+	let values;
+	try {
+		({values} = parseArgs({
+			args: [...argv],
+			strict: true,
+			allowPositionals: false,
+			options: {
+				json: {type: 'boolean'},
+				help: {type: 'boolean', short: 'h'},
+				version: {type: 'boolean', short: 'V'},
+				interval: {type: 'string'},
+			},
+		}));
+	} catch (error) {
+		return {error: firstLine(error instanceof Error ? error.message : String(error))};
+	}
+
+	const intervalSeconds = values.interval === undefined ? 2 : Number(values.interval);
+	if (!Number.isFinite(intervalSeconds) || intervalSeconds < 0.2 || intervalSeconds > 3600) {
+		return {error: `--interval takes a number of seconds from 0.2 to 3600, not "${values.interval}"`};
+	}
+
+	const mode = values.help ? 'help' : (values.version ? 'version' : (values.json ? 'json' : 'auto'));
+	return {options: {mode, intervalSeconds}};
+}
+
+function firstLine(text: string): string {
+	return text.split('\n')[0] ?? text;
+}
+
+export function helpText(version: string): string {
+	const width = Math.max(...flagHelp.map(entry => entry.flag.length));
+	const lines = flagHelp.map(entry =>
+		`  ${entry.flag.padEnd(width)}  ${entry.text}\n  ${' '.repeat(width)}  e.g. ${entry.example}`);
+	return [
+		`sshtop ${version}: every SSH session on this box as a live process tree`,
+		'',
+		'Usage: sshtop [flags]',
+		'  In a terminal: the interactive explorer. Piped or without a terminal: a plain-text tree.',
+		'',
+		'Flags:',
+		...lines,
+		'',
+		'Exit codes: 0 success, 1 runtime failure, 2 bad arguments.',
+	].join('\n');
+}

@@ -1,0 +1,129 @@
+// The `--json` document: a public contract. Add fields freely; renaming or dropping one
+// requires a new schemaVersion.
+import {commandLine} from './process-tree.js';
+import type {Endpoint, ProcessNode, Session, SessionReport} from './types.js';
+
+export const schemaVersion = 1;
+
+export type JsonEndpoint = {address: string; port: number};
+
+export type JsonProcess = {
+	pid: number;
+	ppid: number;
+	user: string;
+	uid: number | null;
+	state: string;
+	command: string;
+	argv: string[];
+	comm: string;
+	executable: string | null;
+	tty: string | null;
+	processGroup: number;
+	sessionId: number;
+	startedAt: string;
+	startTicks: number;
+	rssBytes: number;
+	cpuTicks: number;
+	children: JsonProcess[];
+};
+
+export type JsonSession = {
+	id: string;
+	pid: number;
+	listenerPid: number;
+	user: string | null;
+	uid: number | null;
+	kind: string;
+	stage: string;
+	ttys: string[];
+	peer: JsonEndpoint | null;
+	local: JsonEndpoint | null;
+	loginAt: string;
+	idleSeconds: number | null;
+	foreground: {pid: number; command: string} | null;
+	nestedIn: string | null;
+	isOwn: boolean;
+	monitorPid: number;
+	userSidePid: number | null;
+	processes: JsonProcess;
+};
+
+export type JsonDocument = {
+	schemaVersion: number;
+	host: string;
+	takenAt: string;
+	uptimeSeconds: number;
+	loadAverage: number[];
+	partial: boolean;
+	listeners: Array<{pid: number; id: string; command: string; ports: number[]; addresses: JsonEndpoint[]}>;
+	sessions: JsonSession[];
+};
+
+export function toJsonDocument(report: SessionReport, sessions: readonly Session[] = report.sessions): JsonDocument {
+	return {
+		schemaVersion,
+		host: report.host,
+		takenAt: new Date(report.takenAt).toISOString(),
+		uptimeSeconds: report.uptimeSeconds,
+		loadAverage: [...report.loadAverage],
+		partial: report.isPartial,
+		listeners: report.listeners.map(listener => ({
+			pid: listener.pid,
+			id: listener.id,
+			command: listener.command,
+			ports: [...listener.ports],
+			addresses: listener.addresses.map(endpoint),
+		})),
+		sessions: sessions.map(session => jsonSession(session)),
+	};
+}
+
+function jsonSession(session: Session): JsonSession {
+	return {
+		id: session.id,
+		pid: session.pid,
+		listenerPid: session.listenerPid,
+		user: session.user === '?' ? null : session.user,
+		uid: session.uid ?? null,
+		kind: session.kind,
+		stage: session.stage,
+		ttys: [...session.ttys],
+		peer: session.peer ? endpoint(session.peer) : null,
+		local: session.local ? endpoint(session.local) : null,
+		loginAt: new Date(session.loginAt).toISOString(),
+		idleSeconds: session.idleSeconds ?? null,
+		foreground: session.foreground ? {...session.foreground} : null,
+		nestedIn: session.nestedIn ?? null,
+		isOwn: session.isOwn,
+		monitorPid: session.monitorPid,
+		userSidePid: session.userSidePid ?? null,
+		processes: jsonProcess(session.tree),
+	};
+}
+
+function jsonProcess(node: ProcessNode): JsonProcess {
+	const {process} = node;
+	return {
+		pid: process.pid,
+		ppid: process.ppid,
+		user: process.user,
+		uid: process.uid ?? null,
+		state: process.state,
+		command: commandLine(process),
+		argv: [...process.argv],
+		comm: process.comm,
+		executable: process.executable ?? null,
+		tty: process.tty ?? null,
+		processGroup: process.processGroup,
+		sessionId: process.sessionId,
+		startedAt: new Date(process.startedAt).toISOString(),
+		startTicks: process.startTicks,
+		rssBytes: process.rssBytes,
+		cpuTicks: process.userTicks + process.systemTicks,
+		children: node.children.map(child => jsonProcess(child)),
+	};
+}
+
+function endpoint(value: Endpoint): JsonEndpoint {
+	return {address: value.address, port: value.port};
+}

@@ -1,0 +1,316 @@
+// Decides what an SSH session is: one TCP connection accepted by a trusted sshd listener.
+import {sshdCommandNames} from '../proc/ssh-scope.js';
+import type {Snapshot, TcpSocket} from '../proc/types.js';
+import {
+	ancestorsOf, buildTree, childrenOf, commandLine, flattenTree, indexProcesses, type ProcessIndex,
+} from './process-tree.js';
+import {parseSshdTitle, type SshdTitle} from './sshd-title.js';
+import {
+	processId, type Endpoint, type Foreground, type Listener, type ProcessRecord, type Session,
+	type SessionKind, type SessionReport,
+} from './types.js';
+
+export function buildReport(snapshot: Snapshot): SessionReport {
+	const index = indexProcesses(snapshot.processes);
+	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
+	const listenerPorts = new Set(listeners.flatMap(listener => listener.ports));
+	const sessions = listeners.flatMap(listener =>
+		childrenOf(index, listener.pid)
+			.filter(child => isTrustedConnection(child, listener.process))
+			.map(child => describeSession(child, listener.process, index, snapshot, listenerPorts)));
+	const linked = linkNestedSessions(sessions, snapshot.sockets);
+	const ownSessionId = findOwnSession(linked, index, snapshot.selfPid);
+	return {
+		takenAt: snapshot.takenAt,
+		host: snapshot.host,
+		uptimeSeconds: snapshot.uptimeSeconds,
+		loadAverage: snapshot.loadAverage,
+		listeners: listeners.map(({process: _process, ...listener}) => listener),
+		sessions: linked.map(session => ({...session, isOwn: session.id === ownSessionId})),
+		ownSessionId,
+		isPartial: snapshot.readerUid !== 0,
+	};
+}
+
+type FoundListener = Listener & {readonly process: ProcessRecord};
+
+function executableName(process: ProcessRecord): string | undefined {
+	return process.executable?.replace(/ \(deleted\)$/, '').split('/').pop();
+}
+
+/**
+ * Kernel facts first: an sshd is a process whose executable is sshd. When the executable is
+ * hidden from us (another user's process, read as non-root), only root could have made a
+ * root-owned process, so a root-owned process named sshd is trusted.
+ */
+function isSshdProcess(process: ProcessRecord): boolean {
+	const name = executableName(process);
+	if (name !== undefined) {
+		return sshdCommandNames.has(name);
+	}
+
+	return process.uid === 0 && sshdCommandNames.has(process.comm) && process.unreadable.includes('exe');
+}
+
+function findListeners(
+	processes: readonly ProcessRecord[],
+	index: ProcessIndex,
+	sockets: readonly TcpSocket[],
+): FoundListener[] {
+	const listening = new Map(sockets.filter(socket => socket.state === 'LISTEN').map(socket => [socket.inode, socket]));
+	return processes
+		.filter(process => isSshdProcess(process) && isListenerTitle(process, index))
+		.map(process => {
+			const addresses = (process.socketInodes ?? [])
+				.map(inode => listening.get(inode)?.local)
+				.filter((endpoint): endpoint is Endpoint => endpoint !== undefined);
+			return {
+				id: processId(process),
+				pid: process.pid,
+				command: commandLine(process),
+				ports: [...new Set(addresses.map(address => address.port))].sort((a, b) => a - b),
+				addresses,
+				process,
+			};
+		});
+}
+
+function isListenerTitle(process: ProcessRecord, index: ProcessIndex): boolean {
+	const title = parseSshdTitle(process.argv);
+	if (title) {
+		return title.role === 'listener';
+	}
+
+	// OpenSSH before 8.2 left the listener's argv alone (`/usr/sbin/sshd -D`); it is the sshd
+	// whose parent is not an sshd.
+	const parent = index.byPid.get(process.ppid);
+	return process.argv.length > 0 && !(parent && isSshdProcess(parent));
+}
+
+/** A listener's child is a connection only if it is an sshd run by the listener's owner. */
+function isTrustedConnection(child: ProcessRecord, listener: ProcessRecord): boolean {
+	return isSshdProcess(child) || (child.uid === listener.uid && sshdCommandNames.has(child.comm)
+		&& child.unreadable.includes('exe'));
+}
+
+type SshdMember = {readonly process: ProcessRecord; readonly title: SshdTitle | undefined};
+
+/** The sshd processes of one connection: its top and the sshd children below it. */
+function sshdMembers(top: ProcessRecord, index: ProcessIndex): SshdMember[] {
+	const members: SshdMember[] = [];
+	const pending = [top];
+	while (pending.length > 0) {
+		const process = pending.pop()!;
+		members.push({process, title: parseSshdTitle(process.argv)});
+		pending.push(...childrenOf(index, process.pid).filter(child => sshdCommandNames.has(child.comm)));
+	}
+
+	return members;
+}
+
+function describeSession(
+	top: ProcessRecord,
+	listener: ProcessRecord,
+	index: ProcessIndex,
+	snapshot: Snapshot,
+	listenerPorts: ReadonlySet<number>,
+): Session {
+	const members = sshdMembers(top, index);
+	const topTitle = members[0]?.title;
+	// The user side is the top itself for root logins without privilege separation, otherwise
+	// the monitor's direct child.
+	const userSide = members.find(member => member.title?.role === 'user-side'
+		&& (member.process === top || member.process.ppid === top.pid));
+	const userSideTitle = userSide?.title?.role === 'user-side' ? userSide.title : undefined;
+	const tree = buildTree(index, top);
+	const processes = flattenTree(tree);
+	const ttys = sessionTtys(userSideTitle, userSide?.process, index);
+	const connection = findConnection([top, userSide?.process], snapshot.sockets, listenerPorts);
+	const kind = sessionKind(userSideTitle, userSide?.process, index);
+	const uid = userSide ? userSide.process.uid : undefined;
+	return {
+		id: processId(top),
+		pid: top.pid,
+		listenerPid: listener.pid,
+		user: userSide?.process.user ?? titleUser(topTitle, members) ?? '?',
+		uid,
+		kind,
+		stage: userSide ? 'established' : 'authenticating',
+		ttys,
+		peer: connection?.remote,
+		local: connection?.local,
+		loginAt: top.startedAt,
+		idleSeconds: idleSeconds(ttys, snapshot),
+		foreground: kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot),
+		nestedIn: undefined,
+		isOwn: false,
+		monitorPid: top.pid,
+		userSidePid: userSide && userSide.process !== top ? userSide.process.pid : undefined,
+		tree,
+	};
+}
+
+function titleUser(topTitle: SshdTitle | undefined, members: readonly SshdMember[]): string | undefined {
+	for (const title of [topTitle, ...members.map(member => member.title)]) {
+		if (title && 'user' in title && title.user !== undefined) {
+			return title.user;
+		}
+	}
+
+	return undefined;
+}
+
+function sessionKind(title: SshdTitle | undefined, userSide: ProcessRecord | undefined, index: ProcessIndex): SessionKind {
+	if (title?.role !== 'user-side' || !userSide) {
+		return 'preauth';
+	}
+
+	if (title.channel === 'tty') {
+		return 'shell';
+	}
+
+	if (title.channel === 'internal-sftp' || hasSftpChild(userSide, index)) {
+		return 'sftp';
+	}
+
+	return title.channel === 'notty' ? 'command' : 'forward';
+}
+
+function hasSftpChild(userSide: ProcessRecord, index: ProcessIndex): boolean {
+	return childrenOf(index, userSide.pid).some(child => {
+		const title = parseSshdTitle(child.argv);
+		const program = (child.executable ?? child.argv[0] ?? '').split('/').pop();
+		return (title?.role === 'user-side' && title.channel === 'internal-sftp') || program === 'sftp-server';
+	});
+}
+
+/** Ttys the title names; without a title, the terminals of the user-side sshd's children. */
+function sessionTtys(title: SshdTitle | undefined, userSide: ProcessRecord | undefined, index: ProcessIndex): string[] {
+	if (title?.role === 'user-side' && title.ttys.length > 0) {
+		return [...title.ttys];
+	}
+
+	if (!userSide || title?.role === 'user-side') {
+		return [];
+	}
+
+	return [...new Set(childrenOf(index, userSide.pid).map(child => child.tty).filter(tty => tty !== undefined))];
+}
+
+function findConnection(
+	holders: ReadonlyArray<ProcessRecord | undefined>,
+	sockets: readonly TcpSocket[],
+	listenerPorts: ReadonlySet<number>,
+): TcpSocket | undefined {
+	const byInode = new Map(sockets.map(socket => [socket.inode, socket]));
+	for (const holder of holders) {
+		const held = (holder?.socketInodes ?? [])
+			.map(inode => byInode.get(inode))
+			.filter((socket): socket is TcpSocket => socket !== undefined && socket.state !== 'LISTEN');
+		// A session may also hold forwarded connections; the one on a listener port is the login.
+		const connection = held.find(socket => listenerPorts.has(socket.local.port)) ?? held[0];
+		if (connection) {
+			return connection;
+		}
+	}
+
+	return undefined;
+}
+
+function idleSeconds(ttys: readonly string[], snapshot: Snapshot): number | undefined {
+	const times = ttys.map(tty => snapshot.ttyActivity.get(tty)).filter(time => time !== undefined);
+	if (times.length === 0) {
+		return undefined;
+	}
+
+	return Math.max(0, Math.floor((snapshot.takenAt - Math.max(...times)) / 1000));
+}
+
+/**
+ * As `w` shows WHAT: the process in the foreground process group of the session's most recently
+ * used terminal, the latest started when the group has several. Without a terminal: the
+ * command the user-side sshd runs, followed down while it has a single child.
+ */
+function findForeground(
+	ttys: readonly string[],
+	processes: readonly ProcessRecord[],
+	userSide: ProcessRecord | undefined,
+	index: ProcessIndex,
+	snapshot: Snapshot,
+): Foreground | undefined {
+	const activeTty = [...ttys].sort((a, b) =>
+		(snapshot.ttyActivity.get(b) ?? 0) - (snapshot.ttyActivity.get(a) ?? 0))[0];
+	if (activeTty !== undefined) {
+		const candidates = processes.filter(process =>
+			process.tty === activeTty && process.processGroup === process.foregroundProcessGroup);
+		const latest = candidates.sort((a, b) => b.startTicks - a.startTicks || b.pid - a.pid)[0];
+		return latest ? {pid: latest.pid, command: commandLine(latest)} : undefined;
+	}
+
+	let current = userSide ? childrenOf(index, userSide.pid)[0] : undefined;
+	while (current) {
+		const children = childrenOf(index, current.pid);
+		if (children.length !== 1) {
+			break;
+		}
+
+		current = children[0];
+	}
+
+	return current ? {pid: current.pid, command: commandLine(current)} : undefined;
+}
+
+/**
+ * Session B is nested in A when a process of A holds the client end of B's connection:
+ * a socket whose local end is B's peer and whose remote end is B's local address.
+ */
+function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpSocket[]): Session[] {
+	const sessionByInode = new Map<number, string>();
+	for (const session of sessions) {
+		for (const process of flattenTree(session.tree)) {
+			for (const inode of process.socketInodes ?? []) {
+				sessionByInode.set(inode, session.id);
+			}
+		}
+	}
+
+	return sessions.map(session => {
+		const {peer, local} = session;
+		if (!peer || !local) {
+			return session;
+		}
+
+		const clientEnd = sockets.find(socket =>
+			sameEndpoint(socket.local, peer) && sameEndpoint(socket.remote, local) && sessionByInode.has(socket.inode));
+		const outer = clientEnd ? sessionByInode.get(clientEnd.inode) : undefined;
+		return outer && outer !== session.id ? {...session, nestedIn: outer} : session;
+	});
+}
+
+function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
+	return a.port === b.port && a.address === b.address;
+}
+
+/**
+ * The session sshtop runs in, by its parent chain, else by its controlling terminal.
+ * SSH_CONNECTION is not used: sudo drops it and anyone can set it.
+ */
+function findOwnSession(sessions: readonly Session[], index: ProcessIndex, selfPid: number): string | undefined {
+	const sessionByPid = new Map<number, string>();
+	for (const session of sessions) {
+		for (const process of flattenTree(session.tree)) {
+			sessionByPid.set(process.pid, session.id);
+		}
+	}
+
+	const chain = [index.byPid.get(selfPid), ...ancestorsOf(index, selfPid)];
+	for (const process of chain) {
+		const sessionId = process ? sessionByPid.get(process.pid) : undefined;
+		if (sessionId) {
+			return sessionId;
+		}
+	}
+
+	const ownTty = index.byPid.get(selfPid)?.tty;
+	return ownTty === undefined ? undefined : sessions.find(session => session.ttys.includes(ownTty))?.id;
+}
