@@ -1,0 +1,63 @@
+import {describe, expect, it} from 'vitest';
+import {kernelThreadFlag, parseStat} from '../../source/proc/parse-stat.js';
+import {fixtureText} from './fixture.js';
+
+describe('parseStat', () => {
+	it('reads the fields a session view needs from an ordinary stat line', () => {
+		expect(parseStat(fixtureText('stat/plain'))).toEqual({
+			pid: 4242,
+			comm: 'sshd',
+			state: 'S',
+			ppid: 1,
+			processGroup: 4242,
+			sessionId: 4242,
+			ttyNumber: 0,
+			foregroundProcessGroup: -1,
+			flags: 4_194_560,
+			userTicks: 3,
+			systemTicks: 7,
+			threads: 1,
+			startTicks: 36_969,
+			rssPages: 2345,
+		});
+	});
+
+	it('finds the fields after the LAST parenthesis when comm contains ") R 4999"', () => {
+		const stat = parseStat(fixtureText('stat/paren-in-comm'));
+		expect(stat?.comm).toBe('evil) S 1 (x)');
+		expect(stat?.state).toBe('R');
+		expect(stat?.ppid).toBe(4999);
+		expect(stat?.ttyNumber).toBe(34_817);
+		expect(stat?.startTicks).toBe(40_000);
+		expect(stat?.threads).toBe(3);
+	});
+
+	it('keeps a newline inside comm', () => {
+		const stat = parseStat(fixtureText('stat/newline-in-comm'));
+		expect(stat?.comm).toBe('line\none');
+		expect(stat?.rssPages).toBe(7);
+	});
+
+	it('keeps escape sequences in comm verbatim (the UI sanitises, the parser must not lose data)', () => {
+		expect(parseStat(fixtureText('stat/escape-in-comm'))?.comm).toBe('\u001B]0;pwned\u0007');
+	});
+
+	it('decodes invalid UTF-8 in comm as U+FFFD and still reads a zombie state', () => {
+		const stat = parseStat(fixtureText('stat/invalid-utf8'));
+		expect(stat?.comm).toBe('bad\uFFFD\uFFFDutf');
+		expect(stat?.state).toBe('Z');
+	});
+
+	it('marks kernel threads through PF_KTHREAD', () => {
+		const stat = parseStat(fixtureText('stat/kernel-thread'));
+		expect(stat && (stat.flags & kernelThreadFlag) !== 0).toBe(true);
+		expect((parseStat(fixtureText('stat/plain'))!.flags & kernelThreadFlag) !== 0).toBe(false);
+	});
+
+	it('returns undefined for a truncated or garbage line instead of throwing', () => {
+		expect(parseStat(fixtureText('stat/truncated'))).toBeUndefined();
+		expect(parseStat('')).toBeUndefined();
+		expect(parseStat('no parens at all')).toBeUndefined();
+		expect(parseStat(')(')).toBeUndefined();
+	});
+});
