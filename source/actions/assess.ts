@@ -189,13 +189,15 @@ function assessOne(target: ActionTarget, signal: Signal, context: GuardContext):
 		return {kind: 'needs-confirmation', target, confirmation: 'own-session', message: ownSessionMessage(own, signal)};
 	}
 
-	if (context.selfAncestorIds.includes(id)) {
-		return {kind: 'needs-confirmation', target, confirmation: 'own-ancestor', message: ancestorMessage(target, signal)};
-	}
-
+	// Before the ancestor check: the listener is an ancestor of every session, yet ending it
+	// leaves them (and so sshtop) running, which is what the operator needs to hear.
 	const listener = context.listeners.find(candidate => candidate.id === id);
 	if (listener !== undefined) {
 		return {kind: 'needs-confirmation', target, confirmation: 'listener', message: listenerMessage(listener, signal)};
+	}
+
+	if (context.selfAncestorIds.includes(id)) {
+		return {kind: 'needs-confirmation', target, confirmation: 'own-ancestor', message: ancestorMessage(target, signal)};
 	}
 
 	return {kind: 'allowed', target};
