@@ -1,0 +1,370 @@
+// Real ssh and sftp clients of the private sshd, in the shapes sshtop must recognise. Each is
+// "connected" only when ps and ss show its server side in the expected state.
+import {spawn} from 'node:child_process';
+import path from 'node:path';
+import {execa} from 'execa';
+import {
+	clientSocketOf,
+	readPs,
+	readSs,
+	sessionTruth,
+	type PsRow,
+	type PsTable,
+	type SessionTruth,
+} from './ground-truth.js';
+import {descendantsFromProc, endProcesses, isRunning, ownProcess, type OwnedProcess} from './processes.js';
+import type {TestSshd} from './sshd.js';
+import {waitFor, waitUntil} from './wait-for.js';
+
+export type SshClient = {
+	readonly label: string;
+	/** The client process: ssh or sftp as spawned, or the ssh typed into another session. */
+	readonly pid: number;
+	/** The process holding the TCP socket: sftp's ssh child, or the master for a multiplexed client. */
+	readonly connectionPid: number;
+	/** Client end of the TCP connection: what sshtop reports as the session's `peer.port`. */
+	readonly localPort: number;
+	/** The connection's top sshd (a child of the listener), per ss and ps. */
+	readonly sessionPid: number;
+	/** Writes to the client's stdin (a pty session passes it to the remote terminal). */
+	readonly write: (text: string) => void;
+	/** What the client printed (stdout and stderr), for failure messages. */
+	readonly output: () => string;
+	/** Ends the client, its descendants and the server side of its connection. */
+	readonly stop: () => Promise<void>;
+};
+
+export type ConnectOptions = {
+	readonly label?: string;
+	/** Defaults to the server's `defaultUser`. */
+	readonly user?: string;
+	readonly timeoutMs?: number;
+};
+
+type Spawned = {
+	readonly owned: OwnedProcess;
+	readonly write: (text: string) => void;
+	readonly output: () => string;
+	readonly hasExited: () => boolean;
+	readonly untrack: () => void;
+};
+
+function spawnClient(sshd: TestSshd, program: string, args: readonly string[], label: string): Spawned {
+	// Stdin stays an open pipe: ssh and sftp would end their sessions at EOF.
+	const child = spawn(program, args, {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, SSH_AUTH_SOCK: ''}});
+	let output = '';
+	const collect = (chunk: Uint8Array) => {
+		output = (output + Buffer.from(chunk).toString('utf8')).slice(-65_536);
+	};
+
+	child.stdout.on('data', collect);
+	child.stderr.on('data', collect);
+	// Writes to a client that already died must not crash the test process.
+	child.stdin.on('error', () => undefined);
+	let exited = false;
+	child.once('exit', (code, signal) => {
+		exited = true;
+		output += `\n[${label} exited: ${code ?? signal}]`;
+	});
+	const owned = child.pid === undefined ? undefined : ownProcess(child.pid);
+	if (owned === undefined) {
+		throw new Error(`${label}: ${program} did not start`);
+	}
+
+	return {
+		owned,
+		write(text) {
+			child.stdin.write(text);
+		},
+		output: () => output,
+		hasExited: () => exited,
+		untrack: sshd.track(owned, label),
+	};
+}
+
+const startingTitle = /\[(?:preauth|net|accepted)\]/;
+
+type Connected = {
+	readonly localPort: number;
+	readonly connectionPid: number;
+	readonly truth: SessionTruth;
+	readonly table: PsTable;
+};
+
+/**
+ * Polls ps and ss until the client process (or a descendant) holds an established connection to
+ * the server and `isReady` accepts the server side. Fails at once if the client exits.
+ */
+async function waitForConnection(
+	sshd: TestSshd,
+	clientPid: number,
+	label: string,
+	diagnostics: {readonly hasExited: () => boolean; readonly output: () => string},
+	isReady: (truth: SessionTruth, table: PsTable) => boolean,
+	timeoutMs = 15_000,
+): Promise<Connected> {
+	let lastTruth: SessionTruth | undefined;
+	const result = await waitFor(
+		async (): Promise<Connected | {readonly failed: string} | undefined> => {
+			if (diagnostics.hasExited()) {
+				return {failed: `${label} exited before it was ready:\n${diagnostics.output()}`};
+			}
+
+			const [table, sockets] = await Promise.all([readPs(), readSs()]);
+			const socket = clientSocketOf(sockets, table, clientPid, sshd.port);
+			if (socket === undefined) {
+				return undefined;
+			}
+
+			const truth = sessionTruth(sockets, table, sshd.pid, sshd.port, socket.local.port);
+			lastTruth = truth;
+			if (truth === undefined || truth.members.some(row => startingTitle.test(row.args)) || !isReady(truth, table)) {
+				return undefined;
+			}
+
+			const connectionPid = socket.owners[0]?.pid ?? clientPid;
+			return {localPort: socket.local.port, connectionPid, truth, table};
+		},
+		{
+			timeoutMs,
+			description: `${label} to be connected`,
+		},
+	).catch((error: unknown) => {
+		const serverSide = lastTruth?.members.map(row => `${row.pid} ${row.user} ${row.tty ?? '?'} ${row.args}`).join('\n') ?? 'none';
+		throw new Error(
+			`${error instanceof Error ? error.message : String(error)}\nserver side:\n${serverSide}\nclient output:\n${diagnostics.output()}\nsshd log:\n${sshd.log()}`,
+		);
+	});
+	if ('failed' in result) {
+		throw new Error(`${result.failed}\nsshd log:\n${sshd.log()}`);
+	}
+
+	return result;
+}
+
+function makeClient(
+	sshd: TestSshd,
+	label: string,
+	client: {readonly owned: OwnedProcess; readonly write: (text: string) => void; readonly output: () => string; readonly untrack: () => void},
+	connected: Connected,
+): SshClient {
+	const session = ownProcess(connected.truth.pid);
+	const untrackSession = session === undefined ? () => undefined : sshd.track(session, `${label} (server side)`);
+	let stopped = false;
+	return {
+		label,
+		pid: client.owned.pid,
+		connectionPid: connected.connectionPid,
+		localPort: connected.localPort,
+		sessionPid: connected.truth.pid,
+		write: client.write,
+		output: client.output,
+		async stop() {
+			if (stopped) {
+				return;
+			}
+
+			stopped = true;
+			// Collected before anything dies: a notty command outlives its connection, orphaned.
+			const targets = [
+				client.owned,
+				...descendantsFromProc(client.owned.pid),
+				...(session === undefined ? [] : [session, ...descendantsFromProc(session.pid)]),
+			];
+			try {
+				await endProcesses(targets.filter(owned => isRunning(owned)));
+			} finally {
+				client.untrack();
+				untrackSession();
+			}
+		},
+	};
+}
+
+function sshArguments(sshd: TestSshd, user: string, extra: readonly string[]): string[] {
+	return [...sshd.clientOptions, '-p', String(sshd.port), ...extra, `${user}@127.0.0.1`];
+}
+
+async function connect(
+	sshd: TestSshd,
+	program: string,
+	args: readonly string[],
+	label: string,
+	isReady: (truth: SessionTruth, table: PsTable) => boolean,
+	timeoutMs?: number,
+): Promise<SshClient> {
+	const spawned = spawnClient(sshd, program, args, label);
+	try {
+		const connected = await waitForConnection(sshd, spawned.owned.pid, label, spawned, isReady, timeoutMs);
+		return makeClient(sshd, label, spawned, connected);
+	} catch (error: unknown) {
+		await endProcesses([spawned.owned, ...descendantsFromProc(spawned.owned.pid)].filter(owned => isRunning(owned)));
+		spawned.untrack();
+		throw error;
+	}
+}
+
+function isLoginShell(row: PsRow): boolean {
+	// Sshd starts a login shell with argv[0] prefixed by '-', such as `-bash`.
+	return row.args.startsWith('-') && row.tty !== undefined;
+}
+
+/** `ssh -tt user@host`: an interactive login shell on a fresh pty, idle at its prompt. */
+export async function connectShell(sshd: TestSshd, options: ConnectOptions = {}): Promise<SshClient> {
+	const user = options.user ?? sshd.defaultUser;
+	return connect(
+		sshd,
+		'ssh',
+		sshArguments(sshd, user, ['-tt']),
+		options.label ?? `pty shell of ${user}`,
+		truth => truth.members.some(row => isLoginShell(row)),
+		options.timeoutMs,
+	);
+}
+
+/** `ssh [-tt] user@host COMMAND`: ready once COMMAND (as ps prints its args) runs below the connection. */
+export async function connectCommand(
+	sshd: TestSshd,
+	command: string,
+	options: ConnectOptions & {readonly tty?: boolean} = {},
+): Promise<SshClient> {
+	const user = options.user ?? sshd.defaultUser;
+	return connect(
+		sshd,
+		'ssh',
+		[...sshArguments(sshd, user, options.tty ? ['-tt'] : []), command],
+		options.label ?? `${options.tty ? 'pty' : 'notty'} command ${command}`,
+		truth => truth.members.some(row => row.args === command),
+		options.timeoutMs,
+	);
+}
+
+/** `ssh -N -L …`: a connection with no session channel, only a (never used) local forward. */
+export async function connectForward(sshd: TestSshd, forwardPort: number, options: ConnectOptions = {}): Promise<SshClient> {
+	const user = options.user ?? sshd.defaultUser;
+	const label = options.label ?? `-N forward of ${user}`;
+	// Authenticated and idle: the top sshd's title carries the user name and nothing runs below it
+	// but the user-side sshd of a privilege-separated login.
+	return connect(
+		sshd,
+		'ssh',
+		sshArguments(sshd, user, ['-N', '-L', `127.0.0.1:${forwardPort}:127.0.0.1:${sshd.port}`]),
+		label,
+		truth => truth.members.every(row => row.args.startsWith('sshd: ')) && truth.members[0]!.args.includes(user),
+		options.timeoutMs,
+	);
+}
+
+/** An interactive `sftp` whose stdin stays open; the server runs internal-sftp. */
+export async function connectSftp(sshd: TestSshd, options: ConnectOptions = {}): Promise<SshClient> {
+	const user = options.user ?? sshd.defaultUser;
+	return connect(
+		sshd,
+		'sftp',
+		[...sshd.clientOptions, '-P', String(sshd.port), `${user}@127.0.0.1`],
+		options.label ?? `sftp of ${user}`,
+		truth => truth.members.some(row => row.args.includes('@internal-sftp')),
+		options.timeoutMs,
+	);
+}
+
+export type ControlMasterPair = {
+	readonly master: SshClient;
+	/** Has no TCP socket of its own: `localPort` and `sessionPid` are the master's. */
+	readonly multiplexed: SshClient;
+	readonly controlPath: string;
+};
+
+/** A ControlMaster shell plus a second shell multiplexed over the same connection: one sshd, two ptys. */
+export async function connectControlMaster(sshd: TestSshd, options: ConnectOptions = {}): Promise<ControlMasterPair> {
+	const user = options.user ?? sshd.defaultUser;
+	const label = options.label ?? `ControlMaster of ${user}`;
+	const controlPath = path.join(sshd.directory, `control-${Math.random().toString(36).slice(2, 8)}`);
+	const controlOptions = ['-o', 'ControlPersist=no', '-S', controlPath];
+	const master = await connect(
+		sshd,
+		'ssh',
+		sshArguments(sshd, user, ['-M', ...controlOptions, '-tt']),
+		label,
+		truth => truth.members.some(row => isLoginShell(row)),
+		options.timeoutMs,
+	);
+	try {
+		await waitUntil(
+			async () => (await execa('ssh', [...controlOptions, '-O', 'check', `${user}@127.0.0.1`], {reject: false})).exitCode === 0,
+			{description: `${label}: control socket to answer`},
+		);
+		const multiplexedLabel = `${label}, multiplexed client`;
+		const spawned = spawnClient(sshd, 'ssh', sshArguments(sshd, user, [...controlOptions, '-tt']), multiplexedLabel);
+		try {
+			// The multiplexed client owns no socket to the server: watch the master's connection
+			// until it serves two terminals.
+			const connected = await waitForConnection(
+				sshd,
+				master.pid,
+				multiplexedLabel,
+				spawned,
+				truth => truth.members.filter(row => isLoginShell(row)).length === 2,
+				options.timeoutMs,
+			);
+			return {master, multiplexed: makeClient(sshd, multiplexedLabel, spawned, connected), controlPath};
+		} catch (error: unknown) {
+			await endProcesses([spawned.owned].filter(owned => isRunning(owned)));
+			spawned.untrack();
+			throw error;
+		}
+	} catch (error: unknown) {
+		await master.stop();
+		throw error;
+	}
+}
+
+function shellQuote(word: string): string {
+	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", String.raw`'\''`)}'`;
+}
+
+/**
+ * Types an `ssh -tt` to the same server into `outer`'s shell: the new connection originates
+ * from the outer session's process tree. `outer` must be a pty shell idle at its prompt.
+ */
+export async function connectNested(sshd: TestSshd, outer: SshClient, options: ConnectOptions = {}): Promise<SshClient> {
+	const user = options.user ?? sshd.defaultUser;
+	const label = options.label ?? `nested shell of ${user} inside ${outer.label}`;
+	const args = sshArguments(sshd, user, ['-tt']);
+	const commandLine = ['ssh', ...args].map(word => shellQuote(word)).join(' ');
+	outer.write(`${commandLine}\n`);
+	const nestedClient = await waitFor(
+		async () => {
+			const table = await readPs();
+			return table.descendantsOf(outer.sessionPid).find(row => row.args === ['ssh', ...args].join(' '));
+		},
+		{timeoutMs: options.timeoutMs ?? 15_000, description: `${label}: the ssh client to start inside the outer session`},
+	);
+	const owned = ownProcess(nestedClient.pid);
+	if (owned === undefined) {
+		throw new Error(`${label}: the ssh client ${nestedClient.pid} exited at once:\n${outer.output()}`);
+	}
+
+	const untrack = sshd.track(owned, label);
+	try {
+		const connected = await waitForConnection(
+			sshd,
+			owned.pid,
+			label,
+			{hasExited: () => !isRunning(owned), output: outer.output},
+			truth => truth.members.some(row => isLoginShell(row)),
+			options.timeoutMs,
+		);
+		// Keystrokes for the nested session go through the outer one, whose terminal the client reads.
+		return makeClient(sshd, label, {owned, write: outer.write, output: outer.output, untrack}, connected);
+	} catch (error: unknown) {
+		await endProcesses([owned].filter(each => isRunning(each)));
+		untrack();
+		throw error;
+	}
+}
+
+/** Types a command line into a pty shell client. */
+export function typeLine(client: SshClient, line: string): void {
+	client.write(`${line}\n`);
+}

@@ -1,0 +1,249 @@
+// A private OpenSSH server for end-to-end tests: its own port on 127.0.0.1, its own keys and
+// config in a temp dir, started in the foreground so the test owns its pid. The system's sshd
+// and /etc/ssh keys are never used.
+import {spawn, type ChildProcess} from 'node:child_process';
+import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {createServer} from 'node:net';
+import {tmpdir, userInfo} from 'node:os';
+import path from 'node:path';
+import {execa} from 'execa';
+import {listeningPids, readSs} from './ground-truth.js';
+import {descendantsFromProc, endProcesses, isRunning, ownProcess, registerExitCleanup, type OwnedProcess} from './processes.js';
+import {waitFor} from './wait-for.js';
+
+/** The unprivileged account the tests log in as when they run as root. */
+export const unprivilegedTestUser = 'sshtop-test';
+
+export const isRoot = process.getuid?.() === 0;
+
+export type TestSshd = {
+	readonly pid: number;
+	readonly port: number;
+	readonly directory: string;
+	readonly configPath: string;
+	readonly clientKeyPath: string;
+	/** Who clients log in as by default: root when the tests run as root, else the current user. */
+	readonly defaultUser: string;
+	/** An account other than root to log in as; undefined when not root (sshd can then only log in its own user). */
+	readonly unprivilegedUser: string | undefined;
+	/** Options every ssh or sftp client needs for this server, apart from the port (`-p` vs `-P`). */
+	readonly clientOptions: readonly string[];
+	/** What sshd wrote to stderr (-e), for failure messages. */
+	readonly log: () => string;
+	/** Adopts a process so `stop()` ends it; returns a function that forgets it again. */
+	readonly track: (owned: OwnedProcess, label: string) => () => void;
+	/** Ends every tracked client, everything still running below the listener, then the listener; removes the temp dir. */
+	readonly stop: () => Promise<void>;
+};
+
+/** A TCP port on 127.0.0.1 that was free a moment ago (bound to 0, then closed). */
+export async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address !== null ? address.port : 0;
+			server.close(() => {
+				resolve(port);
+			});
+		});
+	});
+}
+
+async function ensureUnprivilegedUser(): Promise<void> {
+	const existing = await execa('getent', ['passwd', unprivilegedTestUser], {reject: false});
+	if (existing.exitCode !== 0) {
+		const created = await execa('useradd', ['-m', '-s', '/bin/bash', unprivilegedTestUser], {reject: false});
+		// Exit 9: another test process created it meanwhile.
+		if (created.exitCode !== 0 && created.exitCode !== 9) {
+			throw new Error(`useradd ${unprivilegedTestUser} failed: ${created.stderr}`);
+		}
+	}
+
+	// A '!' password field means "locked", and sshd refuses locked accounts even for key logins.
+	const shadow = await execa('getent', ['shadow', unprivilegedTestUser], {reject: false});
+	const passwordField = shadow.stdout.split(':')[1] ?? '';
+	if (passwordField.startsWith('!')) {
+		await execa('usermod', ['-p', '*', unprivilegedTestUser]);
+	}
+}
+
+function writeConfig(directory: string, port: number): string {
+	const configPath = path.join(directory, 'sshd_config');
+	const lines = [
+		`Port ${port}`,
+		'ListenAddress 127.0.0.1',
+		`HostKey ${path.join(directory, 'host_ed25519')}`,
+		`PidFile ${path.join(directory, 'sshd.pid')}`,
+		`AuthorizedKeysFile ${path.join(directory, 'authorized_keys')}`,
+		'StrictModes no',
+		// As Debian ships it when root; sshd running as a normal user cannot use PAM.
+		`UsePAM ${isRoot ? 'yes' : 'no'}`,
+		'PermitRootLogin prohibit-password',
+		'PubkeyAuthentication yes',
+		'PasswordAuthentication no',
+		'KbdInteractiveAuthentication no',
+		'Subsystem sftp internal-sftp',
+		'PrintMotd no',
+		'PrintLastLog no',
+		'UseDNS no',
+		'X11Forwarding no',
+		'LogLevel INFO',
+		'',
+	];
+	writeFileSync(configPath, lines.join('\n'));
+	return configPath;
+}
+
+type StartedListener = {
+	readonly child: ChildProcess;
+	readonly owned: OwnedProcess;
+	readonly port: number;
+	readonly log: () => string;
+};
+
+async function startListener(directory: string): Promise<StartedListener> {
+	let lastFailure = '';
+	// The port chosen by binding 0 may be taken again before sshd binds it: retry with another.
+	for (let attempt = 0; attempt < 5; attempt++) {
+		// eslint-disable-next-line no-await-in-loop
+		const port = await freePort();
+		const configPath = writeConfig(directory, port);
+		const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], {stdio: ['ignore', 'ignore', 'pipe']});
+		let log = '';
+		child.stderr?.setEncoding('utf8');
+		child.stderr?.on('data', (chunk: string) => {
+			log = (log + chunk).slice(-65_536);
+		});
+		let exited = false;
+		child.once('exit', () => {
+			exited = true;
+		});
+		child.once('error', error => {
+			exited = true;
+			log += String(error);
+		});
+
+		const owned = child.pid === undefined ? undefined : ownProcess(child.pid);
+		try {
+			// eslint-disable-next-line no-await-in-loop
+			await waitFor(
+				async () => {
+					if (exited) {
+						throw new Error('exited');
+					}
+
+					return listeningPids(await readSs(), port).includes(child.pid!) || undefined;
+				},
+				{timeoutMs: 10_000, description: `sshd to listen on 127.0.0.1:${port}`},
+			);
+		} catch {
+			if (owned !== undefined) {
+				// eslint-disable-next-line no-await-in-loop
+				await endProcesses([owned]);
+			}
+
+			lastFailure = log;
+			continue;
+		}
+
+		return {child, owned: owned!, port, log: () => log};
+	}
+
+	throw new Error(`sshd did not start after 5 attempts:\n${lastFailure}`);
+}
+
+export async function startTestSshd(): Promise<TestSshd> {
+	if (isRoot) {
+		// Privilege separation chroots into it; Debian creates it only from the service unit.
+		mkdirSync('/run/sshd', {recursive: true, mode: 0o755});
+		await ensureUnprivilegedUser();
+	}
+
+	const directory = mkdtempSync(path.join(tmpdir(), 'sshtop-sshd-'));
+	// The user side of a privilege-separated login reads authorized_keys as the user.
+	chmodSync(directory, 0o755);
+	const tracked = new Map<OwnedProcess, string>();
+	let listener: OwnedProcess | undefined;
+	const unregister = registerExitCleanup({
+		processes: () => [
+			...tracked.keys(),
+			...(listener === undefined ? [] : [...descendantsFromProc(listener.pid), listener]),
+		],
+		directories: [directory],
+	});
+
+	let started: StartedListener;
+	try {
+		const hostKey = path.join(directory, 'host_ed25519');
+		const clientKey = path.join(directory, 'client_ed25519');
+		await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'sshtop-test-host', '-f', hostKey]);
+		await execa('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'sshtop-test-client', '-f', clientKey]);
+		const authorizedKeys = path.join(directory, 'authorized_keys');
+		copyFileSync(`${clientKey}.pub`, authorizedKeys);
+		chmodSync(authorizedKeys, 0o644);
+		started = await startListener(directory);
+		listener = started.owned;
+	} catch (error: unknown) {
+		unregister();
+		rmSync(directory, {recursive: true, force: true});
+		throw error;
+	}
+
+	const {port, owned: listenerProcess} = started;
+	const clientKeyPath = path.join(directory, 'client_ed25519');
+	let stopped = false;
+	return {
+		pid: listenerProcess.pid,
+		port,
+		directory,
+		configPath: path.join(directory, 'sshd_config'),
+		clientKeyPath,
+		defaultUser: isRoot ? 'root' : userInfo().username,
+		unprivilegedUser: isRoot ? unprivilegedTestUser : undefined,
+		// -F /dev/null and IdentitiesOnly: the tester's own ~/.ssh/config and agent play no part.
+		clientOptions: [
+			'-F',
+			'/dev/null',
+			'-o',
+			'IdentitiesOnly=yes',
+			'-o',
+			'BatchMode=yes',
+			'-o',
+			'StrictHostKeyChecking=no',
+			'-o',
+			'UserKnownHostsFile=/dev/null',
+			'-o',
+			'LogLevel=ERROR',
+			'-i',
+			clientKeyPath,
+		],
+		log: started.log,
+		track(owned, label) {
+			tracked.set(owned, label);
+			return () => {
+				tracked.delete(owned);
+			};
+		},
+		async stop() {
+			if (stopped) {
+				return;
+			}
+
+			stopped = true;
+			try {
+				// Descendants are collected before anything dies: a killed connection can orphan
+				// its command (a notty `sleep` keeps running), and orphans move to PID 1.
+				const clients = [...tracked.keys()].flatMap(owned => [owned, ...descendantsFromProc(owned.pid)]);
+				const serverSide = descendantsFromProc(listenerProcess.pid);
+				await endProcesses([...clients, ...serverSide].filter(owned => isRunning(owned)));
+				await endProcesses([listenerProcess]);
+			} finally {
+				tracked.clear();
+				unregister();
+				rmSync(directory, {recursive: true, force: true});
+			}
+		},
+	};
+}
