@@ -16,9 +16,9 @@ import {peerText} from './filter-text.js';
 import type {Endpoint, ProcessRecord, Session, SessionKind} from './types.js';
 
 /**
-Which displayed string a highlight range points into. Session fields: `user`, `peer` (see `peerText`), `ttys` (see `ttysText`), `kind`. Process fields: `command` (see `commandLine`), `pid`, `tty`.
+Which displayed string a highlight range points into (see filter-text.ts). Session fields: `user`, `peer`, `ttys`, `kind`. Process fields: `command`, `pid`.
 */
-export type HighlightField = 'user' | 'peer' | 'ttys' | 'kind' | 'command' | 'pid' | 'tty';
+export type HighlightField = 'user' | 'peer' | 'ttys' | 'kind' | 'command' | 'pid';
 
 /** Characters `start` (inclusive) to `end` (exclusive) of the field's displayed text, as `String.prototype.slice` takes them. */
 export type HighlightRange = {
@@ -225,7 +225,7 @@ export const qualifiers: readonly QualifierDefinition[] = [
 			const wanted = fold(name, isCaseSensitive);
 			return {
 				matchProcess: ({tty}) =>
-					tty !== undefined && fold(tty, isCaseSensitive) === wanted ? whole('tty', tty) : undefined,
+					tty !== undefined && fold(tty, isCaseSensitive) === wanted ? [] : undefined,
 			};
 		},
 	},

@@ -1,18 +1,24 @@
-// The exact strings the filter searches. Highlight ranges are offsets into these strings, so a
-// row that shows a field should show it through these functions (or map the ranges itself).
+// The exact strings the filter searches: the ones the rows display (columns.ts), so a highlight
+// range is an offset into the text on screen before it is fitted to its column.
+import {formatEndpoint} from './format.js';
+import {sanitizeCommand, sanitizeText} from './sanitize.js';
 import type {Endpoint, ProcessRecord} from './types.js';
 
-/** A process's command line as shown in a row: argv joined by spaces, or `[comm]` when argv is empty (kernel threads, zombies). */
+/** As a process row shows it: argv joined by spaces, or `[comm]` without argv; control characters made visible. */
 export function commandLine(process: Pick<ProcessRecord, 'argv' | 'comm'>): string {
-	return process.argv.length > 0 ? process.argv.join(' ') : `[${process.comm}]`;
+	return sanitizeCommand(process.argv, process.comm);
 }
 
-/** `10.0.0.5:50022`, or `[fe80::1]:50022` for IPv6, so the port stays readable. */
+/** `10.0.0.5:50022`, or `[fe80::1]:50022` for IPv6. */
 export function peerText(peer: Endpoint): string {
-	return peer.address.includes(':') ? `[${peer.address}]:${peer.port}` : `${peer.address}:${peer.port}`;
+	return sanitizeText(formatEndpoint(peer));
 }
 
-/** A session's terminals as one string, in the session's own order: `pts/3 pts/7`. */
+/** As the session row's TTY column shows them: `pts/3,pts/7`. */
 export function ttysText(ttys: readonly string[]): string {
-	return ttys.join(' ');
+	return sanitizeText(ttys.join(','));
+}
+
+export function userText(user: string): string {
+	return sanitizeText(user);
 }
