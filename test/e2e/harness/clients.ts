@@ -222,19 +222,22 @@ export async function connectShell(sshd: TestSshd, options: ConnectOptions = {})
 	);
 }
 
+export type CommandOptions = ConnectOptions & {
+	readonly tty?: boolean;
+	/** How ps shows the command once it runs, when that differs from `command` (shell quoting). */
+	readonly runningArgs?: string;
+};
+
 /** `ssh [-tt] user@host COMMAND`: ready once COMMAND (as ps prints its args) runs below the connection. */
-export async function connectCommand(
-	sshd: TestSshd,
-	command: string,
-	options: ConnectOptions & {readonly tty?: boolean} = {},
-): Promise<SshClient> {
+export async function connectCommand(sshd: TestSshd, command: string, options: CommandOptions = {}): Promise<SshClient> {
 	const user = options.user ?? sshd.defaultUser;
+	const runningArgs = options.runningArgs ?? command;
 	return connect(
 		sshd,
 		'ssh',
 		[...sshArguments(sshd, user, options.tty ? ['-tt'] : []), command],
 		options.label ?? `${options.tty ? 'pty' : 'notty'} command ${command}`,
-		truth => truth.members.some(row => row.args === command),
+		truth => truth.members.some(row => row.args === runningArgs),
 		options.timeoutMs,
 	);
 }
