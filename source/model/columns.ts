@@ -6,7 +6,7 @@ import {
 	displayWidth, fitToWidth, formatBytes, formatDuration, formatEndpoint, formatLoginTime, formatPercent,
 	type Alignment,
 } from './format.js';
-import type {TreeRow} from './rows.js';
+import {rowPrefix, type TreeRow} from './rows.js';
 import {sanitizeCommand, sanitizeText} from './sanitize.js';
 import type {Session, SessionReport} from './types.js';
 
@@ -150,7 +150,7 @@ export function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContex
 			const {listener} = row;
 			const ports = listener.ports.map(port => `:${port}`).join(' ') || '?';
 			const sessions = `${row.sessionCount} session${row.sessionCount === 1 ? '' : 's'}`;
-			return fitLine(`${row.prefix}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`, layout);
+			return fitLine(`${rowPrefix(row)}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`, layout);
 		}
 
 		case 'session': {
@@ -158,7 +158,7 @@ export function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContex
 			const mark = session.isOwn ? '*' : ' ';
 			const cells = layout.columns.map(({column, width}) => fitToWidth(sessionCell(session, column, context), width, alignments[column]));
 			const command = session.foreground === undefined ? '-' : sanitizeText(session.foreground.command);
-			return fitLine(`${row.prefix}${mark}${[...cells, command].join(' ')}`, layout);
+			return fitLine(`${rowPrefix(row)}${mark}${[...cells, command].join(' ')}`, layout);
 		}
 
 		case 'process': {
@@ -171,7 +171,7 @@ export function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContex
 				fitToWidth(formatBytes(process.rssBytes), 6, 'right'),
 				sanitizeCommand(process.argv, process.comm),
 			];
-			return fitLine(`${row.prefix}${cells.join(' ')}`, layout);
+			return fitLine(`${rowPrefix(row)}${cells.join(' ')}`, layout);
 		}
 	}
 }

@@ -1,6 +1,7 @@
 // The one-shot view for a pipe or cron: the whole tree, expanded, as plain lines.
 import {computeLayout, formatRow, formatTitleLine} from './columns.js';
 import {unknownCpuUsage} from './cpu.js';
+import {truncateToWidth} from './format.js';
 import {flattenReport} from './rows.js';
 import {summaryLines, type SummaryOptions} from './summary.js';
 import type {SessionReport} from './types.js';
@@ -18,7 +19,9 @@ const cyan = (text: string) => `\u001B[36m${text}\u001B[39m`;
 export function renderPlainText(report: SessionReport, options: PlainTextOptions): string {
 	const layout = computeLayout(report, options.width, {showCpu: false});
 	const context = {usage: unknownCpuUsage, now: report.takenAt};
-	const lines = summaryLines(report, options).map(line => (options.color ? bold(line) : line));
+	const lines = summaryLines(report, options)
+		.map(line => (options.width === undefined ? line : truncateToWidth(line, options.width)))
+		.map(line => (options.color ? bold(line) : line));
 	lines.push('');
 	if (report.sessions.length === 0) {
 		lines.push('No SSH sessions.');

@@ -21,9 +21,13 @@ type RowBase = {
 	readonly depth: number;
 	readonly hasChildren: boolean;
 	readonly isExpanded: boolean;
-	/** Tree glyphs drawn before the row's content, ending in the expand marker and a space. */
-	readonly prefix: string;
+	readonly isLastSibling: boolean;
+	/** Whether each ancestor below the top level has siblings further down (nearest first). */
+	readonly guides: Guide | undefined;
 };
+
+/** A linked list shared by siblings, so a deep tree costs no more than a wide one. */
+export type Guide = {readonly hasMoreBelow: boolean; readonly parent: Guide | undefined};
 
 export type ListenerRow = RowBase & {readonly kind: 'listener'; readonly listener: Listener; readonly sessionCount: number};
 export type SessionRow = RowBase & {readonly kind: 'session'; readonly session: Session};
@@ -39,29 +43,25 @@ export type RowList = {
 function foregroundPath(session: Session): Set<ProcessId> {
 	const path = new Set<ProcessId>();
 	const foregroundPid = session.foreground?.pid;
-	const trail: ProcessNode[] = [];
-	const search = (node: ProcessNode): boolean => {
-		trail.push(node);
-		if (node.process.pid === foregroundPid) {
-			return true;
-		}
+	if (foregroundPid !== undefined) {
+		// Iterative search remembering parents: a fork bomb's depth must not overflow the stack.
+		const parents = new Map<ProcessNode, ProcessNode>();
+		const stack = [session.tree];
+		while (stack.length > 0) {
+			const node = stack.pop()!;
+			if (node.process.pid === foregroundPid) {
+				for (let ancestor = parents.get(node); ancestor !== undefined; ancestor = parents.get(ancestor)) {
+					path.add(processId(ancestor.process));
+				}
 
-		for (const child of node.children) {
-			if (search(child)) {
-				return true;
+				return path;
+			}
+
+			for (const child of node.children) {
+				parents.set(child, node);
+				stack.push(child);
 			}
 		}
-
-		trail.pop();
-		return false;
-	};
-
-	if (foregroundPid !== undefined && search(session.tree)) {
-		for (const node of trail.slice(0, -1)) {
-			path.add(processId(node.process));
-		}
-
-		return path;
 	}
 
 	// Without a foreground process (sftp, a command without a tty), open the single-child
@@ -85,8 +85,7 @@ type StackEntry = {
 	readonly parentId: ProcessId | undefined;
 	readonly depth: number;
 	readonly isLast: boolean;
-	/** For each ancestor level below the top: whether that ancestor still has siblings below. */
-	readonly guides: readonly boolean[];
+	readonly guides: Guide | undefined;
 };
 
 function childrenOf(item: PendingNode): PendingNode[] {
@@ -135,13 +134,19 @@ function isExpandedByDefault(item: PendingNode, policy: ExpansionPolicy): boolea
 	return defaults.has(idOf(item));
 }
 
-function drawPrefix(depth: number, isLast: boolean, guides: readonly boolean[], marker: string): string {
-	if (depth === 0) {
+/** Tree glyphs drawn before a row's content, ending in its expand marker and a space. */
+export function rowPrefix(row: TreeRow): string {
+	const marker = row.hasChildren ? (row.isExpanded ? '▾' : '▸') : '─';
+	if (row.depth === 0) {
 		return `${marker} `;
 	}
 
-	const trunk = guides.map(hasMoreBelow => (hasMoreBelow ? '│ ' : '  ')).join('');
-	return `${trunk}${isLast ? '└─' : '├─'}${marker} `;
+	let trunk = '';
+	for (let guide = row.guides; guide !== undefined; guide = guide.parent) {
+		trunk = (guide.hasMoreBelow ? '│ ' : '  ') + trunk;
+	}
+
+	return `${trunk}${row.isLastSibling ? '└─' : '├─'}${marker} `;
 }
 
 /** Flattens a report into the rows currently visible under `expansion`. Pure. */
@@ -163,7 +168,7 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 	const indexById = new Map<ProcessId, number>();
 	// An explicit stack instead of recursion: a fork bomb's tree must not overflow the call stack.
 	const stack: StackEntry[] = roots.map((item, index) => ({
-		item, parentId: undefined, depth: 0, isLast: index === roots.length - 1, guides: [],
+		item, parentId: undefined, depth: 0, isLast: index === roots.length - 1, guides: undefined,
 	})).reverse();
 	while (stack.length > 0) {
 		const {item, parentId, depth, isLast, guides} = stack.pop()!;
@@ -171,8 +176,7 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 		const children = childrenOf(item);
 		const hasChildren = children.length > 0;
 		const isExpanded = hasChildren && (expansion.overrides.get(id) ?? isExpandedByDefault(item, expansion.policy));
-		const marker = hasChildren ? (isExpanded ? '▾' : '▸') : '─';
-		const base = {id, parentId, depth, hasChildren, isExpanded, prefix: drawPrefix(depth, isLast, guides, marker)};
+		const base = {id, parentId, depth, hasChildren, isExpanded, isLastSibling: isLast, guides};
 		indexById.set(id, rows.length);
 		switch (item.kind) {
 			case 'listener': {
@@ -192,7 +196,7 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 		}
 
 		if (isExpanded) {
-			const childGuides = depth === 0 ? [] : [...guides, !isLast];
+			const childGuides = depth === 0 ? undefined : {hasMoreBelow: !isLast, parent: guides};
 			for (let index = children.length - 1; index >= 0; index--) {
 				stack.push({
 					item: children[index]!, parentId: id, depth: depth + 1, isLast: index === children.length - 1, guides: childGuides,

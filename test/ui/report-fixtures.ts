@@ -113,15 +113,14 @@ export function shellSession(
 }
 
 function findProcess(tree: ProcessNode, pid: number): ProcessRecord | undefined {
-	if (tree.process.pid === pid) {
-		return tree.process;
-	}
-
-	for (const child of tree.children) {
-		const found = findProcess(child, pid);
-		if (found !== undefined) {
-			return found;
+	const stack = [tree];
+	while (stack.length > 0) {
+		const node = stack.pop()!;
+		if (node.process.pid === pid) {
+			return node.process;
 		}
+
+		stack.push(...node.children);
 	}
 
 	return undefined;

@@ -1,0 +1,97 @@
+// The explorer's root: wires state, refresh loop, keys and terminal size to the views.
+// Decisions live in state.ts and model/; this file only composes.
+import {useCallback, useEffect, useMemo, useReducer} from 'react';
+import {Box, Text, useApp} from 'ink';
+import {computeLayout} from '../model/columns.js';
+import {fitToWidth} from '../model/format.js';
+import {summaryLines} from '../model/summary.js';
+import type {SessionReport} from '../model/types.js';
+import {Footer} from './footer.js';
+import {Header} from './header.js';
+import {HelpScreen} from './help-screen.js';
+import type {KeyContext} from './keymap.js';
+import {createInitialState, explorerReducer, selectedIndex, selectRows} from './state.js';
+import {TreeView} from './tree-view.js';
+import {useExplorerKeys} from './use-explorer-keys.js';
+import {useIdlePolicies, type LoadIdlePolicy} from './use-idle-policies.js';
+import {useSnapshots} from './use-snapshots.js';
+import {useTerminalSize} from './use-terminal-size.js';
+
+export type ExplorerProps = {
+	readonly load: () => SessionReport;
+	readonly intervalSeconds: number;
+	readonly loadPolicy?: LoadIdlePolicy;
+	readonly color: boolean;
+};
+
+export const minimumColumns = 40;
+export const minimumRows = 10;
+/** Lines around the tree: its title line and the footer, plus one spare so the frame stays shorter than the terminal. */
+const chromeLines = 3;
+
+export function Explorer({load, intervalSeconds, loadPolicy, color}: ExplorerProps) {
+	const {exit} = useApp();
+	const {columns, rows} = useTerminalSize();
+	// One column spare: a line that fills the last cell makes some terminals wrap early.
+	const width = columns - 1;
+	const [state, dispatch] = useReducer(explorerReducer, rows - 6, createInitialState);
+	const policies = useIdlePolicies(state.report?.listeners, loadPolicy);
+	const headerLines = useMemo(
+		() => (state.report === undefined ? ['sshtop: reading /proc…'] : summaryLines(state.report, {policies, isPaused: state.isPaused})),
+		[state.report, policies, state.isPaused],
+	);
+	const viewportHeight = rows - headerLines.length - chromeLines;
+	useEffect(() => {
+		dispatch({type: 'viewport-resized', height: viewportHeight});
+	}, [viewportHeight]);
+	useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch});
+	const quit = useCallback(() => {
+		exit();
+	}, [exit]);
+	useExplorerKeys(dispatch, quit);
+
+	const list = selectRows(state);
+	const layout = useMemo(() => (state.report === undefined ? undefined : computeLayout(state.report, width)), [state.report, width]);
+	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0}), [state.usage, state.report]);
+	const index = selectedIndex(state, list);
+	const selectedRow = index === undefined ? undefined : list.rows[index];
+	const keyContext: KeyContext = useMemo(() => ({
+		isHelpOpen: state.isHelpOpen,
+		isPaused: state.isPaused,
+		canExpand: Boolean(selectedRow?.hasChildren && !selectedRow.isExpanded),
+		canCollapse: Boolean(selectedRow?.isExpanded ?? selectedRow?.parentId),
+	}), [state.isHelpOpen, state.isPaused, selectedRow]);
+
+	if (columns < minimumColumns || rows < minimumRows || viewportHeight < 3) {
+		return (
+			<Text wrap='truncate'>
+				{fitToWidth(`Terminal too small (${columns}×${rows}): sshtop needs ${minimumColumns}×${minimumRows}. q quits.`, width)}
+			</Text>
+		);
+	}
+
+	return (
+		<Box flexDirection='column'>
+			<Header lines={headerLines} width={width}/>
+			{state.isHelpOpen && <HelpScreen width={width} height={viewportHeight + 1}/>}
+			{!state.isHelpOpen && layout !== undefined && (
+					<TreeView
+						list={list}
+						layout={layout}
+						context={context}
+						scrollOffset={state.scrollOffset}
+						height={viewportHeight}
+						selectedId={state.selection?.id}
+						color={color}
+						width={width}
+					/>
+			)}
+			<Footer
+				context={keyContext}
+				notice={state.notice}
+				position={index === undefined ? '' : `${index + 1}/${list.rows.length}`}
+				width={width}
+			/>
+		</Box>
+	);
+}

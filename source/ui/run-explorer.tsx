@@ -1,0 +1,47 @@
+// Mounts the explorer on the terminal and resolves when the user quits.
+import {render} from 'ink';
+import type {SessionReport} from '../model/types.js';
+import {readSshdPolicy} from '../proc/sshd-policy.js';
+import {Explorer} from './explorer.js';
+import type {LoadIdlePolicy} from './use-idle-policies.js';
+
+export type RunExplorerOptions = {
+	readonly intervalSeconds: number;
+	/** Reads one snapshot and builds its report; called on every refresh. */
+	readonly load: () => SessionReport;
+	/** Defaults to asking each listener's sshd with `sshd -T`; pass one that resolves undefined to skip. */
+	readonly loadPolicy?: LoadIdlePolicy;
+	/** Defaults to on unless NO_COLOR is set (https://no-color.org). */
+	readonly color?: boolean;
+	readonly stdin?: NodeJS.ReadStream;
+	readonly stdout?: NodeJS.WriteStream;
+};
+
+const askSshd: LoadIdlePolicy = async listener => readSshdPolicy(listener.command);
+
+export function colorWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
+	const noColor = environment['NO_COLOR'];
+	return noColor === undefined || noColor === '';
+}
+
+export async function runExplorer(options: RunExplorerOptions): Promise<void> {
+	const instance = render(
+		<Explorer
+			load={options.load}
+			intervalSeconds={options.intervalSeconds}
+			loadPolicy={options.loadPolicy ?? askSshd}
+			color={options.color ?? colorWanted()}
+		/>,
+		{
+			stdin: options.stdin,
+			stdout: options.stdout,
+			// Only changed lines are written, at most ten frames a second: cheap over a slow SSH link.
+			incrementalRendering: true,
+			maxFps: 10,
+			// Anything printed while mounted would tear the frame; nothing in the explorer logs.
+			patchConsole: false,
+			exitOnCtrlC: true,
+		},
+	);
+	await instance.waitUntilExit();
+}

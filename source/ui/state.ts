@@ -1,0 +1,310 @@
+// The explorer's one reducer (the ink-ui select split: this file is the pure state, the
+// key hook only dispatches, the views only render). Selection is an identity (pid + start
+// ticks), never a row index, so it follows its process across refreshes and re-sorts.
+import {unknownCpuUsage, type CpuUsage} from '../model/cpu.js';
+import {allRowIds, flattenReport, initialExpansion, type Expansion, type RowList, type TreeRow} from '../model/rows.js';
+import type {ProcessId, SessionReport} from '../model/types.js';
+import type {ExplorerCommand} from './keymap.js';
+
+export type Selection = {
+	readonly id: ProcessId;
+	/** Ancestors of the selected row, nearest last: where the cursor goes if the row vanishes. */
+	readonly ancestors: readonly ProcessId[];
+	/** The session the row belongs to, so a move to another session is never silent. */
+	readonly sessionId: ProcessId | undefined;
+};
+
+export type ExplorerState = {
+	readonly report: SessionReport | undefined;
+	readonly usage: CpuUsage;
+	readonly expansion: Expansion;
+	readonly selection: Selection | undefined;
+	/** Index of the first visible row. */
+	readonly scrollOffset: number;
+	readonly viewportHeight: number;
+	readonly isPaused: boolean;
+	readonly isHelpOpen: boolean;
+	/** A one-off message for the footer, such as "the selected session ended". */
+	readonly notice: string | undefined;
+};
+
+export type ExplorerAction =
+	| {readonly type: 'report-arrived'; readonly report: SessionReport; readonly usage: CpuUsage}
+	| {readonly type: 'load-failed'; readonly message: string}
+	| {readonly type: 'viewport-resized'; readonly height: number}
+	| {readonly type: 'command'; readonly command: ExplorerCommand};
+
+export function createInitialState(viewportHeight: number): ExplorerState {
+	return {
+		report: undefined,
+		usage: unknownCpuUsage,
+		expansion: initialExpansion,
+		selection: undefined,
+		scrollOffset: 0,
+		viewportHeight: Math.max(1, viewportHeight),
+		isPaused: false,
+		isHelpOpen: false,
+		notice: undefined,
+	};
+}
+
+const noRows: RowList = {rows: [], indexById: new Map()};
+let cachedInput: {report: SessionReport; expansion: Expansion} | undefined;
+let cachedRows: RowList = noRows;
+
+/** The visible rows of a state. Memoised on (report, expansion): one flatten per change, shared by reducer and view. */
+export function selectRows(state: Pick<ExplorerState, 'report' | 'expansion'>): RowList {
+	if (state.report === undefined) {
+		return noRows;
+	}
+
+	if (cachedInput?.report !== state.report || cachedInput.expansion !== state.expansion) {
+		cachedRows = flattenReport(state.report, state.expansion);
+		cachedInput = {report: state.report, expansion: state.expansion};
+	}
+
+	return cachedRows;
+}
+
+function sessionIdOf(row: TreeRow): ProcessId | undefined {
+	if (row.kind === 'session') {
+		return row.session.id;
+	}
+
+	return row.kind === 'process' ? row.sessionId : undefined;
+}
+
+function selectionAt(list: RowList, index: number): Selection | undefined {
+	const row = list.rows[index];
+	if (row === undefined) {
+		return undefined;
+	}
+
+	const ancestors: ProcessId[] = [];
+	let parentId = row.parentId;
+	while (parentId !== undefined) {
+		ancestors.unshift(parentId);
+		const parentIndex = list.indexById.get(parentId);
+		parentId = parentIndex === undefined ? undefined : list.rows[parentIndex]?.parentId;
+	}
+
+	return {id: row.id, ancestors, sessionId: sessionIdOf(row)};
+}
+
+/** Row index of the selection, or undefined when it is not among the rows. */
+export function selectedIndex(state: ExplorerState, list: RowList = selectRows(state)): number | undefined {
+	return state.selection === undefined ? undefined : list.indexById.get(state.selection.id);
+}
+
+function firstSessionIndex(list: RowList): number {
+	const index = list.rows.findIndex(row => row.kind === 'session');
+	return index === -1 ? 0 : index;
+}
+
+function clampOffset(offset: number, index: number | undefined, rowCount: number, height: number): number {
+	let next = offset;
+	if (index !== undefined) {
+		if (index < next) {
+			next = index;
+		} else if (index >= next + height) {
+			next = index - height + 1;
+		}
+	}
+
+	return Math.max(0, Math.min(next, Math.max(0, rowCount - height)));
+}
+
+/** Puts the cursor on row `index` (clamped) and scrolls just enough to keep it in view. */
+function moveTo(state: ExplorerState, list: RowList, index: number): ExplorerState {
+	if (list.rows.length === 0) {
+		return state;
+	}
+
+	const clamped = Math.max(0, Math.min(index, list.rows.length - 1));
+	return {
+		...state,
+		selection: selectionAt(list, clamped),
+		scrollOffset: clampOffset(state.scrollOffset, clamped, list.rows.length, state.viewportHeight),
+		notice: undefined,
+	};
+}
+
+/**
+Finds the selection in new rows: the same process if it is still shown, else its nearest
+ancestor that is (its parent when it exited, or the row it was folded into). When nothing of
+its branch is left, the cursor stays at the same height and the footer says why.
+*/
+function reselect(state: ExplorerState, previous: RowList, next: RowList): ExplorerState {
+	const {selection} = state;
+	const previousIndex = selection === undefined ? undefined : previous.indexById.get(selection.id);
+	let index: number | undefined;
+	let notice = state.notice;
+	if (selection !== undefined) {
+		index = next.indexById.get(selection.id);
+		for (let level = selection.ancestors.length - 1; index === undefined && level >= 0; level--) {
+			index = next.indexById.get(selection.ancestors[level]!);
+		}
+
+		if (index === undefined && next.rows.length > 0) {
+			index = Math.min(previousIndex ?? 0, next.rows.length - 1);
+		}
+
+		const movedTo = index === undefined ? undefined : next.rows[index];
+		const landedInSession = movedTo === undefined ? undefined : sessionIdOf(movedTo);
+		const sessionEnded = selection.sessionId !== undefined
+			&& !(state.report?.sessions.some(session => session.id === selection.sessionId) ?? false);
+		if (sessionEnded && landedInSession !== selection.sessionId) {
+			notice = 'The selected session ended';
+		}
+	} else if (next.rows.length > 0) {
+		index = firstSessionIndex(next);
+	}
+
+	if (index === undefined) {
+		return {...state, selection: undefined, scrollOffset: 0, notice};
+	}
+
+	// Keep the selected row at the same height on screen when rows appear or vanish above it.
+	const screenRow = previousIndex === undefined ? undefined : previousIndex - state.scrollOffset;
+	const offset = screenRow === undefined || next.indexById.get(selection?.id ?? '') === undefined
+		? state.scrollOffset
+		: index - screenRow;
+	return {
+		...state,
+		selection: selectionAt(next, index),
+		scrollOffset: clampOffset(offset, index, next.rows.length, state.viewportHeight),
+		notice,
+	};
+}
+
+function withExpansion(state: ExplorerState, expansion: Expansion): ExplorerState {
+	const previous = selectRows(state);
+	return reselect({...state, expansion}, previous, selectRows({...state, expansion}));
+}
+
+function setExpanded(state: ExplorerState, id: ProcessId, isExpanded: boolean): ExplorerState {
+	const overrides = new Map(state.expansion.overrides);
+	overrides.set(id, isExpanded);
+	return withExpansion(state, {...state.expansion, overrides});
+}
+
+function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerState {
+	if (command === 'toggle-help') {
+		return {...state, isHelpOpen: !state.isHelpOpen};
+	}
+
+	if (command === 'close-help') {
+		return state.isHelpOpen ? {...state, isHelpOpen: false} : state;
+	}
+
+	// Behind the help screen the tree does not move.
+	if (state.isHelpOpen || command === 'quit') {
+		return state;
+	}
+
+	if (command === 'toggle-pause') {
+		return {...state, isPaused: !state.isPaused};
+	}
+
+	const list = selectRows(state);
+	const index = selectedIndex(state, list) ?? 0;
+	const row = list.rows[index];
+	const page = Math.max(1, state.viewportHeight - 1);
+	switch (command) {
+		case 'move-up': {
+			return moveTo(state, list, index - 1);
+		}
+
+		case 'move-down': {
+			return moveTo(state, list, index + 1);
+		}
+
+		case 'page-up': {
+			return moveTo({...state, scrollOffset: Math.max(0, state.scrollOffset - page)}, list, index - page);
+		}
+
+		case 'page-down': {
+			return moveTo({...state, scrollOffset: state.scrollOffset + page}, list, index + page);
+		}
+
+		case 'go-first': {
+			return moveTo(state, list, 0);
+		}
+
+		case 'go-last': {
+			return moveTo(state, list, list.rows.length - 1);
+		}
+
+		case 'expand': {
+			if (row === undefined || !row.hasChildren) {
+				return state;
+			}
+
+			// On an open row, → steps into it, as in a file manager.
+			return row.isExpanded ? moveTo(state, list, index + 1) : setExpanded(state, row.id, true);
+		}
+
+		case 'collapse': {
+			if (row === undefined) {
+				return state;
+			}
+
+			if (row.isExpanded) {
+				return setExpanded(state, row.id, false);
+			}
+
+			const parentIndex = row.parentId === undefined ? undefined : list.indexById.get(row.parentId);
+			return parentIndex === undefined ? state : moveTo(state, list, parentIndex);
+		}
+
+		case 'toggle': {
+			return row?.hasChildren ? setExpanded(state, row.id, !row.isExpanded) : state;
+		}
+
+		case 'expand-all': {
+			return withExpansion(state, {policy: 'all', overrides: new Map()});
+		}
+
+		case 'collapse-all': {
+			return withExpansion(state, {policy: 'none', overrides: new Map()});
+		}
+	}
+}
+
+function forgetGoneProcesses(expansion: Expansion, report: SessionReport): Expansion {
+	if (expansion.overrides.size === 0) {
+		return expansion;
+	}
+
+	const ids = allRowIds(report);
+	const overrides = new Map([...expansion.overrides].filter(([id]) => ids.has(id)));
+	return overrides.size === expansion.overrides.size ? expansion : {...expansion, overrides};
+}
+
+export function explorerReducer(state: ExplorerState, action: ExplorerAction): ExplorerState {
+	switch (action.type) {
+		case 'report-arrived': {
+			const previous = selectRows(state);
+			const next = {...state, report: action.report, usage: action.usage, expansion: forgetGoneProcesses(state.expansion, action.report)};
+			return reselect(next, previous, selectRows(next));
+		}
+
+		case 'load-failed': {
+			return {...state, notice: `Refresh failed: ${action.message}`};
+		}
+
+		case 'viewport-resized': {
+			const height = Math.max(1, action.height);
+			if (height === state.viewportHeight) {
+				return state;
+			}
+
+			const list = selectRows(state);
+			return {...state, viewportHeight: height, scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height)};
+		}
+
+		case 'command': {
+			return runCommand(state, action.command);
+		}
+	}
+}

@@ -1,0 +1,56 @@
+import {describe, expect, test} from 'vitest';
+import {computeLayout, formatRow, formatTitleLine} from '../../source/model/columns.js';
+import {unknownCpuUsage} from '../../source/model/cpu.js';
+import {displayWidth} from '../../source/model/format.js';
+import {flattenReport} from '../../source/model/rows.js';
+import {child, fixtureNow, report, shellSession} from '../ui/report-fixtures.js';
+
+const context = {usage: unknownCpuUsage, now: fixtureNow};
+
+describe('lines fit the terminal', () => {
+	const wide = shellSession(1000, '漢字ユーザー', {
+		shellChildren: [child(1003, 1002, ['vim', '長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い.txt'])],
+		foregroundPid: 1003,
+	});
+
+	for (const width of [40, 60, 80, 120]) {
+		test(`every line is exactly ${width} cells, counting wide characters as two`, () => {
+			const sessions = report([wide, shellSession(2000, 'bob')]);
+			const layout = computeLayout(sessions, width);
+			const lines = [formatTitleLine(layout), ...flattenReport(sessions).rows.map(row => formatRow(row, layout, context))];
+			for (const line of lines) {
+				expect(displayWidth(line)).toBe(width);
+				expect(line).not.toContain('\n');
+			}
+		});
+	}
+
+	test('a narrow terminal drops the least important session columns first', () => {
+		const sessions = report([shellSession(2000, 'bob')]);
+		const narrow = computeLayout(sessions, 60).columns.map(each => each.column);
+		const wideLayout = computeLayout(sessions, 160).columns.map(each => each.column);
+		expect(wideLayout).toEqual(['user', 'from', 'tty', 'login', 'idle', 'kind', 'cpu', 'memory']);
+		expect(narrow).toContain('user');
+		expect(narrow).toContain('from');
+		expect(narrow).not.toContain('kind');
+	});
+
+	test('a session row shows user, peer, tty, login, idle, kind, CPU, memory and the foreground command', () => {
+		const sessions = report([shellSession(2000, 'bob', {peerPort: 41_022})]);
+		const layout = computeLayout(sessions, 160);
+		const sessionRow = flattenReport(sessions).rows[1]!;
+		expect(formatRow(sessionRow, layout, context)).toMatch(/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +5s +shell +- +12\.0M -bash/);
+	});
+
+	test('the operator’s own session is marked with *', () => {
+		const sessions = report([shellSession(2000, 'bob', {isOwn: true})]);
+		const line = formatRow(flattenReport(sessions).rows[1]!, computeLayout(sessions, 100), context);
+		expect(line).toContain('*bob');
+	});
+
+	test('a process row shows pid, user, state, CPU, memory and command', () => {
+		const sessions = report([shellSession(2000, 'bob')]);
+		const line = formatRow(flattenReport(sessions).rows[3]!, computeLayout(sessions, 100), context);
+		expect(line.trimEnd()).toMatch(/└── +2002 bob +S +- +4\.0M -bash$/);
+	});
+});

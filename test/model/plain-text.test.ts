@@ -1,0 +1,43 @@
+import {describe, expect, test} from 'vitest';
+import {renderPlainText} from '../../source/model/plain-text.js';
+import {child, report, shellSession} from '../ui/report-fixtures.js';
+
+const sessions = report([
+	shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['sleep', '100']), child(1004, 1002, ['top'])], foregroundPid: 1004, isOwn: true}),
+	shellSession(2000, 'bob', {tty: 'pts/1'}),
+], {isPartial: true});
+
+describe('the one-shot plain-text tree', () => {
+	test('shows the header and every process, fully expanded', () => {
+		const text = renderPlainText(sessions, {color: false});
+		expect(text).toContain('bastion  up 3d 4h  load 0.12 0.08 0.01');
+		expect(text).toContain('2 sessions');
+		expect(text).toContain('some details are unreadable and shown as ?');
+		for (const command of ['sleep 100', 'top', 'sshd: bob@pts/1']) {
+			expect(text).toContain(command);
+		}
+	});
+
+	test('has no escape sequences without colour, and no CPU column (one reading cannot give it)', () => {
+		const text = renderPlainText(sessions, {color: false});
+		expect(text).not.toContain('\u001B');
+		expect(text).not.toContain('CPU%');
+	});
+
+	test('uses colour only when asked', () => {
+		expect(renderPlainText(sessions, {color: true})).toContain('\u001B[1m');
+	});
+
+	test('cuts lines to the width when one is given, never wraps them', () => {
+		const lines = renderPlainText(sessions, {color: false, width: 50}).trimEnd().split('\n');
+		expect(Math.max(...lines.map(line => line.length))).toBeLessThanOrEqual(50);
+	});
+
+	test('a hostile process name reaches the output as visible text', () => {
+		const hostile = report([shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['\u001B]0;owned\u0007\u001B[2J'])]})]);
+		const text = renderPlainText(hostile, {color: false});
+		expect(text).not.toContain('\u001B');
+		expect(text).not.toContain('\u0007');
+		expect(text).toContain('^[]0;owned^G^[[2J');
+	});
+});

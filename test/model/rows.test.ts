@@ -1,0 +1,67 @@
+import {describe, expect, test} from 'vitest';
+import {flattenReport, rowPrefix, type Expansion} from '../../source/model/rows.js';
+import {child, report, shellSession} from '../ui/report-fixtures.js';
+
+const alice = shellSession(1000, 'alice', {
+	shellChildren: [child(1003, 1002, ['vim', 'notes.txt'], {processGroup: 1003}), child(1004, 1002, ['make'], {processGroup: 1004}, )],
+	foregroundPid: 1003,
+});
+const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
+
+function pids(expansion?: Expansion) {
+	return flattenReport(report([alice, bob]), expansion).rows.map(row => (row.kind === 'listener' ? 'listener' : row.kind === 'session' ? `session ${row.session.pid}` : row.process.pid));
+}
+
+describe('the tree of rows', () => {
+	test('listener, then each session, then the path down to its foreground process', () => {
+		expect(pids()).toEqual(['listener', 'session 1000', 1001, 1002, 1003, 1004, 'session 2000', 2001, 2002]);
+	});
+
+	test('other branches start collapsed: a child of a background job is not shown', () => {
+		const withGrandchild = shellSession(1000, 'alice', {
+			shellChildren: [child(1003, 1002, ['vim']), {process: child(1004, 1002, ['make']).process, children: [child(1005, 1004, ['cc'])]}],
+			foregroundPid: 1003,
+		});
+		const rows = flattenReport(report([withGrandchild])).rows;
+		expect(rows.map(row => row.id)).not.toContain('1005:10050');
+		expect(rows.find(row => row.id === '1004:10040')).toMatchObject({hasChildren: true, isExpanded: false});
+	});
+
+	test('collapse all leaves one row per session under its listener', () => {
+		expect(pids({policy: 'none', overrides: new Map()})).toEqual(['listener', 'session 1000', 'session 2000']);
+	});
+
+	test('the user’s choice for a row wins over the policy', () => {
+		expect(pids({policy: 'none', overrides: new Map([['2000:20000', true]])})).toEqual(['listener', 'session 1000', 'session 2000', 2001]);
+	});
+
+	test('rows are drawn with tree glyphs and an expand marker', () => {
+		const prefixes = flattenReport(report([alice, bob])).rows.map(row => rowPrefix(row));
+		expect(prefixes).toEqual([
+			'▾ ',
+			'├─▾ ',
+			'│ └─▾ ',
+			'│   └─▾ ',
+			'│     ├── ',
+			'│     └── ',
+			'└─▾ ',
+			'  └─▾ ',
+			'    └── ',
+		]);
+	});
+
+	test('a session whose listener is unknown is still shown, at the top level', () => {
+		const rows = flattenReport(report([bob], {listeners: []})).rows;
+		expect(rows[0]).toMatchObject({kind: 'session', depth: 0});
+	});
+
+	test('a very deep tree is flattened without recursion limits', () => {
+		let deepest = child(100_000, 99_999, ['leaf']);
+		for (let pid = 99_999; pid > 90_000; pid--) {
+			deepest = {process: child(pid, pid - 1, ['sh']).process, children: [deepest]};
+		}
+
+		const deep = shellSession(1000, 'alice', {shellChildren: [deepest], foregroundPid: 100_000});
+		expect(flattenReport(report([deep])).rows).toHaveLength(4 + 10_000);
+	});
+});

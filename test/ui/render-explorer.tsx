@@ -1,0 +1,113 @@
+// Mounts the real Explorer on ink-testing-library's fake terminal, with a terminal size
+// and reports the test controls, and polls the frame instead of sleeping.
+import {render} from 'ink-testing-library';
+import {Explorer} from '../../source/ui/explorer.js';
+import type {SessionReport} from '../../source/model/types.js';
+import type {LoadIdlePolicy} from '../../source/ui/use-idle-policies.js';
+
+export const keys = {
+	up: '\u001B[A',
+	down: '\u001B[B',
+	right: '\u001B[C',
+	left: '\u001B[D',
+	pageUp: '\u001B[5~',
+	pageDown: '\u001B[6~',
+	home: '\u001B[H',
+	end: '\u001B[F',
+	enter: '\r',
+	escape: '\u001B',
+} as const;
+
+export type ExplorerHarness = {
+	/** The report the next refresh returns. */
+	setReport: (report: SessionReport) => void;
+	/** Waits for the refresh loop to pick up the current report (p, p: resuming refreshes at once). */
+	refresh: () => Promise<void>;
+	press: (...inputs: string[]) => void;
+	frame: () => string;
+	lines: () => string[];
+	waitFor: (predicate: (frame: string) => boolean, what?: string) => Promise<string>;
+	resize: (columns: number, rows: number) => void;
+	loadCount: () => number;
+	writes: () => number;
+	unmount: () => void;
+};
+
+export async function renderExplorer(
+	initial: SessionReport,
+	options: {readonly columns?: number; readonly rows?: number; readonly loadPolicy?: LoadIdlePolicy; readonly color?: boolean} = {},
+): Promise<ExplorerHarness> {
+	let current = initial;
+	let loads = 0;
+	const load = () => {
+		loads++;
+		return current;
+	};
+
+	const instance = render(<Explorer load={load} intervalSeconds={3600} loadPolicy={options.loadPolicy} color={options.color ?? false}/>);
+	const {stdout, stdin} = instance;
+	const frame = () => instance.lastFrame() ?? '';
+	const waitFor = async (predicate: (frame: string) => boolean, what = 'the expected frame') => {
+		const deadline = Date.now() + 5000;
+		while (!predicate(frame())) {
+			if (Date.now() > deadline) {
+				throw new Error(`Timed out waiting for ${what}. Last frame:\n${frame()}`);
+			}
+
+			// eslint-disable-next-line no-await-in-loop -- polling until the frame shows what is expected.
+			await new Promise(resolve => {
+				setTimeout(resolve, 5);
+			});
+		}
+
+		return frame();
+	};
+
+	const resize = (columns: number, rows: number) => {
+		Object.defineProperty(stdout, 'columns', {value: columns, configurable: true});
+		Object.defineProperty(stdout, 'rows', {value: rows, configurable: true});
+		stdout.emit('resize');
+	};
+
+	resize(options.columns ?? 100, options.rows ?? 24);
+	await waitFor(text => text.includes('session'), 'the first report');
+	// Let the effects of the first frames (resize, first load) settle.
+	await new Promise(resolve => {
+		setImmediate(resolve);
+	});
+	return {
+		setReport(report) {
+			current = report;
+		},
+		async refresh() {
+			const before = loads;
+			stdin.write('p');
+			stdin.write('p');
+			const deadline = Date.now() + 5000;
+			while (loads === before && Date.now() < deadline) {
+				// eslint-disable-next-line no-await-in-loop -- polling for the reload.
+				await new Promise(resolve => {
+					setTimeout(resolve, 5);
+				});
+			}
+
+			await new Promise(resolve => {
+				setImmediate(resolve);
+			});
+		},
+		press(...inputs) {
+			for (const input of inputs) {
+				stdin.write(input);
+			}
+		},
+		frame,
+		lines: () => frame().split('\n'),
+		waitFor,
+		resize,
+		loadCount: () => loads,
+		writes: () => stdout.frames.length,
+		unmount: () => {
+			instance.unmount();
+		},
+	};
+}

@@ -1,0 +1,151 @@
+import {describe, expect, test} from 'vitest';
+import {unknownCpuUsage} from '../../source/model/cpu.js';
+import type {SessionReport} from '../../source/model/types.js';
+import type {ExplorerCommand} from '../../source/ui/keymap.js';
+import {createInitialState, explorerReducer, selectedIndex, selectRows, type ExplorerState} from '../../source/ui/state.js';
+import {child, report, shellSession} from './report-fixtures.js';
+
+function arrive(state: ExplorerState, next: SessionReport): ExplorerState {
+	return explorerReducer(state, {type: 'report-arrived', report: next, usage: unknownCpuUsage});
+}
+
+function run(state: ExplorerState, ...commands: ExplorerCommand[]): ExplorerState {
+	return commands.reduce((current, command) => explorerReducer(current, {type: 'command', command}), state);
+}
+
+function selectedRow(state: ExplorerState) {
+	return selectRows(state).rows[selectedIndex(state) ?? -1];
+}
+
+const alice = shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['vim'])], foregroundPid: 1003});
+const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
+const carol = shellSession(3000, 'carol', {tty: 'pts/2'});
+
+describe('the selection', () => {
+	test('starts on the first session', () => {
+		const state = arrive(createInitialState(10), report([alice, bob]));
+		expect(selectedRow(state)).toMatchObject({kind: 'session', id: alice.id});
+	});
+
+	test('follows the same process when a refresh adds rows above it', () => {
+		let state = arrive(createInitialState(10), report([bob]));
+		state = run(state, 'move-down', 'move-down'); // Bob's user-side sshd, then bash.
+		expect(selectedRow(state)?.id).toBe('2002:20020');
+		state = arrive(state, report([alice, carol, bob]));
+		expect(selectedRow(state)?.id).toBe('2002:20020');
+		expect(selectedIndex(state)).toBeGreaterThan(7);
+	});
+
+	test('keeps its place on screen when rows appear above it', () => {
+		let state = arrive(createInitialState(3), report([bob]));
+		state = run(state, 'move-down', 'move-down');
+		const screenRowBefore = selectedIndex(state)! - state.scrollOffset;
+		expect(screenRowBefore).toBe(2);
+		state = arrive(state, report([alice, bob, carol]));
+		expect(selectedIndex(state)! - state.scrollOffset).toBe(screenRowBefore);
+	});
+
+	test('moves to the parent when the selected process exits', () => {
+		let state = arrive(createInitialState(10), report([alice]));
+		state = run(state, 'go-last');
+		expect(selectedRow(state)?.id).toBe('1003:10030');
+		state = arrive(state, report([shellSession(1000, 'alice')]));
+		expect(selectedRow(state)?.id).toBe('1002:10020');
+		expect(state.notice).toBeUndefined();
+	});
+
+	test('never lands silently on another session when its session ended', () => {
+		let state = arrive(createInitialState(10), report([alice, bob], {listeners: []}));
+		state = run(state, 'go-last');
+		expect(selectedRow(state)).toMatchObject({kind: 'process'});
+		state = arrive(state, report([alice], {listeners: []}));
+		expect(state.notice).toMatch(/session ended/);
+	});
+
+	test('moves to the listener when its session ended and the listener is still there', () => {
+		let state = arrive(createInitialState(10), report([alice, bob]));
+		state = run(state, 'go-last');
+		state = arrive(state, report([alice]));
+		expect(selectedRow(state)).toMatchObject({kind: 'listener'});
+		expect(state.notice).toMatch(/session ended/);
+	});
+});
+
+describe('collapse and expand', () => {
+	test('← collapses the selected row, a second ← goes to its parent', () => {
+		let state = arrive(createInitialState(10), report([alice]));
+		state = run(state, 'collapse');
+		expect(selectRows(state).rows).toHaveLength(2);
+		state = run(state, 'collapse');
+		expect(selectedRow(state)).toMatchObject({kind: 'listener'});
+	});
+
+	test('→ expands, Enter toggles, and a refresh keeps the user’s choice', () => {
+		let state = arrive(createInitialState(10), report([alice, bob]));
+		state = run(state, 'collapse-all');
+		expect(selectRows(state).rows).toHaveLength(3);
+		state = run(state, 'expand');
+		expect(selectRows(state).rows).toHaveLength(4);
+		state = arrive(state, report([alice, bob]));
+		expect(selectRows(state).rows).toHaveLength(4);
+		state = run(state, 'toggle');
+		expect(selectRows(state).rows).toHaveLength(3);
+	});
+
+	test('expand all shows every process', () => {
+		const withHidden = shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['vim']), {...child(1004, 1002, ['make']), children: [child(1005, 1004, ['cc'])]}], foregroundPid: 1003});
+		const state = run(arrive(createInitialState(10), report([withHidden])), 'expand-all');
+		expect(selectRows(state).rows.map(row => row.id)).toContain('1005:10050');
+	});
+});
+
+describe('the viewport', () => {
+	const many = report(Array.from({length: 30}, (_, index) => shellSession(10_000 + (index * 10), `user${index}`, {tty: `pts/${index}`})));
+
+	test('scrolls only when the cursor leaves it', () => {
+		let state = arrive(createInitialState(5), many);
+		state = run(state, 'collapse-all', 'go-first');
+		state = run(state, 'move-down', 'move-down', 'move-down', 'move-down');
+		expect(state.scrollOffset).toBe(0);
+		state = run(state, 'move-down');
+		expect(state.scrollOffset).toBe(1);
+	});
+
+	test('stops at the edges', () => {
+		let state = run(arrive(createInitialState(5), many), 'collapse-all', 'go-first', 'move-up', 'page-up');
+		expect(selectedIndex(state)).toBe(0);
+		expect(state.scrollOffset).toBe(0);
+		state = run(state, 'go-last', 'move-down', 'page-down');
+		expect(selectedIndex(state)).toBe(30);
+		expect(state.scrollOffset).toBe(31 - 5);
+	});
+
+	test('page down moves a page less one line', () => {
+		const state = run(arrive(createInitialState(5), many), 'collapse-all', 'go-first', 'page-down');
+		expect(selectedIndex(state)).toBe(4);
+	});
+
+	test('a smaller terminal keeps the cursor in view', () => {
+		let state = run(arrive(createInitialState(20), many), 'collapse-all', 'go-first');
+		state = run(state, ...Array.from({length: 15}, () => 'move-down' as const));
+		state = explorerReducer(state, {type: 'viewport-resized', height: 4});
+		const index = selectedIndex(state)!;
+		expect(index).toBeGreaterThanOrEqual(state.scrollOffset);
+		expect(index).toBeLessThan(state.scrollOffset + 4);
+	});
+});
+
+describe('pause and help', () => {
+	test('p pauses and resumes', () => {
+		const state = run(createInitialState(10), 'toggle-pause');
+		expect(state.isPaused).toBe(true);
+		expect(run(state, 'toggle-pause').isPaused).toBe(false);
+	});
+
+	test('behind the help screen the tree does not move; Esc closes it', () => {
+		let state = run(arrive(createInitialState(10), report([alice, bob])), 'toggle-help', 'move-down');
+		expect(selectedRow(state)?.id).toBe(alice.id);
+		state = run(state, 'close-help');
+		expect(state.isHelpOpen).toBe(false);
+	});
+});
