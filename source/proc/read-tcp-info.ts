@@ -8,15 +8,15 @@ export type TcpInfoReading =
 	| {readonly source: 'proc-only'; readonly reason: string};
 
 export async function readTcpInfo(): Promise<TcpInfoReading> {
-	try {
-		const result = await execa('ss', ['-tineH'], {timeout: 5000, reject: false, stdin: 'ignore'});
-		if (result.exitCode !== 0) {
-			return {source: 'proc-only', reason: `ss failed: ${result.stderr.split('\n')[0] ?? `exit ${result.exitCode}`}`};
-		}
-
-		return {source: 'ss', infos: parseSsTcpInfo(result.stdout)};
-	} catch (error) {
-		const missing = typeof error === 'object' && error !== null && 'code' in error && error.code === 'ENOENT';
-		return {source: 'proc-only', reason: missing ? 'ss (iproute2) is not installed' : 'ss could not be run'};
+	const result = await execa('ss', ['-tineH'], {timeout: 5000, reject: false, stdin: 'ignore'});
+	if (result.code === 'ENOENT') {
+		return {source: 'proc-only', reason: 'ss (iproute2) is not installed'};
 	}
+
+	if (result.failed) {
+		const detail = result.stderr.split('\n')[0] || result.shortMessage.split('\n')[0] || 'unknown error';
+		return {source: 'proc-only', reason: `ss failed: ${detail}`};
+	}
+
+	return {source: 'ss', infos: parseSsTcpInfo(result.stdout)};
 }
