@@ -14,7 +14,7 @@ export async function readTcpInfo(): Promise<TcpInfoReading> {
 	}
 
 	if (result.failed) {
-		const detail = result.stderr.split('\n')[0] || result.shortMessage.split('\n')[0] || 'unknown error';
+		const detail = result.stderr.split('\n')[0] || result.shortMessage?.split('\n')[0] || 'unknown error';
 		return {source: 'proc-only', reason: `ss failed: ${detail}`};
 	}
 
