@@ -81,7 +81,9 @@ export async function renderExplorer(
 		},
 		async refresh() {
 			const before = loads;
+			// Pause, then resume: resuming reloads at once. Two presses in one batch would cancel out.
 			stdin.write('p');
+			await waitFor(text => text.includes('[PAUSED'), 'the pause before a refresh');
 			stdin.write('p');
 			const deadline = Date.now() + 5000;
 			while (loads === before && Date.now() < deadline) {
