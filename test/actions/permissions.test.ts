@@ -3,10 +3,12 @@
 import {chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
 import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {executeSignal, type SignalReport} from '../../source/actions/signal.js';
 import {SIGKILL} from '../../source/actions/signals.js';
+import type {ActionTarget} from '../../source/actions/target.js';
 import {type Child, endChildren, plainContext, psStat, startChild, targetFor, testOperator} from '../fixtures/actions/processes.js';
 
 const isRoot = process.getuid?.() === 0;
@@ -36,39 +38,60 @@ function nextPidWillBe(pid: number): boolean {
 	}
 }
 
-describe('pid reuse', () => {
-	test.skipIf(!isRoot)('a target whose pid now belongs to a new process is refused as changed; the new process lives', async context => {
-		const old = startChild('sleep', ['400']);
-		const oldTarget = targetFor(old.pid, 'sleep 400');
-		old.process.kill('SIGKILL');
-		await old.exit;
+type Reuse = {readonly old: ActionTarget; readonly successor: Child};
 
-		let successor: Child | undefined;
-		for (let attempt = 0; attempt < 10 && successor === undefined; attempt++) {
+/**
+ * Starts and reaps a process, then makes the kernel give its pid to a new one. Undefined when
+ * other processes on the machine keep taking the pid first.
+ */
+async function arrangePidReuse(): Promise<Reuse | 'ns_last_pid not writable' | undefined> {
+	for (let round = 0; round < 5; round++) {
+		const first = startChild('sleep', ['400']);
+		const old = targetFor(first.pid, 'sleep 400');
+		first.process.kill('SIGKILL');
+		// eslint-disable-next-line no-await-in-loop
+		await first.exit;
+		// Start times count 10 ms ticks, and a successor born in the old process's tick would be
+		// indistinguishable from it by pid + start time (see the report); let the tick pass.
+		// eslint-disable-next-line no-await-in-loop
+		await delay(30);
+		for (let attempt = 0; attempt < 5; attempt++) {
 			if (!nextPidWillBe(old.pid)) {
-				context.skip('/proc/sys/kernel/ns_last_pid is not writable here');
+				return 'ns_last_pid not writable';
 			}
 
 			const candidate = startChild('sleep', ['401']);
-			// Start times count 10 ms ticks: a successor born in the old process's tick is
-			// indistinguishable from it by pid + start time, so only a later one will do.
-			if (candidate.pid === old.pid && targetFor(candidate.pid).startTicks !== oldTarget.startTicks) {
-				successor = candidate;
-			} else {
-				// Another process forked in between and took the pid, or the tick had not moved on.
-				candidate.process.kill('SIGKILL');
-				// eslint-disable-next-line no-await-in-loop
-				await candidate.exit;
+			if (candidate.pid === old.pid) {
+				return {old, successor: candidate};
 			}
-		}
 
-		if (successor === undefined) {
-			context.skip(`pid ${old.pid} went to other processes 10 times in a row`);
+			// Another process forked in between and took the pid.
+			candidate.process.kill('SIGKILL');
+			// eslint-disable-next-line no-await-in-loop
+			await candidate.exit;
+		}
+	}
+
+	return undefined;
+}
+
+describe('pid reuse', () => {
+	test.skipIf(!isRoot)('a target whose pid now belongs to a new process is refused as changed; the new process lives', async context => {
+		const reuse = await arrangePidReuse();
+		if (reuse === 'ns_last_pid not writable') {
+			context.skip('/proc/sys/kernel/ns_last_pid is not writable here');
 			return;
 		}
 
+		if (reuse === undefined) {
+			context.skip('other processes kept taking the freed pid before the test could');
+			return;
+		}
+
+		const {old, successor} = reuse;
+		expect(targetFor(successor.pid).startTicks).not.toBe(old.startTicks);
 		const report = executeSignal({
-			targets: [oldTarget],
+			targets: [old],
 			signal: SIGKILL,
 			context: plainContext,
 			action: 'signal',
