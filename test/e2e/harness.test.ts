@@ -110,13 +110,13 @@ describe('private sshd and its clients', () => {
 		expect(readFileSync(sshd.configPath, 'utf8')).not.toContain('/etc/ssh');
 	});
 
-	it('a pty shell is served by one sshd, a child of the listener, with a login shell on one pty', async () => {
+	it('a pty shell is served by one sshd, a child of the listener, with an interactive bash on one pty', async () => {
 		const truth = await truthOf(shell);
 		expect(truth.pid).toBe(shell.sessionPid);
 		expect(truth.listenerPid).toBe(sshd.pid);
 		expect(truth.user).toBe(sshd.defaultUser);
 		expect(truth.ttys).toHaveLength(1);
-		expect(truth.members.some(row => row.args === '-bash' && row.tty === truth.ttys[0])).toBe(true);
+		expect(truth.members.some(row => row.args === 'bash --noprofile --norc -i' && row.tty === truth.ttys[0])).toBe(true);
 	});
 
 	it('a notty command runs below its sshd without a terminal', async () => {

@@ -8,12 +8,11 @@ import {
 	readPs,
 	readSs,
 	sessionTruth,
-	type PsRow,
 	type PsTable,
 	type SessionTruth,
 } from './ground-truth.js';
 import {descendantsFromProc, endProcesses, isRunning, ownProcess, type OwnedProcess} from './processes.js';
-import type {TestSshd} from './sshd.js';
+import {unprivilegedTestUser, type TestSshd} from './sshd.js';
 import {waitFor, waitUntil} from './wait-for.js';
 
 export type SshClient = {
@@ -101,7 +100,7 @@ async function waitForConnection(
 	label: string,
 	diagnostics: {readonly hasExited: () => boolean; readonly output: () => string},
 	isReady: (truth: SessionTruth, table: PsTable) => boolean,
-	timeoutMs = 15_000,
+	timeoutMs = 30_000,
 ): Promise<Connected> {
 	let lastTruth: SessionTruth | undefined;
 	const result = await waitFor(
@@ -204,22 +203,77 @@ async function connect(
 	}
 }
 
-function isLoginShell(row: PsRow): boolean {
-	// Sshd starts a login shell with argv[0] prefixed by '-', such as `-bash`.
-	return row.args.startsWith('-') && row.tty !== undefined;
+/**
+ * Remote command for a shell that reads no dotfiles. An account's ~/.bashrc may do anything: on
+ * this project's sandbox root's runs `pyenv rehash`, which waits up to a minute on a lock file
+ * that a session killed mid-login leaves behind.
+ */
+const cleanShellCommand = 'exec bash --noprofile --norc -i';
+
+export type ShellOptions = ConnectOptions & {
+	/**
+	 * Let sshd start the account's own login shell (`-bash`, reading its dotfiles). Default: only
+	 * for the unprivileged test account, whose dotfiles are /etc/skel's.
+	 */
+	readonly loginShell?: boolean;
+};
+
+function shellCommand(user: string, options: ShellOptions): string[] {
+	return (options.loginShell ?? user === unprivilegedTestUser) ? [] : [cleanShellCommand];
 }
 
-/** `ssh -tt user@host`: an interactive login shell on a fresh pty, idle at its prompt. */
-export async function connectShell(sshd: TestSshd, options: ConnectOptions = {}): Promise<SshClient> {
+/** Distinct terminals of the non-sshd processes of the connection: its shells and their children. */
+function terminalCount(truth: SessionTruth): number {
+	return new Set(truth.members.filter(row => !row.args.startsWith('sshd')).map(row => row.tty).filter(tty => tty !== undefined)).size;
+}
+
+let promptCounter = 0;
+
+/**
+ * Runs an arithmetic echo in the shell and waits for its result: only a shell that finished
+ * starting up and reads its terminal prints it (the echoed keystrokes show the expression, not
+ * the number). A shell killed before that point may be halfway through its dotfiles.
+ */
+async function waitForPrompt(
+	label: string,
+	write: (text: string) => void,
+	output: () => string,
+	timeoutMs = 30_000,
+): Promise<void> {
+	promptCounter += 1;
+	const base = 7_000_000 + (process.pid % 1000) * 1000 + promptCounter;
+	write(`echo sshtop-ready-$((${base}+1))\n`);
+	await waitUntil(() => output().includes(`sshtop-ready-${base + 1}`), {
+		timeoutMs,
+		description: `${label}: the shell to answer at its prompt`,
+	}).catch((error: unknown) => {
+		throw new Error(`${error instanceof Error ? error.message : String(error)}\noutput:\n${output()}`);
+	});
+}
+
+async function stopOnFailure<T>(client: SshClient, work: () => Promise<T>): Promise<T> {
+	try {
+		return await work();
+	} catch (error: unknown) {
+		await client.stop();
+		throw error;
+	}
+}
+
+/** `ssh -tt user@host`: an interactive shell on a fresh pty, idle at its prompt. */
+export async function connectShell(sshd: TestSshd, options: ShellOptions = {}): Promise<SshClient> {
 	const user = options.user ?? sshd.defaultUser;
-	return connect(
+	const label = options.label ?? `pty shell of ${user}`;
+	const client = await connect(
 		sshd,
 		'ssh',
-		sshArguments(sshd, user, ['-tt']),
-		options.label ?? `pty shell of ${user}`,
-		truth => truth.members.some(row => isLoginShell(row)),
+		[...sshArguments(sshd, user, ['-tt']), ...shellCommand(user, options)],
+		label,
+		truth => terminalCount(truth) === 1,
 		options.timeoutMs,
 	);
+	await stopOnFailure(client, async () => waitForPrompt(label, client.write, client.output, options.timeoutMs));
+	return client;
 }
 
 export type CommandOptions = ConnectOptions & {
@@ -279,26 +333,33 @@ export type ControlMasterPair = {
 };
 
 /** A ControlMaster shell plus a second shell multiplexed over the same connection: one sshd, two ptys. */
-export async function connectControlMaster(sshd: TestSshd, options: ConnectOptions = {}): Promise<ControlMasterPair> {
+export async function connectControlMaster(sshd: TestSshd, options: ShellOptions = {}): Promise<ControlMasterPair> {
 	const user = options.user ?? sshd.defaultUser;
 	const label = options.label ?? `ControlMaster of ${user}`;
 	const controlPath = path.join(sshd.directory, `control-${Math.random().toString(36).slice(2, 8)}`);
 	const controlOptions = ['-o', 'ControlPersist=no', '-S', controlPath];
+	const remoteCommand = shellCommand(user, options);
 	const master = await connect(
 		sshd,
 		'ssh',
-		sshArguments(sshd, user, ['-M', ...controlOptions, '-tt']),
+		[...sshArguments(sshd, user, ['-M', ...controlOptions, '-tt']), ...remoteCommand],
 		label,
-		truth => truth.members.some(row => isLoginShell(row)),
+		truth => terminalCount(truth) === 1,
 		options.timeoutMs,
 	);
 	try {
+		await waitForPrompt(label, master.write, master.output, options.timeoutMs);
 		await waitUntil(
 			async () => (await execa('ssh', [...controlOptions, '-O', 'check', `${user}@127.0.0.1`], {reject: false})).exitCode === 0,
 			{description: `${label}: control socket to answer`},
 		);
 		const multiplexedLabel = `${label}, multiplexed client`;
-		const spawned = spawnClient(sshd, 'ssh', sshArguments(sshd, user, [...controlOptions, '-tt']), multiplexedLabel);
+		const spawned = spawnClient(
+			sshd,
+			'ssh',
+			[...sshArguments(sshd, user, [...controlOptions, '-tt']), ...remoteCommand],
+			multiplexedLabel,
+		);
 		try {
 			// The multiplexed client owns no socket to the server: watch the master's connection
 			// until it serves two terminals.
@@ -307,10 +368,13 @@ export async function connectControlMaster(sshd: TestSshd, options: ConnectOptio
 				master.pid,
 				multiplexedLabel,
 				spawned,
-				truth => truth.members.filter(row => isLoginShell(row)).length === 2,
+				truth => terminalCount(truth) === 2,
 				options.timeoutMs,
 			);
-			return {master, multiplexed: makeClient(sshd, multiplexedLabel, spawned, connected), controlPath};
+			const multiplexed = makeClient(sshd, multiplexedLabel, spawned, connected);
+			await stopOnFailure(multiplexed, async () =>
+				waitForPrompt(multiplexedLabel, multiplexed.write, multiplexed.output, options.timeoutMs));
+			return {master, multiplexed, controlPath};
 		} catch (error: unknown) {
 			await endProcesses([spawned.owned].filter(owned => isRunning(owned)));
 			spawned.untrack();
@@ -330,10 +394,10 @@ function shellQuote(word: string): string {
  * Types an `ssh -tt` to the same server into `outer`'s shell: the new connection originates
  * from the outer session's process tree. `outer` must be a pty shell idle at its prompt.
  */
-export async function connectNested(sshd: TestSshd, outer: SshClient, options: ConnectOptions = {}): Promise<SshClient> {
+export async function connectNested(sshd: TestSshd, outer: SshClient, options: ShellOptions = {}): Promise<SshClient> {
 	const user = options.user ?? sshd.defaultUser;
 	const label = options.label ?? `nested shell of ${user} inside ${outer.label}`;
-	const args = sshArguments(sshd, user, ['-tt']);
+	const args = [...sshArguments(sshd, user, ['-tt']), ...shellCommand(user, options)];
 	const commandLine = ['ssh', ...args].map(word => shellQuote(word)).join(' ');
 	outer.write(`${commandLine}\n`);
 	const nestedClient = await waitFor(
@@ -341,7 +405,7 @@ export async function connectNested(sshd: TestSshd, outer: SshClient, options: C
 			const table = await readPs();
 			return table.descendantsOf(outer.sessionPid).find(row => row.args === ['ssh', ...args].join(' '));
 		},
-		{timeoutMs: options.timeoutMs ?? 15_000, description: `${label}: the ssh client to start inside the outer session`},
+		{timeoutMs: options.timeoutMs ?? 30_000, description: `${label}: the ssh client to start inside the outer session`},
 	);
 	const owned = ownProcess(nestedClient.pid);
 	if (owned === undefined) {
@@ -355,11 +419,13 @@ export async function connectNested(sshd: TestSshd, outer: SshClient, options: C
 			owned.pid,
 			label,
 			{hasExited: () => !isRunning(owned), output: outer.output},
-			truth => truth.members.some(row => isLoginShell(row)),
+			truth => terminalCount(truth) === 1,
 			options.timeoutMs,
 		);
 		// Keystrokes for the nested session go through the outer one, whose terminal the client reads.
-		return makeClient(sshd, label, {owned, write: outer.write, output: outer.output, untrack}, connected);
+		const nested = makeClient(sshd, label, {owned, write: outer.write, output: outer.output, untrack}, connected);
+		await stopOnFailure(nested, async () => waitForPrompt(label, nested.write, nested.output, options.timeoutMs));
+		return nested;
 	} catch (error: unknown) {
 		await endProcesses([owned].filter(each => isRunning(each)));
 		untrack();

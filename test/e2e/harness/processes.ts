@@ -120,6 +120,36 @@ export function descendantsFromProc(pid: number): OwnedProcess[] {
 	return found;
 }
 
+/**
+ * Running processes whose environment holds `entry` (`NAME=value`) exactly. Sshd hands its
+ * SetEnv variables to every session, so this finds a session's processes even after they were
+ * orphaned to PID 1 and left the listener's tree.
+ */
+export function processesWithEnvironment(entry: string): OwnedProcess[] {
+	const found: OwnedProcess[] = [];
+	for (const name of readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) {
+			continue;
+		}
+
+		let environment: string;
+		try {
+			environment = readFileSync(`/proc/${name}/environ`, 'latin1');
+		} catch {
+			continue;
+		}
+
+		if (environment.split('\0').includes(entry)) {
+			const owned = ownProcess(Number(name));
+			if (owned !== undefined && isRunning(owned)) {
+				found.push(owned);
+			}
+		}
+	}
+
+	return found;
+}
+
 type ExitCleanup = {
 	readonly processes: () => readonly OwnedProcess[];
 	readonly directories: readonly string[];

@@ -8,13 +8,24 @@ import {tmpdir, userInfo} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {listeningPids, readSs} from './ground-truth.js';
-import {descendantsFromProc, endProcesses, isRunning, ownProcess, registerExitCleanup, type OwnedProcess} from './processes.js';
+import {
+	descendantsFromProc,
+	endProcesses,
+	isRunning,
+	ownProcess,
+	processesWithEnvironment,
+	registerExitCleanup,
+	type OwnedProcess,
+} from './processes.js';
 import {waitFor} from './wait-for.js';
 
 /** The unprivileged account the tests log in as when they run as root. */
 export const unprivilegedTestUser = 'sshtop-test';
 
 export const isRoot = process.getuid?.() === 0;
+
+/** Environment variable sshd sets in every session of a test server, to the server's temp dir. */
+export const sessionMarkerName = 'SSHTOP_TEST_SSHD';
 
 export type TestSshd = {
 	readonly pid: number;
@@ -90,6 +101,10 @@ function writeConfig(directory: string, port: number): string {
 		'UseDNS no',
 		'X11Forwarding no',
 		'LogLevel INFO',
+		// SHLVL=1: bash then counts itself a nested shell and skips ~/.bashrc for `ssh host CMD`
+		// (Debian's SSH_SOURCE_BASHRC), so an account's dotfiles cannot slow or block the commands.
+		// The marker lets stop() find a session's processes even once they are orphaned.
+		`SetEnv SHLVL=1 ${sessionMarkerName}=${directory}`,
 		'',
 	];
 	writeFileSync(configPath, lines.join('\n'));
@@ -170,6 +185,7 @@ export async function startTestSshd(): Promise<TestSshd> {
 		processes: () => [
 			...tracked.keys(),
 			...(listener === undefined ? [] : [...descendantsFromProc(listener.pid), listener]),
+			...processesWithEnvironment(`${sessionMarkerName}=${directory}`),
 		],
 		directories: [directory],
 	});
@@ -239,6 +255,8 @@ export async function startTestSshd(): Promise<TestSshd> {
 				const serverSide = descendantsFromProc(listenerProcess.pid);
 				await endProcesses([...clients, ...serverSide].filter(owned => isRunning(owned)));
 				await endProcesses([listenerProcess]);
+				// Commands orphaned earlier, such as the server side of a client that never became ready.
+				await endProcesses(processesWithEnvironment(`${sessionMarkerName}=${directory}`));
 			} finally {
 				tracked.clear();
 				unregister();

@@ -28,6 +28,8 @@ export type PaneStatus = {
 	readonly isDead: boolean;
 	/** Exit status of the pane's command once it is dead; undefined while it runs or when killed by a signal. */
 	readonly exitStatus: number | undefined;
+	/** Number of the signal that killed the pane's command, if one did. */
+	readonly signal: number | undefined;
 };
 
 export type TmuxSession = {
@@ -164,8 +166,16 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 			await tmux('resize-window', '-t', 'main', '-x', String(newColumns), '-y', String(newRows));
 		},
 		async paneStatus() {
-			const [dead = '0', status = ''] = (await tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status}')).split(' ');
-			return {isDead: dead === '1', exitStatus: status === '' ? undefined : Number(status)};
+			const [dead = '0', status = '', signalNumber = ''] = (
+				await tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}')
+			).split(' ');
+			// Tmux marks the pane dead when the pty closes, which can come before it reaps the
+			// child: dead only counts once the exit status or the signal is known.
+			return {
+				isDead: dead === '1' && (status !== '' || signalNumber !== ''),
+				exitStatus: status === '' ? undefined : Number(status),
+				signal: signalNumber === '' ? undefined : Number(signalNumber),
+			};
 		},
 		async stop() {
 			if (stopped) {
