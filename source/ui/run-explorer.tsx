@@ -3,6 +3,7 @@ import {render} from 'ink';
 import type {SessionReport} from '../model/types.js';
 import {readSshdPolicy} from '../proc/sshd-policy.js';
 import {Explorer} from './explorer.js';
+import {fixIncrementalCursor} from './terminal-stream.js';
 import type {LoadIdlePolicy} from './use-idle-policies.js';
 
 export type RunExplorerOptions = {
@@ -33,8 +34,9 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			color={options.color ?? colorWanted()}
 		/>,
 		{
-			stdin: options.stdin,
-			stdout: options.stdout,
+			// Ink takes an explicit `undefined` as "no stream": pass only what was given.
+			...(options.stdin === undefined ? {} : {stdin: options.stdin}),
+			stdout: fixIncrementalCursor(options.stdout ?? process.stdout),
 			// Only changed lines are written, at most ten frames a second: cheap over a slow SSH link.
 			incrementalRendering: true,
 			maxFps: 10,
