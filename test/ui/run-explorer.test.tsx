@@ -1,0 +1,99 @@
+import {describe, expect, test} from 'vitest';
+import type {SessionReport} from '../../source/model/types.js';
+import {runExplorer} from '../../source/ui/run-explorer.js';
+import {FakeTerminalOutput, fakeTerminalInput} from './fake-terminal.js';
+import {report, shellSession} from './report-fixtures.js';
+
+async function until(predicate: () => boolean, what: string): Promise<void> {
+	const deadline = Date.now() + 5000;
+	while (!predicate()) {
+		if (Date.now() > deadline) {
+			throw new Error(`Timed out waiting for ${what}`);
+		}
+
+		// eslint-disable-next-line no-await-in-loop -- polling with a deadline.
+		await new Promise(resolve => {
+			setTimeout(resolve, 10);
+		});
+	}
+}
+
+function start(initial: SessionReport) {
+	const output = new FakeTerminalOutput(80, 24);
+	const input = fakeTerminalInput();
+	let current = initial;
+	let loads = 0;
+	const finished = runExplorer({
+		intervalSeconds: 0.05,
+		load() {
+			loads++;
+			return current;
+		},
+		loadPolicy: async () => undefined,
+		color: false,
+		stdout: output as unknown as NodeJS.WriteStream,
+		stdin: input as unknown as NodeJS.ReadStream,
+	});
+	return {
+		output,
+		finished,
+		loads: () => loads,
+		setReport(next: SessionReport) {
+			current = next;
+		},
+		quit() {
+			input.write('q');
+		},
+	};
+}
+
+const alice = shellSession(1000, 'alice');
+const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
+
+describe('on a real (fake) terminal', () => {
+	test('an idle screen writes nothing between refreshes', async () => {
+		const explorer = start(report([alice, bob]));
+		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the first frame');
+		const bytes = explorer.output.bytesWritten();
+		const loads = explorer.loads();
+		await until(() => explorer.loads() >= loads + 5, 'five more refreshes');
+		expect(explorer.output.bytesWritten()).toBe(bytes);
+		explorer.quit();
+		await explorer.finished;
+	});
+
+	test('a change in one row rewrites only that row', async () => {
+		const explorer = start(report([alice, bob]));
+		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the first frame');
+		const before = explorer.output.chunks.length;
+		explorer.setReport(report([alice, {...bob, idleSeconds: 600}]));
+		await until(() => explorer.output.chunks.slice(before).join('').includes('10m'), 'the new idle time');
+		const written = explorer.output.chunks.slice(before).join('');
+		expect(written).not.toContain('alice');
+		expect(Buffer.byteLength(written)).toBeLessThan(200);
+		explorer.quit();
+		await explorer.finished;
+	});
+
+	test('frames of changing height are drawn in place, with no stale lines', async () => {
+		const explorer = start(report([alice]));
+		await until(() => explorer.output.screen().some(line => line.includes('alice')), 'the first frame');
+		explorer.setReport(report([alice, bob], {host: 'grown'}));
+		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the taller frame');
+		explorer.setReport(report([alice, bob], {host: 'same-height'}));
+		await until(() => explorer.output.screen().some(line => line.includes('same-height')), 'a frame of the same height');
+		const screen = explorer.output.screen();
+		expect(screen[0]).toMatch(/^same-height {2}up/);
+		expect(screen.filter(line => /up 3d/.test(line))).toHaveLength(1);
+		expect(screen.filter(line => line.includes('reading /proc'))).toHaveLength(0);
+		explorer.quit();
+		await explorer.finished;
+	});
+
+	test('q ends the explorer and resolves runExplorer', async () => {
+		const explorer = start(report([alice]));
+		await until(() => explorer.output.screen().some(line => line.includes('alice')), 'the first frame');
+		explorer.quit();
+		await expect(explorer.finished).resolves.toBeUndefined();
+	});
+});
