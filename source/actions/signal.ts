@@ -1,3 +1,4 @@
+import {sanitizeText} from '../model/sanitize.js';
 import {kernelThreadFlag} from '../proc/parse-stat.js';
 import {
 	type Assessment,
@@ -139,7 +140,7 @@ function signalOne(target: ActionTarget, signal: Signal, procRoot: string): Targ
 		return {
 			kind: 'changed',
 			target,
-			sentence: `Process ${target.pid} changed: the pid now belongs to another process (${stat.comm}); nothing was sent.`,
+			sentence: `Process ${target.pid} changed: the pid now belongs to another process (${sanitizeText(stat.comm)}); nothing was sent.`,
 		};
 	}
 
@@ -174,7 +175,7 @@ function signalOne(target: ActionTarget, signal: Signal, procRoot: string): Targ
 			return {
 				kind: 'not-permitted',
 				target,
-				sentence: `Not permitted to signal ${describeTarget(target)}, owned by ${target.user}: run sshtop as root or as that user.`,
+				sentence: `Not permitted to signal ${describeTarget(target)}, owned by ${sanitizeText(target.user)}: run sshtop as root or as that user.`,
 			};
 		}
 

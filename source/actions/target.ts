@@ -1,4 +1,5 @@
 import type {Endpoint, ProcessRecord} from '../proc/types.js';
+import {sanitizeText} from '../model/sanitize.js';
 import {processId, type ProcessId} from '../model/types.js';
 
 /**
@@ -45,10 +46,15 @@ export function targetId(target: Pick<ActionTarget, 'pid' | 'startTicks'>): Proc
 	return processId(target);
 }
 
-/** Short label for sentences: `4123 (sleep 30)`, command cut so the sentence stays one line. */
+/**
+ * Short label for sentences: `4123 (sleep 30)`. The command is made terminal-safe (a process
+ * chooses its own argv, newlines and escape sequences included) and cut, so the sentence stays
+ * one line.
+ */
 export function describeTarget(target: Pick<ActionTarget, 'pid' | 'command'>): string {
 	const limit = 40;
-	const command = target.command.length > limit ? `${target.command.slice(0, limit - 1)}…` : target.command;
+	const characters = Array.from(sanitizeText(target.command));
+	const command = characters.length > limit ? `${characters.slice(0, limit - 1).join('')}…` : characters.join('');
 	return command === '' ? String(target.pid) : `${target.pid} (${command})`;
 }
 

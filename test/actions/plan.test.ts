@@ -195,3 +195,12 @@ describe('survivors', () => {
 		);
 	});
 });
+
+describe('sentences stay one safe line', () => {
+	test('a command with escapes and newlines is shown with placeholders and cut', () => {
+		const hostile = processRecord({pid: 77, ppid: 1, argv: ['\u001B]52;c;aGk=\u0007evil', '\n', 'x'.repeat(80)]});
+		const {description} = planSignal([targetFromProcess(hostile)], SIGTERM);
+		expect(description).not.toMatch(/[\u0000-\u001F]/);
+		expect(description).toMatch(/^SIGTERM to 77 \(\^\[\]52;c;aGk=\^Gevil \^J x+…\)\.$/);
+	});
+});
