@@ -14,7 +14,7 @@ import {
 } from './harness/clients.js';
 import {listeningPids, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
 import {isRunning, ownProcess} from './harness/processes.js';
-import {freePort, isRoot, startTestSshd, unprivilegedTestUser, type TestSshd} from './harness/sshd.js';
+import {freePort, isRoot, ptyProblem, startTestSshd, unprivilegedTestUser, type TestSshd} from './harness/sshd.js';
 import {startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
@@ -72,7 +72,9 @@ async function waitForDead(tmux: TmuxSession) {
 	}, {description: 'the pane to die'});
 }
 
-describe('private sshd and its clients', () => {
+const withoutPtys = ptyProblem();
+
+describe.skipIf(withoutPtys !== undefined)(`private sshd and its clients${withoutPtys ? ` (skipped: ${withoutPtys})` : ''}`, () => {
 	let sshd: TestSshd;
 	let shell: SshClient;
 	let command: SshClient;

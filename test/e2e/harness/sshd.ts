@@ -2,7 +2,7 @@
 // config in a temp dir, started in the foreground so the test owns its pid. The system's sshd
 // and /etc/ssh keys are never used.
 import {spawn, type ChildProcess} from 'node:child_process';
-import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
 import {tmpdir, userInfo} from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,25 @@ import {waitFor} from './wait-for.js';
 export const unprivilegedTestUser = 'sshtop-test';
 
 export const isRoot = process.getuid?.() === 0;
+
+/**
+ * Why pty sessions cannot work on a test sshd here, or undefined when they can. An sshd that is
+ * not root must find new ptys already in group tty (devpts mounted with gid=TTY_GID): it cannot
+ * chown them, and aborts the session.
+ */
+export function ptyProblem(): string | undefined {
+	if (isRoot) {
+		return undefined;
+	}
+
+	const ttyGroup = readFileSync('/etc/group', 'utf8').split('\n').find(line => line.startsWith('tty:'))?.split(':')[2];
+	const devpts = readFileSync('/proc/mounts', 'utf8').split('\n').find(line => line.split(' ')[1] === '/dev/pts');
+	if (devpts !== undefined && ttyGroup !== undefined && !devpts.includes(`gid=${ttyGroup},`) && !devpts.endsWith(`gid=${ttyGroup}`)) {
+		return `not root, and /dev/pts is mounted without gid=${ttyGroup}: an unprivileged sshd cannot hand out ptys`;
+	}
+
+	return undefined;
+}
 
 /** Environment variable sshd sets in every session of a test server, to the server's temp dir. */
 export const sessionMarkerName = 'SSHTOP_TEST_SSHD';

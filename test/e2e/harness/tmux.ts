@@ -1,5 +1,14 @@
 // A private tmux server as a real terminal for TUI tests: its own socket name (-L), its own
 // config, owned by pid. Nothing here touches a tmux server the test did not start.
+//
+//   const tmux = await startTmux({command: `node ${cli}`, columns: 100, rows: 30});
+//   try {
+//     await tmux.waitForScreen(screen => screen.includes('sessions'));
+//     await tmux.sendKeys('Down', 'Enter');   // key names; sendText('abc') types literally
+//     const coloured = await tmux.capturePane({colors: true});
+//   } finally {
+//     await tmux.stop();
+//   }
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
