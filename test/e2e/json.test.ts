@@ -151,7 +151,9 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 
 	beforeAll(async () => {
 		const building = ensureBuilt();
-		[sshd, secondSshd] = await Promise.all([startTestSshd(), startTestSshd()]);
+		// One after the other: if the second fails, afterAll still knows the first.
+		sshd = await startTestSshd();
+		secondSshd = await startTestSshd();
 		loginUser = sshd.unprivilegedUser ?? sshd.defaultUser;
 		const forwardPort = await freePort();
 		[rootShell, userShell, notty, forward, sftp, pair, outer, onSecondListener] = await Promise.all([
