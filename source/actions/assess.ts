@@ -54,9 +54,12 @@ const initPid = 1;
 // kthreadd: every kernel thread is its child, and it has no user-space process to signal.
 const kernelThreadDaemonPid = 2;
 
+// pid_t is a 32-bit int; Node's process.kill throws above it.
+const largestPid = 0x7F_FF_FF_FF;
+
 /** A pid process.kill may be given: a positive integer. 0 and negatives address whole groups. */
 export function isSignallablePid(pid: number): boolean {
-	return Number.isSafeInteger(pid) && pid > 0;
+	return Number.isInteger(pid) && pid > 0 && pid <= largestPid;
 }
 
 export function isKernelThreadTarget(target: Pick<ActionTarget, 'pid' | 'ppid' | 'isKernelThread'>): boolean {

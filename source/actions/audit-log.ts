@@ -2,7 +2,7 @@ import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
 import type {Endpoint} from '../proc/types.js';
-import {formatPeer} from './target.js';
+import {type ActionName, formatPeer} from './target.js';
 
 /** Who acted: the audit's first question. */
 export type Operator = {
@@ -16,8 +16,7 @@ export type Operator = {
 export type AuditEntry = {
 	/** ISO 8601, UTC. */
 	readonly time: string;
-	/** What the operator chose: `end-session`, `signal`, `signal-tree`, `reap`, ... */
-	readonly action: string;
+	readonly action: ActionName;
 	readonly operator: {readonly uid: number | null; readonly user: string; readonly peer: string | null};
 	readonly signal: {readonly name: string; readonly number: number};
 	readonly targets: ReadonlyArray<{

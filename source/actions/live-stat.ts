@@ -19,10 +19,10 @@ const vanishedCodes = new Set(['ENOENT', 'ESRCH']);
  * Reads /proc/PID/stat through one file descriptor, synchronously, so the executor can
  * check identity and send the signal without yielding to the event loop in between.
  */
-export function readLiveStat(pid: number, procRoot = '/proc'): LiveStat {
+export function readLiveStat(pid: number): LiveStat {
 	let fd: number;
 	try {
-		fd = openSync(`${procRoot}/${pid}/stat`, 'r');
+		fd = openSync(`/proc/${pid}/stat`, 'r');
 	} catch (error) {
 		const code = codeOf(error);
 		return vanishedCodes.has(code) ? {kind: 'gone'} : {kind: 'unreadable', code};

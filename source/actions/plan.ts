@@ -2,7 +2,7 @@ import type {Endpoint, ProcessNode, Session} from '../model/types.js';
 import {findInTree, parentsFirst} from './process-tree.js';
 import {executeSignal, type SignalReport, type SignalRequest} from './signal.js';
 import {type Signal, SIGHUP, SIGKILL, SIGTERM} from './signals.js';
-import {type ActionTarget, describeTarget, targetFromProcess} from './target.js';
+import {type ActionName, type ActionTarget, describeTarget, targetFromProcess} from './target.js';
 
 /**
  * An action decided but not yet sent: exactly which processes get which signal, and a
@@ -11,7 +11,7 @@ import {type ActionTarget, describeTarget, targetFromProcess} from './target.js'
  */
 export type ActionPlan = {
 	/** Names the action in the audit log. */
-	readonly action: string;
+	readonly action: ActionName;
 	readonly signal: Signal;
 	readonly targets: readonly ActionTarget[];
 	readonly description: string;

@@ -11,7 +11,7 @@ import {
 import {appendAuditEntry, type AuditEntry, type AuditWrite, type Operator, operatorForAudit} from './audit-log.js';
 import {readLiveStat} from './live-stat.js';
 import {isEndingSignal, isValidSignalNumber, type Signal, SIGCONT} from './signals.js';
-import {type ActionTarget, describeTarget, formatPeer, targetId} from './target.js';
+import {type ActionName, type ActionTarget, describeTarget, formatPeer, targetId} from './target.js';
 
 /** What happened to one target. Every kind carries a one-line sentence for the UI. */
 export type TargetResult =
@@ -47,13 +47,11 @@ export type SignalRequest = {
 	readonly context: GuardContext;
 	/** The operator's answers to needs-confirmation assessments; anything unconfirmed is refused. */
 	readonly confirmations?: readonly Confirmation[];
-	/** Names the action in the audit log: `end-session`, `hang-up`, `kill-session`, `signal`, `signal-tree`, `reap`. */
-	readonly action: string;
+	/** Names the action in the audit log. */
+	readonly action: ActionName;
 	readonly operator: Operator;
 	/** Where the audit line goes: resolveAuditLogPath(flags['audit-log']). */
 	readonly auditLogPath: string;
-	/** Only tests point this elsewhere; signals always go to real pids. */
-	readonly procRoot?: string;
 };
 
 export type SignalReport = {
@@ -79,8 +77,8 @@ function errorCode(error: unknown): string {
 
 /**
  * The only place sshtop calls process.kill. The checks repeat the guard's on purpose: 0
- * and negative pids signal whole process groups or every process, and Node turns a NaN
- * pid into 0.
+ * and negative pids signal whole process groups or every process, and Node throws on a
+ * pid or signal it cannot pass to kill(2).
  */
 function sendRaw(pid: number, signalNumber: number): 'sent' | string {
 	if (!isSignallablePid(pid) || !isValidSignalNumber(signalNumber)) {
@@ -117,12 +115,15 @@ function isAllowedOrConfirmed(assessment: Assessment, confirmations: readonly Co
 	}
 }
 
-function signalOne(target: ActionTarget, signal: Signal, procRoot: string): TargetResult {
+function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 	// From here to process.kill nothing awaits, so no other code of ours runs in between.
-	// A race remains: the process can exit and its pid be handed to a new process between
-	// the read and the kill. That needs the kernel to cycle through every free pid in those
-	// microseconds; closing it fully needs pidfd_send_signal, which Node does not expose.
-	const live = readLiveStat(target.pid, procRoot);
+	// Two gaps remain. The process can exit and its pid be handed to a new process between
+	// the read and the kill: the kernel would have to cycle through every free pid in those
+	// microseconds. And start times count 10 ms ticks, so a pid reused within the tick its
+	// old owner started in passes the check. Closing both needs pidfd_open and
+	// pidfd_send_signal, which Node does not expose.
+	// Always the real /proc: the identity checked must be that of the pid the signal goes to.
+	const live = readLiveStat(target.pid);
 	if (live.kind === 'gone') {
 		return gone(target);
 	}
@@ -144,6 +145,7 @@ function signalOne(target: ActionTarget, signal: Signal, procRoot: string): Targ
 		};
 	}
 
+	// ppid 2 is kthreadd, parent of every kernel thread.
 	if ((stat.flags & kernelThreadFlag) !== 0 || stat.ppid === 2) {
 		return refused(target, 'kernel-thread', `Refused: ${describeTarget(target)} is a kernel thread.`);
 	}
@@ -222,13 +224,12 @@ function auditEntryFor(request: SignalRequest, results: readonly TargetResult[])
  */
 export function executeSignal(request: SignalRequest): SignalReport {
 	const {signal, targets} = request;
-	const procRoot = request.procRoot ?? '/proc';
 	const confirmations = request.confirmations ?? [];
 	let results: TargetResult[];
 	if (isValidSignalNumber(signal.number)) {
 		results = assessTargets(targets, signal, request.context).map(
 			assessment =>
-				isAllowedOrConfirmed(assessment, confirmations) ?? signalOne(assessment.target, signal, procRoot),
+				isAllowedOrConfirmed(assessment, confirmations) ?? signalOne(assessment.target, signal),
 		);
 	} else {
 		results = targets.map(target =>

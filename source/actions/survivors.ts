@@ -47,8 +47,8 @@ export function planSurvivorCleanup(
 }
 
 /** Still the same process and not yet dead: what "has not exited yet" means to a follow-up. */
-export function isStillRunning(target: Pick<ActionTarget, 'pid' | 'startTicks'>, procRoot = '/proc'): boolean {
-	const live = readLiveStat(target.pid, procRoot);
+export function isStillRunning(target: Pick<ActionTarget, 'pid' | 'startTicks'>): boolean {
+	const live = readLiveStat(target.pid);
 	return (
 		live.kind === 'alive' &&
 		live.stat.startTicks === target.startTicks &&
@@ -60,14 +60,14 @@ export function isStillRunning(target: Pick<ActionTarget, 'pid' | 'startTicks'>,
 /** Polls until every target has exited (or been reused) or the deadline passes; returns those still running. */
 export async function waitForExit(
 	targets: readonly ActionTarget[],
-	options: {readonly timeoutMs: number; readonly pollMs?: number; readonly procRoot?: string},
+	options: {readonly timeoutMs: number; readonly pollMs?: number},
 ): Promise<ActionTarget[]> {
 	const deadline = Date.now() + options.timeoutMs;
-	let running = targets.filter(target => isStillRunning(target, options.procRoot));
+	let running = targets.filter(target => isStillRunning(target));
 	while (running.length > 0 && Date.now() < deadline) {
 		// eslint-disable-next-line no-await-in-loop
 		await delay(Math.min(options.pollMs ?? 100, Math.max(0, deadline - Date.now())));
-		running = running.filter(target => isStillRunning(target, options.procRoot));
+		running = running.filter(target => isStillRunning(target));
 	}
 
 	return running;
@@ -92,7 +92,7 @@ export async function executeSurvivorCleanup(plan: SurvivorPlan, dispatch: Dispa
 	}
 
 	const signalled = term.results.filter(result => result.kind === 'sent').map(result => result.target);
-	const stubborn = await waitForExit(signalled, {timeoutMs: plan.escalateAfterMs, procRoot: dispatch.procRoot});
+	const stubborn = await waitForExit(signalled, {timeoutMs: plan.escalateAfterMs});
 	if (stubborn.length === 0) {
 		return {term, kill: undefined};
 	}

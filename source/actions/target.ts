@@ -2,6 +2,18 @@ import type {Endpoint, ProcessRecord} from '../proc/types.js';
 import {sanitizeText} from '../model/sanitize.js';
 import {processId, type ProcessId} from '../model/types.js';
 
+/** What the operator chose, as the audit log names it. */
+export type ActionName =
+	| 'end-session'
+	| 'hang-up'
+	| 'kill-session'
+	| 'signal-session'
+	| 'signal'
+	| 'signal-tree'
+	| 'end-survivors'
+	| 'kill-survivors'
+	| 'reap';
+
 /**
  * What an action aims at. The pid and start ticks are the identity: everything else is
  * what the operator saw when choosing it, kept for the guard, the sentences and the audit.

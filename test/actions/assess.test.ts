@@ -86,7 +86,7 @@ describe('assessTargets refuses outright', () => {
 		}
 	});
 
-	test.each([0, -1, -2500, 1.5, Number.NaN, Number.POSITIVE_INFINITY])('pid %s, which is not a process id', pid => {
+	test.each([0, -1, -2500, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])('pid %s, which is not a process id', pid => {
 		const target = {...targetFromProcess(rootSleep), pid};
 		const assessment = assessOne(target);
 		expect(assessment).toMatchObject({kind: 'refused', reason: 'invalid-pid'});
