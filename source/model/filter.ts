@@ -68,7 +68,7 @@ type TermHits = ReadonlyMap<number, readonly HighlightRange[]>;
 /**
 What typing searches, built once per report: the displayed text of every session and process, already case-folded, so a keystroke only scans strings.
 
-Why not a `Fuse` instance over a fuse index: `Fuse#search` runs bitap on every field of every record on every keystroke, 50 to 200 ms for 10,000 processes on a busy two-core machine. Here a word is first looked for exactly, then only fields that could be within the allowed errors (see `fuzzyCandidatePieces`) go through fuse's own bitap (`Fuse.match`): the same matches and highlights, five to fifteen times faster when few rows match.
+Why not a `Fuse` instance over a fuse index: `Fuse#search` runs bitap on every field of every record on every keystroke, 50 to 200 ms for 10,000 processes on a busy two-core machine. Here a word is first looked for exactly, then only fields that could be within the allowed errors (see `fuzzyPrefilter`) go through fuse's own bitap (`Fuse.match`): the same matches and highlights, five to fifteen times faster when few rows match.
 */
 export type FilterIndex = {
 	readonly report: SessionReport;
@@ -145,16 +145,39 @@ function allowedErrors(length: number): number {
 }
 
 /**
-Pieces of which at least one must appear exactly in any text the word matches: `errors` edits can spoil at most `errors` of `errors + 1` disjoint pieces. Undefined when every text must be tried (a word fuse splits into several patterns).
+A cheap test every text that `word` matches passes, or undefined when there is none (a word fuse splits into several patterns). Both halves are standard for approximate matching with `errors` edits:
+- pigeonhole: the edits spoil at most `errors` of `errors + 1` disjoint pieces of the word, so one piece appears as it is;
+- q-grams (Jokinen and Ukkonen): an edit spoils at most two of the word's two-letter pieces, so at least `length - 1 - 2 × errors` of them appear.
 */
-function fuzzyCandidatePieces(word: string): readonly string[] | undefined {
+function fuzzyPrefilter(word: string): ((text: string) => boolean) | undefined {
 	if (word.length > bitapPatternLimit) {
 		return undefined;
 	}
 
-	const count = allowedErrors(word.length) + 1;
-	return Array.from({length: count}, (_, piece) =>
-		word.slice(Math.floor((piece * word.length) / count), Math.floor(((piece + 1) * word.length) / count)));
+	const errors = allowedErrors(word.length);
+	const pieces = Array.from({length: errors + 1}, (_, piece) =>
+		word.slice(Math.floor((piece * word.length) / (errors + 1)), Math.floor(((piece + 1) * word.length) / (errors + 1))));
+	const bigrams = Array.from({length: word.length - 1}, (_, start) => word.slice(start, start + 2));
+	const neededBigrams = bigrams.length - (2 * errors);
+	return text => {
+		if (!pieces.some(piece => text.includes(piece))) {
+			return false;
+		}
+
+		let found = 0;
+		for (const [position, bigram] of bigrams.entries()) {
+			if (text.includes(bigram)) {
+				found += 1;
+				if (found >= neededBigrams) {
+					return true;
+				}
+			} else if (found + (bigrams.length - position - 1) < neededBigrams) {
+				return false;
+			}
+		}
+
+		return found >= neededBigrams;
+	};
 }
 
 function exactRanges(field: SearchField, haystack: string, wanted: string): HighlightRange[] {
@@ -167,8 +190,9 @@ function exactRanges(field: SearchField, haystack: string, wanted: string): High
 	return ranges;
 }
 
-function fuzzyRanges(field: SearchField, term: TextTerm): HighlightRange[] {
-	const result = Fuse.match(term.text, field.text, {
+/** Fuse's bitap on one text: the match verdict and its highlights, as `Fuse#search` would give them. */
+function fuzzyMatchRanges(term: TextTerm, text: string): ReadonlyArray<readonly [number, number]> {
+	const result = Fuse.match(term.text, text, {
 		threshold: fuzzyThreshold,
 		isCaseSensitive: term.isCaseSensitive,
 		// Commands are long and the interesting part is anywhere in them.
@@ -179,8 +203,7 @@ function fuzzyRanges(field: SearchField, term: TextTerm): HighlightRange[] {
 		return [];
 	}
 
-	return (result.indices ?? []).map(([start, end]) =>
-		({field: field.field, start: Math.min(start, field.text.length), end: Math.min(end + 1, field.text.length)}));
+	return (result.indices ?? []).map(([start, end]) => [Math.min(start, text.length), Math.min(end + 1, text.length)] as const);
 }
 
 /**
@@ -189,7 +212,9 @@ Where a word matches. Words too short to be allowed an error, and exact words, a
 function searchWord(index: FilterIndex, term: TextTerm): TermHits {
 	const wanted = term.isCaseSensitive ? term.text : term.text.toLowerCase();
 	const isFuzzy = term.mode === 'fuzzy' && allowedErrors(term.text.length) > 0;
-	const pieces = isFuzzy ? fuzzyCandidatePieces(wanted) : [];
+	const mayMatch = isFuzzy ? fuzzyPrefilter(wanted) ?? (() => true) : () => false;
+	// Process tables repeat themselves (-bash, the same worker many times): run bitap once per distinct text.
+	const fuzzyByText = new Map<string, ReadonlyArray<readonly [number, number]>>();
 	const hits = new Map<number, readonly HighlightRange[]>();
 	for (const [documentIndex, document] of index.documents.entries()) {
 		let ranges: HighlightRange[] | undefined;
@@ -198,8 +223,14 @@ function searchWord(index: FilterIndex, term: TextTerm): TermHits {
 			let fieldRanges: HighlightRange[] = [];
 			if (haystack.includes(wanted)) {
 				fieldRanges = exactRanges(field, haystack, wanted);
-			} else if (isFuzzy && (pieces === undefined || pieces.some(piece => haystack.includes(piece)))) {
-				fieldRanges = fuzzyRanges(field, term);
+			} else if (mayMatch(haystack)) {
+				let matched = fuzzyByText.get(field.text);
+				if (matched === undefined) {
+					matched = fuzzyMatchRanges(term, field.text);
+					fuzzyByText.set(field.text, matched);
+				}
+
+				fieldRanges = matched.map(([start, end]) => ({field: field.field, start, end}));
 			}
 
 			if (fieldRanges.length > 0) {

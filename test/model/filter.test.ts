@@ -1,6 +1,7 @@
 import Fuse from 'fuse.js';
 import {describe, expect, test, vi} from 'vitest';
 import {applyFilter, createFilterIndex, type FilterResult} from '../../source/model/filter.js';
+import {parseFilterQuery} from '../../source/model/filter-query.js';
 import {commandLine, peerText, ttysText} from '../../source/model/filter-text.js';
 import type {ProcessNode, Session, SessionReport} from '../../source/model/types.js';
 import {
@@ -498,6 +499,85 @@ describe('one index per snapshot', () => {
 			expect(matchedProcesses, word).toEqual(highlightsOf(found.filter(({item}) => !item.isSession)));
 			expect(result.sessionHighlights, word).toEqual(highlightsOf(found.filter(({item}) => item.isSession)));
 		}
+	});
+
+	test('so do 300 random typos of real text', () => {
+		const commands = [
+			'/usr/lib/openssh/sftp-server -l INFO', 'tmux new-session -A -s main', 'vim /etc/nginx/sites-enabled/default',
+			'python3 -m http.server 8080', 'node /srv/app/dist/server.js --port=3000', 'rsync --server -vlogDtpre.iLsfxC . /srv/www',
+			'journalctl -fu nginx.service', 'htop', 'less +F /var/log/syslog', 'git-upload-pack \'/srv/git/project.git\'',
+			'bash -c while true; do sleep 60; done', 'ssh -W db.internal:5432 jump', 'scp -t /tmp/upload', 'psql -U postgres analytics',
+		];
+		const sessions = Array.from({length: 30}, (_, number) => shellSession(1000 + (number * 20), {
+			user: ['alice', 'bob', 'carol', 'deploy', 'Backup-Operator'][number % 5]!,
+			tty: `pts/${number}`,
+			peer: {address: number % 3 === 0 ? `2001:db8::${number}` : `10.${number}.0.7`, port: 50_000 + number},
+			shellChildren: Array.from({length: 8}, (_, job) => processNode(1003 + (number * 20) + job, commands[(number + job) % commands.length]!)),
+		}));
+		const sample = reportOf(sessions);
+		const texts = sessions.flatMap(session => [session.user, ...treePids(session.tree).map(pid => commandLine(findNode(session, pid).process))]);
+		let seed = 42;
+		const random = (below: number) => {
+			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
+			return seed % below;
+		};
+
+		const letters = 'abcdefghijklmnopqrstuvwxyz-./=';
+		const words: string[] = [];
+		while (words.length < 300) {
+			const text = texts[random(texts.length)]!;
+			const length = 5 + random(36);
+			const start = random(Math.max(1, text.length - length));
+			let word = [...text.slice(start, start + length)];
+			for (let edit = random(4); edit > 0; edit--) {
+				const at = random(word.length);
+				const operation = random(4);
+				if (operation === 0) {
+					word[at] = letters[random(letters.length)]!;
+				} else if (operation === 1) {
+					word.splice(at, 0, letters[random(letters.length)]!);
+				} else if (operation === 2) {
+					word.splice(at, 1);
+				} else if (at + 1 < word.length) {
+					word = [...word.slice(0, at), word[at + 1]!, word[at]!, ...word.slice(at + 2)];
+				}
+			}
+
+			const candidate = random(5) === 0 ? word.join('').toUpperCase() : word.join('');
+			const term = parseFilterQuery(candidate).terms;
+			// Only single fuzzy words: digits, spaces and quotes turn a word exact or into several.
+			if (term.length === 1 && term[0]!.type === 'text' && term[0]!.mode === 'fuzzy') {
+				words.push(candidate);
+			}
+		}
+
+		const references = sessions.flatMap(session => [
+			{id: session.id, isSession: true, user: session.user, peer: peerText(session.peer!), ttys: ttysText(session.ttys), kind: session.kind},
+			...treePids(session.tree).map(pid => ({id: idOfPid(sample, pid), isSession: false, command: commandLine(findNode(session, pid).process), pid: String(pid)})),
+		]);
+		const fuse = (isCaseSensitive: boolean) => new Fuse(references, {
+			keys: ['user', 'peer', 'ttys', 'kind', 'command', 'pid'], threshold: 0.2, ignoreLocation: true, isCaseSensitive, includeMatches: true,
+		});
+		const searchers = {sensitive: fuse(true), insensitive: fuse(false)};
+		const sampleIndex = createFilterIndex(sample);
+		let wordsWithMatches = 0;
+		for (const word of words) {
+			const found = searchers[word === word.toLowerCase() ? 'insensitive' : 'sensitive'].search(word);
+			wordsWithMatches += found.length > 0 ? 1 : 0;
+			const result = applyFilter(sampleIndex, word);
+			const matched = new Set([...result.processMarks].filter(([, mark]) => mark === 'match').map(([id]) => id));
+			for (const session of sessions) {
+				if (result.sessionHighlights.has(session.id)) {
+					matched.add(`session ${session.id}`);
+				}
+			}
+
+			const expected = new Set(found.map(({item}) => (item.isSession ? `session ${item.id}` : item.id)));
+			expect(matched, word).toEqual(expected);
+		}
+
+		// The typos are not all hopeless: many still match something.
+		expect(wordsWithMatches).toBeGreaterThan(100);
 	});
 
 	test('a new report gets a new index; the old one still answers for its own report', () => {
