@@ -14,8 +14,12 @@ export function sessionProcesses(session: Session): ProcessRecord[] {
 
 /**
  * Processes that outlived the action: in `before` and in `after` with the same pid and
- * start time, and not a zombie. Typically nohup'd or setsid'd jobs, or programs that ignore
- * SIGHUP, now children of PID 1. The records come from `after`, so their parent is current.
+ * start time, and not a zombie. Typically nohup'd jobs, programs that ignore SIGHUP or sit in
+ * their own process group, now children of PID 1. The records come from `after`, so their
+ * parent is current. Read `after` once the session's sshd has exited (waitForExit), or the
+ * session's own processes still count. A process that double-forked away before the action
+ * (`setsid cmd &`, a daemon, a tmux server) had already left the session's tree, so it is
+ * not in `before` and cannot be found this way.
  */
 export function findSurvivors(before: readonly ProcessRecord[], after: readonly ProcessRecord[]): ProcessRecord[] {
 	const beforeIds = new Set(before.map(process => processId(process)));
