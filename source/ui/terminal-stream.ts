@@ -9,24 +9,29 @@
 // really left the cursor below itself, which is not the case after Ink's full-screen
 // repaint path (it writes the frame without a final newline).
 
-const cursorUpAtStart = /^\u001B\[(\d+)A/;
-/** Writes that carry no frame: synchronized-update brackets and cursor show/hide. */
-const controlOnly = /^(?:\u001B\[\?(?:2026|25)[hl])+$/;
+/** Mode switches Ink writes around frames: synchronized-update brackets, cursor show/hide. */
+const modes = String.raw`(?:\u001B\[\?(?:2026|25)[hl])*`;
+const cursorUpAtStart = new RegExp(String.raw`^(${modes})\u001B\[(\d+)A`);
+const trailingModes = new RegExp(`${modes}$`);
+const controlOnly = new RegExp(`^${modes}$`);
 
 export function fixIncrementalCursor(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
 	let isCursorBelowFrame = false;
 	const write = (chunk: unknown, ...rest: unknown[]): boolean => {
-		if (typeof chunk !== 'string' || chunk === '' || controlOnly.test(chunk)) {
+		if (typeof chunk !== 'string' || controlOnly.test(chunk)) {
 			return (stdout.write as (...arguments_: unknown[]) => boolean)(chunk, ...rest);
 		}
 
 		let text = chunk;
 		const match = cursorUpAtStart.exec(text);
 		if (match !== null && isCursorBelowFrame) {
-			text = `\u001B[${Number(match[1]) + 1}A${text.slice(match[0].length)}`;
+			text = `${match[1]}\u001B[${Number(match[2]) + 1}A${text.slice(match[0].length)}`;
 		}
 
-		isCursorBelowFrame = text.endsWith('\n');
+		// A frame leaves the cursor below itself when its last line ends in a newline, or, when
+		// that line was unchanged, in a cursor-next-line (CSI E). Full-screen frames end on their last line.
+		const ending = text.replace(trailingModes, '');
+		isCursorBelowFrame = ending.endsWith('\n') || ending.endsWith('\u001B[E');
 		return (stdout.write as (...arguments_: unknown[]) => boolean)(text, ...rest);
 	};
 

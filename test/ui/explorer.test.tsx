@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {displayWidth} from '../../source/model/format.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, fixtureNow, processRecord, report, shellSession} from './report-fixtures.js';
+import {child, fixtureNow, report, shellSession} from './report-fixtures.js';
 
 const selectionStart = '\u001B[7m';
 

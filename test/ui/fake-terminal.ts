@@ -81,6 +81,8 @@ export class FakeTerminalOutput extends Writable {
 			if (character === '\n') {
 				row++;
 				column = 0;
+			} else if (character === '\r') {
+				column = 0;
 			} else {
 				const current = line();
 				while (current.length < column) {

@@ -80,10 +80,13 @@ describe('on a real (fake) terminal', () => {
 		await until(() => explorer.output.screen().some(line => line.includes('alice')), 'the first frame');
 		explorer.setReport(report([alice, bob], {host: 'grown'}));
 		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the taller frame');
+		// Same height, only the first line changes: Ink skips the unchanged last line with CSI E.
 		explorer.setReport(report([alice, bob], {host: 'same-height'}));
 		await until(() => explorer.output.screen().some(line => line.includes('same-height')), 'a frame of the same height');
+		explorer.setReport(report([alice, bob], {host: 'again'}));
+		await until(() => explorer.output.screen().some(line => line.includes('again')), 'another frame of the same height');
 		const screen = explorer.output.screen();
-		expect(screen[0]).toMatch(/^same-height {2}up/);
+		expect(screen[0]).toMatch(/^again {2}up/);
 		expect(screen.filter(line => /up 3d/.test(line))).toHaveLength(1);
 		expect(screen.filter(line => line.includes('reading /proc'))).toHaveLength(0);
 		explorer.quit();
