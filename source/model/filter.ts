@@ -336,45 +336,88 @@ export function applyFilter(index: FilterIndex, query: string): FilterResult {
 			return hasOwnMatch ? ranges : undefined;
 		};
 
-		const visit = (node: ProcessNode, isUnderMatch: boolean): ProcessNode | undefined => {
+		const idOf = (node: ProcessNode, documentIndex: number): ProcessId => index.documents[documentIndex]?.id ?? processId(node.process);
+
+		/** Marks `node` as a match when it is one, and says so. */
+		const markIfMatch = (node: ProcessNode): boolean => {
 			const documentIndex = index.documentIndexByNode.get(node) ?? -1;
-			const id = index.documents[documentIndex]?.id ?? processId(node.process);
 			const ranges = processRanges(node, documentIndex);
-			if (ranges !== undefined) {
-				processMarks.set(id, 'match');
-				processHighlights.set(id, mergeRanges(ranges));
-				matchCount += node === session.tree ? 0 : 1;
+			if (ranges === undefined) {
+				return false;
 			}
 
-			if (isUnderMatch || ranges !== undefined) {
-				if (ranges === undefined) {
-					processMarks.set(id, 'descendant');
-				}
-
-				for (const child of node.children) {
-					visit(child, true);
-				}
-
-				return node;
-			}
-
-			const shownChildren: ProcessNode[] = [];
-			for (const child of node.children) {
-				const shown = visit(child, false);
-				if (shown !== undefined) {
-					shownChildren.push(shown);
-				}
-			}
-
-			if (shownChildren.length === 0) {
-				return undefined;
-			}
-
-			processMarks.set(id, 'context');
-			return sameNodes(shownChildren, node.children) ? node : {process: node.process, children: shownChildren};
+			const id = idOf(node, documentIndex);
+			processMarks.set(id, 'match');
+			processHighlights.set(id, mergeRanges(ranges));
+			matchCount += node === session.tree ? 0 : 1;
+			return true;
 		};
 
-		const tree = visit(session.tree, isSessionMatch);
+		/** Everything under a match is shown, each node a match of its own or a descendant. */
+		const markDescendants = (top: ProcessNode): void => {
+			const pending = [...top.children];
+			for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+				if (!markIfMatch(node)) {
+					processMarks.set(idOf(node, index.documentIndexByNode.get(node) ?? -1), 'descendant');
+				}
+
+				pending.push(...node.children);
+			}
+		};
+
+		// Depth first with an explicit stack, children before their parent: a fork bomb's chain of
+		// processes must not overflow the call stack. A node is kept when it matches (with its whole
+		// subtree) or when some child is kept (then with only those children, as context).
+		type Frame = {readonly node: ProcessNode; readonly shownChildren: ProcessNode[]; nextChild: number};
+		let tree: ProcessNode | undefined;
+		if (isSessionMatch) {
+			if (!markIfMatch(session.tree)) {
+				processMarks.set(idOf(session.tree, index.documentIndexByNode.get(session.tree) ?? -1), 'descendant');
+			}
+
+			markDescendants(session.tree);
+			tree = session.tree;
+		} else {
+			const frames: Frame[] = [];
+			const deliver = (shown: ProcessNode | undefined) => {
+				const parent = frames.at(-1);
+				if (parent === undefined) {
+					tree = shown;
+				} else if (shown !== undefined) {
+					parent.shownChildren.push(shown);
+				}
+			};
+
+			const enter = (node: ProcessNode) => {
+				if (markIfMatch(node)) {
+					markDescendants(node);
+					deliver(node);
+				} else {
+					frames.push({node, shownChildren: [], nextChild: 0});
+				}
+			};
+
+			enter(session.tree);
+			for (let frame = frames.at(-1); frame !== undefined; frame = frames.at(-1)) {
+				const child = frame.node.children[frame.nextChild];
+				if (child !== undefined) {
+					frame.nextChild += 1;
+					enter(child);
+					continue;
+				}
+
+				frames.pop();
+				const {node, shownChildren} = frame;
+				if (shownChildren.length === 0) {
+					deliver(undefined);
+					continue;
+				}
+
+				processMarks.set(idOf(node, index.documentIndexByNode.get(node) ?? -1), 'context');
+				deliver(sameNodes(shownChildren, node.children) ? node : {process: node.process, children: shownChildren});
+			}
+		}
+
 		if (tree === undefined) {
 			continue;
 		}

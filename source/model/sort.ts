@@ -179,10 +179,26 @@ function compareSiblings(a: ProcessNode, b: ProcessNode): number {
 }
 
 /**
-The tree with siblings in start order (start time, then pid), recursively. Returns the same node objects where nothing moved, so memoised rows stay valid.
+The tree with siblings in start order (start time, then pid), at every depth. Returns the same node objects where nothing moved, so memoised rows stay valid.
 */
-export function sortTree(node: ProcessNode): ProcessNode {
-	const children = node.children.map(child => sortTree(child)).sort(compareSiblings);
-	const isUnchanged = children.every((child, position) => child === node.children[position]);
-	return isUnchanged ? node : {process: node.process, children};
+export function sortTree(root: ProcessNode): ProcessNode {
+	// Children before their parent with an explicit stack: a fork bomb's chain of processes must
+	// not overflow the call stack.
+	const sortedByNode = new Map<ProcessNode, ProcessNode>();
+	const frames: Array<{readonly node: ProcessNode; isOpened: boolean}> = [{node: root, isOpened: false}];
+	for (let frame = frames.at(-1); frame !== undefined; frame = frames.at(-1)) {
+		const {node} = frame;
+		if (!frame.isOpened) {
+			frame.isOpened = true;
+			frames.push(...node.children.map(child => ({node: child, isOpened: false})));
+			continue;
+		}
+
+		frames.pop();
+		const children = node.children.map(child => sortedByNode.get(child) ?? child).sort(compareSiblings);
+		const isUnchanged = children.every((child, position) => child === node.children[position]);
+		sortedByNode.set(node, isUnchanged ? node : {process: node.process, children});
+	}
+
+	return sortedByNode.get(root) ?? root;
 }

@@ -164,6 +164,24 @@ describe('a tree stays a tree', () => {
 	});
 });
 
+describe('a fork bomb', () => {
+	test('a chain of 50,000 nested processes is filtered without running out of stack', () => {
+		let chain = processNode(150_000, 'sleep 1000');
+		for (let pid = 149_999; pid > 100_000; pid--) {
+			chain = processNode(pid, 'bash -c :(){ :|:& };:', {children: [chain]});
+		}
+
+		const bomb = sessionOf(processNode(100_000, 'sshd: mallory [priv]', {children: [chain]}), {user: 'mallory'});
+		const bombIndex = createFilterIndex(reportOf([bomb]));
+		const result = applyFilter(bombIndex, 'sleep');
+		expect(result.sessions).toEqual([bomb]);
+		expect(result.matchCount).toBe(1);
+		expect(result.processMarks.get(idOfPid(reportOf([bomb]), 100_000))).toBe('context');
+		expect(result.processMarks.get(idOfPid(reportOf([bomb]), 150_000))).toBe('match');
+		expect(applyFilter(bombIndex, 'mallory').processMarks.size).toBe(50_001);
+	});
+});
+
 describe('fuzzy free text', () => {
 	test('a typo in a long word is forgiven', () => {
 		expect(treePids(filter('sftp-servr').sessions[0]!.tree)).toEqual([3000, 3001, 3002]);

@@ -200,6 +200,18 @@ describe('sorting never breaks a tree', () => {
 		expect(sorted[1]).toBe(tidy);
 	});
 
+	test('a chain of 50,000 nested processes is sorted without running out of stack', () => {
+		let chain = processNode(150_000, 'sleep 1000');
+		for (let pid = 149_999; pid > 100_000; pid--) {
+			chain = processNode(pid, 'bash', {children: [chain]});
+		}
+
+		const root = processNode(100_000, 'sshd', {children: [processNode(200_000, 'late', {startTicks: 999_999}), chain]});
+		const sorted = sortTree(root);
+		expect(sorted.children.map(child => child.process.pid)).toEqual([100_001, 200_000]);
+		expect(sorted.children[0]).toBe(root.children[1]);
+	});
+
 	test('the input list is left as it was', () => {
 		const sessions = [session(2), session(1)];
 		sortSessions(sessions, {key: 'pid'});
