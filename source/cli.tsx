@@ -4,6 +4,7 @@ import {helpText, parseCli} from './cli-options.js';
 import {toJsonDocument} from './model/json-document.js';
 import {buildReport} from './model/sessions.js';
 import {readSnapshot} from './proc/read-snapshot.js';
+import {readTcpInfo} from './proc/read-tcp-info.js';
 
 declare const SSHTOP_VERSION: string | undefined;
 
@@ -36,7 +37,7 @@ async function main(argv: readonly string[]): Promise<number> {
 		}
 
 		case 'json': {
-			const report = buildReport(readSnapshot());
+			const report = buildReport(readSnapshot({tcpInfo: await readTcpInfo()}));
 			process.stdout.write(`${JSON.stringify(toJsonDocument(report), undefined, 2)}\n`);
 			return 0;
 		}

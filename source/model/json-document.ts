@@ -1,7 +1,8 @@
 // The `--json` document: a public contract. Add fields freely; renaming or dropping one
 // requires a new schemaVersion.
 import {commandLine} from './process-tree.js';
-import type {Endpoint, ProcessNode, Session, SessionReport} from './types.js';
+import type {TcpFigures} from './health.js';
+import type {Endpoint, Leftover, ProcessNode, Session, SessionReport} from './types.js';
 
 export const schemaVersion = 1;
 
@@ -40,6 +41,10 @@ export type JsonSession = {
 	local: JsonEndpoint | null;
 	loginAt: string;
 	idleSeconds: number | null;
+	idleSource: 'tty' | 'network' | null;
+	health: string;
+	healthEvidence: string[];
+	tcp: JsonTcp | null;
 	foreground: {pid: number; command: string} | null;
 	nestedIn: string | null;
 	isOwn: boolean;
@@ -57,6 +62,38 @@ export type JsonDocument = {
 	partial: boolean;
 	listeners: Array<{pid: number; id: string; command: string; ports: number[]; addresses: JsonEndpoint[]}>;
 	sessions: JsonSession[];
+	tcpInfoSource: 'ss' | 'proc-only' | null;
+	leftovers: JsonLeftover[];
+	leftoversReadable: boolean;
+};
+
+/** The TCP figures with every field present: unknown ages are null, not missing. */
+export type JsonTcp = {[Key in keyof TcpFigures]-?: Exclude<TcpFigures[Key], undefined> | (undefined extends TcpFigures[Key] ? null : never)};
+
+function jsonTcp(tcp: TcpFigures): JsonTcp {
+	return {
+		state: tcp.state,
+		sendQueueBytes: tcp.sendQueueBytes,
+		receiveQueueBytes: tcp.receiveQueueBytes,
+		timer: tcp.timer,
+		retransmits: tcp.retransmits,
+		lastSendMs: tcp.lastSendMs ?? null,
+		lastReceiveMs: tcp.lastReceiveMs ?? null,
+		lastAckMs: tcp.lastAckMs ?? null,
+		retransmitsTotal: tcp.retransmitsTotal ?? null,
+	};
+}
+
+export type JsonLeftover = {
+	id: string;
+	pid: number;
+	ppid: number;
+	user: string;
+	command: string;
+	startedAt: string;
+	sshConnection: {peer: JsonEndpoint; local: JsonEndpoint} | null;
+	sshTty: string | null;
+	processes: JsonProcess;
 };
 
 export function toJsonDocument(report: SessionReport, sessions: readonly Session[] = report.sessions): JsonDocument {
@@ -75,6 +112,24 @@ export function toJsonDocument(report: SessionReport, sessions: readonly Session
 			addresses: listener.addresses.map(endpoint),
 		})),
 		sessions: sessions.map(session => jsonSession(session)),
+		tcpInfoSource: report.tcpInfoSource ?? null,
+		leftovers: (report.leftovers ?? []).map(leftover => jsonLeftover(leftover)),
+		leftoversReadable: report.leftoversReadable ?? false,
+	};
+}
+
+function jsonLeftover(leftover: Leftover): JsonLeftover {
+	const {process} = leftover.tree;
+	return {
+		id: leftover.id,
+		pid: process.pid,
+		ppid: process.ppid,
+		user: process.user,
+		command: commandLine(process),
+		startedAt: new Date(process.startedAt).toISOString(),
+		sshConnection: leftover.peer && leftover.local ? {peer: endpoint(leftover.peer), local: endpoint(leftover.local)} : null,
+		sshTty: leftover.sshTty ?? null,
+		processes: jsonProcess(leftover.tree),
 	};
 }
 
@@ -92,6 +147,10 @@ function jsonSession(session: Session): JsonSession {
 		local: session.local ? endpoint(session.local) : null,
 		loginAt: new Date(session.loginAt).toISOString(),
 		idleSeconds: session.idleSeconds ?? null,
+		idleSource: session.idleSource ?? null,
+		health: session.health?.health ?? 'unknown',
+		healthEvidence: [...(session.health?.evidence ?? [])],
+		tcp: session.health?.tcp ? jsonTcp(session.health.tcp) : null,
 		foreground: session.foreground ? {...session.foreground} : null,
 		nestedIn: session.nestedIn ?? null,
 		isOwn: session.isOwn,

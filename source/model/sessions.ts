@@ -1,6 +1,8 @@
 // Decides what an SSH session is: one TCP connection accepted by a trusted sshd listener.
 import {sshdCommandNames} from '../proc/ssh-scope.js';
 import type {Snapshot, TcpSocket} from '../proc/types.js';
+import {assessHealth, type HealthAssessment} from './health.js';
+import {findLeftovers} from './leftovers.js';
 import {
 	ancestorsOf, buildTree, childrenOf, commandLine, flattenTree, indexProcesses, type ProcessIndex,
 } from './process-tree.js';
@@ -10,16 +12,22 @@ import {
 	type SessionKind, type SessionReport,
 } from './types.js';
 
-export function buildReport(snapshot: Snapshot): SessionReport {
+/**
+ * `previous` is the report of the refresh before, when there is one: a connection's health
+ * looks at how its send queue moved since then.
+ */
+export function buildReport(snapshot: Snapshot, previous?: SessionReport): SessionReport {
 	const index = indexProcesses(snapshot.processes);
 	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
 	const listenerPorts = new Set(listeners.flatMap(listener => listener.ports));
+	const previousHealth = new Map(previous?.sessions.map(session => [session.id, session.health]));
 	const sessions = listeners.flatMap(listener =>
 		childrenOf(index, listener.pid)
 			.filter(child => isTrustedConnection(child, listener.process))
-			.map(child => describeSession(child, listener.process, index, snapshot, listenerPorts)));
+			.map(child => describeSession(child, listener.process, index, snapshot, listenerPorts, previousHealth)));
 	const linked = linkNestedSessions(sessions, snapshot.sockets);
 	const ownSessionId = findOwnSession(linked, index, snapshot.selfPid);
+	const leftoversReadable = snapshot.readerUid === 0;
 	return {
 		takenAt: snapshot.takenAt,
 		host: snapshot.host,
@@ -29,6 +37,9 @@ export function buildReport(snapshot: Snapshot): SessionReport {
 		sessions: linked.map(session => ({...session, isOwn: session.id === ownSessionId})),
 		ownSessionId,
 		isPartial: snapshot.readerUid !== 0,
+		tcpInfoSource: snapshot.tcpInfo?.source,
+		leftovers: findLeftovers(snapshot.processes, index, linked),
+		leftoversReadable,
 	};
 }
 
@@ -114,6 +125,7 @@ function describeSession(
 	index: ProcessIndex,
 	snapshot: Snapshot,
 	listenerPorts: ReadonlySet<number>,
+	previousHealth: ReadonlyMap<string, HealthAssessment | undefined>,
 ): Session {
 	const members = sshdMembers(top, index);
 	const topTitle = members[0]?.title;
@@ -128,6 +140,13 @@ function describeSession(
 	const connection = findConnection([top, userSide?.process], snapshot.sockets, listenerPorts);
 	const kind = sessionKind(userSideTitle, userSide?.process, index);
 	const uid = userSide ? userSide.process.uid : undefined;
+	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
+	const health = assessHealth(connection, tcpInfo, previousHealth.get(processId(top))?.tcp);
+	const ttyIdle = idleSeconds(ttys, snapshot);
+	// Without a terminal, the client's last packet is the best sign of life (keepalives count).
+	const networkIdle = kind === 'preauth' || tcpInfo?.lastReceiveMs === undefined
+		? undefined
+		: Math.floor(tcpInfo.lastReceiveMs / 1000);
 	return {
 		id: processId(top),
 		pid: top.pid,
@@ -140,7 +159,9 @@ function describeSession(
 		peer: connection?.remote,
 		local: connection?.local,
 		loginAt: top.startedAt,
-		idleSeconds: idleSeconds(ttys, snapshot),
+		idleSeconds: ttyIdle ?? networkIdle,
+		...(ttyIdle === undefined ? (networkIdle === undefined ? {} : {idleSource: 'network' as const}) : {idleSource: 'tty' as const}),
+		health,
 		foreground: kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot),
 		nestedIn: undefined,
 		isOwn: false,

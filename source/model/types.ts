@@ -1,4 +1,5 @@
 import type {Endpoint, ProcessRecord} from '../proc/types.js';
+import type {HealthAssessment} from './health.js';
 
 export type {Endpoint, ProcessRecord} from '../proc/types.js';
 
@@ -17,6 +18,8 @@ export type Listener = {
 	readonly ports: readonly number[];
 	readonly addresses: readonly Endpoint[];
 };
+
+export type IdleSource = 'tty' | 'network';
 
 export type SessionKind = 'shell' | 'command' | 'sftp' | 'forward' | 'preauth';
 
@@ -43,8 +46,12 @@ export type Session = {
 	readonly local: Endpoint | undefined;
 	/** Epoch milliseconds: start of the connection's top sshd. */
 	readonly loginAt: number;
-	/** Seconds since the terminal was last used; undefined when unknown or without a tty. */
+	/** Seconds since the user last did anything; undefined when unknown. */
 	readonly idleSeconds: number | undefined;
+	/** `tty`: the terminal's access time (as `w`); `network`: since the client last sent data (ss lastrcv). */
+	readonly idleSource?: IdleSource;
+	/** The TCP connection's health; absent in reports built without socket data. */
+	readonly health?: HealthAssessment;
 	readonly foreground: Foreground | undefined;
 	/** Id of the session inside which the ssh client of this connection runs. */
 	readonly nestedIn: ProcessId | undefined;
@@ -70,6 +77,22 @@ export type SessionReport = {
 	readonly ownSessionId: ProcessId | undefined;
 	/** True when the reader could not see everything (not root): details may be unknown. */
 	readonly isPartial: boolean;
+	/** Where per-socket ages came from: `ss`, or /proc alone when iproute2 is missing. */
+	readonly tcpInfoSource?: 'ss' | 'proc-only';
+	/** Processes that outlived their SSH session; undefined when not looked for. */
+	readonly leftovers?: readonly Leftover[];
+	/** False when leftovers could not be looked for (reading other users' environments needs root). */
+	readonly leftoversReadable?: boolean;
+};
+
+/** A process that outlived the SSH connection it was started from. */
+export type Leftover = {
+	readonly id: ProcessId;
+	readonly tree: ProcessNode;
+	/** From SSH_CONNECTION in its environment: where it came from. */
+	readonly peer: Endpoint | undefined;
+	readonly local: Endpoint | undefined;
+	readonly sshTty: string | undefined;
 };
 
 export function processId(process: Pick<ProcessRecord, 'pid' | 'startTicks'>): ProcessId {

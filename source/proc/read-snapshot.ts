@@ -5,9 +5,11 @@ import {parseNetTcp} from './parse-net-tcp.js';
 import {parsePasswd} from './parse-passwd.js';
 import {parseStat} from './parse-stat.js';
 import {parseBootTime, parseLoadAverage, parseUptime} from './parse-system.js';
-import {isFailure, readText} from './read-file.js';
+import {parseSshEnvironment} from './parse-environ.js';
+import {isFailure, meansVanished, readBytes, readText} from './read-file.js';
 import {readProcessTable, readSocketInodes} from './read-processes.js';
 import {pidsUnderSshd} from './ssh-scope.js';
+import type {TcpInfoReading} from './read-tcp-info.js';
 import type {ProcessRecord, Snapshot, TcpSocket} from './types.js';
 
 export type SnapshotOptions = {
@@ -17,6 +19,8 @@ export type SnapshotOptions = {
 	/** Pid of the reader; the default is this process. */
 	readonly selfPid?: number;
 	readonly now?: () => number;
+	/** Result of readTcpInfo(), taken just before: the snapshot stays synchronous. */
+	readonly tcpInfo?: TcpInfoReading;
 };
 
 /** USER_HZ, which the kernel uses for every tick count it exports; 100 on every Linux ABI. */
@@ -35,8 +39,13 @@ export function readSnapshot(options: SnapshotOptions = {}): Snapshot {
 		pageSizeBytes: pageSizeBytes(),
 	});
 	const inScope = pidsUnderSshd(table.processes);
-	const processes = table.processes.map(process =>
-		inScope.has(process.pid) ? withSockets(procRoot, process) : process);
+	const processes = table.processes.map(process => {
+		if (inScope.has(process.pid)) {
+			return withSockets(procRoot, process);
+		}
+
+		return mayHaveOutlivedSession(process) ? withSshEnvironment(procRoot, process) : process;
+	});
 
 	return {
 		takenAt: now(),
@@ -50,7 +59,23 @@ export function readSnapshot(options: SnapshotOptions = {}): Snapshot {
 		ttyActivity: readTtyActivity(devRoot, processes),
 		selfPid: options.selfPid ?? process.pid,
 		readerUid: process.geteuid?.() ?? 0,
+		...(options.tcpInfo ? {tcpInfo: options.tcpInfo} : {}),
 	};
+}
+
+/** Orphans of a logout are re-parented to PID 1; only they need their environment read. */
+function mayHaveOutlivedSession(record: ProcessRecord): boolean {
+	return record.ppid === 1 && !record.isKernelThread && record.state !== 'Z';
+}
+
+function withSshEnvironment(procRoot: string, record: ProcessRecord): ProcessRecord {
+	const environ = readBytes(`${procRoot}/${record.pid}/environ`);
+	if (isFailure(environ)) {
+		return meansVanished(environ) ? record : {...record, unreadable: [...record.unreadable, 'environ']};
+	}
+
+	const sshEnvironment = parseSshEnvironment(environ);
+	return sshEnvironment ? {...record, sshEnvironment} : record;
 }
 
 function withSockets(procRoot: string, record: ProcessRecord): ProcessRecord {

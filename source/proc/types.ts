@@ -1,4 +1,6 @@
 // Plain records read from /proc: what the kernel says, decoded, nothing inferred.
+import type {TcpInfoReading} from './read-tcp-info.js';
+import type {SshEnvironment} from './parse-environ.js';
 
 /** Parts of a process that could not be read (EACCES as a normal user, or a race with exit). */
 export type UnreadablePart = 'cmdline' | 'status' | 'exe' | 'fd' | 'environ';
@@ -38,6 +40,8 @@ export type ProcessRecord = {
 	/** Inodes of the sockets this process holds; undefined when its fds were not read. */
 	readonly socketInodes: readonly number[] | undefined;
 	readonly unreadable: readonly UnreadablePart[];
+	/** SSH variables of its environment, read only for processes that may have outlived a session. */
+	readonly sshEnvironment?: SshEnvironment;
 };
 
 export type Endpoint = {
@@ -102,4 +106,6 @@ export type Snapshot = {
 	readonly selfPid: number;
 	/** Effective uid of the reader: what it may read depends on it. */
 	readonly readerUid: number;
+	/** Per-socket ages from `ss`; absent when not asked for. */
+	readonly tcpInfo?: TcpInfoReading;
 };

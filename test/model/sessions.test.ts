@@ -293,3 +293,55 @@ describe('nesting and the operator\'s own session', () => {
 		expect(only(detached.sessions, 300).isOwn).toBe(true);
 	});
 });
+
+describe('connection health and network idle time', () => {
+	const tcpInfo = (inode: number, lastReceiveMs: number) => ({
+		inode, lastSendMs: 5, lastReceiveMs, lastAckMs: 5, retransmitsNow: 0, retransmitsTotal: 0, unackedSegments: 0, roundTripMs: 1,
+	});
+	const snapshot = fakeSnapshot({
+		processes: [
+			listener(100, 9000),
+			sshd({pid: 200, ppid: 100, title: 'sshd: root@notty', socketInodes: [9001]}),
+			sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/1', socketInodes: [9002]}),
+			sshd({pid: 400, ppid: 100, title: 'sshd: root@pts/2', socketInodes: [9003]}),
+		],
+		sockets: [
+			listening(9000, 22),
+			socket(9001, server, client(50_001), {timer: 'keepalive'}),
+			socket(9002, server, client(50_002)),
+			socket(9003, server, client(50_003), {timer: 'retransmit', retransmits: 5, sendQueueBytes: 4000}),
+		],
+		ttyActivity: new Map([['pts/1', takenAt - 30_000], ['pts/2', takenAt - 1000]]),
+	});
+	const report = buildReport({
+		...snapshot,
+		tcpInfo: {source: 'ss', infos: new Map([[9001, tcpInfo(9001, 45_500)], [9002, tcpInfo(9002, 100)]])},
+	});
+
+	it('a session without a tty is idle since the client last sent data', () => {
+		expect(only(report.sessions, 200)).toMatchObject({idleSeconds: 45, idleSource: 'network'});
+		expect(only(report.sessions, 200).health?.health).toBe('ok');
+	});
+
+	it('a pty session keeps the terminal idle time, not the network one', () => {
+		expect(only(report.sessions, 300)).toMatchObject({idleSeconds: 30, idleSource: 'tty'});
+	});
+
+	it('flags a peer that stopped acknowledging, with the evidence', () => {
+		const health = only(report.sessions, 400).health;
+		expect(health?.health).toBe('dead-peer');
+		expect(health?.tcp).toMatchObject({retransmits: 5, sendQueueBytes: 4000});
+		expect(report.tcpInfoSource).toBe('ss');
+	});
+
+	it('is not dead-peer when the send queue drained since the previous refresh', () => {
+		const draining = buildReport(snapshot, {
+			...report,
+			sessions: report.sessions.map(session => session.pid === 400
+				? {...session, health: {...session.health!, tcp: {...session.health!.tcp!, sendQueueBytes: 9000}}}
+				: session),
+		});
+		// 4000 B now against 9000 B before: the peer is acknowledging, slowly.
+		expect(only(draining.sessions, 400).health?.health).toBe('ok');
+	});
+});

@@ -1,0 +1,41 @@
+// Processes left behind by a logout: re-parented to PID 1, still carrying the SSH_CONNECTION
+// of a connection that no longer exists, so an admin can find the nohup'ed job of a user who left.
+import {parseSshConnection} from '../proc/parse-environ.js';
+import {buildTree, flattenTree, type ProcessIndex} from './process-tree.js';
+import {processId, type Endpoint, type Leftover, type ProcessRecord, type Session} from './types.js';
+
+export function findLeftovers(
+	processes: readonly ProcessRecord[],
+	index: ProcessIndex,
+	sessions: readonly Session[],
+): Leftover[] {
+	const inSessions = new Set(sessions.flatMap(session => flattenTree(session.tree).map(process => process.pid)));
+	const liveConnections = new Set(sessions.map(session => connectionKey(session.peer, session.local)));
+	const leftovers: Leftover[] = [];
+	for (const process of processes) {
+		const environment = process.sshEnvironment;
+		if (process.ppid !== 1 || !environment?.connection || inSessions.has(process.pid)) {
+			continue;
+		}
+
+		const ends = parseSshConnection(environment.connection);
+		if (ends && liveConnections.has(connectionKey(ends.peer, ends.local))) {
+			// Escaped from a session that is still there (setsid, a daemon it started): not left behind.
+			continue;
+		}
+
+		leftovers.push({
+			id: processId(process),
+			tree: buildTree(index, process),
+			peer: ends?.peer,
+			local: ends?.local,
+			sshTty: environment.tty,
+		});
+	}
+
+	return leftovers;
+}
+
+function connectionKey(peer: Endpoint | undefined, local: Endpoint | undefined): string {
+	return `${peer?.address ?? '?'}:${peer?.port ?? '?'}>${local?.address ?? '?'}:${local?.port ?? '?'}`;
+}
