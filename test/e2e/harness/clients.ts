@@ -11,6 +11,7 @@ import {
 	type PsTable,
 	type SessionTruth,
 } from './ground-truth.js';
+import type {NetworkNamespace} from './netns.js';
 import {descendantsFromProc, endProcesses, isRunning, ownProcess, type OwnedProcess} from './processes.js';
 import {unprivilegedTestUser, type TestSshd} from './sshd.js';
 import {waitFor, waitUntil} from './wait-for.js';
@@ -23,6 +24,8 @@ export type SshClient = {
 	readonly connectionPid: number;
 	/** Client end of the TCP connection: what sshtop reports as the session's `peer.port`. */
 	readonly localPort: number;
+	/** Client address as the server sees it: 127.0.0.1, or the namespace's address (`from`). */
+	readonly localAddress: string;
 	/** The connection's top sshd (a child of the listener), per ss and ps. */
 	readonly sessionPid: number;
 	/** Writes to the client's stdin (a pty session passes it to the remote terminal). */
@@ -38,6 +41,11 @@ export type ConnectOptions = {
 	/** Defaults to the server's `defaultUser`. */
 	readonly user?: string;
 	readonly timeoutMs?: number;
+	/**
+	 * Run the client inside this network namespace, connecting to the server's address on the
+	 * host side of its veth pair (the server must listen there: `extraListenAddresses`).
+	 */
+	readonly from?: NetworkNamespace;
 };
 
 type Spawned = {
@@ -48,9 +56,17 @@ type Spawned = {
 	readonly untrack: () => void;
 };
 
-function spawnClient(sshd: TestSshd, program: string, args: readonly string[], label: string): Spawned {
+function spawnClient(
+	sshd: TestSshd,
+	program: string,
+	args: readonly string[],
+	label: string,
+	from?: NetworkNamespace,
+): Spawned {
+	// `ip netns exec` enters the namespace and execs the program: the spawned pid is the client's.
+	const [file, ...fileArgs] = from === undefined ? [program, ...args] : [...from.execPrefix, program, ...args];
 	// Stdin stays an open pipe: ssh and sftp would end their sessions at EOF.
-	const child = spawn(program, args, {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, SSH_AUTH_SOCK: ''}});
+	const child = spawn(file!, fileArgs, {stdio: ['pipe', 'pipe', 'pipe'], env: {...process.env, SSH_AUTH_SOCK: ''}});
 	let output = '';
 	const collect = (chunk: Uint8Array) => {
 		output = (output + Buffer.from(chunk).toString('utf8')).slice(-65_536);
@@ -85,6 +101,7 @@ const startingTitle = /\[(?:preauth|net|accepted)\]/;
 
 type Connected = {
 	readonly localPort: number;
+	readonly localAddress: string;
 	readonly connectionPid: number;
 	readonly truth: SessionTruth;
 	readonly table: PsTable;
@@ -101,6 +118,7 @@ async function waitForConnection(
 	diagnostics: {readonly hasExited: () => boolean; readonly output: () => string},
 	isReady: (truth: SessionTruth, table: PsTable) => boolean,
 	timeoutMs = 30_000,
+	from?: NetworkNamespace,
 ): Promise<Connected> {
 	let lastTruth: SessionTruth | undefined;
 	const result = await waitFor(
@@ -109,20 +127,25 @@ async function waitForConnection(
 				return {failed: `${label} exited before it was ready:\n${diagnostics.output()}`};
 			}
 
-			const [table, sockets] = await Promise.all([readPs(), readSs()]);
-			const socket = clientSocketOf(sockets, table, clientPid, sshd.port);
+			const [table, sockets, clientSockets] = await Promise.all([
+				readPs(),
+				readSs(),
+				from === undefined ? undefined : readSs({namespace: from.name}),
+			]);
+			// A client in another namespace has its end of the connection there.
+			const socket = clientSocketOf(clientSockets ?? sockets, table, clientPid, sshd.port);
 			if (socket === undefined) {
 				return undefined;
 			}
 
-			const truth = sessionTruth(sockets, table, sshd.pid, sshd.port, socket.local.port);
+			const truth = sessionTruth(sockets, table, sshd.pid, sshd.port, socket.local.port, socket.local.address);
 			lastTruth = truth;
 			if (truth === undefined || truth.members.some(row => startingTitle.test(row.args)) || !isReady(truth, table)) {
 				return undefined;
 			}
 
 			const connectionPid = socket.owners[0]?.pid ?? clientPid;
-			return {localPort: socket.local.port, connectionPid, truth, table};
+			return {localPort: socket.local.port, localAddress: socket.local.address, connectionPid, truth, table};
 		},
 		{
 			timeoutMs,
@@ -155,6 +178,7 @@ function makeClient(
 		pid: client.owned.pid,
 		connectionPid: connected.connectionPid,
 		localPort: connected.localPort,
+		localAddress: connected.localAddress,
 		sessionPid: connected.truth.pid,
 		write: client.write,
 		output: client.output,
@@ -180,8 +204,8 @@ function makeClient(
 	};
 }
 
-function sshArguments(sshd: TestSshd, user: string, extra: readonly string[]): string[] {
-	return [...sshd.clientOptions, '-p', String(sshd.port), ...extra, `${user}@127.0.0.1`];
+function sshArguments(sshd: TestSshd, user: string, extra: readonly string[], from?: NetworkNamespace): string[] {
+	return [...sshd.clientOptions, '-p', String(sshd.port), ...extra, `${user}@${from?.hostAddress ?? '127.0.0.1'}`];
 }
 
 async function connect(
@@ -191,10 +215,11 @@ async function connect(
 	label: string,
 	isReady: (truth: SessionTruth, table: PsTable) => boolean,
 	timeoutMs?: number,
+	from?: NetworkNamespace,
 ): Promise<SshClient> {
-	const spawned = spawnClient(sshd, program, args, label);
+	const spawned = spawnClient(sshd, program, args, label, from);
 	try {
-		const connected = await waitForConnection(sshd, spawned.owned.pid, label, spawned, isReady, timeoutMs);
+		const connected = await waitForConnection(sshd, spawned.owned.pid, label, spawned, isReady, timeoutMs, from);
 		return makeClient(sshd, label, spawned, connected);
 	} catch (error: unknown) {
 		await endProcesses([spawned.owned, ...descendantsFromProc(spawned.owned.pid)].filter(owned => isRunning(owned)));
@@ -267,10 +292,11 @@ export async function connectShell(sshd: TestSshd, options: ShellOptions = {}): 
 	const client = await connect(
 		sshd,
 		'ssh',
-		[...sshArguments(sshd, user, ['-tt']), ...shellCommand(user, options)],
+		[...sshArguments(sshd, user, ['-tt'], options.from), ...shellCommand(user, options)],
 		label,
 		truth => terminalCount(truth) === 1,
 		options.timeoutMs,
+		options.from,
 	);
 	await stopOnFailure(client, async () => waitForPrompt(label, client.write, client.output, options.timeoutMs));
 	return client;
@@ -289,10 +315,11 @@ export async function connectCommand(sshd: TestSshd, command: string, options: C
 	return connect(
 		sshd,
 		'ssh',
-		[...sshArguments(sshd, user, options.tty ? ['-tt'] : []), command],
+		[...sshArguments(sshd, user, options.tty ? ['-tt'] : [], options.from), command],
 		options.label ?? `${options.tty ? 'pty' : 'notty'} command ${command}`,
 		truth => truth.members.some(row => row.args === runningArgs),
 		options.timeoutMs,
+		options.from,
 	);
 }
 

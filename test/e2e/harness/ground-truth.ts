@@ -158,10 +158,120 @@ export function parseSs(output: string): SsSocket[] {
 	return sockets;
 }
 
+export type SsOptions = {
+	/** Read the sockets of this network namespace (`ip netns exec NAME ss …`) instead of ours. */
+	readonly namespace?: string;
+};
+
+function ssCommand(args: readonly string[], options: SsOptions): [string, string[]] {
+	return options.namespace === undefined ? ['ss', [...args]] : ['ip', ['netns', 'exec', options.namespace, 'ss', ...args]];
+}
+
 /** `ss -tanpH`: every TCP socket with the processes holding it. */
-export async function readSs(): Promise<SsSocket[]> {
-	const {stdout} = await execa('ss', ['-tanpH'], {env: {LC_ALL: 'C'}});
+export async function readSs(options: SsOptions = {}): Promise<SsSocket[]> {
+	const [program, args] = ssCommand(['-tanpH'], options);
+	const {stdout} = await execa(program, args, {env: {LC_ALL: 'C'}});
 	return parseSs(stdout);
+}
+
+/** The `timer:(NAME,EXPIRES,COUNT)` field of `ss -o`. */
+export type SsTimer = {
+	/** on (retransmit), keepalive, timewait, persist (zero-window probe), … */
+	readonly name: string;
+	readonly expires: string;
+	/** Retransmits (on) or unanswered probes (persist, keepalive) so far. */
+	readonly count: number;
+};
+
+/** One socket of `ss -tinoeH`: queues, timer and the kernel's tcp_info figures. */
+export type SsTcpDetails = {
+	readonly state: string;
+	readonly receiveQueueBytes: number;
+	readonly sendQueueBytes: number;
+	readonly local: SocketAddress;
+	readonly peer: SocketAddress;
+	readonly timer: SsTimer | undefined;
+	readonly inode: number | undefined;
+	readonly lastSendMs: number | undefined;
+	readonly lastReceiveMs: number | undefined;
+	readonly lastAckMs: number | undefined;
+	/** `retrans:CURRENT/TOTAL`: unacknowledged retransmitted segments now, and ever. */
+	readonly retransmitsNow: number | undefined;
+	readonly retransmitsTotal: number | undefined;
+	/** Both lines as ss printed them, for failure messages. */
+	readonly text: string;
+};
+
+function numberField(text: string, name: string): number | undefined {
+	const match = new RegExp(`(?:^|\\s)${name}:(\\d+)`).exec(text);
+	return match ? Number(match[1]) : undefined;
+}
+
+export function parseSsDetails(output: string): SsTcpDetails[] {
+	const details: SsTcpDetails[] = [];
+	let current: {head: string; info: string} | undefined;
+	const finish = () => {
+		if (current === undefined) {
+			return;
+		}
+
+		const [state, receiveQueue, sendQueue, local, peer] = current.head.trim().split(/\s+/);
+		if (state !== undefined && local !== undefined && peer !== undefined) {
+			const timer = /timer:\((\w+),([^,]*),(\d+)\)/.exec(current.head);
+			const retrans = /(?:^|\s)retrans:(\d+)\/(\d+)/.exec(current.info);
+			details.push({
+				state,
+				receiveQueueBytes: Number(receiveQueue),
+				sendQueueBytes: Number(sendQueue),
+				local: parseAddress(local),
+				peer: parseAddress(peer),
+				timer: timer ? {name: timer[1]!, expires: timer[2]!, count: Number(timer[3])} : undefined,
+				inode: numberField(current.head, 'ino'),
+				lastSendMs: numberField(current.info, 'lastsnd'),
+				lastReceiveMs: numberField(current.info, 'lastrcv'),
+				lastAckMs: numberField(current.info, 'lastack'),
+				retransmitsNow: retrans ? Number(retrans[1]) : undefined,
+				retransmitsTotal: retrans ? Number(retrans[2]) : undefined,
+				text: `${current.head}\n${current.info}`,
+			});
+		}
+
+		current = undefined;
+	};
+
+	for (const line of output.split('\n')) {
+		if (line.trim() === '') {
+			continue;
+		}
+
+		if (/^\s/.test(line) && current !== undefined) {
+			current.info += ` ${line.trim()}`;
+		} else {
+			finish();
+			current = {head: line, info: ''};
+		}
+	}
+
+	finish();
+	return details;
+}
+
+/** `ss -tinoeH`: every TCP socket with its queues, timer and tcp_info. */
+export async function readSsDetails(options: SsOptions = {}): Promise<SsTcpDetails[]> {
+	const [program, args] = ssCommand(['-tinoeHa'], options);
+	const {stdout} = await execa(program, args, {env: {LC_ALL: 'C'}});
+	return parseSsDetails(stdout);
+}
+
+/** The server end of the connection from `peer` to the server's `serverPort`, whatever its state. */
+export function serverSocketDetails(
+	sockets: readonly SsTcpDetails[],
+	serverPort: number,
+	peer: SocketAddress,
+): SsTcpDetails | undefined {
+	return sockets.find(
+		socket => socket.local.port === serverPort && socket.peer.port === peer.port && socket.peer.address === peer.address,
+	);
 }
 
 /** The client end of a connection to `serverPort` held by `pid` or one of its descendants. */
@@ -185,9 +295,15 @@ export function serverSocketOf(
 	sockets: readonly SsSocket[],
 	serverPort: number,
 	clientPort: number,
+	/** The client's address, when connections may come from elsewhere than 127.0.0.1 (another namespace). */
+	clientAddress?: string,
 ): SsSocket | undefined {
 	return sockets.find(
-		socket => socket.state === 'ESTAB' && socket.local.port === serverPort && socket.peer.port === clientPort,
+		socket =>
+			socket.state === 'ESTAB' &&
+			socket.local.port === serverPort &&
+			socket.peer.port === clientPort &&
+			(clientAddress === undefined || socket.peer.address === clientAddress),
 	);
 }
 
@@ -214,8 +330,9 @@ export function sessionTruth(
 	listenerPid: number,
 	serverPort: number,
 	clientPort: number,
+	clientAddress?: string,
 ): SessionTruth | undefined {
-	const socket = serverSocketOf(sockets, serverPort, clientPort);
+	const socket = serverSocketOf(sockets, serverPort, clientPort, clientAddress);
 	if (socket === undefined) {
 		return undefined;
 	}

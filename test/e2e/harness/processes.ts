@@ -153,6 +153,8 @@ export function processesWithEnvironment(entry: string): OwnedProcess[] {
 type ExitCleanup = {
 	readonly processes: () => readonly OwnedProcess[];
 	readonly directories: readonly string[];
+	/** Anything else to undo, synchronously (network namespaces), after the processes are killed. */
+	readonly onExit?: () => void;
 };
 
 const exitCleanups = new Set<ExitCleanup>();
@@ -174,6 +176,8 @@ export function registerExitCleanup(cleanup: ExitCleanup): () => void {
 				for (const directory of each.directories) {
 					rmSync(directory, {recursive: true, force: true});
 				}
+
+				each.onExit?.();
 			}
 		});
 	}

@@ -99,11 +99,20 @@ async function ensureUnprivilegedUser(): Promise<void> {
 	}
 }
 
-function writeConfig(directory: string, port: number): string {
+export type TestSshdOptions = {
+	/**
+	 * Addresses to listen on besides 127.0.0.1, such as the host side of a test network
+	 * namespace's veth pair (see netns.ts). Same port.
+	 */
+	readonly extraListenAddresses?: readonly string[];
+};
+
+function writeConfig(directory: string, port: number, options: TestSshdOptions): string {
 	const configPath = path.join(directory, 'sshd_config');
 	const lines = [
 		`Port ${port}`,
 		'ListenAddress 127.0.0.1',
+		...(options.extraListenAddresses ?? []).map(address => `ListenAddress ${address}`),
 		`HostKey ${path.join(directory, 'host_ed25519')}`,
 		`PidFile ${path.join(directory, 'sshd.pid')}`,
 		`AuthorizedKeysFile ${path.join(directory, 'authorized_keys')}`,
@@ -137,13 +146,13 @@ type StartedListener = {
 	readonly log: () => string;
 };
 
-async function startListener(directory: string): Promise<StartedListener> {
+async function startListener(directory: string, options: TestSshdOptions): Promise<StartedListener> {
 	let lastFailure = '';
 	// The port chosen by binding 0 may be taken again before sshd binds it: retry with another.
 	for (let attempt = 0; attempt < 5; attempt++) {
 		// eslint-disable-next-line no-await-in-loop
 		const port = await freePort();
-		const configPath = writeConfig(directory, port);
+		const configPath = writeConfig(directory, port, options);
 		const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], {stdio: ['ignore', 'ignore', 'pipe']});
 		let log = '';
 		child.stderr?.setEncoding('utf8');
@@ -188,7 +197,7 @@ async function startListener(directory: string): Promise<StartedListener> {
 	throw new Error(`sshd did not start after 5 attempts:\n${lastFailure}`);
 }
 
-export async function startTestSshd(): Promise<TestSshd> {
+export async function startTestSshd(options: TestSshdOptions = {}): Promise<TestSshd> {
 	if (isRoot) {
 		// Privilege separation chroots into it; Debian creates it only from the service unit.
 		mkdirSync('/run/sshd', {recursive: true, mode: 0o755});
@@ -218,7 +227,7 @@ export async function startTestSshd(): Promise<TestSshd> {
 		const authorizedKeys = path.join(directory, 'authorized_keys');
 		copyFileSync(`${clientKey}.pub`, authorizedKeys);
 		chmodSync(authorizedKeys, 0o644);
-		started = await startListener(directory);
+		started = await startListener(directory, options);
 		listener = started.owned;
 	} catch (error: unknown) {
 		unregister();

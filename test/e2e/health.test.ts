@@ -1,0 +1,186 @@
+// Connection health and network idle time in `sshtop --json`, against connections made
+// unhealthy on purpose and checked with ss: a client that vanished without FIN or RST, a client
+// that stopped reading, a quiet but healthy shell, and a notty command.
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
+import {createNetworkNamespace, networkNamespaceProblem, type NetworkNamespace} from './harness/netns.js';
+import {serverSocketNow, startHalfDeadSession, startStalledSession, type UnhealthySession} from './harness/scenarios.js';
+import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
+import {ensureBuilt, readDocument, type JsonDocument, type JsonSession} from './harness/sshtop.js';
+import {waitFor} from './harness/wait-for.js';
+
+const skipReason = isRoot ? await networkNamespaceProblem() : 'not root: other users\' sockets and network namespaces need root';
+
+function sessionFor(document: JsonDocument, client: SshClient): JsonSession | undefined {
+	const matches = document.sessions.filter(
+		session => session.peer?.address === client.localAddress && session.peer.port === client.localPort,
+	);
+	if (matches.length > 1) {
+		throw new Error(`${matches.length} sessions for ${client.label}`);
+	}
+
+	return matches[0];
+}
+
+function describeSession(session: JsonSession | undefined): string {
+	return session === undefined
+		? 'not listed'
+		: JSON.stringify({health: session.health, evidence: session.healthEvidence, tcp: session.tcp});
+}
+
+describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (skipped: ${skipReason})` : ''}`, () => {
+	let namespace: NetworkNamespace;
+	let slowReaderNamespace: NetworkNamespace;
+	let sshd: TestSshd;
+	let quiet: SshClient;
+	let notty: SshClient;
+	let halfDead: UnhealthySession | undefined;
+	let stalled: UnhealthySession | undefined;
+	/** Every health sshtop gave the quiet shell, with when it was read. */
+	const quietSamples: Array<{readonly at: number; readonly health: string; readonly evidence: readonly string[]}> = [];
+
+	/** Reads sshtop --json and records what it says about the quiet shell on the way. */
+	async function snapshot(): Promise<JsonDocument> {
+		const document = await readDocument();
+		const session = sessionFor(document, quiet);
+		quietSamples.push({at: Date.now(), health: session?.health ?? 'not listed', evidence: session?.healthEvidence ?? []});
+		return document;
+	}
+
+	beforeAll(async () => {
+		const building = ensureBuilt();
+		namespace = await createNetworkNamespace();
+		slowReaderNamespace = await createNetworkNamespace({tcpReceiveBufferMaxBytes: 65_536});
+		sshd = await startTestSshd({extraListenAddresses: [namespace.hostAddress, slowReaderNamespace.hostAddress]});
+		[quiet, notty] = await Promise.all([
+			connectShell(sshd, {label: 'quiet shell'}),
+			connectCommand(sshd, 'sleep 60201', {label: 'notty sleep'}),
+		]);
+		await building;
+	}, 90_000);
+
+	afterAll(async () => {
+		await halfDead?.stop();
+		await stalled?.stop();
+		await sshd?.stop();
+		await namespace?.remove();
+		await slowReaderNamespace?.remove();
+	});
+
+	it('calls a client that vanished without FIN or RST a dead peer, with the retransmits ss shows', async () => {
+		halfDead = await startHalfDeadSession(sshd, namespace);
+		let last: JsonSession | undefined;
+		const found = await waitFor(
+			async () => {
+				const before = await serverSocketNow(sshd, halfDead!.client);
+				const document = await snapshot();
+				const after = await serverSocketNow(sshd, halfDead!.client);
+				last = sessionFor(document, halfDead!.client);
+				return last?.health === 'dead-peer' ? {session: last, before, after} : undefined;
+			},
+			{timeoutMs: 60_000, intervalMs: 500, description: 'the half-dead session to be called dead-peer'},
+		).catch((error: unknown) => {
+			throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast seen: ${describeSession(last)}`);
+		});
+		const {session, before, after} = found;
+		expect(session.pid).toBe(halfDead.client.sessionPid);
+		expect(session.healthEvidence.length).toBeGreaterThan(0);
+		// Ground truth: ss showed the retransmit timer running, before and after sshtop read it.
+		expect(before?.timer?.name, before?.text).toBe('on');
+		expect(after?.timer?.name, after?.text).toBe('on');
+		expect(session.tcp).not.toBeNull();
+		const tcp = session.tcp!;
+		expect(tcp.state).toBe('ESTABLISHED');
+		expect(tcp.timer).toBe('retransmit');
+		expect(tcp.retransmits).toBeGreaterThan(0);
+		// The count only grows: sshtop's reading lies between ss's two.
+		expect(tcp.retransmits).toBeGreaterThanOrEqual(before!.timer!.count);
+		expect(tcp.retransmits).toBeLessThanOrEqual(after!.timer!.count);
+		expect(tcp.sendQueueBytes).toBeGreaterThan(0);
+		if (tcp.retransmitsTotal !== null && after?.retransmitsTotal !== undefined) {
+			expect(tcp.retransmitsTotal).toBeGreaterThan(0);
+			expect(tcp.retransmitsTotal).toBeLessThanOrEqual(after.retransmitsTotal);
+		}
+	}, 100_000);
+
+	it('calls a client that stopped reading stalled, while ss shows zero-window probes', async () => {
+		stalled = await startStalledSession(sshd, slowReaderNamespace);
+		let last: JsonSession | undefined;
+		const found = await waitFor(
+			async () => {
+				const before = await serverSocketNow(sshd, stalled!.client);
+				const document = await snapshot();
+				const after = await serverSocketNow(sshd, stalled!.client);
+				last = sessionFor(document, stalled!.client);
+				return last?.health === 'stalled' ? {session: last, before, after} : undefined;
+			},
+			{timeoutMs: 60_000, intervalMs: 500, description: 'the stopped client\'s session to be called stalled'},
+		).catch((error: unknown) => {
+			throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast seen: ${describeSession(last)}`);
+		});
+		const {session, before, after} = found;
+		expect(session.pid).toBe(stalled.client.sessionPid);
+		expect(before?.timer?.name, before?.text).toBe('persist');
+		expect(after?.timer?.name, after?.text).toBe('persist');
+		expect(session.tcp?.timer).toBe('zero-window-probe');
+		expect(session.tcp?.sendQueueBytes).toBeGreaterThan(0);
+		expect(session.healthEvidence.length).toBeGreaterThan(0);
+		// The half-dead session next to it is still a dead peer, not merely stalled.
+		if (halfDead !== undefined) {
+			const document = await snapshot();
+			expect(sessionFor(document, halfDead.client)?.health).toBe('dead-peer');
+		}
+	}, 100_000);
+
+	it('keeps calling a quiet, healthy shell ok all along', async () => {
+		// One more reading, so the samples span the whole run even if earlier tests failed early.
+		await snapshot();
+		const socket = await serverSocketNow(sshd, quiet);
+		expect(socket?.state).toBe('ESTAB');
+		expect(socket?.sendQueueBytes).toBe(0);
+		expect(quietSamples.length).toBeGreaterThanOrEqual(2);
+		const unhealthy = quietSamples.filter(sample => sample.health !== 'ok');
+		expect(unhealthy, JSON.stringify(unhealthy)).toEqual([]);
+		const session = sessionFor(await readDocument(), quiet)!;
+		expect(session.tcp?.state).toBe('ESTABLISHED');
+		expect(session.tcp?.sendQueueBytes).toBe(0);
+		expect(session.tcp?.timer).not.toBe('retransmit');
+		expect(session.tcp?.timer).not.toBe('zero-window-probe');
+	});
+
+	it('measures a notty command\'s idle time on the network, growing as ss\'s lastrcv does', async () => {
+		const readNotty = async () => {
+			const before = await serverSocketNow(sshd, notty);
+			const session = sessionFor(await readDocument(), notty);
+			const after = await serverSocketNow(sshd, notty);
+			return {session, before, after};
+		};
+
+		const first = await readNotty();
+		expect(first.session?.idleSource).toBe('network');
+		expect(first.session?.idleSeconds).toEqual(expect.any(Number));
+		// Ss's lastrcv (ms since the client last sent anything), read around sshtop's run.
+		expect(first.session!.idleSeconds!).toBeGreaterThanOrEqual(Math.floor(first.before!.lastReceiveMs! / 1000) - 1);
+		expect(first.session!.idleSeconds!).toBeLessThanOrEqual(Math.ceil(first.after!.lastReceiveMs! / 1000) + 1);
+		const later = await waitFor(
+			async () => {
+				const reading = await readNotty();
+				return reading.session?.idleSeconds !== undefined &&
+					reading.session.idleSeconds !== null &&
+					reading.session.idleSeconds >= first.session!.idleSeconds! + 2
+					? reading
+					: undefined;
+			},
+			{timeoutMs: 20_000, intervalMs: 500, description: 'the notty session\'s idle time to grow by 2 s'},
+		);
+		expect(later.session?.idleSource).toBe('network');
+		expect(later.session!.idleSeconds!).toBeLessThanOrEqual(Math.ceil(later.after!.lastReceiveMs! / 1000) + 1);
+	}, 40_000);
+
+	it('measures a pty shell\'s idle time on its terminal', async () => {
+		const session = sessionFor(await readDocument(), quiet);
+		expect(session?.ttys.length).toBe(1);
+		expect(session?.idleSource).toBe('tty');
+		expect(session?.idleSeconds).toEqual(expect.any(Number));
+	});
+});
