@@ -2,9 +2,9 @@
 import {readFileSync} from 'node:fs';
 import {helpText, parseCli} from './cli-options.js';
 import {toJsonDocument} from './model/json-document.js';
-import {buildReport} from './model/sessions.js';
-import {readSnapshot} from './proc/read-snapshot.js';
-import {readTcpInfo} from './proc/read-tcp-info.js';
+import {renderPlainText} from './model/plain-text.js';
+import {createReportLoader, loadReportOnce} from './report-loader.js';
+import {colorWanted, runExplorer} from './ui/run-explorer.js';
 
 declare const SSHTOP_VERSION: string | undefined;
 
@@ -37,14 +37,22 @@ async function main(argv: readonly string[]): Promise<number> {
 		}
 
 		case 'json': {
-			const report = buildReport(readSnapshot({tcpInfo: await readTcpInfo()}));
+			const report = await loadReportOnce();
 			process.stdout.write(`${JSON.stringify(toJsonDocument(report), undefined, 2)}\n`);
 			return 0;
 		}
 
 		case 'auto': {
-			process.stderr.write('sshtop: the interactive explorer is not built yet; use --json\n');
-			return 1;
+			// Ink needs a terminal on both ends (raw mode in, cursor control out); a pipe or cron
+			// gets the plain tree instead of Ink's "Raw mode is not supported" error.
+			if (!process.stdin.isTTY || !process.stdout.isTTY) {
+				const report = await loadReportOnce();
+				process.stdout.write(renderPlainText(report, {color: false}));
+				return 0;
+			}
+
+			await runExplorer({intervalSeconds: options.intervalSeconds, load: createReportLoader(), color: colorWanted()});
+			return 0;
 		}
 	}
 }
