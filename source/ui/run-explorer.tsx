@@ -3,7 +3,7 @@ import {render} from 'ink';
 import type {SessionReport} from '../model/types.js';
 import {readSshdPolicy} from '../proc/sshd-policy.js';
 import {Explorer} from './explorer.js';
-import {fixIncrementalCursor} from './terminal-stream.js';
+import {correctInkOutput} from './terminal-stream.js';
 import type {LoadIdlePolicy} from './use-idle-policies.js';
 
 export type RunExplorerOptions = {
@@ -26,6 +26,7 @@ export function colorWanted(environment: NodeJS.ProcessEnv = process.env): boole
 }
 
 export async function runExplorer(options: RunExplorerOptions): Promise<void> {
+	const output = correctInkOutput(options.stdout ?? process.stdout);
 	const instance = render(
 		<Explorer
 			load={options.load}
@@ -36,7 +37,7 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 		{
 			// Ink takes an explicit `undefined` as "no stream": pass only what was given.
 			...(options.stdin === undefined ? {} : {stdin: options.stdin}),
-			stdout: fixIncrementalCursor(options.stdout ?? process.stdout),
+			stdout: output.stream,
 			// Only changed lines are written, at most ten frames a second: cheap over a slow SSH link.
 			incrementalRendering: true,
 			maxFps: 10,
@@ -45,5 +46,9 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			exitOnCtrlC: true,
 		},
 	);
-	await instance.waitUntilExit();
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		output.dispose();
+	}
 }

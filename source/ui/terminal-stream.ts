@@ -4,7 +4,12 @@
 // (`cursorUp(previousVisible - 1)`), so every refresh is drawn one row lower than the last
 // and leaves a stale line above it. Shrinking frames are fine: they erase upwards first.
 //
-// The fix is applied to the byte stream, not to Ink: a frame write that starts by moving
+// A second correction: when the terminal gets narrower, the terminal re-wraps (tmux, most
+// emulators) the lines of the wider frame, so Ink's "erase my last N lines" no longer covers
+// them and their tails stay on screen. Ink starts a fresh frame after a width decrease; we
+// clear the screen and home the cursor just before it, so it starts on a clean screen.
+//
+// The cursor fix is applied to the byte stream, not to Ink: a frame write that starts by moving
 // the cursor up (and not by erasing) gets one more row, but only when the previous frame
 // really left the cursor below itself, which is not the case after Ink's full-screen
 // repaint path (it writes the frame without a final newline).
@@ -15,8 +20,26 @@ const cursorUpAtStart = new RegExp(String.raw`^(${modes})\u001B\[(\d+)A`);
 const trailingModes = new RegExp(`${modes}$`);
 const controlOnly = new RegExp(`^${modes}$`);
 
-export function fixIncrementalCursor(stdout: NodeJS.WriteStream): NodeJS.WriteStream {
+export type CorrectedOutput = {
+	readonly stream: NodeJS.WriteStream;
+	/** Stops listening to the terminal's resizes. */
+	readonly dispose: () => void;
+};
+
+/** Must be created before Ink's render: its resize handler has to run before Ink's. */
+export function correctInkOutput(stdout: NodeJS.WriteStream): CorrectedOutput {
 	let isCursorBelowFrame = false;
+	let columns = stdout.columns;
+	const onResize = () => {
+		if (stdout.columns < columns) {
+			stdout.write('\u001B[2J\u001B[H');
+			isCursorBelowFrame = false;
+		}
+
+		columns = stdout.columns;
+	};
+
+	stdout.on('resize', onResize);
 	const write = (chunk: unknown, ...rest: unknown[]): boolean => {
 		if (typeof chunk !== 'string' || controlOnly.test(chunk)) {
 			return (stdout.write as (...arguments_: unknown[]) => boolean)(chunk, ...rest);
@@ -35,7 +58,7 @@ export function fixIncrementalCursor(stdout: NodeJS.WriteStream): NodeJS.WriteSt
 		return (stdout.write as (...arguments_: unknown[]) => boolean)(text, ...rest);
 	};
 
-	return new Proxy(stdout, {
+	const stream = new Proxy(stdout, {
 		get(target, property) {
 			if (property === 'write') {
 				return write;
@@ -45,4 +68,10 @@ export function fixIncrementalCursor(stdout: NodeJS.WriteStream): NodeJS.WriteSt
 			return typeof value === 'function' ? (value as (...arguments_: unknown[]) => unknown).bind(target) : value;
 		},
 	});
+	return {
+		stream,
+		dispose() {
+			stdout.off('resize', onResize);
+		},
+	};
 }

@@ -1,0 +1,158 @@
+// The explorer in a real terminal, as a person uses it over SSH: tmux runs `ssh -tt` into the
+// private test sshd, sshtop runs in that remote shell, and the test reads the screen.
+// Ground truth about sessions comes from ps and ss, never from sshtop's own code.
+import {existsSync} from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
+import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
+import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
+import {startTestSshd, type TestSshd} from './harness/sshd.js';
+import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {waitFor} from './harness/wait-for.js';
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+// SSHTOP_E2E_BIN runs the suite against another build of the same CLI (an installed one, say).
+const sshtopPath = process.env['SSHTOP_E2E_BIN'] ?? path.join(repositoryRoot, 'dist', 'sshtop.js');
+
+const quote = (text: string) => `'${text.replaceAll('\'', String.raw`'\''`)}'`;
+const selected = /\u001B\[(?:\d+;)*7m/;
+const processRow = /[├└]─[▾▸─] +\d+ \S+ +[A-Z] /m;
+
+describe('the explorer in a terminal, over SSH', () => {
+	let sshd: TestSshd;
+	let otherShell: SshClient;
+	let command: SshClient;
+	let tmux: TmuxSession;
+	let own: SessionTruth;
+	let ownPort: number;
+
+	async function truthOf(port: number): Promise<SessionTruth> {
+		return waitFor(async () => {
+			const [table, sockets] = await Promise.all([readPs(), readSs()]);
+			return sessionTruth(sockets, table, sshd.pid, sshd.port, port);
+		}, {description: `the server side of client port ${port}`});
+	}
+
+	/** The screen line of the session whose peer is 127.0.0.1:PORT. */
+	function sessionLine(screen: string, port: number): string | undefined {
+		return screen.split('\n').find(line => line.includes(`127.0.0.1:${port} `));
+	}
+
+	beforeAll(async () => {
+		if (!existsSync(sshtopPath)) {
+			throw new Error(`${sshtopPath} is missing: run npm run build first`);
+		}
+
+		sshd = await startTestSshd();
+		[otherShell, command] = await Promise.all([
+			connectShell(sshd, {user: sshd.unprivilegedUser, label: 'another user’s shell'}),
+			connectCommand(sshd, 'sleep 60042'),
+		]);
+		const ssh = ['ssh', '-tt', '-p', String(sshd.port), ...sshd.clientOptions, `${sshd.defaultUser}@127.0.0.1`].map(quote).join(' ');
+		tmux = await startTmux({command: `exec ${ssh}`, columns: 140, rows: 40});
+		await tmux.waitForScreen(screen => /[$#] *$/m.test(screen), {description: 'the remote shell prompt', timeoutMs: 20_000});
+		await tmux.sendText('PS1=\'remote> \'');
+		await tmux.sendKeys('Enter');
+		await tmux.waitForScreen(screen => screen.includes('remote> '));
+		ownPort = await waitFor(async () => {
+			const [table, sockets] = await Promise.all([readPs(), readSs()]);
+			return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
+		}, {description: 'the port of the ssh client in tmux'});
+		own = await truthOf(ownPort);
+		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)}`);
+		await tmux.sendKeys('Enter');
+		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined, {description: 'the explorer', timeoutMs: 20_000});
+	}, 60_000);
+
+	afterAll(async () => {
+		await tmux?.stop();
+		await sshd?.stop();
+	});
+
+	it('shows each session of the test sshd with its user, tty and peer port, as ps and ss say', async () => {
+		const screen = await tmux.waitForScreen(text => sessionLine(text, command.localPort) !== undefined && sessionLine(text, otherShell.localPort) !== undefined);
+		for (const client of [otherShell, command]) {
+			const truth = await truthOf(client.localPort);
+			const line = sessionLine(screen, client.localPort)!;
+			expect(line).toContain(truth.user);
+			expect(line).toMatch(new RegExp(` ${truth.ttys[0] ?? '-'} `));
+		}
+
+		const ownLine = sessionLine(screen, ownPort)!;
+		expect(ownLine).toContain(own.ttys[0]);
+		expect(screen).toMatch(/\d+ sessions? .*listening on .*:\d+/);
+	});
+
+	it('marks the session sshtop runs in, and shows it open down to sshtop itself', async () => {
+		const screen = await tmux.capturePane();
+		expect(sessionLine(screen, ownPort)).toContain(`*${own.user}`);
+		expect(sessionLine(screen, command.localPort)).not.toContain('*');
+		expect(screen).toContain(sshtopPath);
+	});
+
+	it('collapses every session with c and expands the selected one with →', async () => {
+		await tmux.sendText('c');
+		// Process rows (tree glyphs, then a pid) are gone; session rows still name their foreground command.
+		await tmux.waitForScreen(screen => !processRow.test(screen) && sessionLine(screen, command.localPort) !== undefined);
+		// Walk down to the other user's session: g goes to the first row, each j one row down.
+		await tmux.sendText('g');
+		const top = await tmux.waitForScreen(screen => screen.split('\n').some(line => selected.test(line) && line.includes('listener')), {colors: true});
+		const lines = top.split('\n');
+		const steps = lines.findIndex(line => line.includes(`127.0.0.1:${otherShell.localPort} `)) - lines.findIndex(line => selected.test(line));
+		expect(steps).toBeGreaterThan(0);
+		await tmux.sendText('j'.repeat(steps));
+		await tmux.waitForScreen(
+			screen => screen.split('\n').some(line => selected.test(line) && line.includes(`127.0.0.1:${otherShell.localPort} `)),
+			{colors: true, description: 'the other user’s session to be selected'},
+		);
+		const otherTruth = await truthOf(otherShell.localPort);
+		await tmux.sendKeys('Right');
+		// One level opens: the connection sshd's child (the user-side sshd under privilege separation).
+		const child = otherTruth.members.find(row => row.ppid === otherTruth.pid);
+		expect(child).toBeDefined();
+		await tmux.waitForScreen(screen => screen.split('\n').some(line => new RegExp(`─[▾▸─] +${child!.pid} +${child!.user} `).test(line)));
+	});
+
+	it('opens a help screen with ? that lists the keys, and closes it with ?', async () => {
+		await tmux.sendText('?');
+		const help = await tmux.waitForScreen(screen => screen.includes('Move the selection up'));
+		expect(help).toContain('Collapse every session');
+		expect(help).toContain('Quit');
+		await tmux.sendText('?');
+		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined);
+	});
+
+	it('pauses with p and says so', async () => {
+		await tmux.sendText('p');
+		await tmux.waitForScreen(screen => screen.includes('PAUSED'));
+		await tmux.sendText('p');
+		await tmux.waitForScreen(screen => !screen.includes('PAUSED'));
+	});
+
+	it('fits a resized terminal, 80×24, without leftovers of the wider frame', async () => {
+		await tmux.resize(80, 24);
+		const screen = await tmux.waitForScreen(text => {
+			const lines = text.split('\n');
+			return lines.length === 24 && sessionLine(text, ownPort) !== undefined && lines.every(line => line.length < 80);
+		});
+		expect(screen.match(/ up \d+/g)).toHaveLength(1);
+		expect(screen).toContain('q quit');
+	});
+
+	it('says plainly when the terminal is too small, and recovers when it grows', async () => {
+		await tmux.resize(30, 8);
+		await tmux.waitForScreen(screen => screen.includes('Terminal too small'));
+		await tmux.resize(140, 40);
+		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined && !screen.includes('too small'));
+	});
+
+	it('quits with q and leaves a usable shell that echoes what is typed', async () => {
+		await tmux.sendText('q');
+		await tmux.waitForScreen(screen => screen.trimEnd().endsWith('remote>'));
+		await tmux.sendText('echo typed-$((6*7))');
+		await tmux.waitForScreen(screen => screen.includes('remote> echo typed-$((6*7))'));
+		await tmux.sendKeys('Enter');
+		await tmux.waitForScreen(screen => /^typed-42$/m.test(screen));
+	});
+});
