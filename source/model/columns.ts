@@ -79,9 +79,21 @@ function sessionCell(session: Session, column: SessionColumn, context: RowContex
 		}
 
 		case 'memory': {
-			return formatBytes(sessionMemoryBytes(session.tree));
+			return formatBytes(memoryOf(session));
 		}
 	}
+}
+
+// A session's tree is summed once per report, not on every key press that redraws its row.
+const memoryBySession = new WeakMap<Session, number>();
+function memoryOf(session: Session): number {
+	let bytes = memoryBySession.get(session);
+	if (bytes === undefined) {
+		bytes = sessionMemoryBytes(session.tree);
+		memoryBySession.set(session, bytes);
+	}
+
+	return bytes;
 }
 
 const naturalWidths: Readonly<Record<SessionColumn, readonly [minimum: number, maximum: number]>> = {

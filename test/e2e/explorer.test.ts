@@ -4,6 +4,7 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
 import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
@@ -154,5 +155,27 @@ describe('the explorer in a terminal, over SSH', () => {
 		await tmux.waitForScreen(screen => screen.includes('remote> echo typed-$((6*7))'));
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => /^typed-42$/m.test(screen));
+	});
+
+	it('quits with Ctrl-C too', async () => {
+		await tmux.sendText('clear');
+		await tmux.sendKeys('Enter');
+		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)}`);
+		await tmux.sendKeys('Enter');
+		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined);
+		await tmux.sendKeys('C-c');
+		await tmux.waitForScreen(screen => screen.trimEnd().endsWith('remote>'));
+	});
+
+	it('without a terminal prints a plain-text tree once and exits 0', async () => {
+		const result = await execa(process.execPath, [sshtopPath], {stdin: 'ignore', reject: false, env: {NO_COLOR: '1'}});
+		expect(result.exitCode).toBe(0);
+		expect(result.stderr).toBe('');
+		expect(result.stdout).not.toContain('\u001B');
+		for (const client of [otherShell, command]) {
+			const truth = await truthOf(client.localPort);
+			const line = result.stdout.split('\n').find(each => each.includes(`127.0.0.1:${client.localPort} `));
+			expect(line).toContain(truth.user);
+		}
 	});
 });
