@@ -14,6 +14,7 @@
 //   a URL) is searched as text, with a hint naming the known qualifiers.
 import {parseDuration} from './duration.js';
 import {peerText} from './filter-text.js';
+import type {SessionHealth} from './health.js';
 import type {Endpoint, ProcessRecord, Session, SessionKind} from './types.js';
 
 /**
@@ -77,6 +78,8 @@ export type FilterQuery = {
 };
 
 const sessionKinds: readonly SessionKind[] = ['shell', 'command', 'sftp', 'forward', 'preauth'];
+
+const sessionHealths: readonly SessionHealth[] = ['ok', 'stalled', 'dead-peer', 'unknown'];
 
 /** Kind aliases: a tty-based reading, so `ssh -t host cmd` (a command with a pty) counts as `pty`. */
 const kindAliases = {
@@ -284,6 +287,22 @@ export const qualifiers: readonly QualifierDefinition[] = [
 				matchSession: ({idleSeconds}) =>
 					idleSeconds !== undefined && compareSeconds(idleSeconds, operator, limit) ? [] : undefined,
 			};
+		},
+	},
+	{
+		// A session without a health reading (a report built without socket data) is `unknown`.
+		name: 'health',
+		operators: [':'],
+		example: 'health:dead-peer',
+		description: `connection health: ${sessionHealths.join(', ')}`,
+		acceptsAlternatives: true,
+		compile(value) {
+			const wanted = value.toLowerCase();
+			if (!sessionHealths.includes(wanted as SessionHealth)) {
+				return {hint: `health: '${value}' is not one of ${sessionHealths.join(', ')}`};
+			}
+
+			return {matchSession: ({health}) => (health?.health ?? 'unknown') === wanted ? [] : undefined};
 		},
 	},
 ];

@@ -1,6 +1,9 @@
 import {describe, expect, test} from 'vitest';
 import {parseDuration} from '../../source/model/duration.js';
 import {parseFilterQuery, qualifiers, type FilterTerm} from '../../source/model/filter-query.js';
+import type {SessionHealth} from '../../source/model/health.js';
+import type {Session} from '../../source/model/types.js';
+import {processNode, sessionOf} from '../fixtures/report-builder.js';
 
 function describeTerms(terms: readonly FilterTerm[]) {
 	return terms.map(term => term.type === 'text'
@@ -126,6 +129,8 @@ describe('malformed qualifiers give a hint, never an exception, and the rest sti
 		['user>alice', /user takes ':' \(user:alice\)/],
 		['idle:5m', /idle compares with > >= < <= \(idle>30m\)/],
 		['idle=5m', /idle compares with/],
+		['health:zombie', /health: 'zombie' is not one of ok, stalled, dead-peer, unknown/],
+		['health>ok', /health takes ':' \(health:dead-peer\)/],
 	])('%s is left out with a hint', (text, hint) => {
 		const parsed = parseFilterQuery(`${text} vim`);
 		expect(parsed.hint).toMatch(hint);
@@ -134,7 +139,7 @@ describe('malformed qualifiers give a hint, never an exception, and the rest sti
 
 	test('an unknown qualifier is searched as text, and the hint names the known ones', () => {
 		const {terms, hint} = parseFilterQuery('unknownfield:x');
-		expect(hint).toBe('unknown filter \'unknownfield:\' searched as text; filters: user from tty pid kind idle');
+		expect(hint).toBe('unknown filter \'unknownfield:\' searched as text; filters: user from tty pid kind idle health');
 		expect(describeTerms(terms)).toEqual([{type: 'text', text: 'unknownfield:x', mode: 'fuzzy', isCaseSensitive: false}]);
 	});
 
@@ -148,4 +153,48 @@ describe('malformed qualifiers give a hint, never an exception, and the rest sti
 			expect(() => parseFilterQuery(text)).not.toThrow();
 		},
 	);
+});
+
+describe('health: matches the connection\'s health verdict', () => {
+	function sessionWith(health: SessionHealth | undefined): Session {
+		const session = sessionOf(processNode(500, 'sshd: alice [priv]'));
+		return health === undefined ? session : {...session, health: {health, evidence: [], tcp: undefined}};
+	}
+
+	function matches(query: string, session: Session): boolean {
+		const {terms, hint} = parseFilterQuery(query);
+		expect(hint).toBeUndefined();
+		const [term] = terms;
+		if (term?.type !== 'qualifier' || term.matchSession === undefined) {
+			throw new Error(`${query} did not compile to a session qualifier`);
+		}
+
+		return term.matchSession(session) !== undefined;
+	}
+
+	test.each([
+		['health:dead-peer', 'dead-peer', true],
+		['health:dead-peer', 'stalled', false],
+		['health:dead-peer', 'ok', false],
+		['health:stalled,dead-peer', 'stalled', true],
+		['health:stalled,dead-peer', 'dead-peer', true],
+		['health:stalled,dead-peer', 'ok', false],
+		['health:ok', 'ok', true],
+		['health:DEAD-PEER', 'dead-peer', true],
+		['health:unknown', 'unknown', true],
+	] as const)('%s on a %s session: %s', (query, health, expected) => {
+		expect(matches(query, sessionWith(health))).toBe(expected);
+	});
+
+	test('a session without a health reading counts as unknown', () => {
+		expect(matches('health:unknown', sessionWith(undefined))).toBe(true);
+		expect(matches('health:ok', sessionWith(undefined))).toBe(false);
+	});
+
+	test('it is one qualifier with its values, alongside text', () => {
+		expect(describeTerms(parseFilterQuery('health:dead-peer alice').terms)).toEqual([
+			{type: 'qualifier', name: 'health', operator: ':', values: ['dead-peer']},
+			{type: 'text', text: 'alice', mode: 'fuzzy', isCaseSensitive: false},
+		]);
+	});
 });
