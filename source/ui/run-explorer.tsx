@@ -18,7 +18,7 @@ export type RunExplorerOptions = {
 	readonly stdout?: NodeJS.WriteStream;
 };
 
-const askSshd: LoadIdlePolicy = async listener => readSshdPolicy(listener.command);
+const askSshd: LoadIdlePolicy = async listener => readSshdPolicy(listener);
 
 export function colorWanted(environment: NodeJS.ProcessEnv = process.env): boolean {
 	const noColor = environment['NO_COLOR'];

@@ -8,7 +8,7 @@ import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
 import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
-import {startTestSshd, type TestSshd} from './harness/sshd.js';
+import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
 import {startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
@@ -82,7 +82,11 @@ describe('the explorer in a terminal, over SSH', () => {
 
 		const ownLine = sessionLine(screen, ownPort)!;
 		expect(ownLine).toContain(own.ttys[0]);
-		expect(screen).toMatch(/\d+ sessions? .*listening on .*:\d+/);
+		expect(screen).toMatch(new RegExp(`\\d+ sessions? .*listening on .*:${sshd.port} \\(pid ${sshd.pid}\\)`));
+		if (isRoot) {
+			// Root may ask the test sshd (sshd -T -f its config): no ClientAlive settings, TCPKeepAlive on.
+			expect(screen).toMatch(/idle policy .*ClientAliveInterval 0.*TCPKeepAlive yes/);
+		}
 	});
 
 	it('marks the session sshtop runs in, and shows it open down to sshtop itself', async () => {
