@@ -6,7 +6,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
+import {connectCommand, connectShell, typeLine, type SshClient} from './harness/clients.js';
 import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
 import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
 import {startTmux, type TmuxSession} from './harness/tmux.js';
@@ -33,6 +33,11 @@ describe('the explorer in a terminal, over SSH', () => {
 			const [table, sockets] = await Promise.all([readPs(), readSs()]);
 			return sessionTruth(sockets, table, sshd.pid, sshd.port, port);
 		}, {description: `the server side of client port ${port}`});
+	}
+
+	async function paneTitle(): Promise<string> {
+		const {stdout} = await execa('tmux', ['-L', tmux.socketName, 'display-message', '-p', '-t', 'main', '#{pane_title}']);
+		return stdout;
 	}
 
 	/** The screen line of the session whose peer is 127.0.0.1:PORT. */
@@ -133,6 +138,18 @@ describe('the explorer in a terminal, over SSH', () => {
 		await tmux.waitForScreen(screen => screen.includes('PAUSED'));
 		await tmux.sendText('p');
 		await tmux.waitForScreen(screen => !screen.includes('PAUSED'));
+	});
+
+	it('shows a hostile process name as visible text: no title change, no screen clear, no bell', async () => {
+		const titleBefore = await paneTitle();
+		// Another user names a background job with an OSC title sequence, a bell and a clear-screen.
+		typeLine(otherShell, String.raw`exec -a $'\e]0;pwned\a\e[2J' sleep 60043 &`);
+		await waitFor(async () => (await readPs()).rows.find(row => row.args.includes('pwned')), {description: 'the hostile process'});
+		await tmux.sendText('e');
+		const screen = await tmux.waitForScreen(text => text.includes('^[]0;pwned^G^[[2J'));
+		expect(sessionLine(screen, ownPort)).toBeDefined();
+		expect(await paneTitle()).toBe(titleBefore);
+		await tmux.sendText('c');
 	});
 
 	it('fits a resized terminal, 80×24, without leftovers of the wider frame', async () => {
