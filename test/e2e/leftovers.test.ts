@@ -85,7 +85,8 @@ describe.skipIf(skipReason !== undefined)(`leftover processes${skipReason ? ` (s
 			async () => {
 				const table = await readPs();
 				const rows = started.map(row => table.get(row.pid));
-				return rows.every(row => row?.ppid === 1) ? (rows as PsRow[]) : undefined;
+				const [nohup, setsid] = rows;
+				return nohup?.ppid === 1 && setsid?.ppid === 1 ? ([nohup, setsid] as const) : undefined;
 			},
 			{timeoutMs: 15_000, description: 'both sleeps to be re-parented to PID 1'},
 		);
