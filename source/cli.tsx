@@ -3,6 +3,8 @@ import {readFileSync} from 'node:fs';
 import {helpText, parseCli} from './cli-options.js';
 import {toJsonDocument} from './model/json-document.js';
 import {renderPlainText} from './model/plain-text.js';
+import {reapCommandSummary} from './reap/reap-options.js';
+import {runReap} from './reap/run-reap.js';
 import {createReportLoader, loadReportOnce} from './report-loader.js';
 import {colorWanted, runExplorer} from './ui/run-explorer.js';
 
@@ -18,6 +20,7 @@ function packageVersion(): string {
 }
 
 async function main(argv: readonly string[]): Promise<number> {
+	if (argv[0] === 'reap') return runReap(argv.slice(1));
 	const parsed = parseCli(argv);
 	if ('error' in parsed) {
 		process.stderr.write(`sshtop: ${parsed.error} (see sshtop --help)\n`);
@@ -27,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
 	const {options} = parsed;
 	switch (options.mode) {
 		case 'help': {
-			process.stdout.write(`${helpText(packageVersion())}\n`);
+			process.stdout.write(`${helpText(packageVersion())}\n\n${reapCommandSummary}\n`);
 			return 0;
 		}
 

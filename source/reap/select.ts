@@ -1,0 +1,208 @@
+// Which sessions `sshtop reap` ends, and which it leaves alone and why. Pure: a report, the
+// options and the guard's view of the machine in; a plan out. Nothing here sends anything.
+import {assessTargets, type GuardContext} from '../actions/assess.js';
+import {planSessionAction} from '../actions/plan.js';
+import type {Signal} from '../actions/signals.js';
+import type {ActionTarget} from '../actions/target.js';
+import {applyFilter, createFilterIndex} from '../model/filter.js';
+import {parseFilterQuery, qualifiers} from '../model/filter-query.js';
+import type {SessionHealth} from '../model/health.js';
+import type {ProcessId, Session, SessionReport} from '../model/types.js';
+import type {ReapCriteria} from './reap-options.js';
+
+/** One session to reap: the signal goes to `target`, the session's top sshd (End-session semantics). */
+export type ReapTarget = {
+	readonly session: Session;
+	readonly target: ActionTarget;
+	readonly signal: Signal;
+};
+
+/**
+ * Why a session that matched is left alone:
+ * - `own-session`: sshtop runs in it, or in a session nested in it (ending it disconnects the operator);
+ * - `listener`: its sshd is a listener (new logins would be refused);
+ * - `preauth`: still logging in, and the selection did not ask for such connections (see isPreauthNamed);
+ * - `refused`: a guard refused the target (PID 1, a kernel thread, sshtop itself, a bad pid);
+ * - `no-target`: its top sshd is not in its process tree (the report is inconsistent).
+ */
+export type ExclusionReason = 'own-session' | 'listener' | 'preauth' | 'refused' | 'no-target';
+
+export type ReapExclusion = {
+	readonly session: Session;
+	readonly reason: ExclusionReason;
+	/** One sentence for the operator. */
+	readonly message: string;
+};
+
+export type ReapPlan = {
+	readonly targets: readonly ReapTarget[];
+	readonly excluded: readonly ReapExclusion[];
+};
+
+export function healthOf(session: Session): SessionHealth {
+	return session.health?.health ?? 'unknown';
+}
+
+/**
+ * Sessions the filter shows, as the explorer would show them: the session's own fields, or
+ * any of its processes, satisfy the query. `vim` therefore selects every session running vim.
+ */
+function filteredSessionIds(report: SessionReport, query: string): ReadonlySet<ProcessId> {
+	const result = applyFilter(createFilterIndex(report), query);
+	return new Set(result.sessions.map(session => session.id));
+}
+
+function fromMatcher(prefix: string): ((session: Session) => boolean) {
+	const compiled = qualifiers.find(definition => definition.name === 'from')?.compile(prefix, ':');
+	// The options reject a prefix the filter cannot read; should one get here, it matches nothing.
+	if (compiled === undefined || 'hint' in compiled || compiled.matchSession === undefined) {
+		return () => false;
+	}
+
+	const {matchSession} = compiled;
+	return session => matchSession(session) !== undefined;
+}
+
+/** Every criterion given holds (criteria are ANDed). No criteria: nothing matches. */
+export function matchingSessions(report: SessionReport, criteria: ReapCriteria): Session[] {
+	const tests: Array<(session: Session) => boolean> = [];
+	if (criteria.idleSeconds !== undefined) {
+		const limit = criteria.idleSeconds;
+		tests.push(({idleSeconds}) => idleSeconds !== undefined && idleSeconds >= limit);
+	}
+
+	if (criteria.health !== undefined) {
+		const wanted = criteria.health;
+		tests.push(session => healthOf(session) === wanted);
+	}
+
+	if (criteria.user !== undefined) {
+		const wanted = criteria.user;
+		tests.push(({user}) => user === wanted);
+	}
+
+	if (criteria.from !== undefined) {
+		tests.push(fromMatcher(criteria.from));
+	}
+
+	if (criteria.filter !== undefined) {
+		const shown = filteredSessionIds(report, criteria.filter);
+		tests.push(({id}) => shown.has(id));
+	}
+
+	if (tests.length === 0) {
+		return [];
+	}
+
+	return report.sessions.filter(session => tests.every(test => test(session)));
+}
+
+/**
+ * A connection that has not logged in yet has no user and no idle time worth the name, and
+ * holds a MaxStartups slot only until LoginGraceTime. It is reaped only when the selection is
+ * about connection health (`--health`, or `health:` in the filter), which is how a half-open
+ * one is found, or when the filter names it with `kind:preauth`.
+ */
+export function isPreauthNamed(criteria: ReapCriteria): boolean {
+	if (criteria.health !== undefined) {
+		return true;
+	}
+
+	if (criteria.filter === undefined) {
+		return false;
+	}
+
+	return parseFilterQuery(criteria.filter).terms.some(term =>
+		term.type === 'qualifier'
+		&& (term.name === 'health' || (term.name === 'kind' && term.values.some(value => value.toLowerCase() === 'preauth'))));
+}
+
+/** The operator's session and every session it runs inside (an ssh client in an outer session). */
+function ownSessionChain(report: SessionReport): ReadonlySet<ProcessId> {
+	const byId = new Map(report.sessions.map(session => [session.id, session]));
+	const chain = new Set<ProcessId>();
+	let current = report.ownSessionId ?? report.sessions.find(session => session.isOwn)?.id;
+	while (current !== undefined && !chain.has(current)) {
+		chain.add(current);
+		current = byId.get(current)?.nestedIn;
+	}
+
+	return chain;
+}
+
+function ownSessionMessage(session: Session, report: SessionReport): string {
+	return session.id === report.ownSessionId || session.isOwn
+		? 'sshtop runs in this session: reaping it would disconnect you.'
+		: 'sshtop\'s session runs inside this one (an ssh client in it): reaping it would disconnect you.';
+}
+
+/**
+ * Decides, for a report, which sessions get `signal` and which are left alone. The guard
+ * runs here as it runs again right before each signal: a session it would refuse or ask about
+ * is excluded, never confirmed (reap has nobody to ask).
+ */
+export function planReap(
+	report: SessionReport,
+	options: {readonly criteria: ReapCriteria; readonly signal: Signal},
+	context: GuardContext,
+): ReapPlan {
+	const ownChain = ownSessionChain(report);
+	const preauthNamed = isPreauthNamed(options.criteria);
+	const targets: ReapTarget[] = [];
+	const excluded: ReapExclusion[] = [];
+	for (const session of matchingSessions(report, options.criteria)) {
+		if (ownChain.has(session.id)) {
+			excluded.push({session, reason: 'own-session', message: ownSessionMessage(session, report)});
+			continue;
+		}
+
+		if (session.kind === 'preauth' && !preauthNamed) {
+			excluded.push({
+				session,
+				reason: 'preauth',
+				message: 'Still logging in: reaped only with --health, or a --filter with health: or kind:preauth.',
+			});
+			continue;
+		}
+
+		const planned = planSessionAction(session, {kind: 'signal', signal: options.signal});
+		const target = planned.ok ? planned.plan.targets[0] : undefined;
+		if (!planned.ok || target === undefined) {
+			excluded.push({
+				session,
+				reason: 'no-target',
+				message: planned.ok ? 'The session has no sshd to signal.' : planned.message,
+			});
+			continue;
+		}
+
+		const [assessment] = assessTargets([target], options.signal, context);
+		switch (assessment?.kind) {
+			case 'allowed': {
+				targets.push({session, target, signal: options.signal});
+				break;
+			}
+
+			case 'needs-confirmation': {
+				excluded.push({
+					session,
+					reason: assessment.confirmation === 'listener' ? 'listener' : 'own-session',
+					message: assessment.message,
+				});
+				break;
+			}
+
+			case 'refused': {
+				excluded.push({session, reason: 'refused', message: assessment.message});
+				break;
+			}
+
+			case undefined: {
+				excluded.push({session, reason: 'refused', message: 'The guard gave no verdict; nothing will be sent.'});
+				break;
+			}
+		}
+	}
+
+	return {targets, excluded};
+}
