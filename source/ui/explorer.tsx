@@ -1,6 +1,6 @@
 // The explorer's root: wires state, refresh loop, keys and terminal size to the views.
 // Decisions live in state.ts and model/; this file only composes.
-import {useCallback, useEffect, useMemo, useReducer} from 'react';
+import {useEffect, useMemo, useReducer} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {computeLayout} from '../model/columns.js';
 import {fitToWidth} from '../model/format.js';
@@ -9,8 +9,7 @@ import type {SessionReport} from '../model/types.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpScreen} from './help-screen.js';
-import type {KeyContext} from './keymap.js';
-import {createInitialState, explorerReducer, selectedIndex, selectRows} from './state.js';
+import {createInitialState, explorerReducer, keyContextOf, selectedIndex, selectRows} from './state.js';
 import {TreeView} from './tree-view.js';
 import {useExplorerKeys} from './use-explorer-keys.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './use-idle-policies.js';
@@ -45,23 +44,18 @@ export function Explorer({load, intervalSeconds, loadPolicy, color}: ExplorerPro
 		dispatch({type: 'viewport-resized', height: viewportHeight});
 	}, [viewportHeight]);
 	useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch});
-	const quit = useCallback(() => {
-		exit();
-	}, [exit]);
-	useExplorerKeys(dispatch, quit);
+	useExplorerKeys(dispatch);
+	useEffect(() => {
+		if (state.hasQuit) {
+			exit();
+		}
+	}, [state.hasQuit, exit]);
 
 	const list = selectRows(state);
 	const layout = useMemo(() => (state.report === undefined ? undefined : computeLayout(state.report, width)), [state.report, width]);
 	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0}), [state.usage, state.report]);
 	const index = selectedIndex(state, list);
-	const selectedRow = index === undefined ? undefined : list.rows[index];
-	const keyContext: KeyContext = useMemo(() => ({
-		isHelpOpen: state.isHelpOpen,
-		isPaused: state.isPaused,
-		canExpand: Boolean(selectedRow?.hasChildren && !selectedRow.isExpanded),
-		canCollapse: Boolean(selectedRow?.isExpanded ?? selectedRow?.parentId),
-	}), [state.isHelpOpen, state.isPaused, selectedRow]);
-
+	const keyContext = keyContextOf(state, list);
 	if (columns < minimumColumns || rows < minimumRows || viewportHeight < 3) {
 		return (
 			<Text wrap='truncate'>

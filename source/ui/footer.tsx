@@ -15,6 +15,6 @@ export const Footer = memo(({context, notice, position, width}: FooterProps) => 
 	const keys = footerEntries(context).map(entry => `${entry.keys} ${entry.label}`).join('  ');
 	const text = [notice, keys].filter(Boolean).join('  ·  ');
 	const right = position === '' ? '' : ` ${position}`;
-	return <Text wrap='truncate' dimColor={false}>{fitToWidth(text, width - right.length) + right}</Text>;
+	return <Text wrap='truncate'>{fitToWidth(text, width - right.length) + right}</Text>;
 });
 Footer.displayName = 'Footer';

@@ -25,10 +25,12 @@ export type KeySpec =
 	| {readonly input: string; readonly ctrl?: boolean}
 	| {readonly key: NamedKey};
 
-/** What the footer needs to know to show only the keys that matter now. */
+/** What decides whether a binding applies now, and which keys the footer shows. */
 export type KeyContext = {
 	readonly isHelpOpen: boolean;
 	readonly isPaused: boolean;
+	/** Kind of the selected row, for bindings that act on one kind (issue 5: kill on a session). */
+	readonly selectedKind: 'listener' | 'session' | 'process' | undefined;
 	readonly canExpand: boolean;
 	readonly canCollapse: boolean;
 };
@@ -38,26 +40,30 @@ export type KeyBinding = {
 	readonly keys: readonly KeySpec[];
 	/** One line on the help screen. */
 	readonly help: string;
-	/** Short footer label; the binding is left out of the footer when this is undefined or `shownWhen` says no. */
+	/** When the binding applies; always when absent. The first applicable binding for a key wins. */
+	readonly when?: (context: KeyContext) => boolean;
+	/** Short footer label; left out of the footer when absent or when `shownWhen` says no. */
 	readonly footer?: string | ((context: KeyContext) => string);
 	readonly shownWhen?: (context: KeyContext) => boolean;
 };
 
+const onTree = (context: KeyContext) => !context.isHelpOpen;
+
 export const keyBindings: readonly KeyBinding[] = [
-	{command: 'move-up', keys: [{key: 'upArrow'}, {input: 'k'}], help: 'Move the selection up'},
-	{command: 'move-down', keys: [{key: 'downArrow'}, {input: 'j'}], help: 'Move the selection down', footer: 'move', shownWhen: context => !context.isHelpOpen},
-	{command: 'page-up', keys: [{key: 'pageUp'}], help: 'Scroll up one page'},
-	{command: 'page-down', keys: [{key: 'pageDown'}], help: 'Scroll down one page'},
-	{command: 'go-first', keys: [{key: 'home'}, {input: 'g'}], help: 'Go to the first row'},
-	{command: 'go-last', keys: [{key: 'end'}, {input: 'G'}], help: 'Go to the last row'},
-	{command: 'collapse', keys: [{key: 'leftArrow'}], help: 'Collapse the selected row, or go to its parent', footer: 'collapse', shownWhen: context => !context.isHelpOpen && context.canCollapse},
-	{command: 'expand', keys: [{key: 'rightArrow'}], help: 'Expand the selected row', footer: 'expand', shownWhen: context => !context.isHelpOpen && context.canExpand},
-	{command: 'toggle', keys: [{key: 'return'}], help: 'Expand or collapse the selected row'},
-	{command: 'expand-all', keys: [{input: 'e'}], help: 'Expand every row', footer: 'expand all', shownWhen: context => !context.isHelpOpen},
-	{command: 'collapse-all', keys: [{input: 'c'}], help: 'Collapse every session', footer: 'collapse all', shownWhen: context => !context.isHelpOpen},
-	{command: 'toggle-pause', keys: [{input: 'p'}], help: 'Pause or resume refreshing (the view freezes)', footer: context => (context.isPaused ? 'resume' : 'pause'), shownWhen: context => !context.isHelpOpen},
+	{command: 'move-up', keys: [{key: 'upArrow'}, {input: 'k'}], help: 'Move the selection up', when: onTree},
+	{command: 'move-down', keys: [{key: 'downArrow'}, {input: 'j'}], help: 'Move the selection down', when: onTree, footer: 'move'},
+	{command: 'page-up', keys: [{key: 'pageUp'}], help: 'Scroll up one page', when: onTree},
+	{command: 'page-down', keys: [{key: 'pageDown'}], help: 'Scroll down one page', when: onTree},
+	{command: 'go-first', keys: [{key: 'home'}, {input: 'g'}], help: 'Go to the first row', when: onTree},
+	{command: 'go-last', keys: [{key: 'end'}, {input: 'G'}], help: 'Go to the last row', when: onTree},
+	{command: 'collapse', keys: [{key: 'leftArrow'}], help: 'Collapse the selected row, or go to its parent', when: onTree, footer: 'collapse', shownWhen: context => context.canCollapse},
+	{command: 'expand', keys: [{key: 'rightArrow'}], help: 'Expand the selected row', when: onTree, footer: 'expand', shownWhen: context => context.canExpand},
+	{command: 'toggle', keys: [{key: 'return'}], help: 'Expand or collapse the selected row', when: onTree},
+	{command: 'expand-all', keys: [{input: 'e'}], help: 'Expand every row', when: onTree, footer: 'expand all'},
+	{command: 'collapse-all', keys: [{input: 'c'}], help: 'Collapse every session', when: onTree, footer: 'collapse all'},
+	{command: 'toggle-pause', keys: [{input: 'p'}], help: 'Pause or resume refreshing (the view freezes)', when: onTree, footer: context => (context.isPaused ? 'resume' : 'pause')},
 	{command: 'toggle-help', keys: [{input: '?'}], help: 'Show or hide this help', footer: context => (context.isHelpOpen ? 'close help' : 'help')},
-	{command: 'close-help', keys: [{key: 'escape'}], help: 'Close this help'},
+	{command: 'close-help', keys: [{key: 'escape'}], help: 'Close this help', when: context => context.isHelpOpen},
 	{command: 'quit', keys: [{input: 'q'}, {input: 'c', ctrl: true}], help: 'Quit', footer: 'quit'},
 ];
 
@@ -81,9 +87,13 @@ function matches(spec: KeySpec, input: string, key: Key): boolean {
 	return input === spec.input && Boolean(spec.ctrl) === key.ctrl;
 }
 
-/** The command a key press means, if any (independent of state: the reducer decides what applies). */
-export function commandFor(input: string, key: Key): ExplorerCommand | undefined {
-	return keyBindings.find(binding => binding.keys.some(spec => matches(spec, input, key)))?.command;
+function applies(binding: KeyBinding, context: KeyContext): boolean {
+	return binding.when === undefined || binding.when(context);
+}
+
+/** The command a key press means now: the first binding that has the key and applies. */
+export function commandFor(input: string, key: Key, context: KeyContext): ExplorerCommand | undefined {
+	return keyBindings.find(binding => applies(binding, context) && binding.keys.some(spec => matches(spec, input, key)))?.command;
 }
 
 export type FooterEntry = {readonly keys: string; readonly label: string};
@@ -91,7 +101,7 @@ export type FooterEntry = {readonly keys: string; readonly label: string};
 export function footerEntries(context: KeyContext): FooterEntry[] {
 	const entries: FooterEntry[] = [];
 	for (const binding of keyBindings) {
-		if (binding.footer === undefined || (binding.shownWhen !== undefined && !binding.shownWhen(context))) {
+		if (binding.footer === undefined || !applies(binding, context) || (binding.shownWhen !== undefined && !binding.shownWhen(context))) {
 			continue;
 		}
 

@@ -4,7 +4,8 @@
 import {unknownCpuUsage, type CpuUsage} from '../model/cpu.js';
 import {allRowIds, flattenReport, initialExpansion, type Expansion, type RowList, type TreeRow} from '../model/rows.js';
 import type {ProcessId, SessionReport} from '../model/types.js';
-import type {ExplorerCommand} from './keymap.js';
+import type {Key} from 'ink';
+import {commandFor, type ExplorerCommand, type KeyContext} from './keymap.js';
 
 export type Selection = {
 	readonly id: ProcessId;
@@ -26,12 +27,16 @@ export type ExplorerState = {
 	readonly isHelpOpen: boolean;
 	/** A one-off message for the footer, such as "the selected session ended". */
 	readonly notice: string | undefined;
+	/** Set by the quit key; the root component then unmounts. */
+	readonly hasQuit: boolean;
 };
 
 export type ExplorerAction =
 	| {readonly type: 'report-arrived'; readonly report: SessionReport; readonly usage: CpuUsage}
 	| {readonly type: 'load-failed'; readonly message: string}
 	| {readonly type: 'viewport-resized'; readonly height: number}
+	/** A key press, resolved against the key table with the state as it is when it is applied. */
+	| {readonly type: 'key-pressed'; readonly input: string; readonly key: Key}
 	| {readonly type: 'command'; readonly command: ExplorerCommand};
 
 export function createInitialState(viewportHeight: number): ExplorerState {
@@ -45,6 +50,7 @@ export function createInitialState(viewportHeight: number): ExplorerState {
 		isPaused: false,
 		isHelpOpen: false,
 		notice: undefined,
+		hasQuit: false,
 	};
 }
 
@@ -94,6 +100,19 @@ function selectionAt(list: RowList, index: number): Selection | undefined {
 /** Row index of the selection, or undefined when it is not among the rows. */
 export function selectedIndex(state: ExplorerState, list: RowList = selectRows(state)): number | undefined {
 	return state.selection === undefined ? undefined : list.indexById.get(state.selection.id);
+}
+
+/** What the key table needs to know about this state. */
+export function keyContextOf(state: ExplorerState, list: RowList = selectRows(state)): KeyContext {
+	const index = selectedIndex(state, list);
+	const row = index === undefined ? undefined : list.rows[index];
+	return {
+		isHelpOpen: state.isHelpOpen,
+		isPaused: state.isPaused,
+		selectedKind: row?.kind,
+		canExpand: Boolean(row?.hasChildren && !row.isExpanded),
+		canCollapse: Boolean(row?.isExpanded),
+	};
 }
 
 function firstSessionIndex(list: RowList): number {
@@ -194,12 +213,11 @@ function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerSta
 	}
 
 	if (command === 'close-help') {
-		return state.isHelpOpen ? {...state, isHelpOpen: false} : state;
+		return {...state, isHelpOpen: false};
 	}
 
-	// Behind the help screen the tree does not move.
-	if (state.isHelpOpen || command === 'quit') {
-		return state;
+	if (command === 'quit') {
+		return {...state, hasQuit: true};
 	}
 
 	if (command === 'toggle-pause') {
@@ -301,6 +319,11 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 
 			const list = selectRows(state);
 			return {...state, viewportHeight: height, scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height)};
+		}
+
+		case 'key-pressed': {
+			const command = commandFor(action.input, action.key, keyContextOf(state));
+			return command === undefined ? state : runCommand(state, command);
 		}
 
 		case 'command': {

@@ -1,9 +1,9 @@
-// Maps key presses to reducer commands. Holds no state: several keys can arrive in one
-// stdin chunk (`jjj` typed fast or pasted), and each is dispatched in turn for the
-// reducer to apply to the state it has then, not to a render's stale copy.
+// Passes key presses to the reducer, one per key. Holds no state and decides nothing:
+// several keys can arrive in one stdin chunk (`jjj` typed fast or pasted), and the
+// reducer resolves each against the key table with the state it has then, never a
+// render's stale copy (after `?`, the next key in the chunk already sees the help open).
 import {useCallback} from 'react';
 import {useInput, type Key} from 'ink';
-import {commandFor} from './keymap.js';
 import type {ExplorerAction} from './state.js';
 
 function keyForCharacter(character: string, key: Key): Key {
@@ -23,21 +23,18 @@ function keyForCharacter(character: string, key: Key): Key {
 	};
 }
 
-export function useExplorerKeys(dispatch: (action: ExplorerAction) => void, onQuit: () => void): void {
+export function useExplorerKeys(dispatch: (action: ExplorerAction) => void): void {
 	const handleInput = useCallback((input: string, key: Key) => {
-		const isChunk = Array.from(input).length > 1 && !key.ctrl && !key.meta;
-		const presses = isChunk ? Array.from(input).map(character => [character, keyForCharacter(character, key)] as const) : [[input, key] as const];
-		for (const [character, pressed] of presses) {
-			const command = commandFor(character, pressed);
-			if (command === 'quit') {
-				onQuit();
-				return;
+		const characters = Array.from(input);
+		if (characters.length > 1 && !key.ctrl && !key.meta) {
+			for (const character of characters) {
+				dispatch({type: 'key-pressed', input: character, key: keyForCharacter(character, key)});
 			}
 
-			if (command !== undefined) {
-				dispatch({type: 'command', command});
-			}
+			return;
 		}
-	}, [dispatch, onQuit]);
+
+		dispatch({type: 'key-pressed', input, key});
+	}, [dispatch]);
 	useInput(handleInput);
 }

@@ -1,3 +1,4 @@
+import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
 import {unknownCpuUsage} from '../../source/model/cpu.js';
 import type {SessionReport} from '../../source/model/types.js';
@@ -11,6 +12,16 @@ function arrive(state: ExplorerState, next: SessionReport): ExplorerState {
 
 function run(state: ExplorerState, ...commands: ExplorerCommand[]): ExplorerState {
 	return commands.reduce((current, command) => explorerReducer(current, {type: 'command', command}), state);
+}
+
+const noKey: Key = {
+	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false,
+	capsLock: false, numLock: false,
+};
+
+function press(state: ExplorerState, ...inputs: string[]): ExplorerState {
+	return inputs.reduce((current, input) => explorerReducer(current, {type: 'key-pressed', input, key: noKey}), state);
 }
 
 function selectedRow(state: ExplorerState) {
@@ -143,9 +154,19 @@ describe('pause and help', () => {
 	});
 
 	test('behind the help screen the tree does not move; Esc closes it', () => {
-		let state = run(arrive(createInitialState(10), report([alice, bob])), 'toggle-help', 'move-down');
+		let state = press(arrive(createInitialState(10), report([alice, bob])), '?', 'j', 'G');
+		expect(state.isHelpOpen).toBe(true);
 		expect(selectedRow(state)?.id).toBe(alice.id);
-		state = run(state, 'close-help');
+		state = explorerReducer(state, {type: 'key-pressed', input: '', key: {...noKey, escape: true}});
 		expect(state.isHelpOpen).toBe(false);
+	});
+
+	test('keys pressed in one go each see the state the previous one left', () => {
+		const state = press(arrive(createInitialState(10), report([alice, bob])), 'j', '?', 'j', '?', 'j');
+		expect(selectedIndex(state)).toBe(3);
+	});
+
+	test('q asks to quit', () => {
+		expect(press(createInitialState(10), 'q').hasQuit).toBe(true);
 	});
 });

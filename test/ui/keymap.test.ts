@@ -1,0 +1,45 @@
+import type {Key} from 'ink';
+import {describe, expect, test} from 'vitest';
+import {commandFor, footerEntries, helpLines, keyBindings, type KeyContext} from '../../source/ui/keymap.js';
+
+const noKey: Key = {
+	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
+	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false,
+	capsLock: false, numLock: false,
+};
+const onSession: KeyContext = {isHelpOpen: false, isPaused: false, selectedKind: 'session', canExpand: false, canCollapse: true};
+const inHelp: KeyContext = {...onSession, isHelpOpen: true};
+
+describe('the key table', () => {
+	test('k and ↑ move up, j and ↓ move down', () => {
+		expect(commandFor('k', noKey, onSession)).toBe('move-up');
+		expect(commandFor('', {...noKey, upArrow: true}, onSession)).toBe('move-up');
+		expect(commandFor('j', noKey, onSession)).toBe('move-down');
+		expect(commandFor('', {...noKey, downArrow: true}, onSession)).toBe('move-down');
+	});
+
+	test('c collapses all, Ctrl-C quits', () => {
+		expect(commandFor('c', noKey, onSession)).toBe('collapse-all');
+		expect(commandFor('c', {...noKey, ctrl: true}, onSession)).toBe('quit');
+	});
+
+	test('a binding applies only when its condition holds', () => {
+		expect(commandFor('j', noKey, inHelp)).toBeUndefined();
+		expect(commandFor('', {...noKey, escape: true}, onSession)).toBeUndefined();
+		expect(commandFor('', {...noKey, escape: true}, inHelp)).toBe('close-help');
+		expect(commandFor('q', noKey, inHelp)).toBe('quit');
+	});
+
+	test('the help screen lists every binding with its keys', () => {
+		const lines = helpLines();
+		expect(lines).toHaveLength(keyBindings.length);
+		expect(lines).toContainEqual({keys: '↑ k', help: 'Move the selection up'});
+		expect(lines).toContainEqual({keys: 'q Ctrl-C', help: 'Quit'});
+	});
+
+	test('the footer shows what applies now', () => {
+		expect(footerEntries(onSession).map(entry => entry.label)).toEqual(['move', 'collapse', 'expand all', 'collapse all', 'pause', 'help', 'quit']);
+		expect(footerEntries({...onSession, isPaused: true}).map(entry => entry.label)).toContain('resume');
+		expect(footerEntries(inHelp).map(entry => entry.label)).toEqual(['close help', 'quit']);
+	});
+});
