@@ -69,16 +69,16 @@ export function Explorer({load, intervalSeconds, loadPolicy, color}: ExplorerPro
 			<Header lines={headerLines} width={width}/>
 			{state.isHelpOpen && <HelpScreen width={width} height={viewportHeight + 1}/>}
 			{!state.isHelpOpen && layout !== undefined && (
-					<TreeView
-						list={list}
-						layout={layout}
-						context={context}
-						scrollOffset={state.scrollOffset}
-						height={viewportHeight}
-						selectedId={state.selection?.id}
-						color={color}
-						width={width}
-					/>
+				<TreeView
+					list={list}
+					layout={layout}
+					context={context}
+					scrollOffset={state.scrollOffset}
+					height={viewportHeight}
+					selectedId={state.selection?.id}
+					color={color}
+					width={width}
+				/>
 			)}
 			<Footer
 				context={keyContext}

@@ -168,11 +168,10 @@ function reselect(state: ExplorerState, previous: RowList, next: RowList): Explo
 			index = Math.min(previousIndex ?? 0, next.rows.length - 1);
 		}
 
-		const movedTo = index === undefined ? undefined : next.rows[index];
-		const landedInSession = movedTo === undefined ? undefined : sessionIdOf(movedTo);
+		// Wherever the cursor lands, it is no longer in the session the user was looking at: say so.
 		const sessionEnded = selection.sessionId !== undefined
 			&& !(state.report?.sessions.some(session => session.id === selection.sessionId) ?? false);
-		if (sessionEnded && landedInSession !== selection.sessionId) {
+		if (sessionEnded) {
 			notice = 'The selected session ended';
 		}
 	} else if (next.rows.length > 0) {
