@@ -13,7 +13,10 @@ const skipReason = isRoot ? await networkNamespaceProblem() : 'not root: other u
 
 function sessionFor(document: JsonDocument, client: SshClient): JsonSession | undefined {
 	const matches = document.sessions.filter(
-		session => session.peer?.address === client.localAddress && session.peer.port === client.localPort,
+		session =>
+			session.pid === client.sessionPid &&
+			session.peer?.address === client.localAddress &&
+			session.peer.port === client.localPort,
 	);
 	if (matches.length > 1) {
 		throw new Error(`${matches.length} sessions for ${client.label}`);

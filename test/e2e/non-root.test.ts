@@ -102,7 +102,9 @@ describe.skipIf(skipReason !== undefined)(`sshtop run as nobody${skipReason ? ` 
 		expect(run.stdout).not.toMatch(stackTraceLine);
 		// No terminal: no escape sequences for one.
 		expect(run.stdout).not.toMatch(/\u001B\[/);
-		const listenerLine = run.stdout.split('\n').find(line => line.includes(`pid ${sshd.pid}`));
+		// The listener's own row of the tree (the header may also name it, with every session's count).
+		const listenerRow = new RegExp(`\\blistener\\b.*\\bpid ${sshd.pid}\\b`);
+		const listenerLine = run.stdout.split('\n').find(line => listenerRow.test(line));
 		expect(listenerLine, run.stdout).toBeDefined();
 		expect(listenerLine).toMatch(/\b3 sessions\b/);
 		for (const client of [rootShell, userShell]) {
