@@ -187,6 +187,31 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		allStillRunning(sessions());
 	});
 
+	it('ANDs its selection criteria: --from ADDR:PORT, --from ADDR with --user, --idle, --health with --user', async () => {
+		const ourTargets = async (args: readonly string[]) => {
+			const run = await runSshtop(['reap', ...args, '--json']);
+			expect(run.exitCode, `${args.join(' ')}: ${run.stderr}`).toBe(0);
+			const document = parseReap(run);
+			expect(document.mode).toBe('dry-run');
+			return document.targets
+				.map(target => target.pid)
+				.filter(pid => sessions().some(client => client.sessionPid === pid))
+				.sort();
+		};
+
+		const dead = halfDead!.client;
+		expect(await ourTargets(['--from', endpoint(dead)])).toEqual([dead.sessionPid]);
+		expect(await ourTargets(['--from', namespace.namespaceAddress])).toEqual(
+			[userIdle.sessionPid, userShell.sessionPid, rootFromNamespace.sessionPid].sort(),
+		);
+		expect(await ourTargets(['--from', namespace.namespaceAddress, '--user', 'root'])).toEqual([rootFromNamespace.sessionPid]);
+		// The half-dead session is root's: no session is both dead-peer and the test account's.
+		expect(await ourTargets(['--health', 'dead-peer', '--user', unprivilegedTestUser])).toEqual([]);
+		// Every session here is minutes old at most.
+		expect(await ourTargets(['--idle', '30m'])).toEqual([]);
+		allStillRunning(sessions());
+	});
+
 	it('never lists a listener or PID 1, however wide the selection', async () => {
 		const run = await runSshtop(['reap', '--idle', '0s', '--json']);
 		expect(run.exitCode, run.stderr).toBe(0);
@@ -337,7 +362,8 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		const targetLines = new Set(
 			audit.records.filter(record => targets.some(client => client.sessionPid === record.pid)).map(record => record.line),
 		);
-		expect(targetLines.size, audit.lines.join('\n')).toBe(targets.length);
+		// The contract: one JSON line per target, so each session's fate can be grepped on its own.
+		expect(targetLines.size, `one audit line per target expected:\n${audit.lines.join('\n')}`).toBe(targets.length);
 		// Nothing in the log touches a bystander.
 		for (const client of bystanders) {
 			expect(audit.records.some(record => record.pid === client.sessionPid), client.label).toBe(false);
