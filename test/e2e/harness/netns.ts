@@ -26,9 +26,17 @@ export type NetworkNamespace = {
 
 let counter = 0;
 
-function deleteQuietly(name: string, hostInterface: string): void {
+/** Metric of the fallback route that keeps the test network's traffic on this machine. */
+const fallbackMetric = '4242';
+
+function deleteQuietly(name: string, hostInterface: string, network: string): void {
 	// Deleting one end of a veth pair deletes both.
-	for (const args of [['link', 'del', hostInterface], ['netns', 'del', name]]) {
+	const steps = [
+		['link', 'del', hostInterface],
+		['netns', 'del', name],
+		['route', 'del', 'blackhole', network, 'metric', fallbackMetric],
+	];
+	for (const args of steps) {
 		try {
 			execFileSync('ip', args, {stdio: 'ignore'});
 		} catch {
@@ -62,12 +70,13 @@ export async function createNetworkNamespace(options: NetworkNamespaceOptions = 
 	const fourth = block % 256;
 	const hostAddress = `10.213.${third}.${fourth + 1}`;
 	const namespaceAddress = `10.213.${third}.${fourth + 2}`;
+	const network = `10.213.${third}.${fourth}/30`;
 	const execPrefix = ['ip', 'netns', 'exec', name];
 	const unregister = registerExitCleanup({
 		processes: () => [],
 		directories: [],
 		onExit() {
-			deleteQuietly(name, hostInterface);
+			deleteQuietly(name, hostInterface, network);
 		},
 	});
 	const steps: Array<readonly string[]> = [
@@ -76,6 +85,10 @@ export async function createNetworkNamespace(options: NetworkNamespaceOptions = 
 		['ip', 'link', 'set', namespaceInterface, 'netns', name],
 		['ip', 'addr', 'add', `${hostAddress}/30`, 'dev', hostInterface],
 		['ip', 'link', 'set', hostInterface, 'up'],
+		// Should the kernel ignore the veth's route while its link is down
+		// (ignore_routes_with_linkdown), packets to the namespace are dropped here rather than
+		// sent to the default gateway.
+		['ip', 'route', 'add', 'blackhole', network, 'metric', fallbackMetric],
 		[...execPrefix, 'ip', 'addr', 'add', `${namespaceAddress}/30`, 'dev', namespaceInterface],
 		[...execPrefix, 'ip', 'link', 'set', namespaceInterface, 'up'],
 		[...execPrefix, 'ip', 'link', 'set', 'lo', 'up'],
@@ -93,7 +106,7 @@ export async function createNetworkNamespace(options: NetworkNamespaceOptions = 
 			await execa(program!, args);
 		}
 	} catch (error: unknown) {
-		deleteQuietly(name, hostInterface);
+		deleteQuietly(name, hostInterface, network);
 		unregister();
 		throw error;
 	}
@@ -115,7 +128,7 @@ export async function createNetworkNamespace(options: NetworkNamespaceOptions = 
 			}
 
 			removed = true;
-			deleteQuietly(name, hostInterface);
+			deleteQuietly(name, hostInterface, network);
 			unregister();
 		},
 	};
