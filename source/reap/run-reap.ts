@@ -72,8 +72,8 @@ function readProcessesNow(): readonly ProcessRecord[] | string {
 type Execution = {readonly results: ReapResults; readonly warnings: readonly string[]};
 
 /**
- * The chosen signal to every planned session's top sshd in one guarded, re-validated, audited
- * call; then, for ending signals, up to the grace period for the signalled sessions' processes
+ * The chosen signal to every planned session's top sshd, guarded, re-validated and audited
+ * (one audit line per session); then, for ending signals, up to the grace period for the signalled sessions' processes
  * to exit, and SIGKILL (guarded and audited too, one line per session) to those still running.
  */
 async function executeReap(plan: ReapPlan, options: ReapOptions, loaded: Loaded): Promise<Execution> {
@@ -85,10 +85,11 @@ async function executeReap(plan: ReapPlan, options: ReapOptions, loaded: Loaded)
 		return {results: {outcomes: [], excluded: plan.excluded, graceNote: undefined}, warnings: []};
 	}
 
-	const first = executeSignal({...dispatch, targets: plan.targets.map(planned => planned.target), signal: options.signal, action: 'reap'});
-	reports.push(first);
-	const signalled = plan.targets.flatMap((planned, index) => {
-		const result = first.results[index];
+	// One call, and so one audit line, per session: each is an End session of its own.
+	const signalled = plan.targets.flatMap(planned => {
+		const report = executeSignal({...dispatch, targets: [planned.target], signal: options.signal, action: 'reap'});
+		reports.push(report);
+		const [result] = report.results;
 		return result === undefined ? [] : [{planned, result, before: sessionProcesses(planned.session)}];
 	});
 
