@@ -73,8 +73,9 @@ type Execution = {readonly results: ReapResults; readonly warnings: readonly str
 
 /**
  * The chosen signal to every planned session's top sshd, guarded, re-validated and audited
- * (one audit line per session); then, for ending signals, up to the grace period for the signalled sessions' processes
- * to exit, and SIGKILL (guarded and audited too, one line per session) to those still running.
+ * (one audit line per session); then, for ending signals, up to the grace period for the
+ * signalled sessions' processes to exit, and SIGKILL (guarded and audited too, one line per
+ * session) to those still running.
  */
 async function executeReap(plan: ReapPlan, options: ReapOptions, loaded: Loaded): Promise<Execution> {
 	const {context} = loaded;
