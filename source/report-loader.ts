@@ -1,12 +1,23 @@
 // Feeds the explorer: one report per refresh, synchronously, with the slower `ss` reading
-// refreshed in the background so a refresh never waits on a child process.
+// refreshed in the background so a refresh never waits on a child process. Between full
+// scans, a refresh reads only the SSH part of the process table (proc/process-scanner.ts).
 import {buildReport} from './model/sessions.js';
 import type {SessionReport} from './model/types.js';
 import type {TcpInfo} from './proc/parse-ss.js';
+import {createProcessScanner, type ScannerOptions, type ScanSummary} from './proc/process-scanner.js';
 import {readSnapshot} from './proc/read-snapshot.js';
 import {readTcpInfo, type TcpInfoReading} from './proc/read-tcp-info.js';
 
-export function createReportLoader(): () => SessionReport {
+export type ReportLoader = {
+	(): SessionReport;
+	/** Epoch milliseconds of the last full /proc scan (the header may say how long ago). */
+	readonly lastFullScanAt: () => number | undefined;
+	/** What the last refresh read: a full scan or a watch of the SSH processes. */
+	readonly lastScan: () => ScanSummary | undefined;
+};
+
+export function createReportLoader(options: ScannerOptions = {}): ReportLoader {
+	const scanner = createProcessScanner(options);
 	let latest: {reading: TcpInfoReading; readAt: number} | undefined;
 	let isReading = false;
 	let previous: SessionReport | undefined;
@@ -25,13 +36,15 @@ export function createReportLoader(): () => SessionReport {
 			});
 	};
 
-	return () => {
+	const load = () => {
 		refreshTcpInfo();
 		const tcpInfo = latest ? aged(latest.reading, Date.now() - latest.readAt) : undefined;
-		const report = buildReport(readSnapshot(tcpInfo ? {tcpInfo} : {}), previous);
+		const report = buildReport(scanner.read(tcpInfo), previous);
 		previous = report;
 		return report;
 	};
+
+	return Object.assign(load, {lastFullScanAt: scanner.lastFullScanAt, lastScan: scanner.lastScan});
 }
 
 /** The ages ss reported, moved forward to now (data that arrived since shows up next refresh). */

@@ -3,7 +3,7 @@ import {readdirSync, readlinkSync, statSync} from 'node:fs';
 import {parseCmdline} from './parse-cmdline.js';
 import {kernelThreadFlag, parseStat, type StatFields} from './parse-stat.js';
 import {parseStatus} from './parse-status.js';
-import {errorCode, isFailure, meansVanished, readBytes, readText} from './read-file.js';
+import {errorCode, isFailure, meansVanished, readWholeBytes, readWholeText} from './read-file.js';
 import {ttyName} from './tty-name.js';
 import type {ProcessRecord, ProcessTableReading, UnreadablePart} from './types.js';
 
@@ -45,32 +45,48 @@ export function readProcessTable(context: ProcessReadContext): ProcessTableReadi
 /** Returns undefined when the process is gone (or its stat is not a stat line). */
 export function readProcess(context: ProcessReadContext, pid: number): ProcessRecord | undefined {
 	const directory = `${context.procRoot}/${pid}`;
-	const statText = readText(`${directory}/stat`);
-	if (isFailure(statText)) {
+	const stat = readStat(directory);
+	if (stat === undefined) {
 		return undefined;
 	}
 
-	const stat = parseStat(statText);
-	if (!stat) {
-		return undefined;
-	}
+	const details = readDetails(directory, stat);
+	return details === undefined ? undefined : buildRecord(context, stat, details);
+}
 
+/** The stat line of a process, parsed; undefined when it is gone or the line is garbage. */
+export function readStat(directory: string): StatFields | undefined {
+	const statText = readWholeText(`${directory}/stat`);
+	return isFailure(statText) ? undefined : parseStat(statText);
+}
+
+/** What a process says beyond its stat line: who runs it and what it runs. */
+export type ProcessDetails = {
+	readonly uid: number | undefined;
+	readonly argv: readonly string[];
+	readonly executable: string | undefined;
+	/** Only `status`, `cmdline` and `exe` can appear here. */
+	readonly unreadable: readonly UnreadablePart[];
+};
+
+/** Reads status, cmdline and exe; undefined when the process vanished meanwhile. */
+export function readDetails(directory: string, stat: StatFields): ProcessDetails | undefined {
 	const unreadable: UnreadablePart[] = [];
 	const uid = readRealUid(directory, unreadable);
 	if (uid === 'vanished') {
 		return undefined;
 	}
 
-	const cmdline = readBytes(`${directory}/cmdline`);
-	if (isFailure(cmdline)) {
-		if (meansVanished(cmdline)) {
-			return undefined;
-		}
-
-		unreadable.push('cmdline');
+	const argv = readArgv(directory, unreadable);
+	if (argv === 'vanished') {
+		return undefined;
 	}
 
 	const executable = readExecutable(directory, stat, unreadable);
+	return {uid, argv, executable, unreadable};
+}
+
+export function buildRecord(context: ProcessReadContext, stat: StatFields, details: ProcessDetails): ProcessRecord {
 	return {
 		pid: stat.pid,
 		ppid: stat.ppid,
@@ -87,18 +103,32 @@ export function readProcess(context: ProcessReadContext, pid: number): ProcessRe
 		rssBytes: stat.rssPages * context.pageSizeBytes,
 		threads: stat.threads,
 		isKernelThread: (stat.flags & kernelThreadFlag) !== 0,
-		uid,
-		user: uid === undefined ? '?' : (context.userNames.get(uid) ?? String(uid)),
+		uid: details.uid,
+		user: details.uid === undefined ? '?' : (context.userNames.get(details.uid) ?? String(details.uid)),
 		comm: stat.comm,
-		argv: isFailure(cmdline) ? [] : parseCmdline(cmdline),
-		executable,
+		argv: details.argv,
+		executable: details.executable,
 		socketInodes: undefined,
-		unreadable,
+		unreadable: details.unreadable,
 	};
 }
 
-function readRealUid(directory: string, unreadable: UnreadablePart[]): number | undefined | 'vanished' {
-	const status = readText(`${directory}/status`);
+export function readArgv(directory: string, unreadable: UnreadablePart[]): readonly string[] | 'vanished' {
+	const cmdline = readWholeBytes(`${directory}/cmdline`);
+	if (isFailure(cmdline)) {
+		if (meansVanished(cmdline)) {
+			return 'vanished';
+		}
+
+		unreadable.push('cmdline');
+		return [];
+	}
+
+	return parseCmdline(cmdline);
+}
+
+export function readRealUid(directory: string, unreadable: UnreadablePart[]): number | undefined | 'vanished' {
+	const status = readWholeText(`${directory}/status`);
 	if (!isFailure(status)) {
 		const uid = parseStatus(status).realUid;
 		if (uid !== undefined) {
@@ -117,7 +147,7 @@ function readRealUid(directory: string, unreadable: UnreadablePart[]): number | 
 	}
 }
 
-function readExecutable(directory: string, stat: StatFields, unreadable: UnreadablePart[]): string | undefined {
+export function readExecutable(directory: string, stat: StatFields, unreadable: UnreadablePart[]): string | undefined {
 	if ((stat.flags & kernelThreadFlag) !== 0) {
 		return undefined;
 	}

@@ -24,13 +24,17 @@ export type SnapshotOptions = {
 };
 
 /** USER_HZ, which the kernel uses for every tick count it exports; 100 on every Linux ABI. */
-const clockTicksPerSecond = 100;
+export const clockTicksPerSecond = 100;
 
+/**
+ * One full snapshot: every process with all its details. For one-shot outputs (--json, reap)
+ * and tests; the explorer refreshes through createProcessScanner, which reads only the SSH part.
+ */
 export function readSnapshot(options: SnapshotOptions = {}): Snapshot {
 	const procRoot = options.procRoot ?? '/proc';
 	const devRoot = options.devRoot ?? '/dev';
 	const now = options.now ?? Date.now;
-	const bootSeconds = textOr(`${procRoot}/stat`, parseBootTime) ?? 0;
+	const bootSeconds = bootTimeSeconds(procRoot);
 	const table = readProcessTable({
 		procRoot,
 		userNames: readUserNames(options.passwdPath ?? '/etc/passwd'),
@@ -94,7 +98,7 @@ export function readTcpSockets(procRoot: string): TcpSocket[] {
 }
 
 /** `w` measures idle time as now minus the terminal device's last access time. */
-function readTtyActivity(devRoot: string, processes: readonly ProcessRecord[]): Map<string, number> {
+export function readTtyActivity(devRoot: string, processes: readonly ProcessRecord[]): Map<string, number> {
 	const activity = new Map<string, number>();
 	for (const {tty} of processes) {
 		if (tty === undefined || activity.has(tty) || tty.includes('(')) {
@@ -113,7 +117,7 @@ function readTtyActivity(devRoot: string, processes: readonly ProcessRecord[]): 
 
 let cachedUserNames: {path: string; names: ReadonlyMap<number, string>; readAt: number} | undefined;
 
-function readUserNames(path: string): ReadonlyMap<number, string> {
+export function readUserNames(path: string): ReadonlyMap<number, string> {
 	// Accounts rarely change; re-reading once a minute keeps a refresh cheap.
 	if (cachedUserNames?.path === path && Date.now() - cachedUserNames.readAt < 60_000) {
 		return cachedUserNames.names;
@@ -124,10 +128,27 @@ function readUserNames(path: string): ReadonlyMap<number, string> {
 	return names;
 }
 
+const bootTimes = new Map<string, number>();
+
+/** Boot time in epoch seconds. /proc/stat is large on many-core machines and btime never changes. */
+export function bootTimeSeconds(procRoot: string): number {
+	let seconds = bootTimes.get(procRoot);
+	if (seconds === undefined) {
+		seconds = textOr(`${procRoot}/stat`, parseBootTime);
+		if (seconds === undefined) {
+			return 0;
+		}
+
+		bootTimes.set(procRoot, seconds);
+	}
+
+	return seconds;
+}
+
 let cachedPageSize: number | undefined;
 
 /** Node does not expose sysconf(_SC_PAGESIZE); our own RSS in kB over RSS in pages gives it. */
-function pageSizeBytes(): number {
+export function pageSizeBytes(): number {
 	if (cachedPageSize !== undefined) {
 		return cachedPageSize;
 	}

@@ -1,11 +1,18 @@
-// Which processes may belong to SSH, so that the costly per-fd reads are limited to them.
+// Which processes may belong to SSH, so that the costly per-process reads are limited to them.
 import type {ProcessRecord} from './types.js';
 
 /** Command names OpenSSH's server processes carry: classic, 9.8+ and 10.x. */
 export const sshdCommandNames: ReadonlySet<string> = new Set(['sshd', 'sshd-session', 'sshd-auth']);
 
+type Linked = Pick<ProcessRecord, 'pid' | 'ppid'>;
+
 /** Pids of sshd-named processes and all their descendants. */
-export function pidsUnderSshd(processes: readonly ProcessRecord[]): Set<number> {
+export function pidsUnderSshd(processes: ReadonlyArray<Linked & Pick<ProcessRecord, 'comm'>>): Set<number> {
+	return pidsUnder(processes, process => sshdCommandNames.has(process.comm));
+}
+
+/** Pids of the processes `isRoot` picks and all their descendants, by parent links. */
+export function pidsUnder<T extends Linked>(processes: readonly T[], isRoot: (process: T) => boolean): Set<number> {
 	const childrenByParent = new Map<number, number[]>();
 	for (const process of processes) {
 		const siblings = childrenByParent.get(process.ppid);
@@ -17,12 +24,14 @@ export function pidsUnderSshd(processes: readonly ProcessRecord[]): Set<number> 
 	}
 
 	const selected = new Set<number>();
-	const pending = processes.filter(process => sshdCommandNames.has(process.comm)).map(process => process.pid);
+	const pending = processes.filter(process => isRoot(process)).map(process => process.pid);
 	while (pending.length > 0) {
 		const pid = pending.pop()!;
 		if (!selected.has(pid)) {
 			selected.add(pid);
-			pending.push(...(childrenByParent.get(pid) ?? []));
+			for (const child of childrenByParent.get(pid) ?? []) {
+				pending.push(child);
+			}
 		}
 	}
 

@@ -1,0 +1,434 @@
+// The explorer's reader: keeps watching the SSH part of the process table from one refresh to
+// the next for a small fraction of what listing and reading all of /proc costs.
+//
+// A full scan (the first read, then every `fullScanIntervalMs`, and soon after the set of
+// listening sockets changes) reads the stat line of every process and picks
+// the watched set: sshd-named processes, processes re-parented to PID 1 whose environment
+// carries SSH_CONNECTION (possible leftovers), everything below them, and sshtop itself.
+// A watch scan in between re-reads only the stat lines of that set and probes the pids the
+// kernel handed out since the last scan (new-pids.ts): a process can only join a session tree
+// by being born into it, and a watched process re-parented to PID 1 has its environment read
+// at once. What a watch scan cannot see: a new sshd started outside every watched tree (it
+// changes the LISTEN set, which brings the full scan forward), a process whose pid was handed
+// out and reused within one interval, and a pid the probe skipped; the next full scan finds them.
+//
+// Per process, status, cmdline, exe, fds and environ are read once per (pid, start time, exec)
+// and again while the process is young, when an sshd's children change (OpenSSH retitles an
+// sshd when it forks or reaps a child: `[net]` → `USER [priv]`, `USER@pts/1,pts/2`), and once a
+// minute, so titles that change without an exec are never stale for long.
+import {hostname} from 'node:os';
+import {kernelThreadFlag, parseStat, type StatFields} from './parse-stat.js';
+import {parseLoadAverage, parseUptime} from './parse-system.js';
+import {parseSshEnvironment, type SshEnvironment} from './parse-environ.js';
+import {isFailure, meansVanished, readWholeBytes, readWholeText, readText} from './read-file.js';
+import {buildRecord, listPids, readDetails, readSocketInodes, type ProcessDetails, type ProcessReadContext} from './read-processes.js';
+import {
+	bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readTcpSockets, readTtyActivity, readUserNames,
+} from './read-snapshot.js';
+import {parseLastPid, probeRange} from './new-pids.js';
+import {pidsUnder, sshdCommandNames} from './ssh-scope.js';
+import type {TcpInfoReading} from './read-tcp-info.js';
+import type {ProcessRecord, Snapshot, UnreadablePart} from './types.js';
+
+export type ScannerOptions = {
+	readonly procRoot?: string;
+	readonly devRoot?: string;
+	readonly passwdPath?: string;
+	/** Pid of the reader; the default is this process. */
+	readonly selfPid?: number;
+	readonly now?: () => number;
+	/** Time between full scans; stretched so that full scans cost at most 0.5 % of a core (fullScanCostFactor). */
+	readonly fullScanIntervalMs?: number;
+	/** Shortest time between full scans brought forward by a change (a listener or session gone). */
+	readonly earlyFullScanGapMs?: number;
+	/** Details of a process younger than this (or exec'd less long ago) are re-read on every scan. */
+	readonly youngMs?: number;
+	/** Details older than this are read again. */
+	readonly revalidateMs?: number;
+	/** More new pids than this since the last scan: list /proc in a full scan instead of probing. */
+	readonly probeLimit?: number;
+	/** The interval between full scans is at least this many times the last one's duration; 0 turns it off. */
+	readonly fullScanCostFactor?: number;
+};
+
+export type ScanKind = 'full' | 'watch';
+
+/** What the last read did, for the header and the benchmark. */
+export type ScanSummary = {
+	readonly kind: ScanKind;
+	/** Why a full scan ran: `first`, `interval`, `listeners changed`, `session ended`, `many new pids`, ... */
+	readonly reason: string | undefined;
+	readonly durationMs: number;
+	/** Processes in the snapshot. */
+	readonly watchedCount: number;
+	/** Stat files read: every process in a full scan, the watched and probed ones otherwise. */
+	readonly statReads: number;
+	/** Processes whose status, cmdline, exe (and fds) were read, not taken from the cache. */
+	readonly detailReads: number;
+};
+
+export type ProcessScanner = {
+	readonly read: (tcpInfo?: TcpInfoReading) => Snapshot;
+	/** Epoch milliseconds of the last full scan; undefined before the first read. */
+	readonly lastFullScanAt: () => number | undefined;
+	readonly lastScan: () => ScanSummary | undefined;
+};
+
+/** What is kept of a watched process between scans. */
+type Watched = {
+	readonly pid: number;
+	readonly startTicks: number;
+	/** comm, start_code and start_stack: an exec changes at least one (ASLR moves the stack). */
+	readonly fingerprint: string;
+	/** When this fingerprint replaced another (an exec seen), undefined for the first one. */
+	readonly execSeenAt: number | undefined;
+	readonly details: ProcessDetails;
+	readonly detailsReadAt: number;
+	/** Undefined when not read (not under an sshd); 'unreadable' when the fd table was not readable. */
+	readonly socketInodes: readonly number[] | 'unreadable' | undefined;
+	/** Undefined when not read (parent is not PID 1). */
+	readonly environment: SshEnvironment | 'none' | 'unreadable' | undefined;
+	/** Sorted child pids when the details were read: an sshd retitles itself as its children come and go. */
+	readonly childrenKey: string;
+	readonly parentPid: number;
+};
+
+type Candidate = {
+	readonly stat: StatFields;
+	/** Kept to take the exec fingerprint from, for the few candidates that need it. */
+	readonly statText: string;
+};
+
+const defaults = {
+	fullScanIntervalMs: 30_000,
+	earlyFullScanGapMs: 5000,
+	youngMs: 10_000,
+	revalidateMs: 60_000,
+	probeLimit: 4096,
+	/** Pids re-probed below the previous last pid: forks still in progress when it was read. */
+	marginPids: 64,
+	fullScanCostFactor: 200,
+};
+
+export function createProcessScanner(options: ScannerOptions = {}): ProcessScanner {
+	const procRoot = options.procRoot ?? '/proc';
+	const devRoot = options.devRoot ?? '/dev';
+	const passwdPath = options.passwdPath ?? '/etc/passwd';
+	const selfPid = options.selfPid ?? process.pid;
+	const now = options.now ?? Date.now;
+	const fullScanIntervalMs = options.fullScanIntervalMs ?? defaults.fullScanIntervalMs;
+	const earlyFullScanGapMs = options.earlyFullScanGapMs ?? defaults.earlyFullScanGapMs;
+	const youngMs = options.youngMs ?? defaults.youngMs;
+	const revalidateMs = options.revalidateMs ?? defaults.revalidateMs;
+	const probeLimit = options.probeLimit ?? defaults.probeLimit;
+	const fullScanCostFactor = options.fullScanCostFactor ?? defaults.fullScanCostFactor;
+
+	let watched = new Map<number, Watched>();
+	/** Environment readings of PID 1's children that are not watched, so a full scan reads each once. */
+	let parentlessEnvironment = new Map<number, {readonly fingerprint: string; readonly startTicks: number; readonly environment: Watched['environment']}>();
+	let previousLastPid: number | undefined;
+	let lastFullScanAt: number | undefined;
+	let lastFullScanDurationMs = 0;
+	let fullScanWanted: string | undefined = 'first';
+	let listenKey: string | undefined;
+	let lastScan: ScanSummary | undefined;
+	let pidMax: number | undefined | null = null;
+
+	const readPidMax = (): number | undefined => {
+		if (pidMax === null) {
+			const text = readText(`${procRoot}/sys/kernel/pid_max`);
+			pidMax = isFailure(text) ? undefined : Number(text.trim()) || undefined;
+		}
+
+		return pidMax;
+	};
+
+	const readCandidate = (pid: number): Candidate | undefined => {
+		const text = readWholeText(`${procRoot}/${pid}/stat`);
+		if (isFailure(text)) {
+			return undefined;
+		}
+
+		const stat = parseStat(text);
+		return stat ? {stat, statText: text} : undefined;
+	};
+
+	/** Read once per process and exec: the environment block is written by exec. */
+	const environmentOf = (candidate: Candidate): Watched['environment'] => {
+		const {stat} = candidate;
+		if (stat.ppid !== 1 || (stat.flags & kernelThreadFlag) !== 0 || stat.state === 'Z') {
+			return undefined;
+		}
+
+		const fingerprint = execFingerprint(candidate.statText, stat.comm);
+		const cached = parentlessEnvironment.get(stat.pid);
+		if (cached?.startTicks === stat.startTicks && cached.fingerprint === fingerprint) {
+			return cached.environment;
+		}
+
+		const bytes = readWholeBytes(`${procRoot}/${stat.pid}/environ`);
+		const environment = isFailure(bytes)
+			? (meansVanished(bytes) ? 'none' : 'unreadable')
+			: (parseSshEnvironment(bytes) ?? 'none');
+		parentlessEnvironment.set(stat.pid, {startTicks: stat.startTicks, fingerprint, environment});
+		return environment;
+	};
+
+	const read = (tcpInfo?: TcpInfoReading): Snapshot => {
+		const startedAt = now();
+		const startedAtPrecise = performance.now();
+		const loadavgText = readWholeText(`${procRoot}/loadavg`);
+		const lastPid = isFailure(loadavgText) ? undefined : parseLastPid(loadavgText);
+		const bootSeconds = bootTimeSeconds(procRoot);
+		const context: ProcessReadContext = {
+			procRoot,
+			userNames: readUserNames(passwdPath),
+			bootTime: bootSeconds * 1000,
+			clockTicksPerSecond,
+			pageSizeBytes: pageSizeBytes(),
+		};
+
+		let reason = fullScanWanted;
+		const sinceFullScan = lastFullScanAt === undefined ? Number.POSITIVE_INFINITY : startedAt - lastFullScanAt;
+		if (reason !== undefined && reason !== 'first' && sinceFullScan < earlyFullScanGapMs) {
+			reason = undefined;
+		}
+
+		reason ??= sinceFullScan >= Math.max(fullScanIntervalMs, lastFullScanDurationMs * fullScanCostFactor) ? 'interval' : undefined;
+		let probe: readonly number[] = [];
+		if (reason === undefined) {
+			const range = lastPid === undefined || previousLastPid === undefined
+				? {kind: 'too-many' as const}
+				: probeRange(previousLastPid, lastPid, readPidMax(), defaults.marginPids, probeLimit);
+			if (range.kind === 'too-many') {
+				reason = lastPid === undefined ? 'no last pid in loadavg' : 'many new pids';
+			} else {
+				probe = range.pids;
+			}
+		}
+
+		previousLastPid = lastPid;
+		const kind: ScanKind = reason === undefined ? 'watch' : 'full';
+
+		// Candidates: every process in a full scan; the watched ones and the probed new pids otherwise.
+		const candidates = new Map<number, Candidate>();
+		let vanishedCount = 0;
+		const probed = new Set<number>();
+		if (kind === 'full') {
+			for (const pid of listPids(procRoot)) {
+				const candidate = readCandidate(pid);
+				if (candidate) {
+					candidates.set(pid, candidate);
+				} else {
+					vanishedCount++;
+				}
+			}
+		} else {
+			for (const entry of watched.values()) {
+				const candidate = readCandidate(entry.pid);
+				if (candidate) {
+					candidates.set(entry.pid, candidate);
+				}
+			}
+
+			for (const pid of probe) {
+				if (!candidates.has(pid)) {
+					const candidate = readCandidate(pid);
+					if (candidate) {
+						candidates.set(pid, candidate);
+						probed.add(pid);
+					}
+				}
+			}
+		}
+
+		const statReads = kind === 'full' ? candidates.size + vanishedCount : watched.size + probe.length;
+		if (!candidates.has(selfPid)) {
+			const self = readCandidate(selfPid);
+			if (self) {
+				candidates.set(selfPid, self);
+			}
+		}
+
+		// Possible leftovers: PID 1's children whose environment names an SSH connection. A watched
+		// process re-parented to PID 1 (its session ended, or it escaped) is read here too.
+		const environments = new Map<number, Watched['environment']>();
+		for (const candidate of candidates.values()) {
+			const environment = environmentOf(candidate);
+			if (environment !== undefined) {
+				environments.set(candidate.stat.pid, environment);
+			}
+		}
+
+		const statList = [...candidates.values()].map(candidate => candidate.stat);
+		const underSshd = pidsUnder(statList, stat => sshdCommandNames.has(stat.comm));
+		const members = pidsUnder(statList, stat => underSshd.has(stat.pid) || hasSshConnection(environments.get(stat.pid)));
+		members.add(selfPid);
+
+		const childrenByParent = new Map<number, number[]>();
+		for (const pid of members) {
+			const stat = candidates.get(pid)?.stat;
+			if (stat) {
+				const siblings = childrenByParent.get(stat.ppid);
+				if (siblings) {
+					siblings.push(pid);
+				} else {
+					childrenByParent.set(stat.ppid, [pid]);
+				}
+			}
+		}
+
+		const nextWatched = new Map<number, Watched>();
+		const processes: ProcessRecord[] = [];
+		let detailReads = 0;
+		for (const pid of [...members].sort((a, b) => a - b)) {
+			const candidate = candidates.get(pid);
+			if (!candidate) {
+				continue;
+			}
+
+			const {stat} = candidate;
+			const fingerprint = execFingerprint(candidate.statText, stat.comm);
+			const directory = `${procRoot}/${pid}`;
+			const previous = sameProcess(watched.get(pid), candidate);
+			const childrenKey = (childrenByParent.get(pid) ?? []).join(',');
+			const execSeenAt = previous && previous.fingerprint !== fingerprint ? startedAt : previous?.execSeenAt;
+			const isYoung = startedAt - (context.bootTime + (stat.startTicks * 1000 / clockTicksPerSecond)) < youngMs
+				|| (execSeenAt !== undefined && startedAt - execSeenAt < youngMs);
+			const mustRead = previous === undefined
+				|| previous.fingerprint !== fingerprint
+				|| isYoung
+				|| startedAt - previous.detailsReadAt >= revalidateMs
+				|| (sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey)
+				|| (previous.parentPid !== stat.ppid);
+			let entry: Watched;
+			if (mustRead) {
+				if (probed.has(pid) && !isThreadGroupLeader(directory, pid)) {
+					// A thread's id is a pid too: probing found a thread, not a process.
+					continue;
+				}
+
+				const details = readDetails(directory, stat);
+				if (details === undefined) {
+					continue;
+				}
+
+				detailReads++;
+				const socketInodes = underSshd.has(pid) ? (readSocketInodes(procRoot, pid) ?? 'unreadable') : undefined;
+				entry = {
+					pid,
+					startTicks: stat.startTicks,
+					fingerprint,
+					execSeenAt,
+					details,
+					detailsReadAt: startedAt,
+					socketInodes,
+					environment: environments.get(pid),
+					childrenKey,
+					parentPid: stat.ppid,
+				};
+			} else {
+				entry = {...previous, environment: environments.get(pid), parentPid: stat.ppid, execSeenAt};
+			}
+
+			nextWatched.set(pid, entry);
+			processes.push(recordOf(context, stat, entry));
+		}
+
+		if (kind === 'full') {
+			parentlessEnvironment = new Map([...parentlessEnvironment].filter(([pid]) => candidates.has(pid)));
+		}
+
+		watched = nextWatched;
+		const sockets = readTcpSockets(procRoot);
+		const nextListenKey = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b).join(',');
+		// A new listener starts outside every watched tree: only a full scan finds it. A wish
+		// stays until a full scan serves it.
+		if (kind === 'full') {
+			fullScanWanted = undefined;
+		}
+
+		if (listenKey !== undefined && nextListenKey !== listenKey) {
+			fullScanWanted = 'listeners changed';
+		}
+
+		listenKey = nextListenKey;
+		const durationMs = performance.now() - startedAtPrecise;
+		if (kind === 'full') {
+			lastFullScanAt = startedAt;
+			lastFullScanDurationMs = durationMs;
+		}
+
+		lastScan = {kind, reason, durationMs, watchedCount: processes.length, statReads, detailReads};
+		const uptimeText = readWholeText(`${procRoot}/uptime`);
+		const hostText = readWholeText(`${procRoot}/sys/kernel/hostname`);
+		return {
+			takenAt: startedAt,
+			host: (isFailure(hostText) ? undefined : hostText.trim() || undefined) ?? hostname(),
+			bootTime: bootSeconds * 1000,
+			uptimeSeconds: (isFailure(uptimeText) ? undefined : parseUptime(uptimeText)) ?? 0,
+			loadAverage: (isFailure(loadavgText) ? undefined : parseLoadAverage(loadavgText)) ?? [0, 0, 0],
+			processes,
+			vanishedCount,
+			sockets,
+			ttyActivity: readTtyActivity(devRoot, processes),
+			selfPid,
+			readerUid: process.geteuid?.() ?? 0,
+			...(tcpInfo ? {tcpInfo} : {}),
+		};
+	};
+
+	return {
+		read,
+		lastFullScanAt: () => lastFullScanAt,
+		lastScan: () => lastScan,
+	};
+}
+
+function sameProcess(entry: Watched | undefined, candidate: Candidate): Watched | undefined {
+	return entry?.startTicks === candidate.stat.startTicks ? entry : undefined;
+}
+
+function hasSshConnection(environment: Watched['environment']): boolean {
+	return typeof environment === 'object' && environment.connection !== undefined;
+}
+
+/**
+ * comm plus start_code and start_stack (fields 26 and 28 of stat): an exec replaces the
+ * address space, and with ASLR the stack moves on every exec. Readers that may not trace the
+ * process see zeros there and fall back to comm alone.
+ */
+export function execFingerprint(statText: string, comm: string): string {
+	const fields = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
+	return `${comm}\0${fields[23] ?? ''}\0${fields[25] ?? ''}`;
+}
+
+function isThreadGroupLeader(directory: string, pid: number): boolean {
+	const status = readWholeText(`${directory}/status`);
+	if (isFailure(status)) {
+		return true;
+	}
+
+	const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
+	return tgid === undefined || Number(tgid) === pid;
+}
+
+function recordOf(context: ProcessReadContext, stat: StatFields, entry: Watched): ProcessRecord {
+	const record = buildRecord(context, stat, entry.details);
+	const unreadable: UnreadablePart[] = [...entry.details.unreadable];
+	let socketInodes: readonly number[] | undefined;
+	if (entry.socketInodes === 'unreadable') {
+		unreadable.push('fd');
+	} else {
+		socketInodes = entry.socketInodes;
+	}
+
+	let sshEnvironment: SshEnvironment | undefined;
+	if (entry.environment === 'unreadable') {
+		unreadable.push('environ');
+	} else if (typeof entry.environment === 'object') {
+		sshEnvironment = entry.environment;
+	}
+
+	return {...record, socketInodes, unreadable, ...(sshEnvironment ? {sshEnvironment} : {})};
+}

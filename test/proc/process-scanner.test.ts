@@ -1,0 +1,212 @@
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {buildReport} from '../../source/model/sessions.js';
+import {createProcessScanner, type ScannerOptions} from '../../source/proc/process-scanner.js';
+import {readSnapshot} from '../../source/proc/read-snapshot.js';
+import type {Snapshot} from '../../source/proc/types.js';
+import {FakeProc, fakeBootSeconds, type FakeProcess} from './fake-proc.js';
+
+// 10.0.0.5:22 listening (inode 9000) and accepted from 192.168.0.100:50001 (inode 9001).
+const listenLine = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1';
+const connectionLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1';
+const secondListenLine = '   2: 00000000:0017 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9100 1';
+
+const listener: FakeProcess = {pid: 100, comm: 'sshd', ppid: 1, start: 500, cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0', exe: '/usr/sbin/sshd', fds: ['/dev/null', 'socket:[9000]']};
+const monitor: FakeProcess = {pid: 200, comm: 'sshd', ppid: 100, start: 900, cmdline: 'sshd: alice [priv]\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']};
+const userSide: FakeProcess = {pid: 201, comm: 'sshd', ppid: 200, start: 901, uid: 1000, cmdline: 'sshd: alice@pts/3\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']};
+const shell: FakeProcess = {pid: 202, comm: 'bash', ppid: 201, start: 902, uid: 1000, tty: 34_819, cmdline: '-bash\0', exe: '/usr/bin/bash'};
+/** Outlived a connection that is gone: re-parented to PID 1 with the old SSH_CONNECTION. */
+const leftover: FakeProcess = {pid: 400, comm: 'job', ppid: 1, start: 700, uid: 1000, cmdline: './job\0', exe: '/home/alice/job', environ: 'HOME=/home/alice\0SSH_CONNECTION=192.168.0.100 50002 10.0.0.5 22\0SSH_TTY=/dev/pts/1\0'};
+const leftoverChild: FakeProcess = {pid: 401, comm: 'sleep', ppid: 400, start: 701, uid: 1000, cmdline: 'sleep\0999\0', exe: '/usr/bin/sleep'};
+const cron: FakeProcess = {pid: 300, comm: 'cron', ppid: 1, start: 300, cmdline: '/usr/sbin/cron\0', exe: '/usr/sbin/cron', environ: 'PATH=/usr/bin\0'};
+const unrelated: FakeProcess = {pid: 301, comm: 'python3', ppid: 300, start: 800, cmdline: 'python3\0backup.py\0', exe: '/usr/bin/python3'};
+
+/** One hour after boot: every fixture process is old, so only changes make it re-read. */
+const oneHourAfterBoot = (fakeBootSeconds + 3600) * 1000;
+
+describe('createProcessScanner over a fake /proc', () => {
+	let fake: FakeProc;
+	let clock: number;
+	const scanner = (options: ScannerOptions = {}) => createProcessScanner({
+		procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => clock, ...options,
+	});
+	const pids = (snapshot: Snapshot) => snapshot.processes.map(process => process.pid);
+	const byPid = (snapshot: Snapshot, pid: number) => snapshot.processes.find(process => process.pid === pid);
+
+	beforeEach(() => {
+		fake = new FakeProc();
+		clock = oneHourAfterBoot;
+		for (const process of [
+			{pid: 1, comm: 'init', ppid: 0, start: 1, cmdline: '/sbin/init\0', exe: '/sbin/init'},
+			{pid: 2, comm: 'kthreadd', ppid: 0, start: 1, flags: 0x20_80_40},
+			listener, monitor, userSide, shell, leftover, leftoverChild, cron, unrelated,
+		]) {
+			fake.write(process);
+		}
+
+		fake.setTcp([listenLine, connectionLine]);
+		fake.setLastPid(401);
+	});
+
+	afterEach(() => {
+		fake.dispose();
+	});
+
+	it('keeps only the SSH part of the table: sshd trees and PID 1 children with an SSH_CONNECTION', () => {
+		const reader = scanner();
+		const snapshot = reader.read();
+		expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+		expect(pids(snapshot)).toEqual([100, 200, 201, 202, 400, 401]);
+		expect(byPid(snapshot, 100)?.socketInodes).toEqual([9000]);
+		expect(byPid(snapshot, 202)).toMatchObject({user: 'alice', argv: ['-bash'], tty: 'pts/3'});
+		expect(byPid(snapshot, 400)?.sshEnvironment).toEqual({connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/1'});
+	});
+
+	it('gives the model the same sessions, listeners and leftovers as a full snapshot', () => {
+		const options = {procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => clock};
+		const fromScanner = buildReport(scanner().read());
+		const fromFull = buildReport(readSnapshot(options));
+		expect(fromScanner.sessions).toEqual(fromFull.sessions);
+		expect(fromScanner.listeners).toEqual(fromFull.listeners);
+		expect(fromScanner.leftovers).toEqual(fromFull.leftovers);
+		expect(fromScanner.sessions).toHaveLength(1);
+		expect(fromScanner.leftovers).toHaveLength(1);
+	});
+
+	it('between full scans reads the watched stat lines and the new pids, not the whole table', () => {
+		const reader = scanner();
+		reader.read();
+		fake.write({pid: 450, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0notes\0', exe: '/usr/bin/vim'});
+		fake.write({pid: 451, comm: 'make', ppid: 301, start: 360_000, cmdline: 'make\0'});
+		fake.setLastPid(451);
+		clock += 2000;
+		const snapshot = reader.read();
+		expect(reader.lastScan()).toMatchObject({kind: 'watch', reason: undefined});
+		expect(pids(snapshot)).toEqual([100, 200, 201, 202, 400, 401, 450]);
+		expect(byPid(snapshot, 450)?.argv).toEqual(['vim', 'notes']);
+		// Six watched processes plus pids 338..451 (the new ones and a margin below the last pid seen).
+		expect(reader.lastScan()?.statReads).toBe(6 + (451 - 401 + 64));
+	});
+
+	it('does not see a new process outside the probed pids until the next full scan, which runs at the interval', () => {
+		const reader = scanner({fullScanIntervalMs: 30_000});
+		reader.read();
+		// A new sshd with a pid below the probed range stands for one the probe missed.
+		fake.write({...listener, pid: 5, start: 350_000, cmdline: 'sshd: /usr/sbin/sshd -D -p 2222 [listener] 0 of 10-100 startups\0', fds: []});
+		clock += 2000;
+		expect(pids(reader.read())).not.toContain(5);
+		clock += 30_000;
+		expect(pids(reader.read())).toContain(5);
+		expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'interval'});
+		expect(reader.lastFullScanAt()).toBe(clock);
+	});
+
+	it('runs a full scan soon after the set of listening sockets changes', () => {
+		const reader = scanner({earlyFullScanGapMs: 5000});
+		reader.read();
+		fake.setTcp([listenLine, connectionLine, secondListenLine]);
+		clock += 2000;
+		reader.read();
+		expect(reader.lastScan()?.kind).toBe('watch');
+		clock += 2000;
+		reader.read();
+		expect(reader.lastScan()?.kind).toBe('watch');
+		clock += 2000;
+		reader.read();
+		expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'listeners changed'});
+	});
+
+	it('falls back to a full scan when more pids were handed out than it would probe', () => {
+		const reader = scanner({probeLimit: 100});
+		reader.read();
+		fake.setLastPid(5000);
+		clock += 2000;
+		reader.read();
+		expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'many new pids'});
+	});
+
+	it('re-reads an sshd title when its children change: [net] becomes USER [priv] as the user side is forked', () => {
+		fake.write({...monitor, cmdline: 'sshd: alice [net]\0'});
+		fake.remove(201);
+		fake.remove(202);
+		const reader = scanner();
+		expect(byPid(reader.read(), 200)?.argv).toEqual(['sshd: alice [net]']);
+		fake.setCmdline(200, 'sshd: alice [priv]\0');
+		fake.write({...userSide, start: 360_000});
+		fake.setLastPid(402);
+		clock += 2000;
+		// setproctitle and the fork happen together; the new child is what shows the title changed.
+		fake.write({...userSide, pid: 402, start: 360_000});
+		fake.remove(201);
+		const snapshot = reader.read();
+		expect(byPid(snapshot, 200)?.argv).toEqual(['sshd: alice [priv]']);
+		expect(byPid(snapshot, 402)).toMatchObject({uid: 1000, argv: ['sshd: alice@pts/3']});
+	});
+
+	it('keeps the command line of an old process until its exec, its revalidation or a new identity', () => {
+		const reader = scanner({revalidateMs: 60_000});
+		reader.read();
+		fake.setCmdline(202, '-bash (renamed)\0');
+		clock += 2000;
+		expect(byPid(reader.read(), 202)?.argv).toEqual(['-bash']);
+		clock += 60_000;
+		expect(byPid(reader.read(), 202)?.argv).toEqual(['-bash (renamed)']);
+
+		fake.write({...shell, comm: 'top', cmdline: 'top\0', codeAddress: 8192});
+		clock += 2000;
+		expect(byPid(reader.read(), 202)).toMatchObject({comm: 'top', argv: ['top']});
+
+		// The same pid for a process started later is another process: nothing carries over.
+		fake.write({...shell, start: 360_500, cmdline: 'bash\0--login\0'});
+		clock += 2000;
+		expect(byPid(reader.read(), 202)).toMatchObject({startTicks: 360_500, argv: ['bash', '--login']});
+	});
+
+	it('re-reads a young process on every scan: an sshd drops privileges and retitles itself just after its fork', () => {
+		fake.write({...userSide, start: 359_900, uid: 0, cmdline: 'sshd: alice [priv]\0'});
+		const reader = scanner({youngMs: 10_000});
+		expect(byPid(reader.read(), 201)).toMatchObject({uid: 0, user: 'root'});
+		fake.write({...userSide, start: 359_900});
+		clock += 2000;
+		expect(byPid(reader.read(), 201)).toMatchObject({uid: 1000, argv: ['sshd: alice@pts/3']});
+	});
+
+	it('turns a session process re-parented to PID 1 into a possible leftover without a full scan', () => {
+		const reader = scanner();
+		reader.read();
+		fake.write({pid: 460, comm: 'nohup-job', ppid: 202, start: 360_000, uid: 1000, cmdline: './long-job\0', environ: 'SSH_CONNECTION=192.168.0.100 50001 10.0.0.5 22\0'});
+		fake.setLastPid(460);
+		clock += 2000;
+		expect(byPid(reader.read(), 460)?.sshEnvironment).toBeUndefined();
+		// The connection ends: its sshd processes and shell exit, the job is re-parented to PID 1.
+		for (const pid of [200, 201, 202]) {
+			fake.remove(pid);
+		}
+
+		fake.setTcp([listenLine]);
+		fake.write({pid: 460, comm: 'nohup-job', ppid: 1, start: 360_000, uid: 1000, cmdline: './long-job\0', environ: 'SSH_CONNECTION=192.168.0.100 50001 10.0.0.5 22\0'});
+		clock += 2000;
+		const snapshot = reader.read();
+		expect(reader.lastScan()?.kind).toBe('watch');
+		const report = buildReport(snapshot);
+		expect(report.sessions).toHaveLength(0);
+		expect(report.leftovers?.map(found => found.tree.process.pid)).toEqual([400, 460]);
+	});
+
+	it('skips a probed pid that is a thread of another process', () => {
+		const reader = scanner();
+		reader.read();
+		// Thread ids are pids too, and /proc/TID/stat answers with the thread group's parent.
+		fake.write({pid: 470, comm: 'bash', ppid: 201, start: 360_000, uid: 1000, tgid: 202});
+		fake.setLastPid(470);
+		clock += 2000;
+		expect(pids(reader.read())).not.toContain(470);
+	});
+
+	it('always includes its own process, for the own-session check', () => {
+		fake.write({pid: 999, comm: 'node', ppid: 301, start: 359_000, cmdline: 'node\0sshtop\0'});
+		const reader = scanner();
+		expect(pids(reader.read())).toContain(999);
+		clock += 2000;
+		expect(pids(reader.read())).toContain(999);
+	});
+});
