@@ -1,6 +1,6 @@
 // The header text above the tree: host, uptime, load, sessions, listeners, idle policy.
 import type {IdlePolicy} from '../proc/parse-sshd-policy.js';
-import {formatLoad, formatUptime} from './format.js';
+import {formatDuration, formatLoad, formatUptime} from './format.js';
 import {sanitizeText} from './sanitize.js';
 import type {ProcessId, SessionReport} from './types.js';
 
@@ -11,9 +11,10 @@ export type SummaryOptions = {
 };
 
 export function formatIdlePolicy(policy: IdlePolicy): string {
-	const probes = policy.clientAliveIntervalSeconds === 0
-		? 'ClientAliveInterval 0 (never probes idle clients)'
-		: `ClientAlive ${policy.clientAliveIntervalSeconds}s × ${policy.clientAliveCountMax} (drops after ${policy.clientAliveIntervalSeconds * policy.clientAliveCountMax}s unanswered)`;
+	const interval = policy.clientAliveIntervalSeconds;
+	const probes = interval === 0
+		? 'ClientAliveInterval 0 (off)'
+		: `ClientAlive ${interval}s × ${policy.clientAliveCountMax} (drops after ${formatDuration(interval * policy.clientAliveCountMax)} unanswered)`;
 	return `${probes}, TCPKeepAlive ${policy.tcpKeepAlive ? 'yes' : 'no'}`;
 }
 
@@ -26,12 +27,19 @@ export function summaryLines(report: SessionReport, options: SummaryOptions = {}
 		? 'no sshd listener found'
 		: `listening on ${report.listeners.map(listener => `${listener.ports.map(port => `:${port}`).join(',') || '?'} (pid ${listener.pid})`).join(', ')}`;
 	lines.push(`${count}${authenticating > 0 ? ` (${authenticating} authenticating)` : ''}  ·  ${listeners}`);
+	// Listeners with the same policy share one line, so several sshds do not crowd out the tree.
+	const listenersByPolicy = new Map<string, string[]>();
 	for (const listener of report.listeners) {
 		const policy = options.policies?.get(listener.id);
 		if (policy !== undefined) {
-			const which = report.listeners.length > 1 ? `pid ${listener.pid}: ` : '';
-			lines.push(`idle policy ${which}${formatIdlePolicy(policy)}`);
+			const name = listener.ports.map(port => `:${port}`).join(',') || `pid ${listener.pid}`;
+			listenersByPolicy.set(formatIdlePolicy(policy), [...(listenersByPolicy.get(formatIdlePolicy(policy)) ?? []), name]);
 		}
+	}
+
+	for (const [policy, names] of listenersByPolicy) {
+		const which = listenersByPolicy.size > 1 || names.length < report.listeners.length ? ` ${names.join(' ')}` : '';
+		lines.push(`idle policy${which}: ${policy}`);
 	}
 
 	if (report.isPartial) {

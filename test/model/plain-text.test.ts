@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {renderPlainText} from '../../source/model/plain-text.js';
-import {child, report, shellSession} from '../ui/report-fixtures.js';
+import {child, listener, report, shellSession} from '../ui/report-fixtures.js';
 
 const sessions = report([
 	shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['sleep', '100']), child(1004, 1002, ['top'])], foregroundPid: 1004, isOwn: true}),
@@ -39,5 +39,20 @@ describe('the one-shot plain-text tree', () => {
 		expect(text).not.toContain('\u001B');
 		expect(text).not.toContain('\u0007');
 		expect(text).toContain('^[]0;owned^G^[[2J');
+	});
+});
+
+describe('the idle policy in the header', () => {
+	const policy = {clientAliveIntervalSeconds: 300, clientAliveCountMax: 3, tcpKeepAlive: true};
+	const twoListeners = report([], {listeners: [listener({pid: 800}), listener({pid: 900, ports: [2222]})]});
+
+	test('one line for listeners that share a policy', () => {
+		const text = renderPlainText(twoListeners, {color: false, policies: new Map([['800:8000', policy], ['900:9000', policy]])});
+		expect(text).toContain('idle policy: ClientAlive 300s × 3 (drops after 15m unanswered), TCPKeepAlive yes');
+	});
+
+	test('names the listeners when policies differ or are only partly known', () => {
+		const text = renderPlainText(twoListeners, {color: false, policies: new Map([['900:9000', {...policy, clientAliveIntervalSeconds: 0}]])});
+		expect(text).toContain('idle policy :2222: ClientAliveInterval 0 (off), TCPKeepAlive yes');
 	});
 });
