@@ -16,7 +16,7 @@ const userSide: FakeProcess = {pid: 201, comm: 'sshd', ppid: 200, start: 901, ui
 const shell: FakeProcess = {pid: 202, comm: 'bash', ppid: 201, start: 902, uid: 1000, tty: 34_819, cmdline: '-bash\0', exe: '/usr/bin/bash'};
 /** Outlived a connection that is gone: re-parented to PID 1 with the old SSH_CONNECTION. */
 const leftover: FakeProcess = {pid: 400, comm: 'job', ppid: 1, start: 700, uid: 1000, cmdline: './job\0', exe: '/home/alice/job', environ: 'HOME=/home/alice\0SSH_CONNECTION=192.168.0.100 50002 10.0.0.5 22\0SSH_TTY=/dev/pts/1\0'};
-const leftoverChild: FakeProcess = {pid: 401, comm: 'sleep', ppid: 400, start: 701, uid: 1000, cmdline: 'sleep\0999\0', exe: '/usr/bin/sleep'};
+const leftoverChild: FakeProcess = {pid: 401, comm: 'sleep', ppid: 400, start: 701, uid: 1000, cmdline: 'sleep\u0000999\0', exe: '/usr/bin/sleep'};
 const cron: FakeProcess = {pid: 300, comm: 'cron', ppid: 1, start: 300, cmdline: '/usr/sbin/cron\0', exe: '/usr/sbin/cron', environ: 'PATH=/usr/bin\0'};
 const unrelated: FakeProcess = {pid: 301, comm: 'python3', ppid: 300, start: 800, cmdline: 'python3\0backup.py\0', exe: '/usr/bin/python3'};
 
