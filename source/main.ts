@@ -1,0 +1,72 @@
+// The command itself: flags, then a one-shot JSON or text snapshot, `reap`, or the interactive
+// explorer. Returns the exit code; cli.tsx (npm bundle) and standalone.ts (single executable) run it.
+import {readFileSync} from 'node:fs';
+import {helpText, parseCli} from './cli-options.js';
+import {toJsonDocument} from './model/json-document.js';
+import {renderPlainText} from './model/plain-text.js';
+import {reapCommandSummary} from './reap/reap-options.js';
+import {runReap} from './reap/run-reap.js';
+import {createReportLoader, loadReportOnce} from './report-loader.js';
+import {colorWanted, runExplorer} from './ui/run-explorer.js';
+
+declare const SSHTOP_VERSION: string | undefined;
+
+function packageVersion(): string {
+	if (typeof SSHTOP_VERSION === 'string') {
+		return SSHTOP_VERSION;
+	}
+
+	const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
+	return manifest.version;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+	if (argv[0] === 'reap') return runReap(argv.slice(1));
+	const parsed = parseCli(argv);
+	if ('error' in parsed) {
+		process.stderr.write(`sshtop: ${parsed.error} (see sshtop --help)\n`);
+		return 2;
+	}
+
+	const {options} = parsed;
+	switch (options.mode) {
+		case 'help': {
+			process.stdout.write(`${helpText(packageVersion())}\n\n${reapCommandSummary}\n`);
+			return 0;
+		}
+
+		case 'version': {
+			process.stdout.write(`${packageVersion()}\n`);
+			return 0;
+		}
+
+		case 'json': {
+			const report = await loadReportOnce();
+			process.stdout.write(`${JSON.stringify(toJsonDocument(report), undefined, 2)}\n`);
+			return 0;
+		}
+
+		case 'auto': {
+			// Ink needs a terminal on both ends (raw mode in, cursor control out); a pipe or cron
+			// gets the plain tree instead of Ink's "Raw mode is not supported" error.
+			if (!process.stdin.isTTY || !process.stdout.isTTY) {
+				const report = await loadReportOnce();
+				process.stdout.write(renderPlainText(report, {color: false}));
+				return 0;
+			}
+
+			await runExplorer({intervalSeconds: options.intervalSeconds, load: createReportLoader(), color: colorWanted()});
+			return 0;
+		}
+	}
+}
+
+/** Runs main and sets the exit code; an unexpected error becomes one line on stderr and exit code 1. */
+export async function runMain(argv: readonly string[]): Promise<void> {
+	try {
+		process.exitCode = await main(argv);
+	} catch (error) {
+		process.stderr.write(`sshtop: ${error instanceof Error ? error.message : String(error)}\n`);
+		process.exitCode = 1;
+	}
+}
