@@ -154,13 +154,18 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 	it('measures a notty command\'s idle time on the network, growing as ss\'s lastrcv does', async () => {
 		const readNotty = async () => {
 			const before = await serverSocketNow(sshd, notty);
-			const session = sessionFor(await readDocument(), notty);
+			const document = await readDocument();
 			const after = await serverSocketNow(sshd, notty);
-			return {session, before, after};
+			return {document, session: sessionFor(document, notty), before, after};
 		};
 
 		const first = await readNotty();
+		expect(first.document.tcpInfoSource).toBe('ss');
 		expect(first.session?.idleSource).toBe('network');
+		// The raw figure: sshtop's lastReceiveMs lies between ss's readings just before and after.
+		expect(first.session?.tcp?.lastReceiveMs).toEqual(expect.any(Number));
+		expect(first.session!.tcp!.lastReceiveMs!).toBeGreaterThanOrEqual(first.before!.lastReceiveMs! - 50);
+		expect(first.session!.tcp!.lastReceiveMs!).toBeLessThanOrEqual(first.after!.lastReceiveMs! + 50);
 		expect(first.session?.idleSeconds).toEqual(expect.any(Number));
 		// Ss's lastrcv (ms since the client last sent anything), read around sshtop's run.
 		expect(first.session!.idleSeconds!).toBeGreaterThanOrEqual(Math.floor(first.before!.lastReceiveMs! / 1000) - 1);
