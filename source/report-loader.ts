@@ -37,7 +37,11 @@ export function createReportLoader(options: ScannerOptions = {}): ReportLoader {
 	};
 
 	const load = () => {
-		refreshTcpInfo();
+		// ss only matters for sessions (health, network idle); a box without any is not asked.
+		if (previous === undefined || previous.sessions.length > 0) {
+			refreshTcpInfo();
+		}
+
 		const tcpInfo = latest ? aged(latest.reading, Date.now() - latest.readAt) : undefined;
 		const report = buildReport(scanner.read(tcpInfo), previous);
 		previous = report;

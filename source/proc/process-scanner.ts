@@ -127,6 +127,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	/** Environment readings of PID 1's children that are not watched, so a full scan reads each once. */
 	let parentlessEnvironment = new Map<number, {readonly fingerprint: string; readonly startTicks: number; readonly environment: Watched['environment']}>();
 	let previousLastPid: number | undefined;
+	/** Pids whose stat the last scan read: the margin below the last pid re-probes only the others. */
+	let seenLastScan = new Set<number>();
 	let lastFullScanAt: number | undefined;
 	let lastFullScanDurationMs = 0;
 	let fullScanWanted: string | undefined = 'first';
@@ -207,6 +209,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			}
 		}
 
+		const probedBelow = previousLastPid;
 		previousLastPid = lastPid;
 		const kind: ScanKind = reason === undefined ? 'watch' : 'full';
 
@@ -232,7 +235,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			}
 
 			for (const pid of probe) {
-				if (!candidates.has(pid)) {
+				if (!candidates.has(pid) && !(seenLastScan.has(pid) && probedBelow !== undefined && pid <= probedBelow)) {
 					const candidate = readCandidate(pid);
 					if (candidate) {
 						candidates.set(pid, candidate);
@@ -242,7 +245,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			}
 		}
 
-		const statReads = kind === 'full' ? candidates.size + vanishedCount : watched.size + probe.length;
+		const statReads = kind === 'full' ? candidates.size + vanishedCount : watched.size + probed.size;
+		seenLastScan = new Set(candidates.keys());
 		if (!candidates.has(selfPid)) {
 			const self = readCandidate(selfPid);
 			if (self) {
