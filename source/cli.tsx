@@ -1,4 +1,12 @@
 // Entry point of the npm bundle (dist/sshtop.js); the command itself is in main.ts.
-import {runMain} from './main.js';
 
+// Ink reads CI / CONTINUOUS_INTEGRATION once, when it is first imported, and then renders only
+// the last frame at exit. An operator at a terminal always wants the live view, so these go
+// before main.js (and Ink with it) is loaded.
+if (process.stdout.isTTY) {
+	delete process.env['CI'];
+	delete process.env['CONTINUOUS_INTEGRATION'];
+}
+
+const {runMain} = await import('./main.js');
 await runMain(process.argv.slice(2));
