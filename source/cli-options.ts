@@ -4,6 +4,10 @@ import {parseArgs} from 'node:util';
 export type CliOptions = {
 	readonly mode: 'help' | 'version' | 'json' | 'auto';
 	readonly intervalSeconds: number;
+	/** The explorer starts with every action disabled. */
+	readonly isReadOnly: boolean;
+	/** Where actions are logged; the default for this user when undefined. */
+	readonly auditLogPath: string | undefined;
 };
 
 export type CliParse = {readonly options: CliOptions} | {readonly error: string};
@@ -11,6 +15,8 @@ export type CliParse = {readonly options: CliOptions} | {readonly error: string}
 export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: string; readonly example: string}> = [
 	{flag: '--json', text: 'print one JSON document describing every SSH session, then exit', example: 'sshtop --json | jq ".sessions[].user"'},
 	{flag: '--interval SECONDS', text: 'refresh period of the explorer (default 2)', example: 'sshtop --interval 5'},
+	{flag: '--read-only', text: 'start the explorer with every action (signals, End session) disabled', example: 'sshtop --read-only'},
+	{flag: '--audit-log PATH', text: 'append each action as one JSON line to PATH (default /var/log/sshtop/actions.log as root, else ~/.local/state/sshtop/actions.log)', example: 'sshtop --audit-log /tmp/sshtop-actions.log'},
 	{flag: '--version', text: 'print the version and exit', example: 'sshtop --version'},
 	{flag: '--help', text: 'print this help and exit', example: 'sshtop --help'},
 ];
@@ -27,6 +33,8 @@ export function parseCli(argv: readonly string[]): CliParse {
 				help: {type: 'boolean', short: 'h'},
 				version: {type: 'boolean', short: 'V'},
 				interval: {type: 'string'},
+				'read-only': {type: 'boolean'},
+				'audit-log': {type: 'string'},
 			},
 		}));
 	} catch (error) {
@@ -39,7 +47,12 @@ export function parseCli(argv: readonly string[]): CliParse {
 	}
 
 	const mode = values.help ? 'help' : (values.version ? 'version' : (values.json ? 'json' : 'auto'));
-	return {options: {mode, intervalSeconds}};
+	const auditLogPath = values['audit-log'];
+	if (auditLogPath !== undefined && auditLogPath.trim() === '') {
+		return {error: '--audit-log takes a file path, not an empty string'};
+	}
+
+	return {options: {mode, intervalSeconds, isReadOnly: values['read-only'] ?? false, auditLogPath}};
 }
 
 function firstLine(text: string): string {

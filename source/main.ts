@@ -55,7 +55,13 @@ export async function main(argv: readonly string[]): Promise<number> {
 				return 0;
 			}
 
-			await runExplorer({intervalSeconds: options.intervalSeconds, load: createReportLoader(), color: colorWanted()});
+			await runExplorer({
+				intervalSeconds: options.intervalSeconds,
+				load: createReportLoader(),
+				color: colorWanted(),
+				isReadOnly: options.isReadOnly,
+				auditLogPath: options.auditLogPath,
+			});
 			return 0;
 		}
 	}

@@ -10,9 +10,11 @@ export type SnapshotOptions = {
 	readonly intervalSeconds: number;
 	readonly isPaused: boolean;
 	readonly dispatch: (action: ExplorerAction) => void;
+	/** A new value reloads now and restarts the interval (after an action, to show its effect). */
+	readonly refreshToken?: number;
 };
 
-export function useSnapshots({load, intervalSeconds, isPaused, dispatch}: SnapshotOptions): void {
+export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0}: SnapshotOptions): void {
 	const previousReport = useRef<SessionReport | undefined>(undefined);
 	const loadReference = useRef(load);
 	loadReference.current = load;
@@ -40,5 +42,5 @@ export function useSnapshots({load, intervalSeconds, isPaused, dispatch}: Snapsh
 		return () => {
 			clearTimeout(timer);
 		};
-	}, [isPaused, intervalSeconds, dispatch]);
+	}, [isPaused, intervalSeconds, dispatch, refreshToken]);
 }
