@@ -94,6 +94,9 @@ await build({
 	},
 	alias: {'react-devtools-core': `${root}scripts/devtools-stub.mjs`},
 	plugins: [withoutTopLevelAwait],
+	// A CommonJS bundle loads every module before the entry runs, and Ink reads CI at load
+	// (see source/cli.tsx): the banner runs first.
+	banner: {js: "if(process.stdout.isTTY){delete process.env.CI;delete process.env.CONTINUOUS_INTEGRATION;}"},
 	// import.meta.url is read only where it is not needed here: by yoga's loader to find a .wasm
 	// file (its WebAssembly is inlined) and by main.ts when SSHTOP_VERSION is not defined.
 	logOverride: {'empty-import-meta': 'silent'},
