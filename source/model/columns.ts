@@ -3,7 +3,7 @@
 import type {CpuUsage} from './cpu.js';
 import {sessionMemoryBytes} from './cpu.js';
 import {
-	displayWidth, fitToWidth, formatBytes, formatDuration, formatEndpoint, formatLoginTime, formatPercent,
+	displayWidth, fitToWidth, formatBytes, formatDuration, formatEndpoint, formatLoginTime, formatPercent, truncateToWidth,
 	type Alignment,
 } from './format.js';
 import {rowPrefix, type TreeRow} from './rows.js';
@@ -155,35 +155,126 @@ export function formatTitleLine(layout: ColumnLayout): string {
 	return fitLine(`${' '.repeat(layout.sessionIndent)}${[...cells, 'COMMAND'].join(' ')}`, layout);
 }
 
+/** Characters `start` to `end` of a row's text to emphasise (string indices, not cells). */
+export type TextSpan = readonly [start: number, end: number];
+
+export type FormattedRow = {
+	readonly text: string;
+	/** Where the filter's matches landed in `text`, after fitting: only what is still visible. */
+	readonly spans: readonly TextSpan[];
+};
+
+/** Ranges in the texts a row displays (see filter-text.ts): which field, which characters. */
+export type RowHighlight = {readonly field: string; readonly start: number; readonly end: number};
+
+function commonPrefixLength(a: string, b: string): number {
+	let length = 0;
+	while (length < a.length && length < b.length && a[length] === b[length]) {
+		length++;
+	}
+
+	return length;
+}
+
+/** Builds one line cell by cell, carrying highlight ranges from each cell's text to the line. */
+class LineBuilder {
+	text = '';
+	spans: TextSpan[] = [];
+	private hasCell = false;
+
+	add(raw: string, ranges: readonly RowHighlight[] = [], fit?: {readonly width: number; readonly alignment: Alignment}): this {
+		// Cells are separated by one space; the tree prefix already ends where the first cell starts.
+		if (this.hasCell) {
+			this.text += ' ';
+		}
+
+		this.hasCell = true;
+
+		let shown = raw;
+		let kept = raw.length;
+		let padding = 0;
+		if (fit !== undefined) {
+			shown = fitToWidth(raw, fit.width, fit.alignment);
+			const truncated = truncateToWidth(raw, fit.width);
+			kept = truncated === raw ? raw.length : commonPrefixLength(raw, truncated);
+			padding = fit.alignment === 'right' ? shown.length - truncated.length : 0;
+		}
+
+		const base = this.text.length + padding;
+		for (const range of ranges) {
+			const start = Math.max(0, range.start);
+			const end = Math.min(kept, range.end);
+			if (end > start) {
+				this.spans.push([base + start, base + end]);
+			}
+		}
+
+		this.text += shown;
+		return this;
+	}
+
+	prefix(text: string): this {
+		this.text += text;
+		return this;
+	}
+
+	finish(layout: ColumnLayout): FormattedRow {
+		const text = fitLine(this.text, layout);
+		const kept = commonPrefixLength(this.text, text);
+		const spans = this.spans
+			.map(([start, end]): TextSpan => [start, Math.min(end, kept)])
+			.filter(([start, end]) => end > start);
+		return {text, spans};
+	}
+}
+
+const sessionFieldOf: Partial<Record<SessionColumn, string>> = {user: 'user', from: 'peer', tty: 'ttys', kind: 'kind'};
+
 /** The exact text of one row: one line, never wider than the layout allows. */
 export function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext): string {
+	return formatRowWithSpans(row, layout, context).text;
+}
+
+/**
+The text of one row and where `highlights` land in it. For a session row, `highlights` holds
+its own fields' ranges (user, peer, ttys, kind) and its foreground command's (`command`).
+*/
+export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: RowContext, highlights: readonly RowHighlight[] = []): FormattedRow {
+	const rangesOf = (field: string) => highlights.filter(range => range.field === field);
 	switch (row.kind) {
 		case 'listener': {
 			const {listener} = row;
 			const ports = listener.ports.map(port => `:${port}`).join(' ') || '?';
 			const sessions = `${row.sessionCount} session${row.sessionCount === 1 ? '' : 's'}`;
-			return fitLine(`${rowPrefix(row)}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`, layout);
+			return new LineBuilder().prefix(`${rowPrefix(row)}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`).finish(layout);
 		}
 
 		case 'session': {
 			const {session} = row;
-			const mark = session.isOwn ? '*' : ' ';
-			const cells = layout.columns.map(({column, width}) => fitToWidth(sessionCell(session, column, context), width, alignments[column]));
-			const command = session.foreground === undefined ? '-' : sanitizeText(session.foreground.command);
-			return fitLine(`${rowPrefix(row)}${mark}${[...cells, command].join(' ')}`, layout);
+			const line = new LineBuilder().prefix(`${rowPrefix(row)}${session.isOwn ? '*' : ' '}`);
+			for (const {column, width} of layout.columns) {
+				const field = sessionFieldOf[column];
+				line.add(sessionCell(session, column, context), field === undefined ? [] : rangesOf(field), {width, alignment: alignments[column]});
+			}
+
+			line.add(session.foreground === undefined ? '-' : sanitizeText(session.foreground.command), rangesOf('command'));
+			return line.finish(layout);
 		}
 
 		case 'process': {
 			const {process} = row;
-			const cells = [
-				fitToWidth(String(process.pid), pidWidth, 'right'),
-				fitToWidth(sanitizeText(process.user), layout.userWidth),
-				fitToWidth(sanitizeText(process.state), 1),
-				...(layout.showCpu ? [fitToWidth(formatPercent(context.usage.byProcess.get(row.id)), 5, 'right')] : []),
-				fitToWidth(formatBytes(process.rssBytes), 6, 'right'),
-				sanitizeCommand(process.argv, process.comm),
-			];
-			return fitLine(`${rowPrefix(row)}${cells.join(' ')}`, layout);
+			const line = new LineBuilder().prefix(rowPrefix(row))
+				.add(String(process.pid), rangesOf('pid'), {width: pidWidth, alignment: 'right'})
+				.add(sanitizeText(process.user), [], {width: layout.userWidth, alignment: 'left'})
+				.add(sanitizeText(process.state), [], {width: 1, alignment: 'left'});
+			if (layout.showCpu) {
+				line.add(formatPercent(context.usage.byProcess.get(row.id)), [], {width: 5, alignment: 'right'});
+			}
+
+			return line
+				.add(formatBytes(process.rssBytes), [], {width: 6, alignment: 'right'})
+				.add(sanitizeCommand(process.argv, process.comm), rangesOf('command'))
+				.finish(layout);
 		}
 	}
 }

@@ -2,13 +2,25 @@
 import type {IdlePolicy} from '../proc/parse-sshd-policy.js';
 import {formatDuration, formatLoad, formatUptime} from './format.js';
 import {sanitizeText} from './sanitize.js';
+import {sortDirection, type SortKey} from './sort.js';
 import type {ProcessId, SessionReport} from './types.js';
 
 export type SummaryOptions = {
 	/** Idle policy per listener id, for the listeners whose sshd could be asked. */
 	readonly policies?: ReadonlyMap<ProcessId, IdlePolicy>;
 	readonly isPaused?: boolean;
+	/** The session order in force, shown on the first line. */
+	readonly sort?: {readonly key: SortKey; readonly reverse: boolean};
 };
+
+const sortNames: Readonly<Record<SortKey, string>> = {
+	idle: 'idle', login: 'login time', cpu: 'CPU', memory: 'memory', user: 'user', peer: 'peer', pid: 'pid',
+};
+
+/** `sort: idle ↓`: the key and which way it runs (↓ largest first, ↑ smallest first). */
+export function formatSort(key: SortKey, reverse: boolean): string {
+	return `sort: ${sortNames[key]} ${sortDirection(key, reverse) === 'descending' ? '↓' : '↑'}`;
+}
 
 export function formatIdlePolicy(policy: IdlePolicy): string {
 	const interval = policy.clientAliveIntervalSeconds;
@@ -20,7 +32,8 @@ export function formatIdlePolicy(policy: IdlePolicy): string {
 
 export function summaryLines(report: SessionReport, options: SummaryOptions = {}): string[] {
 	const status = options.isPaused ? '  [PAUSED — p resumes]' : '';
-	const lines = [`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage)}${status}`];
+	const sort = options.sort === undefined ? '' : `  ${formatSort(options.sort.key, options.sort.reverse)}`;
+	const lines = [`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage)}${sort}${status}`];
 	const authenticating = report.sessions.filter(session => session.stage === 'authenticating').length;
 	const count = `${report.sessions.length} session${report.sessions.length === 1 ? '' : 's'}`;
 	const listeners = report.listeners.length === 0

@@ -9,7 +9,7 @@ import type {SessionReport} from '../model/types.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpScreen} from './help-screen.js';
-import {createInitialState, explorerReducer, keyContextOf, selectedIndex, selectRows} from './state.js';
+import {createInitialState, explorerReducer, keyContextOf, selectedIndex, selectView, type InitialView} from './state.js';
 import {TreeView} from './tree-view.js';
 import {useExplorerKeys} from './use-explorer-keys.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './use-idle-policies.js';
@@ -21,6 +21,8 @@ export type ExplorerProps = {
 	readonly intervalSeconds: number;
 	readonly loadPolicy?: LoadIdlePolicy;
 	readonly color: boolean;
+	/** Filter and sort to start with (`--filter`, `--sort`, `--reverse`). */
+	readonly initialView?: InitialView;
 };
 
 export const minimumColumns = 40;
@@ -28,16 +30,18 @@ export const minimumRows = 10;
 /** Lines around the tree: its title line and the footer, plus one spare so the frame stays shorter than the terminal. */
 const chromeLines = 3;
 
-export function Explorer({load, intervalSeconds, loadPolicy, color}: ExplorerProps) {
+export function Explorer({load, intervalSeconds, loadPolicy, color, initialView}: ExplorerProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
 	const width = columns - 1;
-	const [state, dispatch] = useReducer(explorerReducer, rows - 6, createInitialState);
+	const [state, dispatch] = useReducer(explorerReducer, rows - 6, height => createInitialState(height, initialView));
 	const policies = useIdlePolicies(state.report?.listeners, loadPolicy);
 	const headerLines = useMemo(
-		() => (state.report === undefined ? ['sshtop: reading /proc…'] : summaryLines(state.report, {policies, isPaused: state.isPaused})),
-		[state.report, policies, state.isPaused],
+		() => (state.report === undefined
+			? ['sshtop: reading /proc…']
+			: summaryLines(state.report, {policies, isPaused: state.isPaused, sort: {key: state.sortKey, reverse: state.isSortReversed}})),
+		[state.report, policies, state.isPaused, state.sortKey, state.isSortReversed],
 	);
 	const viewportHeight = rows - headerLines.length - chromeLines;
 	useEffect(() => {
@@ -51,7 +55,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color}: ExplorerPro
 		}
 	}, [state.hasQuit, exit]);
 
-	const list = selectRows(state);
+	const {list, filter} = selectView(state);
 	const layout = useMemo(() => (state.report === undefined ? undefined : computeLayout(state.report, width)), [state.report, width]);
 	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0}), [state.usage, state.report]);
 	const index = selectedIndex(state, list);
@@ -78,6 +82,8 @@ export function Explorer({load, intervalSeconds, loadPolicy, color}: ExplorerPro
 					selectedId={state.selection?.id}
 					color={color}
 					width={width}
+					filter={filter}
+					emptyText={filter?.isFiltering ? 'No session matches the filter.' : 'No SSH sessions.'}
 				/>
 			)}
 			<Footer
@@ -85,6 +91,12 @@ export function Explorer({load, intervalSeconds, loadPolicy, color}: ExplorerPro
 				notice={state.notice}
 				position={index === undefined ? '' : `${index + 1}/${list.rows.length}`}
 				width={width}
+				filter={{
+					query: state.filterQuery,
+					isOpen: state.isFilterOpen,
+					matchCount: filter?.isFiltering ? filter.matchCount : undefined,
+					hint: filter?.hint,
+				}}
 			/>
 		</Box>
 	);

@@ -3,17 +3,46 @@ import {Text} from 'ink';
 import {fitToWidth} from '../model/format.js';
 import {footerEntries, type KeyContext} from './keymap.js';
 
+/** The filter as the footer shows it. */
+export type FooterFilter = {
+	readonly query: string;
+	readonly isOpen: boolean;
+	/** Undefined when the query filters nothing (empty, or only malformed qualifiers). */
+	readonly matchCount: number | undefined;
+	/** Why part of the query was left out (`idle: 'abc' is not a duration`). */
+	readonly hint: string | undefined;
+};
+
 export type FooterProps = {
 	readonly context: KeyContext;
 	readonly notice: string | undefined;
 	/** `12/340`: where the cursor is in the tree. */
 	readonly position: string;
 	readonly width: number;
+	readonly filter?: FooterFilter;
 };
 
-export const Footer = memo(({context, notice, position, width}: FooterProps) => {
+function matches(count: number | undefined): string | undefined {
+	return count === undefined ? undefined : `${count} match${count === 1 ? '' : 'es'}`;
+}
+
+/** The filter line while typing (`/alice▏`), or the filter in force (`filter: alice (3 matches)`). */
+function filterText(filter: FooterFilter | undefined): string | undefined {
+	if (filter === undefined || (!filter.isOpen && filter.query === '')) {
+		return undefined;
+	}
+
+	if (filter.isOpen) {
+		return [`/${filter.query}▏`, matches(filter.matchCount), filter.hint].filter(Boolean).join('  ');
+	}
+
+	const count = matches(filter.matchCount);
+	return [`filter: ${filter.query}${count === undefined ? '' : ` (${count})`}`, filter.hint].filter(Boolean).join('  ');
+}
+
+export const Footer = memo(({context, notice, position, width, filter}: FooterProps) => {
 	const keys = footerEntries(context).map(entry => `${entry.keys} ${entry.label}`).join('  ');
-	const text = [notice, keys].filter(Boolean).join('  ·  ');
+	const text = [filterText(filter), notice, keys].filter(Boolean).join('  ·  ');
 	const right = position === '' ? '' : ` ${position}`;
 	return <Text wrap='truncate'>{fitToWidth(text, width - right.length) + right}</Text>;
 });

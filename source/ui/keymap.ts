@@ -17,9 +17,17 @@ export type ExplorerCommand =
 	| 'toggle-pause'
 	| 'toggle-help'
 	| 'close-help'
+	| 'open-filter'
+	| 'filter-accept'
+	| 'filter-cancel'
+	| 'filter-delete'
+	| 'filter-clear-line'
+	| 'clear-filter'
+	| 'next-sort'
+	| 'reverse-sort'
 	| 'quit';
 
-type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape';
+type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace' | 'delete';
 
 export type KeySpec =
 	| {readonly input: string; readonly ctrl?: boolean}
@@ -29,6 +37,10 @@ export type KeySpec =
 export type KeyContext = {
 	readonly isHelpOpen: boolean;
 	readonly isPaused: boolean;
+	/** The filter line has the keyboard: printable keys are text, only these bindings and the arrows apply. */
+	readonly isFilterOpen: boolean;
+	/** A filter query is set (open or not). */
+	readonly hasFilter: boolean;
 	/** Kind of the selected row, for bindings that act on one kind (issue 5: kill on a session). */
 	readonly selectedKind: 'listener' | 'session' | 'process' | undefined;
 	readonly canExpand: boolean;
@@ -48,8 +60,17 @@ export type KeyBinding = {
 };
 
 const onTree = (context: KeyContext) => !context.isHelpOpen;
+const whileTyping = (context: KeyContext) => context.isFilterOpen;
 
 export const keyBindings: readonly KeyBinding[] = [
+	// First, so Enter and Esc mean "keep" and "clear" while the filter line is open.
+	{command: 'filter-accept', keys: [{key: 'return'}], help: 'Filter line: keep the filter and go back to the tree', when: whileTyping, footer: 'keep'},
+	{command: 'filter-cancel', keys: [{key: 'escape'}], help: 'Filter line: clear the filter and go back to the tree', when: whileTyping, footer: 'clear'},
+	{command: 'filter-delete', keys: [{key: 'backspace'}, {key: 'delete'}], help: 'Filter line: delete the last character', when: whileTyping},
+	{command: 'filter-clear-line', keys: [{input: 'u', ctrl: true}], help: 'Filter line: clear the line', when: whileTyping},
+	// The filter in force is worth the first places in the footer.
+	{command: 'open-filter', keys: [{input: '/'}], help: 'Filter: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health:', when: onTree, footer: context => (context.hasFilter ? 'edit filter' : 'filter')},
+	{command: 'clear-filter', keys: [{key: 'escape'}], help: 'Clear the filter', when: context => onTree(context) && context.hasFilter, footer: 'clear filter'},
 	{command: 'move-up', keys: [{key: 'upArrow'}, {input: 'k'}], help: 'Move the selection up', when: onTree},
 	{command: 'move-down', keys: [{key: 'downArrow'}, {input: 'j'}], help: 'Move the selection down', when: onTree, footer: 'move'},
 	{command: 'page-up', keys: [{key: 'pageUp'}], help: 'Scroll up one page', when: onTree},
@@ -61,6 +82,8 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'toggle', keys: [{key: 'return'}], help: 'Expand or collapse the selected row', when: onTree},
 	{command: 'expand-all', keys: [{input: 'e'}], help: 'Expand every row', when: onTree, footer: 'expand all'},
 	{command: 'collapse-all', keys: [{input: 'c'}], help: 'Collapse every session', when: onTree, footer: 'collapse all'},
+	{command: 'next-sort', keys: [{input: 's'}], help: 'Sort by the next key: idle, login, CPU, memory, user, peer, pid', when: onTree, footer: 'sort'},
+	{command: 'reverse-sort', keys: [{input: 'S'}], help: 'Reverse the sort order', when: onTree},
 	{command: 'toggle-pause', keys: [{input: 'p'}], help: 'Pause or resume refreshing (the view freezes)', when: onTree, footer: context => (context.isPaused ? 'resume' : 'pause')},
 	{command: 'toggle-help', keys: [{input: '?'}], help: 'Show or hide this help', footer: context => (context.isHelpOpen ? 'close help' : 'help')},
 	{command: 'close-help', keys: [{key: 'escape'}], help: 'Close this help', when: context => context.isHelpOpen},
@@ -69,6 +92,7 @@ export const keyBindings: readonly KeyBinding[] = [
 
 const namedKeyLabels: Readonly<Record<NamedKey, string>> = {
 	upArrow: '↑', downArrow: '↓', leftArrow: '←', rightArrow: '→', pageUp: 'PgUp', pageDown: 'PgDn', home: 'Home', end: 'End', return: 'Enter', escape: 'Esc',
+	backspace: 'Backspace', delete: 'Del',
 };
 
 export function keyLabel(spec: KeySpec): string {
@@ -101,7 +125,9 @@ export type FooterEntry = {readonly keys: string; readonly label: string};
 export function footerEntries(context: KeyContext): FooterEntry[] {
 	const entries: FooterEntry[] = [];
 	for (const binding of keyBindings) {
-		if (binding.footer === undefined || !applies(binding, context) || (binding.shownWhen !== undefined && !binding.shownWhen(context))) {
+		// While typing a filter, only the filter line's own keys are worth the space.
+		const isHiddenByTyping = context.isFilterOpen && binding.when !== whileTyping;
+		if (binding.footer === undefined || isHiddenByTyping || !applies(binding, context) || (binding.shownWhen !== undefined && !binding.shownWhen(context))) {
 			continue;
 		}
 

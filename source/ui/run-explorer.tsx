@@ -4,6 +4,7 @@ import type {SessionReport} from '../model/types.js';
 import {readSshdPolicy} from '../proc/sshd-policy.js';
 import {Explorer} from './explorer.js';
 import {correctInkOutput} from './terminal-stream.js';
+import type {InitialView} from './state.js';
 import type {LoadIdlePolicy} from './use-idle-policies.js';
 
 export type RunExplorerOptions = {
@@ -14,6 +15,8 @@ export type RunExplorerOptions = {
 	readonly loadPolicy?: LoadIdlePolicy;
 	/** Defaults to on unless NO_COLOR is set (https://no-color.org). */
 	readonly color?: boolean;
+	/** Filter and sort to start with (`--filter`, `--sort`, `--reverse`). */
+	readonly initialView?: InitialView;
 	readonly stdin?: NodeJS.ReadStream;
 	readonly stdout?: NodeJS.WriteStream;
 };
@@ -33,6 +36,7 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			intervalSeconds={options.intervalSeconds}
 			loadPolicy={options.loadPolicy ?? askSshd}
 			color={options.color ?? colorWanted()}
+			initialView={options.initialView}
 		/>,
 		{
 			// Ink takes an explicit `undefined` as "no stream": pass only what was given.

@@ -2,7 +2,10 @@
 // key hook only dispatches, the views only render). Selection is an identity (pid + start
 // ticks), never a row index, so it follows its process across refreshes and re-sorts.
 import {unknownCpuUsage, type CpuUsage} from '../model/cpu.js';
+import type {FilterResult} from '../model/filter.js';
 import {allRowIds, flattenReport, initialExpansion, type Expansion, type RowList, type TreeRow} from '../model/rows.js';
+import {defaultViewOptions, viewReport} from '../model/session-view.js';
+import {nextSortKey, type SortKey} from '../model/sort.js';
 import type {ProcessId, SessionReport} from '../model/types.js';
 import type {Key} from 'ink';
 import {commandFor, type ExplorerCommand, type KeyContext} from './keymap.js';
@@ -29,6 +32,21 @@ export type ExplorerState = {
 	readonly notice: string | undefined;
 	/** Set by the quit key; the root component then unmounts. */
 	readonly hasQuit: boolean;
+	/** The filter line's text; empty shows every session. */
+	readonly filterQuery: string;
+	/** True while the filter line has the keyboard. */
+	readonly isFilterOpen: boolean;
+	/** What is expanded while a filter is active: every match opens, whatever was folded before. Reset on each new query. */
+	readonly filterExpansion: Expansion;
+	readonly sortKey: SortKey;
+	readonly isSortReversed: boolean;
+};
+
+/** How the explorer starts: from `--filter`, `--sort` and `--reverse`. */
+export type InitialView = {
+	readonly filterQuery?: string;
+	readonly sortKey?: SortKey;
+	readonly isSortReversed?: boolean;
 };
 
 export type ExplorerAction =
@@ -39,7 +57,10 @@ export type ExplorerAction =
 	| {readonly type: 'key-pressed'; readonly input: string; readonly key: Key}
 	| {readonly type: 'command'; readonly command: ExplorerCommand};
 
-export function createInitialState(viewportHeight: number): ExplorerState {
+const hiddenByFilterNotice = 'The selected session is hidden by the filter (Esc clears it)';
+const filterExpansionDefault: Expansion = {policy: 'all', overrides: new Map()};
+
+export function createInitialState(viewportHeight: number, initial: InitialView = {}): ExplorerState {
 	return {
 		report: undefined,
 		usage: unknownCpuUsage,
@@ -51,25 +72,75 @@ export function createInitialState(viewportHeight: number): ExplorerState {
 		isHelpOpen: false,
 		notice: undefined,
 		hasQuit: false,
+		filterQuery: initial.filterQuery ?? '',
+		isFilterOpen: false,
+		filterExpansion: filterExpansionDefault,
+		sortKey: initial.sortKey ?? defaultViewOptions.sortKey,
+		isSortReversed: initial.isSortReversed ?? false,
 	};
 }
 
 const noRows: RowList = {rows: [], indexById: new Map()};
-let cachedInput: {report: SessionReport; expansion: Expansion} | undefined;
-let cachedRows: RowList = noRows;
 
-/** The visible rows of a state. Memoised on (report, expansion): one flatten per change, shared by reducer and view. */
-export function selectRows(state: Pick<ExplorerState, 'report' | 'expansion'>): RowList {
+/** What the rows are derived from; a change to any of these re-derives, nothing else does. */
+type ViewInput = Pick<ExplorerState, 'report' | 'usage' | 'expansion' | 'filterQuery' | 'filterExpansion' | 'sortKey' | 'isSortReversed'>;
+
+export type ExplorerView = {
+	readonly list: RowList;
+	/** Undefined before the first report. */
+	readonly filter: FilterResult | undefined;
+};
+
+let cachedInput: ViewInput | undefined;
+let cachedView: ExplorerView = {list: noRows, filter: undefined};
+
+function sameViewInput(a: ViewInput, b: ViewInput): boolean {
+	return a.report === b.report && a.expansion === b.expansion && a.filterQuery === b.filterQuery
+		&& a.filterExpansion === b.filterExpansion && a.sortKey === b.sortKey && a.isSortReversed === b.isSortReversed
+		// CPU figures only move the rows when sorting by CPU.
+		&& (a.usage === b.usage || a.sortKey !== 'cpu');
+}
+
+/**
+The visible rows of a state: sort(filter(report)) flattened under the expansion in force.
+Memoised on its inputs: one derivation per change, shared by reducer and view; the filter's
+search index is built once per report (session-view.ts), so a keystroke only scans it.
+*/
+export function selectView(state: ViewInput): ExplorerView {
 	if (state.report === undefined) {
-		return noRows;
+		return {list: noRows, filter: undefined};
 	}
 
-	if (cachedInput?.report !== state.report || cachedInput.expansion !== state.expansion) {
-		cachedRows = flattenReport(state.report, state.expansion);
-		cachedInput = {report: state.report, expansion: state.expansion};
+	if (cachedInput === undefined || !sameViewInput(cachedInput, state)) {
+		const {report, filter} = viewReport(state.report, {
+			query: state.filterQuery,
+			sortKey: state.sortKey,
+			reverse: state.isSortReversed,
+			cpuPercentBySessionId: state.usage.bySession,
+		});
+		cachedView = {list: flattenReport(report, filter.isFiltering ? state.filterExpansion : state.expansion), filter};
+		cachedInput = {
+			report: state.report,
+			usage: state.usage,
+			expansion: state.expansion,
+			filterQuery: state.filterQuery,
+			filterExpansion: state.filterExpansion,
+			sortKey: state.sortKey,
+			isSortReversed: state.isSortReversed,
+		};
 	}
 
-	return cachedRows;
+	return cachedView;
+}
+
+/** The visible rows of a state (see selectView). */
+export function selectRows(state: ViewInput): RowList {
+	return selectView(state).list;
+}
+
+/** Whether a filter is narrowing the rows now (a query of only malformed qualifiers is not). */
+function isFiltering(state: ViewInput): boolean {
+	return selectView(state).filter?.isFiltering ?? false;
 }
 
 function sessionIdOf(row: TreeRow): ProcessId | undefined {
@@ -109,6 +180,8 @@ export function keyContextOf(state: ExplorerState, list: RowList = selectRows(st
 	return {
 		isHelpOpen: state.isHelpOpen,
 		isPaused: state.isPaused,
+		isFilterOpen: state.isFilterOpen,
+		hasFilter: state.filterQuery !== '',
 		selectedKind: row?.kind,
 		canExpand: Boolean(row?.hasChildren && !row.isExpanded),
 		canCollapse: Boolean(row?.isExpanded),
@@ -173,6 +246,8 @@ function reselect(state: ExplorerState, previous: RowList, next: RowList): Explo
 			&& !(state.report?.sessions.some(session => session.id === selection.sessionId) ?? false);
 		if (sessionEnded) {
 			notice = 'The selected session ended';
+		} else if (selection.sessionId !== undefined && !next.indexById.has(selection.sessionId)) {
+			notice = hiddenByFilterNotice;
 		}
 	} else if (next.rows.length > 0) {
 		index = firstSessionIndex(next);
@@ -200,10 +275,48 @@ function withExpansion(state: ExplorerState, expansion: Expansion): ExplorerStat
 	return reselect({...state, expansion}, previous, selectRows({...state, expansion}));
 }
 
+/** Changes whichever expansion is in force: the filter's while filtering, the tree's otherwise. */
+function withActiveExpansion(state: ExplorerState, expansion: Expansion): ExplorerState {
+	if (!isFiltering(state)) {
+		return withExpansion(state, expansion);
+	}
+
+	const previous = selectRows(state);
+	const next = {...state, filterExpansion: expansion};
+	return reselect(next, previous, selectRows(next));
+}
+
 function setExpanded(state: ExplorerState, id: ProcessId, isExpanded: boolean): ExplorerState {
-	const overrides = new Map(state.expansion.overrides);
+	const active = isFiltering(state) ? state.filterExpansion : state.expansion;
+	const overrides = new Map(active.overrides);
 	overrides.set(id, isExpanded);
-	return withExpansion(state, {...state.expansion, overrides});
+	return withActiveExpansion(state, {...active, overrides});
+}
+
+/** Re-derives the rows after a change to what is shown (filter, sort), keeping the cursor on its row. */
+function withView(state: ExplorerState, change: Partial<ExplorerState>): ExplorerState {
+	const previous = selectRows(state);
+	const next = {...state, ...change};
+	return reselect(next, previous, selectRows(next));
+}
+
+function setFilterQuery(state: ExplorerState, filterQuery: string): ExplorerState {
+	if (filterQuery === state.filterQuery) {
+		return state;
+	}
+
+	// A new query opens all of its matches; choices made under the previous query do not carry over.
+	// The note about a hidden session stays until the filter is cleared or the cursor moves.
+	const notice = state.notice === hiddenByFilterNotice && filterQuery === '' ? undefined : state.notice;
+	return withView({...state, notice}, {filterQuery, filterExpansion: filterExpansionDefault});
+}
+
+/** Text typed while the filter line is open: printable characters, no control keys. */
+function isTyping(input: string, key: Key): boolean {
+	return input !== '' && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete
+		&& !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.pageUp && !key.pageDown
+		// eslint-disable-next-line no-control-regex -- control characters are keys, not text.
+		&& !/[\u0000-\u001F\u007F]/.test(input);
 }
 
 function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerState {
@@ -221,6 +334,41 @@ function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerSta
 
 	if (command === 'toggle-pause') {
 		return {...state, isPaused: !state.isPaused};
+	}
+
+	switch (command) {
+		case 'open-filter': {
+			return {...state, isFilterOpen: true, isHelpOpen: false};
+		}
+
+		case 'filter-accept': {
+			return {...state, isFilterOpen: false};
+		}
+
+		case 'filter-cancel':
+		case 'clear-filter': {
+			return {...setFilterQuery(state, ''), isFilterOpen: false};
+		}
+
+		case 'filter-delete': {
+			return setFilterQuery(state, Array.from(state.filterQuery).slice(0, -1).join(''));
+		}
+
+		case 'filter-clear-line': {
+			return setFilterQuery(state, '');
+		}
+
+		case 'next-sort': {
+			return withView(state, {sortKey: nextSortKey(state.sortKey)});
+		}
+
+		case 'reverse-sort': {
+			return withView(state, {isSortReversed: !state.isSortReversed});
+		}
+
+		default: {
+			break;
+		}
 	}
 
 	const list = selectRows(state);
@@ -279,11 +427,15 @@ function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerSta
 		}
 
 		case 'expand-all': {
-			return withExpansion(state, {policy: 'all', overrides: new Map()});
+			return withActiveExpansion(state, {policy: 'all', overrides: new Map()});
 		}
 
 		case 'collapse-all': {
-			return withExpansion(state, {policy: 'none', overrides: new Map()});
+			return withActiveExpansion(state, {policy: 'none', overrides: new Map()});
+		}
+
+		default: {
+			return state;
 		}
 	}
 }
@@ -302,7 +454,13 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 	switch (action.type) {
 		case 'report-arrived': {
 			const previous = selectRows(state);
-			const next = {...state, report: action.report, usage: action.usage, expansion: forgetGoneProcesses(state.expansion, action.report)};
+			const next = {
+				...state,
+				report: action.report,
+				usage: action.usage,
+				expansion: forgetGoneProcesses(state.expansion, action.report),
+				filterExpansion: forgetGoneProcesses(state.filterExpansion, action.report),
+			};
 			return reselect(next, previous, selectRows(next));
 		}
 
@@ -321,6 +479,11 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 		}
 
 		case 'key-pressed': {
+			// The open filter line takes text: j, k, q and s are letters of the query then.
+			if (state.isFilterOpen && isTyping(action.input, action.key)) {
+				return setFilterQuery(state, state.filterQuery + action.input);
+			}
+
 			const command = commandFor(action.input, action.key, keyContextOf(state));
 			return command === undefined ? state : runCommand(state, command);
 		}

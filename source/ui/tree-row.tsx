@@ -1,7 +1,8 @@
 // One line of the tree. The text is already formatted, sanitised and fitted to the width,
-// so a row re-renders only when its text, selection or tone changes.
+// so a row re-renders only when its text, selection, tone or emphasis changes.
 import {memo} from 'react';
 import {Text} from 'ink';
+import type {TextSpan} from '../model/columns.js';
 
 export type RowTone = 'plain' | 'own' | 'listener' | 'title';
 
@@ -10,21 +11,49 @@ export type TreeRowProps = {
 	readonly isSelected: boolean;
 	readonly tone: RowTone;
 	readonly color: boolean;
+	/** Shown only as the path to a filter match: drawn faint. */
+	readonly isDimmed?: boolean;
+	/** Filter matches inside `text`, in order and not overlapping. */
+	readonly spans?: readonly TextSpan[];
 };
 
-// The selection bar is written as SGR 7 directly rather than through Ink's `inverse`: chalk
-// drops every attribute when it thinks the terminal has no colour (TERM=dumb, some
-// multiplexers), and a cursor nobody can see is worse than no colour. Inverse is not a
-// colour, so NO_COLOR keeps it.
+// The selection bar, the matches and the faint context rows are written as SGR directly rather
+// than through Ink's props: chalk drops every attribute when it thinks the terminal has no
+// colour (TERM=dumb, some multiplexers), and a cursor or a match nobody can see is worse than
+// no colour. Inverse, bold, underline and faint are not colours, so NO_COLOR keeps them; with
+// colour a match is also yellow.
 const inverse = (text: string) => `\u001B[7m${text}\u001B[27m`;
+const faint = '\u001B[2m';
+const faintEnd = '\u001B[22m';
 
-export const TreeRowLine = memo(({text, isSelected, tone, color}: TreeRowProps) => (
-	<Text
-		wrap='truncate'
-		bold={tone === 'listener' || tone === 'title'}
-		color={color && tone === 'own' ? 'cyan' : undefined}
-	>
-		{isSelected ? inverse(text) : text}
-	</Text>
-));
+function emphasise(text: string, spans: readonly TextSpan[], tone: RowTone, color: boolean, isDimmed: boolean): string {
+	if (spans.length === 0) {
+		return isDimmed ? `${faint}${text}${faintEnd}` : text;
+	}
+
+	const open = color ? '\u001B[1;4;33m' : '\u001B[1;4m';
+	// Closing a match resets bold/faint, underline and colour: put back what the row had.
+	const close = `\u001B[22;24${color ? ';39' : ''}m${isDimmed ? faint : ''}${color && tone === 'own' ? '\u001B[36m' : ''}`;
+	let result = isDimmed ? faint : '';
+	let position = 0;
+	for (const [start, end] of spans) {
+		result += text.slice(position, start) + open + text.slice(start, end) + close;
+		position = end;
+	}
+
+	return result + text.slice(position) + (isDimmed ? faintEnd : '');
+}
+
+export const TreeRowLine = memo(({text, isSelected, tone, color, isDimmed = false, spans = []}: TreeRowProps) => {
+	const shown = emphasise(text, spans, tone, color, isDimmed);
+	return (
+		<Text
+			wrap='truncate'
+			bold={tone === 'listener' || tone === 'title'}
+			color={color && tone === 'own' ? 'cyan' : undefined}
+		>
+			{isSelected ? inverse(shown) : shown}
+		</Text>
+	);
+});
 TreeRowLine.displayName = 'TreeRowLine';

@@ -3,6 +3,7 @@
 import {render} from 'ink-testing-library';
 import {Explorer} from '../../source/ui/explorer.js';
 import type {SessionReport} from '../../source/model/types.js';
+import type {InitialView} from '../../source/ui/state.js';
 import type {LoadIdlePolicy} from '../../source/ui/use-idle-policies.js';
 
 export const keys = {
@@ -35,7 +36,14 @@ export type ExplorerHarness = {
 
 export async function renderExplorer(
 	initial: SessionReport,
-	options: {readonly columns?: number; readonly rows?: number; readonly loadPolicy?: LoadIdlePolicy; readonly color?: boolean} = {},
+	options: {
+		readonly columns?: number;
+		readonly rows?: number;
+		readonly loadPolicy?: LoadIdlePolicy;
+		readonly color?: boolean;
+		/** Filter and sort to start with, as `--filter`, `--sort` and `--reverse` give them. */
+		readonly initialView?: InitialView;
+	} = {},
 ): Promise<ExplorerHarness> {
 	let current = initial;
 	let loads = 0;
@@ -44,7 +52,7 @@ export async function renderExplorer(
 		return current;
 	};
 
-	const instance = render(<Explorer load={load} intervalSeconds={3600} loadPolicy={options.loadPolicy} color={options.color ?? false}/>);
+	const instance = render(<Explorer load={load} intervalSeconds={3600} loadPolicy={options.loadPolicy} color={options.color ?? false} initialView={options.initialView}/>);
 	const {stdout, stdin} = instance;
 	const frame = () => instance.lastFrame() ?? '';
 	const waitFor = async (predicate: (frame: string) => boolean, what = 'the expected frame') => {

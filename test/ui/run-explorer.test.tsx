@@ -63,10 +63,12 @@ describe('on a real (fake) terminal', () => {
 	});
 
 	test('a change in one row rewrites only that row', async () => {
-		const explorer = start(report([alice, bob]));
+		// Alice idles longest, so she stays first whatever bob's idle time becomes.
+		const idleAlice = {...alice, idleSeconds: 7200};
+		const explorer = start(report([idleAlice, bob]));
 		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the first frame');
 		const before = explorer.output.chunks.length;
-		explorer.setReport(report([alice, {...bob, idleSeconds: 600}]));
+		explorer.setReport(report([idleAlice, {...bob, idleSeconds: 600}]));
 		await until(() => explorer.output.chunks.slice(before).join('').includes('10m'), 'the new idle time');
 		const written = explorer.output.chunks.slice(before).join('');
 		expect(written).not.toContain('alice');

@@ -42,7 +42,8 @@ describe('the selection', () => {
 		let state = arrive(createInitialState(10), report([bob]));
 		state = run(state, 'move-down', 'move-down'); // Bob's user-side sshd, then bash.
 		expect(selectedRow(state)?.id).toBe('2002:20020');
-		state = arrive(state, report([alice, carol, bob]));
+		// Longer idle sorts first: alice and carol arrive above bob.
+		state = arrive(state, report([{...alice, idleSeconds: 600}, {...carol, idleSeconds: 300}, bob]));
 		expect(selectedRow(state)?.id).toBe('2002:20020');
 		expect(selectedIndex(state)).toBeGreaterThan(7);
 	});
