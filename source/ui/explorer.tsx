@@ -1,16 +1,22 @@
 // The explorer's root: wires state, refresh loop, keys and terminal size to the views.
 // Decisions live in state.ts and model/; this file only composes.
-import {useEffect, useMemo, useReducer} from 'react';
+import {useCallback, useEffect, useMemo, useReducer, useState} from 'react';
+import {resolveAuditLogPath} from '../actions/audit-log.js';
 import {Box, Text, useApp} from 'ink';
 import {computeLayout} from '../model/columns.js';
 import {fitToWidth} from '../model/format.js';
 import {summaryLines} from '../model/summary.js';
 import type {SessionReport} from '../model/types.js';
+import {ActionDialog} from './action-dialog.js';
+import {createActionExecutor, type ActionExecutor} from './action-executor.js';
+import {actionHeaderLines, type ActionEvent, taggedIds} from './action-state.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpScreen} from './help-screen.js';
 import {createInitialState, explorerReducer, keyContextOf, selectedIndex, selectView, type InitialView} from './state.js';
+import {HistoryPane, historyPaneHeight, StatusLine} from './history-pane.js';
 import {TreeView} from './tree-view.js';
+import {useActions} from './use-actions.js';
 import {useExplorerKeys} from './use-explorer-keys.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './use-idle-policies.js';
 import {useSnapshots} from './use-snapshots.js';
@@ -23,6 +29,10 @@ export type ExplorerProps = {
 	readonly color: boolean;
 	/** Filter and sort to start with (`--filter`, `--sort`, `--reverse`). */
 	readonly initialView?: InitialView;
+	/** Sends the confirmed actions; defaults to the real, guarded and audited one (actions/). */
+	readonly actionExecutor?: ActionExecutor;
+	/** `--read-only`: every action disabled, and the header says so. */
+	readonly isReadOnly?: boolean;
 };
 
 export const minimumColumns = 40;
@@ -30,12 +40,13 @@ export const minimumRows = 10;
 /** Lines around the tree: its title line and the footer, plus one spare so the frame stays shorter than the terminal. */
 const chromeLines = 3;
 
-export function Explorer({load, intervalSeconds, loadPolicy, color, initialView}: ExplorerProps) {
+export function Explorer({load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false}: ExplorerProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
 	const width = columns - 1;
-	const [state, dispatch] = useReducer(explorerReducer, rows - 6, height => createInitialState(height, initialView));
+	const executor = useMemo(() => actionExecutor ?? createActionExecutor({auditLogPath: resolveAuditLogPath()}), [actionExecutor]);
+	const [state, dispatch] = useReducer(explorerReducer, rows - 6, height => createInitialState(height, {...initialView, isReadOnly, selfPid: executor.selfPid}));
 	const policies = useIdlePolicies(state.report?.listeners, loadPolicy);
 	const headerLines = useMemo(
 		() => (state.report === undefined
@@ -43,11 +54,27 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView}
 			: summaryLines(state.report, {policies, isPaused: state.isPaused, sort: {key: state.sortKey, reverse: state.isSortReversed}})),
 		[state.report, policies, state.isPaused, state.sortKey, state.isSortReversed],
 	);
-	const viewportHeight = rows - headerLines.length - chromeLines;
+	const actionNotes = useMemo(() => actionHeaderLines(state.actions), [state.actions.isReadOnly, state.actions.auditWarning]); // eslint-disable-line react-hooks/exhaustive-deps -- only these two fields are read.
+	const allHeaderLines = useMemo(() => [...headerLines, ...actionNotes], [headerLines, actionNotes]);
+	const {status, isHistoryOpen, dialog, history, tags} = state.actions;
+	const statusLines = status === undefined ? 0 : 1;
+	// The history pane gives way when the terminal is too short for it and three rows of tree.
+	const isHistoryShown = isHistoryOpen && rows - allHeaderLines.length - chromeLines - statusLines - historyPaneHeight >= 3;
+	const actionLines = statusLines + (isHistoryShown ? historyPaneHeight : 0);
+	const viewportHeight = rows - allHeaderLines.length - chromeLines - actionLines;
 	useEffect(() => {
 		dispatch({type: 'viewport-resized', height: viewportHeight});
 	}, [viewportHeight]);
-	useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch});
+	const [refreshToken, setRefreshToken] = useState(0);
+	useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch, refreshToken});
+	const onActionEvent = useCallback((event: ActionEvent) => {
+		dispatch({type: 'action-event', event});
+	}, []);
+	const onActionSettled = useCallback(() => {
+		setRefreshToken(token => token + 1);
+	}, []);
+	useActions({request: state.actions.request, executor, onEvent: onActionEvent, onSettled: onActionSettled});
+	const tagged = useMemo(() => taggedIds(state.actions), [tags]); // eslint-disable-line react-hooks/exhaustive-deps -- derived from the tags alone.
 	useExplorerKeys(dispatch);
 	useEffect(() => {
 		if (state.hasQuit) {
@@ -70,9 +97,10 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView}
 
 	return (
 		<Box flexDirection='column'>
-			<Header lines={headerLines} width={width}/>
+			<Header lines={allHeaderLines} width={width}/>
 			{state.isHelpOpen && <HelpScreen width={width} height={viewportHeight + 1}/>}
-			{!state.isHelpOpen && layout !== undefined && (
+			{!state.isHelpOpen && dialog !== undefined && <ActionDialog dialog={dialog} width={width} height={viewportHeight + 1}/>}
+			{!state.isHelpOpen && dialog === undefined && layout !== undefined && (
 				<TreeView
 					list={list}
 					layout={layout}
@@ -84,8 +112,11 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView}
 					width={width}
 					filter={filter}
 					emptyText={filter?.isFiltering ? 'No session matches the filter.' : 'No SSH sessions.'}
+					taggedIds={tagged}
 				/>
 			)}
+			{isHistoryShown && <HistoryPane history={history} width={width}/>}
+			{status !== undefined && <StatusLine text={status} width={width}/>}
 			<Footer
 				context={keyContext}
 				notice={state.notice}

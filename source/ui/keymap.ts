@@ -1,6 +1,7 @@
 // Every key the explorer understands, as data: the key hook asks "which command is this?",
 // and the help screen and footer are rendered from the same table, so they cannot drift.
 import type {Key} from 'ink';
+import type {ActionCommand, DialogKind} from './action-state.js';
 
 export type ExplorerCommand =
 	| 'move-up'
@@ -25,9 +26,10 @@ export type ExplorerCommand =
 	| 'clear-filter'
 	| 'next-sort'
 	| 'reverse-sort'
-	| 'quit';
+	| 'quit'
+	| ActionCommand;
 
-type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace' | 'delete';
+type NamedKey = 'upArrow' | 'downArrow' | 'leftArrow' | 'rightArrow' | 'pageUp' | 'pageDown' | 'home' | 'end' | 'return' | 'escape' | 'backspace' | 'delete' | 'tab';
 
 export type KeySpec =
 	| {readonly input: string; readonly ctrl?: boolean}
@@ -45,6 +47,11 @@ export type KeyContext = {
 	readonly selectedKind: 'listener' | 'session' | 'process' | undefined;
 	readonly canExpand: boolean;
 	readonly canCollapse: boolean;
+	/** The action dialog that has the keyboard, if one is open. */
+	readonly dialog?: DialogKind;
+	/** Started with --read-only: action keys only say so. */
+	readonly isReadOnly?: boolean;
+	readonly hasTags?: boolean;
 };
 
 export type KeyBinding = {
@@ -59,7 +66,11 @@ export type KeyBinding = {
 	readonly shownWhen?: (context: KeyContext) => boolean;
 };
 
-const onTree = (context: KeyContext) => !context.isHelpOpen;
+const onTree = (context: KeyContext) => !context.isHelpOpen && context.dialog === undefined;
+const inDialog = (context: KeyContext) => context.dialog !== undefined;
+const inChoiceDialog = (context: KeyContext) => context.dialog === 'menu' || context.dialog === 'survivors';
+// Action keys act on a session or process row, or on the tag set.
+const onTarget = (context: KeyContext) => onTree(context) && (context.selectedKind === 'session' || context.selectedKind === 'process' || Boolean(context.hasTags));
 const whileTyping = (context: KeyContext) => context.isFilterOpen;
 
 export const keyBindings: readonly KeyBinding[] = [
@@ -71,7 +82,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	// The filter in force is worth the first places in the footer.
 	{command: 'open-filter', keys: [{input: '/'}], help: 'Filter: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health:', when: onTree, footer: context => (context.hasFilter ? 'edit filter' : 'filter')},
 	{command: 'clear-filter', keys: [{key: 'escape'}], help: 'Clear the filter', when: context => onTree(context) && context.hasFilter, footer: 'clear filter'},
-	{command: 'move-up', keys: [{key: 'upArrow'}, {input: 'k'}], help: 'Move the selection up', when: onTree},
+	{command: 'move-up', keys: [{key: 'upArrow'}], help: 'Move the selection up (k is the action key)', when: onTree},
 	{command: 'move-down', keys: [{key: 'downArrow'}, {input: 'j'}], help: 'Move the selection down', when: onTree, footer: 'move'},
 	{command: 'page-up', keys: [{key: 'pageUp'}], help: 'Scroll up one page', when: onTree},
 	{command: 'page-down', keys: [{key: 'pageDown'}], help: 'Scroll down one page', when: onTree},
@@ -84,20 +95,40 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'collapse-all', keys: [{input: 'c'}], help: 'Collapse every session', when: onTree, footer: 'collapse all'},
 	{command: 'next-sort', keys: [{input: 's'}], help: 'Sort by the next key: idle, login, CPU, memory, user, peer, pid', when: onTree, footer: 'sort'},
 	{command: 'reverse-sort', keys: [{input: 'S'}], help: 'Reverse the sort order', when: onTree},
+	{command: 'open-actions', keys: [{input: 'k'}, {input: 'F9'}], help: 'Actions for the selected session (End, Hang up, Kill, Signal…) or process (signal menu), or for the tagged rows', when: onTarget},
+	{command: 'quick-term', keys: [{input: 't'}], help: 'SIGTERM (End session on a session row), still confirmed', when: onTarget},
+	{command: 'quick-hang-up', keys: [{input: 'h'}], help: 'SIGHUP (Hang up on a session row), still confirmed', when: onTarget},
+	{command: 'quick-kill', keys: [{input: 'K'}], help: 'SIGKILL (Kill on a session row), still confirmed', when: onTarget},
+	{command: 'toggle-tag', keys: [{input: ' '}], help: 'Tag or untag the selected session or process; actions then apply to every tagged row', when: context => onTree(context) && (context.selectedKind === 'session' || context.selectedKind === 'process')},
+	{command: 'untag-all', keys: [{input: 'u'}], help: 'Untag everything', when: onTree, footer: 'untag', shownWhen: context => Boolean(context.hasTags)},
+	{command: 'toggle-history', keys: [{input: 'H'}], help: 'Show or hide the history of action results', when: onTree},
 	{command: 'toggle-pause', keys: [{input: 'p'}], help: 'Pause or resume refreshing (the view freezes)', when: onTree, footer: context => (context.isPaused ? 'resume' : 'pause')},
-	{command: 'toggle-help', keys: [{input: '?'}], help: 'Show or hide this help', footer: context => (context.isHelpOpen ? 'close help' : 'help')},
+	{command: 'toggle-help', keys: [{input: '?'}], help: 'Show or hide this help', when: context => context.dialog === undefined, footer: context => (context.isHelpOpen ? 'close help' : 'help')},
 	{command: 'close-help', keys: [{key: 'escape'}], help: 'Close this help', when: context => context.isHelpOpen},
-	{command: 'quit', keys: [{input: 'q'}, {input: 'c', ctrl: true}], help: 'Quit', footer: 'quit'},
+	{command: 'quit', keys: [{input: 'q'}, {input: 'c', ctrl: true}], help: 'Quit', when: context => context.dialog === undefined, footer: 'quit'},
+	// While an action dialog is open it has the keyboard: every binding above excludes it.
+	{command: 'dialog-yes', keys: [{input: 'y'}, {input: 'Y'}], help: 'Dialog: yes, confirm', when: context => context.dialog === 'confirm', footer: 'yes'},
+	{command: 'dialog-no', keys: [{input: 'n'}, {input: 'N'}, {key: 'escape'}], help: 'Dialog: no, cancel (the default answer)', when: inDialog, footer: 'no/cancel'},
+	{command: 'dialog-accept', keys: [{key: 'return'}], help: 'Dialog: choose the highlighted answer', when: inDialog, footer: 'choose'},
+	{command: 'dialog-up', keys: [{key: 'upArrow'}, {input: 'k'}], help: 'Dialog: previous choice', when: inChoiceDialog},
+	{command: 'dialog-down', keys: [{key: 'downArrow'}, {input: 'j'}], help: 'Dialog: next choice', when: inChoiceDialog, footer: 'choice'},
+	{command: 'dialog-switch', keys: [{key: 'leftArrow'}, {key: 'rightArrow'}, {key: 'tab'}], help: 'Dialog: switch between No and Yes', when: context => context.dialog === 'confirm', footer: 'No/Yes'},
+	{command: 'dialog-descendants', keys: [{input: 'd'}], help: 'Signal menu: also signal every descendant of the process', when: context => context.dialog === 'menu', footer: 'descendants'},
+	{command: 'dialog-erase', keys: [{key: 'backspace'}, {key: 'delete'}], help: 'Signal entry: delete the last character', when: context => context.dialog === 'signal-entry'},
 ];
 
 const namedKeyLabels: Readonly<Record<NamedKey, string>> = {
 	upArrow: '↑', downArrow: '↓', leftArrow: '←', rightArrow: '→', pageUp: 'PgUp', pageDown: 'PgDn', home: 'Home', end: 'End', return: 'Enter', escape: 'Esc',
-	backspace: 'Backspace', delete: 'Del',
+	backspace: 'Backspace', delete: 'Del', tab: 'Tab',
 };
 
 export function keyLabel(spec: KeySpec): string {
 	if ('key' in spec) {
 		return namedKeyLabels[spec.key];
+	}
+
+	if (spec.input === ' ') {
+		return 'Space';
 	}
 
 	return spec.ctrl ? `Ctrl-${spec.input.toUpperCase()}` : spec.input;

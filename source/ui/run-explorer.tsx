@@ -2,6 +2,8 @@
 import {render} from 'ink';
 import type {SessionReport} from '../model/types.js';
 import {readSshdPolicy} from '../proc/sshd-policy.js';
+import {resolveAuditLogPath} from '../actions/audit-log.js';
+import {createActionExecutor} from './action-executor.js';
 import {Explorer} from './explorer.js';
 import {correctInkOutput} from './terminal-stream.js';
 import type {InitialView} from './state.js';
@@ -19,6 +21,10 @@ export type RunExplorerOptions = {
 	readonly initialView?: InitialView;
 	readonly stdin?: NodeJS.ReadStream;
 	readonly stdout?: NodeJS.WriteStream;
+	/** `--read-only`: every action disabled. */
+	readonly isReadOnly?: boolean;
+	/** `--audit-log PATH`; the default path for this user when absent. */
+	readonly auditLogPath?: string;
 };
 
 const askSshd: LoadIdlePolicy = async listener => readSshdPolicy(listener);
@@ -36,6 +42,8 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			intervalSeconds={options.intervalSeconds}
 			loadPolicy={options.loadPolicy ?? askSshd}
 			color={options.color ?? colorWanted()}
+			isReadOnly={options.isReadOnly ?? false}
+			actionExecutor={createActionExecutor({auditLogPath: resolveAuditLogPath(options.auditLogPath)})}
 			initialView={options.initialView}
 		/>,
 		{

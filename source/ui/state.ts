@@ -8,6 +8,17 @@ import {defaultViewOptions, viewReport} from '../model/session-view.js';
 import {nextSortKey, type SortKey} from '../model/sort.js';
 import type {ProcessId, SessionReport} from '../model/types.js';
 import type {Key} from 'ink';
+import type {Pick as ActionPick} from './action-plans.js';
+import {
+	actionEventArrived,
+	type ActionCommand,
+	type ActionEvent,
+	type ActionsState,
+	createActionsState,
+	pruneTags,
+	runActionCommand,
+	typeIntoDialog,
+} from './action-state.js';
 import {commandFor, type ExplorerCommand, type KeyContext} from './keymap.js';
 
 export type Selection = {
@@ -40,6 +51,8 @@ export type ExplorerState = {
 	readonly filterExpansion: Expansion;
 	readonly sortKey: SortKey;
 	readonly isSortReversed: boolean;
+	/** Tags, the open action dialog, the request for the executor, results (action-state.ts). */
+	readonly actions: ActionsState;
 };
 
 /** How the explorer starts: from `--filter`, `--sort` and `--reverse`. */
@@ -47,6 +60,10 @@ export type InitialView = {
 	readonly filterQuery?: string;
 	readonly sortKey?: SortKey;
 	readonly isSortReversed?: boolean;
+	/** `--read-only`: every action disabled. */
+	readonly isReadOnly?: boolean;
+	/** sshtop's own pid, which the guard refuses; defaults to process.pid. */
+	readonly selfPid?: number;
 };
 
 export type ExplorerAction =
@@ -55,7 +72,9 @@ export type ExplorerAction =
 	| {readonly type: 'viewport-resized'; readonly height: number}
 	/** A key press, resolved against the key table with the state as it is when it is applied. */
 	| {readonly type: 'key-pressed'; readonly input: string; readonly key: Key}
-	| {readonly type: 'command'; readonly command: ExplorerCommand};
+	| {readonly type: 'command'; readonly command: ExplorerCommand}
+	/** The executor's report on a confirmed action (use-actions.ts). */
+	| {readonly type: 'action-event'; readonly event: ActionEvent};
 
 const hiddenByFilterNotice = 'The selected session is hidden by the filter (Esc clears it)';
 const filterExpansionDefault: Expansion = {policy: 'all', overrides: new Map()};
@@ -77,6 +96,7 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 		filterExpansion: filterExpansionDefault,
 		sortKey: initial.sortKey ?? defaultViewOptions.sortKey,
 		isSortReversed: initial.isSortReversed ?? false,
+		actions: createActionsState({selfPid: initial.selfPid, isReadOnly: initial.isReadOnly}),
 	};
 }
 
@@ -185,6 +205,9 @@ export function keyContextOf(state: ExplorerState, list: RowList = selectRows(st
 		selectedKind: row?.kind,
 		canExpand: Boolean(row?.hasChildren && !row.isExpanded),
 		canCollapse: Boolean(row?.isExpanded),
+		dialog: state.actions.dialog?.kind,
+		isReadOnly: state.actions.isReadOnly,
+		hasTags: state.actions.tags.length > 0,
 	};
 }
 
@@ -319,6 +342,32 @@ function isTyping(input: string, key: Key): boolean {
 		&& !/[\u0000-\u001F\u007F]/.test(input);
 }
 
+const actionCommands: ReadonlySet<string> = new Set<ActionCommand>([
+	'open-actions', 'quick-term', 'quick-hang-up', 'quick-kill', 'toggle-tag', 'untag-all', 'toggle-history',
+	'dialog-yes', 'dialog-no', 'dialog-accept', 'dialog-up', 'dialog-down', 'dialog-switch', 'dialog-descendants', 'dialog-erase',
+]);
+
+function isActionCommand(command: ExplorerCommand): command is ActionCommand {
+	return actionCommands.has(command);
+}
+
+function pickOf(row: TreeRow | undefined): ActionPick | undefined {
+	if (row?.kind === 'session') {
+		return {kind: 'session', id: row.session.id};
+	}
+
+	return row?.kind === 'process' ? {kind: 'process', id: row.id} : undefined;
+}
+
+/** Action keys go to action-state.ts with the row under the cursor; tagging then moves down, as in htop. */
+function runAction(state: ExplorerState, command: ActionCommand): ExplorerState {
+	const list = selectRows(state);
+	const index = selectedIndex(state, list);
+	const row = index === undefined ? undefined : list.rows[index];
+	const next = {...state, actions: runActionCommand(state.actions, command, state.report, pickOf(row))};
+	return command === 'toggle-tag' && index !== undefined ? moveTo(next, list, index + 1) : next;
+}
+
 function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerState {
 	if (command === 'toggle-help') {
 		return {...state, isHelpOpen: !state.isHelpOpen};
@@ -334,6 +383,10 @@ function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerSta
 
 	if (command === 'toggle-pause') {
 		return {...state, isPaused: !state.isPaused};
+	}
+
+	if (isActionCommand(command)) {
+		return runAction(state, command);
 	}
 
 	switch (command) {
@@ -460,6 +513,7 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 				usage: action.usage,
 				expansion: forgetGoneProcesses(state.expansion, action.report),
 				filterExpansion: forgetGoneProcesses(state.filterExpansion, action.report),
+				actions: pruneTags(state.actions, action.report),
 			};
 			return reselect(next, previous, selectRows(next));
 		}
@@ -484,12 +538,22 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 				return setFilterQuery(state, state.filterQuery + action.input);
 			}
 
+			// The signal-entry line of an action dialog takes text the same way.
+			const typed = typeIntoDialog(state.actions, action.input, action.key);
+			if (typed !== undefined) {
+				return {...state, actions: typed};
+			}
+
 			const command = commandFor(action.input, action.key, keyContextOf(state));
 			return command === undefined ? state : runCommand(state, command);
 		}
 
 		case 'command': {
 			return runCommand(state, action.command);
+		}
+
+		case 'action-event': {
+			return {...state, actions: actionEventArrived(state.actions, action.event)};
 		}
 	}
 }

@@ -5,7 +5,7 @@ import {Box, Text} from 'ink';
 import {formatRowWithSpans, formatTitleLine, type ColumnLayout, type FormattedRow, type RowContext, type RowHighlight} from '../model/columns.js';
 import type {FilterResult} from '../model/filter.js';
 import {fitToWidth} from '../model/format.js';
-import type {RowList, TreeRow} from '../model/rows.js';
+import {rowPrefix, type RowList, type TreeRow} from '../model/rows.js';
 import {processId, type ProcessId, type ProcessNode, type Session} from '../model/types.js';
 import {TreeRowLine, type RowTone} from './tree-row.js';
 
@@ -22,7 +22,17 @@ export type TreeViewProps = {
 	readonly filter?: FilterResult | undefined;
 	/** What to say when there are no rows. */
 	readonly emptyText?: string;
+	/** Rows tagged for an action: marked with `+` after their tree glyph. */
+	readonly taggedIds?: ReadonlySet<ProcessId>;
 };
+
+const noTags: ReadonlySet<ProcessId> = new Set();
+
+/** Puts the tag mark in the space between a row's tree glyph and its text; the width stays. */
+function markTagged(text: string, row: TreeRow): string {
+	const position = rowPrefix(row).length - 1;
+	return position < 0 || position >= text.length ? text : `${text.slice(0, position)}+${text.slice(position + 1)}`;
+}
 
 function toneOf(row: TreeRow): RowTone {
 	if (row.kind === 'listener') {
@@ -83,12 +93,16 @@ function isContext(row: TreeRow, filter: FilterResult | undefined): boolean {
 
 type ShownRow = {readonly row: TreeRow; readonly formatted: FormattedRow; readonly isDimmed: boolean};
 
-export function TreeView({list, layout, context, scrollOffset, height, selectedId, color, width, filter, emptyText = 'No SSH sessions.'}: TreeViewProps) {
+export function TreeView({list, layout, context, scrollOffset, height, selectedId, color, width, filter, emptyText = 'No SSH sessions.', taggedIds = noTags}: TreeViewProps) {
 	// Only the rows in view are formatted; moving the cursor changes none of them.
 	const visible = useMemo((): ShownRow[] => list.rows.slice(scrollOffset, scrollOffset + height).map(row => {
 		const formatted = formatRowWithSpans(row, layout, context, highlightsOf(row, filter));
-		return {row, formatted, isDimmed: isContext(row, filter)};
-	}), [list, scrollOffset, height, layout, context, filter]);
+		return {
+			row,
+			formatted: taggedIds.has(row.id) ? {...formatted, text: markTagged(formatted.text, row)} : formatted,
+			isDimmed: isContext(row, filter),
+		};
+	}), [list, scrollOffset, height, layout, context, filter, taggedIds]);
 	if (list.rows.length === 0) {
 		return <Text wrap='truncate'>{fitToWidth(emptyText, width)}</Text>;
 	}

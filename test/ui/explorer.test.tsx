@@ -80,14 +80,14 @@ describe('what the explorer shows', () => {
 });
 
 describe('keys', () => {
-	test('j and ↓ move down, k and ↑ move up', async () => {
+	test('j and ↓ move down, ↑ moves up (k is the action key)', async () => {
 		harness = await renderExplorer(report([alice, bob]));
 		harness.press('j');
 		await harness.waitFor(frame => selectedLine(frame)?.includes('sshd: alice@pts/0') ?? false, 'j to move down');
 		harness.press(keys.down);
 		await harness.waitFor(frame => selectedLine(frame)?.includes('-bash') ?? false, '↓ to move down');
-		harness.press('k', keys.up);
-		await harness.waitFor(frame => selectedLine(frame)?.includes('*alice') ?? false, 'k and ↑ to move up');
+		harness.press(keys.up, keys.up);
+		await harness.waitFor(frame => selectedLine(frame)?.includes('*alice') ?? false, '↑ twice to move up');
 	});
 
 	test('several keys in one chunk each count', async () => {
@@ -128,10 +128,11 @@ describe('keys', () => {
 	});
 
 	test('? opens help generated from the key table, Esc closes it', async () => {
-		harness = await renderExplorer(report([alice, bob]));
+		// Tall enough for the whole key table (actions included) in one column of untruncated lines.
+		harness = await renderExplorer(report([alice, bob]), {rows: 45});
 		harness.press('?');
 		const help = await harness.waitFor(frame => frame.includes('Keys'), 'the help screen');
-		for (const line of ['↑ k', 'Move the selection up', 'PgUp', 'Home g', 'End G', 'Expand or collapse the selected row', 'q Ctrl-C']) {
+		for (const line of ['k F9', 'Move the selection up', 'PgUp', 'Home g', 'End G', 'Expand or collapse the selected row', 'q Ctrl-C']) {
 			expect(help).toContain(line);
 		}
 

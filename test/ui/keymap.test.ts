@@ -11,8 +11,10 @@ const onSession: KeyContext = {isHelpOpen: false, isPaused: false, isFilterOpen:
 const inHelp: KeyContext = {...onSession, isHelpOpen: true};
 
 describe('the key table', () => {
-	test('k and ↑ move up, j and ↓ move down', () => {
-		expect(commandFor('k', noKey, onSession)).toBe('move-up');
+	test('↑ moves up, j and ↓ move down, k opens the actions of a session or process row', () => {
+		expect(commandFor('k', noKey, onSession)).toBe('open-actions');
+		expect(commandFor('k', noKey, {...onSession, selectedKind: 'process'})).toBe('open-actions');
+		expect(commandFor('k', noKey, {...onSession, selectedKind: 'listener'})).toBeUndefined();
 		expect(commandFor('', {...noKey, upArrow: true}, onSession)).toBe('move-up');
 		expect(commandFor('j', noKey, onSession)).toBe('move-down');
 		expect(commandFor('', {...noKey, downArrow: true}, onSession)).toBe('move-down');
@@ -33,7 +35,7 @@ describe('the key table', () => {
 	test('the help screen lists every binding with its keys', () => {
 		const lines = helpLines();
 		expect(lines).toHaveLength(keyBindings.length);
-		expect(lines).toContainEqual({keys: '↑ k', help: 'Move the selection up'});
+		expect(lines).toContainEqual({keys: '↑', help: 'Move the selection up (k is the action key)'});
 		expect(lines).toContainEqual({keys: 'q Ctrl-C', help: 'Quit'});
 	});
 

@@ -5,6 +5,7 @@ import {Explorer} from '../../source/ui/explorer.js';
 import type {SessionReport} from '../../source/model/types.js';
 import type {InitialView} from '../../source/ui/state.js';
 import type {LoadIdlePolicy} from '../../source/ui/use-idle-policies.js';
+import type {ActionExecutor} from '../../source/ui/action-executor.js';
 
 export const keys = {
 	up: '\u001B[A',
@@ -41,6 +42,9 @@ export async function renderExplorer(
 		readonly rows?: number;
 		readonly loadPolicy?: LoadIdlePolicy;
 		readonly color?: boolean;
+		/** Action tests pass one that records what it is asked (test/ui/action-fakes.ts). */
+		readonly actionExecutor?: ActionExecutor;
+		readonly isReadOnly?: boolean;
 		/** Filter and sort to start with, as `--filter`, `--sort` and `--reverse` give them. */
 		readonly initialView?: InitialView;
 	} = {},
@@ -52,7 +56,17 @@ export async function renderExplorer(
 		return current;
 	};
 
-	const instance = render(<Explorer load={load} intervalSeconds={3600} loadPolicy={options.loadPolicy} color={options.color ?? false} initialView={options.initialView}/>);
+	const instance = render(
+		<Explorer
+			load={load}
+			intervalSeconds={3600}
+			loadPolicy={options.loadPolicy}
+			color={options.color ?? false}
+			actionExecutor={options.actionExecutor}
+			isReadOnly={options.isReadOnly}
+			initialView={options.initialView}
+		/>,
+	);
 	const {stdout, stdin} = instance;
 	const frame = () => instance.lastFrame() ?? '';
 	const waitFor = async (predicate: (frame: string) => boolean, what = 'the expected frame') => {
