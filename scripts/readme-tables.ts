@@ -1,0 +1,39 @@
+// The README's generated tables: key bindings and filter qualifiers, from the code's own
+// tables, so the documentation cannot drift from what the explorer does.
+import {qualifiers} from '../source/model/filter-query.js';
+import {helpLines} from '../source/ui/keymap.js';
+
+const escapeCell = (text: string) => text.replaceAll('|', '\\|');
+
+export function keyTable(): string {
+	const rows = helpLines().map(line => `| ${escapeCell(line.keys.split(' ').map(key => `\`${key}\``).join(' '))} | ${escapeCell(line.help)} |`);
+	return ['| keys | what it does |', '| --- | --- |', ...rows].join('\n');
+}
+
+export function qualifierTable(): string {
+	const rows = qualifiers.map(qualifier => `| \`${escapeCell(qualifier.example)}\` | ${escapeCell(qualifier.description)} |`);
+	return ['| qualifier | matches |', '| --- | --- |', ...rows].join('\n');
+}
+
+export const generatedSections: ReadonlyArray<{readonly name: string; readonly render: () => string}> = [
+	{name: 'keys', render: keyTable},
+	{name: 'qualifiers', render: qualifierTable},
+];
+
+/** Replaces the text between `<!-- NAME:start -->` and `<!-- NAME:end -->` with the generated table. */
+export function withGeneratedSections(readme: string): string {
+	let result = readme;
+	for (const section of generatedSections) {
+		const start = `<!-- ${section.name}:start -->`;
+		const end = `<!-- ${section.name}:end -->`;
+		const from = result.indexOf(start);
+		const to = result.indexOf(end);
+		if (from === -1 || to < from) {
+			throw new Error(`README.md lacks the ${start} … ${end} markers`);
+		}
+
+		result = `${result.slice(0, from + start.length)}\n${section.render()}\n${result.slice(to)}`;
+	}
+
+	return result;
+}
