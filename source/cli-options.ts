@@ -1,5 +1,7 @@
 // Command-line flags: parsed with node:util parseArgs, validated into plain options.
 import {parseArgs} from 'node:util';
+import {isSortKey} from './model/session-view.js';
+import {defaultSortKey, sortKeys, type SortKey} from './model/sort.js';
 
 export type CliOptions = {
 	readonly mode: 'help' | 'version' | 'json' | 'auto';
@@ -8,6 +10,10 @@ export type CliOptions = {
 	readonly isReadOnly: boolean;
 	/** Where actions are logged; the default for this user when undefined. */
 	readonly auditLogPath: string | undefined;
+	/** `--filter`: the filter line's text to start with; empty shows everything. */
+	readonly filterQuery: string;
+	readonly sortKey: SortKey;
+	readonly isSortReversed: boolean;
 };
 
 export type CliParse = {readonly options: CliOptions} | {readonly error: string};
@@ -17,6 +23,9 @@ export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: stri
 	{flag: '--interval SECONDS', text: 'refresh period of the explorer (default 2)', example: 'sshtop --interval 5'},
 	{flag: '--read-only', text: 'start the explorer with every action (signals, End session) disabled', example: 'sshtop --read-only'},
 	{flag: '--audit-log PATH', text: 'append each action as one JSON line to PATH (default /var/log/sshtop/actions.log as root, else ~/.local/state/sshtop/actions.log)', example: 'sshtop --audit-log /tmp/sshtop-actions.log'},
+	{flag: '--filter QUERY', text: 'show only matching sessions, as the explorer\'s / does: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health: (also for --json and the plain tree)', example: 'sshtop --json --filter \'idle>1h\''},
+	{flag: '--sort KEY', text: `order sessions by ${sortKeys.join(', ')} (default idle, longest first)`, example: 'sshtop --sort login'},
+	{flag: '--reverse', text: 'reverse the sort order', example: 'sshtop --sort memory --reverse'},
 	{flag: '--version', text: 'print the version and exit', example: 'sshtop --version'},
 	{flag: '--help', text: 'print this help and exit', example: 'sshtop --help'},
 ];
@@ -35,6 +44,9 @@ export function parseCli(argv: readonly string[]): CliParse {
 				interval: {type: 'string'},
 				'read-only': {type: 'boolean'},
 				'audit-log': {type: 'string'},
+				filter: {type: 'string'},
+				sort: {type: 'string'},
+				reverse: {type: 'boolean'},
 			},
 		}));
 	} catch (error) {
@@ -52,7 +64,22 @@ export function parseCli(argv: readonly string[]): CliParse {
 		return {error: '--audit-log takes a file path, not an empty string'};
 	}
 
-	return {options: {mode, intervalSeconds, isReadOnly: values['read-only'] ?? false, auditLogPath}};
+	const sortKey = values.sort ?? defaultSortKey;
+	if (!isSortKey(sortKey)) {
+		return {error: `--sort takes one of ${sortKeys.join(', ')}, not "${sortKey}"`};
+	}
+
+	return {
+		options: {
+			mode,
+			intervalSeconds,
+			isReadOnly: values['read-only'] ?? false,
+			auditLogPath,
+			filterQuery: values.filter ?? '',
+			sortKey,
+			isSortReversed: values.reverse ?? false,
+		},
+	};
 }
 
 function firstLine(text: string): string {

@@ -3,6 +3,7 @@
 import {readFileSync} from 'node:fs';
 import {helpText, parseCli} from './cli-options.js';
 import {toJsonDocument} from './model/json-document.js';
+import {filterProblem, jsonSessions} from './model/session-view.js';
 import {renderPlainText} from './model/plain-text.js';
 import {reapCommandSummary} from './reap/reap-options.js';
 import {runReap} from './reap/run-reap.js';
@@ -29,6 +30,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 	}
 
 	const {options} = parsed;
+	const view = {query: options.filterQuery, sortKey: options.sortKey, reverse: options.isSortReversed};
+	// A one-shot answer to a malformed filter would be a wrong answer: refuse it. The explorer
+	// shows the same problem as a hint under its filter line instead.
+	const isOneShot = options.mode === 'json' || (options.mode === 'auto' && (!process.stdin.isTTY || !process.stdout.isTTY));
+	const problem = filterProblem(options.filterQuery);
+	if (isOneShot && problem !== undefined) {
+		process.stderr.write(`sshtop: --filter: ${problem} (see sshtop --help)\n`);
+		return 2;
+	}
+
 	switch (options.mode) {
 		case 'help': {
 			process.stdout.write(`${helpText(packageVersion())}\n\n${reapCommandSummary}\n`);
@@ -42,7 +53,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 		case 'json': {
 			const report = await loadReportOnce();
-			process.stdout.write(`${JSON.stringify(toJsonDocument(report), undefined, 2)}\n`);
+			// Only the matching sessions, in sort order, each with its whole process tree.
+			process.stdout.write(`${JSON.stringify(toJsonDocument(report, jsonSessions(report, view)), undefined, 2)}\n`);
 			return 0;
 		}
 
@@ -51,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 			// gets the plain tree instead of Ink's "Raw mode is not supported" error.
 			if (!process.stdin.isTTY || !process.stdout.isTTY) {
 				const report = await loadReportOnce();
-				process.stdout.write(renderPlainText(report, {color: false}));
+				process.stdout.write(renderPlainText(report, {color: false, view}));
 				return 0;
 			}
 
@@ -61,6 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 				color: colorWanted(),
 				isReadOnly: options.isReadOnly,
 				auditLogPath: options.auditLogPath,
+				initialView: {filterQuery: options.filterQuery, sortKey: options.sortKey, isSortReversed: options.isSortReversed},
 			});
 			return 0;
 		}

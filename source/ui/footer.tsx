@@ -1,7 +1,7 @@
 import {memo} from 'react';
 import {Text} from 'ink';
-import {fitToWidth} from '../model/format.js';
-import {footerEntries, type KeyContext} from './keymap.js';
+import {displayWidth, fitToWidth} from '../model/format.js';
+import {footerEntries, type FooterEntry, type KeyContext} from './keymap.js';
 
 /** The filter as the footer shows it. */
 export type FooterFilter = {
@@ -40,10 +40,29 @@ function filterText(filter: FooterFilter | undefined): string | undefined {
 	return [`filter: ${filter.query}${count === undefined ? '' : ` (${count})`}`, filter.hint].filter(Boolean).join('  ');
 }
 
+/** Keys that always keep their place: a newcomer must be able to find help and the way out. */
+const essentialKeys = new Set(['?', 'q']);
+
+/**
+The key hints that fit after `lead`: when they do not all fit, the ones further right give way
+first, except help and quit.
+*/
+function fittedKeys(entries: readonly FooterEntry[], lead: string, available: number): string {
+	const shown = [...entries];
+	const render = () => [lead, shown.map(entry => `${entry.keys} ${entry.label}`).join('  ')].filter(Boolean).join('  ·  ');
+	for (let index = shown.length - 1; displayWidth(render()) > available && index >= 0; index--) {
+		if (!essentialKeys.has(shown[index]!.keys)) {
+			shown.splice(index, 1);
+		}
+	}
+
+	return render();
+}
+
 export const Footer = memo(({context, notice, position, width, filter}: FooterProps) => {
-	const keys = footerEntries(context).map(entry => `${entry.keys} ${entry.label}`).join('  ');
-	const text = [filterText(filter), notice, keys].filter(Boolean).join('  ·  ');
 	const right = position === '' ? '' : ` ${position}`;
+	const lead = [filterText(filter), notice].filter(Boolean).join('  ·  ');
+	const text = fittedKeys(footerEntries(context), lead, width - right.length);
 	return <Text wrap='truncate'>{fitToWidth(text, width - right.length) + right}</Text>;
 });
 Footer.displayName = 'Footer';
