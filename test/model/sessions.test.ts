@@ -345,3 +345,19 @@ describe('connection health and network idle time', () => {
 		expect(only(draining.sessions, 400).health?.health).toBe('ok');
 	});
 });
+
+describe('the foreground command', () => {
+	it('passes over a zombie or exiting process in the foreground group for the live one', () => {
+		const report = buildReport(fakeSnapshot({
+			processes: [
+				listener(100, 9000),
+				sshd({pid: 200, ppid: 100, title: 'sshd: root@pts/0', socketInodes: [9001]}),
+				fakeProcess({pid: 201, ppid: 200, argv: ['-bash'], processGroup: 201, foregroundProcessGroup: 210, ...pts(0)}),
+				fakeProcess({pid: 210, ppid: 201, argv: ['node', 'sshtop'], processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
+				fakeProcess({pid: 215, ppid: 210, argv: [], comm: 'ss', state: 'Z', processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
+			],
+			sockets: [listening(9000, 22), socket(9001, server, client(50_001))],
+		}));
+		expect(only(report.sessions, 200).foreground).toEqual({pid: 210, command: 'node sshtop'});
+	});
+});
