@@ -8,22 +8,49 @@ import {
 } from './format.js';
 import {rowPrefix, type TreeRow} from './rows.js';
 import {sanitizeCommand, sanitizeText} from './sanitize.js';
+import type {SessionHealth} from './health.js';
 import type {Session, SessionReport} from './types.js';
 
-export type SessionColumn = 'user' | 'from' | 'tty' | 'login' | 'idle' | 'kind' | 'cpu' | 'memory';
+export type SessionColumn = 'user' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
 
 /** Left to right on screen. */
-const displayOrder: readonly SessionColumn[] = ['user', 'from', 'tty', 'login', 'idle', 'kind', 'cpu', 'memory'];
-/** Most important first: on a narrow terminal the last ones are left out. */
-const priority: readonly SessionColumn[] = ['user', 'from', 'idle', 'cpu', 'memory', 'tty', 'login', 'kind'];
+const displayOrder: readonly SessionColumn[] = ['user', 'from', 'tty', 'login', 'idle', 'health', 'kind', 'cpu', 'memory'];
+/** Most important first: on a narrow terminal the last ones are left out. A dead connection must show at 80 columns. */
+const priority: readonly SessionColumn[] = ['user', 'from', 'idle', 'health', 'cpu', 'memory', 'tty', 'login', 'kind'];
 
 const titles: Readonly<Record<SessionColumn, string>> = {
-	user: 'USER', from: 'FROM', tty: 'TTY', login: 'LOGIN', idle: 'IDLE', kind: 'KIND', cpu: 'CPU%', memory: 'MEM',
+	user: 'USER', from: 'FROM', tty: 'TTY', login: 'LOGIN', idle: 'IDLE', health: 'HEALTH', kind: 'KIND', cpu: 'CPU%', memory: 'MEM',
 };
 
 const alignments: Readonly<Record<SessionColumn, Alignment>> = {
-	user: 'left', from: 'left', tty: 'left', login: 'left', idle: 'right', kind: 'left', cpu: 'right', memory: 'right',
+	user: 'left', from: 'left', tty: 'left', login: 'left', idle: 'right', health: 'left', kind: 'left', cpu: 'right', memory: 'right',
 };
+
+/**
+The HEALTH column: quiet when fine, loud when not. Upper case, so a dead or stalled connection
+stands out without colour too; the explorer also colours them (red, yellow, faint).
+*/
+export const healthLabels: Readonly<Record<SessionHealth, string>> = {
+	ok: 'ok', stalled: 'STALL', 'dead-peer': 'DEAD', unknown: '?',
+};
+
+const healthStyles: Readonly<Record<SessionHealth, SpanStyle | undefined>> = {
+	ok: undefined, stalled: 'warning', 'dead-peer': 'danger', unknown: 'faint',
+};
+
+/** Why a session's connection is not fine, for the status line: `DEAD: connection is closing (CLOSE_WAIT)`; nothing when it is. */
+export function healthNote(session: Session): string | undefined {
+	const health = session.health;
+	if (health === undefined || health.health === 'ok') {
+		return undefined;
+	}
+
+	const name = health.health === 'unknown' ? 'health unknown' : healthLabels[health.health];
+	return [name, ...health.evidence.map(sentence => sanitizeText(sentence))].join(': ');
+}
+
+/** Marks an idle time measured on the network (no terminal): `5m~`. */
+export const networkIdleMark = '~';
 
 /** The narrowest the command may get before a lower-priority column is dropped. */
 const minimumCommandWidth = 14;
@@ -67,7 +94,15 @@ function sessionCell(session: Session, column: SessionColumn, context: RowContex
 		}
 
 		case 'idle': {
-			return session.ttys.length === 0 && session.idleSeconds === undefined ? '-' : formatDuration(session.idleSeconds);
+			if (session.ttys.length === 0 && session.idleSeconds === undefined) {
+				return '-';
+			}
+
+			return formatDuration(session.idleSeconds) + (session.idleSource === 'network' && session.idleSeconds !== undefined ? networkIdleMark : '');
+		}
+
+		case 'health': {
+			return session.health === undefined ? '-' : healthLabels[session.health.health];
 		}
 
 		case 'kind': {
@@ -97,7 +132,7 @@ function memoryOf(session: Session): number {
 }
 
 const naturalWidths: Readonly<Record<SessionColumn, readonly [minimum: number, maximum: number]>> = {
-	user: [4, 12], from: [4, 24], tty: [3, 12], login: [5, 5], idle: [5, 5], kind: [7, 7], cpu: [5, 5], memory: [6, 6],
+	user: [4, 12], from: [4, 24], tty: [3, 12], login: [5, 5], idle: [5, 6], health: [6, 6], kind: [7, 7], cpu: [5, 5], memory: [6, 6],
 };
 
 /**
@@ -128,6 +163,11 @@ export function computeLayout(report: SessionReport, width: number | undefined, 
 			continue;
 		}
 
+		// Reports built without socket data have no health to show.
+		if (column === 'health' && !report.sessions.some(session => session.health !== undefined)) {
+			continue;
+		}
+
 		const columnWidth = (widths.get(column) ?? 0) + 1;
 		if (width === undefined || used + columnWidth + minimumCommandWidth <= width) {
 			chosen.add(column);
@@ -155,8 +195,14 @@ export function formatTitleLine(layout: ColumnLayout): string {
 	return fitLine(`${' '.repeat(layout.sessionIndent)}${[...cells, 'COMMAND'].join(' ')}`, layout);
 }
 
-/** Characters `start` to `end` of a row's text to emphasise (string indices, not cells). */
-export type TextSpan = readonly [start: number, end: number];
+/**
+How a span is drawn: `match` a filter match; `danger` (dead peer), `warning` (stalled) and
+`faint` (unknown) for the health column.
+*/
+export type SpanStyle = 'match' | 'danger' | 'warning' | 'faint';
+
+/** Characters `start` to `end` of a row's text to emphasise (string indices, not cells); a filter match when no style is given. */
+export type TextSpan = readonly [start: number, end: number, style?: SpanStyle];
 
 export type FormattedRow = {
 	readonly text: string;
@@ -182,7 +228,7 @@ class LineBuilder {
 	spans: TextSpan[] = [];
 	private hasCell = false;
 
-	add(raw: string, ranges: readonly RowHighlight[] = [], fit?: {readonly width: number; readonly alignment: Alignment}): this {
+	add(raw: string, ranges: readonly RowHighlight[] = [], fit?: {readonly width: number; readonly alignment: Alignment}, style?: SpanStyle): this {
 		// Cells are separated by one space; the tree prefix already ends where the first cell starts.
 		if (this.hasCell) {
 			this.text += ' ';
@@ -201,6 +247,10 @@ class LineBuilder {
 		}
 
 		const base = this.text.length + padding;
+		if (style !== undefined && kept > 0) {
+			this.spans.push([base, base + Math.min(kept, raw.length), style]);
+		}
+
 		for (const range of ranges) {
 			const start = Math.max(0, range.start);
 			const end = Math.min(kept, range.end);
@@ -222,7 +272,7 @@ class LineBuilder {
 		const text = fitLine(this.text, layout);
 		const kept = commonPrefixLength(this.text, text);
 		const spans = this.spans
-			.map(([start, end]): TextSpan => [start, Math.min(end, kept)])
+			.map(([start, end, style]): TextSpan => [start, Math.min(end, kept), style])
 			.filter(([start, end]) => end > start);
 		return {text, spans};
 	}
@@ -254,7 +304,8 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 			const line = new LineBuilder().prefix(`${rowPrefix(row)}${session.isOwn ? '*' : ' '}`);
 			for (const {column, width} of layout.columns) {
 				const field = sessionFieldOf[column];
-				line.add(sessionCell(session, column, context), field === undefined ? [] : rangesOf(field), {width, alignment: alignments[column]});
+				const style = column === 'health' && session.health !== undefined ? healthStyles[session.health.health] : undefined;
+				line.add(sessionCell(session, column, context), field === undefined ? [] : rangesOf(field), {width, alignment: alignments[column]}, style);
 			}
 
 			line.add(session.foreground === undefined ? '-' : sanitizeText(session.foreground.command), rangesOf('command'));
@@ -275,6 +326,27 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 				.add(formatBytes(process.rssBytes), [], {width: 6, alignment: 'right'})
 				.add(sanitizeCommand(process.argv, process.comm), rangesOf('command'))
 				.finish(layout);
+		}
+
+		case 'leftover-group': {
+			const count = `${row.leftoverCount} process${row.leftoverCount === 1 ? '' : 'es'}`;
+			return new LineBuilder().prefix(`${rowPrefix(row)}left behind: ${count} outlived their SSH session`).finish(layout);
+		}
+
+		case 'leftover': {
+			const {process, leftover} = row;
+			const line = new LineBuilder().prefix(rowPrefix(row))
+				.add(String(process.pid), [], {width: pidWidth, alignment: 'right'})
+				.add(sanitizeText(process.user), [], {width: layout.userWidth, alignment: 'left'})
+				.add(sanitizeText(process.state), [], {width: 1, alignment: 'left'})
+				.add(formatBytes(process.rssBytes), [], {width: 6, alignment: 'right'});
+			// The top process says where it came from; the ones below it share that.
+			if (row.isTop) {
+				const tty = leftover.sshTty === undefined ? '' : ` ${sanitizeText(leftover.sshTty.replace(/^\/dev\//, ''))}`;
+				line.add(`from ${sanitizeText(formatEndpoint(leftover.peer))}${tty}:`);
+			}
+
+			return line.add(sanitizeCommand(process.argv, process.comm)).finish(layout);
 		}
 	}
 }

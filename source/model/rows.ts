@@ -1,6 +1,6 @@
 // The tree the explorer and the plain-text view draw: listener → session (its connection
 // sshd) → that sshd's process tree, flattened to one row per visible line.
-import {processId, type Listener, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from './types.js';
+import {processId, type Leftover, type Listener, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from './types.js';
 
 /**
 What is expanded: a policy for rows the user has not touched, and the user's own choices.
@@ -32,7 +32,14 @@ export type Guide = {readonly hasMoreBelow: boolean; readonly parent: Guide | un
 export type ListenerRow = RowBase & {readonly kind: 'listener'; readonly listener: Listener; readonly sessionCount: number};
 export type SessionRow = RowBase & {readonly kind: 'session'; readonly session: Session};
 export type ProcessRow = RowBase & {readonly kind: 'process'; readonly process: ProcessRecord; readonly sessionId: ProcessId};
-export type TreeRow = ListenerRow | SessionRow | ProcessRow;
+/** The heading of the processes that outlived their SSH session, after the listeners' sessions. */
+export type LeftoverGroupRow = RowBase & {readonly kind: 'leftover-group'; readonly leftoverCount: number};
+/** A process left behind by a logout (`isTop`), or one below it in its tree. */
+export type LeftoverRow = RowBase & {readonly kind: 'leftover'; readonly process: ProcessRecord; readonly leftover: Leftover; readonly isTop: boolean};
+export type TreeRow = ListenerRow | SessionRow | ProcessRow | LeftoverGroupRow | LeftoverRow;
+
+/** Row id of the "left behind" heading; no process id looks like it. */
+export const leftoverGroupId: ProcessId = 'left-behind';
 
 export type RowList = {
 	readonly rows: readonly TreeRow[];
@@ -78,7 +85,9 @@ function foregroundPath(session: Session): Set<ProcessId> {
 type PendingNode =
 	| {readonly kind: 'listener'; readonly listener: Listener; readonly sessions: readonly Session[]}
 	| {readonly kind: 'session'; readonly session: Session}
-	| {readonly kind: 'process'; readonly node: ProcessNode; readonly session: Session; readonly defaults: Set<ProcessId>};
+	| {readonly kind: 'process'; readonly node: ProcessNode; readonly session: Session; readonly defaults: Set<ProcessId>}
+	| {readonly kind: 'leftover-group'; readonly leftovers: readonly Leftover[]}
+	| {readonly kind: 'leftover'; readonly node: ProcessNode; readonly leftover: Leftover};
 
 type StackEntry = {
 	readonly item: PendingNode;
@@ -102,6 +111,14 @@ function childrenOf(item: PendingNode): PendingNode[] {
 		case 'process': {
 			return item.node.children.map(node => ({kind: 'process', node, session: item.session, defaults: item.defaults}));
 		}
+
+		case 'leftover-group': {
+			return item.leftovers.map(leftover => ({kind: 'leftover', node: leftover.tree, leftover}));
+		}
+
+		case 'leftover': {
+			return item.node.children.map(node => ({kind: 'leftover', node, leftover: item.leftover}));
+		}
 	}
 }
 
@@ -115,15 +132,25 @@ function idOf(item: PendingNode): ProcessId {
 			return item.session.id;
 		}
 
-		case 'process': {
+		case 'process':
+		case 'leftover': {
 			return processId(item.node.process);
+		}
+
+		case 'leftover-group': {
+			return leftoverGroupId;
 		}
 	}
 }
 
 function isExpandedByDefault(item: PendingNode, policy: ExpansionPolicy): boolean {
-	if (item.kind === 'listener') {
+	if (item.kind === 'listener' || item.kind === 'leftover-group') {
 		return true;
+	}
+
+	// A left-behind process opens on request: the list of them is what matters first.
+	if (item.kind === 'leftover') {
+		return policy === 'all';
 	}
 
 	if (policy !== 'foreground-path') {
@@ -164,6 +191,11 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 		}
 	}
 
+	// After every session: what outlived its session, grouped under one heading.
+	if (report.leftovers !== undefined && report.leftovers.length > 0) {
+		roots.push({kind: 'leftover-group', leftovers: report.leftovers});
+	}
+
 	const rows: TreeRow[] = [];
 	const indexById = new Map<ProcessId, number>();
 	// An explicit stack instead of recursion: a fork bomb's tree must not overflow the call stack.
@@ -193,6 +225,16 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 				rows.push({...base, kind: 'process', process: item.node.process, sessionId: item.session.id});
 				break;
 			}
+
+			case 'leftover-group': {
+				rows.push({...base, kind: 'leftover-group', leftoverCount: item.leftovers.length});
+				break;
+			}
+
+			case 'leftover': {
+				rows.push({...base, kind: 'leftover', process: item.node.process, leftover: item.leftover, isTop: item.node === item.leftover.tree});
+				break;
+			}
 		}
 
 		if (isExpanded) {
@@ -211,8 +253,9 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 /** Every row id in the report, visible or not: lets the explorer forget choices about gone processes. */
 export function allRowIds(report: SessionReport): Set<ProcessId> {
 	const ids = new Set<ProcessId>(report.listeners.map(listener => listener.id));
-	for (const session of report.sessions) {
-		const stack = [session.tree];
+	ids.add(leftoverGroupId);
+	for (const tree of [...report.sessions.map(session => session.tree), ...(report.leftovers ?? []).map(leftover => leftover.tree)]) {
+		const stack = [tree];
 		while (stack.length > 0) {
 			const node = stack.pop()!;
 			ids.add(processId(node.process));

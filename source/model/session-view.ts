@@ -46,7 +46,8 @@ export function viewReport(report: SessionReport, options: ViewOptions): Session
 	const listeners = filter.isFiltering
 		? report.listeners.filter(listener => sessions.some(session => session.listenerPid === listener.pid))
 		: report.listeners;
-	return {report: {...report, listeners, sessions}, filter};
+	// The filter searches sessions; what outlived its session is listed only when nothing is filtered.
+	return {report: {...report, listeners, sessions, ...(filter.isFiltering ? {leftovers: []} : {})}, filter};
 }
 
 /**

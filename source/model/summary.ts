@@ -59,5 +59,14 @@ export function summaryLines(report: SessionReport, options: SummaryOptions = {}
 		lines.push('Not running as root: some details are unreadable and shown as ?');
 	}
 
+	// What could not be looked at, said once: an empty list must not read as "nothing there".
+	const notes = [
+		...(report.leftoversReadable === false ? ['leftovers need root (other users’ environments are unreadable)'] : []),
+		...(report.tcpInfoSource === 'proc-only' ? ['ss unavailable: health from /proc only'] : []),
+	];
+	if (notes.length > 0) {
+		lines.push(notes.join('  ·  '));
+	}
+
 	return lines;
 }

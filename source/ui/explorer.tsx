@@ -3,7 +3,8 @@
 import {useCallback, useEffect, useMemo, useReducer, useState} from 'react';
 import {resolveAuditLogPath} from '../actions/audit-log.js';
 import {Box, Text, useApp} from 'ink';
-import {computeLayout} from '../model/columns.js';
+import {computeLayout, healthNote} from '../model/columns.js';
+import type {TreeRow} from '../model/rows.js';
 import {fitToWidth} from '../model/format.js';
 import {summaryLines} from '../model/summary.js';
 import type {SessionReport} from '../model/types.js';
@@ -34,6 +35,16 @@ export type ExplorerProps = {
 	/** `--read-only`: every action disabled, and the header says so. */
 	readonly isReadOnly?: boolean;
 };
+
+/** Why the selected row's connection is not fine (a session row, or a process in that session). */
+function healthNoteOfRow(row: TreeRow | undefined, report: SessionReport | undefined): string | undefined {
+	if (row?.kind === 'session') {
+		return healthNote(row.session);
+	}
+
+	const session = row?.kind === 'process' ? report?.sessions.find(each => each.id === row.sessionId) : undefined;
+	return session === undefined ? undefined : healthNote(session);
+}
 
 export const minimumColumns = 40;
 export const minimumRows = 10;
@@ -87,6 +98,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0}), [state.usage, state.report]);
 	const index = selectedIndex(state, list);
 	const keyContext = keyContextOf(state, list);
+	const selectionNote = healthNoteOfRow(index === undefined ? undefined : list.rows[index], state.report);
 	if (columns < minimumColumns || rows < minimumRows || viewportHeight < 3) {
 		return (
 			<Text wrap='truncate'>
@@ -120,6 +132,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 			<Footer
 				context={keyContext}
 				notice={state.notice}
+				selectionNote={selectionNote}
 				position={index === undefined ? '' : `${index + 1}/${list.rows.length}`}
 				width={width}
 				filter={{

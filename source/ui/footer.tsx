@@ -20,6 +20,8 @@ export type FooterProps = {
 	readonly position: string;
 	readonly width: number;
 	readonly filter?: FooterFilter;
+	/** About the selected row, such as why its connection looks dead. */
+	readonly selectionNote?: string | undefined;
 };
 
 function matches(count: number | undefined): string | undefined {
@@ -59,9 +61,9 @@ function fittedKeys(entries: readonly FooterEntry[], lead: string, available: nu
 	return render();
 }
 
-export const Footer = memo(({context, notice, position, width, filter}: FooterProps) => {
+export const Footer = memo(({context, notice, position, width, filter, selectionNote}: FooterProps) => {
 	const right = position === '' ? '' : ` ${position}`;
-	const lead = [filterText(filter), notice].filter(Boolean).join('  ·  ');
+	const lead = [filterText(filter), notice, selectionNote].filter(Boolean).join('  ·  ');
 	const text = fittedKeys(footerEntries(context), lead, width - right.length);
 	return <Text wrap='truncate'>{fitToWidth(text, width - right.length) + right}</Text>;
 });

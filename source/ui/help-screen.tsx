@@ -13,14 +13,26 @@ export type HelpScreenProps = {
 /** What the marks and figures in the tree mean, below the keys. */
 export const helpNotes: readonly string[] = [
 	'* marks the session sshtop runs in.  ? means unreadable (run as root to see it).',
+	'IDLE 5m~: no terminal to watch, so idle is the time since the client last sent data (network idle, from ss).',
+	'HEALTH: ok · STALL the client stopped reading · DEAD the peer stopped acknowledging, or the connection is closing · ? unknown. The footer says why for the selected session.',
+	'left behind: processes still running after their SSH connection ended, with where they came from (reading that needs root).',
 ];
+
+/** Narrowest a column of keys may get before the notes give way to fewer columns. */
+const minimumColumnWidth = 45;
 
 export function HelpScreen({width, height}: HelpScreenProps) {
 	const lines = helpLines();
-	const notes = ['', ...helpNotes];
-	// Rows for the keys: what is left after the title and the notes, at least a few.
-	const rowsForKeys = Math.max(3, height - 1 - notes.length);
-	const columnCount = Math.max(1, Math.ceil(lines.length / rowsForKeys));
+	// Rows for the keys: what is left after the title and the notes, at least a few. When that
+	// would squeeze the keys into narrow columns, the last notes give way (the keys matter more).
+	const columnsFor = (noteLines: number) => Math.max(1, Math.ceil(lines.length / Math.max(3, height - 1 - noteLines)));
+	let shownNotes = helpNotes.length;
+	while (shownNotes > 0 && columnsFor(shownNotes + 1) > 1 && Math.floor((width - 2) / columnsFor(shownNotes + 1)) < minimumColumnWidth) {
+		shownNotes--;
+	}
+
+	const notes = shownNotes === 0 ? [] : ['', ...helpNotes.slice(0, shownNotes)];
+	const columnCount = columnsFor(notes.length);
 	const rowCount = Math.ceil(lines.length / columnCount);
 	const columnWidth = Math.floor((width - 2) / columnCount);
 	const columns = Array.from({length: columnCount}, (_, column) => {

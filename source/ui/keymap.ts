@@ -119,7 +119,7 @@ export const keyBindings: readonly KeyBinding[] = [
 
 const namedKeyLabels: Readonly<Record<NamedKey, string>> = {
 	upArrow: '↑', downArrow: '↓', leftArrow: '←', rightArrow: '→', pageUp: 'PgUp', pageDown: 'PgDn', home: 'Home', end: 'End', return: 'Enter', escape: 'Esc',
-	backspace: 'Backspace', delete: 'Del', tab: 'Tab',
+	backspace: 'BkSp', delete: 'Del', tab: 'Tab',
 };
 
 export function keyLabel(spec: KeySpec): string {

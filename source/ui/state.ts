@@ -202,7 +202,8 @@ export function keyContextOf(state: ExplorerState, list: RowList = selectRows(st
 		isPaused: state.isPaused,
 		isFilterOpen: state.isFilterOpen,
 		hasFilter: state.filterQuery !== '',
-		selectedKind: row?.kind,
+		// Left-behind rows are shown, not acted on from here: no action key applies to them.
+		selectedKind: row === undefined || row.kind === 'leftover' || row.kind === 'leftover-group' ? undefined : row.kind,
 		canExpand: Boolean(row?.hasChildren && !row.isExpanded),
 		canCollapse: Boolean(row?.isExpanded),
 		dialog: state.actions.dialog?.kind,

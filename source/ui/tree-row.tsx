@@ -2,7 +2,7 @@
 // so a row re-renders only when its text, selection, tone or emphasis changes.
 import {memo} from 'react';
 import {Text} from 'ink';
-import type {TextSpan} from '../model/columns.js';
+import type {SpanStyle, TextSpan} from '../model/columns.js';
 
 export type RowTone = 'plain' | 'own' | 'listener' | 'title';
 
@@ -21,23 +21,48 @@ export type TreeRowProps = {
 // than through Ink's props: chalk drops every attribute when it thinks the terminal has no
 // colour (TERM=dumb, some multiplexers), and a cursor or a match nobody can see is worse than
 // no colour. Inverse, bold, underline and faint are not colours, so NO_COLOR keeps them; with
-// colour a match is also yellow.
+// colour a match is also yellow, a dead connection red and a stalled one yellow.
 const inverse = (text: string) => `\u001B[7m${text}\u001B[27m`;
 const faint = '\u001B[2m';
 const faintEnd = '\u001B[22m';
+
+/** SGR to open each span style; closing resets bold/faint, underline and colour. */
+function opening(style: SpanStyle, color: boolean): string {
+	switch (style) {
+		case 'match': {
+			return color ? '\u001B[1;4;33m' : '\u001B[1;4m';
+		}
+
+		case 'danger': {
+			return color ? '\u001B[1;31m' : '\u001B[1m';
+		}
+
+		case 'warning': {
+			return color ? '\u001B[1;33m' : '\u001B[1m';
+		}
+
+		case 'faint': {
+			return faint;
+		}
+	}
+}
 
 function emphasise(text: string, spans: readonly TextSpan[], tone: RowTone, color: boolean, isDimmed: boolean): string {
 	if (spans.length === 0) {
 		return isDimmed ? `${faint}${text}${faintEnd}` : text;
 	}
 
-	const open = color ? '\u001B[1;4;33m' : '\u001B[1;4m';
-	// Closing a match resets bold/faint, underline and colour: put back what the row had.
+	// Closing a span resets what spans set: put back what the row itself had.
 	const close = `\u001B[22;24${color ? ';39' : ''}m${isDimmed ? faint : ''}${color && tone === 'own' ? '\u001B[36m' : ''}`;
 	let result = isDimmed ? faint : '';
 	let position = 0;
-	for (const [start, end] of spans) {
-		result += text.slice(position, start) + open + text.slice(start, end) + close;
+	for (const [start, end, style = 'match'] of [...spans].sort((a, b) => a[0] - b[0])) {
+		// Spans never overlap in practice (a match is never in the health column); skip any that would.
+		if (start < position) {
+			continue;
+		}
+
+		result += text.slice(position, start) + opening(style, color) + text.slice(start, end) + close;
 		position = end;
 	}
 

@@ -35,7 +35,8 @@ function markTagged(text: string, row: TreeRow): string {
 }
 
 function toneOf(row: TreeRow): RowTone {
-	if (row.kind === 'listener') {
+	// Headings: a listener, and the group of what outlived its session.
+	if (row.kind === 'listener' || row.kind === 'leftover-group') {
 		return 'listener';
 	}
 

@@ -1,5 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {computeLayout, formatRow, formatTitleLine} from '../../source/model/columns.js';
+import {computeLayout, formatRow, formatRowWithSpans, formatTitleLine, healthNote} from '../../source/model/columns.js';
+import type {SessionHealth} from '../../source/model/health.js';
+import type {Session} from '../../source/model/types.js';
 import {unknownCpuUsage} from '../../source/model/cpu.js';
 import {displayWidth} from '../../source/model/format.js';
 import {flattenReport} from '../../source/model/rows.js';
@@ -52,5 +54,37 @@ describe('lines fit the terminal', () => {
 		const sessions = report([shellSession(2000, 'bob')]);
 		const line = formatRow(flattenReport(sessions).rows[3]!, computeLayout(sessions, 100), context);
 		expect(line.trimEnd()).toMatch(/└── +2002 bob +S +- +4\.0M -bash$/);
+	});
+});
+
+describe('connection health', () => {
+	const withHealth = (session: Session, health: SessionHealth, evidence: readonly string[] = []): Session => ({...session, health: {health, evidence, tcp: undefined}});
+
+	test('the HEALTH column outranks CPU, memory, tty, login and kind: it stays at 80 columns', () => {
+		const sessions = report([withHealth(shellSession(2000, 'bob'), 'dead-peer'), withHealth(shellSession(3000, 'carol'), 'ok')]);
+		expect(computeLayout(sessions, 80).columns.map(each => each.column)).toEqual(expect.arrayContaining(['user', 'from', 'idle', 'health']));
+		const line = formatRow(flattenReport(sessions).rows.find(row => row.kind === 'session')!, computeLayout(sessions, 80), context);
+		expect(line).toMatch(/ DEAD /);
+		expect(displayWidth(line)).toBe(80);
+	});
+
+	test('the health cell carries its style as a span; a filter match keeps its own', () => {
+		const sessions = report([withHealth(shellSession(2000, 'bob'), 'stalled')]);
+		const {text, spans} = formatRowWithSpans(flattenReport(sessions).rows[1]!, computeLayout(sessions, 120), context, [{field: 'user', start: 0, end: 3}]);
+		const styled = spans.map(([start, end, style]) => `${style ?? 'match'}:${text.slice(start, end)}`);
+		expect(styled).toEqual(['match:bob', 'warning:STALL']);
+	});
+
+	test('healthNote names the verdict and its evidence, and says nothing for ok', () => {
+		expect(healthNote(withHealth(shellSession(2000, 'bob'), 'dead-peer', ['connection is closing (CLOSE_WAIT)']))).toBe('DEAD: connection is closing (CLOSE_WAIT)');
+		expect(healthNote(withHealth(shellSession(2000, 'bob'), 'unknown', ['socket not readable (not root?)']))).toBe('health unknown: socket not readable (not root?)');
+		expect(healthNote(withHealth(shellSession(2000, 'bob'), 'ok'))).toBeUndefined();
+		expect(healthNote(shellSession(2000, 'bob'))).toBeUndefined();
+	});
+
+	test('network idle is marked with ~', () => {
+		const forward: Session = {...shellSession(2000, 'bob'), ttys: [], idleSeconds: 90, idleSource: 'network'};
+		const sessions = report([forward]);
+		expect(formatRow(flattenReport(sessions).rows[1]!, computeLayout(sessions, 120), context)).toMatch(/ 1m~ /);
 	});
 });

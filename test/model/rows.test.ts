@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
-import {flattenReport, rowPrefix, type Expansion} from '../../source/model/rows.js';
-import {child, report, shellSession} from '../ui/report-fixtures.js';
+import {allRowIds, flattenReport, rowPrefix, type Expansion} from '../../source/model/rows.js';
+import {child, node, processRecord, report, shellSession} from '../ui/report-fixtures.js';
 
 const alice = shellSession(1000, 'alice', {
 	shellChildren: [child(1003, 1002, ['vim', 'notes.txt'], {processGroup: 1003}), child(1004, 1002, ['make'], {processGroup: 1004}, )],
@@ -9,7 +9,7 @@ const alice = shellSession(1000, 'alice', {
 const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
 
 function pids(expansion?: Expansion) {
-	return flattenReport(report([alice, bob]), expansion).rows.map(row => (row.kind === 'listener' ? 'listener' : row.kind === 'session' ? `session ${row.session.pid}` : row.process.pid));
+	return flattenReport(report([alice, bob]), expansion).rows.map(row => (row.kind === 'listener' ? 'listener' : row.kind === 'session' ? `session ${row.session.pid}` : row.kind === 'process' ? row.process.pid : row.kind));
 }
 
 describe('the tree of rows', () => {
@@ -63,5 +63,30 @@ describe('the tree of rows', () => {
 
 		const deep = shellSession(1000, 'alice', {shellChildren: [deepest], foregroundPid: 100_000});
 		expect(flattenReport(report([deep])).rows).toHaveLength(4 + 10_000);
+	});
+});
+
+describe('what outlived its session', () => {
+	const job = node(processRecord({pid: 7000, argv: ['sh', 'job.sh']}), child(7001, 7000, ['sleep', '3600']));
+	const leftover = {id: '7000:70000', tree: job, peer: {address: '198.51.100.9', port: 40_000}, local: undefined, sshTty: undefined};
+	const withLeftover = report([bob], {leftovers: [leftover]});
+	const kinds = (expansion?: Expansion) => flattenReport(withLeftover, expansion).rows.map(row => `${row.kind} ${row.id}`);
+
+	test('comes last, under one heading, each leftover closed until asked', () => {
+		expect(kinds().slice(-2)).toEqual(['leftover-group left-behind', 'leftover 7000:70000']);
+	});
+
+	test('opens with the rest under "expand all", and a choice about it is kept', () => {
+		expect(kinds({policy: 'all', overrides: new Map()}).slice(-3)).toEqual(['leftover-group left-behind', 'leftover 7000:70000', 'leftover 7001:70010']);
+		expect(kinds({policy: 'foreground-path', overrides: new Map([['7000:70000', true]])}).at(-1)).toBe('leftover 7001:70010');
+	});
+
+	test('no heading when nothing was left behind', () => {
+		expect(flattenReport(report([bob], {leftovers: []})).rows.some(row => row.kind === 'leftover-group')).toBe(false);
+	});
+
+	test('its ids count as known, so the explorer keeps choices about them', () => {
+		expect(allRowIds(withLeftover).has('7001:70010')).toBe(true);
+		expect(allRowIds(withLeftover).has('left-behind')).toBe(true);
 	});
 });
