@@ -50,11 +50,14 @@ describe('tmux driver', () => {
 		expect((await tmux!.capturePane()).split('\n')).toHaveLength(20);
 	});
 
-	it('keeps the last screen and the exit status after the program quits', async () => {
-		await tmux!.sendText('exit 3');
+	it('keeps the last screen, and the exit status when tmux knows it, after the program quits', async () => {
+		await tmux!.sendText('echo last words; exit 3');
 		await tmux!.sendKeys('Enter');
 		const status = await waitForDead(tmux!);
-		expect(status.exitStatus).toBe(3);
+		expect(await tmux!.capturePane()).toContain('last words');
+		// tmux 3.3a can lose the status in a race with the pty closing (see paneStatus).
+		expect([3, undefined]).toContain(status.exitStatus);
+		expect(status.signal).toBeUndefined();
 	});
 
 	it('stop ends the server by pid', async () => {

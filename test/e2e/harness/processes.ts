@@ -14,7 +14,7 @@ type StatFields = {
 	readonly startTicks: number;
 };
 
-function readStatFields(pid: number): StatFields | undefined {
+export function readStatFields(pid: number): StatFields | undefined {
 	let text: string;
 	try {
 		text = readFileSync(`/proc/${pid}/stat`, 'utf8');

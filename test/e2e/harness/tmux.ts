@@ -13,7 +13,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
-import {descendantsFromProc, endProcesses, isRunning, ownProcess, registerExitCleanup, type OwnedProcess} from './processes.js';
+import {descendantsFromProc, endProcesses, isRunning, ownProcess, readStatFields, registerExitCleanup, type OwnedProcess} from './processes.js';
 import {waitFor, type WaitOptions} from './wait-for.js';
 
 export type TmuxOptions = {
@@ -175,13 +175,15 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 			await tmux('resize-window', '-t', 'main', '-x', String(newColumns), '-y', String(newRows));
 		},
 		async paneStatus() {
+			// tmux 3.3a sometimes loses the exit status when the pty closes before the child is
+			// reaped (pane_dead stays 1 with no status, for good). The pane counts as dead once
+			// its process is gone from /proc, zombie included; the status is reported when known.
+			const isGone = pane === undefined || readStatFields(pane.pid)?.startTicks !== pane.startTicks;
 			const [dead = '0', status = '', signalNumber = ''] = (
 				await tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}')
 			).split(' ');
-			// Tmux marks the pane dead when the pty closes, which can come before it reaps the
-			// child: dead only counts once the exit status or the signal is known.
 			return {
-				isDead: dead === '1' && (status !== '' || signalNumber !== ''),
+				isDead: dead === '1' && (isGone || status !== '' || signalNumber !== ''),
 				exitStatus: status === '' ? undefined : Number(status),
 				signal: signalNumber === '' ? undefined : Number(signalNumber),
 			};
