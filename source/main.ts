@@ -1,5 +1,6 @@
 // The command itself: flags, then a one-shot JSON or text snapshot, `reap`, or the interactive
-// explorer. Returns the exit code; cli.tsx (npm bundle) and standalone.ts (single executable) run it.
+// explorer. Returns the exit code; cli.tsx (the npm bundle) and the entry that
+// scripts/build-standalone.mjs writes (the single executable) run it.
 import {readFileSync} from 'node:fs';
 import {helpText, parseCli} from './cli-options.js';
 import {toJsonDocument} from './model/json-document.js';
@@ -22,7 +23,10 @@ function packageVersion(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
-	if (argv[0] === 'reap') return runReap(argv.slice(1));
+	if (argv[0] === 'reap') {
+		return runReap(argv.slice(1));
+	}
+
 	const parsed = parseCli(argv);
 	if ('error' in parsed) {
 		process.stderr.write(`sshtop: ${parsed.error} (see sshtop --help)\n`);
