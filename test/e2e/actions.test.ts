@@ -34,23 +34,35 @@ function auditLines(logPath: string): AuditLine[] {
 	return text.split('\n').filter(Boolean).map(line => JSON.parse(line) as AuditLine);
 }
 
-/** Puts the cursor on the session row of the client at 127.0.0.1:PORT: collapse, first row, then j. */
+/** Puts the cursor on the session row of the client at 127.0.0.1:PORT. */
 async function selectSession(tmux: TmuxSession, port: number): Promise<void> {
 	await selectRow(tmux, lines => lines.findIndex(line => line.includes(`127.0.0.1:${port} `)), `the session of port ${port}`);
 }
 
-/** Collapses the tree, goes to the first row and moves down to the row `find` picks on the screen. */
+/**
+ * Collapses the tree and moves the cursor to the row `find` picks on the screen. Rows can move
+ * between two looks at the screen (a refresh re-sorts by idle time), so it steps, looks again
+ * and corrects until the selection sits on the target.
+ */
 async function selectRow(tmux: TmuxSession, find: (lines: readonly string[]) => number, what: string): Promise<void> {
 	await tmux.sendText('c');
 	await tmux.waitForScreen(screen => find(screen.split('\n')) !== -1, {description: what});
-	await tmux.sendText('g');
-	const top = await tmux.waitForScreen(screen => screen.split('\n').some(line => selected.test(line) && line.includes('listener')), {colors: true});
-	const lines = top.split('\n');
-	const target = find(lines);
-	const steps = target - lines.findIndex(line => selected.test(line));
-	expect(steps).toBeGreaterThan(0);
-	await tmux.sendText('j'.repeat(steps));
-	await tmux.waitForScreen(screen => selected.test(screen.split('\n')[target] ?? ''), {colors: true, description: `${what} to be selected`});
+	await waitFor(async () => {
+		const lines = (await tmux.capturePane({colors: true})).split('\n');
+		const target = find(lines);
+		const current = lines.findIndex(line => selected.test(line));
+		if (target === -1 || current === -1) {
+			return false;
+		}
+
+		if (target === current) {
+			return true;
+		}
+
+		// ↑ moves up (k is the action key); j moves down.
+		await (target > current ? tmux.sendText('j'.repeat(target - current)) : tmux.sendKeys(...Array.from({length: current - target}, () => 'Up')));
+		return false;
+	}, {description: `${what} to be selected`, timeoutMs: 20_000, intervalMs: 400});
 }
 
 async function connectionIsOpen(sshd: TestSshd, client: SshClient): Promise<boolean> {
