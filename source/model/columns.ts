@@ -3,7 +3,7 @@
 import type {CpuUsage} from './cpu.js';
 import {sessionMemoryBytes} from './cpu.js';
 import {
-	displayWidth, fitToWidth, formatBytes, formatDuration, formatEndpoint, formatLoginTime, formatPercent, truncateToWidth,
+	displayWidth, fitToWidth, formatBytes, formatEndpoint, formatIdle, formatLoginTime, formatPercent, truncateToWidth,
 	type Alignment,
 } from './format.js';
 import {rowPrefix, type TreeRow} from './rows.js';
@@ -98,7 +98,7 @@ function sessionCell(session: Session, column: SessionColumn, context: RowContex
 				return '-';
 			}
 
-			return formatDuration(session.idleSeconds) + (session.idleSource === 'network' && session.idleSeconds !== undefined ? networkIdleMark : '');
+			return formatIdle(session.idleSeconds) + (session.idleSource === 'network' && session.idleSeconds !== undefined ? networkIdleMark : '');
 		}
 
 		case 'health': {

@@ -86,3 +86,28 @@ export function sessionMemoryBytes(tree: ProcessNode): number {
 }
 
 export {walk as walkTree};
+
+/**
+CPU% as the explorer shows it: a figure moves only when it changed by more than one point (or a
+tenth of itself, for busy processes), or fell to nothing. An idle shell that used one tick in
+two seconds would otherwise flicker between 0.0 and 0.5 and rewrite its row every refresh; a
+process that starts working still shows at once.
+*/
+export function steadyCpuUsage(shown: CpuUsage | undefined, measured: CpuUsage): CpuUsage {
+	if (shown === undefined || shown === unknownCpuUsage) {
+		return measured;
+	}
+
+	const steady = (before: ReadonlyMap<ProcessId, number>, now: ReadonlyMap<ProcessId, number>) => {
+		const result = new Map<ProcessId, number>();
+		for (const [id, percent] of now) {
+			const previous = before.get(id);
+			const isJitter = previous !== undefined && Math.abs(percent - previous) < Math.max(1, previous / 10) && !(percent === 0 && previous !== 0);
+			result.set(id, isJitter ? previous : percent);
+		}
+
+		return result;
+	};
+
+	return {byProcess: steady(shown.byProcess, measured.byProcess), bySession: steady(shown.bySession, measured.bySession)};
+}

@@ -70,6 +70,19 @@ export function formatDuration(seconds: number | undefined): string {
 	return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, '0')}h`;
 }
 
+/**
+An idle time for the IDLE column: `<1m` under a minute (as `who -u` shows `.`), then as
+formatDuration. A watched screen then changes at most once a minute per session, not every
+refresh; the exact seconds stay in `--json`.
+*/
+export function formatIdle(seconds: number | undefined): string {
+	if (seconds !== undefined && Number.isFinite(seconds) && seconds < 60) {
+		return '<1m';
+	}
+
+	return formatDuration(seconds);
+}
+
 /** Uptime as people say it: `12m`, `4h 12m`, `3d 4h`. */
 export function formatUptime(seconds: number): string {
 	const minutes = Math.floor(Math.max(0, seconds) / 60);
@@ -129,8 +142,13 @@ export function formatPercent(percent: number | undefined): string {
 	return percent < 99.95 ? percent.toFixed(1) : Math.round(percent).toString();
 }
 
-export function formatLoad(load: readonly [number, number, number]): string {
-	return load.map(value => value.toFixed(2)).join(' ');
+/**
+Load averages as `uptime` shows them (`0.12 0.08 0.01`), or with one decimal for a live view
+(`0.1 0.1 0.0`): the kernel moves the two-decimal figures every five seconds, and a header
+rewritten that often is most of what an idle explorer would send.
+*/
+export function formatLoad(load: readonly [number, number, number], decimals: 1 | 2 = 2): string {
+	return load.map(value => value.toFixed(decimals)).join(' ');
 }
 
 /** `127.0.0.1:50312`, `[::1]:50312`, `?` when unknown. */

@@ -1,6 +1,6 @@
 // The header text above the tree: host, uptime, load, sessions, listeners, idle policy.
 import type {IdlePolicy} from '../proc/parse-sshd-policy.js';
-import {formatDuration, formatLoad, formatUptime} from './format.js';
+import {formatDuration, formatIdle, formatLoad, formatUptime} from './format.js';
 import {sanitizeText} from './sanitize.js';
 import {sortDirection, type SortKey} from './sort.js';
 import type {ProcessId, SessionReport} from './types.js';
@@ -11,6 +11,10 @@ export type SummaryOptions = {
 	readonly isPaused?: boolean;
 	/** The session order in force, shown on the first line. */
 	readonly sort?: {readonly key: SortKey; readonly reverse: boolean};
+	/** Load averages with one decimal (the live view) rather than uptime's two. */
+	readonly isCoarse?: boolean;
+	/** Epoch ms of the last full /proc scan: said coarsely (`full scan <1m ago`), so the line does not change every refresh. */
+	readonly lastFullScanAt?: number | undefined;
 };
 
 const sortNames: Readonly<Record<SortKey, string>> = {
@@ -33,13 +37,14 @@ export function formatIdlePolicy(policy: IdlePolicy): string {
 export function summaryLines(report: SessionReport, options: SummaryOptions = {}): string[] {
 	const status = options.isPaused ? '  [PAUSED — p resumes]' : '';
 	const sort = options.sort === undefined ? '' : `  ${formatSort(options.sort.key, options.sort.reverse)}`;
-	const lines = [`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage)}${sort}${status}`];
+	const lines = [`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage, options.isCoarse ? 1 : 2)}${sort}${status}`];
 	const authenticating = report.sessions.filter(session => session.stage === 'authenticating').length;
 	const count = `${report.sessions.length} session${report.sessions.length === 1 ? '' : 's'}`;
 	const listeners = report.listeners.length === 0
 		? 'no sshd listener found'
 		: `listening on ${report.listeners.map(listener => `${listener.ports.map(port => `:${port}`).join(',') || '?'} (pid ${listener.pid})`).join(', ')}`;
-	lines.push(`${count}${authenticating > 0 ? ` (${authenticating} authenticating)` : ''}  ·  ${listeners}`);
+	const fullScan = options.lastFullScanAt === undefined ? '' : `  ·  full scan ${formatIdle((report.takenAt - options.lastFullScanAt) / 1000)} ago`;
+	lines.push(`${count}${authenticating > 0 ? ` (${authenticating} authenticating)` : ''}  ·  ${listeners}${fullScan}`);
 	// Listeners with the same policy share one line, so several sshds do not crowd out the tree.
 	const listenersByPolicy = new Map<string, string[]>();
 	for (const listener of report.listeners) {

@@ -3,8 +3,6 @@
 import {useCallback, useEffect, useMemo, useReducer, useState} from 'react';
 import {resolveAuditLogPath} from '../actions/audit-log.js';
 import {Box, Text, useApp} from 'ink';
-import {computeLayout, healthNote} from '../model/columns.js';
-import type {TreeRow} from '../model/rows.js';
 import {fitToWidth} from '../model/format.js';
 import {summaryLines} from '../model/summary.js';
 import type {SessionReport} from '../model/types.js';
@@ -22,6 +20,7 @@ import {useExplorerKeys} from './use-explorer-keys.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './use-idle-policies.js';
 import {useSnapshots} from './use-snapshots.js';
 import {useTerminalSize} from './use-terminal-size.js';
+import {healthNoteOfRow, layoutOf} from './visible-rows.js';
 
 export type ExplorerProps = {
 	readonly load: () => SessionReport;
@@ -34,36 +33,38 @@ export type ExplorerProps = {
 	readonly actionExecutor?: ActionExecutor;
 	/** `--read-only`: every action disabled, and the header says so. */
 	readonly isReadOnly?: boolean;
+	/** A report read before mounting: the first frame shows it instead of "reading /proc". */
+	readonly initialReport?: SessionReport;
+	/** Epoch ms of the loader's last full /proc scan, said in the header. */
+	readonly lastFullScanAt?: () => number | undefined;
 };
-
-/** Why the selected row's connection is not fine (a session row, or a process in that session). */
-function healthNoteOfRow(row: TreeRow | undefined, report: SessionReport | undefined): string | undefined {
-	if (row?.kind === 'session') {
-		return healthNote(row.session);
-	}
-
-	const session = row?.kind === 'process' ? report?.sessions.find(each => each.id === row.sessionId) : undefined;
-	return session === undefined ? undefined : healthNote(session);
-}
 
 export const minimumColumns = 40;
 export const minimumRows = 10;
 /** Lines around the tree: its title line and the footer, plus one spare so the frame stays shorter than the terminal. */
 const chromeLines = 3;
 
-export function Explorer({load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false}: ExplorerProps) {
+export function Explorer({load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false, initialReport, lastFullScanAt}: ExplorerProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
 	const width = columns - 1;
 	const executor = useMemo(() => actionExecutor ?? createActionExecutor({auditLogPath: resolveAuditLogPath()}), [actionExecutor]);
-	const [state, dispatch] = useReducer(explorerReducer, rows - 6, height => createInitialState(height, {...initialView, isReadOnly, selfPid: executor.selfPid}));
+	const [state, dispatch] = useReducer(explorerReducer, rows - 6, height => createInitialState(height, {
+		...initialView,
+		isReadOnly,
+		selfPid: executor.selfPid,
+		width,
+		...(initialReport === undefined ? {} : {report: initialReport, lastFullScanAt: lastFullScanAt?.()}),
+	}));
 	const policies = useIdlePolicies(state.report?.listeners, loadPolicy);
 	const headerLines = useMemo(
 		() => (state.report === undefined
 			? ['sshtop: reading /proc…']
-			: summaryLines(state.report, {policies, isPaused: state.isPaused, sort: {key: state.sortKey, reverse: state.isSortReversed}})),
-		[state.report, policies, state.isPaused, state.sortKey, state.isSortReversed],
+			: summaryLines(state.report, {
+				policies, isPaused: state.isPaused, sort: {key: state.sortKey, reverse: state.isSortReversed}, isCoarse: true, lastFullScanAt: state.lastFullScanAt,
+			})),
+		[state.report, policies, state.isPaused, state.sortKey, state.isSortReversed, state.lastFullScanAt],
 	);
 	const actionNotes = useMemo(() => actionHeaderLines(state.actions), [state.actions.isReadOnly, state.actions.auditWarning]); // eslint-disable-line react-hooks/exhaustive-deps -- only these two fields are read.
 	const allHeaderLines = useMemo(() => [...headerLines, ...actionNotes], [headerLines, actionNotes]);
@@ -73,11 +74,13 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 	const isHistoryShown = isHistoryOpen && rows - allHeaderLines.length - chromeLines - statusLines - historyPaneHeight >= 3;
 	const actionLines = statusLines + (isHistoryShown ? historyPaneHeight : 0);
 	const viewportHeight = rows - allHeaderLines.length - chromeLines - actionLines;
-	useEffect(() => {
-		dispatch({type: 'viewport-resized', height: viewportHeight});
-	}, [viewportHeight]);
 	const [refreshToken, setRefreshToken] = useState(0);
-	useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch, refreshToken});
+	const {flush} = useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch, refreshToken, lastFullScanAt, initialReport});
+	useEffect(() => {
+		// Rows coming into view must be the newest ones, not those of a report kept back as quiet.
+		flush();
+		dispatch({type: 'viewport-resized', height: viewportHeight, width});
+	}, [viewportHeight, width, flush]);
 	const onActionEvent = useCallback((event: ActionEvent) => {
 		dispatch({type: 'action-event', event});
 	}, []);
@@ -86,7 +89,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 	}, []);
 	useActions({request: state.actions.request, executor, onEvent: onActionEvent, onSettled: onActionSettled});
 	const tagged = useMemo(() => taggedIds(state.actions), [tags]); // eslint-disable-line react-hooks/exhaustive-deps -- derived from the tags alone.
-	useExplorerKeys(dispatch);
+	useExplorerKeys(dispatch, flush);
 	useEffect(() => {
 		if (state.hasQuit) {
 			exit();
@@ -94,7 +97,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 	}, [state.hasQuit, exit]);
 
 	const {list, filter} = selectView(state);
-	const layout = useMemo(() => (state.report === undefined ? undefined : computeLayout(state.report, width)), [state.report, width]);
+	const layout = state.report === undefined ? undefined : layoutOf(state.report, width);
 	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0}), [state.usage, state.report]);
 	const index = selectedIndex(state, list);
 	const keyContext = keyContextOf(state, list);

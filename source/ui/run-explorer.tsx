@@ -11,8 +11,11 @@ import type {LoadIdlePolicy} from './use-idle-policies.js';
 
 export type RunExplorerOptions = {
 	readonly intervalSeconds: number;
-	/** Reads one snapshot and builds its report; called on every refresh. */
-	readonly load: () => SessionReport;
+	/**
+	Reads one snapshot and builds its report; called once before the first frame, then on every
+	refresh. A loader from createReportLoader also says when it last scanned all of /proc.
+	*/
+	readonly load: (() => SessionReport) & {readonly lastFullScanAt?: () => number | undefined};
 	/** Defaults to asking each listener's sshd with `sshd -T`; pass one that resolves undefined to skip. */
 	readonly loadPolicy?: LoadIdlePolicy;
 	/** Defaults to on unless NO_COLOR is set (https://no-color.org). */
@@ -35,10 +38,21 @@ export function colorWanted(environment: NodeJS.ProcessEnv = process.env): boole
 }
 
 export async function runExplorer(options: RunExplorerOptions): Promise<void> {
+	// The first read happens before Ink starts, so the first frame already shows the sessions
+	// (rather than "reading /proc" and, one throttle interval later, the report).
+	let initialReport: SessionReport | undefined;
+	try {
+		initialReport = options.load();
+	} catch {
+		// The explorer's own first refresh tries again, and says what went wrong.
+	}
+
 	const output = correctInkOutput(options.stdout ?? process.stdout);
 	const instance = render(
 		<Explorer
 			load={options.load}
+			initialReport={initialReport}
+			lastFullScanAt={options.load.lastFullScanAt}
 			intervalSeconds={options.intervalSeconds}
 			loadPolicy={options.loadPolicy ?? askSshd}
 			color={options.color ?? colorWanted()}

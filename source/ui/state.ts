@@ -6,6 +6,8 @@ import type {FilterResult} from '../model/filter.js';
 import {allRowIds, flattenReport, initialExpansion, type Expansion, type RowList, type TreeRow} from '../model/rows.js';
 import {defaultViewOptions, viewReport} from '../model/session-view.js';
 import {nextSortKey, type SortKey} from '../model/sort.js';
+import {summaryLines} from '../model/summary.js';
+import {formatTitleLine} from '../model/columns.js';
 import type {ProcessId, SessionReport} from '../model/types.js';
 import type {Key} from 'ink';
 import type {Pick as ActionPick} from './action-plans.js';
@@ -17,9 +19,11 @@ import {
 	createActionsState,
 	pruneTags,
 	runActionCommand,
+	taggedIds,
 	typeIntoDialog,
 } from './action-state.js';
 import {commandFor, type ExplorerCommand, type KeyContext} from './keymap.js';
+import {healthNoteOfRow, layoutOf, visibleRows} from './visible-rows.js';
 
 export type Selection = {
 	readonly id: ProcessId;
@@ -53,6 +57,10 @@ export type ExplorerState = {
 	readonly isSortReversed: boolean;
 	/** Tags, the open action dialog, the request for the executor, results (action-state.ts). */
 	readonly actions: ActionsState;
+	/** Cells per line the rows are fitted to; until known, every refresh is drawn. */
+	readonly width: number | undefined;
+	/** Epoch ms of the last full /proc scan, for the header. */
+	readonly lastFullScanAt: number | undefined;
 };
 
 /** How the explorer starts: from `--filter`, `--sort` and `--reverse`. */
@@ -64,12 +72,28 @@ export type InitialView = {
 	readonly isReadOnly?: boolean;
 	/** sshtop's own pid, which the guard refuses; defaults to process.pid. */
 	readonly selfPid?: number;
+	/** Cells per line (the terminal's width less one). */
+	readonly width?: number;
+	/** A report read before the first frame, so the first frame already shows it. */
+	readonly report?: SessionReport;
+	readonly lastFullScanAt?: number;
 };
 
 export type ExplorerAction =
-	| {readonly type: 'report-arrived'; readonly report: SessionReport; readonly usage: CpuUsage}
+	| {
+		readonly type: 'report-arrived';
+		readonly report: SessionReport;
+		readonly usage: CpuUsage;
+		readonly lastFullScanAt?: number | undefined;
+		/**
+		A timed refresh: kept only when it changes what is on screen, so an idle explorer neither
+		renders nor writes. Whatever is held back is sent again, unconditionally, before the next
+		key press (use-snapshots.ts), so keys always act on the newest report.
+		*/
+		readonly isQuiet?: boolean;
+	}
 	| {readonly type: 'load-failed'; readonly message: string}
-	| {readonly type: 'viewport-resized'; readonly height: number}
+	| {readonly type: 'viewport-resized'; readonly height: number; readonly width?: number}
 	/** A key press, resolved against the key table with the state as it is when it is applied. */
 	| {readonly type: 'key-pressed'; readonly input: string; readonly key: Key}
 	| {readonly type: 'command'; readonly command: ExplorerCommand}
@@ -80,7 +104,7 @@ const hiddenByFilterNotice = 'The selected session is hidden by the filter (Esc 
 const filterExpansionDefault: Expansion = {policy: 'all', overrides: new Map()};
 
 export function createInitialState(viewportHeight: number, initial: InitialView = {}): ExplorerState {
-	return {
+	const state: ExplorerState = {
 		report: undefined,
 		usage: unknownCpuUsage,
 		expansion: initialExpansion,
@@ -97,7 +121,12 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 		sortKey: initial.sortKey ?? defaultViewOptions.sortKey,
 		isSortReversed: initial.isSortReversed ?? false,
 		actions: createActionsState({selfPid: initial.selfPid, isReadOnly: initial.isReadOnly}),
+		width: initial.width,
+		lastFullScanAt: initial.lastFullScanAt,
 	};
+	return initial.report === undefined
+		? state
+		: explorerReducer(state, {type: 'report-arrived', report: initial.report, usage: unknownCpuUsage, lastFullScanAt: initial.lastFullScanAt});
 }
 
 const noRows: RowList = {rows: [], indexById: new Map()};
@@ -111,8 +140,8 @@ export type ExplorerView = {
 	readonly filter: FilterResult | undefined;
 };
 
-let cachedInput: ViewInput | undefined;
-let cachedView: ExplorerView = {list: noRows, filter: undefined};
+// The last two derivations: a refresh compares the state on screen with the one it would make.
+let cachedViews: Array<{readonly input: ViewInput; readonly view: ExplorerView}> = [];
 
 function sameViewInput(a: ViewInput, b: ViewInput): boolean {
 	return a.report === b.report && a.expansion === b.expansion && a.filterQuery === b.filterQuery
@@ -131,26 +160,29 @@ export function selectView(state: ViewInput): ExplorerView {
 		return {list: noRows, filter: undefined};
 	}
 
-	if (cachedInput === undefined || !sameViewInput(cachedInput, state)) {
-		const {report, filter} = viewReport(state.report, {
-			query: state.filterQuery,
-			sortKey: state.sortKey,
-			reverse: state.isSortReversed,
-			cpuPercentBySessionId: state.usage.bySession,
-		});
-		cachedView = {list: flattenReport(report, filter.isFiltering ? state.filterExpansion : state.expansion), filter};
-		cachedInput = {
-			report: state.report,
-			usage: state.usage,
-			expansion: state.expansion,
-			filterQuery: state.filterQuery,
-			filterExpansion: state.filterExpansion,
-			sortKey: state.sortKey,
-			isSortReversed: state.isSortReversed,
-		};
+	const cached = cachedViews.find(entry => sameViewInput(entry.input, state));
+	if (cached !== undefined) {
+		return cached.view;
 	}
 
-	return cachedView;
+	const {report, filter} = viewReport(state.report, {
+		query: state.filterQuery,
+		sortKey: state.sortKey,
+		reverse: state.isSortReversed,
+		cpuPercentBySessionId: state.usage.bySession,
+	});
+	const view = {list: flattenReport(report, filter.isFiltering ? state.filterExpansion : state.expansion), filter};
+	const input: ViewInput = {
+		report: state.report,
+		usage: state.usage,
+		expansion: state.expansion,
+		filterQuery: state.filterQuery,
+		filterExpansion: state.filterExpansion,
+		sortKey: state.sortKey,
+		isSortReversed: state.isSortReversed,
+	};
+	cachedViews = [{input, view}, ...cachedViews.slice(0, 1)];
+	return view;
 }
 
 /** The visible rows of a state (see selectView). */
@@ -494,6 +526,54 @@ function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerSta
 	}
 }
 
+// Each state's screen is described once, however many refreshes compare against it.
+const screenKeys = new WeakMap<ExplorerState, string>();
+
+/**
+Everything a report can change on screen, as text: the header's summary, the rows in view
+exactly as drawn, and what the footer says about the selection. Two states with the same key
+draw the same frame.
+*/
+function screenKey(state: ExplorerState, report: SessionReport, width: number): string {
+	const cached = screenKeys.get(state);
+	if (cached !== undefined) {
+		return cached;
+	}
+
+	const {list, filter} = selectView(state);
+	const index = selectedIndex(state, list);
+	const parts = [
+		...summaryLines(report, {isCoarse: true, isPaused: state.isPaused, sort: {key: state.sortKey, reverse: state.isSortReversed}, lastFullScanAt: state.lastFullScanAt}),
+		`${list.rows.length} ${index} ${state.selection?.id} ${state.notice}`,
+		healthNoteOfRow(index === undefined ? undefined : list.rows[index], report) ?? '',
+		JSON.stringify(keyContextOf(state, list)),
+		`${filter?.isFiltering ? filter.matchCount : ''} ${filter?.hint}`,
+	];
+	// Help and dialogs cover the tree: rows changing underneath them are not on screen.
+	if (!state.isHelpOpen && state.actions.dialog === undefined) {
+		const layout = layoutOf(report, width);
+		parts.push(formatTitleLine(layout));
+		const context = {usage: state.usage, now: report.takenAt};
+		const rows = visibleRows({list, layout, context, scrollOffset: state.scrollOffset, height: state.viewportHeight, filter, taggedIds: taggedIds(state.actions)});
+		for (const {row, formatted, isDimmed} of rows) {
+			parts.push(`${row.id} ${isDimmed} ${JSON.stringify(formatted.spans)} ${formatted.text}`);
+		}
+	}
+
+	const key = parts.join('\n');
+	screenKeys.set(state, key);
+	return key;
+}
+
+/** Whether a refresh would leave the frame as it is (unknown before the first report and width). */
+function isSameScreen(shown: ExplorerState, next: ExplorerState): boolean {
+	if (shown.report === undefined || next.report === undefined || shown.width === undefined || shown.width !== next.width) {
+		return false;
+	}
+
+	return screenKey(shown, shown.report, shown.width) === screenKey(next, next.report, next.width);
+}
+
 function forgetGoneProcesses(expansion: Expansion, report: SessionReport): Expansion {
 	if (expansion.overrides.size === 0) {
 		return expansion;
@@ -507,16 +587,24 @@ function forgetGoneProcesses(expansion: Expansion, report: SessionReport): Expan
 export function explorerReducer(state: ExplorerState, action: ExplorerAction): ExplorerState {
 	switch (action.type) {
 		case 'report-arrived': {
+			// Already here: a key press re-sends the newest report, which a quiet refresh may have kept.
+			if (action.report === state.report) {
+				return state;
+			}
+
 			const previous = selectRows(state);
-			const next = {
+			const arrived = {
 				...state,
 				report: action.report,
 				usage: action.usage,
+				lastFullScanAt: action.lastFullScanAt ?? state.lastFullScanAt,
 				expansion: forgetGoneProcesses(state.expansion, action.report),
 				filterExpansion: forgetGoneProcesses(state.filterExpansion, action.report),
 				actions: pruneTags(state.actions, action.report),
 			};
-			return reselect(next, previous, selectRows(next));
+			const next = reselect(arrived, previous, selectRows(arrived));
+			// Same screen: keep the state, so nothing re-renders and nothing is written.
+			return action.isQuiet && isSameScreen(state, next) ? state : next;
 		}
 
 		case 'load-failed': {
@@ -525,12 +613,13 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 
 		case 'viewport-resized': {
 			const height = Math.max(1, action.height);
-			if (height === state.viewportHeight) {
+			const width = action.width ?? state.width;
+			if (height === state.viewportHeight && width === state.width) {
 				return state;
 			}
 
 			const list = selectRows(state);
-			return {...state, viewportHeight: height, scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height)};
+			return {...state, width, viewportHeight: height, scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height)};
 		}
 
 		case 'key-pressed': {

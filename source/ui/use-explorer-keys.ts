@@ -23,8 +23,12 @@ function keyForCharacter(character: string, key: Key): Key {
 	};
 }
 
-export function useExplorerKeys(dispatch: (action: ExplorerAction) => void): void {
+const nothingFirst = () => undefined;
+
+/** `beforeKey` runs before each key is dispatched (the explorer sends the newest report then). */
+export function useExplorerKeys(dispatch: (action: ExplorerAction) => void, beforeKey: () => void = nothingFirst): void {
 	const handleInput = useCallback((input: string, key: Key) => {
+		beforeKey();
 		const characters = Array.from(input);
 		if (characters.length > 1 && !key.ctrl && !key.meta) {
 			for (const character of characters) {
@@ -35,9 +39,9 @@ export function useExplorerKeys(dispatch: (action: ExplorerAction) => void): voi
 		}
 
 		dispatch({type: 'key-pressed', input, key});
-	}, [dispatch]);
+	}, [dispatch, beforeKey]);
 	useInput(handleInput);
-	useFunctionKeys(dispatch);
+	useFunctionKeys(dispatch, beforeKey);
 }
 
 // F9 as xterm, tmux and the Linux console send it.
@@ -48,12 +52,13 @@ const functionKeySequences: ReadonlyMap<string, string> = new Map([['\u001B[20~'
  * key table names (F9, htop's kill key) are read from the raw key events and passed on as
  * their name: an input no typed text can produce, since typed text arrives one character at a time.
  */
-function useFunctionKeys(dispatch: (action: ExplorerAction) => void): void {
+function useFunctionKeys(dispatch: (action: ExplorerAction) => void, beforeKey: () => void): void {
 	const {internal_eventEmitter: events} = useStdin();
 	useEffect(() => {
 		const onInput = (data: unknown) => {
 			const name = typeof data === 'string' ? functionKeySequences.get(data) : undefined;
 			if (name !== undefined) {
+				beforeKey();
 				dispatch({type: 'key-pressed', input: name, key: keyForCharacter(name, noKey)});
 			}
 		};
@@ -62,7 +67,7 @@ function useFunctionKeys(dispatch: (action: ExplorerAction) => void): void {
 		return () => {
 			events.off('input', onInput);
 		};
-	}, [events, dispatch]);
+	}, [events, dispatch, beforeKey]);
 }
 
 const noKey: Key = {

@@ -1,7 +1,12 @@
 // The refresh loop: calls the injected `load` now and then every interval, unless paused.
 // Injection keeps /proc out of the UI and lets component tests feed fixture reports.
-import {useEffect, useRef} from 'react';
-import {measureCpu} from '../model/cpu.js';
+//
+// A timed refresh is sent as quiet: the reducer keeps it only when it changes the screen, so
+// an idle explorer costs one read per interval and no rendering. `flush` sends the newest
+// report unconditionally; the explorer calls it before every key press and resize, so what
+// the user acts on or scrolls to is never older than the last read.
+import {useCallback, useEffect, useRef} from 'react';
+import {measureCpu, steadyCpuUsage, type CpuUsage} from '../model/cpu.js';
 import type {SessionReport} from '../model/types.js';
 import type {ExplorerAction} from './state.js';
 
@@ -12,12 +17,28 @@ export type SnapshotOptions = {
 	readonly dispatch: (action: ExplorerAction) => void;
 	/** A new value reloads now and restarts the interval (after an action, to show its effect). */
 	readonly refreshToken?: number;
+	/** Epoch ms of the loader's last full scan, read after each load for the header. */
+	readonly lastFullScanAt?: () => number | undefined;
+	/** The report the explorer started with: the first read is one interval later. */
+	readonly initialReport?: SessionReport;
 };
 
-export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0}: SnapshotOptions): void {
-	const previousReport = useRef<SessionReport | undefined>(undefined);
+type Arrival = {readonly report: SessionReport; readonly usage: CpuUsage; readonly lastFullScanAt: number | undefined};
+
+export type Snapshots = {
+	/** Sends the newest report as it is; the reducer ignores one it already has. */
+	readonly flush: () => void;
+};
+
+export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0, lastFullScanAt, initialReport}: SnapshotOptions): Snapshots {
+	const previousReport = useRef<SessionReport | undefined>(initialReport);
+	const shownUsage = useRef<CpuUsage | undefined>(undefined);
+	const latest = useRef<Arrival | undefined>(undefined);
+	const skipFirstLoad = useRef(initialReport !== undefined);
 	const loadReference = useRef(load);
 	loadReference.current = load;
+	const fullScanReference = useRef(lastFullScanAt);
+	fullScanReference.current = lastFullScanAt;
 	useEffect(() => {
 		if (isPaused) {
 			return;
@@ -27,9 +48,11 @@ export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refresh
 		const refresh = () => {
 			try {
 				const report = loadReference.current();
-				const usage = measureCpu(previousReport.current, report);
+				const usage = steadyCpuUsage(shownUsage.current, measureCpu(previousReport.current, report));
 				previousReport.current = report;
-				dispatch({type: 'report-arrived', report, usage});
+				shownUsage.current = usage;
+				latest.current = {report, usage, lastFullScanAt: fullScanReference.current?.()};
+				dispatch({type: 'report-arrived', ...latest.current, isQuiet: true});
 			} catch (error: unknown) {
 				// Nothing throws into React: a failed read is a note in the footer, and the next refresh tries again.
 				dispatch({type: 'load-failed', message: error instanceof Error ? error.message : String(error)});
@@ -38,9 +61,21 @@ export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refresh
 			timer = setTimeout(refresh, intervalSeconds * 1000);
 		};
 
-		refresh();
+		if (skipFirstLoad.current) {
+			skipFirstLoad.current = false;
+			timer = setTimeout(refresh, intervalSeconds * 1000);
+		} else {
+			refresh();
+		}
+
 		return () => {
 			clearTimeout(timer);
 		};
 	}, [isPaused, intervalSeconds, dispatch, refreshToken]);
+	const flush = useCallback(() => {
+		if (latest.current !== undefined) {
+			dispatch({type: 'report-arrived', ...latest.current});
+		}
+	}, [dispatch]);
+	return {flush};
 }

@@ -1,5 +1,5 @@
 import {describe, expect, test} from 'vitest';
-import {measureCpu, sessionMemoryBytes} from '../../source/model/cpu.js';
+import {measureCpu, sessionMemoryBytes, steadyCpuUsage} from '../../source/model/cpu.js';
 import {child, fixtureNow, node, processRecord, report, session} from '../ui/report-fixtures.js';
 
 function oneSession(processes: ReturnType<typeof processRecord>[], takenAt: number) {
@@ -38,4 +38,37 @@ describe('CPU% from two refreshes', () => {
 test('a session’s memory is the resident memory of its whole tree', () => {
 	const tree = node(processRecord({pid: 10, rssBytes: 1000}), child(11, 10, ['sleep'], {rssBytes: 24}));
 	expect(sessionMemoryBytes(tree)).toBe(1024);
+});
+
+describe('CPU% as the explorer shows it', () => {
+	const usage = (percent: number) => ({byProcess: new Map([['10:100', percent]]), bySession: new Map([['10:100', percent]])});
+
+	test('a flicker of a tick (0.0 ↔ 0.5) does not move the shown figure', () => {
+		let shown = steadyCpuUsage(undefined, usage(0));
+		for (const percent of [0.5, 0, 0.5, 0.5, 0]) {
+			shown = steadyCpuUsage(shown, usage(percent));
+			expect(shown.byProcess.get('10:100')).toBe(0);
+			expect(shown.bySession.get('10:100')).toBe(0);
+		}
+	});
+
+	test('a process that starts working shows at once, and one that stops shows 0', () => {
+		let shown = steadyCpuUsage(undefined, usage(0));
+		shown = steadyCpuUsage(shown, usage(12.5));
+		expect(shown.byProcess.get('10:100')).toBe(12.5);
+		shown = steadyCpuUsage(shown, usage(13));
+		expect(shown.byProcess.get('10:100')).toBe(12.5);
+		shown = steadyCpuUsage(shown, usage(40));
+		expect(shown.byProcess.get('10:100')).toBe(40);
+		shown = steadyCpuUsage(shown, usage(0.5));
+		expect(shown.byProcess.get('10:100')).toBe(0.5);
+		shown = steadyCpuUsage(shown, usage(0));
+		expect(shown.byProcess.get('10:100')).toBe(0);
+	});
+
+	test('processes that were not shown before take their measured figure', () => {
+		const shown = steadyCpuUsage(usage(3), {byProcess: new Map([['11:110', 0.5]]), bySession: new Map()});
+		expect(shown.byProcess.get('11:110')).toBe(0.5);
+		expect(shown.byProcess.has('10:100')).toBe(false);
+	});
 });

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {
-	displayWidth, fitToWidth, formatBytes, formatDuration, formatLoginTime, formatPercent, formatUptime, truncateToWidth,
+	displayWidth, fitToWidth, formatBytes, formatDuration, formatIdle, formatLoad, formatLoginTime, formatPercent, formatUptime, truncateToWidth,
 } from '../../source/model/format.js';
 
 describe('display width', () => {
@@ -69,5 +69,20 @@ describe('numbers', () => {
 		expect(formatPercent(12.46)).toBe('12.5');
 		expect(formatPercent(183.2)).toBe('183');
 		expect(formatPercent(undefined)).toBe('-');
+	});
+});
+
+describe('the IDLE column and the live header change rarely', () => {
+	test('an idle time under a minute is <1m; after that, as durations', () => {
+		expect(formatIdle(0)).toBe('<1m');
+		expect(formatIdle(59.9)).toBe('<1m');
+		expect(formatIdle(60)).toBe('1m');
+		expect(formatIdle(3 * 3600 + 7 * 60)).toBe('3h07m');
+		expect(formatIdle(undefined)).toBe('?');
+	});
+
+	test('load averages with two decimals as uptime shows them, or one for the live view', () => {
+		expect(formatLoad([0.12, 0.08, 0.01])).toBe('0.12 0.08 0.01');
+		expect(formatLoad([0.12, 0.08, 0.01], 1)).toBe('0.1 0.1 0.0');
 	});
 });

@@ -2,7 +2,7 @@ import {describe, expect, test} from 'vitest';
 import type {SessionReport} from '../../source/model/types.js';
 import {runExplorer} from '../../source/ui/run-explorer.js';
 import {FakeTerminalOutput, fakeTerminalInput} from './fake-terminal.js';
-import {report, shellSession} from './report-fixtures.js';
+import {fixtureNow, report, shellSession} from './report-fixtures.js';
 
 async function until(predicate: () => boolean, what: string): Promise<void> {
 	const deadline = Date.now() + 5000;
@@ -18,17 +18,19 @@ async function until(predicate: () => boolean, what: string): Promise<void> {
 	}
 }
 
-function start(initial: SessionReport) {
+function start(initial: SessionReport | ((load: number) => SessionReport), options: {readonly lastFullScanAt?: () => number} = {}) {
 	const output = new FakeTerminalOutput(80, 24);
 	const input = fakeTerminalInput();
 	let current = initial;
 	let loads = 0;
+	const load = () => {
+		loads++;
+		return typeof current === 'function' ? current(loads) : current;
+	};
+
 	const finished = runExplorer({
 		intervalSeconds: 0.05,
-		load() {
-			loads++;
-			return current;
-		},
+		load: options.lastFullScanAt === undefined ? load : Object.assign(load, {lastFullScanAt: options.lastFullScanAt}),
 		loadPolicy: async () => undefined,
 		color: false,
 		stdout: output as unknown as NodeJS.WriteStream,
@@ -40,6 +42,9 @@ function start(initial: SessionReport) {
 		loads: () => loads,
 		setReport(next: SessionReport) {
 			current = next;
+		},
+		press(keys: string) {
+			input.write(keys);
 		},
 		quit() {
 			input.write('q');
@@ -58,6 +63,36 @@ describe('on a real (fake) terminal', () => {
 		const loads = explorer.loads();
 		await until(() => explorer.loads() >= loads + 5, 'five more refreshes');
 		expect(explorer.output.bytesWritten()).toBe(bytes);
+		explorer.quit();
+		await explorer.finished;
+	});
+
+	test('new readings whose changes do not show (clocks, a CPU tick now and then) write nothing', async () => {
+		// Every load is a new report two seconds on; bob's shell uses one tick every other
+		// refresh: 0.5 % then 0 %, a flicker the CPU% column holds still.
+		const reading = (load: number) => {
+			const shell = bob.tree.children[0]!.children[0]!;
+			const ticking = {...shell, process: {...shell.process, userTicks: Math.floor(load / 2)}};
+			const tree = {...bob.tree, children: [{...bob.tree.children[0]!, children: [ticking]}]};
+			return report([alice, {...bob, tree}], {takenAt: fixtureNow + (load * 2000)});
+		};
+
+		const explorer = start(reading);
+		await until(() => explorer.loads() >= 4 && explorer.output.screen().some(line => /-bash/.test(line) && / 0\.0 /.test(line)), 'a settled frame');
+		const bytes = explorer.output.bytesWritten();
+		const loads = explorer.loads();
+		await until(() => explorer.loads() >= loads + 6, 'six more refreshes');
+		expect(explorer.output.bytesWritten()).toBe(bytes);
+		// A key press takes the newest report, and draws what it changes: here only the cursor.
+		explorer.press('j');
+		await until(() => explorer.output.bytesWritten() > bytes, 'the cursor moving');
+		explorer.quit();
+		await explorer.finished;
+	});
+
+	test('the header says when /proc was last scanned in full, coarsely', async () => {
+		const explorer = start(report([alice]), {lastFullScanAt: () => fixtureNow - 5000});
+		await until(() => explorer.output.screen().some(line => line.includes('full scan <1m ago')), 'the full scan age');
 		explorer.quit();
 		await explorer.finished;
 	});

@@ -171,3 +171,54 @@ describe('pause and help', () => {
 		expect(press(createInitialState(10), 'q').hasQuit).toBe(true);
 	});
 });
+
+describe('a quiet refresh (the timed one) is kept only when it changes the screen', () => {
+	const quiet = (state: ExplorerState, next: SessionReport, usage = unknownCpuUsage): ExplorerState =>
+		explorerReducer(state, {type: 'report-arrived', report: next, usage, isQuiet: true});
+	const start = () => arrive(createInitialState(10, {width: 120}), report([alice, bob]));
+
+	test('a new report that draws the same rows leaves the state as it is (nothing re-renders)', () => {
+		const state = start();
+		// A later reading: another object, different clocks and CPU ticks, the same text on screen.
+		const later = report([alice, bob], {takenAt: report([]).takenAt + 2000});
+		expect(quiet(state, later)).toBe(state);
+	});
+
+	test('a change in a visible row is kept', () => {
+		const state = start();
+		const next = quiet(state, report([alice, {...bob, idleSeconds: 600}]));
+		expect(next).not.toBe(state);
+		expect(next.report?.sessions.find(session => session.user === 'bob')?.idleSeconds).toBe(600);
+	});
+
+	test('a new session is kept', () => {
+		expect(quiet(start(), report([alice, bob, carol]))).not.toBe(start());
+	});
+
+	test('the header counts: a changed load average is kept when it shows', () => {
+		const state = start();
+		expect(quiet(state, report([alice, bob], {loadAverage: [0.13, 0.08, 0.01]}))).toBe(state);
+		expect(quiet(state, report([alice, bob], {loadAverage: [0.52, 0.08, 0.01]}))).not.toBe(state);
+	});
+
+	test('the same report sent again unconditionally (before a key) is taken as it is', () => {
+		const state = start();
+		const later = report([alice, bob], {takenAt: report([]).takenAt + 2000});
+		const kept = arrive(quiet(state, later), later);
+		expect(kept.report).toBe(later);
+		expect(arrive(kept, later)).toBe(kept);
+	});
+
+	test('until the width is known every refresh is kept', () => {
+		const state = arrive(createInitialState(10), report([alice, bob]));
+		expect(quiet(state, report([alice, bob]))).not.toBe(state);
+	});
+});
+
+describe('starting with a report', () => {
+	test('the initial state already has it, with the cursor on the first session', () => {
+		const state = createInitialState(10, {report: report([alice, bob]), width: 100});
+		expect(state.report?.sessions).toHaveLength(2);
+		expect(selectedRow(state)).toMatchObject({kind: 'session', id: alice.id});
+	});
+});

@@ -1,0 +1,115 @@
+// The rows the tree view shows, formatted: only the slice in the viewport. Pure, so the
+// reducer can tell whether a refresh changed anything on screen (state.ts) with the very
+// text the view draws (tree-view.tsx).
+import {computeLayout, formatRowWithSpans, healthNote, type ColumnLayout, type FormattedRow, type RowContext, type RowHighlight} from '../model/columns.js';
+import type {FilterResult} from '../model/filter.js';
+import {rowPrefix, type RowList, type TreeRow} from '../model/rows.js';
+import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../model/types.js';
+
+export type ShownRow = {readonly row: TreeRow; readonly formatted: FormattedRow; readonly isDimmed: boolean};
+
+// One layout per report and width: a key press or a quiet refresh never measures the columns again.
+const layoutsByReport = new WeakMap<SessionReport, Map<number, ColumnLayout>>();
+
+export function layoutOf(report: SessionReport, width: number): ColumnLayout {
+	let byWidth = layoutsByReport.get(report);
+	if (byWidth === undefined) {
+		byWidth = new Map();
+		layoutsByReport.set(report, byWidth);
+	}
+
+	let layout = byWidth.get(width);
+	if (layout === undefined) {
+		layout = computeLayout(report, width);
+		byWidth.set(width, layout);
+	}
+
+	return layout;
+}
+
+/** Puts the tag mark in the space between a row's tree glyph and its text; the width stays. */
+function markTagged(text: string, row: TreeRow): string {
+	const position = rowPrefix(row).length - 1;
+	return position < 0 || position >= text.length ? text : `${text.slice(0, position)}+${text.slice(position + 1)}`;
+}
+
+/** Id of the session's foreground process, whose command the session row shows. */
+function foregroundIdOf(session: Session): ProcessId | undefined {
+	const foregroundPid = session.foreground?.pid;
+	if (foregroundPid === undefined) {
+		return undefined;
+	}
+
+	const pending: ProcessNode[] = [session.tree];
+	for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+		if (node.process.pid === foregroundPid) {
+			return processId(node.process);
+		}
+
+		pending.push(...node.children);
+	}
+
+	return undefined;
+}
+
+function highlightsOf(row: TreeRow, filter: FilterResult | undefined): readonly RowHighlight[] {
+	if (filter === undefined || !filter.isFiltering) {
+		return [];
+	}
+
+	if (row.kind === 'process') {
+		return filter.processHighlights.get(row.id) ?? [];
+	}
+
+	if (row.kind === 'session') {
+		const foregroundId = foregroundIdOf(row.session);
+		const foreground = foregroundId === undefined ? [] : (filter.processHighlights.get(foregroundId) ?? []).filter(range => range.field === 'command');
+		return [...(filter.sessionHighlights.get(row.id) ?? []), ...foreground];
+	}
+
+	return [];
+}
+
+function isContext(row: TreeRow, filter: FilterResult | undefined): boolean {
+	if (filter === undefined || !filter.isFiltering) {
+		return false;
+	}
+
+	if (row.kind === 'process') {
+		return filter.processMarks.get(row.id) === 'context';
+	}
+
+	return row.kind === 'session' && filter.sessionMarks.get(row.id) === 'context';
+}
+
+export type VisibleRowsInput = {
+	readonly list: RowList;
+	readonly layout: ColumnLayout;
+	readonly context: RowContext;
+	readonly scrollOffset: number;
+	readonly height: number;
+	readonly filter: FilterResult | undefined;
+	readonly taggedIds: ReadonlySet<ProcessId>;
+};
+
+/** The rows inside the viewport, each as the exact text (and emphasis) it is drawn with. */
+export function visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds}: VisibleRowsInput): ShownRow[] {
+	return list.rows.slice(scrollOffset, scrollOffset + height).map(row => {
+		const formatted = formatRowWithSpans(row, layout, context, highlightsOf(row, filter));
+		return {
+			row,
+			formatted: taggedIds.has(row.id) ? {...formatted, text: markTagged(formatted.text, row)} : formatted,
+			isDimmed: isContext(row, filter),
+		};
+	});
+}
+
+/** Why the selected row's connection is not fine (a session row, or a process in that session). */
+export function healthNoteOfRow(row: TreeRow | undefined, report: SessionReport | undefined): string | undefined {
+	if (row?.kind === 'session') {
+		return healthNote(row.session);
+	}
+
+	const session = row?.kind === 'process' ? report?.sessions.find(each => each.id === row.sessionId) : undefined;
+	return session === undefined ? undefined : healthNote(session);
+}
