@@ -9,12 +9,12 @@ import {clientSocketOf, readPs, readSs, serverSocketOf} from './harness/ground-t
 import {endProcesses, isRunning, ownProcess, type OwnedProcess} from './harness/processes.js';
 import {isRoot, ptyProblem, startTestSshd, type TestSshd, unprivilegedTestUser} from './harness/sshd.js';
 import {cliPath, ensureBuilt} from './harness/sshtop.js';
+import {moveSelectionTo} from './harness/navigate.js';
 import {startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const skipReason = isRoot ? ptyProblem() : 'not root: logging in as another user and the EPERM case need root';
 const quote = (text: string) => `'${text.replaceAll('\'', String.raw`'\''`)}'`;
-const selected = /\u001B\[(?:\d+;)*7m/;
 
 type AuditLine = {
 	readonly action: string;
@@ -39,30 +39,11 @@ async function selectSession(tmux: TmuxSession, port: number): Promise<void> {
 	await selectRow(tmux, lines => lines.findIndex(line => line.includes(`127.0.0.1:${port} `)), `the session of port ${port}`);
 }
 
-/**
- * Collapses the tree and moves the cursor to the row `find` picks on the screen. Rows can move
- * between two looks at the screen (a refresh re-sorts by idle time), so it steps, looks again
- * and corrects until the selection sits on the target.
- */
+/** Collapses the tree and moves the cursor to the row `find` picks on the screen. */
 async function selectRow(tmux: TmuxSession, find: (lines: readonly string[]) => number, what: string): Promise<void> {
 	await tmux.sendText('c');
 	await tmux.waitForScreen(screen => find(screen.split('\n')) !== -1, {description: what});
-	await waitFor(async () => {
-		const lines = (await tmux.capturePane({colors: true})).split('\n');
-		const target = find(lines);
-		const current = lines.findIndex(line => selected.test(line));
-		if (target === -1 || current === -1) {
-			return false;
-		}
-
-		if (target === current) {
-			return true;
-		}
-
-		// ↑ moves up (k is the action key); j moves down.
-		await (target > current ? tmux.sendText('j'.repeat(target - current)) : tmux.sendKeys(...Array.from({length: current - target}, () => 'Up')));
-		return false;
-	}, {description: `${what} to be selected`, timeoutMs: 20_000, intervalMs: 400});
+	await moveSelectionTo(tmux, find, what);
 }
 
 async function connectionIsOpen(sshd: TestSshd, client: SshClient): Promise<boolean> {

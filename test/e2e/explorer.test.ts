@@ -9,6 +9,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, typeLine, type SshClient} from './harness/clients.js';
 import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
 import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
+import {moveSelectionTo} from './harness/navigate.js';
 import {startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
@@ -17,7 +18,6 @@ const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 const sshtopPath = process.env['SSHTOP_E2E_BIN'] ?? path.join(repositoryRoot, 'dist', 'sshtop.js');
 
 const quote = (text: string) => `'${text.replaceAll('\'', String.raw`'\''`)}'`;
-const selected = /\u001B\[(?:\d+;)*7m/;
 const processRow = /[├└]─[▾▸─] +\d+ \S+ +[A-Z] /m;
 
 describe('the explorer in a terminal, over SSH', () => {
@@ -107,17 +107,8 @@ describe('the explorer in a terminal, over SSH', () => {
 		await tmux.sendText('c');
 		// Process rows (tree glyphs, then a pid) are gone; session rows still name their foreground command.
 		await tmux.waitForScreen(screen => !processRow.test(screen) && sessionLine(screen, command.localPort) !== undefined);
-		// Walk down to the other user's session: g goes to the first row, each j one row down.
-		await tmux.sendText('g');
-		const top = await tmux.waitForScreen(screen => screen.split('\n').some(line => selected.test(line) && line.includes('listener')), {colors: true});
-		const lines = top.split('\n');
-		const steps = lines.findIndex(line => line.includes(`127.0.0.1:${otherShell.localPort} `)) - lines.findIndex(line => selected.test(line));
-		expect(steps).toBeGreaterThan(0);
-		await tmux.sendText('j'.repeat(steps));
-		await tmux.waitForScreen(
-			screen => screen.split('\n').some(line => selected.test(line) && line.includes(`127.0.0.1:${otherShell.localPort} `)),
-			{colors: true, description: 'the other user’s session to be selected'},
-		);
+		// Walk to the other user's session with j and ↑.
+		await moveSelectionTo(tmux, lines => lines.findIndex(line => line.includes(`127.0.0.1:${otherShell.localPort} `)), 'the other user’s session');
 		const otherTruth = await truthOf(otherShell.localPort);
 		await tmux.sendKeys('Right');
 		// One level opens: the connection sshd's child (the user-side sshd under privilege separation).
