@@ -265,8 +265,10 @@ function findForeground(
 		const candidates = processes.filter(process =>
 			process.tty === activeTty && process.processGroup === process.foregroundProcessGroup);
 		// A zombie or a process in the middle of exiting (no argv left) is not what the user is
-		// running, e.g. a helper sshtop itself just reaped.
-		const isFading = (process: ProcessRecord) => process.state === 'Z' || process.argv.length === 0;
+		// running either.
+		// sshtop's own helpers (the ss it runs each refresh) are never what the user is running.
+		const isFading = (process: ProcessRecord) =>
+			process.state === 'Z' || process.argv.length === 0 || process.ppid === snapshot.selfPid;
 		const latest = candidates.sort((a, b) =>
 			Number(isFading(a)) - Number(isFading(b)) || b.startTicks - a.startTicks || b.pid - a.pid)[0];
 		return latest ? {pid: latest.pid, command: commandLine(latest)} : undefined;

@@ -347,7 +347,7 @@ describe('connection health and network idle time', () => {
 });
 
 describe('the foreground command', () => {
-	it('passes over a zombie or exiting process in the foreground group for the live one', () => {
+	it('passes over zombies, exiting processes and sshtop\'s own helpers in the foreground group', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
 				listener(100, 9000),
@@ -355,7 +355,9 @@ describe('the foreground command', () => {
 				fakeProcess({pid: 201, ppid: 200, argv: ['-bash'], processGroup: 201, foregroundProcessGroup: 210, ...pts(0)}),
 				fakeProcess({pid: 210, ppid: 201, argv: ['node', 'sshtop'], processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
 				fakeProcess({pid: 215, ppid: 210, argv: [], comm: 'ss', state: 'Z', processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
+				fakeProcess({pid: 216, ppid: 210, argv: ['ss', '-tineH'], processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
 			],
+			selfPid: 210,
 			sockets: [listening(9000, 22), socket(9001, server, client(50_001))],
 		}));
 		expect(only(report.sessions, 200).foreground).toEqual({pid: 210, command: 'node sshtop'});
