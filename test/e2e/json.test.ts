@@ -1,6 +1,4 @@
 // `sshtop --json` against real SSH connections to a private sshd, checked against ps and ss.
-import {readdirSync, statSync} from 'node:fs';
-import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -25,6 +23,7 @@ import {
 	type SsSocket,
 } from './harness/ground-truth.js';
 import {freePort, isRoot, ptyProblem, startTestSshd, type TestSshd} from './harness/sshd.js';
+import {cliPath, ensureBuilt} from './harness/sshtop.js';
 import {waitFor} from './harness/wait-for.js';
 
 // The contract of `sshtop --json`, schemaVersion 1, written from the spec rather than imported,
@@ -82,30 +81,6 @@ type SshtopRun = {
 // Every scenario here has pty sessions.
 const withoutPtys = ptyProblem();
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
-const cliPath = path.join(projectRoot, 'dist', 'sshtop.js');
-
-function newestSourceChange(directory: string): number {
-	let newest = 0;
-	for (const entry of readdirSync(directory, {withFileTypes: true})) {
-		const entryPath = path.join(directory, entry.name);
-		newest = Math.max(newest, entry.isDirectory() ? newestSourceChange(entryPath) : statSync(entryPath).mtimeMs);
-	}
-
-	return newest;
-}
-
-async function ensureBuilt(): Promise<void> {
-	let builtAt = 0;
-	try {
-		builtAt = statSync(cliPath).mtimeMs;
-	} catch {}
-
-	// `npm test` builds first; a lone `vitest run` of this file must not test a stale bundle.
-	if (builtAt < newestSourceChange(path.join(projectRoot, 'source'))) {
-		await execa('npm', ['run', 'build'], {cwd: projectRoot});
-	}
-}
-
 async function runSshtop(): Promise<SshtopRun> {
 	const startedAt = Date.now();
 	const result = await execa('node', [cliPath, '--json'], {cwd: projectRoot, reject: false, timeout: 30_000, stdin: 'ignore'});
