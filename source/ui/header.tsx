@@ -1,6 +1,6 @@
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import {fitToWidth} from '../model/format.js';
+import {truncateToWidth} from '../model/format.js';
 
 export type HeaderProps = {
 	readonly lines: readonly string[];
@@ -10,8 +10,9 @@ export type HeaderProps = {
 export const Header = memo(({lines, width}: HeaderProps) => (
 	<Box flexDirection='column'>
 		{lines.map((line, index) => (
+			// Cut to the width, not padded to it: Ink draws every cell of a line on each frame.
 			// eslint-disable-next-line react/no-array-index-key -- the header's lines are positional.
-			<Text key={index} wrap='truncate' bold={index === 0}>{fitToWidth(line, width)}</Text>
+			<Text key={index} wrap='truncate' bold={index === 0}>{truncateToWidth(line, width)}</Text>
 		))}
 	</Box>
 ));

@@ -70,7 +70,10 @@ function emphasise(text: string, spans: readonly TextSpan[], tone: RowTone, colo
 }
 
 export const TreeRowLine = memo(({text, isSelected, tone, color, isDimmed = false, spans = []}: TreeRowProps) => {
-	const shown = emphasise(text, spans, tone, color, isDimmed);
+	// Rows come padded to the width. Ink draws every cell of every line on each frame, so the
+	// padding would cost as much as the text; only the selection bar needs it, to be full width.
+	const body = isSelected ? text : text.trimEnd();
+	const shown = emphasise(body, body === text ? spans : spans.filter(([start]) => start < body.length), tone, color, isDimmed);
 	return (
 		<Text
 			wrap='truncate'
@@ -80,5 +83,14 @@ export const TreeRowLine = memo(({text, isSelected, tone, color, isDimmed = fals
 			{isSelected ? inverse(shown) : shown}
 		</Text>
 	);
-});
+}, (before, after) => before.text === after.text && before.isSelected === after.isSelected && before.tone === after.tone
+	&& before.color === after.color && before.isDimmed === after.isDimmed && sameSpans(before.spans, after.spans));
 TreeRowLine.displayName = 'TreeRowLine';
+
+/** Spans are rebuilt whenever the rows in view are formatted again (a scroll): compare what they say. */
+function sameSpans(a: readonly TextSpan[] = [], b: readonly TextSpan[] = []): boolean {
+	return a === b || (a.length === b.length && a.every((span, index) => {
+		const other = b[index]!;
+		return span[0] === other[0] && span[1] === other[1] && span[2] === other[2];
+	}));
+}
