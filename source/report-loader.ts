@@ -16,18 +16,34 @@ export type ReportLoader = {
 	readonly lastScan: () => ScanSummary | undefined;
 };
 
-export function createReportLoader(options: ScannerOptions = {}): ReportLoader {
+export type ReportLoaderOptions = ScannerOptions & {
+	/**
+	Least time between two `ss` readings (default 10 s). Each costs a child process, most of
+	what an idle explorer spends at the default interval; between readings the ages ss gave
+	are moved forward (aged() below), so idle times and stalls keep growing, and a change in a
+	connection shows within this long.
+	*/
+	readonly tcpInfoIntervalMs?: number;
+	/** Reads ss; injectable for tests. */
+	readonly readTcpInfo?: () => Promise<TcpInfoReading>;
+};
+
+export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoader {
 	const scanner = createProcessScanner(options);
+	const tcpInfoIntervalMs = options.tcpInfoIntervalMs ?? 10_000;
+	const readSs = options.readTcpInfo ?? readTcpInfo;
 	let latest: {reading: TcpInfoReading; readAt: number} | undefined;
 	let isReading = false;
+	let startedAt = Number.NEGATIVE_INFINITY;
 	let previous: SessionReport | undefined;
 	const refreshTcpInfo = () => {
-		if (isReading) {
+		if (isReading || Date.now() - startedAt < tcpInfoIntervalMs) {
 			return;
 		}
 
 		isReading = true;
-		void readTcpInfo()
+		startedAt = Date.now();
+		void readSs()
 			.then(reading => {
 				latest = {reading, readAt: Date.now()};
 			})
