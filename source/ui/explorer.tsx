@@ -1,6 +1,6 @@
 // The explorer's root: wires state, refresh loop, keys and terminal size to the views.
 // Decisions live in state.ts and model/; this file only composes.
-import {useCallback, useEffect, useMemo, useReducer, useState} from 'react';
+import {useCallback, useEffect, useMemo, useState} from 'react';
 import {resolveAuditLogPath} from '../actions/audit-log.js';
 import {Box, Text, useApp} from 'ink';
 import {fitToWidth} from '../model/format.js';
@@ -12,11 +12,12 @@ import {actionHeaderLines, type ActionEvent, taggedIds} from './action-state.js'
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpScreen} from './help-screen.js';
-import {createInitialState, explorerReducer, keyContextOf, selectedIndex, selectView, type InitialView} from './state.js';
+import {createInitialState, keyContextOf, selectedIndex, selectView, type InitialView} from './state.js';
 import {HistoryPane, historyPaneHeight, StatusLine} from './history-pane.js';
 import {TreeView} from './tree-view.js';
 import {useActions} from './use-actions.js';
 import {useExplorerKeys} from './use-explorer-keys.js';
+import {useExplorerState} from './use-explorer-state.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './use-idle-policies.js';
 import {useSnapshots} from './use-snapshots.js';
 import {useTerminalSize} from './use-terminal-size.js';
@@ -50,7 +51,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
 	const width = columns - 1;
 	const executor = useMemo(() => actionExecutor ?? createActionExecutor({auditLogPath: resolveAuditLogPath()}), [actionExecutor]);
-	const [state, dispatch] = useReducer(explorerReducer, rows - 6, height => createInitialState(height, {
+	const [state, dispatch] = useExplorerState(() => createInitialState(rows - 6, {
 		...initialView,
 		isReadOnly,
 		selfPid: executor.selfPid,
