@@ -4,14 +4,27 @@ import stringWidth from 'string-width';
 
 const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
 
+/**
+Text every terminal draws one cell per character: printable ASCII and the few symbols sshtop
+itself puts on screen (tree lines, ▾ ▸, …, ·, arrows, ×, —). Checked first because
+string-width segments any other text into graphemes, which made fitting a 200-column row the
+costliest part of a refresh; these symbols are East Asian "ambiguous", narrow as string-width
+counts them by default.
+*/
+const narrowText = /^[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]*$/;
+
 export function displayWidth(text: string): number {
-	return stringWidth(text);
+	return narrowText.test(text) ? text.length : stringWidth(text);
 }
 
 /** Cuts text to at most `width` cells, ending in `…` when something was cut; never wraps. */
 export function truncateToWidth(text: string, width: number): string {
 	if (width <= 0) {
 		return '';
+	}
+
+	if (narrowText.test(text)) {
+		return text.length <= width ? text : `${text.slice(0, width - 1)}…`;
 	}
 
 	if (stringWidth(text) <= width) {
@@ -39,7 +52,7 @@ export type Alignment = 'left' | 'right';
 /** Exactly `width` cells: truncated when longer, padded with spaces when shorter. */
 export function fitToWidth(text: string, width: number, alignment: Alignment = 'left'): string {
 	const truncated = truncateToWidth(text, width);
-	const padding = ' '.repeat(Math.max(0, width - stringWidth(truncated)));
+	const padding = ' '.repeat(Math.max(0, width - displayWidth(truncated)));
 	return alignment === 'left' ? truncated + padding : padding + truncated;
 }
 

@@ -1,4 +1,5 @@
 import {describe, expect, test} from 'vitest';
+import stringWidth from 'string-width';
 import {
 	displayWidth, fitToWidth, formatBytes, formatDuration, formatIdle, formatLoad, formatLoginTime, formatPercent, formatUptime, truncateToWidth,
 } from '../../source/model/format.js';
@@ -84,5 +85,20 @@ describe('the IDLE column and the live header change rarely', () => {
 	test('load averages with two decimals as uptime shows them, or one for the live view', () => {
 		expect(formatLoad([0.12, 0.08, 0.01])).toBe('0.12 0.08 0.01');
 		expect(formatLoad([0.12, 0.08, 0.01], 1)).toBe('0.1 0.1 0.0');
+	});
+});
+
+describe('widths of the symbols sshtop draws', () => {
+	test('tree lines, arrows and ellipses are one cell each, as string-width counts them', () => {
+		for (const text of ['├─▾ alice', '│ └── 1234', '▸ · … × — ’ ← ↑ → ↓ ▏', 'plain ascii']) {
+			expect(displayWidth(text)).toBe(stringWidth(text));
+			expect(displayWidth(fitToWidth(text, 30))).toBe(30);
+		}
+	});
+
+	test('cutting them keeps the width, ending in …', () => {
+		expect(truncateToWidth('└─▾ alice 203.0.113.7', 8)).toBe('└─▾ ali…');
+		expect(truncateToWidth('└─▾ alice', 9)).toBe('└─▾ alice');
+		expect(truncateToWidth('漢字漢字', 6)).toBe('漢字 …');
 	});
 });
