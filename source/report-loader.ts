@@ -7,6 +7,7 @@ import type {TcpInfo} from './proc/parse-ss.js';
 import {createProcessScanner, type ScannerOptions, type ScanSummary} from './proc/process-scanner.js';
 import {readSnapshot} from './proc/read-snapshot.js';
 import {readTcpInfo, type TcpInfoReading} from './proc/read-tcp-info.js';
+import type {Snapshot} from './proc/types.js';
 
 export type ReportLoader = {
 	(): SessionReport;
@@ -82,7 +83,12 @@ function aged(reading: TcpInfoReading, elapsedMs: number): TcpInfoReading {
 	return {source: 'ss', infos};
 }
 
-/** A single report for the one-shot outputs, with a fresh `ss` reading. */
+/** One snapshot with a fresh `ss` reading, and its report: for the one-shot outputs and reap. */
+export async function loadSnapshotOnce(): Promise<{readonly snapshot: Snapshot; readonly report: SessionReport}> {
+	const snapshot = readSnapshot({tcpInfo: await readTcpInfo()});
+	return {snapshot, report: buildReport(snapshot)};
+}
+
 export async function loadReportOnce(): Promise<SessionReport> {
-	return buildReport(readSnapshot({tcpInfo: await readTcpInfo()}));
+	return (await loadSnapshotOnce()).report;
 }

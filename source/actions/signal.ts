@@ -240,20 +240,22 @@ export function executeSignal(request: SignalRequest): SignalReport {
 	return {signal, results, audit: appendAuditEntry(request.auditLogPath, auditEntryFor(request, results))};
 }
 
+/** A few words per result kind, for summaries, reap's lines and the history pane. */
+export const resultLabels: Readonly<Record<TargetResultKind, string>> = {
+	sent: 'sent',
+	gone: 'already exited',
+	changed: 'changed',
+	'not-permitted': 'not permitted',
+	refused: 'refused',
+	zombie: 'zombie',
+};
+
 /** One line for a whole action, e.g. `2 sent, 1 already exited, 1 refused`. */
 export function summarizeResults(results: readonly TargetResult[]): string {
-	const labels: Record<TargetResultKind, string> = {
-		sent: 'sent',
-		gone: 'already exited',
-		changed: 'changed',
-		'not-permitted': 'not permitted',
-		refused: 'refused',
-		zombie: 'zombie',
-	};
 	const counts = new Map<TargetResultKind, number>();
 	for (const result of results) {
 		counts.set(result.kind, (counts.get(result.kind) ?? 0) + 1);
 	}
 
-	return [...counts].map(([kind, count]) => `${count} ${labels[kind]}`).join(', ');
+	return [...counts].map(([kind, count]) => `${count} ${resultLabels[kind]}`).join(', ');
 }

@@ -1,6 +1,6 @@
 // What `sshtop reap` prints: one line per session (text) or one document (--json), for the
 // plan of a dry run and for the results of --yes. Pure.
-import type {TargetResult, TargetResultKind} from '../actions/signal.js';
+import {resultLabels, type TargetResult, type TargetResultKind} from '../actions/signal.js';
 import type {Signal} from '../actions/signals.js';
 import {describeTarget} from '../actions/target.js';
 import {formatDuration, formatEndpoint} from '../model/format.js';
@@ -143,15 +143,6 @@ export function planLines(plan: ReapPlan): string[] {
 		: `Dry run: ${plural(plan.targets.length, 'session')} would be reaped, ${plan.excluded.length} excluded; nothing was sent. Add --yes to do it.`;
 	return [...lines, ...exclusionLines(plan.excluded), summary];
 }
-
-const resultLabels: Record<TargetResultKind, string> = {
-	sent: 'sent',
-	gone: 'already exited',
-	changed: 'changed',
-	'not-permitted': 'not permitted',
-	refused: 'refused',
-	zombie: 'zombie',
-};
 
 export function resultLines(results: ReapResults): string[] {
 	const lines: string[] = [];

@@ -6,10 +6,9 @@ import {executeSignal, type SignalReport, type TargetResultKind} from '../action
 import {isEndingSignal, type Signal, SIGKILL} from '../actions/signals.js';
 import {findSurvivors, planSurvivorCleanup, sessionProcesses, waitForExit} from '../actions/survivors.js';
 import {targetFromProcess} from '../actions/target.js';
-import {buildReport} from '../model/sessions.js';
 import type {ProcessRecord, SessionReport} from '../model/types.js';
 import {readSnapshot} from '../proc/read-snapshot.js';
-import {readTcpInfo} from '../proc/read-tcp-info.js';
+import {loadSnapshotOnce} from '../report-loader.js';
 import {planDocument, planLines, resultLines, resultsDocument, type ReapResults, type TargetOutcome} from './format.js';
 import {parseReapArgs, reapHelpText, type ReapOptions} from './reap-options.js';
 import {planReap, type ReapPlan} from './select.js';
@@ -34,11 +33,10 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
-/** One snapshot with a fresh `ss` reading (as loadReportOnce), keeping the processes the guard needs. */
+/** The report, and the guard context from the same snapshot's processes. */
 async function loadOnce(): Promise<{readonly ok: true; readonly loaded: Loaded} | {readonly ok: false; readonly message: string}> {
 	try {
-		const snapshot = readSnapshot({tcpInfo: await readTcpInfo()});
-		const report = buildReport(snapshot);
+		const {snapshot, report} = await loadSnapshotOnce();
 		const context = guardContextFrom({
 			selfPid: snapshot.selfPid,
 			processes: snapshot.processes,

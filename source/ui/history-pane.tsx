@@ -1,20 +1,14 @@
 // The last action results, newest last, and the one-line status of the latest action.
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import type {TargetResultKind} from '../actions/signal.js';
+import {resultLabels, type TargetResultKind} from '../actions/signal.js';
 import {fitToWidth} from '../model/format.js';
 import type {HistoryEntry} from './action-state.js';
 
 export const historyPaneHeight = 6;
 
-const kindLabels: Readonly<Record<TargetResultKind, string>> = {
-	sent: 'sent',
-	gone: 'already exited',
-	changed: 'process changed',
-	'not-permitted': 'not permitted',
-	refused: 'refused',
-	zombie: 'zombie',
-};
+// In a list of mixed actions, "changed" alone would not say what changed.
+const kindLabels: Readonly<Record<TargetResultKind, string>> = {...resultLabels, changed: 'process changed'};
 
 function clock(at: number): string {
 	const date = new Date(at);
