@@ -9,7 +9,8 @@
 // kernel handed out since the last scan (new-pids.ts): a process can only join a session tree
 // by being born into it, and a watched process re-parented to PID 1 has its environment read
 // at once. What a watch scan cannot see: a new sshd started outside every watched tree (it
-// changes the LISTEN set, which brings the full scan forward), a process whose pid was handed
+// changes the LISTEN set, which brings the full scan forward once the socket table is next read,
+// within socketsMaxAgeMs), a process whose pid was handed
 // out and reused within one interval, and a pid the probe skipped; the next full scan finds them.
 //
 // Per process, status, cmdline, exe, fds and environ are read once per (pid, start time, exec)
@@ -49,6 +50,13 @@ export type ScannerOptions = {
 	readonly probeLimit?: number;
 	/** The interval between full scans is at least this many times the last one's duration; 0 turns it off. */
 	readonly fullScanCostFactor?: number;
+	/**
+	Longest a watch scan reuses the TCP socket table (default 10 s, the explorer's `ss` cadence).
+	Reading /proc/net/tcp and tcp6 walks the kernel's whole connection hash table, however few
+	sockets there are: 2.3 ms each on a 24 GiB machine, most of a quiet refresh. A socket inode
+	the last table did not list (a new session) is looked up at once.
+	*/
+	readonly socketsMaxAgeMs?: number;
 };
 
 export type ScanKind = 'full' | 'watch';
@@ -108,6 +116,7 @@ const defaults = {
 	/** Pids re-probed below the previous last pid: forks still in progress when it was read. */
 	marginPids: 64,
 	fullScanCostFactor: 200,
+	socketsMaxAgeMs: 10_000,
 };
 
 export function createProcessScanner(options: ScannerOptions = {}): ProcessScanner {
@@ -122,6 +131,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	const revalidateMs = options.revalidateMs ?? defaults.revalidateMs;
 	const probeLimit = options.probeLimit ?? defaults.probeLimit;
 	const fullScanCostFactor = options.fullScanCostFactor ?? defaults.fullScanCostFactor;
+	const socketsMaxAgeMs = options.socketsMaxAgeMs ?? defaults.socketsMaxAgeMs;
 
 	let watched = new Map<number, Watched>();
 	/** Environment readings of PID 1's children that are not watched, so a full scan reads each once. */
@@ -135,6 +145,27 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	let listenKey: string | undefined;
 	let lastScan: ScanSummary | undefined;
 	let pidMax: number | undefined | null = null;
+	let socketTable: {readonly sockets: Snapshot['sockets']; readonly readAt: number; readonly lookedUp: ReadonlySet<number>} | undefined;
+
+	/** The socket table, read again when it is old, on a full scan, or when an inode is new to it. */
+	const socketsFor = (kind: ScanKind, processes: readonly ProcessRecord[], startedAt: number): Snapshot['sockets'] => {
+		const inodes = new Set<number>();
+		for (const process of processes) {
+			for (const inode of process.socketInodes ?? []) {
+				inodes.add(inode);
+			}
+		}
+
+		const isFresh = socketTable !== undefined && kind === 'watch' && startedAt - socketTable.readAt < socketsMaxAgeMs;
+		if (isFresh && [...inodes].every(inode => socketTable!.lookedUp.has(inode))) {
+			return socketTable!.sockets;
+		}
+
+		const sockets = readTcpSockets(procRoot);
+		// Inodes missing from a fresh table are not TCP (an sshd's unix sockets): no need to look again.
+		socketTable = {sockets, readAt: startedAt, lookedUp: inodes};
+		return sockets;
+	};
 
 	const readPidMax = (): number | undefined => {
 		if (pidMax === null) {
@@ -344,7 +375,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		}
 
 		watched = nextWatched;
-		const sockets = readTcpSockets(procRoot);
+		const sockets = socketsFor(kind, processes, startedAt);
 		const nextListenKey = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b).join(',');
 		// A new listener starts outside every watched tree: only a full scan finds it. A wish
 		// stays until a full scan serves it.

@@ -100,19 +100,45 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(reader.lastFullScanAt()).toBe(clock);
 	});
 
-	it('runs a full scan soon after the set of listening sockets changes', () => {
-		const reader = scanner({earlyFullScanGapMs: 5000});
+	it('runs a full scan soon after the set of listening sockets changes, once the socket table is read again', () => {
+		const reader = scanner({earlyFullScanGapMs: 5000, socketsMaxAgeMs: 4000});
 		reader.read();
 		fake.setTcp([listenLine, connectionLine, secondListenLine]);
 		clock += 2000;
 		reader.read();
 		expect(reader.lastScan()?.kind).toBe('watch');
+		// The table is 4 s old: read again, the new listener noticed, the full scan waits out its gap.
 		clock += 2000;
 		reader.read();
 		expect(reader.lastScan()?.kind).toBe('watch');
 		clock += 2000;
 		reader.read();
 		expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'listeners changed'});
+	});
+
+	it('reuses the socket table between watch scans until it is socketsMaxAgeMs old', () => {
+		const reader = scanner({socketsMaxAgeMs: 10_000});
+		const queued = connectionLine.replace('00000000:00000000 00:', '00000400:00000000 00:');
+		reader.read();
+		fake.setTcp([listenLine, queued]);
+		clock += 2000;
+		const inode9001 = (snapshot: Snapshot) => snapshot.sockets.find(socket => socket.inode === 9001);
+		expect(inode9001(reader.read())?.sendQueueBytes).toBe(0);
+		clock += 8000;
+		expect(inode9001(reader.read())?.sendQueueBytes).toBe(1024);
+	});
+
+	it('looks up a new session\'s socket at once, without waiting for the table to age', () => {
+		const reader = scanner({socketsMaxAgeMs: 60_000});
+		reader.read();
+		const newConnection = '   3: 0500000A:0016 6500A8C0:C352 01 00000000:00000000 00:00000000 00000000     0        0 9002 1';
+		fake.setTcp([listenLine, connectionLine, newConnection]);
+		fake.write({pid: 480, comm: 'sshd', ppid: 100, start: 360_000, cmdline: 'sshd: bob [priv]\0', exe: '/usr/sbin/sshd', fds: ['socket:[9002]']});
+		fake.setLastPid(480);
+		clock += 2000;
+		const report = buildReport(reader.read());
+		expect(reader.lastScan()?.kind).toBe('watch');
+		expect(report.sessions.map(session => session.peer?.address)).toContain('192.168.0.101');
 	});
 
 	it('falls back to a full scan when more pids were handed out than it would probe', () => {
