@@ -17,6 +17,7 @@ import {inject} from 'postject';
 import {execFileSync} from 'node:child_process';
 import {chmodSync, copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {lazyStringWidth, replaceOnce} from './bundle-patches.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const {version} = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -30,15 +31,6 @@ const sentinelFuse = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
 if (process.platform !== 'linux' || process.arch !== 'x64') {
 	throw new Error(`build:standalone makes a Linux x64 executable from the running node; this is ${process.platform} ${process.arch}`);
-}
-
-function replaceOnce(text, search, replacement, file) {
-	const at = text.indexOf(search);
-	if (at === -1 || text.includes(search, at + 1)) {
-		throw new Error(`build:standalone: expected "${search}" once in ${file}; did the dependency change?`);
-	}
-
-	return text.slice(0, at) + replacement + text.slice(at + search.length);
 }
 
 const withoutTopLevelAwait = {
@@ -93,7 +85,7 @@ await build({
 		SSHTOP_VERSION: JSON.stringify(version),
 	},
 	alias: {'react-devtools-core': `${root}scripts/devtools-stub.mjs`},
-	plugins: [withoutTopLevelAwait],
+	plugins: [withoutTopLevelAwait, lazyStringWidth],
 	// A CommonJS bundle loads every module before the entry runs, and Ink reads CI at load
 	// (see source/cli.tsx): the banner runs first.
 	banner: {js: "if(process.stdout.isTTY){delete process.env.CI;delete process.env.CONTINUOUS_INTEGRATION;}"},

@@ -25,6 +25,12 @@ export type ReportLoaderOptions = ScannerOptions & {
 	connection shows within this long.
 	*/
 	readonly tcpInfoIntervalMs?: number;
+	/**
+	How long after the first refresh the first `ss` runs (default 300 ms). Starting a child
+	process takes ≈30 ms of this thread (execa's first load included), which the first frame
+	should not wait for; the first refresh shows health from /proc/net/tcp alone.
+	*/
+	readonly firstTcpInfoDelayMs?: number;
 	/** Reads ss; injectable for tests. */
 	readonly readTcpInfo?: () => Promise<TcpInfoReading>;
 };
@@ -37,7 +43,19 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 	let isReading = false;
 	let startedAt = Number.NEGATIVE_INFINITY;
 	let previous: SessionReport | undefined;
+	let firstTimer: NodeJS.Timeout | undefined;
 	const refreshTcpInfo = () => {
+		if (previous === undefined && firstTimer === undefined) {
+			firstTimer = setTimeout(() => {
+				if (previous === undefined || previous.sessions.length > 0) {
+					refreshTcpInfo();
+				}
+			}, options.firstTcpInfoDelayMs ?? 300);
+			// Never the reason the process stays alive (a one-off load, a test).
+			firstTimer.unref();
+			return;
+		}
+
 		if (isReading || Date.now() - startedAt < tcpInfoIntervalMs) {
 			return;
 		}

@@ -1,3 +1,4 @@
+import {setTimeout as delay} from 'node:timers/promises';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {TcpInfoReading} from '../source/proc/read-tcp-info.js';
 import {createReportLoader} from '../source/report-loader.js';
@@ -28,13 +29,14 @@ describe('the explorer’s report loader', () => {
 		fake.dispose();
 	});
 
-	const loader = (tcpInfoIntervalMs: number, reads: {count: number}) => createReportLoader({
+	const loader = (tcpInfoIntervalMs: number, reads: {count: number}, firstTcpInfoDelayMs = 0) => createReportLoader({
 		procRoot: fake.proc,
 		devRoot: fake.dev,
 		passwdPath: fake.passwd,
 		selfPid: 999,
 		now: () => (fakeBootSeconds + 3600) * 1000,
 		tcpInfoIntervalMs,
+		firstTcpInfoDelayMs,
 		async readTcpInfo(): Promise<TcpInfoReading> {
 			reads.count++;
 			return {source: 'proc-only', reason: 'a test'};
@@ -60,13 +62,23 @@ describe('the explorer’s report loader', () => {
 		const load = loader(0, reads);
 		for (let refresh = 0; refresh < 3; refresh++) {
 			load();
-			// eslint-disable-next-line no-await-in-loop -- as above.
-			await new Promise(resolve => {
-				setImmediate(resolve);
-			});
+			// eslint-disable-next-line no-await-in-loop -- as above, and past the first reading's delay.
+			await delay(10);
 		}
 
 		expect(reads.count).toBe(3);
 		expect(load.lastFullScanAt()).toBe((fakeBootSeconds + 3600) * 1000);
+	});
+
+	it('starts the first ss a moment after the first refresh, so the first frame does not wait for a child process', async () => {
+		const reads = {count: 0};
+		const load = loader(60_000, reads, 50);
+		expect(load().sessions).toHaveLength(1);
+		await new Promise(resolve => {
+			setImmediate(resolve);
+		});
+		expect(reads.count).toBe(0);
+		await delay(100);
+		expect(reads.count).toBe(1);
 	});
 });

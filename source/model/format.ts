@@ -2,16 +2,18 @@
 // cells (string-width: CJK and most emoji count 2), never string lengths.
 import stringWidth from 'string-width';
 
-const graphemes = new Intl.Segmenter(undefined, {granularity: 'grapheme'});
+// Built on first use: the first Segmenter loads ICU's break data (≈14 ms), and most screens
+// never need one (see narrowText).
+let graphemes: Intl.Segmenter | undefined;
 
 /**
 Text every terminal draws one cell per character: printable ASCII and the few symbols sshtop
 itself puts on screen (tree lines, ▾ ▸, …, ·, arrows, ×, —). Checked first because
 string-width segments any other text into graphemes, which made fitting a 200-column row the
 costliest part of a refresh; these symbols are East Asian "ambiguous", narrow as string-width
-counts them by default.
+counts them by default. scripts/bundle-patches.mjs gives string-width the same fast path.
 */
-const narrowText = /^[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]*$/;
+export const narrowText = /^[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]*$/;
 
 export function displayWidth(text: string): number {
 	return narrowText.test(text) ? text.length : stringWidth(text);
@@ -33,7 +35,7 @@ export function truncateToWidth(text: string, width: number): string {
 
 	let result = '';
 	let used = 0;
-	for (const {segment} of graphemes.segment(text)) {
+	for (const {segment} of (graphemes ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text)) {
 		const segmentWidth = stringWidth(segment);
 		if (used + segmentWidth > width - 1) {
 			break;

@@ -1,5 +1,4 @@
 // Runs `ss -tineH` once per refresh for the per-socket ages /proc/net/tcp does not carry.
-import {execa} from 'execa';
 import {parseSsTcpInfo, type TcpInfo} from './parse-ss.js';
 
 export type TcpInfoReading =
@@ -8,6 +7,8 @@ export type TcpInfoReading =
 	| {readonly source: 'proc-only'; readonly reason: string};
 
 export async function readTcpInfo(): Promise<TcpInfoReading> {
+	// Loaded when first needed: evaluating execa costs ≈20 ms of start-up.
+	const {execa} = await import('execa');
 	const result = await execa('ss', ['-tineH'], {timeout: 5000, reject: false, stdin: 'ignore'});
 	if (result.code === 'ENOENT') {
 		return {source: 'proc-only', reason: 'ss (iproute2) is not installed'};

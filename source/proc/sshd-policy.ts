@@ -7,7 +7,6 @@
 // taken from the command line, and only three keywords of the answer are ever shown.
 import {readlinkSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {execa} from 'execa';
 import {parseSshdInvocation, parseSshdPolicy, type IdlePolicy} from './parse-sshd-policy.js';
 
 export type {IdlePolicy} from './parse-sshd-policy.js';
@@ -66,6 +65,8 @@ export async function readSshdPolicy(
 	}
 
 	const {configPath} = parseSshdInvocation(listener.command);
+	// Loaded when first needed, after the first frame: evaluating execa costs ≈20 ms of start-up.
+	const {execa} = await import('execa');
 	const result = await execa(binary, configPath === undefined ? ['-T'] : ['-T', '-f', configPath], {
 		timeout: options.timeoutMilliseconds ?? 2000,
 		reject: false,

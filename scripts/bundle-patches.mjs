@@ -1,0 +1,74 @@
+// Start-up fixes applied to dependencies as they are bundled (scripts/build.mjs and
+// build-standalone.mjs). Each rewrite checks that the text it replaces is still there, so an
+// upgrade that changes it fails the build instead of the program.
+import {readFileSync} from 'node:fs';
+
+export function replaceOnce(text, search, replacement, file) {
+	const at = text.indexOf(search);
+	if (at === -1 || text.includes(search, at + 1)) {
+		throw new Error(`build: expected "${search}" once in ${file}; did the dependency change?`);
+	}
+
+	return text.slice(0, at) + replacement + text.slice(at + search.length);
+}
+
+/**
+The characters every terminal draws one cell wide that sshtop's screen is made of: printable
+ASCII and the symbols it draws itself (tree lines, ▾ ▸, …, ·, arrows, ×, —). string-width
+counts each as 1 (East Asian "ambiguous" is narrow by default; test/packaging checks it), and
+source/model/format.ts keeps the same class for its own fast path.
+*/
+export const narrowCharacterClass = String.raw`[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]`;
+
+/**
+string-width builds an Intl.Segmenter (≈14 ms: ICU's break data) and an RGI_Emoji regular
+expression (≈28 ms) when its module is evaluated, before anything is measured, and again for
+the older copy wrap-ansi carries. Both are built on first use instead, and text made only of
+narrow characters (every line sshtop draws, unless a process name or user brings other
+scripts) is measured as its length without them.
+*/
+export function rewriteStringWidth(contents, file) {
+	let text = replaceOnce(
+		contents,
+		'const segmenter = new Intl.Segmenter();',
+		'let segmenterInstance;\nconst segmenter = {segment: text => (segmenterInstance ??= new Intl.Segmenter()).segment(text)};',
+		file,
+	);
+	if (text.includes('const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;')) {
+		text = replaceOnce(
+			text,
+			'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+			'let rgiEmojiInstance;\nconst rgiEmojiRegex = {test: text => (rgiEmojiInstance ??= new RegExp(\'^\\\\p{RGI_Emoji}$\', \'v\')).test(text)};',
+			file,
+		);
+		text = replaceOnce(text, 'if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^${narrowCharacterClass}*$/.test(string)) {`, file);
+	}
+
+	return text;
+}
+
+export const lazyStringWidth = {
+	name: 'lazy-string-width',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]string-width[\\/]index\.js$/}, ({path}) => ({
+			contents: rewriteStringWidth(readFileSync(path, 'utf8'), path),
+			loader: 'js',
+		}));
+	},
+};
+
+/**
+yoga-layout inlines its WebAssembly as a base64 data: URL and reads it with fetch() when fetch
+exists. Touching Node's global fetch loads undici (~50 ms) and the fetch itself takes as long
+again, all before the first frame. Emscripten's own fallback decodes the same bytes
+synchronously: always take it.
+*/
+export const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/}, ({path}) => {
+			const contents = replaceOnce(readFileSync(path, 'utf8'), 'function ya(){return w||"function"!=typeof fetch?', 'function ya(){return true?', path);
+			return {contents, loader: 'js'};
+		});
+	},
+};
