@@ -84,7 +84,7 @@ await build({
 		'process.env.NODE_ENV': '"production"',
 		SSHTOP_VERSION: JSON.stringify(version),
 	},
-	alias: {'react-devtools-core': `${root}scripts/devtools-stub.mjs`},
+	alias: {'react-devtools-core': `${root}scripts/devtools-stub.mjs`, ws: `${root}scripts/ws-stub.mjs`},
 	plugins: [withoutTopLevelAwait, lazyStringWidth],
 	// A CommonJS bundle loads every module before the entry runs, and Ink reads CI at load
 	// (see source/cli.tsx): the banner runs first.

@@ -21,7 +21,7 @@ await build({
 		SSHTOP_VERSION: JSON.stringify(version),
 	},
 	// Ink imports react-devtools-core only when DEV is set; marking it external still crashes at load.
-	alias: {'react-devtools-core': `${root}scripts/devtools-stub.mjs`},
+	alias: {'react-devtools-core': `${root}scripts/devtools-stub.mjs`, ws: `${root}scripts/ws-stub.mjs`},
 	plugins: [yogaWithoutFetch, lazyStringWidth],
 	// Some CommonJS dependencies call require() on Node built-ins.
 	banner: {
