@@ -1,14 +1,15 @@
-// Bundles the CLI into one minified ESM file: start-up time is dominated by module loading.
+// Builds the npm package's program: dist/sshtop-app.cjs, the whole application in one minified
+// file (bundle-app.mjs), and dist/sshtop.js, the small launcher that starts it through V8's code
+// cache (source/launch.ts). Start-up time is dominated by loading code.
 import {build} from 'esbuild';
 import {fileURLToPath} from 'node:url';
-import {readFileSync} from 'node:fs';
-import {lazyStringWidth, yogaWithoutFetch} from './bundle-patches.mjs';
+import {bundleApp} from './bundle-app.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const {version} = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 
+await bundleApp();
 await build({
-	entryPoints: [`${root}source/cli.tsx`],
+	entryPoints: [`${root}source/launch.ts`],
 	outfile: `${root}dist/sshtop.js`,
 	bundle: true,
 	platform: 'node',
@@ -16,16 +17,6 @@ await build({
 	target: 'node20',
 	minify: true,
 	legalComments: 'none',
-	define: {
-		'process.env.NODE_ENV': '"production"',
-		SSHTOP_VERSION: JSON.stringify(version),
-	},
-	// Ink imports react-devtools-core only when DEV is set; marking it external still crashes at load.
-	alias: {'react-devtools-core': `${root}scripts/devtools-stub.mjs`, ws: `${root}scripts/ws-stub.mjs`},
-	plugins: [yogaWithoutFetch, lazyStringWidth],
-	// Some CommonJS dependencies call require() on Node built-ins.
-	banner: {
-		js: "#!/usr/bin/env node\nimport {createRequire as __sshtopCreateRequire} from 'node:module';const require=__sshtopCreateRequire(import.meta.url);",
-	},
+	banner: {js: '#!/usr/bin/env node'},
 	logLevel: 'warning',
 });

@@ -72,3 +72,33 @@ export const yogaWithoutFetch = {
 		});
 	},
 };
+
+/**
+CommonJS has no top-level await, and two modules use it:
+- yoga-layout (Ink's layout engine) awaits its WebAssembly instance at load: this turns that into
+  a promise the entry (appEntry in bundle-app.mjs) awaits before anything renders. Ink touches
+  Yoga only when it lays out a frame, never while its modules load.
+- Ink's reconciler awaits React DevTools and its own package.json when DEV=true: the bundle has
+  neither, so those two awaits are cut out and DEV is ignored.
+*/
+export const withoutTopLevelAwait = {
+	name: 'without-top-level-await',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/}, ({path}) => {
+			const contents = replaceOnce(readFileSync(path, 'utf8'), 'const Yoga = wrapAssembly(await loadYoga());\nexport default Yoga;', [
+				'let Yoga;',
+				'export const yogaReady = loadYoga().then(assembly => { Yoga = wrapAssembly(assembly); });',
+				// A live binding: importers see Yoga once yogaReady has resolved.
+				'export {Yoga as default};',
+			].join('\n'), path);
+			return {contents, loader: 'js'};
+		});
+		esbuild.onLoad({filter: /[\\/]ink[\\/]build[\\/]reconciler\.js$/}, ({path}) => {
+			let contents = readFileSync(path, 'utf8');
+			contents = replaceOnce(contents, "if (isDev()) {\n    try {\n        await import('./devtools.js');", "if (false) {\n    try {", path);
+			contents = replaceOnce(contents, '? await loadPackageJson()', '? undefined', path);
+			contents = replaceOnce(contents, 'const packageJson = isDev()', 'const packageJson = false', path);
+			return {contents, loader: 'js'};
+		});
+	},
+};

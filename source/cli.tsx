@@ -1,4 +1,5 @@
-// Entry point of the npm bundle (dist/sshtop.js); the command itself is in main.ts.
+// Entry point for running from source (`npm run dev`); the built program starts main.ts through
+// launch.ts and scripts/bundle-app.mjs instead. The command itself is in main.ts.
 
 // Ink reads CI / CONTINUOUS_INTEGRATION once, when it is first imported, and then renders only
 // the last frame at exit. An operator at a terminal always wants the live view, so these go

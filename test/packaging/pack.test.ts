@@ -55,7 +55,7 @@ describe('npm package', () => {
 		if (temporary !== undefined) rmSync(temporary, {recursive: true, force: true});
 	});
 
-	it('contains only the bundle, README, license, changelog, package.json and the media README references', async () => {
+	it('contains only the launcher and the bundle, README, license, changelog, package.json and the media README references', async () => {
 		const media = mediaReferencedByReadme();
 		for (const file of media) {
 			expect(existsSync(path.join(projectRoot, file)), `README.md references ${file}, which does not exist`).toBe(true);
@@ -63,7 +63,7 @@ describe('npm package', () => {
 
 		const {files} = await packDryRun();
 		expect(files.map(file => file.path).sort()).toEqual(
-			['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/sshtop.js', 'package.json', ...media].sort(),
+			['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/sshtop.js', 'dist/sshtop-app.cjs', 'package.json', ...media].sort(),
 		);
 	});
 

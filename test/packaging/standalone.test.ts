@@ -18,7 +18,10 @@ function newestInputChange(): number {
 	const inputs = [
 		...readdirSync(path.join(projectRoot, 'source'), {recursive: true, encoding: 'utf8'}).map(file => path.join('source', file)),
 		'scripts/build-standalone.mjs',
+		'scripts/bundle-app.mjs',
+		'scripts/bundle-patches.mjs',
 		'scripts/devtools-stub.mjs',
+		'scripts/ws-stub.mjs',
 		'package.json',
 		'package-lock.json',
 	];

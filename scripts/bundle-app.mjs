@@ -1,0 +1,56 @@
+// The application as one minified CommonJS file (dist/sshtop-app.cjs), shared by the npm
+// package (started by dist/sshtop.js, source/launch.ts) and the single executable (its main
+// script, build-standalone.mjs). CommonJS because V8's code cache, which makes a start fast,
+// is open to Node 20 programs for scripts only (vm.Script), and because a single executable's
+// main script must be one.
+import {build} from 'esbuild';
+import {readFileSync} from 'node:fs';
+import {fileURLToPath} from 'node:url';
+import {lazyStringWidth, withoutTopLevelAwait, yogaWithoutFetch} from './bundle-patches.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const {version} = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
+
+export const appBundle = `${root}dist/sshtop-app.cjs`;
+
+// Waits for yoga's WebAssembly (withoutTopLevelAwait), then runs the command.
+const appEntry = [
+	"import {yogaReady} from 'yoga-layout';",
+	"import {runMain} from './source/main.ts';",
+	'yogaReady.then(() => runMain(process.argv.slice(2)), error => {',
+	'\tprocess.stderr.write(`sshtop: cannot load the layout engine: ${error?.message ?? error}\\n`);',
+	'\tprocess.exitCode = 1;',
+	'});',
+].join('\n');
+
+export async function bundleApp() {
+	await build({
+		stdin: {contents: appEntry, resolveDir: root, sourcefile: 'app-entry.js', loader: 'js'},
+		outfile: appBundle,
+		bundle: true,
+		platform: 'node',
+		format: 'cjs',
+		target: 'node20',
+		minify: true,
+		legalComments: 'none',
+		define: {
+			'process.env.NODE_ENV': '"production"',
+			SSHTOP_VERSION: JSON.stringify(version),
+		},
+		alias: {
+			// Ink imports react-devtools-core (and ws for it) only when DEV is set; marking them
+			// external still crashes at load, and the bundle never connects to DevTools.
+			'react-devtools-core': `${root}scripts/devtools-stub.mjs`,
+			ws: `${root}scripts/ws-stub.mjs`,
+		},
+		plugins: [withoutTopLevelAwait, yogaWithoutFetch, lazyStringWidth],
+		// Ink reads CI once, when its module loads, and then renders only the last frame at exit;
+		// a CommonJS bundle loads every module before its entry runs, so this goes first. An
+		// operator at a terminal always wants the live view.
+		banner: {js: 'if(process.stdout.isTTY){delete process.env.CI;delete process.env.CONTINUOUS_INTEGRATION;}'},
+		// import.meta.url is read only where it is not needed here: by yoga's loader to find a .wasm
+		// file (its WebAssembly is inlined) and by main.ts when SSHTOP_VERSION is not defined.
+		logOverride: {'empty-import-meta': 'silent'},
+		logLevel: 'warning',
+	});
+}

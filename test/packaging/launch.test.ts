@@ -1,0 +1,80 @@
+// dist/sshtop.js starts the application bundle through V8's code cache (source/launch.ts). The
+// cache is compiled code run by whoever runs sshtop, so where it lives and who may write it
+// matter as much as whether it is used.
+import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
+import {execa} from 'execa';
+import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
+import {cliPath, ensureBuilt, projectRoot} from '../e2e/harness/sshtop.js';
+
+const {version} = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {version: string};
+
+describe('the launcher’s code cache', () => {
+	let cacheHome: string;
+	const cacheDirectory = () => path.join(cacheHome, 'sshtop');
+	const cacheFiles = () => (existsSync(cacheDirectory()) ? readdirSync(cacheDirectory()) : []);
+	const run = async (args: readonly string[], environment: Record<string, string> = {}) =>
+		execa('node', [cliPath, ...args], {env: {XDG_CACHE_HOME: cacheHome, ...environment}, stdin: 'ignore', timeout: 30_000});
+
+	beforeAll(async () => {
+		await ensureBuilt();
+	}, 120_000);
+
+	beforeEach(() => {
+		cacheHome = mkdtempSync(path.join(tmpdir(), 'sshtop-cache-'));
+	});
+
+	afterEach(() => {
+		rmSync(cacheHome, {recursive: true, force: true});
+	});
+
+	it('writes the compiled bundle to a private file in the user’s cache directory, then starts from it', async () => {
+		expect((await run(['--version'])).stdout).toBe(version);
+		const [file] = cacheFiles();
+		expect(file).toMatch(/^app-\d+-\d+-nodev[\d.]+-\w+-command\.v8cache$/);
+		expect(statSync(cacheDirectory()).mode & 0o777).toBe(0o700);
+		const written = statSync(path.join(cacheDirectory(), file!));
+		expect(written.mode & 0o777).toBe(0o600);
+		expect(written.size).toBeGreaterThan(10_000);
+
+		// Accepted by V8, so not written again.
+		expect((await run(['--version'])).stdout).toBe(version);
+		expect(statSync(path.join(cacheDirectory(), file!)).mtimeMs).toBe(written.mtimeMs);
+		expect(cacheFiles()).toEqual([file]);
+	});
+
+	it('replaces a cache V8 rejects (corrupt or from another build) and still runs correctly', async () => {
+		await run(['--version']);
+		const file = path.join(cacheDirectory(), cacheFiles()[0]!);
+		writeFileSync(file, Buffer.alloc(4096, 0x5a), {mode: 0o600});
+		const {stdout} = await run(['--json']);
+		expect(JSON.parse(stdout)).toMatchObject({schemaVersion: 1});
+		expect(readFileSync(file).subarray(0, 4096).equals(Buffer.alloc(4096, 0x5a))).toBe(false);
+	});
+
+	it('neither reads nor writes a cache in a directory others may write to', async () => {
+		mkdirSync(cacheDirectory(), {mode: 0o700});
+		chmodSync(cacheDirectory(), 0o777);
+		await run(['--version']);
+		const [file] = cacheFiles();
+		expect(file).toBeUndefined();
+
+		// A cache planted there is not run either: garbage would make V8 reject it, so plant a
+		// valid one and check it is left untouched rather than used and kept.
+		chmodSync(cacheDirectory(), 0o700);
+		await run(['--version']);
+		const planted = path.join(cacheDirectory(), cacheFiles()[0]!);
+		chmodSync(cacheDirectory(), 0o777);
+		rmSync(planted);
+		writeFileSync(planted, Buffer.alloc(4096, 0x5a), {mode: 0o600});
+		expect((await run(['--version'])).stdout).toBe(version);
+		// Not rewritten: a world-writable directory is not trusted with a new cache either.
+		expect(readFileSync(planted).equals(Buffer.alloc(4096, 0x5a))).toBe(true);
+	});
+
+	it('keeps nothing when SSHTOP_CODE_CACHE=0', async () => {
+		expect((await run(['--version'], {SSHTOP_CODE_CACHE: '0'})).stdout).toBe(version);
+		expect(cacheFiles()).toEqual([]);
+	});
+});
