@@ -2,27 +2,45 @@
 // measured in the same run. Ratios are what to track; absolute times are noisy on shared machines.
 //
 //   npm run bench -- --crowds 0,1000,10000 --sessions 20 --cpu-seconds 60 --idle-seconds 30 --runs 5
+//   npm run bench -- --crowds 10000 --tools sshtop --soak-minutes 60     (one crowd, then an hour's soak)
 //
 // For each crowd size the bench starts that many extra sleeping processes (crowd.ts), keeps
 // `--sessions` real SSH shells open to a private test sshd, and measures:
-//   first frame  time from exec to the first frame with the header (sshtop: "listening on"),
-//                in a 200×50 tmux pane, median of --runs; for ps, one `ps -e -o …` run
+//   first frame  time from releasing the pane (a write to the FIFO it waits on) to the first frame
+//                with the header (sshtop: "listening on"), in a 200×50 tmux pane, median of --runs;
+//                for ps, one `ps -e -o …` run. sshtop's is also given as a ratio to `ink hello`.
+//   − terminal   first frame minus the `terminal` baseline's: what the program itself took
 //   scan         sshtop's reader in this process: the first (cold) full scan, a warm full scan,
 //                and one explorer refresh (watch scan + model), medians; beside ps's wall time
 //   CPU          utime+stime (+ waited children, such as ss) over --cpu-seconds at the default interval
 //   keypress     tmux send-keys to the last byte of the redrawn frame (j/k), median of --keys
 //   idle bytes   bytes the program writes to its terminal in --idle-seconds without keys
-//   RSS          VmRSS at the end of the CPU window
+//   RSS          VmRSS at the end of the CPU window (baselines: 1 s after their first frame)
+// Baseline rows, always measured (whatever --tools says), same pane and ready detection, first
+// frame only:
+//   terminal     the pane's shell prints the ready text itself: tmux, pipe-pane and polling
+//   node         `node -e` printing it: Node's own start-up
+//   ink hello    render(<Text>listening on</Text>) (ink-hello.tsx), bundled at bench start with
+//                scripts/build.mjs's options, aliases and start-up patches (bundle-patches.mjs):
+//                the least an Ink app built like dist/sshtop.js pays
+// --soak-minutes N (default 0, off): after the crowds, with the last crowd still running and the
+// SSH shells open, sshtop alone in a 200×50 pane; VmRSS and CPU ticks every 30 s; prints RSS at
+// start, at 5 min, at the end and the max, the slope (MB per hour, least squares over the samples
+// after the first 2 minutes, or after the first half of a soak shorter than 4 minutes) and the
+// mean CPU.
 // Every process the bench starts is ended by pid (crowd.ts, the harness's tmux and sshd).
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
+import {closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync} from 'node:fs';
 import {cpus, tmpdir, totalmem, release} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {setTimeout as delay} from 'node:timers/promises';
+import {fileURLToPath} from 'node:url';
+import {build, type BuildOptions, type Plugin} from 'esbuild';
 import {execa} from 'execa';
 import {connectShell, type SshClient} from '../../test/e2e/harness/clients.js';
 import {startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
+import {readStatFields} from '../../test/e2e/harness/processes.js';
 import {cliPath} from '../../test/e2e/harness/sshtop.js';
 import {startTmux} from '../../test/e2e/harness/tmux.js';
 import {createProcessScanner} from '../../source/proc/process-scanner.js';
@@ -38,6 +56,7 @@ const {values: flags} = parseArgs({
 		runs: {type: 'string', default: '5'},
 		keys: {type: 'string', default: '20'},
 		tools: {type: 'string', default: 'sshtop,htop,top,whowatch'},
+		'soak-minutes': {type: 'string', default: '0'},
 	},
 });
 const crowdSizes = flags.crowds.split(',').map(Number);
@@ -46,6 +65,12 @@ const cpuSeconds = Number(flags['cpu-seconds']);
 const idleSeconds = Math.min(Number(flags['idle-seconds']), cpuSeconds);
 const runs = Number(flags.runs);
 const keyCount = Number(flags.keys);
+const soakMinutes = Number(flags['soak-minutes']);
+for (const [name, value] of Object.entries({crowds: Math.min(...crowdSizes), sessions: sessionCount, 'cpu-seconds': cpuSeconds, runs, keys: keyCount, 'soak-minutes': soakMinutes})) {
+	if (!Number.isInteger(value) || value < 0 || (name === 'runs' && value < 1)) {
+		throw new Error(`--${name}: expected a whole number${name === 'runs' ? ' of at least 1' : ''}`);
+	}
+}
 
 type Tool = {
 	readonly name: string;
@@ -112,23 +137,139 @@ type Measured = {
 	keypressMs?: number;
 	idleBytes?: number;
 	rssMegabytes?: number;
+	/** Why the program could not be measured (it exited, or never showed its first frame). */
+	failure?: string;
 };
+
+/** A program that only shows the ready text, to read first frames against. */
+type Baseline = {
+	readonly name: string;
+	/** Shell text the pane runs once released. */
+	readonly script: string;
+	/** Whether VmRSS means anything (not for the terminal baseline's sleep). */
+	readonly measuresRss: boolean;
+};
+
+const baselineReady = /listening on/;
 
 type Pane = {
 	readonly pid: number;
 	readonly output: string;
+	/** NaN when the ready text never came; `failure` then says what the pane showed. */
 	readonly firstFrameMs: number;
+	readonly failure: string | undefined;
 	readonly sendKeys: (...keys: string[]) => Promise<void>;
 	readonly stop: () => Promise<void>;
 };
 
-/** Starts a tool in a 200×50 tmux pane, held at a FIFO until the clock starts. */
-async function startPane(tool: Tool): Promise<Pane> {
+/**
+ * Releases a pane waiting at `read go < FIFO`; returns the time of release. The FIFO is opened
+ * without blocking, which succeeds only once the pane's shell is waiting to read it, so the clock
+ * starts neither before the pane is there nor with a process spawn of ours in it.
+ */
+async function releasePane(fifo: string): Promise<number> {
+	for (const deadline = performance.now() + 30_000; ;) {
+		const start = performance.now();
+		let fd: number;
+		try {
+			fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || performance.now() > deadline) {
+				throw error;
+			}
+
+			await delay(1);
+			continue;
+		}
+
+		try {
+			writeSync(fd, 'go\n');
+		} finally {
+			closeSync(fd);
+		}
+
+		return start;
+	}
+}
+
+/** Neither gone nor a zombie (tmux does not always reap a pane's exited process at once). */
+function isAlive(pid: number): boolean {
+	const state = readStatFields(pid)?.state;
+	return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** Long enough to hold any ready pattern that a read happened to cut in two. */
+const patternOverlap = 256;
+
+/**
+ * Polls the pane's output file until `ready` matches; returns the time since `start`, or NaN
+ * after 30 s or once the pane's process `pid` has exited. Each poll reads only what was appended
+ * since the last one, plus the end of the last read.
+ */
+async function waitForReady(output: string, ready: RegExp, start: number, pid: number): Promise<number> {
+	const buffer = Buffer.alloc(1 << 16);
+	let fd: number | undefined;
+	let offset = 0;
+	let tail = '';
+	let hasExited = false;
+	try {
+		for (let poll = 1, deadline = start + 30_000; performance.now() < deadline; poll++) {
+			try {
+				fd ??= openSync(output, 'r');
+			} catch {
+				// pipe-pane's cat has not created the file yet.
+			}
+
+			for (let bytesRead = 1; fd !== undefined && bytesRead > 0;) {
+				bytesRead = readSync(fd, buffer, 0, buffer.length, offset);
+				offset += bytesRead;
+				const text = tail + buffer.toString('latin1', 0, bytesRead);
+				if (ready.test(text)) {
+					return performance.now() - start;
+				}
+
+				tail = text.slice(-patternOverlap);
+			}
+
+			// Exited before this last read: the text will not come.
+			if (hasExited) {
+				break;
+			}
+
+			hasExited = poll % 50 === 0 && !isAlive(pid);
+			if (!hasExited) {
+				await delay(2);
+			}
+		}
+
+		return Number.NaN;
+	} finally {
+		if (fd !== undefined) {
+			closeSync(fd);
+		}
+	}
+}
+
+/** The pane's last line of text, escapes and control characters removed. */
+function lastLine(output: string): string {
+	let text: string;
+	try {
+		text = readFileSync(output, 'utf8');
+	} catch {
+		return '';
+	}
+
+	const lines = text.replaceAll(/\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007]*\u0007|[()][0-9A-B]|.)/g, '\n').replaceAll(/[\u0000-\u0008\u000B-\u001F]/g, '\n').split('\n');
+	return lines.map(line => line.trim()).findLast(line => line !== '') ?? '';
+}
+
+/** Starts `script` in a 200×50 tmux pane, held at a FIFO until the clock starts. */
+async function startPane(script: string, ready: RegExp): Promise<Pane> {
 	const directory = mkdtempSync(path.join(tmpdir(), 'sshtop-bench-'));
 	const fifo = path.join(directory, 'go');
 	const output = path.join(directory, 'output');
 	execFileSync('mkfifo', [fifo]);
-	const tmux = await startTmux({command: `read go < ${fifo}; exec ${tool.command}`, columns: 200, rows: 50, term: 'xterm-256color'});
+	const tmux = await startTmux({command: `read go < ${fifo}; ${script}`, columns: 200, rows: 50, term: 'xterm-256color'});
 	const stop = async () => {
 		await tmux.stop();
 		rmSync(directory, {recursive: true, force: true});
@@ -136,24 +277,19 @@ async function startPane(tool: Tool): Promise<Pane> {
 
 	try {
 		await execa('tmux', ['-L', tmux.socketName, 'pipe-pane', '-t', 'main', `cat >> ${output}`]);
-		const start = performance.now();
-		await execa('sh', ['-c', `echo go > ${fifo}`]);
-		let firstFrameMs = Number.NaN;
-		for (const deadline = start + 30_000; performance.now() < deadline;) {
-			if (existsSync(output) && tool.ready.test(readFileSync(output, 'latin1'))) {
-				firstFrameMs = performance.now() - start;
-				break;
-			}
-
-			await delay(2);
-		}
-
-		return {pid: tmux.panePid, output, firstFrameMs, sendKeys: tmux.sendKeys, stop};
+		const start = await releasePane(fifo);
+		const firstFrameMs = await waitForReady(output, ready, start, tmux.panePid);
+		const failure = Number.isNaN(firstFrameMs)
+			? `${isAlive(tmux.panePid) ? 'no first frame in 30 s' : 'exited before its first frame'}, last line "${lastLine(output).slice(0, 120)}"`
+			: undefined;
+		return {pid: tmux.panePid, output, firstFrameMs, failure, sendKeys: tmux.sendKeys, stop};
 	} catch (error) {
 		await stop();
 		throw error;
 	}
 }
+
+const startTool = async (tool: Tool) => startPane(`exec ${tool.command}`, tool.ready);
 
 /** Sends keys one at a time and times each to the end of the frame it causes. */
 async function keypressLatency(pane: Pane, keys: readonly [string, string]): Promise<number> {
@@ -188,15 +324,27 @@ async function keypressLatency(pane: Pane, keys: readonly [string, string]): Pro
 async function measureTool(tool: Tool): Promise<Measured> {
 	const firstFrames: number[] = [];
 	for (let run = 1; run < runs; run++) {
-		const pane = await startPane(tool);
-		firstFrames.push(pane.firstFrameMs);
+		const pane = await startTool(tool);
 		await pane.stop();
+		if (pane.failure !== undefined) {
+			return {failure: pane.failure};
+		}
+
+		firstFrames.push(pane.firstFrameMs);
 	}
 
-	const pane = await startPane(tool);
+	const pane = await startTool(tool);
 	firstFrames.push(pane.firstFrameMs);
 	try {
+		if (pane.failure !== undefined) {
+			return {failure: pane.failure};
+		}
+
 		await delay(3000);
+		if (!isAlive(pane.pid)) {
+			return {firstFrameMs: median(firstFrames), failure: `exited after its first frame, last line "${lastLine(pane.output).slice(0, 120)}"`};
+		}
+
 		const ticksBefore = cpuTicks(pane.pid);
 		const bytesBefore = sizeOf(pane.output);
 		await delay(idleSeconds * 1000);
@@ -209,6 +357,140 @@ async function measureTool(tool: Tool): Promise<Measured> {
 	} finally {
 		await pane.stop();
 	}
+}
+
+/** First frame (median of --runs) and, where it means something, VmRSS 1 s after the last one. */
+async function measureBaseline(baseline: Baseline): Promise<Measured> {
+	const firstFrames: number[] = [];
+	let rss: number | undefined;
+	for (let run = 0; run < runs; run++) {
+		const pane = await startPane(baseline.script, baselineReady);
+		try {
+			if (pane.failure !== undefined) {
+				return {failure: pane.failure};
+			}
+
+			firstFrames.push(pane.firstFrameMs);
+			if (baseline.measuresRss && run === runs - 1) {
+				await delay(1000);
+				rss = rssMegabytes(pane.pid);
+			}
+		} finally {
+			await pane.stop();
+		}
+	}
+
+	return {firstFrameMs: median(firstFrames), rssMegabytes: rss};
+}
+
+/**
+ * The start-up patches scripts/build.mjs applies to dependencies (scripts/bundle-patches.mjs),
+ * those of them that exist; none if that module is gone.
+ */
+async function startUpPatches(): Promise<Plugin[]> {
+	try {
+		// A computed specifier: the module is plain JavaScript without declarations.
+		const patches = (await import(new URL('../bundle-patches.mjs', import.meta.url).href)) as Partial<Record<'yogaWithoutFetch' | 'lazyStringWidth', Plugin>>;
+		return [patches.yogaWithoutFetch, patches.lazyStringWidth].filter(plugin => plugin !== undefined);
+	} catch {
+		return [];
+	}
+}
+
+type InkHello = {
+	readonly file: string;
+	/** Names of the start-up patches it was built with. */
+	readonly patches: readonly string[];
+};
+
+/**
+ * Bundles ink-hello.tsx into `directory` with scripts/build.mjs's options, aliases and patches;
+ * if a patch no longer applies (a dependency changed), without the patches.
+ */
+async function buildInkHello(directory: string): Promise<InkHello> {
+	const file = path.join(directory, 'ink-hello.js');
+	const stub = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+	const options: BuildOptions = {
+		entryPoints: [fileURLToPath(new URL('ink-hello.tsx', import.meta.url))],
+		outfile: file,
+		bundle: true,
+		platform: 'node',
+		format: 'esm',
+		target: 'node20',
+		jsx: 'automatic',
+		minify: true,
+		legalComments: 'none',
+		define: {'process.env.NODE_ENV': '"production"'},
+		alias: {'react-devtools-core': stub('devtools-stub.mjs'), ...(existsSync(stub('ws-stub.mjs')) ? {ws: stub('ws-stub.mjs')} : {})},
+		banner: {js: "import {createRequire as __sshtopCreateRequire} from 'node:module';const require=__sshtopCreateRequire(import.meta.url);"},
+	};
+	const plugins = await startUpPatches();
+	try {
+		await build({...options, plugins, logLevel: 'silent'});
+		return {file, patches: plugins.map(plugin => plugin.name)};
+	} catch {
+		await build({...options, logLevel: 'warning'});
+		return {file, patches: []};
+	}
+}
+
+type SoakSample = {readonly seconds: number; readonly rssMegabytes: number; readonly ticks: number};
+
+/** Least-squares slope of y over x; NaN with fewer than two distinct x. */
+function slope(points: ReadonlyArray<readonly [number, number]>): number {
+	const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
+	const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
+	const spread = points.reduce((sum, [x]) => sum + ((x - meanX) ** 2), 0);
+	return spread > 0 ? points.reduce((sum, [x, y]) => sum + ((x - meanX) * (y - meanY)), 0) / spread : Number.NaN;
+}
+
+const soakIntervalSeconds = 30;
+
+/** sshtop alone in a pane for --soak-minutes, VmRSS and CPU ticks every 30 s; returns the report lines. */
+async function soak(crowdSize: number): Promise<string[]> {
+	const sshtop = allTools.find(tool => tool.name === 'sshtop')!;
+	const pane = await startTool(sshtop);
+	const samples: SoakSample[] = [];
+	let ended = '';
+	try {
+		if (pane.failure !== undefined) {
+			return [`Soak: not run, sshtop ${pane.failure}.`];
+		}
+
+		const startedAt = performance.now();
+		for (let index = 0; index * soakIntervalSeconds <= soakMinutes * 60; index++) {
+			await delay(startedAt + (index * soakIntervalSeconds * 1000) - performance.now());
+			if (!isAlive(pane.pid)) {
+				ended = ` sshtop had exited by ${index * soakIntervalSeconds} s, last line "${lastLine(pane.output).slice(0, 120)}".`;
+				break;
+			}
+
+			samples.push({seconds: index * soakIntervalSeconds, rssMegabytes: rssMegabytes(pane.pid), ticks: cpuTicks(pane.pid)});
+
+			console.error(`  soak ${samples.at(-1)!.seconds} s: ${samples.at(-1)!.rssMegabytes.toFixed(1)} MB`);
+		}
+	} finally {
+		await pane.stop();
+	}
+
+	const first = samples[0];
+	const last = samples.at(-1);
+	const warmUpSeconds = soakMinutes >= 4 ? 120 : soakMinutes * 30;
+	const steady = samples.filter(sample => sample.seconds >= warmUpSeconds);
+	const slopePerHour = slope(steady.map(sample => [sample.seconds / 3600, sample.rssMegabytes] as const));
+	const cpuPercent = (from: SoakSample | undefined, to: SoakSample | undefined) =>
+		(from === undefined || to === undefined || to.seconds === from.seconds ? Number.NaN : (to.ticks - from.ticks) / ((to.seconds - from.seconds) * 100) * 100);
+	return [
+		`Soak: sshtop alone for ${soakMinutes} min in a 200×50 pane, ${sessionCount} SSH shells open, ${crowdSize === 0 ? 'no crowd' : `the crowd of ${crowdSize} still running`}; `
+		+ `VmRSS and CPU ticks every ${soakIntervalSeconds} s from the first frame (${samples.length} samples), slope and steady CPU over the samples from ${warmUpSeconds / 60} min on`
+		+ `${soakMinutes * 60 - warmUpSeconds < 600 ? ' (less than 10 min of them: the slope is mostly the garbage collector\'s sawtooth)' : ''}.${ended}`,
+		'',
+		'| RSS at start MB | RSS at 5 min MB | RSS at end MB | RSS max MB | RSS slope MB/hour | CPU % of a core (whole soak; steady) |',
+		'|---:|---:|---:|---:|---:|---:|',
+		`| ${format(first?.rssMegabytes, 1)} | ${format(samples.find(sample => sample.seconds === 300)?.rssMegabytes, 1)} | ${format(last?.rssMegabytes, 1)} `
+		+ `| ${format(Math.max(...samples.map(sample => sample.rssMegabytes)), 1)} | ${format(slopePerHour, 1)} `
+		+ `| ${format(cpuPercent(first, last), 2)}; ${format(cpuPercent(steady[0], last), 2)} |`,
+	];
 }
 
 function measurePs(): Measured {
@@ -240,14 +522,16 @@ function measureScans(): Measured {
 	return {coldScanMs: median(cold), warmScanMs: median(warm), scanMs: median(refresh)};
 }
 
-const format = (value: number | undefined, digits = 0) => (value === undefined || Number.isNaN(value) ? '–' : value.toFixed(digits));
+const format = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const ratio = (value: number | undefined, base: number | undefined) =>
 	(value === undefined || base === undefined || !(base > 0) || Number.isNaN(value) ? '' : ` (${(value / base).toFixed(value / base < 0.1 ? 3 : 2)}×)`);
+const minus = (value: number | undefined, base: number | undefined) => format(value === undefined || base === undefined ? undefined : value - base);
 
 async function main(): Promise<void> {
 	let sshd: TestSshd | undefined;
 	const clients: SshClient[] = [];
 	let crowd: Crowd | undefined;
+	const buildDirectory = mkdtempSync(path.join(tmpdir(), 'sshtop-bench-ink-'));
 	const cleanUp = async () => {
 		await crowd?.end();
 		for (const client of clients) {
@@ -255,13 +539,21 @@ async function main(): Promise<void> {
 		}
 
 		await sshd?.stop();
+		rmSync(buildDirectory, {recursive: true, force: true});
 	};
 
 	process.once('SIGINT', () => {
 		void cleanUp().finally(() => process.exit(130));
 	});
 	const lines: string[] = [];
+	const failures: string[] = [];
 	try {
+		const inkHello = await buildInkHello(buildDirectory);
+		const baselines: readonly Baseline[] = [
+			{name: 'terminal', script: String.raw`printf 'listening on\n'; exec sleep 3600`, measuresRss: false},
+			{name: 'node', script: `exec node -e 'console.log("listening on"); setInterval(() => undefined, 2 ** 30)'`, measuresRss: true},
+			{name: 'ink hello', script: `exec node ${inkHello.file}`, measuresRss: true},
+		];
 		sshd = await startTestSshd();
 		for (let index = 0; index < sessionCount; index++) {
 			clients.push(await connectShell(sshd, {label: `bench shell ${index + 1}`}));
@@ -271,44 +563,87 @@ async function main(): Promise<void> {
 			`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}; `
 			+ `${sessionCount} SSH shells to the private test sshd; CPU over ${cpuSeconds} s, idle bytes over ${idleSeconds} s, medians of ${runs} runs / ${keyCount} keys.`,
 			'',
-			'| extra processes | program | first frame ms | one scan ms | CPU % of a core | keypress → frame ms | bytes written idle | RSS MB |',
-			'|---:|---|---:|---:|---:|---:|---:|---:|',
+			'| extra processes | program | first frame ms | − terminal ms | one scan ms | CPU % of a core | keypress → frame ms | bytes written idle | RSS MB |',
+			'|---:|---|---:|---:|---:|---:|---:|---:|---:|',
 		);
-		for (const size of crowdSizes) {
+		for (const [index, size] of crowdSizes.entries()) {
 			crowd = size > 0 ? await startCrowd(size) : undefined;
 			const total = readFileSync('/proc/loadavg', 'utf8').split(' ')[3];
 			console.error(`crowd ${size}: ${total} threads on the box`);
 			const ps = measurePs();
 			const scans = measureScans();
+			const baselineResults = new Map<string, Measured>();
+			for (const baseline of baselines) {
+				console.error(`  ${baseline.name} (baseline)…`);
+				baselineResults.set(baseline.name, await measureBaseline(baseline));
+			}
+
 			const results = new Map<string, Measured>();
 			for (const tool of tools) {
 				console.error(`  ${tool.name}…`);
 				results.set(tool.name, await measureTool(tool));
 			}
 
+			const terminalMs = baselineResults.get('terminal')?.firstFrameMs;
 			const sshtop = {...results.get('sshtop'), ...scans};
 			const others = [...results].filter(([name]) => name !== 'sshtop');
-			lines.push(`| ${size} | ps -e -o … | ${format(ps.firstFrameMs)} | ${format(ps.scanMs)} | – | – | – | – |`);
+			lines.push(`| ${size} | ps -e -o … | ${format(ps.firstFrameMs)} | – | ${format(ps.scanMs)} | – | – | – | – |`);
 			const versus = (pick: (measured: Measured) => number | undefined) =>
 				others.map(([name, measured]) => ratio(pick(sshtop), pick(measured)).replace(')', ` ${name})`)).join('');
-			lines.push(`| ${size} | **sshtop** | ${format(sshtop.firstFrameMs)}${ratio(sshtop.firstFrameMs, ps.firstFrameMs).replace(')', ' ps)')} `
-				+ `| refresh ${format(sshtop.scanMs, 1)}${ratio(sshtop.scanMs, ps.scanMs).replace(')', ' ps)')}; full ${format(sshtop.warmScanMs)}${ratio(sshtop.warmScanMs, ps.scanMs).replace(')', ' ps)')}; cold ${format(sshtop.coldScanMs)}${ratio(sshtop.coldScanMs, ps.scanMs).replace(')', ' ps)')} `
-				+ `| ${format(sshtop.cpuPercent, 2)}${versus(measured => measured.cpuPercent)} | ${format(sshtop.keypressMs)} `
-				+ `| ${format(sshtop.idleBytes)}${versus(measured => measured.idleBytes)} | ${format(sshtop.rssMegabytes, 1)}${versus(measured => measured.rssMegabytes)} |`);
-			for (const [name, measured] of others) {
-				lines.push(`| ${size} | ${name} | ${format(measured.firstFrameMs)} | – | ${format(measured.cpuPercent, 2)} | ${format(measured.keypressMs)} | ${format(measured.idleBytes)} | ${format(measured.rssMegabytes, 1)} |`);
+			if (results.has('sshtop')) {
+				const firstFrameRatios = [
+					ratio(sshtop.firstFrameMs, ps.firstFrameMs).replace(')', ' ps)'),
+					ratio(sshtop.firstFrameMs, baselineResults.get('ink hello')?.firstFrameMs).replace(')', ' ink hello)'),
+				].join('').replace(') (', '; ');
+				lines.push(`| ${size} | **sshtop** | ${format(sshtop.firstFrameMs)}${firstFrameRatios} | ${minus(sshtop.firstFrameMs, terminalMs)} `
+					+ `| refresh ${format(sshtop.scanMs, 1)}${ratio(sshtop.scanMs, ps.scanMs).replace(')', ' ps)')}; full ${format(sshtop.warmScanMs)}${ratio(sshtop.warmScanMs, ps.scanMs).replace(')', ' ps)')}; cold ${format(sshtop.coldScanMs)}${ratio(sshtop.coldScanMs, ps.scanMs).replace(')', ' ps)')} `
+					+ `| ${format(sshtop.cpuPercent, 2)}${versus(measured => measured.cpuPercent)} | ${format(sshtop.keypressMs)} `
+					+ `| ${format(sshtop.idleBytes)}${versus(measured => measured.idleBytes)} | ${format(sshtop.rssMegabytes, 1)}${versus(measured => measured.rssMegabytes)} |`);
 			}
 
-			await crowd?.end();
-			crowd = undefined;
+			for (const [name, measured] of others) {
+				lines.push(`| ${size} | ${name} | ${format(measured.firstFrameMs)} | ${minus(measured.firstFrameMs, terminalMs)} | – | ${format(measured.cpuPercent, 2)} | ${format(measured.keypressMs)} | ${format(measured.idleBytes)} | ${format(measured.rssMegabytes, 1)} |`);
+			}
+
+			for (const [name, measured] of baselineResults) {
+				lines.push(`| ${size} | *${name}* (baseline) | ${format(measured.firstFrameMs)} | ${name === 'terminal' ? '–' : minus(measured.firstFrameMs, terminalMs)} | – | – | – | – | ${format(measured.rssMegabytes, 1)} |`);
+			}
+
+			// The soak runs beside the last crowd; every other crowd ends here.
+			if (soakMinutes === 0 || index < crowdSizes.length - 1) {
+				await crowd?.end();
+				crowd = undefined;
+			}
+
+			for (const [name, measured] of [...results, ...baselineResults]) {
+				if (measured.failure !== undefined) {
+					failures.push(`${name} at ${size}: ${measured.failure}`);
+				}
+			}
+		}
+
+		lines.push(
+			'',
+			'Baselines, same pane and ready detection: *terminal* is the pane\'s shell printing the ready text itself (tmux, pipe-pane and polling); '
+			+ '*node* is `node -e` printing it; *ink hello* is `render(<Text>listening on</Text>)` bundled like dist/sshtop.js'
+			+ `${inkHello.patches.length > 0 ? ` (with its start-up patches: ${inkHello.patches.join(', ')})` : ' (WITHOUT its start-up patches: they no longer apply or were not found)'}; their RSS is taken 1 s after the first frame. `
+			+ '− terminal: first frame minus the terminal baseline\'s.',
+		);
+		if (failures.length > 0) {
+			lines.push('', `Not measured: ${failures.join('; ')}.`);
 		}
 
 		const missing = allTools.filter(tool => !tools.includes(tool)).map(tool => tool.name);
 		if (missing.length > 0) {
-			lines.push('', `Not installed here, so not measured: ${missing.join(', ')}.`);
+			lines.push('', `Not installed or not asked for (--tools), so not measured: ${missing.join(', ')}.`);
 		}
 
+		// Printed before the soak, which may take an hour.
 		console.log(lines.join('\n'));
+		if (soakMinutes > 0) {
+			console.error(`soak, ${soakMinutes} min…`);
+			console.log(['', ...await soak(crowdSizes.at(-1) ?? 0)].join('\n'));
+		}
 	} finally {
 		await cleanUp();
 	}

@@ -1,0 +1,7 @@
+// The `ink hello` baseline of `npm run bench`: the least an Ink app can do before its first
+// frame. Bundled at bench start with the options of scripts/build.mjs (see run.ts).
+import {render, Text} from 'ink';
+
+render(<Text>listening on</Text>);
+// Ink holds nothing open once the frame is drawn: stay until the bench ends the pane by pid.
+setInterval(() => undefined, 2 ** 30);
