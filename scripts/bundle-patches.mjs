@@ -102,3 +102,68 @@ export const withoutTopLevelAwait = {
 		});
 	},
 };
+
+/**
+Ink redraws a whole frame on every change, however small (a load average, one idle time), and
+most of that is text it handled in the last frame. Two rewrites keep its output identical and
+skip the repeated work:
+- its Output caches (each line's styled characters and widths) live for one frame; they are
+  kept across frames instead, and emptied when they grow large (the styled characters are
+  only read once made, never changed, so sharing them between frames is safe);
+- ansi-tokenize's styledCharsToString diffs the styles of every pair of neighbouring cells,
+  three Sets a cell; cells with the same styles as their left neighbour (nearly all of them)
+  have nothing to diff.
+*/
+export function rewriteInkOutput(contents, file) {
+	let text = replaceOnce(contents, 'class OutputCaches {', 'const cacheLimit = 4096;\nclass OutputCaches {', file);
+	text = replaceOnce(text, 'caches = new OutputCaches();', 'caches = sharedCaches;', file);
+	text = replaceOnce(text, 'export default class Output {', 'const sharedCaches = new OutputCaches();\nexport default class Output {', file);
+	text = replaceOnce(text, '        let cached = this.styledChars.get(line);', '        if (this.styledChars.size > cacheLimit) this.styledChars.clear();\n        let cached = this.styledChars.get(line);', file);
+	text = replaceOnce(text, '        let cached = this.widths.get(text);', '        if (this.widths.size > cacheLimit) this.widths.clear();\n        let cached = this.widths.get(text);', file);
+	return replaceOnce(text, '        let cached = this.blockWidths.get(text);', '        if (this.blockWidths.size > cacheLimit) this.blockWidths.clear();\n        let cached = this.blockWidths.get(text);', file);
+}
+
+export function rewriteStyledChars(contents, file) {
+	let text = replaceOnce(
+		contents,
+		'export function styledCharsToString(chars) {',
+		[
+			'function sameCodes(a, b) {',
+			'    if (a === b) return true;',
+			'    if (a.length !== b.length) return false;',
+			'    for (let i = 0; i < a.length; i++) {',
+			'        if (a[i].code !== b[i].code || a[i].endCode !== b[i].endCode) return false;',
+			'    }',
+			'    return true;',
+			'}',
+			'export function styledCharsToString(chars) {',
+		].join('\n'),
+		file,
+	);
+	text = replaceOnce(
+		text,
+		'            ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+		'            if (!sameCodes(chars[i - 1].styles, char.styles)) ret += ansiCodesToString(diffAnsiCodes(chars[i - 1].styles, char.styles));',
+		file,
+	);
+	return replaceOnce(
+		text,
+		'            ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+		'            if (char.styles.length > 0) ret += ansiCodesToString(diffAnsiCodes(char.styles, []));',
+		file,
+	);
+}
+
+export const fasterInkFrames = {
+	name: 'faster-ink-frames',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]ink[\\/]build[\\/]output\.js$/}, ({path}) => ({
+			contents: rewriteInkOutput(readFileSync(path, 'utf8'), path),
+			loader: 'js',
+		}));
+		esbuild.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/}, ({path}) => ({
+			contents: rewriteStyledChars(readFileSync(path, 'utf8'), path),
+			loader: 'js',
+		}));
+	},
+};

@@ -4,7 +4,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import stringWidth from 'string-width';
 // @ts-expect-error -- a plain .mjs build script, without type declarations.
-import {narrowCharacterClass, rewriteStringWidth} from '../../scripts/bundle-patches.mjs';
+import {narrowCharacterClass, rewriteInkOutput, rewriteStringWidth, rewriteStyledChars} from '../../scripts/bundle-patches.mjs';
 import {narrowText} from '../../source/model/format.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -65,6 +65,77 @@ describe('the start-up patches applied to string-width in the bundle', () => {
 		const rewritten = await import(pathToFileURL(rewrittenFile).href) as {default: (text: string) => number};
 		for (const sample of [...samples, charactersOf(narrowCharacterClass).join('')]) {
 			expect(rewritten.default(sample), sample).toBe(original.default(sample));
+		}
+	});
+});
+
+describe('the patches that make Ink redraw a frame faster', () => {
+	const written: string[] = [];
+	afterAll(() => {
+		for (const file of written) {
+			rmSync(file, {force: true});
+		}
+	});
+
+	/** Imports a rewritten copy of a dependency's module, next to the original so its imports resolve. */
+	async function importRewritten<T>(relative: string, rewrite: (contents: string, file: string) => string): Promise<{original: T; rewritten: T}> {
+		const file = path.join(root, relative);
+		const rewrittenFile = path.join(path.dirname(file), `${path.basename(file, '.js')}.sshtop-test-${process.pid}.js`);
+		writeFileSync(rewrittenFile, rewrite(readFileSync(file, 'utf8'), file));
+		written.push(rewrittenFile);
+		return {
+			original: await import(pathToFileURL(file).href) as T,
+			rewritten: await import(pathToFileURL(rewrittenFile).href) as T,
+		};
+	}
+
+	const styled = [
+		'plain',
+		'\u001B[1mbold\u001B[22m then \u001B[2mdim\u001B[22m',
+		'\u001B[7m├─▾  root 127.0.0.1 pts/4 \u001B[27m tail',
+		'\u001B[31m\u001B[1mred bold\u001B[39m still bold\u001B[22m',
+		'\u001B[1m\u001B[2mboth intensities\u001B[22m none',
+		'\u001B[38;5;208morange\u001B[0m reset \u001B[4munder',
+		'\u001B[93m\u001B[41mfg bg\u001B[49m fg only\u001B[39m',
+		'日本語 \u001B[32m👩‍💻\u001B[39m',
+	];
+
+	it('styledCharsToString gives the same text for styled lines', async () => {
+		type Tokenizer = {
+			tokenize: (text: string) => unknown[];
+			styledCharsFromTokens: (tokens: unknown[]) => unknown[];
+			styledCharsToString: (chars: unknown[]) => string;
+		};
+		const index = await import(pathToFileURL(path.join(root, 'node_modules/@alcalzone/ansi-tokenize/build/index.js')).href) as Tokenizer;
+		const {original, rewritten} = await importRewritten<Tokenizer>('node_modules/@alcalzone/ansi-tokenize/build/styledChars.js', rewriteStyledChars);
+		for (const line of [...styled, styled.join('')]) {
+			const chars = index.styledCharsFromTokens(index.tokenize(line));
+			expect(rewritten.styledCharsToString(chars), line).toBe(original.styledCharsToString(chars));
+		}
+	});
+
+	it('Ink’s Output gives the same frames with caches kept from one frame to the next', async () => {
+		type OutputModule = {default: new (options: {width: number; height: number}) => {
+			write: (x: number, y: number, text: string, options: {transformers: unknown[]}) => void;
+			clip: (clip: Record<string, number>) => void;
+			unclip: () => void;
+			get: () => {output: string; height: number};
+		}};
+		const {original, rewritten} = await importRewritten<OutputModule>('node_modules/ink/build/output.js', rewriteInkOutput);
+		const frame = (Output: OutputModule['default'], lines: readonly string[]) => {
+			const output = new Output({width: 60, height: lines.length + 1});
+			for (const [y, line] of lines.entries()) {
+				output.write(y % 3, y, line, {transformers: []});
+			}
+
+			output.clip({x1: 2, x2: 20, y1: 0, y2: 3});
+			output.write(0, lines.length, styled[2]!, {transformers: []});
+			output.unclip();
+			return output.get();
+		};
+
+		for (const lines of [styled, styled.slice(2), [...styled].reverse(), styled]) {
+			expect(frame(rewritten.default, lines)).toEqual(frame(original.default, lines));
 		}
 	});
 });
