@@ -26,6 +26,7 @@ import {buildRecord, listPids, readDetails, readSocketInodes, type ProcessDetail
 import {
 	bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readTcpSockets, readTtyActivity, readUserNames,
 } from './read-snapshot.js';
+import {createHeldFiles} from './held-files.js';
 import {parseLastPid, probeRange} from './new-pids.js';
 import {pidsUnder, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
@@ -57,6 +58,12 @@ export type ScannerOptions = {
 	the last table did not list (a new session) is looked up at once.
 	*/
 	readonly socketsMaxAgeMs?: number;
+	/**
+	Keep the watched processes' stat files open between scans (held-files.ts). Default: only for
+	the real /proc, whose files fail once their process is gone; a directory of plain files that
+	stands in for /proc in tests would keep showing a removed process through an open file.
+	*/
+	readonly holdStatFiles?: boolean;
 };
 
 export type ScanKind = 'full' | 'watch';
@@ -73,6 +80,8 @@ export type ScanSummary = {
 	readonly statReads: number;
 	/** Processes whose status, cmdline, exe (and fds) were read, not taken from the cache. */
 	readonly detailReads: number;
+	/** Pids a watch scan tried to read because they were handed out since the last scan (or were not readable yet then). */
+	readonly probeAttempts: number;
 };
 
 export type ProcessScanner = {
@@ -113,7 +122,10 @@ const defaults = {
 	youngMs: 10_000,
 	revalidateMs: 60_000,
 	probeLimit: 4096,
-	/** Pids re-probed below the previous last pid: forks still in progress when it was read. */
+	/**
+	Pids re-probed below the last pid a full scan saw: forks still in progress when it listed
+	/proc. After a watch scan only the new pids that could not be read yet are probed again, once.
+	*/
 	marginPids: 64,
 	fullScanCostFactor: 200,
 	socketsMaxAgeMs: 10_000,
@@ -139,6 +151,11 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	let previousLastPid: number | undefined;
 	/** Pids whose stat the last scan read: the margin below the last pid re-probes only the others. */
 	let seenLastScan = new Set<number>();
+	/** New pids the last watch scan could not read (a fork in progress, or already gone): probed once more. */
+	let retryPids: readonly number[] = [];
+	let lastKind: ScanKind | undefined;
+	/** The watched processes' stat files, held open between scans. */
+	const heldFiles = createHeldFiles((options.holdStatFiles ?? procRoot === '/proc') ? undefined : 0);
 	let lastFullScanAt: number | undefined;
 	let lastFullScanDurationMs = 0;
 	let fullScanWanted: string | undefined = 'first';
@@ -176,8 +193,9 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		return pidMax;
 	};
 
+	const statPath = (pid: number) => `${procRoot}/${pid}/stat`;
 	const readCandidate = (pid: number): Candidate | undefined => {
-		const text = readWholeText(`${procRoot}/${pid}/stat`);
+		const text = heldFiles.readWholeText(statPath(pid), watched.has(pid));
 		if (isFailure(text)) {
 			return undefined;
 		}
@@ -232,11 +250,11 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		if (reason === undefined) {
 			const range = lastPid === undefined || previousLastPid === undefined
 				? {kind: 'too-many' as const}
-				: probeRange(previousLastPid, lastPid, readPidMax(), defaults.marginPids, probeLimit);
+				: probeRange(previousLastPid, lastPid, readPidMax(), lastKind === 'full' ? defaults.marginPids : 0, probeLimit);
 			if (range.kind === 'too-many') {
 				reason = lastPid === undefined ? 'no last pid in loadavg' : 'many new pids';
 			} else {
-				probe = range.pids;
+				probe = [...new Set([...retryPids, ...range.pids])];
 			}
 		}
 
@@ -248,6 +266,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		const candidates = new Map<number, Candidate>();
 		let vanishedCount = 0;
 		const probed = new Set<number>();
+		let probeAttempts = 0;
 		if (kind === 'full') {
 			for (const pid of listPids(procRoot)) {
 				const candidate = readCandidate(pid);
@@ -265,16 +284,29 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				}
 			}
 
+			const retried = new Set(retryPids);
+			const unreadable: number[] = [];
 			for (const pid of probe) {
 				if (!candidates.has(pid) && !(seenLastScan.has(pid) && probedBelow !== undefined && pid <= probedBelow)) {
+					probeAttempts++;
 					const candidate = readCandidate(pid);
 					if (candidate) {
 						candidates.set(pid, candidate);
 						probed.add(pid);
+					} else if (!retried.has(pid)) {
+						unreadable.push(pid);
 					}
 				}
 			}
+
+			retryPids = unreadable;
 		}
+
+		if (kind === 'full') {
+			retryPids = [];
+		}
+
+		lastKind = kind;
 
 		const statReads = kind === 'full' ? candidates.size + vanishedCount : watched.size + probed.size;
 		seenLastScan = new Set(candidates.keys());
@@ -375,6 +407,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		}
 
 		watched = nextWatched;
+		heldFiles.release(new Set([...nextWatched.keys()].map(pid => statPath(pid))));
 		const sockets = socketsFor(kind, processes, startedAt);
 		const nextListenKey = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b).join(',');
 		// A new listener starts outside every watched tree: only a full scan finds it. A wish
@@ -394,7 +427,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			lastFullScanDurationMs = durationMs;
 		}
 
-		lastScan = {kind, reason, durationMs, watchedCount: processes.length, statReads, detailReads};
+		lastScan = {kind, reason, durationMs, watchedCount: processes.length, statReads, detailReads, probeAttempts};
 		const uptimeText = readWholeText(`${procRoot}/uptime`);
 		const hostText = readWholeText(`${procRoot}/sys/kernel/hostname`);
 		return {

@@ -141,6 +141,33 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(report.sessions.map(session => session.peer?.address)).toContain('192.168.0.101');
 	});
 
+	it('reads a new pid that was handed out but not readable yet (a fork in progress) at the next scan', () => {
+		const reader = scanner();
+		reader.read();
+		fake.setLastPid(450);
+		clock += 2000;
+		expect(pids(reader.read())).not.toContain(450);
+		fake.write({pid: 450, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0', exe: '/usr/bin/vim'});
+		clock += 2000;
+		expect(pids(reader.read())).toContain(450);
+		expect(reader.lastScan()?.kind).toBe('watch');
+	});
+
+	it('probes the pids below the last one after a full scan, and once more, not on every refresh', () => {
+		const reader = scanner();
+		reader.read();
+		clock += 2000;
+		reader.read();
+		// The margin below the last pid, less the pids the full scan read.
+		expect(reader.lastScan()?.probeAttempts).toBeGreaterThan(40);
+		clock += 2000;
+		reader.read();
+		expect(reader.lastScan()?.probeAttempts).toBeGreaterThan(40);
+		clock += 2000;
+		reader.read();
+		expect(reader.lastScan()).toMatchObject({kind: 'watch', probeAttempts: 0});
+	});
+
 	it('falls back to a full scan when more pids were handed out than it would probe', () => {
 		const reader = scanner({probeLimit: 100});
 		reader.read();

@@ -1,0 +1,88 @@
+// Files the scanner reads on every refresh, kept open between refreshes and read again from
+// offset 0: the kernel writes /proc/PID/stat afresh for each read, so one pread replaces an
+// open, a read and a close (a third of the cost, measured). A descriptor stays bound to the
+// process it was opened for: once that process is gone its reads fail, even if its pid has
+// been handed to a new process, so a held file can never describe a different process.
+import {closeSync, openSync, readSync} from 'node:fs';
+import {errorCode, type ReadFailure} from './read-file.js';
+
+export type HeldFiles = {
+	/** Reads a file the kernel writes in one read; held open after when `hold` is true. */
+	readonly readWholeText: (path: string, hold: boolean) => string | ReadFailure;
+	/** Closes every held file not in `keep` (paths). */
+	readonly release: (keep: ReadonlySet<string>) => void;
+	readonly size: () => number;
+};
+
+/** Beyond this many, files are opened and closed on each read as before (a descriptor limit). */
+const defaultLimit = 2048;
+
+/** `limit` 0 holds nothing: every read opens and closes its file. */
+export function createHeldFiles(limit = defaultLimit): HeldFiles {
+	const held = new Map<string, number>();
+	let buffer = Buffer.allocUnsafe(4096);
+
+	const readAt0 = (fd: number): string => {
+		for (;;) {
+			const count = readSync(fd, buffer, 0, buffer.length, 0);
+			if (count < buffer.length) {
+				return buffer.toString('utf8', 0, count);
+			}
+
+			buffer = Buffer.allocUnsafe(buffer.length * 2);
+		}
+	};
+
+	const readWholeText = (path: string, hold: boolean): string | ReadFailure => {
+		const heldFd = held.get(path);
+		if (heldFd !== undefined) {
+			try {
+				const text = readAt0(heldFd);
+				if (text !== '') {
+					return text;
+				}
+			} catch {
+				// The process is gone (ESRCH): the path may name a new process now; open it afresh.
+			}
+
+			held.delete(path);
+			closeSync(heldFd);
+		}
+
+		let fd: number;
+		try {
+			fd = openSync(path, 'r');
+		} catch (error) {
+			return {failure: errorCode(error)};
+		}
+
+		let text: string;
+		try {
+			text = readAt0(fd);
+		} catch (error) {
+			closeSync(fd);
+			return {failure: errorCode(error)};
+		}
+
+		if (hold && held.size < limit) {
+			held.set(path, fd);
+		} else {
+			closeSync(fd);
+		}
+
+		return text;
+	};
+
+	return {
+		readWholeText,
+		release(keep) {
+			for (const [path, fd] of held) {
+				if (!keep.has(path)) {
+					held.delete(path);
+					closeSync(fd);
+				}
+			}
+		},
+		size: () => held.size,
+	};
+}
