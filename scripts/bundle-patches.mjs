@@ -107,20 +107,51 @@ export const withoutTopLevelAwait = {
 Ink redraws a whole frame on every change, however small (a load average, one idle time), and
 most of that is text it handled in the last frame. Two rewrites keep its output identical and
 skip the repeated work:
-- its Output caches (each line's styled characters and widths) live for one frame; they are
-  kept across frames instead, and emptied when they grow large (the styled characters are
-  only read once made, never changed, so sharing them between frames is safe);
+- its Output caches live for one frame: the styled characters of each line are kept for the
+  next frame too (two generations: what the last frame drew, what this one draws; a line is
+  about 20 KB of objects, so nothing older is kept), and the width caches are kept across
+  frames up to a few thousand texts. The styled characters are only read once made, never
+  changed, so sharing them between frames is safe;
 - ansi-tokenize's styledCharsToString diffs the styles of every pair of neighbouring cells,
   three Sets a cell; cells with the same styles as their left neighbour (nearly all of them)
   have nothing to diff.
 */
 export function rewriteInkOutput(contents, file) {
-	let text = replaceOnce(contents, 'class OutputCaches {', 'const cacheLimit = 4096;\nclass OutputCaches {', file);
+	let text = replaceOnce(contents, 'class OutputCaches {', [
+		'const cacheLimit = 4096;',
+		'class OutputCaches {',
+		'    previousStyledChars = new Map();',
+		// Called after each frame; the static output Ink also builds draws nothing and leaves
+		// this frame's lines alone.
+		'    endFrame() {',
+		'        if (this.styledChars.size === 0) return;',
+		'        this.previousStyledChars = this.styledChars;',
+		'        this.styledChars = new Map();',
+		'        if (this.widths.size > cacheLimit) this.widths.clear();',
+		'        if (this.blockWidths.size > cacheLimit) this.blockWidths.clear();',
+		'    }',
+	].join('\n'), file);
+	text = replaceOnce(text, [
+		'        let cached = this.styledChars.get(line);',
+		'        if (cached === undefined) {',
+		'            cached = styledCharsFromTokens(tokenize(line));',
+	].join('\n'), [
+		'        let cached = this.styledChars.get(line) ?? this.previousStyledChars.get(line);',
+		'        if (cached !== undefined) {',
+		'            this.styledChars.set(line, cached);',
+		'        } else {',
+		'            cached = styledCharsFromTokens(tokenize(line));',
+	].join('\n'), file);
 	text = replaceOnce(text, 'caches = new OutputCaches();', 'caches = sharedCaches;', file);
 	text = replaceOnce(text, 'export default class Output {', 'const sharedCaches = new OutputCaches();\nexport default class Output {', file);
-	text = replaceOnce(text, '        let cached = this.styledChars.get(line);', '        if (this.styledChars.size > cacheLimit) this.styledChars.clear();\n        let cached = this.styledChars.get(line);', file);
-	text = replaceOnce(text, '        let cached = this.widths.get(text);', '        if (this.widths.size > cacheLimit) this.widths.clear();\n        let cached = this.widths.get(text);', file);
-	return replaceOnce(text, '        let cached = this.blockWidths.get(text);', '        if (this.blockWidths.size > cacheLimit) this.blockWidths.clear();\n        let cached = this.blockWidths.get(text);', file);
+	return replaceOnce(text, [
+		'        return {',
+		'            output: generatedOutput,',
+	].join('\n'), [
+		'        this.caches.endFrame();',
+		'        return {',
+		'            output: generatedOutput,',
+	].join('\n'), file);
 }
 
 export function rewriteStyledChars(contents, file) {

@@ -18,7 +18,7 @@
 // sshd when it forks or reaps a child: `[net]` → `USER [priv]`, `USER@pts/1,pts/2`), and once a
 // minute, so titles that change without an exec are never stale for long.
 import {hostname} from 'node:os';
-import {kernelThreadFlag, parseStat, type StatFields} from './parse-stat.js';
+import {kernelThreadFlag, parseStat, parseStatHead, type StatFields, type StatHead} from './parse-stat.js';
 import {parseLoadAverage, parseUptime} from './parse-system.js';
 import {parseSshEnvironment, type SshEnvironment} from './parse-environ.js';
 import {isFailure, meansVanished, readWholeBytes, readWholeText, readText} from './read-file.js';
@@ -111,8 +111,9 @@ type Watched = {
 };
 
 type Candidate = {
-	readonly stat: StatFields;
-	/** Kept to take the exec fingerprint from, for the few candidates that need it. */
+	/** What decides membership: the whole line is parsed only for the processes kept. */
+	readonly stat: StatHead;
+	/** Kept to take the exec fingerprint and the other fields from, for the few candidates that need them. */
 	readonly statText: string;
 };
 
@@ -200,7 +201,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			return undefined;
 		}
 
-		const stat = parseStat(text);
+		const stat = parseStatHead(text);
 		return stat ? {stat, statText: text} : undefined;
 	};
 
@@ -354,7 +355,11 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				continue;
 			}
 
-			const {stat} = candidate;
+			const stat = parseStat(candidate.statText);
+			if (!stat) {
+				continue;
+			}
+
 			const fingerprint = execFingerprint(candidate.statText, stat.comm);
 			const directory = `${procRoot}/${pid}`;
 			const previous = sameProcess(watched.get(pid), candidate);

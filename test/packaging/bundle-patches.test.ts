@@ -137,5 +137,13 @@ describe('the patches that make Ink redraw a frame faster', () => {
 		for (const lines of [styled, styled.slice(2), [...styled].reverse(), styled]) {
 			expect(frame(rewritten.default, lines)).toEqual(frame(original.default, lines));
 		}
+
+		// Two frames' worth of lines at most, however many frames went by with new text.
+		for (let index = 0; index < 50; index++) {
+			frame(rewritten.default, styled.map(line => `${line} ${index}`));
+		}
+
+		const caches = (new rewritten.default({width: 1, height: 1}) as unknown as {caches: {styledChars: Map<string, unknown>; previousStyledChars: Map<string, unknown>}}).caches;
+		expect(caches.styledChars.size + caches.previousStyledChars.size).toBeLessThanOrEqual(2 * (styled.length + 1));
 	});
 });

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {kernelThreadFlag, parseStat} from '../../source/proc/parse-stat.js';
+import {kernelThreadFlag, parseStat, parseStatHead} from '../../source/proc/parse-stat.js';
 import {fixtureText} from './fixture.js';
 
 describe('parseStat', () => {
@@ -59,5 +59,31 @@ describe('parseStat', () => {
 		expect(parseStat('')).toBeUndefined();
 		expect(parseStat('no parens at all')).toBeUndefined();
 		expect(parseStat(')(')).toBeUndefined();
+	});
+});
+
+describe('parseStatHead (what a full scan reads of every process)', () => {
+	const fixtures = ['plain', 'paren-in-comm', 'newline-in-comm', 'escape-in-comm', 'invalid-utf8', 'kernel-thread', 'truncated'];
+
+	it.each(fixtures)('agrees with parseStat on stat/%s', name => {
+		const full = parseStat(fixtureText(`stat/${name}`));
+		const head = parseStatHead(fixtureText(`stat/${name}`));
+		expect(head).toEqual(full && {pid: full.pid, comm: full.comm, state: full.state, ppid: full.ppid, flags: full.flags, startTicks: full.startTicks});
+	});
+
+	it('agrees with parseStat on this process and its parent, as the kernel writes them', async () => {
+		const {readFileSync} = await import('node:fs');
+		for (const path of ['/proc/self/stat', `/proc/${process.ppid}/stat`]) {
+			const text = readFileSync(path, 'utf8');
+			const full = parseStat(text)!;
+			expect(parseStatHead(text)).toEqual({pid: full.pid, comm: full.comm, state: full.state, ppid: full.ppid, flags: full.flags, startTicks: full.startTicks});
+		}
+	});
+
+	it('returns undefined for garbage instead of throwing', () => {
+		expect(parseStatHead('')).toBeUndefined();
+		expect(parseStatHead('no parens at all')).toBeUndefined();
+		expect(parseStatHead('12 (x) S 1 2')).toBeUndefined();
+		expect(parseStatHead('12 (x) S one 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21')).toBeUndefined();
 	});
 });
