@@ -73,7 +73,23 @@ export type RowContext = {
 	readonly usage: CpuUsage;
 	/** Epoch ms the durations are measured to: the report's time, so a frozen view stays frozen. */
 	readonly now: number;
+	/**
+	Show idle times as they were at the start of the current wall-clock minute. Shown in whole
+	minutes, each session's idle time would tick over at its own second, one redraw each; this
+	way every row moves on together, once a minute (the live explorer).
+	*/
+	readonly isIdleByMinute?: boolean;
 };
+
+/** The idle time a row shows: see RowContext.isIdleByMinute. */
+function shownIdleSeconds(seconds: number | undefined, context: RowContext): number | undefined {
+	if (seconds === undefined || context.isIdleByMinute !== true) {
+		return seconds;
+	}
+
+	const sinceMinute = (context.now % 60_000) / 1000;
+	return Math.max(0, seconds - sinceMinute);
+}
 
 function sessionCell(session: Session, column: SessionColumn, context: RowContext): string {
 	switch (column) {
@@ -98,7 +114,7 @@ function sessionCell(session: Session, column: SessionColumn, context: RowContex
 				return '-';
 			}
 
-			return formatIdle(session.idleSeconds) + (session.idleSource === 'network' && session.idleSeconds !== undefined ? networkIdleMark : '');
+			return formatIdle(shownIdleSeconds(session.idleSeconds, context)) + (session.idleSource === 'network' && session.idleSeconds !== undefined ? networkIdleMark : '');
 		}
 
 		case 'health': {

@@ -99,7 +99,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 
 	const {list, filter} = selectView(state);
 	const layout = state.report === undefined ? undefined : layoutOf(state.report, width);
-	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0}), [state.usage, state.report]);
+	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0, isIdleByMinute: true}), [state.usage, state.report]);
 	const index = selectedIndex(state, list);
 	const keyContext = keyContextOf(state, list);
 	const selectionNote = healthNoteOfRow(index === undefined ? undefined : list.rows[index], state.report);

@@ -553,7 +553,7 @@ function screenKey(state: ExplorerState, report: SessionReport, width: number): 
 	if (!state.isHelpOpen && state.actions.dialog === undefined) {
 		const layout = layoutOf(report, width);
 		parts.push(formatTitleLine(layout));
-		const context = {usage: state.usage, now: report.takenAt};
+		const context = {usage: state.usage, now: report.takenAt, isIdleByMinute: true};
 		const rows = visibleRows({list, layout, context, scrollOffset: state.scrollOffset, height: state.viewportHeight, filter, taggedIds: taggedIds(state.actions)});
 		for (const {row, formatted, isDimmed} of rows) {
 			parts.push(`${row.id} ${isDimmed} ${JSON.stringify(formatted.spans)} ${formatted.text}`);

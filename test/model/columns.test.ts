@@ -82,6 +82,26 @@ describe('connection health', () => {
 		expect(healthNote(shellSession(2000, 'bob'))).toBeUndefined();
 	});
 
+	test('the live explorer moves every idle time on together, at the wall-clock minute, not each at its own second', () => {
+		const sessions = (idle: readonly number[]) => report(idle.map((seconds, index) => ({...shellSession(1000 * (index + 1), `user${index}`), idleSeconds: seconds})));
+		const idleCells = (idle: readonly number[], now: number) => {
+			const built = sessions(idle);
+			const rows = flattenReport(built).rows.filter(row => row.kind === 'session');
+			return rows.map(row => / (<1m|\d+m) /.exec(formatRow(row, computeLayout(built, 120), {...context, now, isIdleByMinute: true}))?.[1]);
+		};
+
+		const minute = Math.floor(fixtureNow / 60_000) * 60_000;
+		// 20 s into the minute, idle 70 s and 110 s: both as they were at the minute, 50 s and 90 s.
+		expect(idleCells([70, 110], minute + 20_000)).toEqual(['<1m', '1m']);
+		// 39 s later, idle 109 s and 149 s (1m and 2m by the clock): still shown as at the minute.
+		expect(idleCells([109, 149], minute + 59_000)).toEqual(['<1m', '1m']);
+		// Past the next minute both move on together, in one redraw.
+		expect(idleCells([120, 160], minute + 70_000)).toEqual(['1m', '2m']);
+		// One-shot views show the idle time itself.
+		const built = sessions([110]);
+		expect(formatRow(flattenReport(built).rows.find(row => row.kind === 'session')!, computeLayout(built, 120), {...context, now: minute + 20_000})).toMatch(/ 1m /);
+	});
+
 	test('network idle is marked with ~', () => {
 		const forward: Session = {...shellSession(2000, 'bob'), ttys: [], idleSeconds: 90, idleSource: 'network'};
 		const sessions = report([forward]);
