@@ -4,12 +4,13 @@
 // module.enableCompileCache (Node 22), so this does what it does, for one script.
 //
 // The cache is compiled code that will run as whoever runs sshtop (often root): it is kept in
-// that user's own cache directory, used only when that directory and the file belong to this
-// user and nobody else can write them, and named after the bundle's size and mtime and the
+// that user's own cache directory, used only when that directory (not a symbolic link), the
+// directory it is in and the file belong to this user and nobody else can write them (so
+// `sudo` with another user's HOME keeps no cache there), and named after the bundle's size and mtime and the
 // Node version. V8 itself rejects data made by another V8, other flags or another source length;
 // a rejected or missing cache is written again once the program has run for a while.
 // SSHTOP_CODE_CACHE=0 turns it off.
-import {closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs';
+import {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {homedir} from 'node:os';
 import path from 'node:path';
@@ -29,6 +30,26 @@ function isPrivate(stats: {readonly uid: number; readonly mode: number}): boolea
 	return stats.uid === process.geteuid?.() && (stats.mode & 0o022) === 0;
 }
 
+/** A real directory (a symbolic link is not followed), private to this user. */
+function isPrivateDirectory(directory: string): boolean {
+	try {
+		const stats = lstatSync(directory);
+		return stats.isDirectory() && isPrivate(stats);
+	} catch {
+		return false;
+	}
+}
+
+/** Owned by this user, whoever else may write it: a place this user's files may be created in. */
+function isOwnDirectory(directory: string): boolean {
+	try {
+		const stats = lstatSync(directory);
+		return stats.isDirectory() && stats.uid === process.geteuid?.();
+	} catch {
+		return false;
+	}
+}
+
 function cacheDirectory(): string | undefined {
 	if (process.env['SSHTOP_CODE_CACHE'] === '0') {
 		return undefined;
@@ -42,7 +63,9 @@ function readCache(file: string): Buffer | undefined {
 	try {
 		const fd = openSync(file, 'r');
 		try {
-			return isPrivate(fstatSync(fd)) && isPrivate(statSync(path.dirname(file))) ? readFileSync(fd) : undefined;
+			return isPrivate(fstatSync(fd)) && isPrivateDirectory(path.dirname(file)) && isOwnDirectory(path.dirname(path.dirname(file)))
+				? readFileSync(fd)
+				: undefined;
 		} finally {
 			closeSync(fd);
 		}
@@ -53,8 +76,28 @@ function readCache(file: string): Buffer | undefined {
 
 function writeCache(file: string, data: Buffer): void {
 	try {
-		mkdirSync(path.dirname(file), {recursive: true, mode: 0o700});
-		if (!isPrivate(statSync(path.dirname(file)))) {
+		const directory = path.dirname(file);
+		const base = path.dirname(directory);
+		// ~/.cache may be created (0700), but only in a directory of this user's own.
+		if (!isOwnDirectory(base)) {
+			if (!isOwnDirectory(path.dirname(base))) {
+				return;
+			}
+
+			mkdirSync(base, {mode: 0o700});
+		}
+
+		if (!isOwnDirectory(base)) {
+			return;
+		}
+
+		try {
+			mkdirSync(directory, {mode: 0o700});
+		} catch {
+			// There already; checked next.
+		}
+
+		if (!isPrivateDirectory(directory)) {
 			return;
 		}
 

@@ -1,7 +1,7 @@
 // dist/sshtop.js starts the application bundle through V8's code cache (source/launch.ts). The
 // cache is compiled code run by whoever runs sshtop, so where it lives and who may write it
 // matter as much as whether it is used.
-import {chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -71,6 +71,23 @@ describe('the launcher’s code cache', () => {
 		expect((await run(['--version'])).stdout).toBe(version);
 		// Not rewritten: a world-writable directory is not trusted with a new cache either.
 		expect(readFileSync(planted).equals(Buffer.alloc(4096, 0x5a))).toBe(true);
+	});
+
+	// Giving a directory to another user takes root.
+	it.skipIf(process.getuid?.() !== 0)('keeps no cache where another user owns the cache home (sudo with that user’s HOME)', async () => {
+		const othersHome = path.join(cacheHome, 'other');
+		mkdirSync(othersHome, {mode: 0o755});
+		chownSync(othersHome, 65_534, 65_534);
+		await run(['--version'], {XDG_CACHE_HOME: othersHome});
+		expect(existsSync(path.join(othersHome, 'sshtop'))).toBe(false);
+	});
+
+	it('neither follows nor writes through a symbolic link where the cache directory should be', async () => {
+		const elsewhere = path.join(cacheHome, 'elsewhere');
+		mkdirSync(elsewhere, {mode: 0o700});
+		symlinkSync(elsewhere, cacheDirectory());
+		expect((await run(['--version'])).stdout).toBe(version);
+		expect(readdirSync(elsewhere)).toEqual([]);
 	});
 
 	it('keeps nothing when SSHTOP_CODE_CACHE=0', async () => {
