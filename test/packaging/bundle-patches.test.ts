@@ -138,12 +138,37 @@ describe('the patches that make Ink redraw a frame faster', () => {
 			expect(frame(rewritten.default, lines)).toEqual(frame(original.default, lines));
 		}
 
+		// Frames that change one row at a time, with pieces side by side in a row, clipped, shifted
+		// and transformed: the same text as Ink's own, frame after frame.
+		const pieces = (seed: number) => {
+			const output = new rewritten.default({width: 50, height: 6});
+			const reference = new original.default({width: 50, height: 6});
+			for (const target of [output, reference]) {
+				target.write(0, 0, `load ${seed % 3}`, {transformers: []});
+				target.write(10, 0, styled[seed % styled.length]!, {transformers: []});
+				target.write(seed % 4, 1, `${styled[1]!}\n${styled[(seed + 2) % styled.length]!}`, {transformers: [(line: string) => `>${line}`]});
+				target.clip({x1: 3, x2: 12 + (seed % 5), y1: 0, y2: 6});
+				target.write(1, 3, styled[2]!, {transformers: []});
+				target.unclip();
+				target.write(0, 5, seed % 2 === 0 ? '' : styled[7]!, {transformers: []});
+			}
+
+			return [output.get(), reference.get()];
+		};
+
+		for (let seed = 0; seed < 30; seed++) {
+			const [patched, reference] = pieces(seed);
+			expect(patched, `frame ${seed}`).toEqual(reference);
+		}
+
 		// Two frames' worth of lines at most, however many frames went by with new text.
 		for (let index = 0; index < 50; index++) {
 			frame(rewritten.default, styled.map(line => `${line} ${index}`));
 		}
 
-		const caches = (new rewritten.default({width: 1, height: 1}) as unknown as {caches: {styledChars: Map<string, unknown>; previousStyledChars: Map<string, unknown>}}).caches;
+		type Caches = {styledChars: Map<string, unknown>; previousStyledChars: Map<string, unknown>; rows: Map<string, unknown>; previousRows: Map<string, unknown>};
+		const {caches} = new rewritten.default({width: 1, height: 1}) as unknown as {caches: Caches};
 		expect(caches.styledChars.size + caches.previousStyledChars.size).toBeLessThanOrEqual(2 * (styled.length + 1));
+		expect(caches.rows.size + caches.previousRows.size).toBeLessThanOrEqual(2 * (styled.length + 1));
 	});
 });
