@@ -151,8 +151,9 @@ describe.skipIf(skipReason !== undefined)(`pid reuse in the explorer${skipReason
 			process.kill(old.pid, 'SIGKILL');
 			await waitUntil(async () => (await readPs()).get(old.pid) === undefined, {description: `pid ${old.pid} to be reaped`});
 			// …and the pid goes to a new process. Start times count 10 ms ticks and ps shows whole
-			// seconds: wait for the next second so both can tell the two apart.
-			await waitUntil(() => Date.now() >= old.startedAt + 1000, {description: 'a second after the throwaway started'});
+			// seconds, counted from the boot time rounded to a second, so ps's seconds do not turn
+			// with the clock's: two seconds on, ps is sure to show a later one.
+			await waitUntil(() => Date.now() >= old.startedAt + 2000, {description: 'two seconds after the throwaway started'});
 			const arranged = await spawnWithPid(old.pid, marker + 1);
 			if (typeof arranged === 'string') {
 				context.skip(arranged);
