@@ -176,14 +176,16 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 		},
 		async paneStatus() {
 			// tmux 3.3a sometimes loses the exit status when the pty closes before the child is
-			// reaped (pane_dead stays 1 with no status, for good). The pane counts as dead once
-			// its process is gone from /proc, zombie included; the status is reported when known.
-			const isGone = pane === undefined || readStatFields(pane.pid)?.startTicks !== pane.startTicks;
+			// reaped (pane_dead stays 1 with no status, for good), and may not mark the pane dead
+			// at all for a while. The pane counts as dead once its process is gone from /proc or a
+			// zombie, whatever tmux says; the status is reported when tmux knows it.
+			const fields = pane === undefined ? undefined : readStatFields(pane.pid);
+			const isGone = fields === undefined || fields.startTicks !== pane?.startTicks || fields.state === 'Z';
 			const [dead = '0', status = '', signalNumber = ''] = (
 				await tmux('display-message', '-p', '-t', 'main', '#{pane_dead} #{pane_dead_status} #{pane_dead_signal}')
 			).split(' ');
 			return {
-				isDead: dead === '1' && (isGone || status !== '' || signalNumber !== ''),
+				isDead: isGone || (dead === '1' && (status !== '' || signalNumber !== '')),
 				exitStatus: status === '' ? undefined : Number(status),
 				signal: signalNumber === '' ? undefined : Number(signalNumber),
 			};
