@@ -4,7 +4,7 @@
 // process it was opened for: once that process is gone its reads fail, even if its pid has
 // been handed to a new process, so a held file can never describe a different process.
 import {closeSync, openSync, readSync} from 'node:fs';
-import {errorCode, type ReadFailure} from './read-file.js';
+import {errorCode, readWholeText as readWholeFile, type ReadFailure} from './read-file.js';
 
 export type HeldFiles = {
 	/** Reads a file the kernel writes in one read; held open after when `hold` is true. */
@@ -49,6 +49,10 @@ export function createHeldFiles(limit = defaultLimit): HeldFiles {
 			closeSync(heldFd);
 		}
 
+		if (!hold || held.size >= limit) {
+			return readWholeFile(path);
+		}
+
 		let fd: number;
 		try {
 			fd = openSync(path, 'r');
@@ -56,21 +60,14 @@ export function createHeldFiles(limit = defaultLimit): HeldFiles {
 			return {failure: errorCode(error)};
 		}
 
-		let text: string;
 		try {
-			text = readAt0(fd);
+			const text = readAt0(fd);
+			held.set(path, fd);
+			return text;
 		} catch (error) {
 			closeSync(fd);
 			return {failure: errorCode(error)};
 		}
-
-		if (hold && held.size < limit) {
-			held.set(path, fd);
-		} else {
-			closeSync(fd);
-		}
-
-		return text;
 	};
 
 	return {

@@ -21,16 +21,29 @@ export type StatFields = {
 /** PF_KTHREAD in include/linux/sched.h: set on kernel threads, which no signal may target. */
 export const kernelThreadFlag = 0x00_20_00_00;
 
-/** Returns undefined when the text is not a stat line (truncated read, garbage). */
-export function parseStat(text: string): StatFields | undefined {
+/**
+The pid, comm and the text after comm: comm may hold spaces and parentheses, so it ends at the
+LAST ')'. Undefined when the text has no such shape.
+*/
+function splitAtComm(text: string): {readonly pid: number; readonly comm: string; readonly rest: string} | undefined {
 	const open = text.indexOf('(');
 	const close = text.lastIndexOf(')');
 	if (open < 1 || close < open) {
 		return undefined;
 	}
 
-	const pid = Number(text.slice(0, open).trim());
-	const fields = text.slice(close + 2).trim().split(' ');
+	return {pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), rest: text.slice(close + 2).trim()};
+}
+
+/** Returns undefined when the text is not a stat line (truncated read, garbage). */
+export function parseStat(text: string): StatFields | undefined {
+	const parts = splitAtComm(text);
+	if (parts === undefined) {
+		return undefined;
+	}
+
+	const {pid, comm} = parts;
+	const fields = parts.rest.split(' ');
 	// Fields after comm, counted from `state` (field 3 in proc(5)) as index 0.
 	if (!Number.isInteger(pid) || fields.length < 22) {
 		return undefined;
@@ -39,7 +52,7 @@ export function parseStat(text: string): StatFields | undefined {
 	const number = (index: number): number => Number(fields[index]);
 	const parsed: StatFields = {
 		pid,
-		comm: text.slice(open + 1, close),
+		comm,
 		state: fields[0] ?? '?',
 		ppid: number(1),
 		processGroup: number(2),
@@ -77,14 +90,12 @@ fields: a full scan of 10,000 processes otherwise makes half a million short str
 away. Agrees with parseStat on every line parseStat accepts (test/proc/parse-stat.test.ts).
 */
 export function parseStatHead(text: string): StatHead | undefined {
-	const open = text.indexOf('(');
-	const close = text.lastIndexOf(')');
-	if (open < 1 || close < open) {
+	const parts = splitAtComm(text);
+	if (parts === undefined) {
 		return undefined;
 	}
 
-	const pid = Number(text.slice(0, open).trim());
-	const rest = text.slice(close + 2).trim();
+	const {pid, comm, rest} = parts;
 	let state = '';
 	let ppid = Number.NaN;
 	let flags = Number.NaN;
@@ -115,5 +126,5 @@ export function parseStatHead(text: string): StatHead | undefined {
 		return undefined;
 	}
 
-	return {pid, comm: text.slice(open + 1, close), state: state || '?', ppid, flags, startTicks};
+	return {pid, comm, state: state || '?', ppid, flags, startTicks};
 }
