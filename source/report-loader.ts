@@ -1,7 +1,7 @@
 // Feeds the explorer: one report per refresh, synchronously, with the slower `ss` reading
 // refreshed in the background so a refresh never waits on a child process. Between full
 // scans, a refresh reads only the SSH part of the process table (proc/process-scanner.ts).
-import {buildReport} from './model/sessions.js';
+import {buildReport, needsTcpInfo} from './model/sessions.js';
 import type {SessionReport} from './model/types.js';
 import type {TcpInfo} from './proc/parse-ss.js';
 import {createProcessScanner, type ScannerOptions, type ScanSummary} from './proc/process-scanner.js';
@@ -22,7 +22,8 @@ export type ReportLoaderOptions = ScannerOptions & {
 	Least time between two `ss` readings (default 10 s). Each costs a child process, most of
 	what an idle explorer spends at the default interval; between readings the ages ss gave
 	are moved forward (aged() below), so idle times and stalls keep growing, and a change in a
-	connection shows within this long.
+	connection shows within this long. ss runs only while something on screen needs it
+	(needsTcpInfo): a box of healthy terminal sessions never starts it.
 	*/
 	readonly tcpInfoIntervalMs?: number;
 	/**
@@ -47,7 +48,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 	const refreshTcpInfo = () => {
 		if (previous === undefined && firstTimer === undefined) {
 			firstTimer = setTimeout(() => {
-				if (previous === undefined || previous.sessions.length > 0) {
+				if (previous === undefined || needsTcpInfo(previous)) {
 					refreshTcpInfo();
 				}
 			}, options.firstTcpInfoDelayMs ?? 300);
@@ -71,13 +72,16 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 			});
 	};
 
+	// Ages moved forward for longer than this could hide packets that came since: once ss has
+	// not been needed for a while, its last reading is dropped rather than aged on.
+	const staleAfterMs = (2 * tcpInfoIntervalMs) + 5000;
 	const load = () => {
-		// ss only matters for sessions (health, network idle); a box without any is not asked.
-		if (previous === undefined || previous.sessions.length > 0) {
+		if (previous === undefined || needsTcpInfo(previous)) {
 			refreshTcpInfo();
 		}
 
-		const tcpInfo = latest ? aged(latest.reading, Date.now() - latest.readAt) : undefined;
+		const age = latest === undefined ? undefined : Date.now() - latest.readAt;
+		const tcpInfo = latest && age! <= staleAfterMs ? aged(latest.reading, age!) : undefined;
 		const report = buildReport(scanner.read(tcpInfo), previous);
 		previous = report;
 		return report;

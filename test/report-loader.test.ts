@@ -1,11 +1,19 @@
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import type {TcpInfo} from '../source/proc/parse-ss.js';
 import type {TcpInfoReading} from '../source/proc/read-tcp-info.js';
 import {createReportLoader} from '../source/report-loader.js';
 import {FakeProc, fakeBootSeconds} from './proc/fake-proc.js';
 
 const listenLine = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1';
 const connectionLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1';
+/** The same connection with 512 bytes waiting for the client's ACK, under the retransmit timer. */
+const queuedLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000200:00000000 01:00000020 00000000     0        0 9001 1';
+const ssInfo: TcpInfo = {
+	inode: 9001, lastSendMs: 1000, lastReceiveMs: 2000, lastAckMs: 1000, retransmitsNow: 0, retransmitsTotal: 0, unackedSegments: 0, roundTripMs: 1,
+};
 
 describe('the explorer’s report loader', () => {
 	let fake: FakeProc;
@@ -29,7 +37,13 @@ describe('the explorer’s report loader', () => {
 		fake.dispose();
 	});
 
-	const loader = (tcpInfoIntervalMs: number, reads: {count: number}, firstTcpInfoDelayMs = 0) => createReportLoader({
+	// Until a test gives pts/3 an atime, the shell's terminal is unreadable, so the session's idle
+	// time can only come from ss: the loader asks for it.
+	const giveTerminal = () => {
+		writeFileSync(path.join(fake.dev, 'pts', '3'), '');
+	};
+
+	const loader = (tcpInfoIntervalMs: number, reads: {count: number}, firstTcpInfoDelayMs = 0, reading: TcpInfoReading = {source: 'proc-only', reason: 'a test'}) => createReportLoader({
 		procRoot: fake.proc,
 		devRoot: fake.dev,
 		passwdPath: fake.passwd,
@@ -37,9 +51,11 @@ describe('the explorer’s report loader', () => {
 		now: () => (fakeBootSeconds + 3600) * 1000,
 		tcpInfoIntervalMs,
 		firstTcpInfoDelayMs,
+		// The socket table as it is at each refresh (the explorer reads it every 10 s).
+		socketsMaxAgeMs: 0,
 		async readTcpInfo(): Promise<TcpInfoReading> {
 			reads.count++;
-			return {source: 'proc-only', reason: 'a test'};
+			return reading;
 		},
 	});
 
@@ -80,5 +96,53 @@ describe('the explorer’s report loader', () => {
 		expect(reads.count).toBe(0);
 		await delay(100);
 		expect(reads.count).toBe(1);
+	});
+
+	it('never starts ss while every session has a terminal and a quiet connection: nothing shown needs it', async () => {
+		giveTerminal();
+		const reads = {count: 0};
+		const load = loader(0, reads);
+		for (let refresh = 0; refresh < 3; refresh++) {
+			expect(load().sessions[0]?.idleSource).toBe('tty');
+			// eslint-disable-next-line no-await-in-loop -- past the first reading's delay.
+			await delay(10);
+		}
+
+		expect(reads.count).toBe(0);
+	});
+
+	it('starts ss once a connection has data waiting for an ACK: the evidence of a stall needs its ages', async () => {
+		giveTerminal();
+		const reads = {count: 0};
+		const load = loader(0, reads);
+		load();
+		await delay(10);
+		expect(reads.count).toBe(0);
+		fake.setTcp([listenLine, queuedLine]);
+		load();
+		load();
+		await delay(10);
+		expect(reads.count).toBe(1);
+	});
+
+	it('drops an ss reading once it is too old to move forward, instead of ageing it on', async () => {
+		vi.useFakeTimers({toFake: ['Date']});
+		try {
+			const reads = {count: 0};
+			const load = loader(10_000, reads, 0, {source: 'ss', infos: new Map([[9001, ssInfo]])});
+			load();
+			await delay(10);
+			expect(reads.count).toBe(1);
+			vi.setSystemTime(Date.now() + 5000);
+			// Five seconds on, ss said two seconds: seven, and the session shows it as network idle.
+			expect(load().sessions[0]).toMatchObject({idleSeconds: 7, idleSource: 'network'});
+			giveTerminal();
+			vi.setSystemTime(Date.now() + 60_000);
+			const session = load().sessions[0];
+			expect(session?.idleSource).toBe('tty');
+			expect(session?.health?.tcp?.lastReceiveMs).toBeUndefined();
+		} finally {
+			vi.useRealTimers();
+		}
 	});
 });

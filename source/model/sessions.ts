@@ -43,6 +43,21 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	};
 }
 
+/**
+ * Whether the explorer shows anything of this report that only ss can tell: the idle time of
+ * an established session without a terminal (its client's last packet), or the ages in the
+ * evidence of a connection in trouble or about to be (data queued, a retransmit or probe
+ * timer). A box of healthy terminal sessions needs no child process at all.
+ */
+export function needsTcpInfo(report: SessionReport): boolean {
+	return report.sessions.some(session => {
+		const tcp = session.health?.tcp;
+		return (session.stage === 'established' && session.idleSource !== 'tty')
+			|| (session.health !== undefined && session.health.health !== 'ok' && session.health.health !== 'unknown')
+			|| (tcp !== undefined && (tcp.sendQueueBytes > 0 || tcp.timer === 'retransmit' || tcp.timer === 'zero-window-probe'));
+	});
+}
+
 type FoundListener = Listener & {readonly process: ProcessRecord};
 
 function executableName(process: ProcessRecord): string | undefined {
