@@ -286,20 +286,25 @@ function sameNodes(a: readonly ProcessNode[], b: readonly ProcessNode[]): boolea
 	return a.length === b.length && a.every((node, position) => node === b[position]);
 }
 
+/** Everything shown, nothing marked: an empty query (or one with no term understood). */
+export function unfiltered(report: SessionReport, hint?: string): FilterResult {
+	return {
+		sessions: report.sessions,
+		sessionMarks: new Map(),
+		processMarks: new Map(),
+		sessionHighlights: new Map(),
+		processHighlights: new Map(),
+		matchCount: 0,
+		isFiltering: false,
+		hint,
+	};
+}
+
 export function applyFilter(index: FilterIndex, query: string): FilterResult {
 	const {terms, hint} = parseFilterQuery(query);
 	const {report} = index;
 	if (terms.length === 0) {
-		return {
-			sessions: report.sessions,
-			sessionMarks: new Map(),
-			processMarks: new Map(),
-			sessionHighlights: new Map(),
-			processHighlights: new Map(),
-			matchCount: 0,
-			isFiltering: false,
-			hint,
-		};
+		return unfiltered(report, hint);
 	}
 
 	const textHits = terms.map(term => (term.type === 'text' ? cachedSearchWord(index, term) : undefined));

@@ -21,10 +21,12 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
 	const listenerPorts = new Set(listeners.flatMap(listener => listener.ports));
 	const previousHealth = new Map(previous?.sessions.map(session => [session.id, session.health]));
+	// Looked up once per session: a box with 500 sessions has thousands of sockets.
+	const socketsByInode = new Map(snapshot.sockets.map(socket => [socket.inode, socket]));
 	const sessions = listeners.flatMap(listener =>
 		childrenOf(index, listener.pid)
 			.filter(child => isTrustedConnection(child, listener.process))
-			.map(child => describeSession(child, listener.process, index, snapshot, listenerPorts, previousHealth)));
+			.map(child => describeSession(child, listener.process, index, snapshot, {listenerPorts, socketsByInode, previousHealth})));
 	const linked = linkNestedSessions(sessions, snapshot.sockets);
 	const ownSessionId = findOwnSession(linked, index, snapshot.selfPid);
 	const leftoversReadable = snapshot.readerUid === 0;
@@ -134,13 +136,19 @@ function sshdMembers(top: ProcessRecord, index: ProcessIndex): SshdMember[] {
 	return members;
 }
 
+/** What every session of a report looks things up in, built once per report. */
+type SessionLookups = {
+	readonly listenerPorts: ReadonlySet<number>;
+	readonly socketsByInode: ReadonlyMap<number, TcpSocket>;
+	readonly previousHealth: ReadonlyMap<string, HealthAssessment | undefined>;
+};
+
 function describeSession(
 	top: ProcessRecord,
 	listener: ProcessRecord,
 	index: ProcessIndex,
 	snapshot: Snapshot,
-	listenerPorts: ReadonlySet<number>,
-	previousHealth: ReadonlyMap<string, HealthAssessment | undefined>,
+	{listenerPorts, socketsByInode, previousHealth}: SessionLookups,
 ): Session {
 	const members = sshdMembers(top, index);
 	const topTitle = members[0]?.title;
@@ -152,7 +160,7 @@ function describeSession(
 	const tree = buildTree(index, top);
 	const processes = flattenTree(tree);
 	const ttys = sessionTtys(userSideTitle, userSide?.process, index);
-	const connection = findConnection([top, userSide?.process], snapshot.sockets, listenerPorts);
+	const connection = findConnection([top, userSide?.process], socketsByInode, listenerPorts);
 	const kind = sessionKind(userSideTitle, userSide?.process, index);
 	const uid = userSide ? userSide.process.uid : undefined;
 	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
@@ -235,10 +243,9 @@ function sessionTtys(title: SshdTitle | undefined, userSide: ProcessRecord | und
 
 function findConnection(
 	holders: ReadonlyArray<ProcessRecord | undefined>,
-	sockets: readonly TcpSocket[],
+	byInode: ReadonlyMap<number, TcpSocket>,
 	listenerPorts: ReadonlySet<number>,
 ): TcpSocket | undefined {
-	const byInode = new Map(sockets.map(socket => [socket.inode, socket]));
 	for (const holder of holders) {
 		const held = (holder?.socketInodes ?? [])
 			.map(inode => byInode.get(inode))
@@ -316,21 +323,29 @@ function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpS
 		}
 	}
 
+	// The client ends held by some session, by their two endpoints: one lookup per session.
+	const clientEnds = new Map<string, TcpSocket>();
+	for (const socket of sockets) {
+		const key = endpointPairKey(socket.local, socket.remote);
+		if (sessionByInode.has(socket.inode) && !clientEnds.has(key)) {
+			clientEnds.set(key, socket);
+		}
+	}
+
 	return sessions.map(session => {
 		const {peer, local} = session;
 		if (!peer || !local) {
 			return session;
 		}
 
-		const clientEnd = sockets.find(socket =>
-			sameEndpoint(socket.local, peer) && sameEndpoint(socket.remote, local) && sessionByInode.has(socket.inode));
+		const clientEnd = clientEnds.get(endpointPairKey(peer, local));
 		const outer = clientEnd ? sessionByInode.get(clientEnd.inode) : undefined;
 		return outer && outer !== session.id ? {...session, nestedIn: outer} : session;
 	});
 }
 
-function sameEndpoint(a: Endpoint, b: Endpoint): boolean {
-	return a.port === b.port && a.address === b.address;
+function endpointPairKey(from: Endpoint, to: Endpoint): string {
+	return `${from.address} ${from.port} ${to.address} ${to.port}`;
 }
 
 /**

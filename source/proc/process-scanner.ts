@@ -108,6 +108,12 @@ type Watched = {
 	/** Sorted child pids when the details were read: an sshd retitles itself as its children come and go. */
 	readonly childrenKey: string;
 	readonly parentPid: number;
+	/**
+	The stat line last read and the record made from it: an idle process's line does not change
+	between refreshes, and with 500 sessions parsing a thousand unchanged lines again was most of
+	a quiet refresh's scan.
+	*/
+	readonly last?: {readonly statText: string; readonly stat: StatFields; readonly fingerprint: string; readonly record: ProcessRecord; readonly userNames: ReadonlyMap<number, string>};
 };
 
 type Candidate = {
@@ -355,15 +361,17 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				continue;
 			}
 
-			const stat = parseStat(candidate.statText);
+			const previous = sameProcess(watched.get(pid), candidate);
+			const unchanged = previous?.last?.statText === candidate.statText ? previous.last : undefined;
+			const stat = unchanged?.stat ?? parseStat(candidate.statText);
 			if (!stat) {
 				continue;
 			}
 
-			const fingerprint = execFingerprint(candidate.statText, stat.comm);
+			const fingerprint = unchanged?.fingerprint ?? execFingerprint(candidate.statText, stat.comm);
 			const directory = `${procRoot}/${pid}`;
-			const previous = sameProcess(watched.get(pid), candidate);
-			const childrenKey = (childrenByParent.get(pid) ?? []).join(',');
+			// Only an sshd's children decide anything (its title): no key for the others.
+			const childrenKey = sshdCommandNames.has(stat.comm) ? (childrenByParent.get(pid) ?? []).join(',') : '';
 			const execSeenAt = previous && previous.fingerprint !== fingerprint ? startedAt : previous?.execSeenAt;
 			const isYoung = startedAt - (context.bootTime + (stat.startTicks * 1000 / clockTicksPerSecond)) < youngMs
 				|| (execSeenAt !== undefined && startedAt - execSeenAt < youngMs);
@@ -403,8 +411,12 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				entry = {...previous, environment: environments.get(pid), parentPid: stat.ppid, execSeenAt};
 			}
 
-			nextWatched.set(pid, entry);
-			processes.push(recordOf(context, stat, entry));
+			// The same line, details, environment reading and user names make the same record.
+			const record = !mustRead && unchanged !== undefined && unchanged.userNames === context.userNames && entry.environment === previous?.environment
+				? unchanged.record
+				: recordOf(context, stat, entry);
+			nextWatched.set(pid, {...entry, last: {statText: candidate.statText, stat, fingerprint, record, userNames: context.userNames}});
+			processes.push(record);
 		}
 
 		if (kind === 'full') {
