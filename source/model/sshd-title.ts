@@ -20,7 +20,21 @@ export type SshdTitle =
 const titlePattern = /^(?:sshd|sshd-session|sshd-auth): ([^]*)$/;
 const ttyListPattern = /^(?:pts\/\d+|tty[\w/]*)(?:,(?:pts\/\d+|tty[\w/]*))*$/;
 
+// A process's argv is read once per exec and kept (proc/process-scanner.ts): its title is parsed
+// once too, not on every refresh for every sshd of every session.
+const titles = new WeakMap<readonly string[], SshdTitle | undefined>();
+
 export function parseSshdTitle(argv: readonly string[]): SshdTitle | undefined {
+	if (titles.has(argv)) {
+		return titles.get(argv);
+	}
+
+	const title = parseTitle(argv);
+	titles.set(argv, title);
+	return title;
+}
+
+function parseTitle(argv: readonly string[]): SshdTitle | undefined {
 	const body = titlePattern.exec(argv.join(' '))?.[1]?.trim();
 	if (body === undefined) {
 		return undefined;

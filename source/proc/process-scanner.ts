@@ -381,41 +381,51 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				|| startedAt - previous.detailsReadAt >= revalidateMs
 				|| (sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey)
 				|| (previous.parentPid !== stat.ppid);
-			let entry: Watched;
+			let details: ProcessDetails;
+			let detailsReadAt: number;
+			let socketInodes: Watched['socketInodes'];
+			let detailsChildrenKey: string;
 			if (mustRead) {
 				if (probed.has(pid) && !isThreadGroupLeader(directory, pid)) {
 					// A thread's id is a pid too: probing found a thread, not a process.
 					continue;
 				}
 
-				const details = readDetails(directory, stat);
-				if (details === undefined) {
+				const fresh = readDetails(directory, stat);
+				if (fresh === undefined) {
 					continue;
 				}
 
 				detailReads++;
-				const socketInodes = underSshd.has(pid) ? (readSocketInodes(procRoot, pid) ?? 'unreadable') : undefined;
-				entry = {
-					pid,
-					startTicks: stat.startTicks,
-					fingerprint,
-					execSeenAt,
-					details,
-					detailsReadAt: startedAt,
-					socketInodes,
-					environment: environments.get(pid),
-					childrenKey,
-					parentPid: stat.ppid,
-				};
+				details = fresh;
+				detailsReadAt = startedAt;
+				socketInodes = underSshd.has(pid) ? (readSocketInodes(procRoot, pid) ?? 'unreadable') : undefined;
+				detailsChildrenKey = childrenKey;
 			} else {
-				entry = {...previous, environment: environments.get(pid), parentPid: stat.ppid, execSeenAt};
+				({details, detailsReadAt, socketInodes} = previous);
+				detailsChildrenKey = previous.childrenKey;
 			}
 
+			const environment = environments.get(pid);
 			// The same line, details, environment reading and user names make the same record.
-			const record = !mustRead && unchanged !== undefined && unchanged.userNames === context.userNames && entry.environment === previous?.environment
+			const record = !mustRead && unchanged !== undefined && unchanged.userNames === context.userNames && environment === previous?.environment
 				? unchanged.record
-				: recordOf(context, stat, entry);
-			nextWatched.set(pid, {...entry, last: {statText: candidate.statText, stat, fingerprint, record, userNames: context.userNames}});
+				: recordOf(context, stat, details, socketInodes, environment);
+			// Written out whole, not spread from the previous entry: a thousand spreads a refresh
+			// were a visible part of a quiet refresh with 500 sessions.
+			nextWatched.set(pid, {
+				pid,
+				startTicks: stat.startTicks,
+				fingerprint,
+				execSeenAt,
+				details,
+				detailsReadAt,
+				socketInodes,
+				environment,
+				childrenKey: detailsChildrenKey,
+				parentPid: stat.ppid,
+				last: {statText: candidate.statText, stat, fingerprint, record, userNames: context.userNames},
+			});
 			processes.push(record);
 		}
 
@@ -498,21 +508,27 @@ function isThreadGroupLeader(directory: string, pid: number): boolean {
 	return tgid === undefined || Number(tgid) === pid;
 }
 
-function recordOf(context: ProcessReadContext, stat: StatFields, entry: Watched): ProcessRecord {
-	const record = buildRecord(context, stat, entry.details);
-	const unreadable: UnreadablePart[] = [...entry.details.unreadable];
+function recordOf(
+	context: ProcessReadContext,
+	stat: StatFields,
+	details: ProcessDetails,
+	heldSockets: Watched['socketInodes'],
+	environment: Watched['environment'],
+): ProcessRecord {
+	const record = buildRecord(context, stat, details);
+	const unreadable: UnreadablePart[] = [...details.unreadable];
 	let socketInodes: readonly number[] | undefined;
-	if (entry.socketInodes === 'unreadable') {
+	if (heldSockets === 'unreadable') {
 		unreadable.push('fd');
 	} else {
-		socketInodes = entry.socketInodes;
+		socketInodes = heldSockets;
 	}
 
 	let sshEnvironment: SshEnvironment | undefined;
-	if (entry.environment === 'unreadable') {
+	if (environment === 'unreadable') {
 		unreadable.push('environ');
-	} else if (typeof entry.environment === 'object') {
-		sshEnvironment = entry.environment;
+	} else if (typeof environment === 'object') {
+		sshEnvironment = environment;
 	}
 
 	return {...record, socketInodes, unreadable, ...(sshEnvironment ? {sshEnvironment} : {})};
