@@ -165,7 +165,8 @@ function describeSession(
 	const uid = userSide ? userSide.process.uid : undefined;
 	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
 	const health = assessHealth(connection, tcpInfo, previousHealth.get(processId(top))?.tcp);
-	const ttyIdle = idleSeconds(ttys, snapshot);
+	const ttyIdleMs = idleMs(ttys, snapshot);
+	const ttyIdle = ttyIdleMs === undefined ? undefined : Math.floor(ttyIdleMs / 1000);
 	// Without a terminal, the client's last packet is the best sign of life (keepalives count).
 	const networkIdle = kind === 'preauth' || tcpInfo?.lastReceiveMs === undefined
 		? undefined
@@ -183,6 +184,7 @@ function describeSession(
 		local: connection?.local,
 		loginAt: top.startedAt,
 		idleSeconds: ttyIdle ?? networkIdle,
+		idleMs: ttyIdleMs ?? (networkIdle === undefined ? undefined : tcpInfo?.lastReceiveMs),
 		...(ttyIdle === undefined ? (networkIdle === undefined ? {} : {idleSource: 'network' as const}) : {idleSource: 'tty' as const}),
 		health,
 		foreground: kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot),
@@ -260,13 +262,13 @@ function findConnection(
 	return undefined;
 }
 
-function idleSeconds(ttys: readonly string[], snapshot: Snapshot): number | undefined {
+function idleMs(ttys: readonly string[], snapshot: Snapshot): number | undefined {
 	const times = ttys.map(tty => snapshot.ttyActivity.get(tty)).filter(time => time !== undefined);
 	if (times.length === 0) {
 		return undefined;
 	}
 
-	return Math.max(0, Math.floor((snapshot.takenAt - Math.max(...times)) / 1000));
+	return Math.max(0, snapshot.takenAt - Math.max(...times));
 }
 
 /**

@@ -101,7 +101,7 @@ type SortValue = number | string | undefined;
 function sortValue(session: Session, key: SortKey, options: SortOptions): SortValue {
 	switch (key) {
 		case 'idle': {
-			return session.idleSeconds;
+			return session.idleMs ?? (session.idleSeconds === undefined ? undefined : session.idleSeconds * 1000);
 		}
 
 		case 'login': {

@@ -48,6 +48,12 @@ export type Session = {
 	readonly loginAt: number;
 	/** Seconds since the user last did anything; undefined when unknown. */
 	readonly idleSeconds: number | undefined;
+	/**
+	The same, in milliseconds, unrounded: what idle sorts by. Sessions that went quiet in the same
+	second keep their order from one refresh to the next, instead of swapping whenever the
+	rounding of one moves before the other's.
+	*/
+	readonly idleMs?: number | undefined;
 	/** `tty`: the terminal's access time (as `w`); `network`: since the client last sent data (ss lastrcv). */
 	readonly idleSource?: IdleSource;
 	/** The TCP connection's health; absent in reports built without socket data. */

@@ -64,6 +64,14 @@ describe('by idle time (the default)', () => {
 		expect(order(sessions, 'idle', true)).toEqual([4, 1, 6, 3, 2, 5]);
 	});
 
+	test('by the milliseconds behind the seconds: two sessions quiet since the same second keep one order whichever way the seconds round', () => {
+		// Read at x.3 s, both show 60 s; at x.8 s the first would show 61 and the second 60.
+		const first = session(1, {idleSeconds: 60, idleMs: 60_700, loginMinute: 5});
+		const second = session(2, {idleSeconds: 60, idleMs: 60_200, loginMinute: 1});
+		expect(order([second, first], 'idle')).toEqual([1, 2]);
+		expect(order([first, second], 'idle', true)).toEqual([2, 1]);
+	});
+
 	test('ties go to the earlier login, then the lower pid, in either direction', () => {
 		const tied = [
 			session(30, {idleSeconds: 60, loginMinute: 5}),
