@@ -23,6 +23,15 @@ function packageVersion(): string {
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
+	// A reader that stops early (`sshtop --json | head`) has what it wanted: stop quietly, as cat
+	// does, instead of dying on the write with a stack trace.
+	process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EPIPE') {
+			throw error;
+		}
+
+		process.exit(0);
+	});
 	if (argv[0] === 'reap') {
 		return runReap(argv.slice(1));
 	}

@@ -95,3 +95,30 @@ describe('the launcher’s code cache', () => {
 		expect(cacheFiles()).toEqual([]);
 	});
 });
+
+describe('the installed program', () => {
+	beforeAll(async () => {
+		await ensureBuilt();
+	}, 120_000);
+
+	it('starts Node itself, with the single-threaded collector, when run as a program rather than through node', async () => {
+		expect(statSync(cliPath).mode & 0o111).toBe(0o111);
+		// A `node` first on PATH that notes its arguments, then runs the real one.
+		const bin = mkdtempSync(path.join(tmpdir(), 'sshtop-path-'));
+		try {
+			const noted = path.join(bin, 'arguments');
+			writeFileSync(path.join(bin, 'node'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${noted}\nexec ${process.execPath} "$@"\n`, {mode: 0o755});
+			const {stdout} = await execa(cliPath, ['--version'], {stdin: 'ignore', timeout: 30_000, env: {PATH: `${bin}:${process.env['PATH']}`}});
+			expect(stdout).toBe(version);
+			expect(readFileSync(noted, 'utf8').split('\n').slice(0, 3)).toEqual(['--single-threaded-gc', cliPath, '--version']);
+		} finally {
+			rmSync(bin, {recursive: true, force: true});
+		}
+	});
+
+	it('stops quietly, with status 0, when the reader of its output goes away (sshtop --json | head -c 10)', async () => {
+		const result = await execa('bash', ['-c', `set -o pipefail; node ${cliPath} --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], {timeout: 30_000, reject: false});
+		expect(result.stderr).toBe('');
+		expect(result.stdout).toBe('0');
+	});
+});
