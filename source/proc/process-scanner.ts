@@ -207,7 +207,9 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			return undefined;
 		}
 
-		const stat = parseStatHead(text);
+		// A watched process's line as it read last time: its fields are known already.
+		const last = watched.get(pid)?.last;
+		const stat = last?.statText === text ? last.stat : parseStatHead(text);
 		return stat ? {stat, statText: text} : undefined;
 	};
 

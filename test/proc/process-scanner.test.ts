@@ -87,6 +87,21 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(reader.lastScan()?.statReads).toBe(6 + 2);
 	});
 
+	it('hands back the same record for a process whose stat line has not changed, and a new one when it has', () => {
+		const reader = scanner();
+		reader.read();
+		clock += 2000;
+		const before = reader.read();
+		clock += 2000;
+		fake.write({...shell, state: 'R'});
+		const after = reader.read();
+		expect(reader.lastScan()).toMatchObject({kind: 'watch', detailReads: 0});
+		// Idle: not parsed or built again, so what is made from it downstream can be kept too.
+		expect(byPid(after, 201)).toBe(byPid(before, 201));
+		expect(byPid(after, 202)).not.toBe(byPid(before, 202));
+		expect(byPid(after, 202)).toMatchObject({state: 'R', argv: ['-bash'], user: 'alice'});
+	});
+
 	it('does not see a new process outside the probed pids until the next full scan, which runs at the interval', () => {
 		const reader = scanner({fullScanIntervalMs: 30_000});
 		reader.read();
