@@ -21,7 +21,7 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
 	const listenerPorts = new Set(listeners.flatMap(listener => listener.ports));
 	const previousHealth = new Map(previous?.sessions.map(session => [session.id, session.health]));
-	// Looked up once per session: a box with 500 sessions has thousands of sockets.
+	// Built once per report, not once per session: a box with 500 sessions has thousands of sockets.
 	const socketsByInode = new Map(snapshot.sockets.map(socket => [socket.inode, socket]));
 	const sessions = listeners.flatMap(listener =>
 		childrenOf(index, listener.pid)
