@@ -80,8 +80,8 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 			refreshTcpInfo();
 		}
 
-		const age = latest === undefined ? undefined : Date.now() - latest.readAt;
-		const tcpInfo = latest && age! <= staleAfterMs ? aged(latest.reading, age!) : undefined;
+		const age = latest === undefined ? Number.POSITIVE_INFINITY : Date.now() - latest.readAt;
+		const tcpInfo = latest !== undefined && age <= staleAfterMs ? aged(latest.reading, age) : undefined;
 		const report = buildReport(scanner.read(tcpInfo), previous);
 		previous = report;
 		return report;

@@ -121,6 +121,8 @@ type Candidate = {
 	readonly stat: StatHead;
 	/** Kept to take the exec fingerprint and the other fields from, for the few candidates that need them. */
 	readonly statText: string;
+	/** The watched process's last reading, when this line reads the same (same pid and start time too). */
+	readonly unchanged?: Watched['last'];
 };
 
 const defaults = {
@@ -207,9 +209,13 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			return undefined;
 		}
 
-		// A watched process's line as it read last time: its fields are known already.
+		// A watched process's line as it read last time: its fields, fingerprint and record are known already.
 		const last = watched.get(pid)?.last;
-		const stat = last?.statText === text ? last.stat : parseStatHead(text);
+		if (last?.statText === text) {
+			return {stat: last.stat, statText: text, unchanged: last};
+		}
+
+		const stat = parseStatHead(text);
 		return stat ? {stat, statText: text} : undefined;
 	};
 
@@ -364,7 +370,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			}
 
 			const previous = sameProcess(watched.get(pid), candidate);
-			const unchanged = previous?.last?.statText === candidate.statText ? previous.last : undefined;
+			const {unchanged} = candidate;
 			const stat = unchanged?.stat ?? parseStat(candidate.statText);
 			if (!stat) {
 				continue;
