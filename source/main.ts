@@ -8,7 +8,7 @@ import {filterProblem, jsonSessions} from './model/session-view.js';
 import {renderPlainText} from './model/plain-text.js';
 import {reapCommandSummary} from './reap/reap-options.js';
 import {runReap} from './reap/run-reap.js';
-import {createReportLoader, loadReportOnce} from './report-loader.js';
+import {createReportLoader, loadReportOnce, scanHintFile} from './report-loader.js';
 import {colorWanted, runExplorer} from './ui/run-explorer.js';
 
 declare const SSHTOP_VERSION: string | undefined;
@@ -82,7 +82,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 			await runExplorer({
 				intervalSeconds: options.intervalSeconds,
-				load: createReportLoader(),
+				load: createReportLoader({scanHintFile: scanHintFile()}),
 				color: colorWanted(),
 				isReadOnly: options.isReadOnly,
 				auditLogPath: options.auditLogPath,

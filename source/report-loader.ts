@@ -1,11 +1,16 @@
 // Feeds the explorer: one report per refresh, synchronously, with the slower `ss` reading
 // refreshed in the background so a refresh never waits on a child process. Between full
 // scans, a refresh reads only the SSH part of the process table (proc/process-scanner.ts).
+// With a scan hint file, the first refresh starts from what the last run's last full scan kept
+// (proc/scan-hint.ts), and each full scan leaves the next run a new hint.
+import path from 'node:path';
 import {buildReport, needsTcpInfo} from './model/sessions.js';
 import type {SessionReport} from './model/types.js';
 import type {TcpInfo} from './proc/parse-ss.js';
 import {createProcessScanner, type ScannerOptions, type ScanSummary} from './proc/process-scanner.js';
 import {readSnapshot} from './proc/read-snapshot.js';
+import {formatScanHint, parseScanHint} from './proc/scan-hint.js';
+import {cacheDirectory, readPrivateFile, writePrivateFile} from './private-cache.js';
 import {readTcpInfo, type TcpInfoReading} from './proc/read-tcp-info.js';
 import type {Snapshot} from './proc/types.js';
 
@@ -34,10 +39,24 @@ export type ReportLoaderOptions = ScannerOptions & {
 	readonly firstTcpInfoDelayMs?: number;
 	/** Reads ss; injectable for tests. */
 	readonly readTcpInfo?: () => Promise<TcpInfoReading>;
+	/**
+	Where the scan hint is kept between runs (scanHintFile() below): read once here, replaced
+	after every full scan. Used only when private to this user (private-cache.ts).
+	*/
+	readonly scanHintFile?: string;
 };
 
+/** ~/.cache/sshtop/scan-hint.json; none with SSHTOP_SCAN_HINT=0 or without a usable cache home. */
+export function scanHintFile(environment: NodeJS.ProcessEnv = process.env): string | undefined {
+	const directory = environment['SSHTOP_SCAN_HINT'] === '0' ? undefined : cacheDirectory(environment);
+	return directory === undefined ? undefined : path.join(directory, 'scan-hint.json');
+}
+
 export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoader {
-	const scanner = createProcessScanner(options);
+	const hintFile = options.scanHintFile;
+	const hintText = options.hint === undefined && hintFile !== undefined ? readPrivateFile(hintFile)?.toString('utf8') : undefined;
+	const hint = options.hint ?? (hintText === undefined ? undefined : parseScanHint(hintText));
+	const scanner = createProcessScanner({...options, ...(hint === undefined ? {} : {hint})});
 	const tcpInfoIntervalMs = options.tcpInfoIntervalMs ?? 10_000;
 	const readSs = options.readTcpInfo ?? readTcpInfo;
 	let latest: {reading: TcpInfoReading; readAt: number} | undefined;
@@ -84,6 +103,13 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 		const tcpInfo = latest !== undefined && age <= staleAfterMs ? aged(latest.reading, age) : undefined;
 		const report = buildReport(scanner.read(tcpInfo), previous);
 		previous = report;
+		if (hintFile !== undefined && scanner.lastScan()?.kind === 'full') {
+			const nextHint = scanner.scanHint();
+			if (nextHint !== undefined) {
+				writePrivateFile(hintFile, formatScanHint(nextHint));
+			}
+		}
+
 		return report;
 	};
 

@@ -1,10 +1,10 @@
-import {writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {TcpInfo} from '../source/proc/parse-ss.js';
 import type {TcpInfoReading} from '../source/proc/read-tcp-info.js';
-import {createReportLoader} from '../source/report-loader.js';
+import {createReportLoader, scanHintFile} from '../source/report-loader.js';
 import {FakeProc, fakeBootSeconds} from './proc/fake-proc.js';
 
 const listenLine = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1';
@@ -144,5 +144,55 @@ describe('the explorer’s report loader', () => {
 		} finally {
 			vi.useRealTimers();
 		}
+	});
+
+	describe('scan hint file', () => {
+		const hintLoader = (file: string) => createReportLoader({
+			procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => (fakeBootSeconds + 3600) * 1000, scanHintFile: file,
+		});
+		const hintFile = () => path.join(fake.root, 'cache', 'sshtop', 'scan-hint.json');
+
+		beforeEach(() => {
+			fake.setSystemMark({bootId: 'b1', pidNamespace: 'pid:[4026531836]', forks: 5000});
+			mkdirSync(path.join(fake.root, 'cache'), {mode: 0o700});
+		});
+
+		it('is written, private, after a full scan, and starts the next run with a watch of the pids it names', () => {
+			const first = hintLoader(hintFile());
+			first();
+			expect(first.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+			expect(statSync(hintFile()).mode & 0o777).toBe(0o600);
+			expect(statSync(path.dirname(hintFile())).mode & 0o777).toBe(0o700);
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({pids: [100, 200, 201, 202], lastPid: 202});
+
+			const next = hintLoader(hintFile());
+			expect(next().sessions).toHaveLength(1);
+			expect(next.lastScan()).toMatchObject({kind: 'watch', reason: 'hint'});
+		});
+
+		it('is not read from a directory others may write to', () => {
+			hintLoader(hintFile())();
+			chmodSync(path.dirname(hintFile()), 0o777);
+			const next = hintLoader(hintFile());
+			next();
+			expect(next.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+			chmodSync(path.dirname(hintFile()), 0o700);
+		});
+
+		it('is a garbage file read as no hint: the first read is a full scan and the file is replaced', () => {
+			mkdirSync(path.dirname(hintFile()), {mode: 0o700});
+			writeFileSync(hintFile(), '\u0000\u00ff{"version":1', {mode: 0o600});
+			const loader = hintLoader(hintFile());
+			expect(loader().sessions).toHaveLength(1);
+			expect(loader.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({version: 1});
+		});
+
+		it('lives in the user’s cache directory unless SSHTOP_SCAN_HINT=0', () => {
+			expect(scanHintFile({XDG_CACHE_HOME: '/home/alice/.cache'})).toBe('/home/alice/.cache/sshtop/scan-hint.json');
+			expect(scanHintFile({XDG_CACHE_HOME: '/home/alice/.cache', SSHTOP_SCAN_HINT: '0'})).toBeUndefined();
+			// Not relative to wherever sshtop was started.
+			expect(scanHintFile({XDG_CACHE_HOME: 'relative/cache'})).toBeUndefined();
+		});
 	});
 });

@@ -19,3 +19,9 @@ export function parseLoadAverage(text: string): [number, number, number] | undef
 
 	return [one, five, fifteen].every(value => Number.isFinite(value)) ? [one, five, fifteen] : undefined;
 }
+
+/** Processes and threads forked since boot, from the `processes` line of /proc/stat. */
+export function parseForkCount(procStat: string): number | undefined {
+	const match = /^processes\s+(\d+)$/m.exec(procStat);
+	return match ? Number(match[1]) : undefined;
+}

@@ -13,6 +13,9 @@
 // within socketsMaxAgeMs), a process whose pid was handed
 // out and reused within one interval, and a pid the probe skipped; the next full scan finds them.
 //
+// A start with a scan hint from the last run (scan-hint.ts) makes its first read a watch scan
+// of the hinted pids and those handed out since, and the full scan the next one.
+//
 // Per process, status, cmdline, exe, fds and environ are read once per (pid, start time, exec)
 // and again while the process is young, when an sshd's children change (OpenSSH retitles an
 // sshd when it forks or reaps a child: `[net]` → `USER [priv]`, `USER@pts/1,pts/2`), and once a
@@ -25,9 +28,11 @@ import {isFailure, meansVanished, readWholeBytes, readWholeText, readText} from 
 import {buildRecord, listPids, readDetails, readSocketInodes, type ProcessDetails, type ProcessReadContext} from './read-processes.js';
 import {
 	bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readTcpSockets, readTtyActivity, readUserNames,
+	readSystemMark,
 } from './read-snapshot.js';
 import {createHeldFiles} from './held-files.js';
 import {parseLastPid, probeRange} from './new-pids.js';
+import {hintedPids, type ScanHint} from './scan-hint.js';
 import {pidsUnder, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
 import type {ProcessRecord, Snapshot, UnreadablePart} from './types.js';
@@ -64,6 +69,12 @@ export type ScannerOptions = {
 	stands in for /proc in tests would keep showing a removed process through an open file.
 	*/
 	readonly holdStatFiles?: boolean;
+	/**
+	The SSH part of the table as the last run's last full scan found it (scan-hint.ts): when it is
+	about this boot and few processes were forked since, the first read is a watch scan of those
+	pids and the ones handed out since, and the full scan follows at the next read.
+	*/
+	readonly hint?: ScanHint;
 };
 
 export type ScanKind = 'full' | 'watch';
@@ -71,7 +82,7 @@ export type ScanKind = 'full' | 'watch';
 /** What the last read did, for the header and the benchmark. */
 export type ScanSummary = {
 	readonly kind: ScanKind;
-	/** Why a full scan ran: `first`, `interval`, `listeners changed`, `session ended`, `many new pids`, ... */
+	/** Why a full scan ran: `first`, `interval`, `listeners changed`, `many new pids`, `after a hinted start`, ...; `hint` for a first watch scan from a scan hint. */
 	readonly reason: string | undefined;
 	readonly durationMs: number;
 	/** Processes in the snapshot. */
@@ -89,6 +100,8 @@ export type ProcessScanner = {
 	/** Epoch milliseconds of the last full scan; undefined before the first read. */
 	readonly lastFullScanAt: () => number | undefined;
 	readonly lastScan: () => ScanSummary | undefined;
+	/** A hint for the next run, from the last full scan: undefined before one, or where /proc does not say which boot it is. */
+	readonly scanHint: () => ScanHint | undefined;
 };
 
 /** What is kept of a watched process between scans. */
@@ -171,6 +184,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	let listenKey: string | undefined;
 	let lastScan: ScanSummary | undefined;
 	let pidMax: number | undefined | null = null;
+	let hint = options.hint;
+	let latestHint: ScanHint | undefined;
 	let socketTable: {readonly sockets: Snapshot['sockets']; readonly readAt: number; readonly lookedUp: ReadonlySet<number>} | undefined;
 
 	/** The socket table, read again when it is old, on a full scan, or when an inode is new to it. */
@@ -262,7 +277,20 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		reason ??= sinceFullScan >= Math.max(fullScanIntervalMs, lastFullScanDurationMs * fullScanCostFactor) ? 'interval' : undefined;
 		let probe: readonly number[] = [];
-		if (reason === undefined) {
+		let isHinted = false;
+		if (reason === 'first' && hint !== undefined) {
+			const hinted = hintedPids(hint, readSystemMark(procRoot), lastPid, readPidMax(), probeLimit);
+			hint = undefined;
+			if (hinted.kind === 'pids') {
+				isHinted = true;
+				reason = undefined;
+				probe = hinted.pids;
+				// A hint cannot show an old process that exec'd sshd since: the next read looks at everything.
+				fullScanWanted = 'after a hinted start';
+			}
+		}
+
+		if (reason === undefined && !isHinted) {
 			const range = lastPid === undefined || previousLastPid === undefined
 				? {kind: 'too-many' as const}
 				: probeRange(previousLastPid, lastPid, readPidMax(), lastKind === 'full' ? defaults.marginPids : 0, probeLimit);
@@ -460,9 +488,11 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		if (kind === 'full') {
 			lastFullScanAt = startedAt;
 			lastFullScanDurationMs = durationMs;
+			const mark = lastPid === undefined ? undefined : readSystemMark(procRoot);
+			latestHint = mark === undefined || lastPid === undefined ? undefined : {...mark, lastPid, pids: [...nextWatched.keys()]};
 		}
 
-		lastScan = {kind, reason, durationMs, watchedCount: processes.length, statReads, detailReads, probeAttempts};
+		lastScan = {kind, reason: isHinted ? 'hint' : reason, durationMs, watchedCount: processes.length, statReads, detailReads, probeAttempts};
 		const uptimeText = readWholeText(`${procRoot}/uptime`);
 		const hostText = readWholeText(`${procRoot}/sys/kernel/hostname`);
 		return {
@@ -485,6 +515,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		read,
 		lastFullScanAt: () => lastFullScanAt,
 		lastScan: () => lastScan,
+		scanHint: () => latestHint,
 	};
 }
 

@@ -1,10 +1,11 @@
 // One refresh: reads everything the model needs from /proc, /proc/net and /dev.
 import {endianness, hostname} from 'node:os';
-import {statSync} from 'node:fs';
+import {readlinkSync, statSync} from 'node:fs';
 import {parseNetTcp} from './parse-net-tcp.js';
 import {parsePasswd} from './parse-passwd.js';
 import {parseStat} from './parse-stat.js';
-import {parseBootTime, parseLoadAverage, parseUptime} from './parse-system.js';
+import {parseBootTime, parseForkCount, parseLoadAverage, parseUptime} from './parse-system.js';
+import type {SystemMark} from './scan-hint.js';
 import {parseSshEnvironment} from './parse-environ.js';
 import {isFailure, meansVanished, readBytes, readText} from './read-file.js';
 import {readProcessTable, readSocketInodes} from './read-processes.js';
@@ -143,6 +144,20 @@ export function bootTimeSeconds(procRoot: string): number {
 	}
 
 	return seconds;
+}
+
+/** This boot, this pid namespace and the fork count now: what a scan hint is checked against. */
+export function readSystemMark(procRoot: string): SystemMark | undefined {
+	const bootId = textOr(`${procRoot}/sys/kernel/random/boot_id`, text => text.trim() || undefined);
+	const forks = textOr(`${procRoot}/stat`, parseForkCount);
+	let pidNamespace: string;
+	try {
+		pidNamespace = readlinkSync(`${procRoot}/self/ns/pid`);
+	} catch {
+		return undefined;
+	}
+
+	return bootId === undefined || forks === undefined ? undefined : {bootId, pidNamespace, forks};
 }
 
 let cachedPageSize: number | undefined;

@@ -64,6 +64,16 @@ export class FakeProc {
 		writeFileSync(path.join(this.proc, 'loadavg'), `0.50 0.25 0.10 1/99 ${pid}\n`);
 	}
 
+	/** What a scan hint is checked against: boot id, pid namespace and the fork count in /proc/stat. */
+	setSystemMark(mark: {readonly bootId: string; readonly pidNamespace: string; readonly forks: number}): void {
+		mkdirSync(path.join(this.proc, 'sys/kernel/random'), {recursive: true});
+		writeFileSync(path.join(this.proc, 'sys/kernel/random/boot_id'), `${mark.bootId}\n`);
+		mkdirSync(path.join(this.proc, 'self/ns'), {recursive: true});
+		rmSync(path.join(this.proc, 'self/ns/pid'), {force: true});
+		symlinkSync(mark.pidNamespace, path.join(this.proc, 'self/ns/pid'));
+		writeFileSync(path.join(this.proc, 'stat'), `cpu  1 2 3 4\nbtime ${fakeBootSeconds}\nprocesses ${mark.forks}\n`);
+	}
+
 	/** Lines of /proc/net/tcp after its header. */
 	setTcp(lines: readonly string[]): void {
 		writeFileSync(path.join(this.proc, 'net/tcp'), [

@@ -270,6 +270,64 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(pids(reader.read())).not.toContain(470);
 	});
 
+	describe('across runs, with a scan hint', () => {
+		const mark = {bootId: 'b1', pidNamespace: 'pid:[4026531836]', forks: 5000};
+		const hintFromFirstRun = () => {
+			fake.setSystemMark(mark);
+			const firstRun = scanner();
+			firstRun.read();
+			return firstRun.scanHint()!;
+		};
+
+		it('leaves a hint at each full scan: the pids it kept, the last pid at its start and the system it read', () => {
+			const hint = hintFromFirstRun();
+			expect(hint).toEqual({...mark, lastPid: 401, pids: [100, 200, 201, 202, 400, 401]});
+		});
+
+		it('starts from the hint: the first read is a watch of its pids and the ones handed out since, the full scan comes next', () => {
+			const hint = hintFromFirstRun();
+			// Between the runs: a second shell in the session, a new process elsewhere, the old shell gone.
+			fake.write({pid: 460, comm: 'bash', ppid: 201, start: 360_000, uid: 1000, tty: 34_819, cmdline: '-bash\0', exe: '/usr/bin/bash'});
+			fake.write({pid: 461, comm: 'make', ppid: 301, start: 360_000, cmdline: 'make\0'});
+			fake.remove(202);
+			fake.setLastPid(461);
+			fake.setSystemMark({...mark, forks: mark.forks + 60});
+			const reader = scanner({hint});
+			const first = reader.read();
+			expect(reader.lastScan()).toMatchObject({kind: 'watch', reason: 'hint'});
+			expect(pids(first)).toEqual([100, 200, 201, 400, 401, 460]);
+			// Not the whole table (init, kthreadd, cron and python3 are not read): the five hinted pids that still exist and the two new ones.
+			expect(reader.lastScan()?.statReads).toBe(5 + 2);
+			expect(buildReport(first).sessions).toEqual(buildReport(readSnapshot({procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => clock})).sessions);
+			expect(reader.lastFullScanAt()).toBeUndefined();
+
+			clock += 2000;
+			reader.read();
+			expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'after a hinted start'});
+			expect(reader.lastFullScanAt()).toBe(clock);
+		});
+
+		it('ignores a hint from another boot, and one followed by more forks than a probe reads', () => {
+			const hint = hintFromFirstRun();
+			fake.setSystemMark({...mark, bootId: 'b2'});
+			const afterReboot = scanner({hint});
+			afterReboot.read();
+			expect(afterReboot.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+
+			fake.setSystemMark({...mark, forks: mark.forks + 100_000});
+			const afterManyForks = scanner({hint});
+			afterManyForks.read();
+			expect(afterManyForks.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+		});
+
+		it('leaves no hint where /proc does not say which boot it is', () => {
+			const reader = scanner();
+			reader.read();
+			expect(reader.lastScan()?.kind).toBe('full');
+			expect(reader.scanHint()).toBeUndefined();
+		});
+	});
+
 	it('always includes its own process, for the own-session check', () => {
 		fake.write({pid: 999, comm: 'node', ppid: 301, start: 359_000, cmdline: 'node\0sshtop\0'});
 		const reader = scanner();
