@@ -150,6 +150,8 @@ const defaults = {
 	*/
 	marginPids: 64,
 	fullScanCostFactor: 200,
+	/** More pids to probe than this: list /proc and probe only those listed. */
+	listAbove: 256,
 	socketsMaxAgeMs: 10_000,
 };
 
@@ -299,6 +301,14 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			} else {
 				probe = [...new Set([...retryPids, ...range.pids])];
 			}
+		}
+
+		// A pid that is not there costs a failed open and the exception Node makes of it (~25 µs),
+		// and thread ids answer too: past a few hundred pids, one listing of /proc (processes only)
+		// is cheaper. The newest few are tried anyway: a fork in progress is not listed yet.
+		if (probe.length > defaults.listAbove && lastPid !== undefined) {
+			const listed = new Set(listPids(procRoot));
+			probe = probe.filter(pid => listed.has(pid) || pid > lastPid - defaults.marginPids);
 		}
 
 		const probedBelow = previousLastPid;

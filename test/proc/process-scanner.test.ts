@@ -192,6 +192,21 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'many new pids'});
 	});
 
+	it('lists /proc instead of trying each of many new pids, and still tries the newest few', () => {
+		const reader = scanner();
+		reader.read();
+		// 1,500 pids handed out (mostly threads and processes already gone), two processes left.
+		fake.write({pid: 900, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0', exe: '/usr/bin/vim'});
+		fake.write({pid: 1901, comm: 'less', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'less\0', exe: '/usr/bin/less'});
+		fake.setLastPid(1901);
+		clock += 2000;
+		const snapshot = reader.read();
+		expect(reader.lastScan()).toMatchObject({kind: 'watch'});
+		expect(pids(snapshot)).toEqual(expect.arrayContaining([900, 1901]));
+		// The listed pid 900 and the last 64 pids (a fork in progress is not listed yet), not 1,500.
+		expect(reader.lastScan()?.probeAttempts).toBe(1 + 64);
+	});
+
 	it('re-reads an sshd title when its children change: [net] becomes USER [priv] as the user side is forked', () => {
 		fake.write({...monitor, cmdline: 'sshd: alice [net]\0'});
 		fake.remove(201);
