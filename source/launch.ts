@@ -8,7 +8,7 @@
 // the bundle's size and mtime and the Node version. V8 itself rejects data made by another V8,
 // other flags or another source length; a rejected or missing cache is written again once the
 // program has run for a while. SSHTOP_CODE_CACHE=0 turns it off.
-import {readFileSync, statSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -25,9 +25,8 @@ const appStats = statSync(appFile);
 const arguments_ = process.argv.slice(2);
 const isExplorer = process.stdin.isTTY && process.stdout.isTTY
 	&& !arguments_.some(argument => ['--json', '--version', '-V', '--help', '-h', 'reap'].includes(argument));
-const cacheFile = directory === undefined
-	? undefined
-	: path.join(directory, `app-${appStats.size}-${Math.trunc(appStats.mtimeMs)}-node${process.version}-${process.arch}-${isExplorer ? 'explorer' : 'command'}.v8cache`);
+const cachePrefix = `app-${appStats.size}-${Math.trunc(appStats.mtimeMs)}-node${process.version}-${process.arch}-`;
+const cacheFile = directory === undefined ? undefined : path.join(directory, `${cachePrefix}${isExplorer ? 'explorer' : 'command'}.v8cache`);
 const cachedData = cacheFile === undefined ? undefined : readPrivateFile(cacheFile);
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
 	filename: appFile,
@@ -43,11 +42,25 @@ if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRej
 		if (!isWritten) {
 			isWritten = true;
 			writePrivateFile(cacheFile, script.createCachedData());
+			removeOtherCaches(path.dirname(cacheFile));
 		}
 	};
 
 	setTimeout(save, 3000).unref();
 	process.once('exit', save);
+}
+
+/** Caches of other builds or Node versions: each upgrade would otherwise leave 0.5–1 MB behind for good. */
+function removeOtherCaches(cacheDirectory: string): void {
+	try {
+		for (const name of readdirSync(cacheDirectory)) {
+			if (/^app-.*\.v8cache$/.test(name) && !name.startsWith(cachePrefix)) {
+				rmSync(path.join(cacheDirectory, name), {force: true});
+			}
+		}
+	} catch {
+		// Not ours to tidy (not written either): nothing to do.
+	}
 }
 
 const module = {exports: {}};

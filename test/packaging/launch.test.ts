@@ -90,6 +90,23 @@ describe('the launcher’s code cache', () => {
 		expect(readdirSync(elsewhere)).toEqual([]);
 	});
 
+	it('removes the caches of other builds when it writes its own, and nothing else', async () => {
+		mkdirSync(cacheDirectory(), {mode: 0o700});
+		const otherBuild = path.join(cacheDirectory(), 'app-655370-1795315811716-nodev20.20.2-x64-explorer.v8cache');
+		const otherNode = path.join(cacheDirectory(), 'app-655370-1795315811716-nodev18.0.0-x64-command.v8cache');
+		const hint = path.join(cacheDirectory(), 'scan-hint.json');
+		for (const file of [otherBuild, otherNode, hint]) {
+			writeFileSync(file, 'x', {mode: 0o600});
+		}
+
+		await run(['--version']);
+		const files = cacheFiles();
+		expect(files).not.toContain(path.basename(otherBuild));
+		expect(files).not.toContain(path.basename(otherNode));
+		expect(files).toContain('scan-hint.json');
+		expect(files.filter(file => file.endsWith('.v8cache'))).toHaveLength(1);
+	});
+
 	it('keeps nothing when SSHTOP_CODE_CACHE=0', async () => {
 		expect((await run(['--version'], {SSHTOP_CODE_CACHE: '0'})).stdout).toBe(version);
 		expect(cacheFiles()).toEqual([]);
