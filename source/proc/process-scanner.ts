@@ -204,7 +204,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			return socketTable!.sockets;
 		}
 
-		const sockets = readTcpSockets(procRoot);
+		// Only the sockets these processes hold (and the listeners): the model looks up no other.
+		const sockets = readTcpSockets(procRoot, inodes);
 		// Inodes missing from a fresh table are not TCP (an sshd's unix sockets): no need to look again.
 		socketTable = {sockets, readAt: startedAt, lookedUp: inodes};
 		return sockets;

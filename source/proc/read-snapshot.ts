@@ -90,11 +90,11 @@ function withSockets(procRoot: string, record: ProcessRecord): ProcessRecord {
 		: {...record, unreadable: [...record.unreadable, 'fd']};
 }
 
-export function readTcpSockets(procRoot: string): TcpSocket[] {
+export function readTcpSockets(procRoot: string, wanted?: ReadonlySet<number>): TcpSocket[] {
 	const byteOrder = endianness();
 	return [
-		...(textOr(`${procRoot}/net/tcp`, text => parseNetTcp(text, 4, byteOrder)) ?? []),
-		...(textOr(`${procRoot}/net/tcp6`, text => parseNetTcp(text, 6, byteOrder)) ?? []),
+		...(textOr(`${procRoot}/net/tcp`, text => parseNetTcp(text, 4, byteOrder, wanted)) ?? []),
+		...(textOr(`${procRoot}/net/tcp6`, text => parseNetTcp(text, 6, byteOrder, wanted)) ?? []),
 	];
 }
 

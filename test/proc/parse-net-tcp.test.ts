@@ -21,6 +21,12 @@ describe('parseNetTcp over /proc/net/tcp', () => {
 		});
 	});
 
+	it('parses only the wanted inodes and the listening sockets when asked', () => {
+		const wanted = parseNetTcp(fixtureText('net/tcp'), 4, 'LE', new Set([31_003, 31_005, 99_999]));
+		expect(wanted.map(socket => [socket.inode, socket.state])).toEqual([[31_001, 'LISTEN'], [31_003, 'ESTABLISHED'], [31_005, 'CLOSE_WAIT']]);
+		expect(wanted[1]).toEqual(sockets.find(socket => socket.inode === 31_003));
+	});
+
 	it('reads queues, timers and retransmits as numbers', () => {
 		expect(sockets[3]).toMatchObject({
 			local: {address: '10.0.0.5', port: 22},
