@@ -458,6 +458,13 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			const record = !mustRead && unchanged !== undefined && unchanged.userNames === context.userNames && environment === previous?.environment
 				? unchanged.record
 				: recordOf(context, stat, details, socketInodes, environment);
+			processes.push(record);
+			// The same line, details and record: the entry would be written out as it is.
+			if (previous !== undefined && !mustRead && record === unchanged?.record) {
+				nextWatched.set(pid, previous);
+				continue;
+			}
+
 			// Written out whole, not spread from the previous entry: a thousand spreads a refresh
 			// were a visible part of a quiet refresh with 500 sessions.
 			nextWatched.set(pid, {
@@ -473,7 +480,6 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				parentPid: stat.ppid,
 				last: {statText: candidate.statText, stat, fingerprint, record, userNames: context.userNames},
 			});
-			processes.push(record);
 		}
 
 		if (kind === 'full') {
