@@ -10,16 +10,22 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 /**
 Run as a program (the `sshtop` that npm links), the launcher is started by sh, which starts
-Node with --single-threaded-gc: V8 flags for the collector cannot be changed once the heap is
-up (v8.setFlagsFromString crashes it at the first full collection), and a shebang passes one
-argument at most. sshtop does a little work every two seconds for hours; V8's helper threads
-for concurrent and parallel collection cost more than the collections they share out
-(docs/benchmark.md). The second line is a string and a comment to JavaScript and a command to
-sh; Node skips the first. `node dist/sshtop.js` still works, with Node's default collector.
+Node with two V8 flags that suit a program doing a few milliseconds of work every two seconds
+for hours (docs/benchmark.md):
+- --single-threaded-gc: V8's helper threads for concurrent and parallel collection cost more
+  than the collections they share out. Collector flags cannot be changed once the heap is up
+  (v8.setFlagsFromString crashes it at the first full collection).
+- --no-opt: no optimising compiler. Functions that run once every two seconds become "hot"
+  slowly, over minutes, and compiling them kept costing more than they gained: a quiet
+  explorer beside 20 sessions used 0.93 % of a core with it and 0.52–0.57 % without; beside
+  10,000 processes or 500 sessions it made no difference either way.
+A shebang passes one argument at most. The second line is a string and a comment to JavaScript
+and a command to sh; Node skips the first. `node dist/sshtop.js` still works, with Node's
+defaults.
 */
 const launcherHeader = [
 	'#!/bin/sh',
-	`':' //; exec node --single-threaded-gc "$0" "$@"`,
+	`':' //; exec node --single-threaded-gc --no-opt "$0" "$@"`,
 ].join('\n');
 
 await bundleApp();
