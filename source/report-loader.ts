@@ -20,6 +20,8 @@ export type ReportLoader = {
 	readonly lastFullScanAt: () => number | undefined;
 	/** What the last refresh read: a full scan or a watch of the SSH processes. */
 	readonly lastScan: () => ScanSummary | undefined;
+	/** True after a start from a scan hint until the full scan that follows: refresh soon. */
+	readonly wantsEarlyRefresh: () => boolean;
 };
 
 export type ReportLoaderOptions = ScannerOptions & {
@@ -64,6 +66,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 	let startedAt = Number.NEGATIVE_INFINITY;
 	let previous: SessionReport | undefined;
 	let firstTimer: NodeJS.Timeout | undefined;
+	let writtenHint: ReturnType<typeof scanner.scanHint>;
 	const refreshTcpInfo = () => {
 		if (previous === undefined && firstTimer === undefined) {
 			firstTimer = setTimeout(() => {
@@ -103,17 +106,16 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 		const tcpInfo = latest !== undefined && age <= staleAfterMs ? aged(latest.reading, age) : undefined;
 		const report = buildReport(scanner.read(tcpInfo), previous);
 		previous = report;
-		if (hintFile !== undefined && scanner.lastScan()?.kind === 'full') {
-			const nextHint = scanner.scanHint();
-			if (nextHint !== undefined) {
-				writePrivateFile(hintFile, formatScanHint(nextHint));
-			}
+		const nextHint = scanner.scanHint();
+		if (hintFile !== undefined && nextHint !== undefined && nextHint !== writtenHint) {
+			writtenHint = nextHint;
+			writePrivateFile(hintFile, formatScanHint(nextHint));
 		}
 
 		return report;
 	};
 
-	return Object.assign(load, {lastFullScanAt: scanner.lastFullScanAt, lastScan: scanner.lastScan});
+	return Object.assign(load, {lastFullScanAt: scanner.lastFullScanAt, lastScan: scanner.lastScan, wantsEarlyRefresh: scanner.isFullScanDue});
 }
 
 /** The ages ss reported, moved forward to now (data that arrived since shows up next refresh). */

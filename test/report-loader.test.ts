@@ -165,9 +165,17 @@ describe('the explorer’s report loader', () => {
 			expect(statSync(path.dirname(hintFile())).mode & 0o777).toBe(0o700);
 			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({pids: [100, 200, 201, 202], lastPid: 202});
 
+			fake.write({pid: 300, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0', exe: '/usr/bin/vim'});
+			fake.setLastPid(300);
 			const next = hintLoader(hintFile());
 			expect(next().sessions).toHaveLength(1);
 			expect(next.lastScan()).toMatchObject({kind: 'watch', reason: 'hint'});
+			expect(next.wantsEarlyRefresh()).toBe(true);
+			// Rewritten at once, so a run that ends before its full scan does not leave the next one further behind.
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({pids: [100, 200, 201, 202, 300], lastPid: 300});
+			next();
+			expect(next.lastScan()).toMatchObject({kind: 'full', reason: 'after a hinted start'});
+			expect(next.wantsEarlyRefresh()).toBe(false);
 		});
 
 		it('is not read from a directory others may write to', () => {

@@ -14,7 +14,8 @@
 // out and reused within one interval, and a pid the probe skipped; the next full scan finds them.
 //
 // A start with a scan hint from the last run (scan-hint.ts) makes its first read a watch scan
-// of the hinted pids and those handed out since, and the full scan the next one.
+// of the hinted pids and those handed out since, and the full scan the next one, which the
+// explorer brings forward (isFullScanDue).
 //
 // Per process, status, cmdline, exe, fds and environ are read once per (pid, start time, exec)
 // and again while the process is young, when an sshd's children change (OpenSSH retitles an
@@ -100,8 +101,14 @@ export type ProcessScanner = {
 	/** Epoch milliseconds of the last full scan; undefined before the first read. */
 	readonly lastFullScanAt: () => number | undefined;
 	readonly lastScan: () => ScanSummary | undefined;
-	/** A hint for the next run, from the last full scan: undefined before one, or where /proc does not say which boot it is. */
+	/**
+	A hint for the next run, from the last full scan or a start from a hint (whose pids are as
+	sound as a watch scan's): undefined before one, or where /proc does not say which boot it is.
+	A new object each time there is a new hint.
+	*/
 	readonly scanHint: () => ScanHint | undefined;
+	/** After a start from a hint, until the full scan that follows it: the next read should come soon. */
+	readonly isFullScanDue: () => boolean;
 };
 
 /** What is kept of a watched process between scans. */
@@ -505,6 +512,12 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		if (kind === 'full') {
 			lastFullScanAt = startedAt;
 			lastFullScanDurationMs = durationMs;
+		}
+
+		// Also after a start from a hint: a run that ends before its full scan (a quick look)
+		// leaves the next one a hint that is not older than it, rather than one that falls further
+		// behind with every run.
+		if (kind === 'full' || isHinted) {
 			const mark = lastPid === undefined ? undefined : readSystemMark(procRoot);
 			latestHint = mark === undefined || lastPid === undefined ? undefined : {...mark, lastPid, pids: [...nextWatched.keys()]};
 		}
@@ -533,6 +546,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		lastFullScanAt: () => lastFullScanAt,
 		lastScan: () => lastScan,
 		scanHint: () => latestHint,
+		isFullScanDue: () => fullScanWanted === 'after a hinted start',
 	};
 }
 

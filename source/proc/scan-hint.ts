@@ -3,7 +3,8 @@
 // those and the pids handed out since instead of every stat file in /proc. The rule the watch
 // scan relies on holds across runs too: a process only joins a session tree by being born into
 // it, with a pid the kernel handed out after the hint was taken (new-pids.ts). What this cannot
-// see, an old process that exec'd sshd since, the full scan that follows at the next refresh finds.
+// see, an old process that exec'd sshd since, the full scan that follows finds: the explorer
+// reads again 300 ms after a start from a hint (use-snapshots.ts), and that read is a full scan.
 //
 // Only hints about this boot and this pid namespace are used, and only while few processes were
 // forked since: more, and reading them costs what the full scan does; far more, and the pid

@@ -38,6 +38,8 @@ export type ExplorerProps = {
 	readonly initialReport?: SessionReport;
 	/** Epoch ms of the loader's last full /proc scan, said in the header. */
 	readonly lastFullScanAt?: () => number | undefined;
+	/** From the loader: refresh soon rather than after the interval (use-snapshots.ts). */
+	readonly wantsEarlyRefresh?: () => boolean;
 };
 
 export const minimumColumns = 40;
@@ -45,7 +47,7 @@ export const minimumRows = 10;
 /** Lines around the tree: its title line and the footer, plus one spare so the frame stays shorter than the terminal. */
 const chromeLines = 3;
 
-export function Explorer({load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false, initialReport, lastFullScanAt}: ExplorerProps) {
+export function Explorer({load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false, initialReport, lastFullScanAt, wantsEarlyRefresh}: ExplorerProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
@@ -76,7 +78,7 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 	const actionLines = statusLines + (isHistoryShown ? historyPaneHeight : 0);
 	const viewportHeight = rows - allHeaderLines.length - chromeLines - actionLines;
 	const [refreshToken, setRefreshToken] = useState(0);
-	const {flush} = useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch, refreshToken, lastFullScanAt, initialReport});
+	const {flush} = useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch, refreshToken, lastFullScanAt, initialReport, wantsEarlyRefresh});
 	useEffect(() => {
 		// Rows coming into view must be the newest ones, not those of a report kept back as quiet.
 		flush();

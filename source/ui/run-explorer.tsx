@@ -15,7 +15,7 @@ export type RunExplorerOptions = {
 	Reads one snapshot and builds its report; called once before the first frame, then on every
 	refresh. A loader from createReportLoader also says when it last scanned all of /proc.
 	*/
-	readonly load: (() => SessionReport) & {readonly lastFullScanAt?: () => number | undefined};
+	readonly load: (() => SessionReport) & {readonly lastFullScanAt?: () => number | undefined; readonly wantsEarlyRefresh?: () => boolean};
 	/** Defaults to asking each listener's sshd with `sshd -T`; pass one that resolves undefined to skip. */
 	readonly loadPolicy?: LoadIdlePolicy;
 	/** Defaults to on unless NO_COLOR is set (https://no-color.org). */
@@ -53,6 +53,7 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			load={options.load}
 			initialReport={initialReport}
 			lastFullScanAt={options.load.lastFullScanAt}
+			wantsEarlyRefresh={options.load.wantsEarlyRefresh}
 			intervalSeconds={options.intervalSeconds}
 			loadPolicy={options.loadPolicy ?? askSshd}
 			color={options.color ?? colorWanted()}

@@ -21,7 +21,15 @@ export type SnapshotOptions = {
 	readonly lastFullScanAt?: () => number | undefined;
 	/** The report the explorer started with: the first read is one interval later. */
 	readonly initialReport?: SessionReport;
+	/**
+	Asked before each wait: true brings the next read forward to `earlyRefreshMs` (after a start
+	from a scan hint, so the full scan that checks it comes just after the first frame).
+	*/
+	readonly wantsEarlyRefresh?: () => boolean;
 };
+
+/** Soon after the first frame is written, soon enough that a quick look still does the full scan. */
+export const earlyRefreshMs = 300;
 
 type Arrival = {readonly report: SessionReport; readonly usage: CpuUsage; readonly lastFullScanAt: number | undefined};
 
@@ -30,7 +38,7 @@ export type Snapshots = {
 	readonly flush: () => void;
 };
 
-export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0, lastFullScanAt, initialReport}: SnapshotOptions): Snapshots {
+export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0, lastFullScanAt, initialReport, wantsEarlyRefresh}: SnapshotOptions): Snapshots {
 	const previousReport = useRef<SessionReport | undefined>(initialReport);
 	const shownUsage = useRef<CpuUsage | undefined>(undefined);
 	const latest = useRef<Arrival | undefined>(undefined);
@@ -39,12 +47,15 @@ export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refresh
 	loadReference.current = load;
 	const fullScanReference = useRef(lastFullScanAt);
 	fullScanReference.current = lastFullScanAt;
+	const earlyReference = useRef(wantsEarlyRefresh);
+	earlyReference.current = wantsEarlyRefresh;
 	useEffect(() => {
 		if (isPaused) {
 			return;
 		}
 
 		let timer: NodeJS.Timeout | undefined;
+		const wait = () => (earlyReference.current?.() ? Math.min(earlyRefreshMs, intervalSeconds * 1000) : intervalSeconds * 1000);
 		const refresh = () => {
 			try {
 				const report = loadReference.current();
@@ -58,12 +69,12 @@ export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refresh
 				dispatch({type: 'load-failed', message: error instanceof Error ? error.message : String(error)});
 			}
 
-			timer = setTimeout(refresh, intervalSeconds * 1000);
+			timer = setTimeout(refresh, wait());
 		};
 
 		if (skipFirstLoad.current) {
 			skipFirstLoad.current = false;
-			timer = setTimeout(refresh, intervalSeconds * 1000);
+			timer = setTimeout(refresh, wait());
 		} else {
 			refresh();
 		}

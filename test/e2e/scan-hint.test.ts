@@ -80,8 +80,8 @@ describe('the scan hint kept between runs', () => {
 		const truth = await truthOf(second.localPort);
 		expect(hintPids()).not.toContain(truth.pid);
 		await startSshtop();
-		// The first frame that shows the earlier session: poll faster than the 2 s refresh that
-		// brings the full scan, so this is the frame made from the hint.
+		// The first frame that shows the earlier session: poll faster than the read 300 ms later
+		// that brings the full scan, so this is the frame made from the hint.
 		const firstFrame = await waitFor(async () => {
 			const screen = await tmux.capturePane();
 			return sessionLine(screen, first!.localPort) === undefined ? undefined : screen;

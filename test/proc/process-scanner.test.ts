@@ -315,10 +315,14 @@ describe('createProcessScanner over a fake /proc', () => {
 			expect(reader.lastScan()?.statReads).toBe(5 + 2);
 			expect(buildReport(first).sessions).toEqual(buildReport(readSnapshot({procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => clock})).sessions);
 			expect(reader.lastFullScanAt()).toBeUndefined();
+			expect(reader.isFullScanDue()).toBe(true);
+			// A quick look that ends here still leaves the next run a hint no older than itself.
+			expect(reader.scanHint()).toEqual({...mark, forks: mark.forks + 60, lastPid: 461, pids: [100, 200, 201, 400, 401, 460]});
 
 			clock += 2000;
 			reader.read();
 			expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'after a hinted start'});
+			expect(reader.isFullScanDue()).toBe(false);
 			expect(reader.lastFullScanAt()).toBe(clock);
 		});
 

@@ -56,6 +56,28 @@ const alice = shellSession(1000, 'alice');
 const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
 
 describe('on a real (fake) terminal', () => {
+	test('after a start from a scan hint, reads again soon (its full scan), then at the interval', async () => {
+		const output = new FakeTerminalOutput(80, 24);
+		const input = fakeTerminalInput();
+		const loadTimes: number[] = [];
+		const load = Object.assign(() => {
+			loadTimes.push(performance.now());
+			return report([alice]);
+		}, {wantsEarlyRefresh: () => loadTimes.length < 2});
+		const finished = runExplorer({
+			intervalSeconds: 5, load, loadPolicy: async () => undefined, color: false,
+			stdout: output as unknown as NodeJS.WriteStream, stdin: input as unknown as NodeJS.ReadStream,
+		});
+		await until(() => loadTimes.length === 2, 'the early second read');
+		expect(loadTimes[1]! - loadTimes[0]!).toBeLessThan(2000);
+		await new Promise(resolve => {
+			setTimeout(resolve, 800);
+		});
+		expect(loadTimes).toHaveLength(2);
+		input.write('q');
+		await finished;
+	});
+
 	test('an idle screen writes nothing between refreshes', async () => {
 		const explorer = start(report([alice, bob]));
 		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the first frame');
