@@ -2,17 +2,17 @@
 // refreshed in the background so a refresh never waits on a child process. Between full
 // scans, a refresh reads only the SSH part of the process table (proc/process-scanner.ts).
 // With a scan hint file, the first refresh starts from what the last run's last full scan kept
-// (proc/scan-hint.ts), and each full scan leaves the next run a new hint.
+// (proc/scan-hint.ts), and each full scan (and a start from a hint) leaves the next run a new one.
 import path from 'node:path';
 import {buildReport, needsTcpInfo} from './model/sessions.js';
 import type {SessionReport} from './model/types.js';
 import type {TcpInfo} from './proc/parse-ss.js';
 import {createProcessScanner, type ScannerOptions, type ScanSummary} from './proc/process-scanner.js';
 import {readSnapshot} from './proc/read-snapshot.js';
-import {formatScanHint, parseScanHint} from './proc/scan-hint.js';
-import {cacheDirectory, readPrivateFile, writePrivateFile} from './private-cache.js';
 import {readTcpInfo, type TcpInfoReading} from './proc/read-tcp-info.js';
+import {formatScanHint, parseScanHint} from './proc/scan-hint.js';
 import type {Snapshot} from './proc/types.js';
+import {cacheDirectory, readPrivateFile, writePrivateFile} from './private-cache.js';
 
 export type ReportLoader = {
 	(): SessionReport;
@@ -43,7 +43,7 @@ export type ReportLoaderOptions = ScannerOptions & {
 	readonly readTcpInfo?: () => Promise<TcpInfoReading>;
 	/**
 	Where the scan hint is kept between runs (scanHintFile() below): read once here, replaced
-	after every full scan. Used only when private to this user (private-cache.ts).
+	whenever the scanner has a new one. Used only when private to this user (private-cache.ts).
 	*/
 	readonly scanHintFile?: string;
 };

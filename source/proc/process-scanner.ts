@@ -28,8 +28,7 @@ import {parseSshEnvironment, type SshEnvironment} from './parse-environ.js';
 import {isFailure, meansVanished, readWholeBytes, readWholeText, readText} from './read-file.js';
 import {buildRecord, listPids, readDetails, readSocketInodes, type ProcessDetails, type ProcessReadContext} from './read-processes.js';
 import {
-	bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readTcpSockets, readTtyActivity, readUserNames,
-	readSystemMark,
+	bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readSystemMark, readTcpSockets, readTtyActivity, readUserNames,
 } from './read-snapshot.js';
 import {createHeldFiles} from './held-files.js';
 import {parseLastPid, probeRange} from './new-pids.js';
@@ -71,7 +70,7 @@ export type ScannerOptions = {
 	*/
 	readonly holdStatFiles?: boolean;
 	/**
-	The SSH part of the table as the last run's last full scan found it (scan-hint.ts): when it is
+	The SSH part of the table as the last run last found it (scan-hint.ts): when it is
 	about this boot and few processes were forked since, the first read is a watch scan of those
 	pids and the ones handed out since, and the full scan follows at the next read.
 	*/

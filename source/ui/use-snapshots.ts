@@ -29,7 +29,7 @@ export type SnapshotOptions = {
 };
 
 /** Soon after the first frame is written, soon enough that a quick look still does the full scan. */
-export const earlyRefreshMs = 300;
+const earlyRefreshMs = 300;
 
 type Arrival = {readonly report: SessionReport; readonly usage: CpuUsage; readonly lastFullScanAt: number | undefined};
 
