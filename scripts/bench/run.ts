@@ -103,6 +103,7 @@ const allTools: readonly Tool[] = [
 	{name: 'top', command: 'top', ready: /load average/, keys: undefined},
 	{name: 'whowatch', command: 'whowatch', ready: /users|USER/, keys: ['Down', 'Up']},
 ];
+const sshtopTool = allTools.find(tool => tool.name === 'sshtop')!;
 const tools = allTools.filter(tool => flags.tools.split(',').includes(tool.name) && (tool.name === 'sshtop' || installed(tool.command)));
 
 const median = (values: readonly number[]): number => {
@@ -455,8 +456,7 @@ const soakIntervalSeconds = 30;
 
 /** sshtop alone in a pane for --soak-minutes, VmRSS and CPU ticks every 30 s; returns the report lines. */
 async function soak(crowdSize: number): Promise<string[]> {
-	const sshtop = allTools.find(tool => tool.name === 'sshtop')!;
-	const pane = await startTool(sshtop);
+	const pane = await startTool(sshtopTool);
 	const samples: SoakSample[] = [];
 	let ended = '';
 	try {
@@ -594,7 +594,7 @@ async function main(): Promise<void> {
 		// One explorer run long enough to write V8's code cache (the launcher saves it after 3 s;
 		// the bench's short runs end by SIGHUP, which saves nothing): every start after a user's
 		// first has it, and without this one every start measured here compiled the bundle anew.
-		const warmUp = await startTool(allTools.find(tool => tool.name === 'sshtop')!);
+		const warmUp = await startTool(sshtopTool);
 		await delay(4000);
 		await warmUp.stop();
 		for (const [index, size] of crowdSizes.entries()) {

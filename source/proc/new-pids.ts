@@ -9,6 +9,12 @@ export function parseLastPid(loadavgText: string): number | undefined {
 	return field !== undefined && /^\d+$/.test(field) ? Number(field) : undefined;
 }
 
+/**
+ * Pids re-probed below the last pid a scan saw: a pid is allocated a moment before its process
+ * appears in /proc, so forks still in progress then may not have been readable yet.
+ */
+export const forkMarginPids = 64;
+
 export type ProbeRange =
 	| {readonly kind: 'pids'; readonly pids: readonly number[]}
 	/** Too many new pids (or an allocator that went backwards without a known pid_max): list /proc instead. */

@@ -33,8 +33,7 @@ export type ByteOrder = 'LE' | 'BE';
 /**
  * The kernel prints each 32-bit word of an address in host byte order, so the reader passes
  * os.endianness(); fixtures are little-endian like the machines we run on.
- */
-/**
+ *
  * `wanted`: only these inodes and the listening sockets are parsed. The explorer looks up only
  * the sockets its sshds hold, and on a box with 500 sessions the rest of the table (clients,
  * other services) was most of the parsing.

@@ -31,7 +31,7 @@ import {
 	bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readSystemMark, readTcpSockets, readTtyActivity, readUserNames,
 } from './read-snapshot.js';
 import {createHeldFiles} from './held-files.js';
-import {parseLastPid, probeRange} from './new-pids.js';
+import {forkMarginPids, parseLastPid, probeRange} from './new-pids.js';
 import {hintedPids, type ScanHint} from './scan-hint.js';
 import {pidsUnder, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
@@ -144,6 +144,9 @@ type Candidate = {
 	readonly unchanged?: Watched['last'];
 };
 
+/** Why the read after a start from a scan hint is a full scan; the explorer brings that read forward. */
+const afterHintReason = 'after a hinted start';
+
 const defaults = {
 	fullScanIntervalMs: 30_000,
 	earlyFullScanGapMs: 5000,
@@ -151,10 +154,10 @@ const defaults = {
 	revalidateMs: 60_000,
 	probeLimit: 4096,
 	/**
-	Pids re-probed below the last pid a full scan saw: forks still in progress when it listed
-	/proc. After a watch scan only the new pids that could not be read yet are probed again, once.
+	Pids re-probed below the last pid a full scan saw (new-pids.ts). After a watch scan only the
+	new pids that could not be read yet are probed again, once.
 	*/
-	marginPids: 64,
+	marginPids: forkMarginPids,
 	fullScanCostFactor: 200,
 	/** More pids to probe than this: list /proc and probe only those listed. */
 	listAbove: 256,
@@ -295,7 +298,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				reason = undefined;
 				probe = hinted.pids;
 				// A hint cannot show an old process that exec'd sshd since: the next read looks at everything.
-				fullScanWanted = 'after a hinted start';
+				fullScanWanted = afterHintReason;
 			}
 		}
 
@@ -545,7 +548,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		lastFullScanAt: () => lastFullScanAt,
 		lastScan: () => lastScan,
 		scanHint: () => latestHint,
-		isFullScanDue: () => fullScanWanted === 'after a hinted start',
+		isFullScanDue: () => fullScanWanted === afterHintReason,
 	};
 }
 

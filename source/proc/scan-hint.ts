@@ -9,7 +9,7 @@
 // Only hints about this boot and this pid namespace are used, and only while few processes were
 // forked since: more, and reading them costs what the full scan does; far more, and the pid
 // allocator may have wrapped past the hint's last pid.
-import {probeRange} from './new-pids.js';
+import {forkMarginPids, probeRange} from './new-pids.js';
 
 /** What identifies the process table a hint was taken of, and how far the kernel has counted. */
 export type SystemMark = {
@@ -80,16 +80,13 @@ export function hintedPids(hint: ScanHint, mark: SystemMark | undefined, lastPid
 		return {kind: 'unusable', reason: 'many processes started since'};
 	}
 
-	const range = probeRange(hint.lastPid, lastPid, pidMax, marginPids, limit);
+	const range = probeRange(hint.lastPid, lastPid, pidMax, forkMarginPids, limit);
 	if (range.kind === 'too-many') {
 		return {kind: 'unusable', reason: 'many processes started since'};
 	}
 
 	return {kind: 'pids', pids: [...new Set([...hint.pids, ...range.pids])]};
 }
-
-/** Pids below the hint's last one that may still have been forks in progress when it was taken. */
-const marginPids = 64;
 
 function isCount(value: unknown): value is number {
 	return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
