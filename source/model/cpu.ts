@@ -1,4 +1,5 @@
 // CPU% needs two readings: the kernel only counts ticks since a process started.
+import {flattenTree} from './process-tree.js';
 import {processId, type ProcessId, type ProcessNode, type SessionReport} from './types.js';
 
 /** USER_HZ: /proc counts CPU time in ticks of 1/100 s on every Linux architecture sshtop runs on. */
@@ -22,12 +23,35 @@ function * walk(node: ProcessNode): Generator<ProcessNode> {
 	}
 }
 
+// Both worked out once per tree: a session whose processes did not change keeps its tree object
+// from one report to the next (buildTree), and each report is measured against the next one too.
+const idsByTree = new WeakMap<ProcessNode, readonly ProcessId[]>();
+const ticksByReport = new WeakMap<SessionReport, Map<ProcessId, number>>();
+
+/** The ids of flattenTree(tree)'s processes, in its order. */
+function idsOf(tree: ProcessNode): readonly ProcessId[] {
+	let ids = idsByTree.get(tree);
+	if (ids === undefined) {
+		ids = flattenTree(tree).map(process => processId(process));
+		idsByTree.set(tree, ids);
+	}
+
+	return ids;
+}
+
 function ticksById(report: SessionReport): Map<ProcessId, number> {
-	const ticks = new Map<ProcessId, number>();
-	for (const session of report.sessions) {
-		for (const {process} of walk(session.tree)) {
-			ticks.set(processId(process), process.userTicks + process.systemTicks);
+	let ticks = ticksByReport.get(report);
+	if (ticks === undefined) {
+		ticks = new Map<ProcessId, number>();
+		for (const session of report.sessions) {
+			const ids = idsOf(session.tree);
+			const processes = flattenTree(session.tree);
+			for (let position = 0; position < processes.length; position++) {
+				ticks.set(ids[position]!, processes[position]!.userTicks + processes[position]!.systemTicks);
+			}
 		}
+
+		ticksByReport.set(report, ticks);
 	}
 
 	return ticks;
@@ -54,8 +78,11 @@ export function measureCpu(previous: SessionReport | undefined, current: Session
 	const bySession = new Map<ProcessId, number>();
 	for (const session of current.sessions) {
 		let sessionPercent: number | undefined;
-		for (const {process} of walk(session.tree)) {
-			const id = processId(process);
+		const ids = idsOf(session.tree);
+		const processes = flattenTree(session.tree);
+		for (let position = 0; position < processes.length; position++) {
+			const id = ids[position]!;
+			const process = processes[position]!;
 			const now = process.userTicks + process.systemTicks;
 			const then = before.get(id) ?? (process.startedAt >= previous.takenAt ? 0 : undefined);
 			if (then === undefined) {

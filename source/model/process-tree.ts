@@ -35,18 +35,43 @@ export function childrenOf(index: ProcessIndex, pid: number): readonly ProcessRe
 	return index.childrenByPid.get(pid) ?? [];
 }
 
-export function buildTree(index: ProcessIndex, root: ProcessRecord): ProcessNode {
+/**
+ * The tree below `root`. With `previous` (the same session's tree in the last report), every
+ * subtree whose processes and links are unchanged is that report's node object: the scanner
+ * keeps an idle process's record, so on a quiet refresh whole sessions come out identical, and
+ * what is worked out per tree (sibling order, flattening, foreground paths) is worked out once.
+ */
+export function buildTree(index: ProcessIndex, root: ProcessRecord, previous?: ProcessNode): ProcessNode {
 	// Iterative depth limit guards against a corrupt table with a ppid cycle.
-	const build = (process: ProcessRecord, depth: number): ProcessNode => ({
-		process,
-		children: depth > 512 ? [] : childrenOf(index, process.pid)
-			.filter(child => child.pid !== process.pid)
-			.map(child => build(child, depth + 1)),
-	});
-	return build(root, 0);
+	const build = (process: ProcessRecord, depth: number, before: ProcessNode | undefined): ProcessNode => {
+		const records = depth > 512 ? [] : childrenOf(index, process.pid).filter(child => child.pid !== process.pid);
+		let isSame = before?.process === process && before.children.length === records.length;
+		const children = records.map((child, position) => {
+			const beforeChild = before?.children[position];
+			const node = build(child, depth + 1, beforeChild?.process === child ? beforeChild : undefined);
+			isSame &&= node === beforeChild;
+			return node;
+		});
+		return isSame ? before! : {process, children};
+	};
+
+	return build(root, 0, previous);
 }
 
-export function flattenTree(node: ProcessNode): ProcessRecord[] {
+const flattened = new WeakMap<ProcessNode, readonly ProcessRecord[]>();
+
+/** The processes of a tree, parents before children; worked out once per tree (trees are immutable). */
+export function flattenTree(node: ProcessNode): readonly ProcessRecord[] {
+	let processes = flattened.get(node);
+	if (processes === undefined) {
+		processes = flattenOnce(node);
+		flattened.set(node, processes);
+	}
+
+	return processes;
+}
+
+function flattenOnce(node: ProcessNode): ProcessRecord[] {
 	const processes: ProcessRecord[] = [];
 	const pending: ProcessNode[] = [node];
 	while (pending.length > 0) {

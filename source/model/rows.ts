@@ -46,17 +46,20 @@ export type RowList = {
 	readonly indexById: ReadonlyMap<ProcessId, number>;
 };
 
-// A session's rows ask for its path once per row; a report is immutable, so it is worked out once.
-const foregroundPaths = new WeakMap<Session, Set<ProcessId>>();
+// A session's rows ask for its path once per row. Keyed by tree: a session whose processes did
+// not change keeps its tree object from one report to the next (buildTree), and so its path.
+const foregroundPaths = new WeakMap<ProcessNode, {readonly foregroundPid: number | undefined; readonly path: Set<ProcessId>}>();
 
 /** Nodes to open by default: the path from the session's sshd down to its foreground process. */
 function foregroundPath(session: Session): Set<ProcessId> {
-	let path = foregroundPaths.get(session);
-	if (path === undefined) {
-		path = findForegroundPath(session);
-		foregroundPaths.set(session, path);
+	const foregroundPid = session.foreground?.pid;
+	const cached = foregroundPaths.get(session.tree);
+	if (cached !== undefined && cached.foregroundPid === foregroundPid) {
+		return cached.path;
 	}
 
+	const path = findForegroundPath(session);
+	foregroundPaths.set(session.tree, {foregroundPid, path});
 	return path;
 }
 

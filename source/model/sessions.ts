@@ -1,7 +1,7 @@
 // Decides what an SSH session is: one TCP connection accepted by a trusted sshd listener.
 import {sshdCommandNames} from '../proc/ssh-scope.js';
 import type {Snapshot, TcpSocket} from '../proc/types.js';
-import {assessHealth, type HealthAssessment} from './health.js';
+import {assessHealth} from './health.js';
 import {findLeftovers} from './leftovers.js';
 import {
 	ancestorsOf, buildTree, childrenOf, commandLine, flattenTree, indexProcesses, type ProcessIndex,
@@ -20,13 +20,13 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	const index = indexProcesses(snapshot.processes);
 	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
 	const listenerPorts = new Set(listeners.flatMap(listener => listener.ports));
-	const previousHealth = new Map(previous?.sessions.map(session => [session.id, session.health]));
+	const previousSessions = new Map(previous?.sessions.map(session => [session.id, session]));
 	// Built once per report, not once per session: a box with 500 sessions has thousands of sockets.
 	const socketsByInode = new Map(snapshot.sockets.map(socket => [socket.inode, socket]));
 	const sessions = listeners.flatMap(listener =>
 		childrenOf(index, listener.pid)
 			.filter(child => isTrustedConnection(child, listener.process))
-			.map(child => describeSession(child, listener.process, index, snapshot, {listenerPorts, socketsByInode, previousHealth})));
+			.map(child => describeSession(child, listener.process, index, snapshot, {listenerPorts, socketsByInode, previousSessions})));
 	const linked = linkNestedSessions(sessions, snapshot.sockets);
 	const ownSessionId = findOwnSession(linked, index, snapshot.selfPid);
 	const leftoversReadable = snapshot.readerUid === 0;
@@ -62,8 +62,13 @@ export function needsTcpInfo(report: SessionReport): boolean {
 
 type FoundListener = Listener & {readonly process: ProcessRecord};
 
-function executableName(process: ProcessRecord): string | undefined {
-	return process.executable?.replace(/ \(deleted\)$/, '').split('/').pop();
+function executableName({executable}: ProcessRecord): string | undefined {
+	if (executable === undefined) {
+		return undefined;
+	}
+
+	const path = executable.endsWith(' (deleted)') ? executable.slice(0, -' (deleted)'.length) : executable;
+	return path.slice(path.lastIndexOf('/') + 1);
 }
 
 /**
@@ -140,7 +145,8 @@ function sshdMembers(top: ProcessRecord, index: ProcessIndex): SshdMember[] {
 type SessionLookups = {
 	readonly listenerPorts: ReadonlySet<number>;
 	readonly socketsByInode: ReadonlyMap<number, TcpSocket>;
-	readonly previousHealth: ReadonlyMap<string, HealthAssessment | undefined>;
+	/** The last report's sessions by id: a session whose processes did not change keeps what it derived from them. */
+	readonly previousSessions: ReadonlyMap<string, Session>;
 };
 
 function describeSession(
@@ -148,8 +154,23 @@ function describeSession(
 	listener: ProcessRecord,
 	index: ProcessIndex,
 	snapshot: Snapshot,
-	{listenerPorts, socketsByInode, previousHealth}: SessionLookups,
+	{listenerPorts, socketsByInode, previousSessions}: SessionLookups,
 ): Session {
+	const before = previousSessions.get(processId(top));
+	const tree = buildTree(index, top, before?.tree);
+	// Same tree, same records: everything read from the processes (titles, ttys, kind, user) is
+	// as it was. Only what the clock, the terminals and the socket table say is worked out again.
+	if (before !== undefined && tree === before.tree) {
+		const userSide = before.userSidePid === undefined ? (before.stage === 'established' ? top : undefined) : index.byPid.get(before.userSidePid);
+		return {
+			...before,
+			...liveFacts(before, [top, userSide], {listenerPorts, socketsByInode}, snapshot, before),
+			foreground: before.ttys.length > 1 ? findForeground(before.ttys, flattenTree(tree), userSide, index, snapshot) : before.foreground,
+			nestedIn: undefined,
+			isOwn: false,
+		};
+	}
+
 	const members = sshdMembers(top, index);
 	const topTitle = members[0]?.title;
 	// The user side is the top itself for root logins without privilege separation, otherwise
@@ -157,22 +178,13 @@ function describeSession(
 	const userSide = members.find(member => member.title?.role === 'user-side'
 		&& (member.process === top || member.process.ppid === top.pid));
 	const userSideTitle = userSide?.title?.role === 'user-side' ? userSide.title : undefined;
-	const tree = buildTree(index, top);
 	const processes = flattenTree(tree);
 	const ttys = sessionTtys(userSideTitle, userSide?.process, index);
-	const connection = findConnection([top, userSide?.process], socketsByInode, listenerPorts);
 	const kind = sessionKind(userSideTitle, userSide?.process, index);
 	const uid = userSide ? userSide.process.uid : undefined;
-	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
-	const health = assessHealth(connection, tcpInfo, previousHealth.get(processId(top))?.tcp);
-	const ttyIdleMs = idleMs(ttys, snapshot);
-	const ttyIdle = ttyIdleMs === undefined ? undefined : Math.floor(ttyIdleMs / 1000);
-	// Without a terminal, the client's last packet is the best sign of life (keepalives count).
-	const networkIdle = kind === 'preauth' || tcpInfo?.lastReceiveMs === undefined
-		? undefined
-		: Math.floor(tcpInfo.lastReceiveMs / 1000);
+	const identity = {id: processId(top), kind, ttys};
 	return {
-		id: processId(top),
+		id: identity.id,
 		pid: top.pid,
 		listenerPid: listener.pid,
 		user: userSide?.process.user ?? titleUser(topTitle, members) ?? '?',
@@ -180,19 +192,43 @@ function describeSession(
 		kind,
 		stage: userSide ? 'established' : 'authenticating',
 		ttys,
-		peer: connection?.remote,
-		local: connection?.local,
 		loginAt: top.startedAt,
-		idleSeconds: ttyIdle ?? networkIdle,
-		idleMs: ttyIdleMs ?? (networkIdle === undefined ? undefined : tcpInfo?.lastReceiveMs),
-		...(ttyIdle === undefined ? (networkIdle === undefined ? {} : {idleSource: 'network' as const}) : {idleSource: 'tty' as const}),
-		health,
+		...liveFacts(identity, [top, userSide?.process], {listenerPorts, socketsByInode}, snapshot, before),
 		foreground: kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot),
 		nestedIn: undefined,
 		isOwn: false,
 		monitorPid: top.pid,
 		userSidePid: userSide && userSide.process !== top ? userSide.process.pid : undefined,
 		tree,
+	};
+}
+
+type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSeconds' | 'idleMs' | 'idleSource' | 'health'>;
+
+/** What changes without any process changing: the connection's state, and how long the user has been idle. */
+function liveFacts(
+	session: Pick<Session, 'id' | 'kind' | 'ttys'>,
+	holders: ReadonlyArray<ProcessRecord | undefined>,
+	{listenerPorts, socketsByInode}: Pick<SessionLookups, 'listenerPorts' | 'socketsByInode'>,
+	snapshot: Snapshot,
+	before: Session | undefined = undefined,
+): LiveFacts {
+	const connection = findConnection(holders, socketsByInode, listenerPorts);
+	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
+	const health = assessHealth(connection, tcpInfo, before?.health?.tcp);
+	const ttyIdleMs = idleMs(session.ttys, snapshot);
+	const ttyIdle = ttyIdleMs === undefined ? undefined : Math.floor(ttyIdleMs / 1000);
+	// Without a terminal, the client's last packet is the best sign of life (keepalives count).
+	const networkIdle = session.kind === 'preauth' || tcpInfo?.lastReceiveMs === undefined
+		? undefined
+		: Math.floor(tcpInfo.lastReceiveMs / 1000);
+	return {
+		peer: connection?.remote,
+		local: connection?.local,
+		idleSeconds: ttyIdle ?? networkIdle,
+		idleMs: ttyIdleMs ?? (networkIdle === undefined ? undefined : tcpInfo?.lastReceiveMs),
+		idleSource: ttyIdle === undefined ? (networkIdle === undefined ? undefined : 'network') : 'tty',
+		health,
 	};
 }
 

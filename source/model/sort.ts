@@ -183,6 +183,19 @@ function compareSiblings(a: ProcessNode, b: ProcessNode): number {
 The tree with siblings in start order (start time, then pid), at every depth. Returns the same node objects where nothing moved, so memoised rows stay valid.
 */
 export function sortTree(root: ProcessNode): ProcessNode {
+	let sorted = sortedTrees.get(root);
+	if (sorted === undefined) {
+		sorted = sortOnce(root);
+		sortedTrees.set(root, sorted);
+	}
+
+	return sorted;
+}
+
+// A session whose processes did not change keeps its tree object from report to report (buildTree): sorted once.
+const sortedTrees = new WeakMap<ProcessNode, ProcessNode>();
+
+function sortOnce(root: ProcessNode): ProcessNode {
 	// Children before their parent with an explicit stack: a fork bomb's chain of processes must
 	// not overflow the call stack.
 	const sortedByNode = new Map<ProcessNode, ProcessNode>();

@@ -9,8 +9,8 @@ import {errorCode, readWholeText as readWholeFile, type ReadFailure} from './rea
 export type HeldFiles = {
 	/** Reads a file the kernel writes in one read; held open after when `hold` is true. */
 	readonly readWholeText: (path: string, hold: boolean) => string | ReadFailure;
-	/** Closes every held file not in `keep` (paths). */
-	readonly release: (keep: ReadonlySet<string>) => void;
+	/** Closes these files when held (the files of processes no longer watched). */
+	readonly release: (paths: Iterable<string>) => void;
 	readonly size: () => number;
 };
 
@@ -72,9 +72,10 @@ export function createHeldFiles(limit = defaultLimit): HeldFiles {
 
 	return {
 		readWholeText,
-		release(keep) {
-			for (const [path, fd] of held) {
-				if (!keep.has(path)) {
+		release(paths) {
+			for (const path of paths) {
+				const fd = held.get(path);
+				if (fd !== undefined) {
 					held.delete(path);
 					closeSync(fd);
 				}

@@ -44,7 +44,7 @@ export type ScannerOptions = {
 	/** Pid of the reader; the default is this process. */
 	readonly selfPid?: number;
 	readonly now?: () => number;
-	/** Time between full scans; stretched so that full scans cost at most 0.5 % of a core (fullScanCostFactor). */
+	/** Time between full scans; stretched so that full scans cost at most 0.25 % of a core (fullScanCostFactor). */
 	readonly fullScanIntervalMs?: number;
 	/** Shortest time between full scans brought forward by a change (a listener or session gone). */
 	readonly earlyFullScanGapMs?: number;
@@ -158,7 +158,7 @@ const defaults = {
 	new pids that could not be read yet are probed again, once.
 	*/
 	marginPids: forkMarginPids,
-	fullScanCostFactor: 200,
+	fullScanCostFactor: 400,
 	/** More pids to probe than this: list /proc and probe only those listed. */
 	listAbove: 256,
 	socketsMaxAgeMs: 10_000,
@@ -495,8 +495,9 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			parentlessEnvironment = new Map([...parentlessEnvironment].filter(([pid]) => candidates.has(pid)));
 		}
 
+		// Files are held only for watched pids: those that left the watched set are all there is to close.
+		heldFiles.release([...watched.keys()].filter(pid => !nextWatched.has(pid)).map(pid => statPath(pid)));
 		watched = nextWatched;
-		heldFiles.release(new Set([...nextWatched.keys()].map(pid => statPath(pid))));
 		const sockets = socketsFor(kind, processes, startedAt);
 		const nextListenKey = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b).join(',');
 		// A new listener starts outside every watched tree: only a full scan finds it. A wish

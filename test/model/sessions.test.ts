@@ -363,3 +363,58 @@ describe('the foreground command', () => {
 		expect(only(report.sessions, 200).foreground).toEqual({pid: 210, command: 'node sshtop'});
 	});
 });
+
+describe('the next refresh, with the records the scanner kept', () => {
+	// The scanner hands over the same record object for a process whose stat line did not change.
+	const processes = [
+		listener(100, 9000),
+		sshd({pid: 200, ppid: 100, title: 'sshd: alice [priv]', socketInodes: [9001]}),
+		sshd({pid: 201, ppid: 200, uid: 1000, title: 'sshd: alice@pts/3,pts/4', socketInodes: [9001]}),
+		fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 202, foregroundProcessGroup: 202, ...pts(3)}),
+		fakeProcess({pid: 203, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 203, foregroundProcessGroup: 203, ...pts(4)}),
+		sshd({pid: 300, ppid: 100, title: 'sshd: bob@pts/5', socketInodes: [9002]}),
+		fakeProcess({pid: 301, ppid: 300, argv: ['-bash'], comm: 'bash', processGroup: 301, foregroundProcessGroup: 301, ...pts(5)}),
+	];
+	const sockets = [listening(9000, 22), socket(9001, server, client(50_001)), socket(9002, server, client(50_002))];
+	const first = buildReport(fakeSnapshot({
+		processes, sockets, ttyActivity: new Map([['pts/3', takenAt - 5000], ['pts/4', takenAt - 60_000], ['pts/5', takenAt]]),
+	}));
+	const later = (changes: {readonly processes?: typeof processes; readonly sockets?: typeof sockets; readonly activity?: Array<[string, number]>}) => buildReport({
+		...fakeSnapshot({
+			processes: changes.processes ?? processes,
+			sockets: changes.sockets ?? sockets,
+			ttyActivity: new Map(changes.activity ?? [['pts/3', takenAt - 5000], ['pts/4', takenAt - 60_000], ['pts/5', takenAt]]),
+		}),
+		takenAt: takenAt + 2000,
+	}, first);
+
+	it('keeps the tree of a session whose processes did not change, and still moves its idle time on', () => {
+		const next = later({});
+		expect(only(next.sessions, 200).tree).toBe(only(first.sessions, 200).tree);
+		expect(only(next.sessions, 200)).toMatchObject({idleSeconds: 7, idleMs: 7000, idleSource: 'tty', user: 'alice', kind: 'shell'});
+		expect(only(next.sessions, 300).idleSeconds).toBe(2);
+	});
+
+	it('gives a session a new tree when a process below it starts, and keeps the unchanged subtrees', () => {
+		const vim = fakeProcess({pid: 310, ppid: 301, argv: ['vim'], processGroup: 310, foregroundProcessGroup: 310, ...pts(5)});
+		const withBash = processes.map(process => (process.pid === 301 ? {...process, foregroundProcessGroup: 310} : process));
+		const next = later({processes: [...withBash, vim]});
+		const session = only(next.sessions, 300);
+		expect(session.tree).not.toBe(only(first.sessions, 300).tree);
+		expect(session.foreground).toEqual({pid: 310, command: 'vim'});
+		expect(only(next.sessions, 200).tree).toBe(only(first.sessions, 200).tree);
+	});
+
+	it('follows the terminal used last when the processes did not change', () => {
+		expect(only(first.sessions, 200).foreground?.pid).toBe(202);
+		const next = later({activity: [['pts/3', takenAt - 5000], ['pts/4', takenAt + 1000], ['pts/5', takenAt]]});
+		expect(only(next.sessions, 200)).toMatchObject({idleSeconds: 1, foreground: {pid: 203, command: '-bash'}});
+	});
+
+	it('reads the connection again: a socket table without it leaves the peer unknown', () => {
+		const next = later({sockets: [listening(9000, 22), socket(9002, server, client(50_002))]});
+		expect(only(next.sessions, 200).tree).toBe(only(first.sessions, 200).tree);
+		expect(only(next.sessions, 200).peer).toBeUndefined();
+		expect(only(next.sessions, 300).peer).toEqual(client(50_002));
+	});
+});

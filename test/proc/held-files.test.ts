@@ -46,13 +46,13 @@ describe('stat files held open between refreshes', () => {
 		expect(files.size()).toBe(0);
 	});
 
-	it('close what is not kept, and hold nothing with a limit of 0', async () => {
+	it('close what is released, and hold nothing with a limit of 0', async () => {
 		child = spawn('sleep', ['60'], {stdio: 'ignore'});
 		await once(child, 'spawn');
 		const files = createHeldFiles();
 		files.readWholeText(`/proc/${child.pid}/stat`, true);
 		files.readWholeText('/proc/self/stat', true);
-		files.release(new Set(['/proc/self/stat']));
+		files.release([`/proc/${child.pid}/stat`, '/proc/1/stat']);
 		expect(files.size()).toBe(1);
 
 		const none = createHeldFiles(0);
