@@ -161,7 +161,10 @@ function describeSession(
 	// Same tree, same records: everything read from the processes (titles, ttys, kind, user) is
 	// as it was. Only what the clock, the terminals and the socket table say is worked out again.
 	if (before !== undefined && tree === before.tree) {
-		const userSide = before.userSidePid === undefined ? (before.stage === 'established' ? top : undefined) : index.byPid.get(before.userSidePid);
+		// No separate user side: the top is one (root without privilege separation), or there is none yet.
+		const userSide = before.userSidePid === undefined
+			? (before.stage === 'established' ? top : undefined)
+			: index.byPid.get(before.userSidePid);
 		return {
 			...before,
 			...liveFacts(before, [top, userSide], {listenerPorts, socketsByInode}, snapshot, before),
@@ -182,9 +185,8 @@ function describeSession(
 	const ttys = sessionTtys(userSideTitle, userSide?.process, index);
 	const kind = sessionKind(userSideTitle, userSide?.process, index);
 	const uid = userSide ? userSide.process.uid : undefined;
-	const identity = {id: processId(top), kind, ttys};
 	return {
-		id: identity.id,
+		id: processId(top),
 		pid: top.pid,
 		listenerPid: listener.pid,
 		user: userSide?.process.user ?? titleUser(topTitle, members) ?? '?',
@@ -193,7 +195,7 @@ function describeSession(
 		stage: userSide ? 'established' : 'authenticating',
 		ttys,
 		loginAt: top.startedAt,
-		...liveFacts(identity, [top, userSide?.process], {listenerPorts, socketsByInode}, snapshot, before),
+		...liveFacts({kind, ttys}, [top, userSide?.process], {listenerPorts, socketsByInode}, snapshot, before),
 		foreground: kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot),
 		nestedIn: undefined,
 		isOwn: false,
@@ -207,11 +209,11 @@ type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSeconds' | 'idleMs' | 'id
 
 /** What changes without any process changing: the connection's state, and how long the user has been idle. */
 function liveFacts(
-	session: Pick<Session, 'id' | 'kind' | 'ttys'>,
+	session: Pick<Session, 'kind' | 'ttys'>,
 	holders: ReadonlyArray<ProcessRecord | undefined>,
 	{listenerPorts, socketsByInode}: Pick<SessionLookups, 'listenerPorts' | 'socketsByInode'>,
 	snapshot: Snapshot,
-	before: Session | undefined = undefined,
+	before: Session | undefined,
 ): LiveFacts {
 	const connection = findConnection(holders, socketsByInode, listenerPorts);
 	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
