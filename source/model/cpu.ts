@@ -14,15 +14,6 @@ export type CpuUsage = {
 
 export const unknownCpuUsage: CpuUsage = {byProcess: new Map(), bySession: new Map()};
 
-function * walk(node: ProcessNode): Generator<ProcessNode> {
-	const stack = [node];
-	while (stack.length > 0) {
-		const current = stack.pop()!;
-		yield current;
-		stack.push(...current.children);
-	}
-}
-
 // Both worked out once per tree: a session whose processes did not change keeps its tree object
 // from one report to the next (buildTree), and each report is measured against the next one too.
 const idsByTree = new WeakMap<ProcessNode, readonly ProcessId[]>();
@@ -105,14 +96,12 @@ export function measureCpu(previous: SessionReport | undefined, current: Session
 /** Resident memory of a whole session tree (shared pages count once per process, as in top). */
 export function sessionMemoryBytes(tree: ProcessNode): number {
 	let total = 0;
-	for (const {process} of walk(tree)) {
+	for (const process of flattenTree(tree)) {
 		total += process.rssBytes;
 	}
 
 	return total;
 }
-
-export {walk as walkTree};
 
 /**
 CPU% as the explorer shows it: a figure moves only when it changed by more than one point (or a

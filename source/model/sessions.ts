@@ -154,9 +154,9 @@ function describeSession(
 	listener: ProcessRecord,
 	index: ProcessIndex,
 	snapshot: Snapshot,
-	{listenerPorts, socketsByInode, previousSessions}: SessionLookups,
+	lookups: SessionLookups,
 ): Session {
-	const before = previousSessions.get(processId(top));
+	const before = lookups.previousSessions.get(processId(top));
 	const tree = buildTree(index, top, before?.tree);
 	// Same tree, same records: everything read from the processes (titles, ttys, kind, user) is
 	// as it was. Only what the clock, the terminals and the socket table say is worked out again.
@@ -167,7 +167,7 @@ function describeSession(
 			: index.byPid.get(before.userSidePid);
 		return {
 			...before,
-			...liveFacts(before, [top, userSide], {listenerPorts, socketsByInode}, snapshot, before),
+			...liveFacts(before, [top, userSide], lookups, snapshot, before),
 			foreground: before.ttys.length > 1 ? findForeground(before.ttys, flattenTree(tree), userSide, index, snapshot) : before.foreground,
 			nestedIn: undefined,
 			isOwn: false,
@@ -195,7 +195,7 @@ function describeSession(
 		stage: userSide ? 'established' : 'authenticating',
 		ttys,
 		loginAt: top.startedAt,
-		...liveFacts({kind, ttys}, [top, userSide?.process], {listenerPorts, socketsByInode}, snapshot, before),
+		...liveFacts({kind, ttys}, [top, userSide?.process], lookups, snapshot, before),
 		foreground: kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot),
 		nestedIn: undefined,
 		isOwn: false,
@@ -211,7 +211,7 @@ type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSeconds' | 'idleMs' | 'id
 function liveFacts(
 	session: Pick<Session, 'kind' | 'ttys'>,
 	holders: ReadonlyArray<ProcessRecord | undefined>,
-	{listenerPorts, socketsByInode}: Pick<SessionLookups, 'listenerPorts' | 'socketsByInode'>,
+	{listenerPorts, socketsByInode}: SessionLookups,
 	snapshot: Snapshot,
 	before: Session | undefined,
 ): LiveFacts {

@@ -175,6 +175,9 @@ export function sortSessions(sessions: readonly Session[], options: SortOptions)
 	});
 }
 
+// A session whose processes did not change keeps its tree object from report to report (buildTree): sorted once.
+const sortedTrees = new WeakMap<ProcessNode, ProcessNode>();
+
 function compareSiblings(a: ProcessNode, b: ProcessNode): number {
 	return a.process.startTicks - b.process.startTicks || a.process.pid - b.process.pid;
 }
@@ -191,9 +194,6 @@ export function sortTree(root: ProcessNode): ProcessNode {
 
 	return sorted;
 }
-
-// A session whose processes did not change keeps its tree object from report to report (buildTree): sorted once.
-const sortedTrees = new WeakMap<ProcessNode, ProcessNode>();
 
 function sortOnce(root: ProcessNode): ProcessNode {
 	// Children before their parent with an explicit stack: a fork bomb's chain of processes must
