@@ -4,21 +4,34 @@
 // process it was opened for: once that process is gone its reads fail, even if its pid has
 // been handed to a new process, so a held file can never describe a different process.
 import {closeSync, openSync, readSync} from 'node:fs';
-import {errorCode, readWholeText as readWholeFile, type ReadFailure} from './read-file.js';
+import {errorCode, isFailure, readText, readWholeText as readWholeFile, type ReadFailure} from './read-file.js';
 
 export type HeldFiles = {
 	/** Reads a file the kernel writes in one read; held open after when `hold` is true. */
 	readonly readWholeText: (path: string, hold: boolean) => string | ReadFailure;
+	/**
+	Reads a file only through the descriptor already held for it: text from the very process it
+	was opened for, a failure once that process is gone (the file is closed then), undefined
+	when the file is not held.
+	*/
+	readonly readHeldText: (path: string) => string | ReadFailure | undefined;
 	/** Closes these files when held (the files of processes no longer watched). */
 	readonly release: (paths: Iterable<string>) => void;
 	readonly size: () => number;
 };
 
-/** Beyond this many, files are opened and closed on each read as before (a descriptor limit). */
-const defaultLimit = 2048;
+/**
+Beyond this many, files are opened and closed on each read as before: a quarter of the
+process's descriptor limit (Node raises the soft limit to the hard one at start), at most 8192.
+*/
+export function heldFilesLimit(limitsText: string | undefined): number {
+	const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limitsText ?? '')?.[1];
+	const descriptors = soft === undefined ? 1024 : (soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft));
+	return Math.min(8192, Math.floor(descriptors / 4));
+}
 
 /** `limit` 0 holds nothing: every read opens and closes its file. */
-export function createHeldFiles(limit = defaultLimit): HeldFiles {
+export function createHeldFiles(limit = heldFilesLimit(readLimits())): HeldFiles {
 	const held = new Map<string, number>();
 	let buffer = Buffer.allocUnsafe(4096);
 
@@ -33,22 +46,34 @@ export function createHeldFiles(limit = defaultLimit): HeldFiles {
 		}
 	};
 
-	const readWholeText = (path: string, hold: boolean): string | ReadFailure => {
+	const readHeldText = (path: string): string | ReadFailure | undefined => {
 		const heldFd = held.get(path);
-		if (heldFd !== undefined) {
-			try {
-				const text = readAt0(heldFd);
-				if (text !== '') {
-					return text;
-				}
-			} catch {
-				// The process is gone (ESRCH): the path may name a new process now; open it afresh.
-			}
-
-			held.delete(path);
-			closeSync(heldFd);
+		if (heldFd === undefined) {
+			return undefined;
 		}
 
+		let failure = 'ESRCH';
+		try {
+			const text = readAt0(heldFd);
+			if (text !== '') {
+				return text;
+			}
+		} catch (error) {
+			failure = errorCode(error);
+		}
+
+		held.delete(path);
+		closeSync(heldFd);
+		return {failure};
+	};
+
+	const readWholeText = (path: string, hold: boolean): string | ReadFailure => {
+		const heldText = readHeldText(path);
+		if (typeof heldText === 'string') {
+			return heldText;
+		}
+
+		// Not held, or its process is gone: the path may name a new process now; open it afresh.
 		if (!hold || held.size >= limit) {
 			return readWholeFile(path);
 		}
@@ -72,6 +97,7 @@ export function createHeldFiles(limit = defaultLimit): HeldFiles {
 
 	return {
 		readWholeText,
+		readHeldText,
 		release(paths) {
 			for (const path of paths) {
 				const fd = held.get(path);
@@ -83,4 +109,9 @@ export function createHeldFiles(limit = defaultLimit): HeldFiles {
 		},
 		size: () => held.size,
 	};
+}
+
+function readLimits(): string | undefined {
+	const text = readText('/proc/self/limits');
+	return isFailure(text) ? undefined : text;
 }

@@ -32,6 +32,7 @@ import {
 } from './read-snapshot.js';
 import {createHeldFiles} from './held-files.js';
 import {forkMarginPids, parseLastPid, probeRange} from './new-pids.js';
+import {pidsToRead, type RunReading} from './quiet-processes.js';
 import {hintedPids, type ScanHint} from './scan-hint.js';
 import {pidsUnder, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
@@ -87,7 +88,7 @@ export type ScanSummary = {
 	readonly durationMs: number;
 	/** Processes in the snapshot. */
 	readonly watchedCount: number;
-	/** Stat files read: every process in a full scan, the watched and probed ones otherwise. */
+	/** Stat files read: every process in a full scan; otherwise the probed ones and the watched ones that may have run (quiet-processes.ts). */
 	readonly statReads: number;
 	/** Processes whose status, cmdline, exe (and fds) were read, not taken from the cache. */
 	readonly detailReads: number;
@@ -187,8 +188,11 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	/** New pids the last watch scan could not read (a fork in progress, or already gone): probed once more. */
 	let retryPids: readonly number[] = [];
 	let lastKind: ScanKind | undefined;
-	/** The watched processes' stat files, held open between scans. */
-	const heldFiles = createHeldFiles((options.holdStatFiles ?? procRoot === '/proc') ? undefined : 0);
+	/** The watched processes' stat and schedstat files, held open between scans. */
+	const isHolding = options.holdStatFiles ?? procRoot === '/proc';
+	const heldFiles = createHeldFiles(isHolding ? undefined : 0);
+	/** Each watched process's schedstat text, read before its kept stat line was (quiet-processes.ts). */
+	const runMarks = new Map<number, string>();
 	let lastFullScanAt: number | undefined;
 	let lastFullScanDurationMs = 0;
 	let fullScanWanted: string | undefined = 'first';
@@ -230,6 +234,46 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	};
 
 	const statPath = (pid: number) => `${procRoot}/${pid}/stat`;
+	const schedstatPath = (pid: number) => `${procRoot}/${pid}/schedstat`;
+
+	/**
+	A watched process's schedstat text now (`now`, undefined when it cannot be compared with the
+	last one) and what to compare the next one with (`next`). A held file is read only through
+	its descriptor, which cannot show a new process that was given the same pid; one not held
+	yet is opened, and held, for next time.
+	*/
+	const readRunMark = (pid: number): {readonly now: string | undefined; readonly next: string | undefined} => {
+		const path = schedstatPath(pid);
+		const held = isHolding ? heldFiles.readHeldText(path) : undefined;
+		if (held === undefined) {
+			const text = heldFiles.readWholeText(path, isHolding);
+			const next = isFailure(text) ? undefined : text;
+			return {now: isHolding ? undefined : next, next};
+		}
+
+		const now = isFailure(held) ? undefined : held;
+		return {now, next: now};
+	};
+
+	/** The watched pids whose stat lines this watch scan reads; the others' kept lines are current. */
+	const watchedToRead = (): Set<number> => {
+		const readings: RunReading[] = [];
+		for (const entry of watched.values()) {
+			const stat = entry.last?.stat;
+			const before = runMarks.get(entry.pid);
+			// Taken before the stat line is read: a run between the two reads shows next time.
+			const {now, next} = readRunMark(entry.pid);
+			if (next === undefined) {
+				runMarks.delete(entry.pid);
+			} else {
+				runMarks.set(entry.pid, next);
+			}
+
+			readings.push({pid: entry.pid, ppid: stat?.ppid ?? 0, ttyNumber: stat?.ttyNumber ?? 0, threads: stat?.threads ?? 0, before, now});
+		}
+
+		return pidsToRead(readings);
+	};
 	const readCandidate = (pid: number): Candidate | undefined => {
 		const text = heldFiles.readWholeText(statPath(pid), watched.has(pid));
 		if (isFailure(text)) {
@@ -328,6 +372,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		// Candidates: every process in a full scan; the watched ones and the probed new pids otherwise.
 		const candidates = new Map<number, Candidate>();
 		let vanishedCount = 0;
+		let statReads = 0;
 		const probed = new Set<number>();
 		let probeAttempts = 0;
 		if (kind === 'full') {
@@ -340,11 +385,16 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				}
 			}
 		} else {
+			const toRead = watchedToRead();
 			for (const entry of watched.values()) {
-				const candidate = readCandidate(entry.pid);
+				const {last} = entry;
+				const mustRead = last === undefined || toRead.has(entry.pid);
+				const candidate = mustRead ? readCandidate(entry.pid) : {stat: last.stat, statText: last.statText, unchanged: last};
 				if (candidate) {
 					candidates.set(entry.pid, candidate);
 				}
+
+				statReads += mustRead ? 1 : 0;
 			}
 
 			const retried = new Set(retryPids);
@@ -371,7 +421,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		lastKind = kind;
 
-		const statReads = kind === 'full' ? candidates.size + vanishedCount : watched.size + probed.size;
+		statReads += kind === 'full' ? candidates.size + vanishedCount : probed.size;
 		seenLastScan = new Set(candidates.keys());
 		if (!candidates.has(selfPid)) {
 			const self = readCandidate(selfPid);
@@ -496,7 +546,12 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		}
 
 		// Files are held only for watched pids: those that left the watched set are all there is to close.
-		heldFiles.release([...watched.keys()].filter(pid => !nextWatched.has(pid)).map(pid => statPath(pid)));
+		const gone = [...watched.keys()].filter(pid => !nextWatched.has(pid));
+		heldFiles.release(gone.flatMap(pid => [statPath(pid), schedstatPath(pid)]));
+		for (const pid of gone) {
+			runMarks.delete(pid);
+		}
+
 		watched = nextWatched;
 		const sockets = socketsFor(kind, processes, startedAt);
 		const nextListenKey = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b).join(',');

@@ -21,6 +21,11 @@ export type FakeProcess = {
 	readonly exe?: string;
 	readonly fds?: readonly string[];
 	readonly environ?: string;
+	/** Foreground process group of the terminal (tpgid); -1 by default. */
+	readonly foregroundGroup?: number;
+	readonly threads?: number;
+	/** /proc/PID/schedstat (time on a CPU, time waiting, times scheduled); none by default. */
+	readonly schedstat?: string;
 };
 
 /** Boot time of every fake tree: 2025-11-22T08:00:00Z. */
@@ -28,8 +33,8 @@ export const fakeBootSeconds = 1_763_798_400;
 
 export function statLine(process: FakeProcess): string {
 	const fields = [
-		process.state ?? 'S', process.ppid, process.pid, process.pid, process.tty ?? 0, -1, process.flags ?? 4_194_304,
-		0, 0, 0, 0, 5, 6, 0, 0, 20, 0, 1, 0, process.start ?? 1000, 1000, 10,
+		process.state ?? 'S', process.ppid, process.pid, process.pid, process.tty ?? 0, process.foregroundGroup ?? -1, process.flags ?? 4_194_304,
+		0, 0, 0, 0, 5, 6, 0, 0, 20, 0, process.threads ?? 1, 0, process.start ?? 1000, 1000, 10,
 		0, process.codeAddress ?? 4096, 8192, 0x7F_FF_00,
 	];
 	return `${process.pid} (${process.comm}) ${fields.join(' ')} 0 0 0\n`;
@@ -92,6 +97,9 @@ export class FakeProc {
 		writeFileSync(path.join(directory, 'status'), `Name:\t${process.comm}\nTgid:\t${process.tgid ?? process.pid}\nPid:\t${process.pid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n`);
 		writeFileSync(path.join(directory, 'cmdline'), process.cmdline ?? '');
 		writeFileSync(path.join(directory, 'environ'), process.environ ?? '');
+		if (process.schedstat !== undefined) {
+			writeFileSync(path.join(directory, 'schedstat'), process.schedstat);
+		}
 		if (process.exe) {
 			symlinkSync(process.exe, path.join(directory, 'exe'));
 		}

@@ -3,7 +3,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
 import {afterEach, describe, expect, it} from 'vitest';
-import {createHeldFiles} from '../../source/proc/held-files.js';
+import {createHeldFiles, heldFilesLimit} from '../../source/proc/held-files.js';
 import {isFailure} from '../../source/proc/read-file.js';
 
 describe('stat files held open between refreshes', () => {
@@ -58,5 +58,43 @@ describe('stat files held open between refreshes', () => {
 		const none = createHeldFiles(0);
 		expect(isFailure(none.readWholeText(`/proc/${child.pid}/stat`, true))).toBe(false);
 		expect(none.size()).toBe(0);
+	});
+
+	it('read a held schedstat only through its descriptor: unchanged while the process sleeps, moved once it ran, failed once it is gone', async () => {
+		child = spawn('sleep', ['60'], {stdio: 'ignore'});
+		await once(child, 'spawn');
+		const path = `/proc/${child.pid}/schedstat`;
+		const files = createHeldFiles();
+		expect(files.readHeldText(path)).toBeUndefined();
+		await new Promise(resolve => {
+			setTimeout(resolve, 200);
+		});
+		const asleep = files.readWholeText(path, true);
+		expect(asleep).toMatch(/^[1-9]\d* \d+ \d+\n$/);
+		await new Promise(resolve => {
+			setTimeout(resolve, 100);
+		});
+		expect(files.readHeldText(path)).toBe(asleep);
+
+		// Stopping it makes it run: the signal is handled in its own context.
+		child.kill('SIGSTOP');
+		await new Promise(resolve => {
+			setTimeout(resolve, 100);
+		});
+		expect(files.readHeldText(path)).not.toBe(asleep);
+
+		child.kill('SIGKILL');
+		await once(child, 'exit');
+		expect(isFailure(files.readHeldText(path))).toBe(true);
+		expect(files.readHeldText(path)).toBeUndefined();
+		expect(files.size()).toBe(0);
+	});
+
+	it('hold at most a quarter of the descriptor limit, and at most 8192', () => {
+		const limits = (soft: string) => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
+		expect(heldFilesLimit(limits('1024'))).toBe(256);
+		expect(heldFilesLimit(limits('1048576'))).toBe(8192);
+		expect(heldFilesLimit(limits('unlimited'))).toBe(8192);
+		expect(heldFilesLimit(undefined)).toBe(256);
 	});
 });

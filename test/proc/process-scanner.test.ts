@@ -275,6 +275,98 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(report.leftovers?.map(found => found.tree.process.pid)).toEqual([400, 460]);
 	});
 
+	describe('with scheduler statistics: the stat line of a process that has not run is kept', () => {
+		/** /proc/PID/schedstat after `runs` runs of 1 ms each. */
+		const ran = (runs: number) => `${runs * 1_000_000} 500 ${runs}\n`;
+		const quiet = <T extends FakeProcess>(process: T): T => ({...process, schedstat: ran(3)});
+		const job: FakeProcess = {pid: 470, comm: 'sleep', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, foregroundGroup: 202, cmdline: 'sleep\u0000999\0', exe: '/usr/bin/sleep', schedstat: ran(1)};
+
+		/** A full scan, then the watch scan that takes every process's first schedstat reading. */
+		const settled = (jobProcess = job) => {
+			for (const process of [listener, monitor, userSide, shell, leftover, leftoverChild]) {
+				fake.write(quiet(process));
+			}
+
+			fake.write(jobProcess);
+			fake.setLastPid(470);
+			const reader = scanner();
+			reader.read();
+			clock += 2000;
+			reader.read();
+			return reader;
+		};
+
+		it('reads no stat line when nothing ran, and only the lines of what ran when something did', () => {
+			const reader = settled();
+			clock += 2000;
+			const quietSnapshot = reader.read();
+			expect(reader.lastScan()).toMatchObject({kind: 'watch', statReads: 0});
+			expect(pids(quietSnapshot)).toEqual([100, 200, 201, 202, 400, 401, 470]);
+			fake.write({...quiet(leftover), state: 'R', schedstat: ran(4)});
+			clock += 2000;
+			const snapshot = reader.read();
+			// The leftover and its child, whose parent ran (it may have exited and left it re-parented).
+			expect(reader.lastScan()).toMatchObject({kind: 'watch', statReads: 2});
+			expect(byPid(snapshot, 400)?.state).toBe('R');
+			expect(byPid(snapshot, 202)).toBe(byPid(quietSnapshot, 202));
+		});
+
+		it('keeps a line that changed without its process running (a renice) until a full scan reads every line', () => {
+			const reader = settled();
+			fake.write({...quiet(leftover), state: 'R'});
+			clock += 2000;
+			expect(byPid(reader.read(), 400)?.state).toBe('S');
+			clock += 60_000;
+			expect(byPid(reader.read(), 400)?.state).toBe('R');
+			expect(reader.lastScan()?.kind).toBe('full');
+		});
+
+		it('reads a process again when its parent is gone: being re-parented to PID 1 does not run it', () => {
+			const reader = settled();
+			for (const pid of [200, 201, 202]) {
+				fake.remove(pid);
+			}
+
+			fake.setTcp([listenLine]);
+			fake.write({...job, ppid: 1, environ: 'SSH_CONNECTION=192.168.0.100 50001 10.0.0.5 22\0'});
+			clock += 2000;
+			const report = buildReport(reader.read());
+			expect(reader.lastScan()?.kind).toBe('watch');
+			expect(report.leftovers?.map(found => found.tree.process.pid)).toEqual([400, 470]);
+		});
+
+		it('reads every process on a terminal when one of them ran: a shell\'s `fg` moves the foreground group for all of them', () => {
+			const reader = settled();
+			fake.write({...quiet(shell), foregroundGroup: 470, schedstat: ran(4)});
+			fake.write({...job, foregroundGroup: 470});
+			clock += 2000;
+			const snapshot = reader.read();
+			expect(byPid(snapshot, 470)?.foregroundProcessGroup).toBe(470);
+			expect(buildReport(snapshot).sessions[0]?.foreground?.pid).toBe(470);
+		});
+
+		it('always reads a process with more than one thread: schedstat counts only its main thread', () => {
+			const reader = settled({...job, threads: 2});
+			fake.write({...job, threads: 2, state: 'R'});
+			clock += 2000;
+			expect(byPid(reader.read(), 470)?.state).toBe('R');
+		});
+
+		it('reads every line where the kernel keeps no scheduler statistics (schedstat reads 0 0 0)', () => {
+			const reader = settled();
+			for (const process of [listener, monitor, userSide, shell, leftover, leftoverChild, job]) {
+				fake.write({...process, schedstat: '0 0 0\n'});
+			}
+
+			clock += 2000;
+			reader.read();
+			fake.write({...leftover, state: 'R', schedstat: '0 0 0\n'});
+			clock += 2000;
+			expect(byPid(reader.read(), 400)?.state).toBe('R');
+			expect(reader.lastScan()?.statReads).toBe(7);
+		});
+	});
+
 	it('skips a probed pid that is a thread of another process', () => {
 		const reader = scanner();
 		reader.read();
