@@ -9,12 +9,18 @@ export function findLeftovers(
 	index: ProcessIndex,
 	sessions: readonly Session[],
 ): Leftover[] {
+	// PID 1's children with an SSH_CONNECTION are few or none: the sessions are looked at only for them.
+	const candidates = processes.filter(process => process.ppid === 1 && process.sshEnvironment?.connection);
+	if (candidates.length === 0) {
+		return [];
+	}
+
 	const inSessions = new Set(sessions.flatMap(session => flattenTree(session.tree).map(process => process.pid)));
 	const liveConnections = new Set(sessions.map(session => connectionKey(session.peer, session.local)));
 	const leftovers: Leftover[] = [];
-	for (const process of processes) {
+	for (const process of candidates) {
 		const environment = process.sshEnvironment;
-		if (process.ppid !== 1 || !environment?.connection || inSessions.has(process.pid)) {
+		if (!environment?.connection || inSessions.has(process.pid)) {
 			continue;
 		}
 

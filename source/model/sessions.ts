@@ -36,7 +36,8 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 		uptimeSeconds: snapshot.uptimeSeconds,
 		loadAverage: snapshot.loadAverage,
 		listeners: listeners.map(({process: _process, ...listener}) => listener),
-		sessions: linked.map(session => ({...session, isOwn: session.id === ownSessionId})),
+		// Every session is described with isOwn false: only the own one is written out again.
+		sessions: linked.map(session => (session.id === ownSessionId ? {...session, isOwn: true} : session)),
 		ownSessionId,
 		isPartial: snapshot.readerUid !== 0,
 		tcpInfoSource: snapshot.tcpInfo?.source,
@@ -366,9 +367,11 @@ function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpS
 	// The client ends held by some session, by their two endpoints: one lookup per session.
 	const clientEnds = new Map<string, TcpSocket>();
 	for (const socket of sockets) {
-		const key = endpointPairKey(socket.local, socket.remote);
-		if (sessionByInode.has(socket.inode) && !clientEnds.has(key)) {
-			clientEnds.set(key, socket);
+		if (sessionByInode.has(socket.inode)) {
+			const key = endpointPairKey(socket.local, socket.remote);
+			if (!clientEnds.has(key)) {
+				clientEnds.set(key, socket);
+			}
 		}
 	}
 
@@ -393,16 +396,11 @@ function endpointPairKey(from: Endpoint, to: Endpoint): string {
  * SSH_CONNECTION is not used: sudo drops it and anyone can set it.
  */
 function findOwnSession(sessions: readonly Session[], index: ProcessIndex, selfPid: number): string | undefined {
-	const sessionByPid = new Map<number, string>();
-	for (const session of sessions) {
-		for (const process of flattenTree(session.tree)) {
-			sessionByPid.set(process.pid, session.id);
-		}
-	}
-
+	// A session's tree is everything below its top sshd: the first top among sshtop's ancestors is its session.
+	const sessionByTopPid = new Map(sessions.map(session => [session.pid, session.id]));
 	const chain = [index.byPid.get(selfPid), ...ancestorsOf(index, selfPid)];
 	for (const process of chain) {
-		const sessionId = process ? sessionByPid.get(process.pid) : undefined;
+		const sessionId = process ? sessionByTopPid.get(process.pid) : undefined;
 		if (sessionId) {
 			return sessionId;
 		}
