@@ -5,8 +5,9 @@
 // listening sockets changes) reads the stat line of every process and picks
 // the watched set: sshd-named processes, processes re-parented to PID 1 whose environment
 // carries SSH_CONNECTION (possible leftovers), everything below them, and sshtop itself.
-// A watch scan in between re-reads only the stat lines of that set and probes the pids the
-// kernel handed out since the last scan (new-pids.ts): a process can only join a session tree
+// A watch scan in between re-reads only the stat lines of that set, of those only the ones of
+// processes that may have changed since (quiet-processes.ts: schedstat shows which ran), and
+// probes the pids the kernel handed out since the last scan (new-pids.ts): a process can only join a session tree
 // by being born into it, and a watched process re-parented to PID 1 has its environment read
 // at once. What a watch scan cannot see: a new sshd started outside every watched tree (it
 // changes the LISTEN set, which brings the full scan forward once the socket table is next read,
