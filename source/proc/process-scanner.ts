@@ -21,7 +21,8 @@
 // Per process, status, cmdline, exe, fds and environ are read once per (pid, start time, exec)
 // and again while the process is young, when an sshd's children change (OpenSSH retitles an
 // sshd when it forks or reaps a child: `[net]` → `USER [priv]`, `USER@pts/1,pts/2`), and once a
-// minute, so titles that change without an exec are never stale for long.
+// minute if it ran since, so titles that change without an exec are never stale for long (a
+// process that did not run changed none of them).
 import {hostname} from 'node:os';
 import {kernelThreadFlag, parseStat, parseStatHead, type StatFields, type StatHead} from './parse-stat.js';
 import {parseLoadAverage, parseUptime} from './parse-system.js';
@@ -33,7 +34,7 @@ import {
 } from './read-snapshot.js';
 import {createHeldFiles} from './held-files.js';
 import {forkMarginPids, parseLastPid, probeRange} from './new-pids.js';
-import {pidsToRead, type RunReading} from './quiet-processes.js';
+import {mayHaveRunSince, pidsToRead, type RunReading} from './quiet-processes.js';
 import {hintedPids, type ScanHint} from './scan-hint.js';
 import {pidsUnder, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
@@ -122,6 +123,8 @@ type Watched = {
 	readonly execSeenAt: number | undefined;
 	readonly details: ProcessDetails;
 	readonly detailsReadAt: number;
+	/** Its schedstat text taken before the details were read: a process that did not run since cannot have changed them. */
+	readonly detailsRunMark: string | undefined;
 	/** Undefined when not read (not under an sshd); 'unreadable' when the fd table was not readable. */
 	readonly socketInodes: readonly number[] | 'unreadable' | undefined;
 	/** Undefined when not read (parent is not PID 1). */
@@ -256,13 +259,15 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		return {now, next: now};
 	};
 
-	/** The watched pids whose stat lines this watch scan reads; the others' kept lines are current. */
-	const watchedToRead = (): Set<number> => {
+	/**
+	Reads each watched process's schedstat text (runMarks keeps it), and returns the pids whose
+	stat lines a watch scan reads: the others' kept lines are current.
+	*/
+	const readRunMarks = (): ReadonlySet<number> => {
 		const readings: RunReading[] = [];
 		for (const entry of watched.values()) {
 			const stat = entry.last?.stat;
 			const before = runMarks.get(entry.pid);
-			// Taken before the stat line is read: a run between the two reads shows next time.
 			const {now, next} = readRunMark(entry.pid);
 			if (next === undefined) {
 				runMarks.delete(entry.pid);
@@ -275,6 +280,13 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		return pidsToRead(readings);
 	};
+
+	/** A process's schedstat text as its details are about to be read. */
+	const detailsRunMark = (pid: number): string | undefined => {
+		const text = heldFiles.readWholeText(schedstatPath(pid), isHolding);
+		return isFailure(text) ? undefined : text;
+	};
+
 	const readCandidate = (pid: number): Candidate | undefined => {
 		const text = heldFiles.readWholeText(statPath(pid), watched.has(pid));
 		if (isFailure(text)) {
@@ -376,6 +388,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		let statReads = 0;
 		const probed = new Set<number>();
 		let probeAttempts = 0;
+		// Before any stat line is read: a run between the two reads shows at the next scan.
+		const toRead = readRunMarks();
 		if (kind === 'full') {
 			for (const pid of listPids(procRoot)) {
 				const candidate = readCandidate(pid);
@@ -386,7 +400,6 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				}
 			}
 		} else {
-			const toRead = watchedToRead();
 			for (const entry of watched.values()) {
 				const {last} = entry;
 				const mustRead = last === undefined || toRead.has(entry.pid);
@@ -485,19 +498,21 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			const mustRead = previous === undefined
 				|| previous.fingerprint !== fingerprint
 				|| isYoung
-				|| startedAt - previous.detailsReadAt >= revalidateMs
+				|| (startedAt - previous.detailsReadAt >= revalidateMs && mayHaveRunSince(previous.detailsRunMark, runMarks.get(pid), stat.threads))
 				|| (sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey)
 				|| (previous.parentPid !== stat.ppid);
 			let details: ProcessDetails;
 			let detailsReadAt: number;
 			let socketInodes: Watched['socketInodes'];
 			let detailsChildrenKey: string;
+			let detailsRunMarkNow: string | undefined;
 			if (mustRead) {
 				if (probed.has(pid) && !isThreadGroupLeader(directory, pid)) {
 					// A thread's id is a pid too: probing found a thread, not a process.
 					continue;
 				}
 
+				detailsRunMarkNow = detailsRunMark(pid);
 				const fresh = readDetails(directory, stat);
 				if (fresh === undefined) {
 					continue;
@@ -511,6 +526,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			} else {
 				({details, detailsReadAt, socketInodes} = previous);
 				detailsChildrenKey = previous.childrenKey;
+				detailsRunMarkNow = previous.detailsRunMark;
 			}
 
 			const environment = environments.get(pid);
@@ -534,6 +550,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				execSeenAt,
 				details,
 				detailsReadAt,
+				detailsRunMark: detailsRunMarkNow,
 				socketInodes,
 				environment,
 				childrenKey: detailsChildrenKey,

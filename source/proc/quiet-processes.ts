@@ -10,7 +10,8 @@
 // - the counters of its other threads: schedstat is the main thread's own, so a process with
 //   more than one thread is always read.
 // Nice, priority and memory given back to the kernel can change too; full scans read every
-// stat line.
+// stat line. A process that did not run did not change its title, files or user either: the
+// scanner re-reads those only for processes that ran since they were last read.
 
 export type RunReading = {
 	readonly pid: number;
@@ -55,6 +56,11 @@ export function pidsToRead(readings: readonly RunReading[]): Set<number> {
 }
 
 function mayHaveRun({before, now, threads}: RunReading): boolean {
+	return mayHaveRunSince(before, now, threads);
+}
+
+/** Whether a process may have run between two schedstat readings (undefined: not read, or not comparable). */
+export function mayHaveRunSince(before: string | undefined, now: string | undefined, threads: number): boolean {
 	return before === undefined || now === undefined || now !== before || threads !== 1 || !hasRunTime(now);
 }
 

@@ -345,6 +345,21 @@ describe('createProcessScanner over a fake /proc', () => {
 			expect(buildReport(snapshot).sessions[0]?.foreground?.pid).toBe(470);
 		});
 
+		it('reads a title again once a minute only if its process ran since: one that did not run cannot have changed it', () => {
+			const reader = settled();
+			fake.setCmdline(202, '-bash (renamed)\0');
+			fake.write({...quiet(leftover), cmdline: './job\0--step\u00002\0', schedstat: ran(4)});
+			clock += 2000;
+			reader.read();
+			clock += 60_000;
+			const snapshot = reader.read();
+			expect(byPid(snapshot, 400)?.argv).toEqual(['./job', '--step', '2']);
+			expect(byPid(snapshot, 202)?.argv).toEqual(['-bash']);
+			fake.write({...quiet(shell), cmdline: '-bash (renamed)\0', schedstat: ran(5)});
+			clock += 2000;
+			expect(byPid(reader.read(), 202)?.argv).toEqual(['-bash (renamed)']);
+		});
+
 		it('always reads a process with more than one thread: schedstat counts only its main thread', () => {
 			const reader = settled({...job, threads: 2});
 			fake.write({...job, threads: 2, state: 'R'});

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {pidsToRead, type RunReading} from '../../source/proc/quiet-processes.js';
+import {mayHaveRunSince, pidsToRead, type RunReading} from '../../source/proc/quiet-processes.js';
 
 const sleeping = (pid: number, ppid: number, extra: Partial<RunReading> = {}): RunReading => ({
 	pid, ppid, ttyNumber: 0, threads: 1, before: '5000 10 3\n', now: '5000 10 3\n', ...extra,
@@ -43,5 +43,14 @@ describe('which watched stat lines a watch scan reads', () => {
 	it('every line where the kernel keeps no scheduler statistics, or prints something else', () => {
 		expect(pidsToRead([sleeping(10, 1, {before: '0 0 0\n', now: '0 0 0\n'}), sleeping(11, 1, {before: 'x', now: 'x'})]))
 			.toEqual(new Set([10, 11]));
+	});
+
+	it('says a process may have run unless both readings are there, equal, of a single-threaded process and above 0', () => {
+		expect(mayHaveRunSince('5000 10 3\n', '5000 10 3\n', 1)).toBe(false);
+		expect(mayHaveRunSince(undefined, '5000 10 3\n', 1)).toBe(true);
+		expect(mayHaveRunSince('5000 10 3\n', undefined, 1)).toBe(true);
+		expect(mayHaveRunSince('5000 10 3\n', '5100 10 4\n', 1)).toBe(true);
+		expect(mayHaveRunSince('5000 10 3\n', '5000 10 3\n', 2)).toBe(true);
+		expect(mayHaveRunSince('0 0 0\n', '0 0 0\n', 1)).toBe(true);
 	});
 });
