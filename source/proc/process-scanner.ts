@@ -206,6 +206,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	let hint = options.hint;
 	let latestHint: ScanHint | undefined;
 	let socketTable: {readonly sockets: Snapshot['sockets']; readonly readAt: number; readonly lookedUp: ReadonlySet<number>} | undefined;
+	let membership: Membership | undefined;
 
 	/** The socket table, read again when it is old, on a full scan, or when an inode is new to it. */
 	const socketsFor = (kind: ScanKind, processes: readonly ProcessRecord[], startedAt: number): Snapshot['sockets'] => {
@@ -454,28 +455,22 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			}
 		}
 
-		const statList = [...candidates.values()].map(candidate => candidate.stat);
-		const underSshd = pidsUnder(statList, stat => sshdCommandNames.has(stat.comm));
-		const members = pidsUnder(statList, stat => underSshd.has(stat.pid) || hasSshConnection(environments.get(stat.pid)));
-		members.add(selfPid);
-
-		const childrenByParent = new Map<number, number[]>();
-		for (const pid of members) {
-			const stat = candidates.get(pid)?.stat;
-			if (stat) {
-				const siblings = childrenByParent.get(stat.ppid);
-				if (siblings) {
-					siblings.push(pid);
-				} else {
-					childrenByParent.set(stat.ppid, [pid]);
-				}
-			}
-		}
+		// Who is watched follows from parent links, command names and PID 1's children's
+		// environments: when none of them changed, neither did the membership.
+		const isSameMembership = kind === 'watch' && probed.size === 0 && membership !== undefined && candidates.size === watched.size
+			&& [...watched.values()].every(entry => {
+				const stat = candidates.get(entry.pid)?.stat;
+				const last = entry.last?.stat;
+				return stat !== undefined && last !== undefined && stat.ppid === last.ppid && stat.comm === last.comm
+					&& (stat.ppid !== 1 || environments.get(entry.pid) === entry.environment);
+			});
+		membership = isSameMembership && membership !== undefined ? membership : membershipOf([...candidates.values()].map(candidate => candidate.stat), environments, selfPid);
+		const {underSshd, sortedMembers, childrenByParent} = membership;
 
 		const nextWatched = new Map<number, Watched>();
 		const processes: ProcessRecord[] = [];
 		let detailReads = 0;
-		for (const pid of [...members].sort((a, b) => a - b)) {
+		for (const pid of sortedMembers) {
 			const candidate = candidates.get(pid);
 			if (!candidate) {
 				continue;
@@ -624,6 +619,35 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		scanHint: () => latestHint,
 		isFullScanDue: () => fullScanWanted === afterHintReason,
 	};
+}
+
+type Membership = {
+	/** sshd-named processes and everything below them. */
+	readonly underSshd: ReadonlySet<number>;
+	/** The watched pids, in order: those, PID 1's children with an SSH_CONNECTION and theirs, and sshtop. */
+	readonly sortedMembers: readonly number[];
+	readonly childrenByParent: ReadonlyMap<number, readonly number[]>;
+};
+
+function membershipOf(stats: readonly StatHead[], environments: ReadonlyMap<number, Watched['environment']>, selfPid: number): Membership {
+	const underSshd = pidsUnder(stats, stat => sshdCommandNames.has(stat.comm));
+	const members = pidsUnder(stats, stat => underSshd.has(stat.pid) || hasSshConnection(environments.get(stat.pid)));
+	members.add(selfPid);
+	const ppidOf = new Map(stats.map(stat => [stat.pid, stat.ppid]));
+	const childrenByParent = new Map<number, number[]>();
+	for (const pid of members) {
+		const ppid = ppidOf.get(pid);
+		if (ppid !== undefined) {
+			const siblings = childrenByParent.get(ppid);
+			if (siblings) {
+				siblings.push(pid);
+			} else {
+				childrenByParent.set(ppid, [pid]);
+			}
+		}
+	}
+
+	return {underSshd, sortedMembers: [...members].sort((a, b) => a - b), childrenByParent};
 }
 
 function sameProcess(entry: Watched | undefined, candidate: Candidate): Watched | undefined {

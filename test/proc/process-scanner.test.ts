@@ -382,6 +382,18 @@ describe('createProcessScanner over a fake /proc', () => {
 		});
 	});
 
+	it('stops watching a leftover that exec\'d itself again with an environment that names no SSH connection', () => {
+		const reader = scanner();
+		reader.read();
+		clock += 2000;
+		expect(pids(reader.read())).toEqual([100, 200, 201, 202, 400, 401]);
+		fake.write({...leftover, codeAddress: 8192, cmdline: './job\0--again\0', environ: 'HOME=/home/alice\0'});
+		clock += 2000;
+		const snapshot = reader.read();
+		expect(reader.lastScan()?.kind).toBe('watch');
+		expect(pids(snapshot)).toEqual([100, 200, 201, 202]);
+	});
+
 	it('skips a probed pid that is a thread of another process', () => {
 		const reader = scanner();
 		reader.read();
