@@ -205,11 +205,17 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	let pidMax: number | undefined | null = null;
 	let hint = options.hint;
 	let latestHint: ScanHint | undefined;
-	let socketTable: {readonly sockets: Snapshot['sockets']; readonly readAt: number; readonly lookedUp: ReadonlySet<number>} | undefined;
+	/** The last socket table read, the inodes it was read for, and its listening sockets' inodes as one key. */
+	let socketTable: {readonly sockets: Snapshot['sockets']; readonly readAt: number; readonly lookedUp: ReadonlySet<number>; readonly listenKey: string} | undefined;
 	let membership: Membership | undefined;
 
 	/** The socket table, read again when it is old, on a full scan, or when an inode is new to it. */
 	const socketsFor = (kind: ScanKind, processes: readonly ProcessRecord[], startedAt: number): Snapshot['sockets'] => {
+		const isFresh = socketTable !== undefined && kind === 'watch' && startedAt - socketTable.readAt < socketsMaxAgeMs;
+		if (isFresh && processes.every(process => (process.socketInodes ?? []).every(inode => socketTable!.lookedUp.has(inode)))) {
+			return socketTable!.sockets;
+		}
+
 		const inodes = new Set<number>();
 		for (const process of processes) {
 			for (const inode of process.socketInodes ?? []) {
@@ -217,15 +223,11 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			}
 		}
 
-		const isFresh = socketTable !== undefined && kind === 'watch' && startedAt - socketTable.readAt < socketsMaxAgeMs;
-		if (isFresh && [...inodes].every(inode => socketTable!.lookedUp.has(inode))) {
-			return socketTable!.sockets;
-		}
-
 		// Only the sockets these processes hold (and the listeners): the model looks up no other.
 		const sockets = readTcpSockets(procRoot, inodes);
 		// Inodes missing from a fresh table are not TCP (an sshd's unix sockets): no need to look again.
-		socketTable = {sockets, readAt: startedAt, lookedUp: inodes};
+		const listening = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b);
+		socketTable = {sockets, readAt: startedAt, lookedUp: inodes, listenKey: listening.join(',')};
 		return sockets;
 	};
 
@@ -567,7 +569,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		watched = nextWatched;
 		const sockets = socketsFor(kind, processes, startedAt);
-		const nextListenKey = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b).join(',');
+		const nextListenKey = socketTable?.listenKey ?? '';
 		// A new listener starts outside every watched tree: only a full scan finds it. A wish
 		// stays until a full scan serves it.
 		if (kind === 'full') {
