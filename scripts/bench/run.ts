@@ -12,7 +12,9 @@
 //   − terminal   first frame minus the `terminal` baseline's: what the program itself took
 //   scan         sshtop's reader in this process: the first (cold) full scan, a warm full scan,
 //                and one explorer refresh (watch scan + model), medians; beside ps's wall time
-//   CPU          utime+stime (+ waited children, such as ss) over --cpu-seconds at the default interval
+//   CPU          utime+stime (+ waited children, such as ss) over --cpu-seconds at the default interval,
+//                from 3 s after the first frame; for sshtop also over the part after the idle window
+//                (from 3 + --idle-seconds s on), when start-up's tail is over
 //   keypress     tmux send-keys to the last byte of the redrawn frame (j/k), median of --keys
 //   idle bytes   bytes the program writes to its terminal in --idle-seconds without keys
 //   RSS          VmRSS at the end of the CPU window (baselines: 1 s after their first frame)
@@ -142,6 +144,8 @@ type Measured = {
 	coldScanMs?: number;
 	warmScanMs?: number;
 	cpuPercent?: number;
+	/** CPU over the part of the window after the idle-bytes window: start-up's tail (the full scan after a hinted start, V8's first collections) is over by then. */
+	laterCpuPercent?: number;
 	keypressMs?: number;
 	idleBytes?: number;
 	rssMegabytes?: number;
@@ -357,11 +361,14 @@ async function measureTool(tool: Tool): Promise<Measured> {
 		const bytesBefore = sizeOf(pane.output);
 		await delay(idleSeconds * 1000);
 		const idleBytes = sizeOf(pane.output) - bytesBefore;
+		const ticksAfterIdle = cpuTicks(pane.pid);
 		await delay((cpuSeconds - idleSeconds) * 1000);
-		const cpuPercent = (cpuTicks(pane.pid) - ticksBefore) / (cpuSeconds * 100) * 100;
+		const ticksAfter = cpuTicks(pane.pid);
+		const cpuPercent = (ticksAfter - ticksBefore) / (cpuSeconds * 100) * 100;
+		const laterCpuPercent = cpuSeconds > idleSeconds ? (ticksAfter - ticksAfterIdle) / ((cpuSeconds - idleSeconds) * 100) * 100 : undefined;
 		const rss = rssMegabytes(pane.pid);
 		const keypressMs = tool.keys ? await keypressLatency(pane, tool.keys) : undefined;
-		return {firstFrameMs: median(firstFrames), cpuPercent, idleBytes, rssMegabytes: rss, keypressMs};
+		return {firstFrameMs: median(firstFrames), cpuPercent, laterCpuPercent, idleBytes, rssMegabytes: rss, keypressMs};
 	} finally {
 		await pane.stop();
 	}
@@ -630,7 +637,7 @@ async function main(): Promise<void> {
 				const noHintText = noHint === undefined ? '' : `; without a scan hint ${format(noHint)}${ratio(noHint, baselineResults.get('ink hello')?.firstFrameMs).replace(')', ' ink hello)')}`;
 				lines.push(`| ${size} | **sshtop** | ${format(sshtop.firstFrameMs)}${firstFrameRatios}${noHintText} | ${minus(sshtop.firstFrameMs, terminalMs)} `
 					+ `| refresh ${format(sshtop.scanMs, 1)}${ratio(sshtop.scanMs, ps.scanMs).replace(')', ' ps)')}; full ${format(sshtop.warmScanMs)}${ratio(sshtop.warmScanMs, ps.scanMs).replace(')', ' ps)')}; cold ${format(sshtop.coldScanMs)}${ratio(sshtop.coldScanMs, ps.scanMs).replace(')', ' ps)')} `
-					+ `| ${format(sshtop.cpuPercent, 2)}${versus(measured => measured.cpuPercent)} | ${format(sshtop.keypressMs)} `
+					+ `| ${format(sshtop.cpuPercent, 2)}${versus(measured => measured.cpuPercent)}${sshtop.laterCpuPercent === undefined ? '' : `; after ${3 + idleSeconds} s ${format(sshtop.laterCpuPercent, 2)}`} | ${format(sshtop.keypressMs)} `
 					+ `| ${format(sshtop.idleBytes)}${versus(measured => measured.idleBytes)} | ${format(sshtop.rssMegabytes, 1)}${versus(measured => measured.rssMegabytes)} |`);
 			}
 
