@@ -3,8 +3,9 @@
 // text the view draws (tree-view.tsx).
 import {computeLayout, formatRowWithSpans, healthNote, type ColumnLayout, type FormattedRow, type RowContext, type RowHighlight} from '../model/columns.js';
 import type {FilterResult} from '../model/filter.js';
+import {formatPercent} from '../model/format.js';
 import {rowPrefix, type RowList, type TreeRow} from '../model/rows.js';
-import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../model/types.js';
+import {processId, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from '../model/types.js';
 
 export type ShownRow = {readonly row: TreeRow; readonly formatted: FormattedRow; readonly isDimmed: boolean};
 
@@ -92,10 +93,34 @@ export type VisibleRowsInput = {
 	readonly taggedIds: ReadonlySet<ProcessId>;
 };
 
+/**
+A process row's line, by the record it shows: the scanner hands over the same record while the
+process's stat line does not change, so on a quiet refresh most process rows are the lines of the
+refresh before. The key holds the rest of what the line shows: its place in the tree, the
+widths it is fitted to and its CPU figure.
+*/
+const processLines = new WeakMap<ProcessRecord, {readonly key: string; readonly line: FormattedRow}>();
+
+function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext, highlights: readonly RowHighlight[]): FormattedRow {
+	if (row.kind !== 'process' || highlights.length > 0) {
+		return formatRowWithSpans(row, layout, context, highlights);
+	}
+
+	const key = `${rowPrefix(row)}\0${layout.width}\0${layout.userWidth}\0${layout.showCpu}\0${formatPercent(context.usage.byProcess.get(row.id))}`;
+	const cached = processLines.get(row.process);
+	if (cached?.key === key) {
+		return cached.line;
+	}
+
+	const line = formatRowWithSpans(row, layout, context);
+	processLines.set(row.process, {key, line});
+	return line;
+}
+
 /** The rows inside the viewport, each as the exact text (and emphasis) it is drawn with. */
 export function visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds}: VisibleRowsInput): ShownRow[] {
 	return list.rows.slice(scrollOffset, scrollOffset + height).map(row => {
-		const formatted = formatRowWithSpans(row, layout, context, highlightsOf(row, filter));
+		const formatted = formatRow(row, layout, context, highlightsOf(row, filter));
 		return {
 			row,
 			formatted: taggedIds.has(row.id) ? {...formatted, text: markTagged(formatted.text, row)} : formatted,

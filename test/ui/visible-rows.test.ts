@@ -1,0 +1,35 @@
+import {describe, expect, it} from 'vitest';
+import {formatRowWithSpans, type RowContext} from '../../source/model/columns.js';
+import {flattenReport} from '../../source/model/rows.js';
+import {processId, type SessionReport} from '../../source/model/types.js';
+import {layoutOf, visibleRows} from '../../source/ui/visible-rows.js';
+import {fixtureNow, report, shellSession} from './report-fixtures.js';
+
+const noUsage = {byProcess: new Map(), bySession: new Map()};
+const shown = (of: SessionReport, context: RowContext) => visibleRows({
+	list: flattenReport(of), layout: layoutOf(of, 160), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(),
+});
+
+describe('the rows in view, refresh after refresh', () => {
+	const first = report([shellSession(100, 'alice')]);
+	// The next refresh: a new session object (its idle time moved on) over the same process records.
+	const next = report([{...first.sessions[0]!, idleSeconds: 120}]);
+	const shell = first.sessions[0]!.tree.children[0]!.children[0]!.process;
+	const shellId = processId(shell);
+	const lineOf = (rows: ReturnType<typeof shown>) => rows.find(({row}) => row.id === shellId)?.formatted;
+
+	it('keeps the line of a process whose record, place and CPU figure did not change', () => {
+		const before = lineOf(shown(first, {usage: noUsage, now: fixtureNow}));
+		const after = lineOf(shown(next, {usage: noUsage, now: fixtureNow + 2000}));
+		expect(before).toBeDefined();
+		expect(after).toBe(before);
+	});
+
+	it('formats the line again when its CPU figure changes, and draws what the formatter draws', () => {
+		const usage = {byProcess: new Map([[shellId, 12.5]]), bySession: new Map()};
+		const rows = shown(next, {usage, now: fixtureNow});
+		const row = rows.find(each => each.row.id === shellId)!;
+		expect(row.formatted.text).toContain('12.5');
+		expect(row.formatted).toEqual(formatRowWithSpans(row.row, layoutOf(next, 160), {usage, now: fixtureNow}));
+	});
+});
