@@ -284,9 +284,13 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		return pidsToRead(readings);
 	};
 
-	/** A process's schedstat text as its details are about to be read. */
+	/**
+	A process's schedstat text as its details are about to be read. Not held from here: a pid
+	whose details fail (gone, or a thread's) never becomes watched, and only a watched pid's
+	files are released.
+	*/
 	const detailsRunMark = (pid: number): string | undefined => {
-		const text = heldFiles.readWholeText(schedstatPath(pid), isHolding);
+		const text = heldFiles.readWholeText(schedstatPath(pid), false);
 		return isFailure(text) ? undefined : text;
 	};
 
@@ -504,14 +508,10 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			let detailsChildrenKey: string;
 			let detailsRunMarkNow: string | undefined;
 			if (mustRead) {
-				if (probed.has(pid) && !isThreadGroupLeader(directory, pid)) {
-					// A thread's id is a pid too: probing found a thread, not a process.
-					continue;
-				}
-
 				detailsRunMarkNow = detailsRunMark(pid);
 				const fresh = readDetails(directory, stat);
-				if (fresh === undefined) {
+				// A thread's id is a pid too: probing may find a thread, not a process.
+				if (fresh === undefined || (probed.has(pid) && fresh.threadGroupId !== undefined && fresh.threadGroupId !== pid)) {
 					continue;
 				}
 
@@ -668,16 +668,6 @@ function hasSshConnection(environment: Watched['environment']): boolean {
 export function execFingerprint(statText: string, comm: string): string {
 	const fields = statText.slice(statText.lastIndexOf(')') + 2).split(' ');
 	return `${comm}\0${fields[23] ?? ''}\0${fields[25] ?? ''}`;
-}
-
-function isThreadGroupLeader(directory: string, pid: number): boolean {
-	const status = readWholeText(`${directory}/status`);
-	if (isFailure(status)) {
-		return true;
-	}
-
-	const tgid = /^Tgid:\s+(\d+)/m.exec(status)?.[1];
-	return tgid === undefined || Number(tgid) === pid;
 }
 
 function recordOf(

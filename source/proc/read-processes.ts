@@ -63,6 +63,8 @@ export function readStat(directory: string): StatFields | undefined {
 /** What a process says beyond its stat line: who runs it and what it runs. */
 export type ProcessDetails = {
 	readonly uid: number | undefined;
+	/** From status: another pid than the one read when that pid is a thread's (a probe can hit one). */
+	readonly threadGroupId?: number | undefined;
 	readonly argv: readonly string[];
 	readonly executable: string | undefined;
 	/** Only `status`, `cmdline` and `exe` can appear here. */
@@ -72,8 +74,8 @@ export type ProcessDetails = {
 /** Reads status, cmdline and exe; undefined when the process vanished meanwhile. */
 export function readDetails(directory: string, stat: StatFields): ProcessDetails | undefined {
 	const unreadable: UnreadablePart[] = [];
-	const uid = readRealUid(directory, unreadable);
-	if (uid === 'vanished') {
+	const status = readStatusFields(directory, unreadable);
+	if (status === 'vanished') {
 		return undefined;
 	}
 
@@ -83,7 +85,7 @@ export function readDetails(directory: string, stat: StatFields): ProcessDetails
 	}
 
 	const executable = readExecutable(directory, stat, unreadable);
-	return {uid, argv, executable, unreadable};
+	return {uid: status.uid, threadGroupId: status.threadGroupId, argv, executable, unreadable};
 }
 
 export function buildRecord(context: ProcessReadContext, stat: StatFields, details: ProcessDetails): ProcessRecord {
@@ -127,12 +129,12 @@ export function readArgv(directory: string, unreadable: UnreadablePart[]): reado
 	return parseCmdline(cmdline);
 }
 
-export function readRealUid(directory: string, unreadable: UnreadablePart[]): number | undefined | 'vanished' {
+function readStatusFields(directory: string, unreadable: UnreadablePart[]): {readonly uid: number | undefined; readonly threadGroupId: number | undefined} | 'vanished' {
 	const status = readWholeText(`${directory}/status`);
 	if (!isFailure(status)) {
-		const uid = parseStatus(status).realUid;
-		if (uid !== undefined) {
-			return uid;
+		const {realUid, threadGroupId} = parseStatus(status);
+		if (realUid !== undefined) {
+			return {uid: realUid, threadGroupId};
 		}
 	} else if (meansVanished(status)) {
 		return 'vanished';
@@ -141,9 +143,9 @@ export function readRealUid(directory: string, unreadable: UnreadablePart[]): nu
 	unreadable.push('status');
 	// The directory's owner is the effective uid: second best, but known to the kernel.
 	try {
-		return statSync(directory).uid;
+		return {uid: statSync(directory).uid, threadGroupId: undefined};
 	} catch (error) {
-		return errorCode(error) === 'ENOENT' ? 'vanished' : undefined;
+		return errorCode(error) === 'ENOENT' ? 'vanished' : {uid: undefined, threadGroupId: undefined};
 	}
 }
 

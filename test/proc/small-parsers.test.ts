@@ -24,13 +24,13 @@ describe('ttyName', () => {
 });
 
 describe('parseStatus', () => {
-	it('reads the real and effective uid', () => {
-		expect(parseStatus('Name:\tsu\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'))
-			.toEqual({realUid: 1000, effectiveUid: 0});
+	it('reads the real and effective uid, and the thread group', () => {
+		expect(parseStatus('Name:\tsu\nTgid:\t4242\nPid:\t4243\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'))
+			.toEqual({realUid: 1000, effectiveUid: 0, threadGroupId: 4242});
 	});
 
-	it('leaves them unknown when the line is missing', () => {
-		expect(parseStatus('Name:\tx\n')).toEqual({realUid: undefined, effectiveUid: undefined});
+	it('leaves them unknown when the lines are missing', () => {
+		expect(parseStatus('Name:\tx\n')).toEqual({realUid: undefined, effectiveUid: undefined, threadGroupId: undefined});
 	});
 });
 
