@@ -7,9 +7,9 @@
 // carries SSH_CONNECTION (possible leftovers), everything below them, and sshtop itself.
 // A watch scan in between re-reads only the stat lines of that set, of those only the ones of
 // processes that may have changed since (quiet-processes.ts: schedstat shows which ran), and
-// probes the pids the kernel handed out since the last scan (new-pids.ts): a process can only join a session tree
-// by being born into it, and a watched process re-parented to PID 1 has its environment read
-// at once. What a watch scan cannot see: a new sshd started outside every watched tree (it
+// probes the pids the kernel handed out since the last scan (new-pids.ts): a process can only
+// join a session tree by being born into it, and a watched process re-parented to PID 1 has its
+// environment read at once. What a watch scan cannot see: a new sshd started outside every watched tree (it
 // changes the LISTEN set, which brings the full scan forward once the socket table is next read,
 // within socketsMaxAgeMs), a process whose pid was handed
 // out and reused within one interval, and a pid the probe skipped; the next full scan finds them.
@@ -285,11 +285,17 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	};
 
 	/**
-	A process's schedstat text as its details are about to be read. Not held from here: a pid
-	whose details fail (gone, or a thread's) never becomes watched, and only a watched pid's
+	A process's schedstat text as its details are about to be read: a watched process's is this
+	scan's reading (taken before its stat line), a new one's is read now. Not held from here: a
+	pid whose details fail (gone, or a thread's) never becomes watched, and only a watched pid's
 	files are released.
 	*/
 	const detailsRunMark = (pid: number): string | undefined => {
+		const taken = runMarks.get(pid);
+		if (taken !== undefined) {
+			return taken;
+		}
+
 		const text = heldFiles.readWholeText(schedstatPath(pid), false);
 		return isFailure(text) ? undefined : text;
 	};
@@ -463,14 +469,17 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		// Who is watched follows from parent links, command names and PID 1's children's
 		// environments: when none of them changed, neither did the membership.
-		const isSameMembership = kind === 'watch' && probed.size === 0 && membership !== undefined && candidates.size === watched.size
+		const isSameMembership = kind === 'watch' && probed.size === 0 && candidates.size === watched.size
 			&& [...watched.values()].every(entry => {
 				const stat = candidates.get(entry.pid)?.stat;
 				const last = entry.last?.stat;
 				return stat !== undefined && last !== undefined && stat.ppid === last.ppid && stat.comm === last.comm
 					&& (stat.ppid !== 1 || environments.get(entry.pid) === entry.environment);
 			});
-		membership = isSameMembership && membership !== undefined ? membership : membershipOf([...candidates.values()].map(candidate => candidate.stat), environments, selfPid);
+		if (membership === undefined || !isSameMembership) {
+			membership = membershipOf([...candidates.values()].map(candidate => candidate.stat), environments, selfPid);
+		}
+
 		const {underSshd, sortedMembers, childrenByParent} = membership;
 
 		const nextWatched = new Map<number, Watched>();

@@ -36,7 +36,7 @@ export function pidsToRead(readings: readonly RunReading[]): Set<number> {
 	const activeTtys = new Set<number>();
 	for (const reading of readings) {
 		watchedPids.add(reading.pid);
-		if (mayHaveRun(reading)) {
+		if (mayHaveRunSince(reading.before, reading.now, reading.threads)) {
 			ran.add(reading.pid);
 			if (reading.ttyNumber !== 0) {
 				activeTtys.add(reading.ttyNumber);
@@ -53,10 +53,6 @@ export function pidsToRead(readings: readonly RunReading[]): Set<number> {
 	}
 
 	return toRead;
-}
-
-function mayHaveRun({before, now, threads}: RunReading): boolean {
-	return mayHaveRunSince(before, now, threads);
 }
 
 /** Whether a process may have run between two schedstat readings (undefined: not read, or not comparable). */
