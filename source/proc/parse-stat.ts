@@ -128,3 +128,48 @@ export function parseStatHead(text: string): StatHead | undefined {
 
 	return {pid, comm, state: state || '?', ppid, flags, startTicks};
 }
+
+/** Where a process hangs in the tree, and its command name. */
+export type StatLink = Pick<StatFields, 'pid' | 'comm' | 'ppid'>;
+
+const space = 0x20;
+const openParenthesis = 0x28;
+const closeParenthesis = 0x29;
+
+/**
+The link fields straight from a stat line's bytes, the rest left undecoded: a full scan reads
+every process's line, and of most it needs no more than this. Undefined for any line not in the
+kernel's own shape (digits, space, comm in parentheses, state, parent's digits); a caller falls
+back to parseStatHead for those.
+*/
+export function parseStatLink(bytes: Buffer): StatLink | undefined {
+	const open = bytes.indexOf(openParenthesis);
+	const close = bytes.lastIndexOf(closeParenthesis);
+	if (open < 2 || close < open || bytes[open - 1] !== space || bytes[close + 1] !== space || bytes[close + 3] !== space) {
+		return undefined;
+	}
+
+	const pid = digitsValue(bytes, 0, open - 1);
+	const ppidEnd = bytes.indexOf(space, close + 4);
+	const ppid = ppidEnd === -1 ? undefined : digitsValue(bytes, close + 4, ppidEnd);
+	return pid === undefined || ppid === undefined ? undefined : {pid, comm: bytes.toString('utf8', open + 1, close), ppid};
+}
+
+/** The number the bytes from `start` up to `end` spell in decimal digits; undefined if any is not one. */
+function digitsValue(bytes: Buffer, start: number, end: number): number | undefined {
+	if (end <= start || end - start > 15) {
+		return undefined;
+	}
+
+	let value = 0;
+	for (let index = start; index < end; index++) {
+		const digit = bytes[index]! - 0x30;
+		if (digit < 0 || digit > 9) {
+			return undefined;
+		}
+
+		value = (value * 10) + digit;
+	}
+
+	return value;
+}

@@ -4,7 +4,9 @@
 // A full scan (the first read, then every `fullScanIntervalMs`, and soon after the set of
 // listening sockets changes) reads the stat line of every process and picks
 // the watched set: sshd-named processes, processes re-parented to PID 1 whose environment
-// carries SSH_CONNECTION (possible leftovers), everything below them, and sshtop itself.
+// carries SSH_CONNECTION (possible leftovers), everything below them, and sshtop itself. Of
+// most lines it looks only at the parent and the name, in the bytes (parseStatLink): a busy
+// box's other ten thousand lines are never decoded.
 // A watch scan in between re-reads only the stat lines of that set, of those only the ones of
 // processes that may have changed since (quiet-processes.ts: schedstat shows which ran), and
 // probes the pids the kernel handed out since the last scan (new-pids.ts): a process can only
@@ -24,10 +26,10 @@
 // minute if it ran since, so titles that change without an exec are never stale for long (a
 // process that did not run changed none of them).
 import {hostname} from 'node:os';
-import {kernelThreadFlag, parseStat, parseStatHead, type StatFields, type StatHead} from './parse-stat.js';
+import {kernelThreadFlag, parseStat, parseStatHead, parseStatLink, type StatFields, type StatHead, type StatLink} from './parse-stat.js';
 import {parseLoadAverage, parseUptime} from './parse-system.js';
 import {parseSshEnvironment, type SshEnvironment} from './parse-environ.js';
-import {isFailure, meansVanished, readWholeBytes, readWholeText, readText} from './read-file.js';
+import {isFailure, meansVanished, peekWholeBytes, readWholeBytes, readWholeText, readText} from './read-file.js';
 import {buildRecord, listPids, readDetails, readSocketInodes, type ProcessDetails, type ProcessReadContext} from './read-processes.js';
 import {
 	bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readSystemMark, readTcpSockets, readTtyActivity, readUserNames,
@@ -36,7 +38,7 @@ import {createHeldFiles} from './held-files.js';
 import {forkMarginPids, parseLastPid, probeRange} from './new-pids.js';
 import {mayHaveRunSince, pidsToRead, type RunReading} from './quiet-processes.js';
 import {hintedPids, type ScanHint} from './scan-hint.js';
-import {pidsUnder, sshdCommandNames} from './ssh-scope.js';
+import {childrenByParentOf, descendantsOf, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
 import type {ProcessRecord, Snapshot, UnreadablePart} from './types.js';
 
@@ -300,12 +302,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		return isFailure(text) ? undefined : text;
 	};
 
-	const readCandidate = (pid: number): Candidate | undefined => {
-		const text = heldFiles.readWholeText(statPath(pid), watched.has(pid));
-		if (isFailure(text)) {
-			return undefined;
-		}
-
+	const candidateOf = (pid: number, text: string): Candidate | undefined => {
 		// A watched process's line as it read last time: its fields, fingerprint and record are known already.
 		const last = watched.get(pid)?.last;
 		if (last?.statText === text) {
@@ -314,6 +311,30 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		const stat = parseStatHead(text);
 		return stat ? {stat, statText: text} : undefined;
+	};
+
+	const readCandidate = (pid: number): Candidate | undefined => {
+		const text = heldFiles.readWholeText(statPath(pid), watched.has(pid));
+		return isFailure(text) ? undefined : candidateOf(pid, text);
+	};
+
+	/**
+	A full scan's reading of a process that is not watched: only its link fields, unless it may be
+	SSH's (an sshd, a child of one seen so far, a child of PID 1, whose environment is looked at),
+	or its line is not in the kernel's shape. Most of a busy box's lines are never decoded.
+	*/
+	const readLinkOrCandidate = (pid: number, mayBeSsh: ReadonlySet<number>): StatLink | Candidate | undefined => {
+		const bytes = peekWholeBytes(statPath(pid));
+		if (isFailure(bytes)) {
+			return undefined;
+		}
+
+		const link = parseStatLink(bytes);
+		if (link !== undefined && link.ppid !== 1 && !mayBeSsh.has(link.ppid) && !sshdCommandNames.has(link.comm)) {
+			return link;
+		}
+
+		return candidateOf(pid, bytes.toString('utf8'));
 	};
 
 	/** Read once per process and exec: the environment block is written by exec. */
@@ -403,13 +424,23 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		let probeAttempts = 0;
 		// Before any stat line is read: a run between the two reads shows at the next scan.
 		const toRead = readRunMarks();
+		/** A full scan's parent links of every process it read; a watch scan's come from its candidates. */
+		const links: StatLink[] = [];
+		/** Pids a full scan decoded because they may be SSH's: their children are decoded too. */
+		const mayBeSsh = new Set<number>();
 		if (kind === 'full') {
 			for (const pid of listPids(procRoot)) {
-				const candidate = readCandidate(pid);
-				if (candidate) {
-					candidates.set(pid, candidate);
-				} else {
+				const reading = watched.has(pid) || pid === selfPid ? readCandidate(pid) : readLinkOrCandidate(pid, mayBeSsh);
+				if (reading === undefined) {
 					vanishedCount++;
+				} else if ('stat' in reading) {
+					candidates.set(pid, reading);
+					links.push(reading.stat);
+					if (sshdCommandNames.has(reading.stat.comm) || mayBeSsh.has(reading.stat.ppid) || watched.has(pid)) {
+						mayBeSsh.add(pid);
+					}
+				} else {
+					links.push(reading);
 				}
 			}
 		} else {
@@ -448,8 +479,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		lastKind = kind;
 
-		statReads += kind === 'full' ? candidates.size + vanishedCount : probed.size;
-		seenLastScan = new Set(candidates.keys());
+		statReads += kind === 'full' ? links.length + vanishedCount : probed.size;
+		seenLastScan = new Set(kind === 'full' ? links.map(link => link.pid) : candidates.keys());
 		if (!candidates.has(selfPid)) {
 			const self = readCandidate(selfPid);
 			if (self) {
@@ -477,7 +508,19 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 					&& (stat.ppid !== 1 || environments.get(entry.pid) === entry.environment);
 			});
 		if (membership === undefined || !isSameMembership) {
-			membership = membershipOf([...candidates.values()].map(candidate => candidate.stat), environments, selfPid);
+			membership = membershipOf(kind === 'full' ? links : [...candidates.values()].map(candidate => candidate.stat), environments, selfPid);
+		}
+
+		// A member a full scan did not decode: its parent came after it in pid order (the pids
+		// wrapped, or it was re-parented), or a PID 1 child's environment made it one.
+		if (kind === 'full') {
+			for (const pid of membership.sortedMembers) {
+				const candidate = candidates.has(pid) ? undefined : readCandidate(pid);
+				if (candidate) {
+					candidates.set(pid, candidate);
+					statReads++;
+				}
+			}
 		}
 
 		const {underSshd, sortedMembers, childrenByParent} = membership;
@@ -566,7 +609,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		}
 
 		if (kind === 'full') {
-			parentlessEnvironment = new Map([...parentlessEnvironment].filter(([pid]) => candidates.has(pid)));
+			parentlessEnvironment = new Map([...parentlessEnvironment].filter(([pid]) => seenLastScan.has(pid)));
 		}
 
 		// Files are held only for watched pids: those that left the watched set are all there is to close.
@@ -640,24 +683,13 @@ type Membership = {
 	readonly childrenByParent: ReadonlyMap<number, readonly number[]>;
 };
 
-function membershipOf(stats: readonly StatHead[], environments: ReadonlyMap<number, Watched['environment']>, selfPid: number): Membership {
-	const underSshd = pidsUnder(stats, stat => sshdCommandNames.has(stat.comm));
-	const members = pidsUnder(stats, stat => underSshd.has(stat.pid) || hasSshConnection(environments.get(stat.pid)));
+function membershipOf(links: readonly StatLink[], environments: ReadonlyMap<number, Watched['environment']>, selfPid: number): Membership {
+	const everyonesChildren = childrenByParentOf(links);
+	const underSshd = descendantsOf(everyonesChildren, links.filter(link => sshdCommandNames.has(link.comm)).map(link => link.pid));
+	const leftoverRoots = [...environments].filter(([, environment]) => hasSshConnection(environment)).map(([pid]) => pid);
+	const members = descendantsOf(everyonesChildren, [...underSshd, ...leftoverRoots]);
 	members.add(selfPid);
-	const ppidOf = new Map(stats.map(stat => [stat.pid, stat.ppid]));
-	const childrenByParent = new Map<number, number[]>();
-	for (const pid of members) {
-		const ppid = ppidOf.get(pid);
-		if (ppid !== undefined) {
-			const siblings = childrenByParent.get(ppid);
-			if (siblings) {
-				siblings.push(pid);
-			} else {
-				childrenByParent.set(ppid, [pid]);
-			}
-		}
-	}
-
+	const childrenByParent = childrenByParentOf(links.filter(link => members.has(link.pid)));
 	return {underSshd, sortedMembers: [...members].sort((a, b) => a - b), childrenByParent};
 }
 

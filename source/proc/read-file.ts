@@ -60,6 +60,15 @@ export function readWholeText(path: string): string | ReadFailure {
 	return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
 }
 
+/**
+ * The bytes of a file the kernel writes in one read, left in the shared buffer: valid only until
+ * the next read. For a full scan, which looks at every process's stat line for two fields and
+ * decodes only the few lines that may be SSH's.
+ */
+export function peekWholeBytes(path: string): Buffer | ReadFailure {
+	return readInto(path, true);
+}
+
 /** readBytes for cmdline and environ, which the kernel copies out in one read. */
 export function readWholeBytes(path: string): Buffer | ReadFailure {
 	const bytes = readInto(path, true);

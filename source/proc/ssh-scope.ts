@@ -13,6 +13,11 @@ export function pidsUnderSshd(processes: ReadonlyArray<Linked & Pick<ProcessReco
 
 /** Pids of the processes `isRoot` picks and all their descendants, by parent links. */
 export function pidsUnder<T extends Linked>(processes: readonly T[], isRoot: (process: T) => boolean): Set<number> {
+	return descendantsOf(childrenByParentOf(processes), processes.filter(process => isRoot(process)).map(process => process.pid));
+}
+
+/** Each parent's children, in the order given. */
+export function childrenByParentOf(processes: readonly Linked[]): Map<number, number[]> {
 	const childrenByParent = new Map<number, number[]>();
 	for (const process of processes) {
 		const siblings = childrenByParent.get(process.ppid);
@@ -23,8 +28,13 @@ export function pidsUnder<T extends Linked>(processes: readonly T[], isRoot: (pr
 		}
 	}
 
+	return childrenByParent;
+}
+
+/** The roots and everything below them. */
+export function descendantsOf(childrenByParent: ReadonlyMap<number, readonly number[]>, roots: Iterable<number>): Set<number> {
 	const selected = new Set<number>();
-	const pending = processes.filter(process => isRoot(process)).map(process => process.pid);
+	const pending = [...roots];
 	while (pending.length > 0) {
 		const pid = pending.pop()!;
 		if (!selected.has(pid)) {

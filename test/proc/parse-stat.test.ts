@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
-import {kernelThreadFlag, parseStat, parseStatHead} from '../../source/proc/parse-stat.js';
-import {fixtureText} from './fixture.js';
+import {kernelThreadFlag, parseStat, parseStatHead, parseStatLink} from '../../source/proc/parse-stat.js';
+import {fixtureBytes, fixtureText} from './fixture.js';
 
 describe('parseStat', () => {
 	it('reads the fields a session view needs from an ordinary stat line', () => {
@@ -85,5 +85,48 @@ describe('parseStatHead (what a full scan reads of every process)', () => {
 		expect(parseStatHead('no parens at all')).toBeUndefined();
 		expect(parseStatHead('12 (x) S 1 2')).toBeUndefined();
 		expect(parseStatHead('12 (x) S one 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21')).toBeUndefined();
+	});
+});
+
+describe('parseStatLink (the bytes a full scan looks at in every line)', () => {
+	const fixtures = ['plain', 'paren-in-comm', 'newline-in-comm', 'escape-in-comm', 'invalid-utf8', 'kernel-thread'];
+
+	it.each(fixtures)('finds the pid, parent and comm parseStat finds in stat/%s', name => {
+		const full = parseStat(fixtureText(`stat/${name}`))!;
+		expect(parseStatLink(fixtureBytes(`stat/${name}`))).toEqual({pid: full.pid, comm: full.comm, ppid: full.ppid});
+	});
+
+	it('reads this process and its parent as the kernel writes them', async () => {
+		const {readFileSync} = await import('node:fs');
+		for (const path of ['/proc/self/stat', `/proc/${process.ppid}/stat`]) {
+			const full = parseStat(readFileSync(path, 'utf8'))!;
+			expect(parseStatLink(readFileSync(path))).toEqual({pid: full.pid, comm: full.comm, ppid: full.ppid});
+		}
+	});
+
+	it('reads only as far as the parent: a line cut after it still links (the full parse is for the lines kept)', () => {
+		expect(parseStatLink(Buffer.from('12 (x) S 1 2'))).toEqual({pid: 12, comm: 'x', ppid: 1});
+		expect(parseStatLink(Buffer.from('0 (swapper) S 0 0'))).toEqual({pid: 0, comm: 'swapper', ppid: 0});
+		expect(parseStatLink(fixtureBytes('stat/truncated'))).toEqual({pid: 5003, comm: 'trunc', ppid: 4999});
+	});
+
+	it('declines any line not in the kernel\'s shape, so the caller parses it the slow way', () => {
+		for (const text of [
+			'',
+			'no parens at all',
+			')(',
+			' 12 (x) S 1 2 ',
+			'12 (x) S 1',
+			'12(x) S 1 2',
+			'12 (x)S 1 2',
+			'12 (x) S one 2',
+			'12 (x) S -1 2',
+			'1e3 (x) S 1 2',
+			'12 (x) S 99999999999999999 2',
+			'12 (x) SS 1 2',
+		]) {
+			expect(parseStatLink(Buffer.from(text)), text).toBeUndefined();
+		}
+
 	});
 });

@@ -1,9 +1,11 @@
+import {writeFileSync} from 'node:fs';
+import path from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {buildReport} from '../../source/model/sessions.js';
 import {createProcessScanner, type ScannerOptions} from '../../source/proc/process-scanner.js';
 import {readSnapshot} from '../../source/proc/read-snapshot.js';
 import type {Snapshot} from '../../source/proc/types.js';
-import {FakeProc, fakeBootSeconds, type FakeProcess} from './fake-proc.js';
+import {FakeProc, fakeBootSeconds, statLine, type FakeProcess} from './fake-proc.js';
 
 // 10.0.0.5:22 listening (inode 9000) and accepted from 192.168.0.100:50001 (inode 9001).
 const listenLine = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1';
@@ -59,6 +61,23 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(byPid(snapshot, 100)?.socketInodes).toEqual([9000]);
 		expect(byPid(snapshot, 202)).toMatchObject({user: 'alice', argv: ['-bash'], tty: 'pts/3'});
 		expect(byPid(snapshot, 400)?.sshEnvironment).toEqual({connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/1'});
+	});
+
+	it('finds a session process whose pid is below its parent\'s (the pid counter wrapped) and reads it whole', () => {
+		fake.write({pid: 50, comm: 'top', ppid: 202, start: 1000, uid: 1000, tty: 34_819, cmdline: 'top\u0000-d\u00001\u0000', exe: '/usr/bin/top'});
+		const reader = scanner();
+		const snapshot = reader.read();
+		expect(pids(snapshot)).toEqual([50, 100, 200, 201, 202, 400, 401]);
+		expect(byPid(snapshot, 50)).toMatchObject({ppid: 202, user: 'alice', argv: ['top', '-d', '1'], tty: 'pts/3'});
+		// All eleven once; 50 again, whose parent came later in pid order, and 401 below leftover 400, which is
+		// known to be one only once its environment is read.
+		expect(reader.lastScan()?.statReads).toBe(11 + 2);
+	});
+
+	it('parses a line the quick reading declines the slow way, rather than losing the process', () => {
+		fake.write({pid: 203, comm: 'odd', ppid: 202, start: 1000, uid: 1000, cmdline: 'odd\0'});
+		writeFileSync(path.join(fake.proc, '203/stat'), ` ${statLine({pid: 203, comm: 'odd', ppid: 202, start: 1000})}`);
+		expect(byPid(scanner().read(), 203)).toMatchObject({ppid: 202, comm: 'odd', argv: ['odd']});
 	});
 
 	it('gives the model the same sessions, listeners and leftovers as a full snapshot', () => {
