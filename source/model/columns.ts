@@ -91,7 +91,8 @@ function shownIdleSeconds(seconds: number | undefined, context: RowContext): num
 	return Math.max(0, seconds - sinceMinute);
 }
 
-function sessionCell(session: Session, column: SessionColumn, context: RowContext): string {
+/** The text of one of a session row's cells, before it is fitted to its column. */
+export function sessionCell(session: Session, column: SessionColumn, context: RowContext): string {
 	switch (column) {
 		case 'user': {
 			return sanitizeText(session.user);

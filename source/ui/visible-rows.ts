@@ -1,7 +1,7 @@
 // The rows the tree view shows, formatted: only the slice in the viewport. Pure, so the
 // reducer can tell whether a refresh changed anything on screen (state.ts) with the very
 // text the view draws (tree-view.tsx).
-import {computeLayout, formatRowWithSpans, healthNote, type ColumnLayout, type FormattedRow, type RowContext, type RowHighlight} from '../model/columns.js';
+import {computeLayout, formatRowWithSpans, healthNote, sessionCell, type ColumnLayout, type FormattedRow, type RowContext, type RowHighlight} from '../model/columns.js';
 import type {FilterResult} from '../model/filter.js';
 import {formatPercent} from '../model/format.js';
 import {rowPrefix, type RowList, type TreeRow} from '../model/rows.js';
@@ -101,9 +101,41 @@ widths it is fitted to and its CPU figure.
 */
 const processLines = new WeakMap<ProcessRecord, {readonly key: string; readonly line: FormattedRow}>();
 
+/**
+A session row's line, by the session's id: a refresh builds every session anew (its idle time has
+grown), but the cells it shows change far less often (idle time is shown in minutes once it is
+minutes long). The key is the text of every cell and what else the line is made of; fitting the
+cells to their columns is what it saves. Cleared when large: ids of ended sessions stay until then.
+*/
+const sessionLines = new Map<string, {readonly key: string; readonly line: FormattedRow}>();
+const sessionLinesLimit = 4096;
+
+function formatSessionRow(row: TreeRow & {readonly kind: 'session'}, layout: ColumnLayout, context: RowContext): FormattedRow {
+	const {session} = row;
+	const cells = layout.columns.map(({column, width}) => `${width}\u0001${sessionCell(session, column, context)}`);
+	const foreground = session.foreground === undefined ? '\u0002' : session.foreground.command;
+	const key = [rowPrefix(row), session.isOwn, layout.width, session.health?.health, foreground, ...cells].join('\0');
+	const cached = sessionLines.get(row.id);
+	if (cached?.key === key) {
+		return cached.line;
+	}
+
+	const line = formatRowWithSpans(row, layout, context);
+	if (sessionLines.size >= sessionLinesLimit) {
+		sessionLines.clear();
+	}
+
+	sessionLines.set(row.id, {key, line});
+	return line;
+}
+
 function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext, highlights: readonly RowHighlight[]): FormattedRow {
-	if (row.kind !== 'process' || highlights.length > 0) {
+	if (highlights.length > 0 || (row.kind !== 'process' && row.kind !== 'session')) {
 		return formatRowWithSpans(row, layout, context, highlights);
+	}
+
+	if (row.kind === 'session') {
+		return formatSessionRow(row, layout, context);
 	}
 
 	const key = `${rowPrefix(row)}\0${layout.width}\0${layout.userWidth}\0${layout.showCpu}\0${formatPercent(context.usage.byProcess.get(row.id))}`;

@@ -33,3 +33,36 @@ describe('the rows in view, refresh after refresh', () => {
 		expect(row.formatted).toEqual(formatRowWithSpans(row.row, layoutOf(next, 160), {usage, now: fixtureNow}));
 	});
 });
+
+describe('session rows, refresh after refresh', () => {
+	const context = {usage: noUsage, now: fixtureNow};
+	const at = (idleSeconds: number) => report([{...shellSession(100, 'alice'), idleSeconds}]);
+	const sessionLine = (of: SessionReport) => shown(of, context).find(({row}) => row.kind === 'session')!;
+
+	it('keeps the line of a new session object whose cells read the same (idle 2m, two seconds later)', () => {
+		const before = sessionLine(at(120)).formatted;
+		const after = sessionLine(at(122)).formatted;
+		expect(after.text).toContain('2m');
+		expect(after).toBe(before);
+	});
+
+	it('formats the line again when a cell changes (idle 2m becomes 3m), as the formatter draws it', () => {
+		const before = sessionLine(at(120)).formatted;
+		const later = at(180);
+		const {row, formatted} = sessionLine(later);
+		expect(formatted).not.toBe(before);
+		expect(formatted.text).toContain('3m');
+		expect(formatted).toEqual(formatRowWithSpans(row, layoutOf(later, 160), context));
+	});
+
+	it('formats it again for another width or when it becomes the own session', () => {
+		const first = at(120);
+		const line = sessionLine(first).formatted;
+		const own = report([{...first.sessions[0]!, isOwn: true}]);
+		expect(sessionLine(own).formatted.text).not.toBe(line.text);
+		const narrow = visibleRows({
+			list: flattenReport(first), layout: layoutOf(first, 80), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(),
+		}).find(({row}) => row.kind === 'session')!;
+		expect(narrow.formatted).toEqual(formatRowWithSpans(narrow.row, layoutOf(first, 80), context));
+	});
+});
