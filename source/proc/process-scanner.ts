@@ -690,6 +690,11 @@ function membershipOf(links: readonly StatLink[], environments: ReadonlyMap<numb
 	const members = descendantsOf(everyonesChildren, [...underSshd, ...leftoverRoots]);
 	members.add(selfPid);
 	const childrenByParent = childrenByParentOf(links.filter(link => members.has(link.pid)));
+	// In pid order whichever scan found them: an sshd's children key (its title's trigger) compares them as text.
+	for (const siblings of childrenByParent.values()) {
+		siblings.sort((a, b) => a - b);
+	}
+
 	return {underSshd, sortedMembers: [...members].sort((a, b) => a - b), childrenByParent};
 }
 
