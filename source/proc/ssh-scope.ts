@@ -8,12 +8,8 @@ type Linked = Pick<ProcessRecord, 'pid' | 'ppid'>;
 
 /** Pids of sshd-named processes and all their descendants. */
 export function pidsUnderSshd(processes: ReadonlyArray<Linked & Pick<ProcessRecord, 'comm'>>): Set<number> {
-	return pidsUnder(processes, process => sshdCommandNames.has(process.comm));
-}
-
-/** Pids of the processes `isRoot` picks and all their descendants, by parent links. */
-export function pidsUnder<T extends Linked>(processes: readonly T[], isRoot: (process: T) => boolean): Set<number> {
-	return descendantsOf(childrenByParentOf(processes), processes.filter(process => isRoot(process)).map(process => process.pid));
+	const sshds = processes.filter(process => sshdCommandNames.has(process.comm)).map(process => process.pid);
+	return descendantsOf(childrenByParentOf(processes), sshds);
 }
 
 /** Each parent's children, in the order given. */

@@ -4,7 +4,7 @@
 import {computeLayout, formatRowWithSpans, healthNote, sessionCell, type ColumnLayout, type FormattedRow, type RowContext, type RowHighlight} from '../model/columns.js';
 import type {FilterResult} from '../model/filter.js';
 import {formatPercent} from '../model/format.js';
-import {rowPrefix, type RowList, type TreeRow} from '../model/rows.js';
+import {rowPrefix, type RowList, type SessionRow, type TreeRow} from '../model/rows.js';
 import {processId, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from '../model/types.js';
 
 export type ShownRow = {readonly row: TreeRow; readonly formatted: FormattedRow; readonly isDimmed: boolean};
@@ -110,7 +110,7 @@ cells to their columns is what it saves. Cleared when large: ids of ended sessio
 const sessionLines = new Map<string, {readonly key: string; readonly line: FormattedRow}>();
 const sessionLinesLimit = 4096;
 
-function formatSessionRow(row: TreeRow & {readonly kind: 'session'}, layout: ColumnLayout, context: RowContext): FormattedRow {
+function formatSessionRow(row: SessionRow, layout: ColumnLayout, context: RowContext): FormattedRow {
 	const {session} = row;
 	const cells = layout.columns.map(({column, width}) => `${width}\u0001${sessionCell(session, column, context)}`);
 	const foreground = session.foreground === undefined ? '\u0002' : session.foreground.command;
