@@ -11,10 +11,10 @@
 // processes that may have changed since (quiet-processes.ts: schedstat shows which ran), and
 // probes the pids the kernel handed out since the last scan (new-pids.ts): a process can only
 // join a session tree by being born into it, and a watched process re-parented to PID 1 has its
-// environment read at once. What a watch scan cannot see: a new sshd started outside every watched tree (it
-// changes the LISTEN set, which brings the full scan forward once the socket table is next read,
-// within socketsMaxAgeMs), a process whose pid was handed
-// out and reused within one interval, and a pid the probe skipped; the next full scan finds them.
+// environment read at once. What a watch scan cannot see: an old process outside every watched
+// tree that exec'd sshd (it changes the LISTEN set, which brings the full scan forward once the
+// socket table is next read), a process whose pid was handed out and reused within one interval,
+// and a pid the probe skipped; the next full scan finds them.
 //
 // A start with a scan hint from the last run (scan-hint.ts) makes its first read a watch scan
 // of the hinted pids and those handed out since, and the full scan the next one, which the
@@ -62,10 +62,11 @@ export type ScannerOptions = {
 	/** The interval between full scans is at least this many times the last one's duration; 0 turns it off. */
 	readonly fullScanCostFactor?: number;
 	/**
-	Longest a watch scan reuses the TCP socket table (default 10 s, the explorer's `ss` cadence).
-	Reading /proc/net/tcp and tcp6 walks the kernel's whole connection hash table, however few
-	sockets there are: 2.3 ms each on a 24 GiB machine, most of a quiet refresh. A socket inode
-	the last table did not list (a new session) is looked up at once.
+	Longest a watch scan reuses the TCP socket table (default 10 s, the explorer's `ss` cadence)
+	when it may have changed. Reading /proc/net/tcp and tcp6 walks the kernel's whole connection
+	hash table, however few sockets there are: 2.3 ms each on a 24 GiB machine, most of a quiet
+	refresh. A socket inode the last table did not list (a new session) is looked up at once; a
+	table that cannot have changed (isUnmoved below) is kept until the next full scan.
 	*/
 	readonly socketsMaxAgeMs?: number;
 	/**
@@ -207,15 +208,30 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	let pidMax: number | undefined | null = null;
 	let hint = options.hint;
 	let latestHint: ScanHint | undefined;
-	/** The last socket table read, the inodes it was read for, and its listening sockets' inodes as one key. */
-	let socketTable: {readonly sockets: Snapshot['sockets']; readonly readAt: number; readonly lookedUp: ReadonlySet<number>; readonly listenKey: string} | undefined;
+	/** The last socket table read, and what tells whether it may have changed since (socketsFor). */
+	let socketTable: SocketTable | undefined;
 	let membership: Membership | undefined;
 
-	/** The socket table, read again when it is old, on a full scan, or when an inode is new to it. */
-	const socketsFor = (kind: ScanKind, processes: readonly ProcessRecord[], startedAt: number): Snapshot['sockets'] => {
-		const isFresh = socketTable !== undefined && kind === 'watch' && startedAt - socketTable.readAt < socketsMaxAgeMs;
-		if (isFresh && processes.every(process => (process.socketInodes ?? []).every(inode => socketTable!.lookedUp.has(inode)))) {
-			return socketTable!.sockets;
+	/**
+	The socket table, read again on a full scan, when an inode is new to it, or when it is
+	socketsMaxAgeMs old and may have changed since. `hasHolderRun`: a process that holds sockets
+	may have run since the last scan (its schedstat moved).
+	*/
+	const socketsFor = (kind: ScanKind, processes: readonly ProcessRecord[], startedAt: number, hasHolderRun: boolean): Snapshot['sockets'] => {
+		const holders = holdersKeyOf(processes);
+		if (socketTable !== undefined && kind === 'watch'
+			&& processes.every(process => (process.socketInodes ?? []).every(inode => socketTable!.lookedUp.has(inode)))) {
+			if (hasHolderRun && !socketTable.hasHolderRun) {
+				socketTable = {...socketTable, hasHolderRun};
+			}
+
+			// A packet in or out of a quiet connection wakes the sshd that holds it, and a listener
+			// runs to accept: while none of the holders ran and none of their sockets had data queued
+			// or a retransmit timer, the kernel has nothing new to say about them.
+			const isUnmoved = socketTable.isQuiet && !socketTable.hasHolderRun && socketTable.holders === holders;
+			if (isUnmoved || startedAt - socketTable.readAt < socketsMaxAgeMs) {
+				return socketTable.sockets;
+			}
 		}
 
 		const inodes = new Set<number>();
@@ -229,7 +245,9 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		const sockets = readTcpSockets(procRoot, inodes);
 		// Inodes missing from a fresh table are not TCP (an sshd's unix sockets): no need to look again.
 		const listening = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b);
-		socketTable = {sockets, readAt: startedAt, lookedUp: inodes, listenKey: listening.join(',')};
+		socketTable = {
+			sockets, readAt: startedAt, lookedUp: inodes, listenKey: listening.join(','), holders, isQuiet: isQuietTable(sockets, inodes), hasHolderRun: false,
+		};
 		return sockets;
 	};
 
@@ -265,10 +283,11 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	};
 
 	/**
-	Reads each watched process's schedstat text (runMarks keeps it), and returns the pids whose
-	stat lines a watch scan reads: the others' kept lines are current.
+	Reads each watched process's schedstat text (runMarks keeps it), and returns the pids that may
+	have run since the last scan, and those whose stat lines a watch scan reads: the others' kept
+	lines are current.
 	*/
-	const readRunMarks = (): ReadonlySet<number> => {
+	const readRunMarks = (): {readonly ran: ReadonlySet<number>; readonly toRead: ReadonlySet<number>} => {
 		const readings: RunReading[] = [];
 		for (const entry of watched.values()) {
 			const stat = entry.last?.stat;
@@ -283,7 +302,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			readings.push({pid: entry.pid, ppid: stat?.ppid ?? 0, ttyNumber: stat?.ttyNumber ?? 0, threads: stat?.threads ?? 0, before, now});
 		}
 
-		return pidsToRead(readings);
+		const ran = new Set(readings.filter(reading => mayHaveRunSince(reading.before, reading.now, reading.threads)).map(reading => reading.pid));
+		return {ran, toRead: pidsToRead(readings)};
 	};
 
 	/**
@@ -423,7 +443,16 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		const probed = new Set<number>();
 		let probeAttempts = 0;
 		// Before any stat line is read: a run between the two reads shows at the next scan.
-		const toRead = readRunMarks();
+		const {ran, toRead} = readRunMarks();
+		// Read before the watched set is replaced: its entries know which processes hold sockets.
+		// sshtop and its ancestors are left out: drawing a frame wakes the sshd of its own session.
+		const ownChain = new Set<number>();
+		for (let pid: number | undefined = selfPid; pid !== undefined && !ownChain.has(pid); pid = watched.get(pid)?.parentPid) {
+			ownChain.add(pid);
+		}
+
+		const hasHolderRun = [...watched.values()].some(entry => entry.socketInodes !== undefined && !ownChain.has(entry.pid)
+			&& (entry.socketInodes === 'unreadable' || entry.socketInodes.length > 0) && ran.has(entry.pid));
 		/** A full scan's parent links of every process it read; a watch scan's come from its candidates. */
 		const links: StatLink[] = [];
 		/** Pids a full scan decoded because they may be SSH's: their children are decoded too. */
@@ -620,7 +649,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		}
 
 		watched = nextWatched;
-		const sockets = socketsFor(kind, processes, startedAt);
+		const sockets = socketsFor(kind, processes, startedAt, hasHolderRun);
 		const nextListenKey = socketTable?.listenKey ?? '';
 		// A new listener starts outside every watched tree: only a full scan finds it. A wish
 		// stays until a full scan serves it.
@@ -673,6 +702,32 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		scanHint: () => latestHint,
 		isFullScanDue: () => fullScanWanted === afterHintReason,
 	};
+}
+
+type SocketTable = {
+	readonly sockets: Snapshot['sockets'];
+	readonly readAt: number;
+	/** The inodes it was read for. */
+	readonly lookedUp: ReadonlySet<number>;
+	/** Its listening sockets' inodes, as one key. */
+	readonly listenKey: string;
+	/** The pids that held sockets when it was read (holdersKeyOf). */
+	readonly holders: string;
+	/** No socket it was read for had data queued, a retransmit or a state other than ESTABLISHED. */
+	readonly isQuiet: boolean;
+	/** A process holding sockets may have run since it was read. */
+	readonly hasHolderRun: boolean;
+};
+
+function holdersKeyOf(processes: readonly ProcessRecord[]): string {
+	return processes.filter(process => (process.socketInodes?.length ?? 0) > 0).map(process => process.pid).join(',');
+}
+
+/** Whether a socket's row can change only when the process that holds it runs (or its keepalive fails, which wakes it). */
+function isQuietTable(sockets: Snapshot['sockets'], wanted: ReadonlySet<number>): boolean {
+	return sockets.every(socket => socket.state === 'LISTEN' || !wanted.has(socket.inode) || (socket.state === 'ESTABLISHED'
+		&& socket.sendQueueBytes === 0 && socket.receiveQueueBytes === 0 && socket.retransmits === 0
+		&& (socket.timer === 'none' || socket.timer === 'keepalive')));
 }
 
 type Membership = {

@@ -399,6 +399,52 @@ describe('createProcessScanner over a fake /proc', () => {
 			expect(byPid(reader.read(), 400)?.state).toBe('R');
 			expect(reader.lastScan()?.statReads).toBe(7);
 		});
+
+		describe('the socket table', () => {
+			const inodes = (snapshot: Snapshot) => snapshot.sockets.map(socket => socket.inode);
+			const sendQueue = (snapshot: Snapshot) => snapshot.sockets.find(socket => socket.inode === 9001)?.sendQueueBytes;
+			/** Settled, and the table read again after the scan that took the first schedstat readings: 12 s after the full scan. */
+			const settledTable = () => {
+				const reader = settled();
+				clock += 10_000;
+				reader.read();
+				return reader;
+			};
+
+			it('is kept until the next full scan while no process holding a socket ran: a quiet connection\'s row cannot change', () => {
+				const reader = settledTable();
+				fake.setTcp([listenLine, connectionLine, secondListenLine]);
+				clock += 12_000;
+				expect(inodes(reader.read())).toEqual([9000, 9001]);
+				expect(reader.lastScan()?.kind).toBe('watch');
+				// A packet came in and the monitor ran: the table, older than socketsMaxAgeMs, is read again.
+				fake.write({...quiet(monitor), schedstat: ran(4)});
+				clock += 2000;
+				expect(inodes(reader.read())).toEqual([9000, 9001, 9100]);
+				expect(reader.lastScan()?.kind).toBe('watch');
+			});
+
+			it('is read again at socketsMaxAgeMs while a connection has data queued: the kernel retransmits without its sshd running', () => {
+				const queued = (bytes: string) => connectionLine.replace('00000000:00000000 00:', `${bytes}:00000000 01:`);
+				fake.setTcp([listenLine, queued('00000400')]);
+				const reader = settledTable();
+				fake.setTcp([listenLine, queued('00000800')]);
+				clock += 8000;
+				expect(sendQueue(reader.read())).toBe(1024);
+				clock += 4000;
+				expect(sendQueue(reader.read())).toBe(2048);
+				expect(reader.lastScan()?.kind).toBe('watch');
+			});
+
+			it('is read again when a process that held a socket is gone', () => {
+				const reader = settledTable();
+				fake.remove(202);
+				fake.remove(201);
+				fake.setTcp([listenLine, connectionLine.replace(' 01 ', ' 08 ')]);
+				clock += 12_000;
+				expect(reader.read().sockets.find(socket => socket.inode === 9001)?.state).toBe('CLOSE_WAIT');
+			});
+		});
 	});
 
 	it('stops watching a leftover that exec\'d itself again with an environment that names no SSH connection', () => {
