@@ -794,5 +794,7 @@ function recordOf(
 		sshEnvironment = environment;
 	}
 
-	return {...record, socketInodes, unreadable, ...(sshEnvironment ? {sshEnvironment} : {})};
+	// One spread and named fields: a second spread leaves V8's fast path (sessions.ts, assembleSession).
+	const held = {...record, socketInodes, unreadable};
+	return sshEnvironment ? {...held, sshEnvironment} : held;
 }
