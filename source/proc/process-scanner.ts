@@ -36,7 +36,7 @@ import {
 } from './read-snapshot.js';
 import {createHeldFiles} from './held-files.js';
 import {forkMarginPids, parseLastPid, probeRange} from './new-pids.js';
-import {mayHaveRunSince, pidsToRead, type RunReading} from './quiet-processes.js';
+import {mayHaveRunSince, pidsThatRan, pidsToRead, type RunReading} from './quiet-processes.js';
 import {hintedPids, type ScanHint} from './scan-hint.js';
 import {childrenByParentOf, descendantsOf, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
@@ -302,8 +302,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			readings.push({pid: entry.pid, ppid: stat?.ppid ?? 0, ttyNumber: stat?.ttyNumber ?? 0, threads: stat?.threads ?? 0, before, now});
 		}
 
-		const ran = new Set(readings.filter(reading => mayHaveRunSince(reading.before, reading.now, reading.threads)).map(reading => reading.pid));
-		return {ran, toRead: pidsToRead(readings)};
+		const ran = pidsThatRan(readings);
+		return {ran, toRead: pidsToRead(readings, ran)};
 	};
 
 	/**
@@ -713,7 +713,7 @@ type SocketTable = {
 	readonly listenKey: string;
 	/** The pids that held sockets when it was read (holdersKeyOf). */
 	readonly holders: string;
-	/** No socket it was read for had data queued, a retransmit or a state other than ESTABLISHED. */
+	/** No socket it was read for had data queued, a retransmit, a timer other than keepalive or a state other than ESTABLISHED. */
 	readonly isQuiet: boolean;
 	/** A process holding sockets may have run since it was read. */
 	readonly hasHolderRun: boolean;

@@ -29,18 +29,19 @@ export type RunReading = {
 /** PID 1 never exits, so its children are never re-parented. */
 const initPid = 1;
 
+/** The pids that may have run between their two readings. */
+export function pidsThatRan(readings: readonly RunReading[]): Set<number> {
+	return new Set(readings.filter(reading => mayHaveRunSince(reading.before, reading.now, reading.threads)).map(reading => reading.pid));
+}
+
 /** The pids whose stat lines must be read; every other reading's kept stat line is current. */
-export function pidsToRead(readings: readonly RunReading[]): Set<number> {
+export function pidsToRead(readings: readonly RunReading[], ran: ReadonlySet<number> = pidsThatRan(readings)): Set<number> {
 	const watchedPids = new Set<number>();
-	const ran = new Set<number>();
 	const activeTtys = new Set<number>();
 	for (const reading of readings) {
 		watchedPids.add(reading.pid);
-		if (mayHaveRunSince(reading.before, reading.now, reading.threads)) {
-			ran.add(reading.pid);
-			if (reading.ttyNumber !== 0) {
-				activeTtys.add(reading.ttyNumber);
-			}
+		if (ran.has(reading.pid) && reading.ttyNumber !== 0) {
+			activeTtys.add(reading.ttyNumber);
 		}
 	}
 

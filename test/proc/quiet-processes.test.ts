@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {mayHaveRunSince, pidsToRead, type RunReading} from '../../source/proc/quiet-processes.js';
+import {mayHaveRunSince, pidsThatRan, pidsToRead, type RunReading} from '../../source/proc/quiet-processes.js';
 
 const sleeping = (pid: number, ppid: number, extra: Partial<RunReading> = {}): RunReading => ({
 	pid, ppid, ttyNumber: 0, threads: 1, before: '5000 10 3\n', now: '5000 10 3\n', ...extra,
@@ -18,6 +18,12 @@ describe('which watched stat lines a watch scan reads', () => {
 	it('the line of a process that is gone, or new, and of its children', () => {
 		expect(pidsToRead([sleeping(10, 1, {now: undefined}), sleeping(11, 10), sleeping(20, 1, {before: undefined}), sleeping(21, 20)]))
 			.toEqual(new Set([10, 11, 20, 21]));
+	});
+
+	it('of those, as having run, only the processes whose own readings moved or cannot be compared, not their children', () => {
+		const readings = [sleeping(10, 1), sleeping(11, 10, {now: '5100 10 4\n'}), sleeping(12, 11), sleeping(30, 4242), sleeping(31, 1, {before: undefined})];
+		expect(pidsThatRan(readings)).toEqual(new Set([11, 31]));
+		expect(pidsToRead(readings)).toEqual(new Set([11, 12, 30, 31]));
 	});
 
 	it('the line of a process whose parent is not watched: only PID 1 is known never to exit', () => {
