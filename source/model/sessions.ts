@@ -376,10 +376,32 @@ function findForeground(
 }
 
 /**
+ * The nesting last worked out for a socket table, with the session trees it was worked out
+ * from. The scanner keeps its socket table for as long as no socket moved, and an unchanged
+ * session keeps its tree: with 500 sessions, walking every tree's sockets again was ~1 ms a refresh.
+ */
+const nestingByTable = new WeakMap<readonly TcpSocket[], {readonly trees: readonly ProcessNode[]; readonly outerById: ReadonlyMap<string, string>}>();
+
+/**
  * Session B is nested in A when a process of A holds the client end of B's connection:
  * a socket whose local end is B's peer and whose remote end is B's local address.
  */
 function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpSocket[]): Session[] {
+	const trees = sessions.map(session => session.tree);
+	const known = nestingByTable.get(sockets);
+	// Same table and trees: the same sockets, held by the same processes, so the same peers.
+	const outerById = known !== undefined && known.trees.length === trees.length && known.trees.every((tree, index) => tree === trees[index])
+		? known.outerById
+		: findNesting(sessions, sockets);
+	nestingByTable.set(sockets, {trees, outerById});
+	return sessions.map(session => {
+		const outer = outerById.get(session.id);
+		return outer === undefined ? session : {...session, nestedIn: outer};
+	});
+}
+
+/** Each nested session's id, to the id of the session it was opened from. */
+function findNesting(sessions: readonly Session[], sockets: readonly TcpSocket[]): Map<string, string> {
 	const sessionByInode = new Map<number, string>();
 	for (const session of sessions) {
 		for (const process of flattenTree(session.tree)) {
@@ -400,16 +422,16 @@ function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpS
 		}
 	}
 
-	return sessions.map(session => {
-		const {peer, local} = session;
-		if (!peer || !local) {
-			return session;
-		}
-
-		const clientEnd = clientEnds.get(endpointPairKey(peer, local));
+	const outerById = new Map<string, string>();
+	for (const {id, peer, local} of sessions) {
+		const clientEnd = peer && local ? clientEnds.get(endpointPairKey(peer, local)) : undefined;
 		const outer = clientEnd ? sessionByInode.get(clientEnd.inode) : undefined;
-		return outer && outer !== session.id ? {...session, nestedIn: outer} : session;
-	});
+		if (outer && outer !== id) {
+			outerById.set(id, outer);
+		}
+	}
+
+	return outerById;
 }
 
 function endpointPairKey(from: Endpoint, to: Endpoint): string {

@@ -274,6 +274,28 @@ describe('nesting and the operator\'s own session', () => {
 		expect(only(report.sessions, 200).nestedIn).toBeUndefined();
 	});
 
+	it('keeps the nesting while the socket table and the trees are the same, and forgets it once the ssh client is gone', () => {
+		const processes = [
+			listener(100, 9000),
+			sshd({pid: 200, ppid: 100, title: 'sshd: root@pts/0', socketInodes: [9001]}),
+			fakeProcess({pid: 201, ppid: 200, argv: ['-bash'], ...pts(0)}),
+			fakeProcess({pid: 202, ppid: 201, argv: ['ssh', 'localhost'], socketInodes: [9011], ...pts(0)}),
+			sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/1', socketInodes: [9002]}),
+		];
+		// One table for every refresh, as the scanner keeps it while no socket moved.
+		const sockets = [
+			listening(9000, 22, '127.0.0.1'),
+			socket(9001, loopback(22), loopback(40_001)),
+			socket(9002, loopback(22), loopback(40_002)),
+			socket(9011, loopback(40_002), loopback(22)),
+		];
+		const first = buildReport(fakeSnapshot({processes, sockets}));
+		const second = buildReport(fakeSnapshot({processes, sockets}), first);
+		expect(only(second.sessions, 300).nestedIn).toBe(only(second.sessions, 200).id);
+		const clientGone = buildReport(fakeSnapshot({processes: processes.filter(process => process.pid !== 202), sockets}), second);
+		expect(only(clientGone.sessions, 300).nestedIn).toBeUndefined();
+	});
+
 	it('marks the session sshtop runs in by its parent chain', () => {
 		expect(only(report.sessions, 200).isOwn).toBe(true);
 		expect(only(report.sessions, 300).isOwn).toBe(false);
