@@ -388,12 +388,14 @@ const nestingByTable = new WeakMap<readonly TcpSocket[], {readonly trees: readon
  */
 function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpSocket[]): Session[] {
 	const trees = sessions.map(session => session.tree);
-	const known = nestingByTable.get(sockets);
+	let known = nestingByTable.get(sockets);
 	// Same table and trees: the same sockets, held by the same processes, so the same peers.
-	const outerById = known !== undefined && known.trees.length === trees.length && known.trees.every((tree, index) => tree === trees[index])
-		? known.outerById
-		: findNesting(sessions, sockets);
-	nestingByTable.set(sockets, {trees, outerById});
+	if (known === undefined || known.trees.length !== trees.length || known.trees.some((tree, index) => tree !== trees[index])) {
+		known = {trees, outerById: findNesting(sessions, sockets)};
+		nestingByTable.set(sockets, known);
+	}
+
+	const {outerById} = known;
 	return sessions.map(session => {
 		const outer = outerById.get(session.id);
 		return outer === undefined ? session : {...session, nestedIn: outer};

@@ -444,15 +444,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		let probeAttempts = 0;
 		// Before any stat line is read: a run between the two reads shows at the next scan.
 		const {ran, toRead} = readRunMarks();
-		// Read before the watched set is replaced: its entries know which processes hold sockets.
-		// sshtop and its ancestors are left out: drawing a frame wakes the sshd of its own session.
-		const ownChain = new Set<number>();
-		for (let pid: number | undefined = selfPid; pid !== undefined && !ownChain.has(pid); pid = watched.get(pid)?.parentPid) {
-			ownChain.add(pid);
-		}
-
-		const hasHolderRun = [...watched.values()].some(entry => entry.socketInodes !== undefined && !ownChain.has(entry.pid)
-			&& (entry.socketInodes === 'unreadable' || entry.socketInodes.length > 0) && ran.has(entry.pid));
+		// Before the watched set is replaced: its entries know which processes hold sockets.
+		const hasHolderRun = hasSocketHolderRun(watched, ran, selfPid);
 		/** A full scan's parent links of every process it read; a watch scan's come from its candidates. */
 		const links: StatLink[] = [];
 		/** Pids a full scan decoded because they may be SSH's: their children are decoded too. */
@@ -718,6 +711,20 @@ type SocketTable = {
 	/** A process holding sockets may have run since it was read. */
 	readonly hasHolderRun: boolean;
 };
+
+/**
+Whether a watched process that holds sockets (or whose sockets are unreadable) ran. sshtop and its
+ancestors are left out: drawing a frame wakes the sshd of its own session.
+*/
+function hasSocketHolderRun(watched: ReadonlyMap<number, Watched>, ran: ReadonlySet<number>, selfPid: number): boolean {
+	const ownChain = new Set<number>();
+	for (let pid: number | undefined = selfPid; pid !== undefined && !ownChain.has(pid); pid = watched.get(pid)?.parentPid) {
+		ownChain.add(pid);
+	}
+
+	return [...watched.values()].some(entry => entry.socketInodes !== undefined && !ownChain.has(entry.pid)
+		&& (entry.socketInodes === 'unreadable' || entry.socketInodes.length > 0) && ran.has(entry.pid));
+}
 
 function holdersKeyOf(processes: readonly ProcessRecord[]): string {
 	return processes.filter(process => (process.socketInodes?.length ?? 0) > 0).map(process => process.pid).join(',');
