@@ -9,6 +9,7 @@ import {
 import {rowPrefix, type TreeRow} from './rows.js';
 import {sanitizeCommand, sanitizeText} from './sanitize.js';
 import type {SessionHealth} from './health.js';
+import {idleSecondsAt} from './idle.js';
 import type {Session, SessionReport} from './types.js';
 
 export type SessionColumn = 'user' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
@@ -111,11 +112,12 @@ export function sessionCell(session: Session, column: SessionColumn, context: Ro
 		}
 
 		case 'idle': {
-			if (session.ttys.length === 0 && session.idleSeconds === undefined) {
+			const idleSeconds = idleSecondsAt(session, context.now);
+			if (session.ttys.length === 0 && idleSeconds === undefined) {
 				return '-';
 			}
 
-			return formatIdle(shownIdleSeconds(session.idleSeconds, context)) + (session.idleSource === 'network' && session.idleSeconds !== undefined ? networkIdleMark : '');
+			return formatIdle(shownIdleSeconds(idleSeconds, context)) + (session.idleSource === 'network' && idleSeconds !== undefined ? networkIdleMark : '');
 		}
 
 		case 'health': {

@@ -14,6 +14,7 @@
 //   a URL) is searched as text, with a hint naming the known qualifiers.
 import {parseDuration} from './duration.js';
 import {peerText} from './filter-text.js';
+import {idleSecondsAt} from './idle.js';
 import type {SessionHealth} from './health.js';
 import type {Endpoint, ProcessRecord, Session, SessionKind} from './types.js';
 
@@ -38,7 +39,8 @@ export type QualifierOperator = ':' | '=' | '>' | '>=' | '<' | '<=';
 What one qualifier tests. A session matcher that holds makes the whole session visible; a process matcher that holds shows that process, its ancestors as context and all its descendants.
 */
 export type QualifierMatchers = {
-	readonly matchSession?: (session: Session) => MatchOutcome;
+	/** `now`: the report's takenAt, what durations (idle>30m) are measured to. */
+	readonly matchSession?: (session: Session, now: number) => MatchOutcome;
 	readonly matchProcess?: (process: ProcessRecord) => MatchOutcome;
 };
 
@@ -284,8 +286,10 @@ export const qualifiers: readonly QualifierDefinition[] = [
 			}
 
 			return {
-				matchSession: ({idleSeconds}) =>
-					idleSeconds !== undefined && compareSeconds(idleSeconds, operator, limit) ? [] : undefined,
+				matchSession(session, now) {
+					const idleSeconds = idleSecondsAt(session, now);
+					return idleSeconds !== undefined && compareSeconds(idleSeconds, operator, limit) ? [] : undefined;
+				},
 			};
 		},
 	},
@@ -358,17 +362,17 @@ function operatorHint(definition: QualifierDefinition): string {
 		: `${definition.name} compares with ${definition.operators.join(' ')} (${definition.example})`;
 }
 
-function anyOf<Subject>(
-	tests: ReadonlyArray<((subject: Subject) => MatchOutcome) | undefined>,
-): ((subject: Subject) => MatchOutcome) | undefined {
+function anyOf<Arguments extends unknown[]>(
+	tests: ReadonlyArray<((...arguments_: Arguments) => MatchOutcome) | undefined>,
+): ((...arguments_: Arguments) => MatchOutcome) | undefined {
 	const present = tests.filter(test => test !== undefined);
 	if (present.length === 0) {
 		return undefined;
 	}
 
-	return subject => {
+	return (...arguments_) => {
 		for (const test of present) {
-			const outcome = test(subject);
+			const outcome = test(...arguments_);
 			if (outcome !== undefined) {
 				return outcome;
 			}

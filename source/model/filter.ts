@@ -310,7 +310,7 @@ export function applyFilter(index: FilterIndex, query: string): FilterResult {
 	const textHits = terms.map(term => (term.type === 'text' ? cachedSearchWord(index, term) : undefined));
 	// Session documents come first, so a session's document index is its index in the report.
 	const sessionOutcome = (term: FilterTerm, termIndex: number, session: Session, sessionIndex: number): MatchOutcome =>
-		term.type === 'text' ? textHits[termIndex]?.get(sessionIndex) : term.matchSession?.(session);
+		term.type === 'text' ? textHits[termIndex]?.get(sessionIndex) : term.matchSession?.(session, report.takenAt);
 	const processOutcome = (term: FilterTerm, termIndex: number, node: ProcessNode, documentIndex: number): MatchOutcome =>
 		term.type === 'text' ? textHits[termIndex]?.get(documentIndex) : term.matchProcess?.(node.process);
 

@@ -2,6 +2,7 @@
 // requires a new schemaVersion.
 import {commandLine} from './process-tree.js';
 import type {TcpFigures} from './health.js';
+import {idleSecondsAt} from './idle.js';
 import type {Endpoint, Leftover, ProcessNode, Session, SessionReport} from './types.js';
 
 export const schemaVersion = 1;
@@ -111,7 +112,7 @@ export function toJsonDocument(report: SessionReport, sessions: readonly Session
 			ports: [...listener.ports],
 			addresses: listener.addresses.map(endpoint),
 		})),
-		sessions: sessions.map(session => jsonSession(session)),
+		sessions: sessions.map(session => jsonSession(session, report.takenAt)),
 		tcpInfoSource: report.tcpInfoSource ?? null,
 		leftovers: (report.leftovers ?? []).map(leftover => jsonLeftover(leftover)),
 		leftoversReadable: report.leftoversReadable ?? false,
@@ -133,7 +134,7 @@ function jsonLeftover(leftover: Leftover): JsonLeftover {
 	};
 }
 
-function jsonSession(session: Session): JsonSession {
+function jsonSession(session: Session, takenAt: number): JsonSession {
 	return {
 		id: session.id,
 		pid: session.pid,
@@ -146,7 +147,7 @@ function jsonSession(session: Session): JsonSession {
 		peer: session.peer ? endpoint(session.peer) : null,
 		local: session.local ? endpoint(session.local) : null,
 		loginAt: new Date(session.loginAt).toISOString(),
-		idleSeconds: session.idleSeconds ?? null,
+		idleSeconds: idleSecondsAt(session, takenAt) ?? null,
 		idleSource: session.idleSource ?? null,
 		health: session.health?.health ?? 'unknown',
 		healthEvidence: [...(session.health?.evidence ?? [])],

@@ -1,7 +1,7 @@
 // Decides what an SSH session is: one TCP connection accepted by a trusted sshd listener.
 import {sshdCommandNames} from '../proc/ssh-scope.js';
 import type {Snapshot, TcpSocket} from '../proc/types.js';
-import {assessHealth} from './health.js';
+import {assessHealth, type HealthAssessment} from './health.js';
 import {findLeftovers} from './leftovers.js';
 import {
 	ancestorsOf, buildTree, childrenOf, commandLine, flattenTree, indexProcesses, type ProcessIndex,
@@ -30,20 +30,39 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	const linked = linkNestedSessions(sessions, snapshot.sockets);
 	const ownSessionId = findOwnSession(linked, index, snapshot.selfPid);
 	const leftoversReadable = snapshot.readerUid === 0;
+	// A session is written out again only when whether it is sshtop's own changed.
+	const marked = linked.map(session => ((session.id === ownSessionId) === session.isOwn ? session : {...session, isOwn: !session.isOwn}));
+	const leftovers = findLeftovers(snapshot.processes, index, linked);
+	const shownListeners = listeners.map(({process: _process, ...listener}) => listener);
+	// Unchanged parts are the last report's arrays: the explorer derives its rows, widths and
+	// search index from these, and keeps them while they are the same objects (ui/state.ts).
 	return {
 		takenAt: snapshot.takenAt,
 		host: snapshot.host,
 		uptimeSeconds: snapshot.uptimeSeconds,
 		loadAverage: snapshot.loadAverage,
-		listeners: listeners.map(({process: _process, ...listener}) => listener),
-		// Every session is described with isOwn false: only the own one is written out again.
-		sessions: linked.map(session => (session.id === ownSessionId ? {...session, isOwn: true} : session)),
+		listeners: previous !== undefined && isSameList(shownListeners, previous.listeners, isSameListener) ? previous.listeners : shownListeners,
+		sessions: previous !== undefined && isSameList(marked, previous.sessions, (a, b) => a === b) ? previous.sessions : marked,
 		ownSessionId,
 		isPartial: snapshot.readerUid !== 0,
 		tcpInfoSource: snapshot.tcpInfo?.source,
-		leftovers: findLeftovers(snapshot.processes, index, linked),
+		// Only an empty list is kept: left-behind processes are rare, and each is a tree built anew.
+		leftovers: leftovers.length === 0 && previous?.leftovers?.length === 0 ? previous.leftovers : leftovers,
 		leftoversReadable,
 	};
+}
+
+function isSameList<T>(items: readonly T[], before: readonly T[], isSame: (a: T, b: T) => boolean): boolean {
+	return items.length === before.length && items.every((item, index) => isSame(item, before[index]!));
+}
+
+function isSameListener(a: Listener, b: Listener): boolean {
+	return a.id === b.id && a.command === b.command && isSameList(a.ports, b.ports, (x, y) => x === y)
+		&& isSameList(a.addresses, b.addresses, isSameEndpoint);
+}
+
+function isSameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boolean {
+	return a === b || (a !== undefined && b !== undefined && a.address === b.address && a.port === b.port);
 }
 
 /**
@@ -167,7 +186,9 @@ function describeSession(
 			? (before.stage === 'established' ? top : undefined)
 			: index.byPid.get(before.userSidePid);
 		const foreground = before.ttys.length > 1 ? findForeground(before.ttys, flattenTree(tree), userSide, index, snapshot) : before.foreground;
-		return assembleSession(before, liveFacts(before, [top, userSide], lookups, snapshot, before), foreground, tree);
+		const facts = liveFacts(before, [top, userSide], lookups, snapshot, before);
+		// Nothing moved (an idle user keeps the same idle instant): the very object of the last report.
+		return hasSameFacts(before, facts, foreground) ? before : assembleSession(before, facts, foreground, tree, before);
 	}
 
 	const members = sshdMembers(top, index);
@@ -194,20 +215,46 @@ function describeSession(
 		userSidePid: userSide && userSide.process !== top ? userSide.process.pid : undefined,
 	};
 	const foreground = kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot);
-	return assembleSession(fixed, liveFacts({kind, ttys}, [top, userSide?.process], lookups, snapshot, before), foreground, tree);
+	return assembleSession(fixed, liveFacts({kind, ttys}, [top, userSide?.process], lookups, snapshot, before), foreground, tree, before);
 }
 
 /** What a session's processes decide: the same while its tree is. */
 type FixedFacts = Pick<Session, 'id' | 'pid' | 'listenerPid' | 'user' | 'uid' | 'kind' | 'stage' | 'ttys' | 'loginAt' | 'monitorPid' | 'userSidePid'>;
 
-type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSeconds' | 'idleMs' | 'idleSource' | 'health'>;
+type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSince' | 'idleSource' | 'health'>;
+
+function hasSameFacts(before: Session, facts: LiveFacts, foreground: Foreground | undefined): boolean {
+	return before.idleSince === facts.idleSince && before.idleSource === facts.idleSource
+		&& isSameEndpoint(before.peer, facts.peer) && isSameEndpoint(before.local, facts.local)
+		&& isSameHealth(before.health, facts.health)
+		&& (before.foreground === foreground || (before.foreground?.pid === foreground?.pid && before.foreground?.command === foreground?.command));
+}
+
+function isSameHealth(a: HealthAssessment | undefined, b: HealthAssessment | undefined): boolean {
+	if (a === undefined || b === undefined) {
+		return a === b;
+	}
+
+	const [x, y] = [a.tcp, b.tcp];
+	return a.health === b.health && isSameList(a.evidence, b.evidence, (p, q) => p === q)
+		&& (x === y || (x !== undefined && y !== undefined && x.state === y.state && x.sendQueueBytes === y.sendQueueBytes
+			&& x.receiveQueueBytes === y.receiveQueueBytes && x.timer === y.timer && x.retransmits === y.retransmits
+			&& x.lastSendMs === y.lastSendMs && x.lastReceiveMs === y.lastReceiveMs && x.lastAckMs === y.lastAckMs
+			&& x.retransmitsTotal === y.retransmitsTotal));
+}
 
 /**
  * Field by field, on every refresh for every session: `{...before, ...facts}` leaves V8's fast
  * path for object spread (the second spread copies property by property in the runtime): with
  * `--no-opt`, 1.9 µs a session against 0.7 µs written out.
  */
-function assembleSession(fixed: FixedFacts, facts: LiveFacts, foreground: Foreground | undefined, tree: ProcessNode): Session {
+function assembleSession(
+	fixed: FixedFacts,
+	facts: LiveFacts,
+	foreground: Foreground | undefined,
+	tree: ProcessNode,
+	linked: Pick<Session, 'nestedIn' | 'isOwn'> | undefined,
+): Session {
 	return {
 		id: fixed.id,
 		pid: fixed.pid,
@@ -220,13 +267,13 @@ function assembleSession(fixed: FixedFacts, facts: LiveFacts, foreground: Foregr
 		loginAt: fixed.loginAt,
 		peer: facts.peer,
 		local: facts.local,
-		idleSeconds: facts.idleSeconds,
-		idleMs: facts.idleMs,
+		idleSince: facts.idleSince,
 		idleSource: facts.idleSource,
 		health: facts.health,
 		foreground,
-		nestedIn: undefined,
-		isOwn: false,
+		// As the last report had them; buildReport works both out again and writes out a session only when one changed.
+		nestedIn: linked?.nestedIn,
+		isOwn: linked?.isOwn ?? false,
 		monitorPid: fixed.monitorPid,
 		userSidePid: fixed.userSidePid,
 		tree,
@@ -244,18 +291,16 @@ function liveFacts(
 	const connection = findConnection(holders, socketsByInode, listenerPorts);
 	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
 	const health = assessHealth(connection, tcpInfo, before?.health?.tcp);
-	const ttyIdleMs = idleMs(session.ttys, snapshot);
-	const ttyIdle = ttyIdleMs === undefined ? undefined : Math.floor(ttyIdleMs / 1000);
+	const ttyActiveAt = lastTtyActivity(session.ttys, snapshot);
 	// Without a terminal, the client's last packet is the best sign of life (keepalives count).
-	const networkIdle = session.kind === 'preauth' || tcpInfo?.lastReceiveMs === undefined
+	const networkActiveAt = session.kind === 'preauth' || tcpInfo?.lastReceiveMs === undefined
 		? undefined
-		: Math.floor(tcpInfo.lastReceiveMs / 1000);
+		: snapshot.takenAt - tcpInfo.lastReceiveMs;
 	return {
 		peer: connection?.remote,
 		local: connection?.local,
-		idleSeconds: ttyIdle ?? networkIdle,
-		idleMs: ttyIdleMs ?? (networkIdle === undefined ? undefined : tcpInfo?.lastReceiveMs),
-		idleSource: ttyIdle === undefined ? (networkIdle === undefined ? undefined : 'network') : 'tty',
+		idleSince: ttyActiveAt ?? networkActiveAt,
+		idleSource: ttyActiveAt === undefined ? (networkActiveAt === undefined ? undefined : 'network') : 'tty',
 		health,
 	};
 }
@@ -326,13 +371,17 @@ function findConnection(
 	return undefined;
 }
 
-function idleMs(ttys: readonly string[], snapshot: Snapshot): number | undefined {
-	const times = ttys.map(tty => snapshot.ttyActivity.get(tty)).filter(time => time !== undefined);
-	if (times.length === 0) {
-		return undefined;
+/** Epoch ms the session's terminals were last used (their access time, as `w` reads it). */
+function lastTtyActivity(ttys: readonly string[], snapshot: Snapshot): number | undefined {
+	let latest: number | undefined;
+	for (const tty of ttys) {
+		const time = snapshot.ttyActivity.get(tty);
+		if (time !== undefined && (latest === undefined || time > latest)) {
+			latest = time;
+		}
 	}
 
-	return Math.max(0, snapshot.takenAt - Math.max(...times));
+	return latest;
 }
 
 /**
@@ -398,7 +447,7 @@ function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpS
 	const {outerById} = known;
 	return sessions.map(session => {
 		const outer = outerById.get(session.id);
-		return outer === undefined ? session : {...session, nestedIn: outer};
+		return outer === session.nestedIn ? session : {...session, nestedIn: outer};
 	});
 }
 

@@ -101,7 +101,8 @@ type SortValue = number | string | undefined;
 function sortValue(session: Session, key: SortKey, options: SortOptions): SortValue {
 	switch (key) {
 		case 'idle': {
-			return session.idleMs ?? (session.idleSeconds === undefined ? undefined : session.idleSeconds * 1000);
+			// The earlier the last sign of life, the longer idle: an instant sorts the same at any time.
+			return session.idleSince === undefined ? undefined : -session.idleSince;
 		}
 
 		case 'login': {

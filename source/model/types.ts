@@ -46,14 +46,13 @@ export type Session = {
 	readonly local: Endpoint | undefined;
 	/** Epoch milliseconds: start of the connection's top sshd. */
 	readonly loginAt: number;
-	/** Seconds since the user last did anything; undefined when unknown. */
-	readonly idleSeconds: number | undefined;
 	/**
-	The same, in milliseconds, unrounded: what idle sorts by. Sessions that went quiet in the same
-	second keep their order from one refresh to the next, instead of swapping whenever the
-	rounding of one moves before the other's.
+	Epoch milliseconds of the user's last sign of life (the terminal's access time, or the
+	client's last packet); undefined when unknown. An instant, not a duration: a session nobody
+	touched is the same object from one report to the next, and what is derived from it (its
+	row, its cells, the sort) is worked out once. idleSecondsAt() gives the idle time.
 	*/
-	readonly idleMs?: number | undefined;
+	readonly idleSince: number | undefined;
 	/** `tty`: the terminal's access time (as `w`); `network`: since the client last sent data (ss lastrcv). */
 	readonly idleSource?: IdleSource;
 	/** The TCP connection's health; absent in reports built without socket data. */

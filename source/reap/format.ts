@@ -5,6 +5,7 @@ import type {Signal} from '../actions/signals.js';
 import {describeTarget} from '../actions/target.js';
 import {formatDuration, formatEndpoint} from '../model/format.js';
 import type {SessionHealth} from '../model/health.js';
+import {idleSecondsAt} from '../model/idle.js';
 import {sanitizeText} from '../model/sanitize.js';
 import type {Endpoint, Session} from '../model/types.js';
 import {healthOf, type ExclusionReason, type ReapExclusion, type ReapPlan, type ReapTarget} from './select.js';
@@ -18,6 +19,8 @@ export type TargetOutcome = {
 };
 
 export type ReapResults = {
+	/** The plan's takenAt: idle times are as the plan saw them. */
+	readonly takenAt: number;
 	readonly outcomes: readonly TargetOutcome[];
 	readonly excluded: readonly ReapExclusion[];
 	/** What the grace period and escalation did, in one sentence, or undefined when nothing was waited for. */
@@ -67,14 +70,14 @@ function peerOf(session: Session): Endpoint | null {
 	return session.peer === undefined ? null : {address: session.peer.address, port: session.peer.port};
 }
 
-function jsonTarget(planned: ReapTarget, message: string): ReapJsonTarget {
+function jsonTarget(planned: ReapTarget, message: string, takenAt: number): ReapJsonTarget {
 	const {session, target, signal} = planned;
 	return {
 		sessionId: session.id,
 		pid: session.pid,
 		user: session.user,
 		peer: peerOf(session),
-		idleSeconds: session.idleSeconds ?? null,
+		idleSeconds: idleSecondsAt(session, takenAt) ?? null,
 		health: healthOf(session),
 		signal: signal.name,
 		targetPid: target.pid,
@@ -94,7 +97,7 @@ export function planDocument(plan: ReapPlan): ReapJsonDocument {
 	return {
 		schemaVersion: reapSchemaVersion,
 		mode: 'dry-run',
-		targets: plan.targets.map(planned => jsonTarget(planned, wouldSend(planned))),
+		targets: plan.targets.map(planned => jsonTarget(planned, wouldSend(planned), plan.takenAt)),
 		excluded: jsonExcluded(plan.excluded),
 	};
 }
@@ -104,7 +107,7 @@ export function resultsDocument(results: ReapResults): ReapJsonDocument {
 		schemaVersion: reapSchemaVersion,
 		mode: 'executed',
 		targets: results.outcomes.map(({planned, result, survivors}) => ({
-			...jsonTarget(planned, result.sentence),
+			...jsonTarget(planned, result.sentence, results.takenAt),
 			result: result.kind,
 			survivors: survivors.map(survivor => ({
 				pid: survivor.target.pid,
@@ -119,17 +122,17 @@ export function resultsDocument(results: ReapResults): ReapJsonDocument {
 }
 
 /** `session 4123 alice from 10.0.0.5:50022 idle 42m health dead-peer`: everything a process chose is made terminal-safe. */
-function sessionLabel(session: Session): string {
+function sessionLabel(session: Session, takenAt: number): string {
 	const peer = session.peer === undefined ? '?' : sanitizeText(formatEndpoint(session.peer));
-	return `session ${session.pid} ${sanitizeText(session.user)} from ${peer} idle ${formatDuration(session.idleSeconds)} health ${healthOf(session)}`;
+	return `session ${session.pid} ${sanitizeText(session.user)} from ${peer} idle ${formatDuration(idleSecondsAt(session, takenAt))} health ${healthOf(session)}`;
 }
 
 function signalPart(signal: Signal, targetPid: number): string {
 	return `${signal.name} to pid ${targetPid}`;
 }
 
-function exclusionLines(excluded: readonly ReapExclusion[]): string[] {
-	return excluded.map(({session, reason, message}) => `excluded ${sessionLabel(session)}: ${reason}: ${message}`);
+function exclusionLines(excluded: readonly ReapExclusion[], takenAt: number): string[] {
+	return excluded.map(({session, reason, message}) => `excluded ${sessionLabel(session, takenAt)}: ${reason}: ${message}`);
 }
 
 function plural(count: number, noun: string): string {
@@ -137,23 +140,23 @@ function plural(count: number, noun: string): string {
 }
 
 export function planLines(plan: ReapPlan): string[] {
-	const lines = plan.targets.map(planned => `would reap ${sessionLabel(planned.session)}: ${signalPart(planned.signal, planned.target.pid)}`);
+	const lines = plan.targets.map(planned => `would reap ${sessionLabel(planned.session, plan.takenAt)}: ${signalPart(planned.signal, planned.target.pid)}`);
 	const summary = plan.targets.length === 0 && plan.excluded.length === 0
 		? 'Dry run: no session matches; nothing to do.'
 		: `Dry run: ${plural(plan.targets.length, 'session')} would be reaped, ${plan.excluded.length} excluded; nothing was sent. Add --yes to do it.`;
-	return [...lines, ...exclusionLines(plan.excluded), summary];
+	return [...lines, ...exclusionLines(plan.excluded, plan.takenAt), summary];
 }
 
 export function resultLines(results: ReapResults): string[] {
 	const lines: string[] = [];
 	for (const {planned, result, survivors} of results.outcomes) {
-		lines.push(`reap ${sessionLabel(planned.session)}: ${signalPart(planned.signal, planned.target.pid)}: ${resultLabels[result.kind]}: ${result.sentence}`);
+		lines.push(`reap ${sessionLabel(planned.session, results.takenAt)}: ${signalPart(planned.signal, planned.target.pid)}: ${resultLabels[result.kind]}: ${result.sentence}`);
 		for (const survivor of survivors) {
 			lines.push(`  survivor ${describeTarget(survivor.target)}: SIGKILL: ${resultLabels[survivor.kind]}: ${survivor.sentence}`);
 		}
 	}
 
-	lines.push(...exclusionLines(results.excluded));
+	lines.push(...exclusionLines(results.excluded, results.takenAt));
 	if (results.graceNote !== undefined) {
 		lines.push(results.graceNote);
 	}

@@ -81,7 +81,7 @@ async function executeReap(plan: ReapPlan, options: ReapOptions, loaded: Loaded)
 	const dispatch = {context, operator, auditLogPath: resolveAuditLogPath(options.auditLogPath)};
 	const reports: SignalReport[] = [];
 	if (plan.targets.length === 0) {
-		return {results: {outcomes: [], excluded: plan.excluded, graceNote: undefined}, warnings: []};
+		return {results: {takenAt: plan.takenAt, outcomes: [], excluded: plan.excluded, graceNote: undefined}, warnings: []};
 	}
 
 	// One call, and so one audit line, per session: each is an End session of its own.
@@ -128,7 +128,7 @@ async function executeReap(plan: ReapPlan, options: ReapOptions, loaded: Loaded)
 		result,
 		survivors: survivorsBySession.get(planned.session.id) ?? [],
 	}));
-	return {results: {outcomes, excluded: plan.excluded, graceNote}, warnings: auditWarnings(reports)};
+	return {results: {takenAt: plan.takenAt, outcomes, excluded: plan.excluded, graceNote}, warnings: auditWarnings(reports)};
 }
 
 const wentWell: ReadonlySet<TargetResultKind> = new Set(['sent', 'gone']);

@@ -7,6 +7,7 @@ import type {ActionTarget} from '../actions/target.js';
 import {applyFilter, createFilterIndex} from '../model/filter.js';
 import {parseFilterQuery, qualifiers} from '../model/filter-query.js';
 import type {SessionHealth} from '../model/health.js';
+import {idleSecondsAt} from '../model/idle.js';
 import type {ProcessId, Session, SessionReport} from '../model/types.js';
 import type {ReapCriteria} from './reap-options.js';
 
@@ -35,6 +36,8 @@ export type ReapExclusion = {
 };
 
 export type ReapPlan = {
+	/** Epoch ms the report was taken: the sessions' idle times are measured to it. */
+	readonly takenAt: number;
 	readonly targets: readonly ReapTarget[];
 	readonly excluded: readonly ReapExclusion[];
 };
@@ -52,7 +55,7 @@ function filteredSessionIds(report: SessionReport, query: string): ReadonlySet<P
 	return new Set(result.sessions.map(session => session.id));
 }
 
-function fromMatcher(prefix: string): ((session: Session) => boolean) {
+function fromMatcher(prefix: string, now: number): ((session: Session) => boolean) {
 	const compiled = qualifiers.find(definition => definition.name === 'from')?.compile(prefix, ':');
 	// The options reject a prefix the filter cannot read; should one get here, it matches nothing.
 	if (compiled === undefined || 'hint' in compiled || compiled.matchSession === undefined) {
@@ -60,7 +63,7 @@ function fromMatcher(prefix: string): ((session: Session) => boolean) {
 	}
 
 	const {matchSession} = compiled;
-	return session => matchSession(session) !== undefined;
+	return session => matchSession(session, now) !== undefined;
 }
 
 /** Every criterion given holds (criteria are ANDed). No criteria: nothing matches. */
@@ -68,7 +71,10 @@ export function matchingSessions(report: SessionReport, criteria: ReapCriteria):
 	const tests: Array<(session: Session) => boolean> = [];
 	if (criteria.idleSeconds !== undefined) {
 		const limit = criteria.idleSeconds;
-		tests.push(({idleSeconds}) => idleSeconds !== undefined && idleSeconds >= limit);
+		tests.push(session => {
+			const idleSeconds = idleSecondsAt(session, report.takenAt);
+			return idleSeconds !== undefined && idleSeconds >= limit;
+		});
 	}
 
 	if (criteria.health !== undefined) {
@@ -82,7 +88,7 @@ export function matchingSessions(report: SessionReport, criteria: ReapCriteria):
 	}
 
 	if (criteria.from !== undefined) {
-		tests.push(fromMatcher(criteria.from));
+		tests.push(fromMatcher(criteria.from, report.takenAt));
 	}
 
 	if (criteria.filter !== undefined) {
@@ -204,5 +210,5 @@ export function planReap(
 		}
 	}
 
-	return {targets, excluded};
+	return {takenAt: report.takenAt, targets, excluded};
 }

@@ -5,7 +5,7 @@ import type {Session} from '../../source/model/types.js';
 import {unknownCpuUsage} from '../../source/model/cpu.js';
 import {displayWidth} from '../../source/model/format.js';
 import {flattenReport} from '../../source/model/rows.js';
-import {child, fixtureNow, report, shellSession} from '../ui/report-fixtures.js';
+import {child, fixtureNow, idleFor, report, shellSession} from '../ui/report-fixtures.js';
 
 const context = {usage: unknownCpuUsage, now: fixtureNow};
 
@@ -83,9 +83,10 @@ describe('connection health', () => {
 	});
 
 	test('the live explorer moves every idle time on together, at the wall-clock minute, not each at its own second', () => {
-		const sessions = (idle: readonly number[]) => report(idle.map((seconds, index) => ({...shellSession(1000 * (index + 1), `user${index}`), idleSeconds: seconds})));
+		// Idle `seconds` at `now`: the session keeps the instant its user was last seen.
+		const sessions = (idle: readonly number[], now: number) => report(idle.map((seconds, index) => ({...shellSession(1000 * (index + 1), `user${index}`), idleSince: now - (seconds * 1000)})));
 		const idleCells = (idle: readonly number[], now: number) => {
-			const built = sessions(idle);
+			const built = sessions(idle, now);
 			const rows = flattenReport(built).rows.filter(row => row.kind === 'session');
 			return rows.map(row => / (<1m|\d+m) /.exec(formatRow(row, computeLayout(built, 120), {...context, now, isIdleByMinute: true}))?.[1]);
 		};
@@ -98,12 +99,12 @@ describe('connection health', () => {
 		// Past the next minute both move on together, in one redraw.
 		expect(idleCells([120, 160], minute + 70_000)).toEqual(['1m', '2m']);
 		// One-shot views show the idle time itself.
-		const built = sessions([110]);
+		const built = sessions([110], minute + 20_000);
 		expect(formatRow(flattenReport(built).rows.find(row => row.kind === 'session')!, computeLayout(built, 120), {...context, now: minute + 20_000})).toMatch(/ 1m /);
 	});
 
 	test('network idle is marked with ~', () => {
-		const forward: Session = {...shellSession(2000, 'bob'), ttys: [], idleSeconds: 90, idleSource: 'network'};
+		const forward: Session = {...shellSession(2000, 'bob'), ttys: [], ...idleFor(90), idleSource: 'network'};
 		const sessions = report([forward]);
 		expect(formatRow(flattenReport(sessions).rows[1]!, computeLayout(sessions, 120), context)).toMatch(/ 1m~ /);
 	});

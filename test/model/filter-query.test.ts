@@ -3,7 +3,7 @@ import {parseDuration} from '../../source/model/duration.js';
 import {parseFilterQuery, qualifiers, type FilterTerm} from '../../source/model/filter-query.js';
 import type {SessionHealth} from '../../source/model/health.js';
 import type {Session} from '../../source/model/types.js';
-import {processNode, sessionOf} from '../fixtures/report-builder.js';
+import {processNode, sessionOf, takenAt} from '../fixtures/report-builder.js';
 
 function describeTerms(terms: readonly FilterTerm[]) {
 	return terms.map(term => term.type === 'text'
@@ -169,7 +169,7 @@ describe('health: matches the connection\'s health verdict', () => {
 			throw new Error(`${query} did not compile to a session qualifier`);
 		}
 
-		return term.matchSession(session) !== undefined;
+		return term.matchSession(session, takenAt) !== undefined;
 	}
 
 	test.each([

@@ -2,10 +2,11 @@ import Fuse from 'fuse.js';
 import {describe, expect, test, vi} from 'vitest';
 import {applyFilter, createFilterIndex, type FilterResult} from '../../source/model/filter.js';
 import {parseFilterQuery} from '../../source/model/filter-query.js';
+import {idleSecondsAt} from '../../source/model/idle.js';
 import {commandLine, peerText, ttysText} from '../../source/model/filter-text.js';
 import type {ProcessNode, Session, SessionReport} from '../../source/model/types.js';
 import {
-	commandSession, idOfPid, processNode, reportOf, sessionOf, shellSession, treePids, treeShape,
+	commandSession, idOfPid, processNode, reportOf, sessionOf, shellSession, takenAt, treePids, treeShape,
 } from '../fixtures/report-builder.js';
 
 // Counts how often the searchable text is computed: once per process per report, never per keystroke.
@@ -326,7 +327,7 @@ describe('idle comparisons', () => {
 		shellSession(20_000, {user: 'unknown-idle', idleSeconds: undefined}),
 	];
 	const idleIndex = createFilterIndex(reportOf(idleSessions));
-	const idleOf = (query: string) => applyFilter(idleIndex, query).sessions.map(session => session.idleSeconds);
+	const idleOf = (query: string) => applyFilter(idleIndex, query).sessions.map(session => idleSecondsAt(session, takenAt));
 
 	test.each([
 		['idle>10s', idleTimes.filter(seconds => seconds > 10)],

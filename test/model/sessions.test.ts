@@ -1,4 +1,5 @@
 import {describe, expect, it} from 'vitest';
+import {idleSecondsAt} from '../../source/model/idle.js';
 import {buildReport} from '../../source/model/sessions.js';
 import type {Session} from '../../source/model/types.js';
 import {
@@ -51,7 +52,7 @@ describe('a privilege-separated pty login', () => {
 	});
 
 	it('computes idle time from the tty access time, as w does', () => {
-		expect(session.idleSeconds).toBe(125);
+		expect(idleSecondsAt(session, report.takenAt)).toBe(125);
 	});
 
 	it('shows the foreground process group of the tty as the foreground command', () => {
@@ -118,14 +119,15 @@ describe('every login shape OpenSSH produces', () => {
 
 	it('root without privilege separation: the top process is both monitor and user side', () => {
 		expect(only(report.sessions, 300)).toMatchObject({
-			user: 'root', uid: 0, kind: 'shell', ttys: ['pts/4'], userSidePid: undefined, monitorPid: 300, idleSeconds: 0,
+			user: 'root', uid: 0, kind: 'shell', ttys: ['pts/4'], userSidePid: undefined, monitorPid: 300,
 			foreground: {pid: 301, command: '-bash'},
 		});
+		expect(idleSecondsAt(only(report.sessions, 300), report.takenAt)).toBe(0);
 	});
 
 	it('a notty command session shows the command it runs', () => {
 		expect(only(report.sessions, 400)).toMatchObject({
-			user: 'bob', kind: 'command', ttys: [], idleSeconds: undefined, foreground: {pid: 403, command: 'tar cf - /srv'},
+			user: 'bob', kind: 'command', ttys: [], idleSince: undefined, foreground: {pid: 403, command: 'tar cf - /srv'},
 		});
 	});
 
@@ -141,7 +143,7 @@ describe('every login shape OpenSSH produces', () => {
 	it('a ControlMaster connection carries both its ttys, idle from the most recent', () => {
 		const session = only(report.sessions, 800);
 		expect(session.ttys).toEqual(['pts/1', 'pts/2']);
-		expect(session.idleSeconds).toBe(5);
+		expect(idleSecondsAt(session, report.takenAt)).toBe(5);
 		expect(session.foreground?.pid).toBe(802);
 	});
 
@@ -341,12 +343,14 @@ describe('connection health and network idle time', () => {
 	});
 
 	it('a session without a tty is idle since the client last sent data', () => {
-		expect(only(report.sessions, 200)).toMatchObject({idleSeconds: 45, idleSource: 'network'});
+		expect(only(report.sessions, 200).idleSource).toBe('network');
+		expect(idleSecondsAt(only(report.sessions, 200), report.takenAt)).toBe(45);
 		expect(only(report.sessions, 200).health?.health).toBe('ok');
 	});
 
 	it('a pty session keeps the terminal idle time, not the network one', () => {
-		expect(only(report.sessions, 300)).toMatchObject({idleSeconds: 30, idleSource: 'tty'});
+		expect(only(report.sessions, 300).idleSource).toBe('tty');
+		expect(idleSecondsAt(only(report.sessions, 300), report.takenAt)).toBe(30);
 	});
 
 	it('flags a peer that stopped acknowledging, with the evidence', () => {
@@ -410,11 +414,23 @@ describe('the next refresh, with the records the scanner kept', () => {
 		takenAt: takenAt + 2000,
 	}, first);
 
-	it('keeps the tree of a session whose processes did not change, and still moves its idle time on', () => {
+	it('keeps a session nothing happened in as the very same object, whose idle time still moves on', () => {
 		const next = later({});
-		expect(only(next.sessions, 200).tree).toBe(only(first.sessions, 200).tree);
-		expect(only(next.sessions, 200)).toMatchObject({idleSeconds: 7, idleMs: 7000, idleSource: 'tty', user: 'alice', kind: 'shell'});
-		expect(only(next.sessions, 300).idleSeconds).toBe(2);
+		expect(only(next.sessions, 200)).toBe(only(first.sessions, 200));
+		expect(next.sessions).toBe(first.sessions);
+		expect(next.listeners).toBe(first.listeners);
+		expect(only(next.sessions, 200)).toMatchObject({idleSource: 'tty', user: 'alice', kind: 'shell'});
+		expect(idleSecondsAt(only(next.sessions, 200), next.takenAt)).toBe(7);
+		expect(idleSecondsAt(only(next.sessions, 300), next.takenAt)).toBe(2);
+	});
+
+	it('writes out only the session whose terminal was used; the others stay the same objects', () => {
+		const next = later({activity: [['pts/3', takenAt - 5000], ['pts/4', takenAt - 60_000], ['pts/5', takenAt + 1500]]});
+		expect(next.sessions).not.toBe(first.sessions);
+		expect(only(next.sessions, 200)).toBe(only(first.sessions, 200));
+		expect(only(next.sessions, 300)).not.toBe(only(first.sessions, 300));
+		expect(only(next.sessions, 300).tree).toBe(only(first.sessions, 300).tree);
+		expect(idleSecondsAt(only(next.sessions, 300), next.takenAt)).toBe(0);
 	});
 
 	it('gives a session a new tree when a process below it starts, and keeps the unchanged subtrees', () => {
@@ -430,7 +446,8 @@ describe('the next refresh, with the records the scanner kept', () => {
 	it('follows the terminal used last when the processes did not change', () => {
 		expect(only(first.sessions, 200).foreground?.pid).toBe(202);
 		const next = later({activity: [['pts/3', takenAt - 5000], ['pts/4', takenAt + 1000], ['pts/5', takenAt]]});
-		expect(only(next.sessions, 200)).toMatchObject({idleSeconds: 1, foreground: {pid: 203, command: '-bash'}});
+		expect(only(next.sessions, 200)).toMatchObject({foreground: {pid: 203, command: '-bash'}});
+		expect(idleSecondsAt(only(next.sessions, 200), next.takenAt)).toBe(1);
 	});
 
 	it('reads the connection again: a socket table without it leaves the peer unknown', () => {

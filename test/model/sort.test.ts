@@ -3,12 +3,12 @@ import {
 	defaultSortKey, nextSortKey, sortDirection, sortKeyLabels, sortKeys, sortSessions, sortTree, type SortKey,
 } from '../../source/model/sort.js';
 import type {Endpoint, Session} from '../../source/model/types.js';
-import {bootTime, processNode, sessionOf, treePids} from '../fixtures/report-builder.js';
+import {bootTime, processNode, sessionOf, takenAt, treePids, type SessionFields} from '../fixtures/report-builder.js';
 
 const minute = 60_000;
 
 /** A one-process session; `pid` orders ties, `loginMinute` is minutes after boot. */
-function session(pid: number, fields: Partial<Session> & {readonly loginMinute?: number; readonly rssBytes?: number} = {}): Session {
+function session(pid: number, fields: SessionFields & {readonly loginMinute?: number; readonly rssBytes?: number} = {}): Session {
 	const {loginMinute = 0, rssBytes = 1024, ...rest} = fields;
 	const tree = processNode(pid, `sshd: s${pid} [priv]`, {rssBytes, startedAt: bootTime + (loginMinute * minute)});
 	return sessionOf(tree, {user: `s${pid}`, ...rest});
@@ -64,10 +64,10 @@ describe('by idle time (the default)', () => {
 		expect(order(sessions, 'idle', true)).toEqual([4, 1, 6, 3, 2, 5]);
 	});
 
-	test('by the milliseconds behind the seconds: two sessions quiet since the same second keep one order whichever way the seconds round', () => {
+	test('by the instant behind the seconds: two sessions quiet since the same second keep one order whichever way the seconds round', () => {
 		// Read at x.3 s, both show 60 s; at x.8 s the first would show 61 and the second 60.
-		const first = session(1, {idleSeconds: 60, idleMs: 60_700, loginMinute: 5});
-		const second = session(2, {idleSeconds: 60, idleMs: 60_200, loginMinute: 1});
+		const first = session(1, {idleSince: takenAt - 60_700, loginMinute: 5});
+		const second = session(2, {idleSince: takenAt - 60_200, loginMinute: 1});
 		expect(order([second, first], 'idle')).toEqual([1, 2]);
 		expect(order([first, second], 'idle', true)).toEqual([2, 1]);
 	});

@@ -6,7 +6,7 @@ import {targetFromProcess} from '../../source/actions/target.js';
 import {planDocument, planLines, resultLines, resultsDocument, type ReapResults} from '../../source/reap/format.js';
 import {reapExitCode} from '../../source/reap/run-reap.js';
 import {planReap, type ReapPlan} from '../../source/reap/select.js';
-import {processNode, reportOf, shellSession} from '../fixtures/report-builder.js';
+import {processNode, reportOf, shellSession, takenAt} from '../fixtures/report-builder.js';
 
 const context: GuardContext = {selfPid: 99_999, selfAncestorIds: [], listeners: [], ownSession: undefined};
 const alice = {
@@ -28,6 +28,7 @@ function result(kind: 'sent' | 'gone' | 'not-permitted' | 'changed' | 'zombie', 
 
 function executed(kinds: ReadonlyArray<'sent' | 'gone' | 'not-permitted' | 'changed' | 'zombie'>, survivors: readonly TargetResult[] = []): ReapResults {
 	return {
+		takenAt: plan.takenAt,
 		outcomes: plan.targets.map((planned, index) => ({planned, result: result(kinds[index] ?? 'sent', planned.target.pid), survivors: index === 0 ? survivors : []})),
 		excluded: plan.excluded,
 		graceNote: undefined,
@@ -51,7 +52,7 @@ describe('the dry run as text', () => {
 	});
 
 	test('no match says so', () => {
-		expect(planLines({targets: [], excluded: []})).toEqual(['Dry run: no session matches; nothing to do.']);
+		expect(planLines({takenAt, targets: [], excluded: []})).toEqual(['Dry run: no session matches; nothing to do.']);
 	});
 });
 
@@ -99,9 +100,9 @@ describe('the exit code', () => {
 		['one a zombie', executed(['zombie', 'sent']), 1],
 		['a survivor could not be killed', executed(['sent', 'sent'], [result('not-permitted', 1010)]), 1],
 		['a survivor exited (zombie) before SIGKILL', executed(['sent', 'sent'], [result('zombie', 1010)]), 0],
-		['own session excluded: that is the rule, not a failure', {outcomes: [], excluded: plan.excluded, graceNote: undefined}, 0],
-		['a session refused by the guard', {outcomes: [], excluded: [{session: alice, reason: 'refused', message: 'Refused.'}], graceNote: undefined}, 1],
-		['nothing matched', {outcomes: [], excluded: [], graceNote: undefined}, 0],
+		['own session excluded: that is the rule, not a failure', {takenAt, outcomes: [], excluded: plan.excluded, graceNote: undefined}, 0],
+		['a session refused by the guard', {takenAt, outcomes: [], excluded: [{session: alice, reason: 'refused', message: 'Refused.'}], graceNote: undefined}, 1],
+		['nothing matched', {takenAt, outcomes: [], excluded: [], graceNote: undefined}, 0],
 	])('%s: %d', (_name, results, code) => {
 		expect(reapExitCode(results)).toBe(code);
 	});

@@ -54,7 +54,7 @@ describe('what the explorer shows', () => {
 
 	test('one header note, not an error storm, when not everything was readable', async () => {
 		const unreadable = shellSession(3000, '?', {tty: 'pts/3'});
-		harness = await renderExplorer(report([alice, {...unreadable, idleSeconds: undefined}], {isPartial: true}));
+		harness = await renderExplorer(report([alice, {...unreadable, idleSince: undefined}], {isPartial: true}));
 		const frame = harness.frame();
 		expect(frame.match(/unreadable/g)).toHaveLength(1);
 		expect(frame).toMatch(/pts\/3 +\w+ +\? /);

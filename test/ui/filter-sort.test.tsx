@@ -1,7 +1,7 @@
 // The filter line and the sort keys, as a person uses them: type, look at the frame.
 import {afterEach, describe, expect, test} from 'vitest';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, report, shellSession} from './report-fixtures.js';
+import {child, idleFor, report, shellSession} from './report-fixtures.js';
 
 const selectionStart = '\u001B[7m';
 const faint = '\u001B[2m';
@@ -216,7 +216,7 @@ describe('the filter line', () => {
 });
 
 describe('sorting', () => {
-	const idle = (session: typeof bob, idleSeconds: number | undefined) => ({...session, idleSeconds});
+	const idle = (session: typeof bob, idleSeconds: number | undefined) => ({...session, ...idleFor(idleSeconds)});
 
 	test('longest idle first by default; sessions without an idle figure last', async () => {
 		harness = await renderExplorer(report([idle(alice, 60), idle(bob, undefined), idle(carol, 7200)]));

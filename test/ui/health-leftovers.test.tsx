@@ -4,7 +4,7 @@ import type {HealthAssessment, SessionHealth} from '../../source/model/health.js
 import {renderPlainText} from '../../source/model/plain-text.js';
 import type {Leftover, Session} from '../../source/model/types.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, node, processRecord, report, shellSession} from './report-fixtures.js';
+import {child, idleFor, node, processRecord, report, shellSession} from './report-fixtures.js';
 
 const sgr = /\u001B\[[\d;]*m/g;
 const plain = (text: string) => text.replaceAll(sgr, '');
@@ -101,10 +101,10 @@ describe('network idle', () => {
 			...withHealth(shellSession(5000, 'erin', {tty: 'pts/9'}), 'ok'),
 			ttys: [],
 			kind: 'forward',
-			idleSeconds: 300,
+			...idleFor(300),
 			idleSource: 'network',
 		};
-		const shell: Session = {...withHealth(shellSession(6000, 'frank', {tty: 'pts/6'}), 'ok'), idleSeconds: 420, idleSource: 'tty'};
+		const shell: Session = {...withHealth(shellSession(6000, 'frank', {tty: 'pts/6'}), 'ok'), ...idleFor(420), idleSource: 'tty'};
 		harness = await renderExplorer(report([forward, shell]), {columns: 120});
 		const frame = plain(harness.frame());
 		expect(rowOf(frame, 'erin')).toMatch(/ 5m~ /);

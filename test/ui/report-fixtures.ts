@@ -5,6 +5,11 @@ import {processId, type Listener, type ProcessNode, type Session, type SessionRe
 export const fixtureNow = new Date(2026, 10, 22, 12, 0, 0).getTime();
 const bootTime = fixtureNow - (3 * 86_400_000);
 
+/** A session idle for `seconds` when the fixture reports are taken (idle is kept as an instant). */
+export function idleFor(seconds: number | undefined): Pick<Session, 'idleSince'> {
+	return {idleSince: seconds === undefined ? undefined : fixtureNow - (seconds * 1000)};
+}
+
 export function processRecord(fields: Partial<ProcessRecord> & {readonly pid: number}): ProcessRecord {
 	const startTicks = fields.startTicks ?? fields.pid * 10;
 	return {
@@ -61,7 +66,7 @@ export function session(tree: ProcessNode, fields: Partial<Session> = {}): Sessi
 		peer: {address: '203.0.113.7', port: 50_312},
 		local: {address: '10.0.0.1', port: 22},
 		loginAt: root.startedAt,
-		idleSeconds: 5,
+		...idleFor(5),
 		foreground: undefined,
 		nestedIn: undefined,
 		isOwn: false,

@@ -2,7 +2,7 @@ import {describe, expect, test} from 'vitest';
 import type {SessionReport} from '../../source/model/types.js';
 import {runExplorer} from '../../source/ui/run-explorer.js';
 import {FakeTerminalOutput, fakeTerminalInput} from './fake-terminal.js';
-import {fixtureNow, report, shellSession} from './report-fixtures.js';
+import {fixtureNow, idleFor, report, shellSession} from './report-fixtures.js';
 
 async function until(predicate: () => boolean, what: string): Promise<void> {
 	const deadline = Date.now() + 5000;
@@ -121,11 +121,11 @@ describe('on a real (fake) terminal', () => {
 
 	test('a change in one row rewrites only that row', async () => {
 		// Alice idles longest, so she stays first whatever bob's idle time becomes.
-		const idleAlice = {...alice, idleSeconds: 7200};
+		const idleAlice = {...alice, ...idleFor(7200)};
 		const explorer = start(report([idleAlice, bob]));
 		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the first frame');
 		const before = explorer.output.chunks.length;
-		explorer.setReport(report([idleAlice, {...bob, idleSeconds: 600}]));
+		explorer.setReport(report([idleAlice, {...bob, ...idleFor(600)}]));
 		await until(() => explorer.output.chunks.slice(before).join('').includes('10m'), 'the new idle time');
 		const written = explorer.output.chunks.slice(before).join('');
 		expect(written).not.toContain('alice');

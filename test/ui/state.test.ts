@@ -4,7 +4,7 @@ import {unknownCpuUsage} from '../../source/model/cpu.js';
 import type {SessionReport} from '../../source/model/types.js';
 import type {ExplorerCommand} from '../../source/ui/keymap.js';
 import {createInitialState, explorerReducer, selectedIndex, selectRows, type ExplorerState} from '../../source/ui/state.js';
-import {child, report, shellSession} from './report-fixtures.js';
+import {child, idleFor, report, shellSession} from './report-fixtures.js';
 
 function arrive(state: ExplorerState, next: SessionReport): ExplorerState {
 	return explorerReducer(state, {type: 'report-arrived', report: next, usage: unknownCpuUsage});
@@ -43,7 +43,7 @@ describe('the selection', () => {
 		state = run(state, 'move-down', 'move-down'); // Bob's user-side sshd, then bash.
 		expect(selectedRow(state)?.id).toBe('2002:20020');
 		// Longer idle sorts first: alice and carol arrive above bob.
-		state = arrive(state, report([{...alice, idleSeconds: 600}, {...carol, idleSeconds: 300}, bob]));
+		state = arrive(state, report([{...alice, ...idleFor(600)}, {...carol, ...idleFor(300)}, bob]));
 		expect(selectedRow(state)?.id).toBe('2002:20020');
 		expect(selectedIndex(state)).toBeGreaterThan(7);
 	});
@@ -186,9 +186,9 @@ describe('a quiet refresh (the timed one) is kept only when it changes the scree
 
 	test('a change in a visible row is kept', () => {
 		const state = start();
-		const next = quiet(state, report([alice, {...bob, idleSeconds: 600}]));
+		const next = quiet(state, report([alice, {...bob, ...idleFor(600)}]));
 		expect(next).not.toBe(state);
-		expect(next.report?.sessions.find(session => session.user === 'bob')?.idleSeconds).toBe(600);
+		expect(next.report?.sessions.find(session => session.user === 'bob')?.idleSince).toBe(idleFor(600).idleSince);
 	});
 
 	test('a new session is kept', () => {

@@ -3,7 +3,7 @@ import {formatRowWithSpans, type RowContext} from '../../source/model/columns.js
 import {flattenReport} from '../../source/model/rows.js';
 import {processId, type SessionReport} from '../../source/model/types.js';
 import {layoutOf, visibleRows} from '../../source/ui/visible-rows.js';
-import {fixtureNow, report, shellSession} from './report-fixtures.js';
+import {fixtureNow, idleFor, report, shellSession} from './report-fixtures.js';
 
 const noUsage = {byProcess: new Map(), bySession: new Map()};
 const shown = (of: SessionReport, context: RowContext) => visibleRows({
@@ -13,7 +13,7 @@ const shown = (of: SessionReport, context: RowContext) => visibleRows({
 describe('the rows in view, refresh after refresh', () => {
 	const first = report([shellSession(100, 'alice')]);
 	// The next refresh: a new session object (its idle time moved on) over the same process records.
-	const next = report([{...first.sessions[0]!, idleSeconds: 120}]);
+	const next = report([{...first.sessions[0]!, ...idleFor(120)}]);
 	const shell = first.sessions[0]!.tree.children[0]!.children[0]!.process;
 	const shellId = processId(shell);
 	const lineOf = (rows: ReturnType<typeof shown>) => rows.find(({row}) => row.id === shellId)?.formatted;
@@ -36,7 +36,7 @@ describe('the rows in view, refresh after refresh', () => {
 
 describe('session rows, refresh after refresh', () => {
 	const context = {usage: noUsage, now: fixtureNow};
-	const at = (idleSeconds: number) => report([{...shellSession(100, 'alice'), idleSeconds}]);
+	const at = (idleSeconds: number) => report([{...shellSession(100, 'alice'), ...idleFor(idleSeconds)}]);
 	const sessionLine = (of: SessionReport) => shown(of, context).find(({row}) => row.kind === 'session')!;
 
 	it('keeps the line of a new session object whose cells read the same (idle 2m, two seconds later)', () => {
