@@ -1,6 +1,6 @@
 // CPU% needs two readings: the kernel only counts ticks since a process started.
 import {flattenTree} from './process-tree.js';
-import {processId, type ProcessId, type ProcessNode, type SessionReport} from './types.js';
+import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from './types.js';
 
 /** USER_HZ: /proc counts CPU time in ticks of 1/100 s on every Linux architecture sshtop runs on. */
 export const ticksPerSecond = 100;
@@ -18,6 +18,9 @@ export const unknownCpuUsage: CpuUsage = {byProcess: new Map(), bySession: new M
 // from one report to the next (buildTree), and each report is measured against the next one too.
 const idsByTree = new WeakMap<ProcessNode, readonly ProcessId[]>();
 const ticksByReport = new WeakMap<SessionReport, Map<ProcessId, number>>();
+// A report whose sessions are the last report's array (model/sessions.ts): every process kept its
+// record, and a record is kept only while its stat line, CPU ticks included, did not change.
+const idleUsageBySessions = new WeakMap<readonly Session[], CpuUsage>();
 
 /** The ids of flattenTree(tree)'s processes, in its order. */
 function idsOf(tree: ProcessNode): readonly ProcessId[] {
@@ -64,6 +67,10 @@ export function measureCpu(previous: SessionReport | undefined, current: Session
 		return unknownCpuUsage;
 	}
 
+	if (current.sessions === previous.sessions) {
+		return idleUsageOf(current.sessions);
+	}
+
 	const before = ticksById(previous);
 	const byProcess = new Map<ProcessId, number>();
 	const bySession = new Map<ProcessId, number>();
@@ -93,6 +100,27 @@ export function measureCpu(previous: SessionReport | undefined, current: Session
 	return {byProcess, bySession};
 }
 
+/** Every process and session at 0 %: what measureCpu gives when nothing in any session ran. */
+function idleUsageOf(sessions: readonly Session[]): CpuUsage {
+	let usage = idleUsageBySessions.get(sessions);
+	if (usage === undefined) {
+		const byProcess = new Map<ProcessId, number>();
+		const bySession = new Map<ProcessId, number>();
+		for (const session of sessions) {
+			for (const id of idsOf(session.tree)) {
+				byProcess.set(id, 0);
+			}
+
+			bySession.set(session.id, 0);
+		}
+
+		usage = {byProcess, bySession};
+		idleUsageBySessions.set(sessions, usage);
+	}
+
+	return usage;
+}
+
 /** Resident memory of a whole session tree (shared pages count once per process, as in top). */
 export function sessionMemoryBytes(tree: ProcessNode): number {
 	let total = 0;
@@ -114,6 +142,11 @@ export function steadyCpuUsage(shown: CpuUsage | undefined, measured: CpuUsage):
 		return measured;
 	}
 
+	// Nothing moved (a quiet refresh): the figures on screen, as the same object.
+	if (hasSameFigures(shown, measured)) {
+		return shown;
+	}
+
 	const steady = (before: ReadonlyMap<ProcessId, number>, now: ReadonlyMap<ProcessId, number>) => {
 		const result = new Map<ProcessId, number>();
 		for (const [id, percent] of now) {
@@ -125,5 +158,25 @@ export function steadyCpuUsage(shown: CpuUsage | undefined, measured: CpuUsage):
 		return result;
 	};
 
-	return {byProcess: steady(shown.byProcess, measured.byProcess), bySession: steady(shown.bySession, measured.bySession)};
+	const usage = {byProcess: steady(shown.byProcess, measured.byProcess), bySession: steady(shown.bySession, measured.bySession)};
+	// Every move was jitter: still the figures on screen, and the same object.
+	return hasSameFigures(shown, usage) ? shown : usage;
+}
+
+function hasSameFigures(a: CpuUsage, b: CpuUsage): boolean {
+	const same = (x: ReadonlyMap<ProcessId, number>, y: ReadonlyMap<ProcessId, number>) => {
+		if (x.size !== y.size) {
+			return false;
+		}
+
+		for (const [id, percent] of y) {
+			if (x.get(id) !== percent) {
+				return false;
+			}
+		}
+
+		return true;
+	};
+
+	return a === b || (same(a.bySession, b.bySession) && same(a.byProcess, b.byProcess));
 }

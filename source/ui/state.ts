@@ -143,8 +143,18 @@ export type ExplorerView = {
 // The last two derivations: a refresh compares the state on screen with the one it would make.
 let cachedViews: Array<{readonly input: ViewInput; readonly view: ExplorerView}> = [];
 
+/**
+The rows are made of a report's listeners, sessions and left-behind processes only, and a
+refresh in which nothing happened keeps those arrays (model/sessions.ts): its rows are the last
+ones. A filter is matched against the report itself (its idle terms against the report's time).
+*/
+function hasSameRows(a: SessionReport | undefined, b: SessionReport | undefined, filterQuery: string): boolean {
+	return a === b || (filterQuery === '' && a !== undefined && b !== undefined && a.sessions === b.sessions
+		&& a.listeners === b.listeners && a.leftovers === b.leftovers);
+}
+
 function sameViewInput(a: ViewInput, b: ViewInput): boolean {
-	return a.report === b.report && a.expansion === b.expansion && a.filterQuery === b.filterQuery
+	return a.filterQuery === b.filterQuery && hasSameRows(a.report, b.report, a.filterQuery) && a.expansion === b.expansion
 		&& a.filterExpansion === b.filterExpansion && a.sortKey === b.sortKey && a.isSortReversed === b.isSortReversed
 		// CPU figures only move the rows when sorting by CPU.
 		&& (a.usage === b.usage || a.sortKey !== 'cpu');

@@ -9,15 +9,23 @@ import {processId, type ProcessId, type ProcessNode, type ProcessRecord, type Se
 
 export type ShownRow = {readonly row: TreeRow; readonly formatted: FormattedRow; readonly isDimmed: boolean};
 
-// One layout per report and width: a key press or a quiet refresh never measures the columns again.
-const layoutsByReport = new WeakMap<SessionReport, Map<number, ColumnLayout>>();
+/**
+One layout per width while the sessions are the same objects (a refresh in which nothing
+happened keeps the array, model/sessions.ts) and the wall-clock minute is the same: idle times
+are the only widths that move with the clock, and the live explorer shows them as they were
+at the minute, so a layout measured at a minute's first refresh fits them all minute long.
+*/
+const layoutsBySessions = new WeakMap<readonly Session[], {readonly listeners: SessionReport['listeners']; readonly minute: number; readonly byWidth: Map<number, ColumnLayout>}>();
 
 export function layoutOf(report: SessionReport, width: number): ColumnLayout {
-	let byWidth = layoutsByReport.get(report);
-	if (byWidth === undefined) {
-		byWidth = new Map();
-		layoutsByReport.set(report, byWidth);
+	const minute = Math.floor(report.takenAt / 60_000);
+	let cached = layoutsBySessions.get(report.sessions);
+	if (cached === undefined || cached.listeners !== report.listeners || cached.minute !== minute) {
+		cached = {listeners: report.listeners, minute, byWidth: new Map()};
+		layoutsBySessions.set(report.sessions, cached);
 	}
+
+	const {byWidth} = cached;
 
 	let layout = byWidth.get(width);
 	if (layout === undefined) {

@@ -28,6 +28,15 @@ describe('CPU% from two refreshes', () => {
 		expect(measureCpu(before, after).byProcess.has('11:9')).toBe(false);
 	});
 
+	test('a report that kept the last one\'s sessions (nothing in them ran) measures every process and session at 0 %', () => {
+		const before = oneSession([processRecord({pid: 10, userTicks: 100}), processRecord({pid: 11, userTicks: 7})], fixtureNow);
+		const after = {...before, takenAt: fixtureNow + 2000};
+		const usage = measureCpu(before, after);
+		expect(Object.fromEntries(usage.byProcess)).toEqual({'10:100': 0, '11:110': 0});
+		expect(Object.fromEntries(usage.bySession)).toEqual({'10:100': 0});
+		expect(measureCpu(after, {...after, takenAt: fixtureNow + 4000})).toBe(usage);
+	});
+
 	test('a process started between refreshes counts all its ticks', () => {
 		const before = oneSession([processRecord({pid: 10})], fixtureNow);
 		const after = oneSession([processRecord({pid: 10}), processRecord({pid: 12, startedAt: fixtureNow + 500, userTicks: 50})], fixtureNow + 1000);
@@ -64,6 +73,13 @@ describe('CPU% as the explorer shows it', () => {
 		expect(shown.byProcess.get('10:100')).toBe(0.5);
 		shown = steadyCpuUsage(shown, usage(0));
 		expect(shown.byProcess.get('10:100')).toBe(0);
+	});
+
+	test('figures that did not move, or moved only by jitter, are the shown object itself', () => {
+		const shown = steadyCpuUsage(steadyCpuUsage(undefined, usage(0)), usage(12.5));
+		expect(steadyCpuUsage(shown, usage(12.5))).toBe(shown);
+		expect(steadyCpuUsage(shown, usage(13))).toBe(shown);
+		expect(steadyCpuUsage(shown, usage(40))).not.toBe(shown);
 	});
 
 	test('processes that were not shown before take their measured figure', () => {

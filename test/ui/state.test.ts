@@ -184,6 +184,18 @@ describe('a quiet refresh (the timed one) is kept only when it changes the scree
 		expect(quiet(state, later)).toBe(state);
 	});
 
+	test('a report that kept the last one\'s sessions keeps its rows: nothing is sorted or flattened again', () => {
+		const first = report([alice, bob]);
+		const state = arrive(createInitialState(10, {width: 120}), first);
+		const later = arrive(state, {...first, takenAt: first.takenAt + 2000, loadAverage: [3, 2, 1]});
+		expect(selectRows(later)).toBe(selectRows(state));
+		// A filter is matched against each report (idle>… against its time): its rows are derived again.
+		const filtered = press(run(state, 'open-filter'), 'b', 'o', 'b');
+		const filteredLater = arrive(filtered, {...first, takenAt: first.takenAt + 2000});
+		expect(selectRows(filteredLater)).not.toBe(selectRows(filtered));
+		expect(selectRows(filteredLater).rows.map(row => row.id)).toEqual(selectRows(filtered).rows.map(row => row.id));
+	});
+
 	test('a change in a visible row is kept', () => {
 		const state = start();
 		const next = quiet(state, report([alice, {...bob, ...idleFor(600)}]));

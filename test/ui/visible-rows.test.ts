@@ -66,3 +66,31 @@ describe('session rows, refresh after refresh', () => {
 		expect(narrow.formatted).toEqual(formatRowWithSpans(narrow.row, layoutOf(first, 80), context));
 	});
 });
+
+describe('column widths, refresh after refresh', () => {
+	const first = report([shellSession(100, 'alice'), shellSession(200, 'bob', {tty: 'pts/1'})]);
+	const minuteStart = Math.floor(first.takenAt / 60_000) * 60_000;
+	const at = (takenAt: number) => ({...first, takenAt});
+
+	it('are measured once while the sessions are the same objects and the minute is the same', () => {
+		const layout = layoutOf(at(minuteStart + 1000), 160);
+		expect(layoutOf(at(minuteStart + 59_000), 160)).toBe(layout);
+		expect(layoutOf(at(minuteStart + 59_000), 120)).not.toBe(layout);
+	});
+
+	it('are measured again in the next minute, and for other sessions', () => {
+		const layout = layoutOf(at(minuteStart + 1000), 160);
+		expect(layoutOf(at(minuteStart + 61_000), 160)).not.toBe(layout);
+		expect(layoutOf(report([...first.sessions]), 160)).not.toBe(layout);
+	});
+
+	it('fit an idle time that grows wider within the minute: measured at the minute, shown as at the minute', () => {
+		// 9h59m at the minute's first refresh, 10h past it 30 s later: the live explorer still shows 9h59m.
+		const idle = report([{...shellSession(100, 'alice'), idleSince: minuteStart - ((10 * 3600) - 50) * 1000}]);
+		const layout = layoutOf({...idle, takenAt: minuteStart + 5000}, 160);
+		const later = {...idle, takenAt: minuteStart + 30_000};
+		const line = formatRowWithSpans(flattenReport(later).rows[1]!, layoutOf(later, 160), {usage: noUsage, now: later.takenAt, isIdleByMinute: true});
+		expect(layoutOf(later, 160)).toBe(layout);
+		expect(line.text).toMatch(/ 9h59m /);
+	});
+});
