@@ -154,6 +154,31 @@ const naturalWidths: Readonly<Record<SessionColumn, readonly [minimum: number, m
 	user: [4, 12], from: [4, 24], tty: [3, 12], login: [5, 5], idle: [5, 6], health: [6, 6], kind: [7, 7], cpu: [5, 5], memory: [6, 6],
 };
 
+// The widths of a session's cells that depend on the session alone (not on the clock or the CPU
+// figures), once per session object: a refresh keeps the object of every session nothing happened in.
+const contextColumns: ReadonlySet<SessionColumn> = new Set(['idle', 'login', 'cpu']);
+const fixedCellWidths = new WeakMap<Session, Map<SessionColumn, number>>();
+
+function cellWidth(session: Session, column: SessionColumn, context: RowContext): number {
+	if (contextColumns.has(column)) {
+		return displayWidth(sessionCell(session, column, context));
+	}
+
+	let widths = fixedCellWidths.get(session);
+	if (widths === undefined) {
+		widths = new Map();
+		fixedCellWidths.set(session, widths);
+	}
+
+	let width = widths.get(column);
+	if (width === undefined) {
+		width = displayWidth(sessionCell(session, column, context));
+		widths.set(column, width);
+	}
+
+	return width;
+}
+
 /**
 Chooses the session columns that fit `width` (all of them when unlimited) and their
 widths, from the sessions actually shown so the data decides, within bounds.
@@ -168,7 +193,7 @@ export function computeLayout(report: SessionReport, width: number | undefined, 
 		let widest = Math.max(minimum, displayWidth(titles[column]));
 		if (minimum !== maximum) {
 			for (const session of report.sessions) {
-				widest = Math.max(widest, displayWidth(sessionCell(session, column, context)));
+				widest = Math.max(widest, cellWidth(session, column, context));
 			}
 		}
 

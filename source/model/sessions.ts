@@ -21,8 +21,8 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
 	const listenerPorts = new Set(listeners.flatMap(listener => listener.ports));
 	const previousSessions = new Map(previous?.sessions.map(session => [session.id, session]));
-	// Built once per report, not once per session: a box with 500 sessions has thousands of sockets.
-	const socketsByInode = new Map(snapshot.sockets.map(socket => [socket.inode, socket]));
+	// Built once per socket table, not once per session: a box with 500 sessions has thousands of sockets.
+	const socketsByInode = socketsByInodeOf(snapshot.sockets);
 	const sessions = listeners.flatMap(listener =>
 		childrenOf(index, listener.pid)
 			.filter(child => isTrustedConnection(child, listener.process))
@@ -50,6 +50,19 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 		leftovers: leftovers.length === 0 && previous?.leftovers?.length === 0 ? previous.leftovers : leftovers,
 		leftoversReadable,
 	};
+}
+
+// The scanner keeps its socket table while no socket can have moved: the lookup is built once per table.
+const socketIndexes = new WeakMap<readonly TcpSocket[], ReadonlyMap<number, TcpSocket>>();
+
+function socketsByInodeOf(sockets: readonly TcpSocket[]): ReadonlyMap<number, TcpSocket> {
+	let byInode = socketIndexes.get(sockets);
+	if (byInode === undefined) {
+		byInode = new Map(sockets.map(socket => [socket.inode, socket]));
+		socketIndexes.set(sockets, byInode);
+	}
+
+	return byInode;
 }
 
 function isSameList<T>(items: readonly T[], before: readonly T[], isSame: (a: T, b: T) => boolean): boolean {
