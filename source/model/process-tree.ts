@@ -42,20 +42,41 @@ export function childrenOf(index: ProcessIndex, pid: number): readonly ProcessRe
  * what is worked out per tree (sibling order, flattening, foreground paths) is worked out once.
  */
 export function buildTree(index: ProcessIndex, root: ProcessRecord, previous?: ProcessNode): ProcessNode {
-	// Iterative depth limit guards against a corrupt table with a ppid cycle.
-	const build = (process: ProcessRecord, depth: number, before: ProcessNode | undefined): ProcessNode => {
-		const records = depth > 512 ? [] : childrenOf(index, process.pid).filter(child => child.pid !== process.pid);
-		let isSame = before?.process === process && before.children.length === records.length;
-		const children = records.map((child, position) => {
-			const beforeChild = before?.children[position];
-			const node = build(child, depth + 1, beforeChild?.process === child ? beforeChild : undefined);
-			isSame &&= node === beforeChild;
-			return node;
-		});
-		return isSame ? before! : {process, children};
-	};
+	return buildNode(index, root, 0, previous);
+}
 
-	return build(root, 0, previous);
+/**
+Allocates nothing for a subtree that is as it was (500 sessions, every refresh): a list of
+children is made only from the first child that differs from the last report's. `before` is
+the node at this place in the last report, whose children are reused even when this process's
+own record changed.
+*/
+function buildNode(index: ProcessIndex, process: ProcessRecord, depth: number, before: ProcessNode | undefined): ProcessNode {
+	// The depth limit guards against a corrupt table with a ppid cycle.
+	const records = depth > 512 ? [] : childrenOf(index, process.pid);
+	const kept = before?.children;
+	let children: ProcessNode[] | undefined;
+	let count = 0;
+	for (const child of records) {
+		if (child.pid === process.pid) {
+			continue;
+		}
+
+		const beforeChild = kept?.[count];
+		const node = buildNode(index, child, depth + 1, beforeChild?.process === child ? beforeChild : undefined);
+		if (children === undefined && node !== beforeChild) {
+			children = kept === undefined ? [] : kept.slice(0, count);
+		}
+
+		children?.push(node);
+		count++;
+	}
+
+	if (children === undefined && before?.process === process && before.children.length === count) {
+		return before;
+	}
+
+	return {process, children: children ?? kept?.slice(0, count) ?? []};
 }
 
 const flattened = new WeakMap<ProcessNode, readonly ProcessRecord[]>();
