@@ -42,6 +42,23 @@ export function tcpFigures(socket: TcpSocket, info: TcpInfo | undefined): TcpFig
 	};
 }
 
+// Every figure, checked by the compiler: a field added to TcpFigures must be added here.
+const figureKeys = Object.keys({
+	state: true, sendQueueBytes: true, receiveQueueBytes: true, timer: true, retransmits: true,
+	lastSendMs: true, lastReceiveMs: true, lastAckMs: true, retransmitsTotal: true,
+} satisfies Record<keyof TcpFigures, true>) as ReadonlyArray<keyof TcpFigures>;
+
+/** Whether two assessments say the same (a session that reads as before keeps its object). */
+export function isSameAssessment(a: HealthAssessment | undefined, b: HealthAssessment | undefined): boolean {
+	if (a === undefined || b === undefined) {
+		return a === b;
+	}
+
+	const [x, y] = [a.tcp, b.tcp];
+	return a.health === b.health && a.evidence.length === b.evidence.length && a.evidence.every((sentence, index) => sentence === b.evidence[index])
+		&& (x === y || (x !== undefined && y !== undefined && figureKeys.every(key => x[key] === y[key])));
+}
+
 /**
  * `previous` is the same connection's figures one refresh earlier, when known: a send queue
  * that grows while the kernel retransmits is the clearest sign that nobody is listening.

@@ -1,7 +1,7 @@
 // Decides what an SSH session is: one TCP connection accepted by a trusted sshd listener.
 import {sshdCommandNames} from '../proc/ssh-scope.js';
 import type {Snapshot, TcpSocket} from '../proc/types.js';
-import {assessHealth, type HealthAssessment} from './health.js';
+import {assessHealth, isSameAssessment} from './health.js';
 import {findLeftovers} from './leftovers.js';
 import {
 	ancestorsOf, buildTree, childrenOf, commandLine, flattenTree, indexProcesses, type ProcessIndex,
@@ -239,21 +239,8 @@ type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSince' | 'idleSource' | '
 function hasSameFacts(before: Session, facts: LiveFacts, foreground: Foreground | undefined): boolean {
 	return before.idleSince === facts.idleSince && before.idleSource === facts.idleSource
 		&& isSameEndpoint(before.peer, facts.peer) && isSameEndpoint(before.local, facts.local)
-		&& isSameHealth(before.health, facts.health)
+		&& isSameAssessment(before.health, facts.health)
 		&& (before.foreground === foreground || (before.foreground?.pid === foreground?.pid && before.foreground?.command === foreground?.command));
-}
-
-function isSameHealth(a: HealthAssessment | undefined, b: HealthAssessment | undefined): boolean {
-	if (a === undefined || b === undefined) {
-		return a === b;
-	}
-
-	const [x, y] = [a.tcp, b.tcp];
-	return a.health === b.health && isSameList(a.evidence, b.evidence, (p, q) => p === q)
-		&& (x === y || (x !== undefined && y !== undefined && x.state === y.state && x.sendQueueBytes === y.sendQueueBytes
-			&& x.receiveQueueBytes === y.receiveQueueBytes && x.timer === y.timer && x.retransmits === y.retransmits
-			&& x.lastSendMs === y.lastSendMs && x.lastReceiveMs === y.lastReceiveMs && x.lastAckMs === y.lastAckMs
-			&& x.retransmitsTotal === y.retransmitsTotal));
 }
 
 /**

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {assessHealth} from '../../source/model/health.js';
+import {assessHealth, isSameAssessment} from '../../source/model/health.js';
 import type {TcpInfo} from '../../source/proc/parse-ss.js';
 import {socket} from '../fixtures/snapshot-builder.js';
 
@@ -45,5 +45,23 @@ describe('assessHealth', () => {
 
 	it('without a readable socket the health is unknown', () => {
 		expect(assessHealth(undefined, undefined)).toMatchObject({health: 'unknown', tcp: undefined});
+	});
+});
+
+describe('isSameAssessment', () => {
+	const quiet = () => assessHealth(socket(1, server, client, {timer: 'keepalive'}), info());
+
+	it('two readings of a connection that did not move say the same, though they are other objects', () => {
+		expect(quiet()).not.toBe(quiet());
+		expect(isSameAssessment(quiet(), quiet())).toBe(true);
+		expect(isSameAssessment(undefined, undefined)).toBe(true);
+	});
+
+	it('any figure, the verdict or the evidence that moved makes them differ', () => {
+		expect(isSameAssessment(quiet(), assessHealth(socket(1, server, client, {timer: 'keepalive'}), info({lastReceiveMs: 21})))).toBe(false);
+		expect(isSameAssessment(quiet(), assessHealth(socket(1, server, client, {timer: 'keepalive', receiveQueueBytes: 1}), info()))).toBe(false);
+		expect(isSameAssessment(quiet(), assessHealth(socket(1, server, client, {state: 'CLOSE_WAIT'}), info()))).toBe(false);
+		expect(isSameAssessment(quiet(), assessHealth(undefined, undefined))).toBe(false);
+		expect(isSameAssessment(quiet(), undefined)).toBe(false);
 	});
 });
