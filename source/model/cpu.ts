@@ -142,41 +142,23 @@ export function steadyCpuUsage(shown: CpuUsage | undefined, measured: CpuUsage):
 		return measured;
 	}
 
-	// Nothing moved (a quiet refresh): the figures on screen, as the same object.
-	if (hasSameFigures(shown, measured)) {
-		return shown;
-	}
-
+	// A map whose every figure stays as shown is the shown map itself, so a quiet refresh hands back
+	// the figures on screen as the same object.
 	const steady = (before: ReadonlyMap<ProcessId, number>, now: ReadonlyMap<ProcessId, number>) => {
 		const result = new Map<ProcessId, number>();
+		let isSame = before.size === now.size;
 		for (const [id, percent] of now) {
 			const previous = before.get(id);
 			const isJitter = previous !== undefined && Math.abs(percent - previous) < Math.max(1, previous / 10) && !(percent === 0 && previous !== 0);
-			result.set(id, isJitter ? previous : percent);
+			const figure = isJitter ? previous : percent;
+			isSame &&= figure === previous;
+			result.set(id, figure);
 		}
 
-		return result;
+		return isSame ? before : result;
 	};
 
-	const usage = {byProcess: steady(shown.byProcess, measured.byProcess), bySession: steady(shown.bySession, measured.bySession)};
-	// Every move was jitter: still the figures on screen, and the same object.
-	return hasSameFigures(shown, usage) ? shown : usage;
-}
-
-function hasSameFigures(a: CpuUsage, b: CpuUsage): boolean {
-	const same = (x: ReadonlyMap<ProcessId, number>, y: ReadonlyMap<ProcessId, number>) => {
-		if (x.size !== y.size) {
-			return false;
-		}
-
-		for (const [id, percent] of y) {
-			if (x.get(id) !== percent) {
-				return false;
-			}
-		}
-
-		return true;
-	};
-
-	return a === b || (same(a.bySession, b.bySession) && same(a.byProcess, b.byProcess));
+	const byProcess = steady(shown.byProcess, measured.byProcess);
+	const bySession = steady(shown.bySession, measured.bySession);
+	return byProcess === shown.byProcess && bySession === shown.bySession ? shown : {byProcess, bySession};
 }

@@ -42,7 +42,7 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 		uptimeSeconds: snapshot.uptimeSeconds,
 		loadAverage: snapshot.loadAverage,
 		listeners: previous !== undefined && isSameList(shownListeners, previous.listeners, isSameListener) ? previous.listeners : shownListeners,
-		sessions: previous !== undefined && isSameList(marked, previous.sessions, (a, b) => a === b) ? previous.sessions : marked,
+		sessions: previous !== undefined && isSameList(marked, previous.sessions) ? previous.sessions : marked,
 		ownSessionId,
 		isPartial: snapshot.readerUid !== 0,
 		tcpInfoSource: snapshot.tcpInfo?.source,
@@ -65,12 +65,12 @@ function socketsByInodeOf(sockets: readonly TcpSocket[]): ReadonlyMap<number, Tc
 	return byInode;
 }
 
-function isSameList<T>(items: readonly T[], before: readonly T[], isSame: (a: T, b: T) => boolean): boolean {
+function isSameList<T>(items: readonly T[], before: readonly T[], isSame: (a: T, b: T) => boolean = (a, b) => a === b): boolean {
 	return items.length === before.length && items.every((item, index) => isSame(item, before[index]!));
 }
 
 function isSameListener(a: Listener, b: Listener): boolean {
-	return a.id === b.id && a.command === b.command && isSameList(a.ports, b.ports, (x, y) => x === y)
+	return a.id === b.id && a.command === b.command && isSameList(a.ports, b.ports)
 		&& isSameList(a.addresses, b.addresses, isSameEndpoint);
 }
 
@@ -439,7 +439,7 @@ function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpS
 	const trees = sessions.map(session => session.tree);
 	let known = nestingByTable.get(sockets);
 	// Same table and trees: the same sockets, held by the same processes, so the same peers.
-	if (known === undefined || known.trees.length !== trees.length || known.trees.some((tree, index) => tree !== trees[index])) {
+	if (known === undefined || !isSameList(trees, known.trees)) {
 		known = {trees, outerById: findNesting(sessions, sockets)};
 		nestingByTable.set(sockets, known);
 	}

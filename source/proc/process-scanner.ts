@@ -722,8 +722,14 @@ function hasSocketHolderRun(watched: ReadonlyMap<number, Watched>, ran: Readonly
 		ownChain.add(pid);
 	}
 
-	return [...watched.values()].some(entry => entry.socketInodes !== undefined && !ownChain.has(entry.pid)
-		&& (entry.socketInodes === 'unreadable' || entry.socketInodes.length > 0) && ran.has(entry.pid));
+	for (const pid of ran) {
+		const inodes = watched.get(pid)?.socketInodes;
+		if (inodes !== undefined && !ownChain.has(pid) && (inodes === 'unreadable' || inodes.length > 0)) {
+			return true;
+		}
+	}
+
+	return false;
 }
 
 function holdersKeyOf(processes: readonly ProcessRecord[]): string {
