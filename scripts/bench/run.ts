@@ -9,6 +9,9 @@
 //   first frame  time from releasing the pane (a write to the FIFO it waits on) to the first frame
 //                with the header (sshtop: "listening on"), in a 200×50 tmux pane, median of --runs;
 //                for ps, one `ps -e -o …` run. sshtop's is also given as a ratio to `ink hello`.
+//                sshtop and the baselines below are started in turn, one of each per round, so a
+//                change in the host's speed during the bench reaches them alike; the ratio to the
+//                Ink hello is the median of each round's own ratio.
 //   − terminal   first frame minus the `terminal` baseline's: what the program itself took
 //   scan         sshtop's reader in this process: the first (cold) full scan, a warm full scan,
 //                and one explorer refresh (watch scan + model), medians; beside ps's wall time
@@ -27,8 +30,8 @@
 //                the least an Ink app built like dist/sshtop.js pays
 //   sshtop without a scan hint   SSHTOP_SCAN_HINT=0: a first start, with a full scan before the
 //                first frame (shown in sshtop's first-frame cell). sshtop's own runs start from
-//                the hint its last run left, except the first run beside a new crowd (too many
-//                forks since): the median of three is a start with a hint.
+//                the hint its last run left: beside a new crowd (too many forks since the last
+//                hint) one unmeasured start leaves them one first.
 // --soak-minutes N (default 0, off): after the crowds, with the last crowd still running and the
 // SSH shells open, sshtop alone in a 200×50 pane; VmRSS and CPU ticks every 30 s; prints RSS at
 // start, at 5 min, at the end and the max, the slope (MB per hour, least squares over the samples
@@ -151,6 +154,8 @@ type Measured = {
 	rssMegabytes?: number;
 	/** Why the program could not be measured (it exited, or never showed its first frame). */
 	failure?: string;
+	/** Each round's first frame, in turn with the other programs (measureInTurn); NaN where it failed. */
+	firstFrames?: readonly number[];
 };
 
 /** A program that only shows the ready text, to read first frames against. */
@@ -160,6 +165,8 @@ type Baseline = {
 	readonly script: string;
 	/** Whether VmRSS means anything (not for the terminal baseline's sleep). */
 	readonly measuresRss: boolean;
+	/** The first frame is there once the terminal output matches this; baselineReady by default. */
+	readonly ready?: RegExp;
 };
 
 const baselineReady = /listening on/;
@@ -333,9 +340,13 @@ async function keypressLatency(pane: Pane, keys: readonly [string, string]): Pro
 	return median(latencies);
 }
 
-async function measureTool(tool: Tool): Promise<Measured> {
-	const firstFrames: number[] = [];
-	for (let run = 1; run < runs; run++) {
+/**
+ * The first frame (median of --runs), CPU, idle bytes, RSS and keypress latency. `firstFramesInTurn`:
+ * first frames measured in turn with the baselines (measureInTurn), so only the long run is started.
+ */
+async function measureTool(tool: Tool, firstFramesInTurn?: readonly number[]): Promise<Measured> {
+	const firstFrames: number[] = [...firstFramesInTurn ?? []];
+	for (let run = 1; firstFramesInTurn === undefined && run < runs; run++) {
 		const pane = await startTool(tool);
 		await pane.stop();
 		if (pane.failure !== undefined) {
@@ -346,7 +357,10 @@ async function measureTool(tool: Tool): Promise<Measured> {
 	}
 
 	const pane = await startTool(tool);
-	firstFrames.push(pane.firstFrameMs);
+	if (firstFramesInTurn === undefined) {
+		firstFrames.push(pane.firstFrameMs);
+	}
+
 	try {
 		if (pane.failure !== undefined) {
 			return {failure: pane.failure};
@@ -374,28 +388,49 @@ async function measureTool(tool: Tool): Promise<Measured> {
 	}
 }
 
-/** First frame (median of --runs) and, where it means something, VmRSS 1 s after the last one. */
-async function measureBaseline(baseline: Baseline): Promise<Measured> {
-	const firstFrames: number[] = [];
-	let rss: number | undefined;
+/**
+ * First frames of `baselines`, started in turn, one of each per round for --runs rounds, so a
+ * drift in the host's speed reaches each alike: the median of each, and, where it means
+ * something, VmRSS 1 s after the last round's first frame. `firstFrames` keeps each round's
+ * figure (NaN where a start failed) for ratios taken round by round (pairedRatio).
+ */
+async function measureInTurn(baselines: readonly Baseline[]): Promise<Map<string, Measured>> {
+	const firstFrames = new Map(baselines.map(baseline => [baseline.name, [] as number[]]));
+	const results = new Map<string, Measured>();
 	for (let run = 0; run < runs; run++) {
-		const pane = await startPane(baseline.script, baselineReady);
-		try {
-			if (pane.failure !== undefined) {
-				return {failure: pane.failure};
+		for (const baseline of baselines) {
+			const frames = firstFrames.get(baseline.name)!;
+			if (results.get(baseline.name)?.failure !== undefined) {
+				frames.push(Number.NaN);
+				continue;
 			}
 
-			firstFrames.push(pane.firstFrameMs);
-			if (baseline.measuresRss && run === runs - 1) {
-				await delay(1000);
-				rss = rssMegabytes(pane.pid);
+			const pane = await startPane(baseline.script, baseline.ready ?? baselineReady);
+			try {
+				frames.push(pane.firstFrameMs);
+				if (pane.failure !== undefined) {
+					results.set(baseline.name, {failure: pane.failure});
+				} else if (baseline.measuresRss && run === runs - 1) {
+					await delay(1000);
+					results.set(baseline.name, {rssMegabytes: rssMegabytes(pane.pid)});
+				}
+			} finally {
+				await pane.stop();
 			}
-		} finally {
-			await pane.stop();
 		}
 	}
 
-	return {firstFrameMs: median(firstFrames), rssMegabytes: rss};
+	return new Map([...firstFrames].map(([name, frames]) =>
+		[name, {...results.get(name), firstFrameMs: median(frames.filter(frame => !Number.isNaN(frame))), firstFrames: frames}]));
+}
+
+/** The median of the round-by-round ratios of two first-frame series from measureInTurn. */
+function pairedRatio(value: Measured | undefined, base: Measured | undefined): number | undefined {
+	const ratios = (value?.firstFrames ?? []).flatMap((frame, round) => {
+		const baseFrame = base?.firstFrames?.[round];
+		return baseFrame !== undefined && baseFrame > 0 && !Number.isNaN(frame) ? [frame / baseFrame] : [];
+	});
+	return ratios.length === 0 ? undefined : median(ratios);
 }
 
 /**
@@ -539,6 +574,7 @@ function measureScans(): Measured {
 const format = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
 const ratio = (value: number | undefined, base: number | undefined) =>
 	(value === undefined || base === undefined || !(base > 0) || Number.isNaN(value) ? '' : ` (${(value / base).toFixed(value / base < 0.1 ? 3 : 2)}×)`);
+const formatRatio = (value: number | undefined, label: string) => (value === undefined ? '' : ` (${value.toFixed(2)}× ${label})`);
 const minus = (value: number | undefined, base: number | undefined) => format(value === undefined || base === undefined ? undefined : value - base);
 
 async function main(): Promise<void> {
@@ -610,16 +646,28 @@ async function main(): Promise<void> {
 			console.error(`crowd ${size}: ${total} threads on the box`);
 			const ps = measurePs();
 			const scans = measureScans();
-			const baselineResults = new Map<string, Measured>();
-			for (const baseline of baselines) {
-				console.error(`  ${baseline.name} (baseline)…`);
-				baselineResults.set(baseline.name, await measureBaseline(baseline));
+			const isSshtopMeasured = tools.includes(sshtopTool);
+			if (isSshtopMeasured) {
+				// Beside a new crowd the last hint is too old (too many forks since): this start
+				// leaves the measured ones a hint, as a user's last run does.
+				const hintMaker = await startTool(sshtopTool);
+				await hintMaker.stop();
 			}
 
+			const inTurnPrograms: readonly Baseline[] = [
+				...isSshtopMeasured ? [{name: 'sshtop', script: `exec ${sshtopTool.command}`, measuresRss: false, ready: sshtopTool.ready}] : [],
+				...baselines,
+			];
+			console.error(`  first frames in turn: ${inTurnPrograms.map(program => program.name).join(', ')}…`);
+			const inTurn = await measureInTurn(inTurnPrograms);
+			const baselineResults = new Map([...inTurn].filter(([name]) => name !== 'sshtop'));
 			const results = new Map<string, Measured>();
 			for (const tool of tools) {
 				console.error(`  ${tool.name}…`);
-				results.set(tool.name, await measureTool(tool));
+				const measuredInTurn = inTurn.get(tool.name);
+				results.set(tool.name, measuredInTurn?.failure === undefined
+					? await measureTool(tool, measuredInTurn?.firstFrames?.filter(frame => !Number.isNaN(frame)))
+					: measuredInTurn);
 			}
 
 			const terminalMs = baselineResults.get('terminal')?.firstFrameMs;
@@ -629,12 +677,13 @@ async function main(): Promise<void> {
 			const versus = (pick: (measured: Measured) => number | undefined) =>
 				others.map(([name, measured]) => ratio(pick(sshtop), pick(measured)).replace(')', ` ${name})`)).join('');
 			if (results.has('sshtop')) {
+				const inkHello = baselineResults.get('ink hello');
 				const firstFrameRatios = [
 					ratio(sshtop.firstFrameMs, ps.firstFrameMs).replace(')', ' ps)'),
-					ratio(sshtop.firstFrameMs, baselineResults.get('ink hello')?.firstFrameMs).replace(')', ' ink hello)'),
+					formatRatio(pairedRatio(inTurn.get('sshtop'), inkHello), 'ink hello'),
 				].join('').replace(') (', '; ');
-				const noHint = baselineResults.get('sshtop without a scan hint')?.firstFrameMs;
-				const noHintText = noHint === undefined ? '' : `; without a scan hint ${format(noHint)}${ratio(noHint, baselineResults.get('ink hello')?.firstFrameMs).replace(')', ' ink hello)')}`;
+				const noHint = baselineResults.get('sshtop without a scan hint');
+				const noHintText = noHint?.firstFrameMs === undefined ? '' : `; without a scan hint ${format(noHint.firstFrameMs)}${formatRatio(pairedRatio(noHint, inkHello), 'ink hello')}`;
 				lines.push(`| ${size} | **sshtop** | ${format(sshtop.firstFrameMs)}${firstFrameRatios}${noHintText} | ${minus(sshtop.firstFrameMs, terminalMs)} `
 					+ `| refresh ${format(sshtop.scanMs, 1)}${ratio(sshtop.scanMs, ps.scanMs).replace(')', ' ps)')}; full ${format(sshtop.warmScanMs)}${ratio(sshtop.warmScanMs, ps.scanMs).replace(')', ' ps)')}; cold ${format(sshtop.coldScanMs)}${ratio(sshtop.coldScanMs, ps.scanMs).replace(')', ' ps)')} `
 					+ `| ${format(sshtop.cpuPercent, 2)}${versus(measured => measured.cpuPercent)}${sshtop.laterCpuPercent === undefined ? '' : `; after ${3 + idleSeconds} s ${format(sshtop.laterCpuPercent, 2)}`} | ${format(sshtop.keypressMs)} `
@@ -667,7 +716,8 @@ async function main(): Promise<void> {
 			'Baselines, same pane and ready detection: *terminal* is the pane\'s shell printing the ready text itself (tmux, pipe-pane and polling); '
 			+ '*node* is `node -e` printing it; *ink hello* is `render(<Text>listening on</Text>)` bundled like dist/sshtop.js'
 			+ `${inkHello.patches.length > 0 ? ` (with its start-up patches: ${inkHello.patches.join(', ')})` : ' (WITHOUT its start-up patches: they no longer apply or were not found)'}; their RSS is taken 1 s after the first frame. `
-			+ '− terminal: first frame minus the terminal baseline\'s.',
+			+ '− terminal: first frame minus the terminal baseline\'s. sshtop\'s first frames and the baselines\' were taken in turn, one of each per round; '
+			+ 'the ratios to the Ink hello are medians of the rounds\' own ratios.',
 		);
 		if (failures.length > 0) {
 			lines.push('', `Not measured: ${failures.join('; ')}.`);
