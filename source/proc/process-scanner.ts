@@ -400,6 +400,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		reason ??= sinceFullScan >= Math.max(fullScanIntervalMs, lastFullScanDurationMs * fullScanCostFactor) ? 'interval' : undefined;
 		let probe: readonly number[] = [];
+		/** A start from a hint: the pids it names, read without asking a listing of /proc whether they are there. */
+		let hintedProbe: readonly number[] = [];
 		let isHinted = false;
 		if (reason === 'first' && hint !== undefined) {
 			const hinted = hintedPids(hint, readSystemMark(procRoot), lastPid, readPidMax(), probeLimit);
@@ -407,7 +409,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			if (hinted.kind === 'pids') {
 				isHinted = true;
 				reason = undefined;
-				probe = hinted.pids;
+				hintedProbe = hinted.hinted;
+				probe = hinted.handedOut;
 				// A hint cannot show an old process that exec'd sshd since: the next read looks at everything.
 				fullScanWanted = afterHintReason;
 			}
@@ -426,7 +429,9 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 		// A pid that is not there costs a failed open and the exception Node makes of it (~25 µs),
 		// and thread ids answer too: past a few hundred pids, one listing of /proc (processes only)
-		// is cheaper. The newest few are tried anyway: a fork in progress is not listed yet.
+		// is cheaper. The newest few are tried anyway: a fork in progress is not listed yet. A hint's
+		// own pids are not in `probe`: most are still there, and beside 500 sessions the listing
+		// cost a start more than the pids it would have spared.
 		if (probe.length > defaults.listAbove && lastPid !== undefined) {
 			const listed = new Set(listPids(procRoot));
 			probe = probe.filter(pid => listed.has(pid) || pid > lastPid - defaults.marginPids);
@@ -479,7 +484,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 
 			const retried = new Set(retryPids);
 			const unreadable: number[] = [];
-			for (const pid of probe) {
+			for (const pid of hintedProbe.length === 0 ? probe : [...hintedProbe, ...probe]) {
 				if (!candidates.has(pid) && !(seenLastScan.has(pid) && probedBelow !== undefined && pid <= probedBelow)) {
 					probeAttempts++;
 					const candidate = readCandidate(pid);

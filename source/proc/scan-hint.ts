@@ -59,7 +59,13 @@ export function parseScanHint(text: string): ScanHint | undefined {
 }
 
 export type HintedPids =
-	| {readonly kind: 'pids'; readonly pids: readonly number[]}
+	| {
+		readonly kind: 'pids';
+		/** The hint's own pids: most are still there. */
+		readonly hinted: readonly number[];
+		/** Every pid handed out since, most of them threads' or gone: worth a listing of /proc when many. */
+		readonly handedOut: readonly number[];
+	}
 	| {readonly kind: 'unusable'; readonly reason: string};
 
 /**
@@ -85,7 +91,8 @@ export function hintedPids(hint: ScanHint, mark: SystemMark | undefined, lastPid
 		return {kind: 'unusable', reason: 'many processes started since'};
 	}
 
-	return {kind: 'pids', pids: [...new Set([...hint.pids, ...range.pids])]};
+	const hinted = new Set(hint.pids);
+	return {kind: 'pids', hinted: [...hinted], handedOut: range.pids.filter(pid => !hinted.has(pid))};
 }
 
 function isCount(value: unknown): value is number {
