@@ -38,7 +38,7 @@ describe('hintedPids', () => {
 		const result = hintedPids(hint, {...mark, forks: mark.forks + 10}, 7340, 32_768, 4096);
 		expect(result.kind).toBe('pids');
 		const {hinted, handedOut} = result.kind === 'pids' ? result : {hinted: [], handedOut: []};
-		expect(hinted).toEqual(expect.arrayContaining(hint.pids));
+		expect(hinted).toEqual(expect.arrayContaining([...hint.pids]));
 		expect(handedOut).toEqual(expect.arrayContaining([7270, 7340]));
 		expect(handedOut).not.toContain(7269);
 		expect(handedOut).not.toContain(7341);
