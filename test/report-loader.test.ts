@@ -196,7 +196,7 @@ describe('the explorer’s report loader', () => {
 			const loader = hintLoader(hintFile());
 			expect(loader().sessions).toHaveLength(1);
 			expect(loader.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
-			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({version: 1});
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({version: 2});
 		});
 
 		it('lives in the user’s cache directory unless SSHTOP_SCAN_HINT=0', () => {

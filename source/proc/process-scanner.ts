@@ -37,7 +37,7 @@ import {
 import {createHeldFiles} from './held-files.js';
 import {forkMarginPids, parseLastPid, probeRange} from './new-pids.js';
 import {mayHaveRunSince, pidsThatRan, pidsToRead, type RunReading} from './quiet-processes.js';
-import {hintedPids, type ScanHint} from './scan-hint.js';
+import {hintedPids, type HintedSockets, type ScanHint} from './scan-hint.js';
 import {childrenByParentOf, descendantsOf, sshdCommandNames} from './ssh-scope.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
 import type {ProcessRecord, Snapshot, UnreadablePart} from './types.js';
@@ -402,18 +402,22 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		let probe: readonly number[] = [];
 		/** A start from a hint: the pids it names, read without asking a listing of /proc whether they are there. */
 		let hintedProbe: readonly number[] = [];
+		/** A start from a hint: the sockets it kept, by pid, for the processes that did not run since. */
+		let hintedSockets: ReadonlyMap<number, HintedSockets> | undefined;
 		let isHinted = false;
 		if (reason === 'first' && hint !== undefined) {
 			const hinted = hintedPids(hint, readSystemMark(procRoot), lastPid, readPidMax(), probeLimit);
-			hint = undefined;
 			if (hinted.kind === 'pids') {
 				isHinted = true;
 				reason = undefined;
 				hintedProbe = hinted.hinted;
+				hintedSockets = new Map(hint.sockets.map(entry => [entry.pid, entry]));
 				probe = hinted.handedOut;
 				// A hint cannot show an old process that exec'd sshd since: the next read looks at everything.
 				fullScanWanted = afterHintReason;
 			}
+
+			hint = undefined;
 		}
 
 		if (reason === undefined && !isHinted) {
@@ -597,7 +601,9 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 				detailReads++;
 				details = fresh;
 				detailsReadAt = startedAt;
-				socketInodes = underSshd.has(pid) ? (readSocketInodes(procRoot, pid) ?? 'unreadable') : undefined;
+				socketInodes = underSshd.has(pid)
+					? (keptSockets(hintedSockets?.get(pid), stat, detailsRunMarkNow) ?? readSocketInodes(procRoot, pid) ?? 'unreadable')
+					: undefined;
 				detailsChildrenKey = childrenKey;
 			} else {
 				({details, detailsReadAt, socketInodes} = previous);
@@ -671,7 +677,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		// behind with every run.
 		if (kind === 'full' || isHinted) {
 			const mark = lastPid === undefined ? undefined : readSystemMark(procRoot);
-			latestHint = mark === undefined || lastPid === undefined ? undefined : {...mark, lastPid, pids: [...nextWatched.keys()]};
+			latestHint = mark === undefined || lastPid === undefined ? undefined : {...mark, lastPid, pids: [...nextWatched.keys()], sockets: hintedSocketsOf(nextWatched)};
 		}
 
 		lastScan = {kind, reason: isHinted ? 'hint' : reason, durationMs, watchedCount: processes.length, statReads, detailReads, probeAttempts};
@@ -815,4 +821,26 @@ function recordOf(
 	// One spread and named fields: a second spread leaves V8's fast path (sessions.ts, assembleSession).
 	const held = {...record, socketInodes, unreadable};
 	return sshEnvironment ? {...held, sshEnvironment} : held;
+}
+
+/**
+A hint's sockets of a process (scan-hint.ts), when they are still its sockets: the same process
+(pid and start time), and it has not run since they were read (quiet-processes.ts).
+*/
+function keptSockets(hinted: HintedSockets | undefined, stat: StatFields, runMark: string | undefined): readonly number[] | undefined {
+	return hinted !== undefined && hinted.startTicks === stat.startTicks && !mayHaveRunSince(hinted.runMark, runMark, stat.threads)
+		? hinted.inodes
+		: undefined;
+}
+
+/** The watched processes' sockets with the run marks taken before they were read, for the next run's hint. */
+function hintedSocketsOf(watched: ReadonlyMap<number, Watched>): HintedSockets[] {
+	const sockets: HintedSockets[] = [];
+	for (const entry of watched.values()) {
+		if (Array.isArray(entry.socketInodes) && entry.detailsRunMark !== undefined) {
+			sockets.push({pid: entry.pid, startTicks: entry.startTicks, runMark: entry.detailsRunMark, inodes: entry.socketInodes});
+		}
+	}
+
+	return sockets;
 }

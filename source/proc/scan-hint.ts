@@ -9,6 +9,12 @@
 // Only hints about this boot and this pid namespace are used, and only while few processes were
 // forked since: more, and reading them costs what the full scan does; far more, and the pid
 // allocator may have wrapped past the hint's last pid.
+//
+// A hint also keeps the socket inodes of the processes it names, with the schedstat text taken
+// just before their fds were read: a process that has not run since (the same text, one thread,
+// quiet-processes.ts) cannot have opened or closed a file, so the next start takes its sockets
+// from here instead of reading its fd directory, most of a start's reading beside 500 idle
+// sessions. Nothing else a process shows is kept: command lines and environments stay in /proc.
 import {forkMarginPids, probeRange} from './new-pids.js';
 
 /** What identifies the process table a hint was taken of, and how far the kernel has counted. */
@@ -26,11 +32,23 @@ export type ScanHint = SystemMark & {
 	readonly lastPid: number;
 	/** The pids the full scan kept. */
 	readonly pids: readonly number[];
+	/** The sockets of those of them whose fd tables were read. */
+	readonly sockets: readonly HintedSockets[];
 };
 
-const hintVersion = 1;
+/** A process's socket inodes as a scan read them, and what shows whether it ran since. */
+export type HintedSockets = {
+	readonly pid: number;
+	readonly startTicks: number;
+	/** Its /proc/PID/schedstat text, taken before its fds were read. */
+	readonly runMark: string;
+	readonly inodes: readonly number[];
+};
+
+const hintVersion = 2;
 /** More than this is not a hint this program wrote. */
 const maxHintPids = 100_000;
+const maxInodesPerProcess = 1_000_000;
 
 export function formatScanHint(hint: ScanHint): string {
 	return JSON.stringify({version: hintVersion, ...hint});
@@ -49,13 +67,24 @@ export function parseScanHint(text: string): ScanHint | undefined {
 		return undefined;
 	}
 
-	const {version, bootId, pidNamespace, forks, lastPid, pids} = value as Record<string, unknown>;
+	const {version, bootId, pidNamespace, forks, lastPid, pids, sockets} = value as Record<string, unknown>;
 	if (version !== hintVersion || typeof bootId !== 'string' || bootId === '' || typeof pidNamespace !== 'string' || pidNamespace === ''
-		|| !isCount(forks) || !isPid(lastPid) || !Array.isArray(pids) || pids.length > maxHintPids || !pids.every(pid => isPid(pid))) {
+		|| !isCount(forks) || !isPid(lastPid) || !Array.isArray(pids) || pids.length > maxHintPids || !pids.every(pid => isPid(pid))
+		|| !Array.isArray(sockets) || sockets.length > maxHintPids || !sockets.every(entry => isHintedSockets(entry))) {
 		return undefined;
 	}
 
-	return {bootId, pidNamespace, forks, lastPid, pids: pids as number[]};
+	return {bootId, pidNamespace, forks, lastPid, pids: pids as number[], sockets: sockets as HintedSockets[]};
+}
+
+function isHintedSockets(value: unknown): value is HintedSockets {
+	if (typeof value !== 'object' || value === null) {
+		return false;
+	}
+
+	const {pid, startTicks, runMark, inodes} = value as Record<string, unknown>;
+	return isPid(pid) && isCount(startTicks) && typeof runMark === 'string' && /^\d{1,20} \d{1,20} \d{1,20}\n?$/.test(runMark)
+		&& Array.isArray(inodes) && inodes.length <= maxInodesPerProcess && inodes.every(inode => isCount(inode));
 }
 
 export type HintedPids =

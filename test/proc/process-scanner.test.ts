@@ -480,7 +480,39 @@ describe('createProcessScanner over a fake /proc', () => {
 
 		it('leaves a hint at each full scan: the pids it kept, the last pid at its start and the system it read', () => {
 			const hint = hintFromFirstRun();
-			expect(hint).toEqual({...mark, lastPid: 401, pids: [100, 200, 201, 202, 400, 401]});
+			expect(hint).toEqual({...mark, lastPid: 401, pids: [100, 200, 201, 202, 400, 401], sockets: []});
+		});
+
+		it('keeps the sockets of the processes whose fds it read, with their schedstat from before, and the next start takes those of the processes that did not run since', () => {
+			fake.write({...listener, schedstat: '5000 20 9\n'});
+			fake.write({...monitor, schedstat: '1000 10 5\n'});
+			fake.write({...userSide, schedstat: '3000 30 7\n'});
+			const hint = hintFromFirstRun();
+			expect(hint.sockets).toEqual([
+				{pid: 100, startTicks: 500, runMark: '5000 20 9\n', inodes: [9000]},
+				{pid: 200, startTicks: 900, runMark: '1000 10 5\n', inodes: [9001]},
+				{pid: 201, startTicks: 901, runMark: '3000 30 7\n', inodes: [9001]},
+			]);
+
+			// Between the runs the user side ran and opened a forwarded connection. The monitor did
+			// not run: its fd table is taken from the hint, not read (the fake table below, which a
+			// process that did not run could not have, shows which). The listener's pid was reused.
+			fake.write({...monitor, schedstat: '1000 10 5\n', fds: ['socket:[9999]']});
+			fake.write({...userSide, schedstat: '3500 30 8\n', fds: ['socket:[9001]', 'socket:[9002]']});
+			fake.write({...listener, start: 950, schedstat: '5000 20 9\n', fds: ['socket:[9000]', 'socket:[9100]']});
+			fake.setSystemMark({...mark, forks: mark.forks + 10});
+			const reader = scanner({hint});
+			const first = reader.read();
+			expect(reader.lastScan()).toMatchObject({kind: 'watch', reason: 'hint'});
+			expect(byPid(first, 200)?.socketInodes).toEqual([9001]);
+			expect(byPid(first, 201)?.socketInodes).toEqual([9001, 9002]);
+			expect(byPid(first, 100)?.socketInodes).toEqual([9000, 9100]);
+
+			// Only the start reads from the hint: the full scan after it goes by what it reads itself.
+			clock += 2000;
+			reader.read();
+			expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'after a hinted start'});
+			expect(reader.scanHint()?.sockets).toContainEqual({pid: 201, startTicks: 901, runMark: '3500 30 8\n', inodes: [9001, 9002]});
 		});
 
 		it('starts from the hint: the first read is a watch of its pids and the ones handed out since, the full scan comes next', () => {
@@ -501,7 +533,7 @@ describe('createProcessScanner over a fake /proc', () => {
 			expect(reader.lastFullScanAt()).toBeUndefined();
 			expect(reader.isFullScanDue()).toBe(true);
 			// A quick look that ends here still leaves the next run a hint no older than itself.
-			expect(reader.scanHint()).toEqual({...mark, forks: mark.forks + 60, lastPid: 461, pids: [100, 200, 201, 400, 401, 460]});
+			expect(reader.scanHint()).toEqual({...mark, forks: mark.forks + 60, lastPid: 461, pids: [100, 200, 201, 400, 401, 460], sockets: []});
 
 			clock += 2000;
 			reader.read();

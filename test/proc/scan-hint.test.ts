@@ -4,7 +4,8 @@ import {describe, expect, it} from 'vitest';
 import {formatScanHint, hintedPids, parseScanHint, type ScanHint, type SystemMark} from '../../source/proc/scan-hint.js';
 
 const mark: SystemMark = {bootId: 'ebc5e50f-4a51-4e62-92d2-84def23bf175', pidNamespace: 'pid:[4026531836]', forks: 886_902};
-const hint: ScanHint = {...mark, lastPid: 7333, pids: [812, 7111, 7116]};
+const hint: ScanHint = {...mark, lastPid: 7333, pids: [812, 7111, 7116], sockets: [{pid: 7111, startTicks: 1_234_567, runMark: '88123 4410 31\n', inodes: [90_001, 90_002]}]};
+const withSocketEntry = (entry: Record<string, unknown>) => formatScanHint({...hint, sockets: [entry as unknown as ScanHint['sockets'][number]]});
 
 describe('parseScanHint', () => {
 	it('reads back what formatScanHint wrote', () => {
@@ -16,16 +17,25 @@ describe('parseScanHint', () => {
 		['truncated', formatScanHint(hint).slice(0, 40)],
 		['not an object', '[1,2,3]'],
 		['null', 'null'],
-		['another version', JSON.stringify({...hint, version: 2})],
+		['another version', JSON.stringify({...hint, version: 3})],
+		['from the version before, which kept no sockets', JSON.stringify({version: 1, ...hint, sockets: undefined})],
 		['no version', JSON.stringify(hint)],
 		['an empty boot id', formatScanHint({...hint, bootId: ''})],
-		['a pid namespace that is not a string', JSON.stringify({version: 1, ...hint, pidNamespace: 4_026_531_836})],
+		['a pid namespace that is not a string', JSON.stringify({version: 2, ...hint, pidNamespace: 4_026_531_836})],
 		['a negative fork count', formatScanHint({...hint, forks: -1})],
 		['a fractional last pid', formatScanHint({...hint, lastPid: 7333.5})],
 		['pid 0 in the list', formatScanHint({...hint, pids: [0, 812]})],
 		['a pid above the kernel’s limit', formatScanHint({...hint, pids: [4_194_305]})],
-		['a pid given as text', JSON.stringify({version: 1, ...hint, pids: ['812']})],
-		['pids that are not a list', JSON.stringify({version: 1, ...hint, pids: {0: 812}})],
+		['a pid given as text', JSON.stringify({version: 2, ...hint, pids: ['812']})],
+		['pids that are not a list', JSON.stringify({version: 2, ...hint, pids: {0: 812}})],
+		['without sockets', JSON.stringify({version: 2, ...hint, sockets: undefined})],
+		['sockets that are not a list', JSON.stringify({version: 2, ...hint, sockets: {7111: [90_001]}})],
+		['a socket entry that is not an object', withSocketEntry([7111, 1_234_567, '88123 4410 31\n', [90_001]] as unknown as Record<string, unknown>)],
+		['a socket entry without a start time', withSocketEntry({pid: 7111, runMark: '88123 4410 31\n', inodes: [90_001]})],
+		['a run mark that is not schedstat’s three numbers', withSocketEntry({pid: 7111, startTicks: 1, runMark: '88123 4410', inodes: [90_001]})],
+		['a run mark with escape sequences', withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\u001B[2J', inodes: [90_001]})],
+		['a negative inode', withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\n', inodes: [-5]})],
+		['an inode given as text', withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\n', inodes: ['socket:[90001]']})],
 		['a list longer than any table this program keeps', formatScanHint({...hint, pids: Array.from({length: 100_001}, (_, index) => index + 1)})],
 		['invalid UTF-8 and control characters', '{"version":1,"bootId":"\udc80\u001b[2J"'],
 	])('ignores a file that is %s', (_name, text) => {
