@@ -18,7 +18,8 @@
 //
 // A start with a scan hint from the last run (scan-hint.ts) makes its first read a watch scan
 // of the hinted pids and those handed out since, and the full scan the next one, which the
-// explorer brings forward (isFullScanDue).
+// explorer brings forward (isFullScanDue). The sockets of a hinted process that has not run
+// since come from the hint, not from its fd table.
 //
 // Per process, status, cmdline, exe, fds and environ are read once per (pid, start time, exec)
 // and again while the process is young, when an sshd's children change (OpenSSH retitles an
