@@ -58,6 +58,31 @@ export const lazyStringWidth = {
 };
 
 /**
+slice-ansi (Ink's cutting of lines to a width) builds an Intl.Segmenter when its module is
+evaluated, which loads ICU's grapheme break data (≈12 ms) before any frame; it is used only when
+a line is cut, which sshtop's lines, fitted to the width beforehand, are not. Built on first use
+instead (with narrowTokenize below, no start loads the break data for sshtop's own lines).
+*/
+export function rewriteSliceAnsi(contents, file) {
+	return replaceOnce(
+		contents,
+		"const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
+		"let graphemeSegmenterInstance;\nconst GRAPHEME_SEGMENTER = {segment: text => (graphemeSegmenterInstance ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text)};",
+		file,
+	);
+}
+
+export const lazySliceAnsi = {
+	name: 'lazy-slice-ansi',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]slice-ansi[\\/]tokenize-ansi\.js$/}, ({path}) => ({
+			contents: rewriteSliceAnsi(readFileSync(path, 'utf8'), path),
+			loader: 'js',
+		}));
+	},
+};
+
+/**
 yoga-layout inlines its WebAssembly as a base64 data: URL and reads it with fetch() when fetch
 exists. Touching Node's global fetch loads undici (~50 ms) and the fetch itself takes as long
 again, all before the first frame. Emscripten's own fallback decodes the same bytes
@@ -226,6 +251,46 @@ export function rewriteStyledChars(contents, file) {
 		file,
 	);
 }
+
+/**
+ansi-tokenize splits every line Ink draws into graphemes with an Intl.Segmenter: building it loads
+ICU's break data when the module is evaluated (≈12 ms of every start, before any frame), and
+walking a line with it costs several times a plain loop, for each of a frame's ~4,000 characters.
+A line made only of ASCII (carriage return aside: CR LF is one grapheme) and sshtop's own narrow
+symbols, none of which combines with its neighbours, is one grapheme per code unit: such lines
+are walked code unit by code unit, and the segmenter is built for the first line that is not.
+*/
+export function rewriteTokenize(contents, file) {
+	let text = replaceOnce(
+		contents,
+		'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
+		[
+			'let segmenterInstance;',
+			// Controls but CR, then the narrow characters (printable ASCII included).
+			`const oneUnitGraphemes = /^(?:[\\u0000-\\u000C\\u000E-\\u001F]|${narrowCharacterClass})*$/;`,
+			'function graphemesOf(str) {',
+			'    if (!oneUnitGraphemes.test(str)) return (segmenterInstance ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(str);',
+			'    const graphemes = new Array(str.length);',
+			'    for (let index = 0; index < str.length; index++) graphemes[index] = { segment: str[index], index };',
+			'    return graphemes;',
+			'}',
+		].join('\n'),
+		file,
+	);
+	text = replaceOnce(text, 'of segmenter.segment(str)) {', 'of graphemesOf(str)) {', file);
+	return text;
+}
+
+/** A start-up patch too (no ICU data before the first line that needs it): the bench's Ink hello gets it as well. */
+export const narrowTokenize = {
+	name: 'narrow-tokenize',
+	setup(esbuild) {
+		esbuild.onLoad({filter: /[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/}, ({path}) => ({
+			contents: rewriteTokenize(readFileSync(path, 'utf8'), path),
+			loader: 'js',
+		}));
+	},
+};
 
 export const fasterInkFrames = {
 	name: 'faster-ink-frames',

@@ -4,7 +4,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import stringWidth from 'string-width';
 // @ts-expect-error -- a plain .mjs build script, without type declarations.
-import {narrowCharacterClass, rewriteInkOutput, rewriteStringWidth, rewriteStyledChars} from '../../scripts/bundle-patches.mjs';
+import {narrowCharacterClass, rewriteInkOutput, rewriteSliceAnsi, rewriteStringWidth, rewriteStyledChars, rewriteTokenize} from '../../scripts/bundle-patches.mjs';
 import {narrowText} from '../../source/model/format.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -78,9 +78,9 @@ describe('the patches that make Ink redraw a frame faster', () => {
 	});
 
 	/** Imports a rewritten copy of a dependency's module, next to the original so its imports resolve. */
-	async function importRewritten<T>(relative: string, rewrite: (contents: string, file: string) => string): Promise<{original: T; rewritten: T}> {
+	async function importRewritten<T>(relative: string, rewrite: (contents: string, file: string) => string, copy = ''): Promise<{original: T; rewritten: T}> {
 		const file = path.join(root, relative);
-		const rewrittenFile = path.join(path.dirname(file), `${path.basename(file, '.js')}.sshtop-test-${process.pid}.js`);
+		const rewrittenFile = path.join(path.dirname(file), `${path.basename(file, '.js')}.sshtop-test-${process.pid}${copy}.js`);
 		writeFileSync(rewrittenFile, rewrite(readFileSync(file, 'utf8'), file));
 		written.push(rewrittenFile);
 		return {
@@ -99,6 +99,56 @@ describe('the patches that make Ink redraw a frame faster', () => {
 		'\u001B[93m\u001B[41mfg bg\u001B[49m fg only\u001B[39m',
 		'日本語 \u001B[32m👩‍💻\u001B[39m',
 	];
+
+	it('tokenize splits lines into the same tokens, walking narrow text without the segmenter', async () => {
+		type Tokenize = {tokenize: (text: string, endChar?: number) => unknown[]};
+		const {original, rewritten} = await importRewritten<Tokenize>('node_modules/@alcalzone/ansi-tokenize/build/tokenize.js', rewriteTokenize);
+		const lines = [
+			...styled,
+			...samples,
+			charactersOf(narrowCharacterClass).join(''),
+			'line\r\nnext\rcr alone\n',
+			'\u001B]8;;https://example.com\u0007link\u001B]8;;\u0007 after',
+			'\u001B[1;4;33mmatch\u001B[22;24;39m ├─ \u00B7 a\u0300 grave',
+			'\u007F del \u0085 next line \u00A0 no-break',
+			'\uD83D lone surrogate \uDE00',
+		];
+		for (const line of lines) {
+			expect(rewritten.tokenize(line), line).toEqual(original.tokenize(line));
+			expect(rewritten.tokenize(line, 5), line).toEqual(original.tokenize(line, 5));
+		}
+
+		// A fresh copy, with Intl.Segmenter counted: the lines sshtop draws never build one.
+		const {rewritten: fresh} = await importRewritten<Tokenize>('node_modules/@alcalzone/ansi-tokenize/build/tokenize.js', rewriteTokenize, '-fresh');
+		const {Segmenter} = Intl;
+		const intl = Intl as {Segmenter: typeof Segmenter};
+		let built = 0;
+		intl.Segmenter = class extends Segmenter {
+			constructor(...parameters: ConstructorParameters<typeof Segmenter>) {
+				super(...parameters);
+				built++;
+			}
+		};
+		try {
+			fresh.tokenize(styled[2]!);
+			fresh.tokenize(charactersOf(narrowCharacterClass).join(''));
+			expect(built).toBe(0);
+			fresh.tokenize('日本語 👩‍💻');
+			fresh.tokenize('e\u0301');
+			expect(built).toBe(1);
+		} finally {
+			intl.Segmenter = Segmenter;
+		}
+	});
+
+	it('slice-ansi, building its segmenter on first use, tokenizes lines as the original does', async () => {
+		type TokenizeAnsi = {default: (text: string, options?: {endCharacter?: number}) => unknown[]};
+		const {original, rewritten} = await importRewritten<TokenizeAnsi>('node_modules/slice-ansi/tokenize-ansi.js', rewriteSliceAnsi);
+		for (const line of [...styled, ...samples]) {
+			expect(rewritten.default(line), line).toEqual(original.default(line));
+			expect(rewritten.default(line, {endCharacter: 4}), line).toEqual(original.default(line, {endCharacter: 4}));
+		}
+	});
 
 	it('styledCharsToString gives the same text for styled lines', async () => {
 		type Tokenizer = {
