@@ -48,7 +48,8 @@ export type HintedSockets = {
 const hintVersion = 2;
 /** More than this is not a hint this program wrote. */
 const maxHintPids = 100_000;
-const maxInodesPerProcess = 1_000_000;
+/** The default fs.nr_open: more sockets than one process may hold by default is not a hint to trust (a start with a full scan instead). */
+const maxInodesPerProcess = 1_048_576;
 
 export function formatScanHint(hint: ScanHint): string {
 	return JSON.stringify({version: hintVersion, ...hint});
