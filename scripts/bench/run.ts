@@ -392,30 +392,30 @@ async function measureTool(tool: Tool, firstFramesInTurn?: readonly number[]): P
 }
 
 /**
- * First frames of `baselines`, started in turn, one of each per round for --runs rounds, so a
+ * First frames of `programs`, started in turn, one of each per round for --runs rounds, so a
  * drift in the host's speed reaches each alike: the median of each, and, where it means
  * something, VmRSS 1 s after the last round's first frame. `firstFrames` keeps each round's
  * figure (NaN where a start failed) for ratios taken round by round (pairedRatio).
  */
-async function measureInTurn(baselines: readonly Baseline[]): Promise<Map<string, Measured>> {
-	const firstFrames = new Map(baselines.map(baseline => [baseline.name, [] as number[]]));
+async function measureInTurn(programs: readonly Baseline[]): Promise<Map<string, Measured>> {
+	const firstFrames = new Map(programs.map(program => [program.name, [] as number[]]));
 	const results = new Map<string, Measured>();
 	for (let run = 0; run < runs; run++) {
-		for (const baseline of baselines) {
-			const frames = firstFrames.get(baseline.name)!;
-			if (results.get(baseline.name)?.failure !== undefined) {
+		for (const program of programs) {
+			const frames = firstFrames.get(program.name)!;
+			if (results.get(program.name)?.failure !== undefined) {
 				frames.push(Number.NaN);
 				continue;
 			}
 
-			const pane = await startPane(baseline.script, baseline.ready ?? baselineReady);
+			const pane = await startPane(program.script, program.ready ?? baselineReady);
 			try {
 				frames.push(pane.firstFrameMs);
 				if (pane.failure !== undefined) {
-					results.set(baseline.name, {failure: pane.failure});
-				} else if (baseline.measuresRss && run === runs - 1) {
+					results.set(program.name, {failure: pane.failure});
+				} else if (program.measuresRss && run === runs - 1) {
 					await delay(1000);
-					results.set(baseline.name, {rssMegabytes: rssMegabytes(pane.pid)});
+					results.set(program.name, {rssMegabytes: rssMegabytes(pane.pid)});
 				}
 			} finally {
 				await pane.stop();
