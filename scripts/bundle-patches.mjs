@@ -21,6 +21,14 @@ source/model/format.ts keeps the same class for its own fast path.
 export const narrowCharacterClass = String.raw`[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]`;
 
 /**
+The source of `const NAME = …` built on first use: an object with the one method the module
+calls on it, which builds `construction` (JavaScript source) the first time it is called.
+*/
+function builtOnFirstUse(name, method, construction) {
+	return `let ${name}Instance;\nconst ${name} = {${method}: text => (${name}Instance ??= ${construction}).${method}(text)};`;
+}
+
+/**
 string-width builds an Intl.Segmenter (≈14 ms: ICU's break data) and an RGI_Emoji regular
 expression (≈28 ms) when its module is evaluated, before anything is measured, and again for
 the older copy wrap-ansi carries. Both are built on first use instead, and text made only of
@@ -31,14 +39,14 @@ export function rewriteStringWidth(contents, file) {
 	let text = replaceOnce(
 		contents,
 		'const segmenter = new Intl.Segmenter();',
-		'let segmenterInstance;\nconst segmenter = {segment: text => (segmenterInstance ??= new Intl.Segmenter()).segment(text)};',
+		builtOnFirstUse('segmenter', 'segment', 'new Intl.Segmenter()'),
 		file,
 	);
 	if (text.includes('const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;')) {
 		text = replaceOnce(
 			text,
 			'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
-			'let rgiEmojiInstance;\nconst rgiEmojiRegex = {test: text => (rgiEmojiInstance ??= new RegExp(\'^\\\\p{RGI_Emoji}$\', \'v\')).test(text)};',
+			builtOnFirstUse('rgiEmojiRegex', 'test', String.raw`new RegExp('^\\p{RGI_Emoji}$', 'v')`),
 			file,
 		);
 		text = replaceOnce(text, 'if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^${narrowCharacterClass}*$/.test(string)) {`, file);
@@ -67,7 +75,7 @@ export function rewriteSliceAnsi(contents, file) {
 	return replaceOnce(
 		contents,
 		"const GRAPHEME_SEGMENTER = new Intl.Segmenter(undefined, {granularity: 'grapheme'});",
-		"let graphemeSegmenterInstance;\nconst GRAPHEME_SEGMENTER = {segment: text => (graphemeSegmenterInstance ??= new Intl.Segmenter(undefined, {granularity: 'grapheme'})).segment(text)};",
+		builtOnFirstUse('GRAPHEME_SEGMENTER', 'segment', "new Intl.Segmenter(undefined, {granularity: 'grapheme'})"),
 		file,
 	);
 }
@@ -265,11 +273,11 @@ export function rewriteTokenize(contents, file) {
 		contents,
 		'const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" });',
 		[
-			'let segmenterInstance;',
+			builtOnFirstUse('segmenter', 'segment', 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'),
 			// Controls but CR, then the narrow characters (printable ASCII included).
 			`const oneUnitGraphemes = /^(?:[\\u0000-\\u000C\\u000E-\\u001F]|${narrowCharacterClass})*$/;`,
 			'function graphemesOf(str) {',
-			'    if (!oneUnitGraphemes.test(str)) return (segmenterInstance ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(str);',
+			'    if (!oneUnitGraphemes.test(str)) return segmenter.segment(str);',
 			'    const graphemes = new Array(str.length);',
 			'    for (let index = 0; index < str.length; index++) graphemes[index] = { segment: str[index], index };',
 			'    return graphemes;',
