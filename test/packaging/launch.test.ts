@@ -118,7 +118,7 @@ describe('the installed program', () => {
 		await ensureBuilt();
 	}, 120_000);
 
-	it('starts Node itself, with the single-threaded collector and no optimising compiler, when run as a program rather than through node', async () => {
+	it('starts Node itself, with the single-threaded collector, no optimising compiler and no memory reducer, when run as a program rather than through node', async () => {
 		expect(statSync(cliPath).mode & 0o111).toBe(0o111);
 		// A `node` first on PATH that notes its arguments, then runs the real one.
 		const bin = mkdtempSync(path.join(tmpdir(), 'sshtop-path-'));
@@ -127,7 +127,7 @@ describe('the installed program', () => {
 			writeFileSync(path.join(bin, 'node'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${noted}\nexec ${process.execPath} "$@"\n`, {mode: 0o755});
 			const {stdout} = await execa(cliPath, ['--version'], {stdin: 'ignore', timeout: 30_000, env: {PATH: `${bin}:${process.env['PATH']}`}});
 			expect(stdout).toBe(version);
-			expect(readFileSync(noted, 'utf8').split('\n').slice(0, 4)).toEqual(['--single-threaded-gc', '--no-opt', cliPath, '--version']);
+			expect(readFileSync(noted, 'utf8').split('\n').slice(0, 5)).toEqual(['--single-threaded-gc', '--no-opt', '--no-memory-reducer', cliPath, '--version']);
 		} finally {
 			rmSync(bin, {recursive: true, force: true});
 		}
