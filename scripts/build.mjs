@@ -21,8 +21,8 @@ for hours (docs/benchmark.md):
   10,000 processes or 500 sessions it made no difference either way.
 - --no-memory-reducer: no "memory reducer" collections. Eight seconds after a start's first full
   collection V8 ran two or three more to shrink a heap of ~11 MB (15-20 ms of a quiet minute's
-  ~250 ms), and shrank the young generation with them, so it filled, and was collected, more
-  often afterwards. Without them a quiet explorer beside 20 sessions used 0.27-0.42 % of a core
+  ~250 ms), and shrank the young generation with them, so its scavenges came back 20 s
+  sooner. Without them a quiet explorer beside 20 sessions used 0.27-0.42 % of a core
   over a minute from its fourth second against 0.35-0.48 %, at the same RSS (64-72 MB against
   67-70 MB).
 A shebang passes one argument at most. The second line is a string and a comment to JavaScript
