@@ -159,7 +159,9 @@ describe.skipIf(skipReason !== undefined)(`actions in the explorer${skipReason ?
 				const [table, sockets] = await Promise.all([readPs(), readSs()]);
 				return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
 			}, {description: 'the port of the ssh client in tmux'});
-			await tmux.sendText(`${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)}`);
+			// Only this session (the remote shell, $$, is one of its processes), so it is on the screen
+			// however many others the box has. A pid: filter marks no text in the session's row.
+			await tmux.sendText(`${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)} --filter pid:$$`);
 			await tmux.sendKeys('Enter');
 			await tmux.waitForScreen(screen => screen.includes(`127.0.0.1:${ownPort} `), {description: 'the explorer', timeoutMs: 20_000});
 			await selectSession(tmux, ownPort);
@@ -186,7 +188,8 @@ describe.skipIf(skipReason !== undefined)(`actions in the explorer${skipReason ?
 		const rootShell = await connectShell(sshd, {label: 'root shell the unprivileged operator cannot end'});
 		const log = path.join(mkdtempSync(path.join(tmpdir(), 'sshtop-eperm-')), 'actions.log');
 		const tmux = await startTmux({
-			command: `runuser -u ${unprivilegedTestUser} -- ${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(log)}`,
+			// Only root's session, so it is on the screen however many others the box has.
+			command: `runuser -u ${unprivilegedTestUser} -- ${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(log)} --filter pid:${rootShell.sessionPid}`,
 			columns: 170,
 			rows: 45,
 		});

@@ -40,6 +40,16 @@ describe('the explorer in a terminal, over SSH', () => {
 		return stdout;
 	}
 
+	/**
+	The explorer, showing only this test's three sessions, so they are on the screen however
+	many others the box has (they sort by idle time, longest first, under their listeners).
+	The remote shell ($$) is one of its own session's processes. A pid: filter marks no text in
+	the session rows, which the tests find by their peer.
+	*/
+	function explorerCommand(): string {
+		return `${quote(process.execPath)} ${quote(sshtopPath)} --filter pid:$$,${otherShell.sessionPid},${command.sessionPid}`;
+	}
+
 	/** The screen line of the session whose peer is 127.0.0.1:PORT. */
 	function sessionLine(screen: string, port: number): string | undefined {
 		return screen.split('\n').find(line => line.includes(`127.0.0.1:${port} `));
@@ -66,7 +76,7 @@ describe('the explorer in a terminal, over SSH', () => {
 			return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
 		}, {description: 'the port of the ssh client in tmux'});
 		own = await truthOf(ownPort);
-		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)}`);
+		await tmux.sendText(explorerCommand());
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined, {description: 'the explorer', timeoutMs: 20_000});
 	}, 60_000);
@@ -174,7 +184,7 @@ describe('the explorer in a terminal, over SSH', () => {
 	it('quits with Ctrl-C too', async () => {
 		await tmux.sendText('clear');
 		await tmux.sendKeys('Enter');
-		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)}`);
+		await tmux.sendText(explorerCommand());
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined);
 		await tmux.sendKeys('C-c');
