@@ -6,7 +6,7 @@
 import {build} from 'esbuild';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {fasterInkFrames, lazySliceAnsi, lazyStringWidth, narrowTokenize, withoutTopLevelAwait, yogaWithoutFetch} from './bundle-patches.mjs';
+import {fasterInkFrames, startUpPatches, withoutTopLevelAwait} from './bundle-patches.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const {version} = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -44,7 +44,7 @@ export async function bundleApp() {
 			'react-devtools-core': `${root}scripts/devtools-stub.mjs`,
 			ws: `${root}scripts/ws-stub.mjs`,
 		},
-		plugins: [withoutTopLevelAwait, yogaWithoutFetch, lazyStringWidth, lazySliceAnsi, narrowTokenize, fasterInkFrames],
+		plugins: [withoutTopLevelAwait, ...startUpPatches, fasterInkFrames],
 		// Ink reads CI once, when its module loads, and then renders only the last frame at exit;
 		// a CommonJS bundle loads every module before its entry runs, so this goes first. An
 		// operator at a terminal always wants the live view.

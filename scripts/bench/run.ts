@@ -437,14 +437,14 @@ function pairedRatio(value: Measured | undefined, base: Measured | undefined): n
 }
 
 /**
- * The start-up patches scripts/build.mjs applies to dependencies (scripts/bundle-patches.mjs),
- * those of them that exist; none if that module is gone.
+ * The start-up patches scripts/build.mjs applies to dependencies (bundle-patches.mjs's
+ * startUpPatches); none if that module is gone.
  */
 async function startUpPatches(): Promise<Plugin[]> {
 	try {
 		// A computed specifier: the module is plain JavaScript without declarations.
-		const patches = (await import(new URL('../bundle-patches.mjs', import.meta.url).href)) as Partial<Record<'yogaWithoutFetch' | 'lazyStringWidth' | 'lazySliceAnsi' | 'narrowTokenize', Plugin>>;
-		return [patches.yogaWithoutFetch, patches.lazyStringWidth, patches.lazySliceAnsi, patches.narrowTokenize].filter(plugin => plugin !== undefined);
+		const patches = (await import(new URL('../bundle-patches.mjs', import.meta.url).href)) as {startUpPatches?: Plugin[]};
+		return patches.startUpPatches ?? [];
 	} catch {
 		return [];
 	}
