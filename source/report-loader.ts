@@ -4,7 +4,9 @@
 // With a scan hint file, the first refresh starts from what the last run's last full scan kept
 // (proc/scan-hint.ts), and each full scan (and a start from a hint) leaves the next run a new one.
 import path from 'node:path';
-import {buildReport, needsTcpInfo} from './model/sessions.js';
+import {buildReport, channelCommandPids, needsTcpInfo} from './model/sessions.js';
+import {readProcAccess} from './proc/read-proc-access.js';
+import {readProcessIo} from './proc/read-process-io.js';
 import type {SessionReport} from './model/types.js';
 import type {TcpInfo} from './proc/parse-ss.js';
 import {createProcessScanner, type ScannerOptions, type ScanSummary} from './proc/process-scanner.js';
@@ -59,6 +61,8 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 	const hintText = options.hint === undefined && hintFile !== undefined ? readPrivateFile(hintFile)?.toString('utf8') : undefined;
 	const hint = options.hint ?? (hintText === undefined ? undefined : parseScanHint(hintText));
 	const scanner = createProcessScanner({...options, ...(hint === undefined ? {} : {hint})});
+	const procRoot = options.procRoot ?? '/proc';
+	const access = readProcAccess(procRoot);
 	const tcpInfoIntervalMs = options.tcpInfoIntervalMs ?? 10_000;
 	const readSs = options.readTcpInfo ?? readTcpInfo;
 	let latest: {reading: TcpInfoReading; readAt: number} | undefined;
@@ -104,7 +108,14 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 
 		const age = latest === undefined ? Number.POSITIVE_INFINITY : Date.now() - latest.readAt;
 		const tcpInfo = latest !== undefined && age <= staleAfterMs ? aged(latest.reading, age) : undefined;
-		const report = buildReport(scanner.read(tcpInfo), previous);
+		const snapshot = scanner.read(tcpInfo);
+		// The commands whose I/O tells a terminal-less session's idle time, as the last report knew them.
+		const ioPids = previous === undefined ? [] : channelCommandPids(previous);
+		const report = buildReport({
+			...snapshot,
+			access,
+			...(ioPids.length === 0 ? {} : {processIo: readProcessIo(procRoot, ioPids.map(pid => ({pid})))}),
+		}, previous);
 		previous = report;
 		const nextHint = scanner.scanHint();
 		if (hintFile !== undefined && nextHint !== undefined && nextHint !== writtenHint) {

@@ -13,6 +13,8 @@ export type GuardContext = {
 	readonly listeners: readonly Pick<Listener, 'id' | 'pid' | 'command' | 'ports'>[];
 	/** The session sshtop runs in, when it runs in one. */
 	readonly ownSession: OwnSession | undefined;
+	/** The sessions sshtop's own session is nested in (an ssh hop back into this box), nearest first. */
+	readonly outerHops?: readonly OwnSession[];
 };
 
 export type OwnSession = {
@@ -20,6 +22,10 @@ export type OwnSession = {
 	readonly peer: Session['peer'];
 	/** The connection's sshd processes (monitor and user side): signalling them disconnects. */
 	readonly sshdIds: readonly ProcessId[];
+	/** 0 for the session sshtop runs in, 1 for the one it was opened from, and so on. */
+	readonly hop?: number;
+	/** Processes of this session that carry the next hop in (its ssh client): signalling them disconnects too. */
+	readonly clientIds?: readonly ProcessId[];
 };
 
 export type RefusalReason =
@@ -113,6 +119,17 @@ function ownSessionMessage(own: OwnSession, signal: Signal): string {
 	}
 }
 
+function outerHopMessage(hop: OwnSession, signal: Signal, isClient: boolean): string {
+	const from = formatPeer(hop.peer);
+	const which = `the session YOUR session was opened from (${hop.hop === 1 ? 'one hop out' : `${hop.hop ?? '?'} hops out`}${from === undefined ? '' : `, from ${from}`})`;
+	const what = isClient ? `This ssh client carries YOUR session: it runs in ${which}` : `This is ${which}`;
+	if (effectOf(signal) === 'stop') {
+		return `${what}: ${signal.name} freezes your terminal until someone sends SIGCONT from another session.`;
+	}
+
+	return `${what}: ending it disconnects you, and sshtop ends with it.`;
+}
+
 function ancestorMessage(target: ActionTarget, signal: Signal): string {
 	const where = `sshtop runs under ${describeTarget(target)}`;
 	if (effectOf(signal) === 'stop') {
@@ -192,6 +209,12 @@ function assessOne(target: ActionTarget, signal: Signal, context: GuardContext):
 		return {kind: 'needs-confirmation', target, confirmation: 'own-session', message: ownSessionMessage(own, signal)};
 	}
 
+	for (const hop of context.outerHops ?? []) {
+		if (hop.sshdIds.includes(id) || (hop.clientIds ?? []).includes(id)) {
+			return {kind: 'needs-confirmation', target, confirmation: 'own-session', message: outerHopMessage(hop, signal, !hop.sshdIds.includes(id))};
+		}
+	}
+
 	// Before the ancestor check: the listener is an ancestor of every session, yet ending it
 	// leaves them (and so sshtop) running, which is what the operator needs to hear.
 	const listener = context.listeners.find(candidate => candidate.id === id);
@@ -262,7 +285,7 @@ export function ancestorIds(pid: number, processes: readonly ProcessRecord[]): P
 	return ancestors;
 }
 
-export function ownSessionOf(session: Session): OwnSession {
+export function ownSessionOf(session: Session, hop = 0, inner?: Session): OwnSession {
 	const sshdIds: ProcessId[] = [session.id];
 	if (session.userSidePid !== undefined) {
 		const userSide = findInTree(session.tree, session.userSidePid);
@@ -271,7 +294,28 @@ export function ownSessionOf(session: Session): OwnSession {
 		}
 	}
 
-	return {id: session.id, peer: session.peer, sshdIds};
+	const client = inner?.nestedClientPid === undefined ? undefined : findInTree(session.tree, inner.nestedClientPid);
+	return {id: session.id, peer: session.peer, sshdIds, hop, clientIds: client === undefined ? [] : [processId(client)]};
+}
+
+/** The sessions the own session is nested in, nearest first, each with the client that carries the next hop in. */
+export function outerHopsOf(sessions: readonly Session[], ownSessionId: ProcessId | undefined): OwnSession[] {
+	const byId = new Map(sessions.map(session => [session.id, session]));
+	const hops: OwnSession[] = [];
+	const seen = new Set<ProcessId>();
+	let inner = ownSessionId === undefined ? undefined : byId.get(ownSessionId);
+	while (inner?.nestedIn !== undefined && !seen.has(inner.nestedIn)) {
+		seen.add(inner.nestedIn);
+		const outer = byId.get(inner.nestedIn);
+		if (outer === undefined) {
+			break;
+		}
+
+		hops.push(ownSessionOf(outer, hops.length + 1, inner));
+		inner = outer;
+	}
+
+	return hops;
 }
 
 /** Builds the guard's view from one snapshot's processes and model. */
@@ -288,5 +332,6 @@ export function guardContextFrom(options: {
 		selfAncestorIds: ancestorIds(options.selfPid, options.processes),
 		listeners: options.listeners,
 		ownSession: own === undefined ? undefined : ownSessionOf(own),
+		outerHops: outerHopsOf(options.sessions, options.ownSessionId),
 	};
 }

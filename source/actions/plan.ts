@@ -42,18 +42,20 @@ function sessionTarget(session: Session, pid: number): ActionTarget | undefined 
  * - signal: any signal to the monitor.
  */
 export function planSessionAction(session: Session, action: SessionAction): SessionPlan {
-	const monitor = sessionTarget(session, session.monitorPid);
+	// An orphaned connection has no monitor left: its user-side sshd ends it on SIGTERM as well.
+	const endingPid = session.monitorPid ?? session.userSidePid ?? session.pid;
+	const monitor = sessionTarget(session, endingPid);
 	if (monitor === undefined) {
 		return {
 			ok: false,
-			message: `The session's sshd ${session.monitorPid} is not in its process tree; refresh and try again.`,
+			message: `The session's sshd ${endingPid} is not in its process tree; refresh and try again.`,
 		};
 	}
 
-	const split = session.userSidePid !== undefined;
-	const monitorLabel = split
-		? `the session's privileged monitor ${describeTarget(monitor)}`
-		: `the session's sshd ${describeTarget(monitor)}`;
+	const split = session.userSidePid !== undefined && session.monitorPid !== undefined;
+	const monitorLabel = session.monitorPid === undefined
+		? `the session's user-side sshd ${describeTarget(monitor)} (its monitor is gone)`
+		: (split ? `the session's privileged monitor ${describeTarget(monitor)}` : `the session's sshd ${describeTarget(monitor)}`);
 	switch (action.kind) {
 		case 'end': {
 			return {
@@ -80,6 +82,18 @@ export function planSessionAction(session: Session, action: SessionAction): Sess
 		}
 
 		case 'kill': {
+			if (session.monitorPid === undefined) {
+				return {
+					ok: true,
+					plan: {
+						action: 'kill-session',
+						signal: SIGKILL,
+						targets: [monitor],
+						description: `Kill: SIGKILL to ${monitorLabel}; the connection drops without clean-up.`,
+					},
+				};
+			}
+
 			if (session.userSidePid === undefined) {
 				return {
 					ok: true,

@@ -50,8 +50,30 @@ export function healthNote(session: Session): string | undefined {
 	return [name, ...health.evidence.map(sentence => sanitizeText(sentence))].join(': ');
 }
 
-/** Marks an idle time measured on the network (no terminal): `5m~`. */
-export const networkIdleMark = '~';
+/**
+Words before a session's command that say it is not an ordinary connection: `[orphaned]` (its
+monitor is gone, the connection lives on), `[unverified]` (its sshd could not be checked),
+`[outer hop]` (a session the operator's own was opened from).
+*/
+export function sessionTags(session: Session): ReadonlyArray<{readonly text: string; readonly style: SpanStyle}> {
+	const tags: Array<{readonly text: string; readonly style: SpanStyle}> = [];
+	if (session.isOrphaned) {
+		tags.push({text: '[orphaned]', style: 'warning'});
+	}
+
+	if (!session.isVerified) {
+		tags.push({text: '[unverified]', style: 'faint'});
+	}
+
+	if (session.isOwnChain && !session.isOwn) {
+		tags.push({text: '[your outer hop]', style: 'warning'});
+	}
+
+	return tags;
+}
+
+/** Marks an idle time measured without a terminal (from the session's channels): `5m~`. */
+export const channelIdleMark = '~';
 
 /** The narrowest the command may get before a lower-priority column is dropped. */
 const minimumCommandWidth = 14;
@@ -88,8 +110,13 @@ function shownIdleSeconds(seconds: number | undefined, context: RowContext): num
 		return seconds;
 	}
 
+	// Under a minute the seconds show, as `w` shows them; past it, whole minutes that move on together.
+	if (seconds < 60) {
+		return seconds;
+	}
+
 	const sinceMinute = (context.now % 60_000) / 1000;
-	return Math.max(0, seconds - sinceMinute);
+	return Math.max(60, seconds - sinceMinute);
 }
 
 /** The text of one of a session row's cells, before it is fitted to its column. */
@@ -117,7 +144,7 @@ export function sessionCell(session: Session, column: SessionColumn, context: Ro
 				return '-';
 			}
 
-			return formatIdle(shownIdleSeconds(idleSeconds, context)) + (session.idleSource === 'network' && idleSeconds !== undefined ? networkIdleMark : '');
+			return formatIdle(shownIdleSeconds(idleSeconds, context)) + ((session.idleSource === 'channels' || session.idleSource === 'network') && idleSeconds !== undefined ? channelIdleMark : '');
 		}
 
 		case 'health': {
@@ -345,11 +372,15 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 
 		case 'session': {
 			const {session} = row;
-			const line = new LineBuilder().prefix(`${rowPrefix(row)}${session.isOwn ? '*' : ' '}`);
+			const line = new LineBuilder().prefix(`${rowPrefix(row)}${session.isOwnChain || session.isOwn ? '*' : ' '}`);
 			for (const {column, width} of layout.columns) {
 				const field = sessionFieldOf[column];
 				const style = column === 'health' && session.health !== undefined ? healthStyles[session.health.health] : undefined;
 				line.add(sessionCell(session, column, context), field === undefined ? [] : rangesOf(field), {width, alignment: alignments[column]}, style);
+			}
+
+			for (const tag of sessionTags(session)) {
+				line.add(tag.text, [], undefined, tag.style);
 			}
 
 			line.add(session.foreground === undefined ? '-' : sanitizeText(session.foreground.command), rangesOf('command'));

@@ -85,16 +85,13 @@ export function formatDuration(seconds: number | undefined): string {
 	return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, '0')}h`;
 }
 
-/**
-An idle time for the IDLE column: `<1m` under a minute (as `who -u` shows `.`), then as
-formatDuration. A watched screen then changes at most once a minute per session, not every
-refresh; the exact seconds stay in `--json`.
-*/
-export function formatIdle(seconds: number | undefined): string {
-	if (seconds !== undefined && Number.isFinite(seconds) && seconds < 60) {
-		return '<1m';
-	}
+/** An age that may change at most once a minute on screen: `<1m`, then as formatDuration. */
+export function formatCoarseAge(seconds: number): string {
+	return Number.isFinite(seconds) && seconds < 60 ? '<1m' : formatDuration(seconds);
+}
 
+/** An idle time for the IDLE column, as `w` shows it: seconds under a minute, then as formatDuration. */
+export function formatIdle(seconds: number | undefined): string {
 	return formatDuration(seconds);
 }
 

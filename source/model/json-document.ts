@@ -32,7 +32,7 @@ export type JsonProcess = {
 export type JsonSession = {
 	id: string;
 	pid: number;
-	listenerPid: number;
+	listenerPid: number | null;
 	user: string | null;
 	uid: number | null;
 	kind: string;
@@ -42,14 +42,19 @@ export type JsonSession = {
 	local: JsonEndpoint | null;
 	loginAt: string;
 	idleSeconds: number | null;
-	idleSource: 'tty' | 'network' | null;
+	idleSource: 'tty' | 'channels' | 'network' | null;
 	health: string;
 	healthEvidence: string[];
 	tcp: JsonTcp | null;
 	foreground: {pid: number; command: string} | null;
 	nestedIn: string | null;
+	nestedClientPid: number | null;
+	depth: number;
 	isOwn: boolean;
-	monitorPid: number;
+	isOwnChain: boolean;
+	orphaned: boolean;
+	verified: boolean;
+	monitorPid: number | null;
 	userSidePid: number | null;
 	processes: JsonProcess;
 };
@@ -61,6 +66,7 @@ export type JsonDocument = {
 	uptimeSeconds: number;
 	loadAverage: number[];
 	partial: boolean;
+	partialReasons: string[];
 	listeners: Array<{pid: number; id: string; command: string; ports: number[]; addresses: JsonEndpoint[]}>;
 	sessions: JsonSession[];
 	tcpInfoSource: 'ss' | 'proc-only' | null;
@@ -105,6 +111,7 @@ export function toJsonDocument(report: SessionReport, sessions: readonly Session
 		uptimeSeconds: report.uptimeSeconds,
 		loadAverage: [...report.loadAverage],
 		partial: report.isPartial,
+		partialReasons: [...report.partialReasons],
 		listeners: report.listeners.map(listener => ({
 			pid: listener.pid,
 			id: listener.id,
@@ -138,7 +145,7 @@ function jsonSession(session: Session, takenAt: number): JsonSession {
 	return {
 		id: session.id,
 		pid: session.pid,
-		listenerPid: session.listenerPid,
+		listenerPid: session.listenerPid ?? null,
 		user: session.user === '?' ? null : session.user,
 		uid: session.uid ?? null,
 		kind: session.kind,
@@ -154,8 +161,13 @@ function jsonSession(session: Session, takenAt: number): JsonSession {
 		tcp: session.health?.tcp ? jsonTcp(session.health.tcp) : null,
 		foreground: session.foreground ? {...session.foreground} : null,
 		nestedIn: session.nestedIn ?? null,
+		nestedClientPid: session.nestedClientPid ?? null,
+		depth: session.depth,
 		isOwn: session.isOwn,
-		monitorPid: session.monitorPid,
+		isOwnChain: session.isOwnChain,
+		orphaned: session.isOrphaned,
+		verified: session.isVerified,
+		monitorPid: session.monitorPid ?? null,
 		userSidePid: session.userSidePid ?? null,
 		processes: jsonProcess(session.tree),
 	};

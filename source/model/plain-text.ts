@@ -41,7 +41,7 @@ export function renderPlainText(report: SessionReport, options: PlainTextOptions
 	const {rows} = flattenReport(shown, {policy: 'all', overrides: new Map()});
 	for (const row of rows) {
 		const text = formatRow(row, layout, context);
-		lines.push(options.color && row.kind === 'session' && row.session.isOwn ? cyan(text) : text);
+		lines.push(options.color && row.kind === 'session' && row.session.isOwnChain ? cyan(text) : text);
 	}
 
 	return `${lines.join('\n')}\n`;

@@ -1,5 +1,6 @@
 // The tree the explorer and the plain-text view draw: listener → session (its connection
 // sshd) → that sshd's process tree, flattened to one row per visible line.
+import {flattenTree} from './process-tree.js';
 import {processId, type Leftover, type Listener, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from './types.js';
 
 /**
@@ -113,7 +114,14 @@ type StackEntry = {
 	readonly guides: Guide | undefined;
 };
 
-function childrenOf(item: PendingNode): PendingNode[] {
+/** Sessions opened from inside another one, by the outer session and its ssh client: they hang under that client's row. */
+type NestedPlacement = ReadonlyMap<string, readonly Session[]>;
+
+function placementKey(sessionId: ProcessId, clientPid: number): string {
+	return `${sessionId}>${clientPid}`;
+}
+
+function childrenOf(item: PendingNode, nested: NestedPlacement): PendingNode[] {
 	switch (item.kind) {
 		case 'listener': {
 			return item.sessions.map(session => ({kind: 'session', session}));
@@ -125,7 +133,9 @@ function childrenOf(item: PendingNode): PendingNode[] {
 		}
 
 		case 'process': {
-			return item.node.children.map(node => ({kind: 'process', node, session: item.session, defaults: item.defaults}));
+			const children: PendingNode[] = item.node.children.map(node => ({kind: 'process', node, session: item.session, defaults: item.defaults}));
+			const inner = nested.size === 0 ? undefined : nested.get(placementKey(item.session.id, item.node.process.pid));
+			return inner === undefined ? children : [...children, ...inner.map((session): PendingNode => ({kind: 'session', session}))];
 		}
 
 		case 'leftover-group': {
@@ -136,6 +146,51 @@ function childrenOf(item: PendingNode): PendingNode[] {
 			return item.node.children.map(node => ({kind: 'leftover', node, leftover: item.leftover}));
 		}
 	}
+}
+
+/**
+Where each nested session is drawn: under its ssh client in the outer session, when the outer
+session and that client are shown and following the chain up ends at a session drawn at the top.
+*/
+function placeNestedSessions(sessions: readonly Session[]): {readonly placement: NestedPlacement; readonly placed: ReadonlySet<ProcessId>} {
+	const placement = new Map<string, Session[]>();
+	const placed = new Set<ProcessId>();
+	if (!sessions.some(session => session.nestedIn !== undefined)) {
+		return {placement, placed};
+	}
+
+	const byId = new Map(sessions.map(session => [session.id, session]));
+	const hasClient = (outer: Session, pid: number) => flattenTree(outer.tree).some(process => process.pid === pid);
+	const canPlace = (session: Session): boolean => {
+		const seen = new Set<ProcessId>([session.id]);
+		for (let current = session; current.nestedIn !== undefined;) {
+			const outer = byId.get(current.nestedIn);
+			if (outer === undefined || current.nestedClientPid === undefined || !hasClient(outer, current.nestedClientPid)) {
+				// The chain's top is drawn where it is: at its listener.
+				return true;
+			}
+
+			if (seen.has(outer.id)) {
+				return false;
+			}
+
+			seen.add(outer.id);
+			current = outer;
+		}
+
+		return true;
+	};
+
+	for (const session of sessions) {
+		const outer = session.nestedIn === undefined ? undefined : byId.get(session.nestedIn);
+		if (outer !== undefined && session.nestedClientPid !== undefined && hasClient(outer, session.nestedClientPid) && canPlace(session)) {
+			const key = placementKey(outer.id, session.nestedClientPid);
+			placement.set(key, [...(placement.get(key) ?? []), session]);
+			placed.add(session.id);
+		}
+	}
+
+	return {placement, placed};
 }
 
 function idOf(item: PendingNode): ProcessId {
@@ -159,8 +214,13 @@ function idOf(item: PendingNode): ProcessId {
 	}
 }
 
-function isExpandedByDefault(item: PendingNode, policy: ExpansionPolicy): boolean {
+function isExpandedByDefault(item: PendingNode, policy: ExpansionPolicy, nested: NestedPlacement): boolean {
 	if (item.kind === 'listener' || item.kind === 'leftover-group') {
+		return true;
+	}
+
+	// A chain reads top-down: the client that opened a nested session shows it.
+	if (item.kind === 'process' && policy !== 'none' && nested.has(placementKey(item.session.id, item.node.process.pid))) {
 		return true;
 	}
 
@@ -177,6 +237,13 @@ function isExpandedByDefault(item: PendingNode, policy: ExpansionPolicy): boolea
 	return defaults.has(idOf(item));
 }
 
+/**
+Levels of tree guides drawn in full. Deeper rows (a 40-level process chain) draw the outer
+levels, then their depth as a number, so the prefix never takes more than 2 × this + 4 cells and
+the pid and command stay on screen.
+*/
+export const drawnDepthLimit = 10;
+
 /** Tree glyphs drawn before a row's content, ending in its expand marker and a space. */
 export function rowPrefix(row: TreeRow): string {
 	const marker = row.hasChildren ? (row.isExpanded ? '▾' : '▸') : '─';
@@ -184,25 +251,34 @@ export function rowPrefix(row: TreeRow): string {
 		return `${marker} `;
 	}
 
-	let trunk = '';
+	const branch = `${row.isLastSibling ? '└─' : '├─'}${marker} `;
+	const levels: string[] = [];
 	for (let guide = row.guides; guide !== undefined; guide = guide.parent) {
-		trunk = (guide.hasMoreBelow ? '│ ' : '  ') + trunk;
+		levels.push(guide.hasMoreBelow ? '│ ' : '  ');
 	}
 
-	return `${trunk}${row.isLastSibling ? '└─' : '├─'}${marker} `;
+	levels.reverse();
+	if (row.depth <= drawnDepthLimit) {
+		return levels.join('') + branch;
+	}
+
+	// Outer levels, then `+41` in the cells of the three levels it stands for.
+	return levels.slice(0, drawnDepthLimit - 3).join('') + `+${row.depth}`.padEnd(6).slice(0, 6) + branch;
 }
 
 /** Flattens a report into the rows currently visible under `expansion`. Pure. */
 export function flattenReport(report: SessionReport, expansion: Expansion = initialExpansion): RowList {
 	const listenerPids = new Set(report.listeners.map(listener => listener.pid));
+	const {placement, placed} = placeNestedSessions(report.sessions);
+	const atTop = placed.size === 0 ? report.sessions : report.sessions.filter(session => !placed.has(session.id));
 	const roots: PendingNode[] = report.listeners.map(listener => ({
 		kind: 'listener',
 		listener,
-		sessions: report.sessions.filter(session => session.listenerPid === listener.pid),
+		sessions: atTop.filter(session => session.listenerPid === listener.pid),
 	}));
 	// A session whose listener could not be identified still gets a row, at the top level.
-	for (const session of report.sessions) {
-		if (!listenerPids.has(session.listenerPid)) {
+	for (const session of atTop) {
+		if (session.listenerPid === undefined || !listenerPids.has(session.listenerPid)) {
 			roots.push({kind: 'session', session});
 		}
 	}
@@ -221,9 +297,9 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 	while (stack.length > 0) {
 		const {item, parentId, depth, isLast, guides} = stack.pop()!;
 		const id = idOf(item);
-		const children = childrenOf(item);
+		const children = childrenOf(item, placement);
 		const hasChildren = children.length > 0;
-		const isExpanded = hasChildren && (expansion.overrides.get(id) ?? isExpandedByDefault(item, expansion.policy));
+		const isExpanded = hasChildren && (expansion.overrides.get(id) ?? isExpandedByDefault(item, expansion.policy, placement));
 		// Each row is written out whole: spreading a shared base object was most of the cost of
 		// flattening 500 sessions (V8 leaves its fast path for it), 6 ms against 1 ms.
 		indexById.set(id, rows.length);

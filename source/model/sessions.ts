@@ -1,21 +1,25 @@
-// Decides what an SSH session is: one TCP connection accepted by a trusted sshd listener.
-import {sshdCommandNames} from '../proc/ssh-scope.js';
-import type {Snapshot, TcpSocket} from '../proc/types.js';
+// Decides what an SSH session is: one TCP connection held by a trusted sshd, found from the
+// listener's children and from the connections sshd processes hold (connections.ts).
+import type {TcpSocket, Snapshot} from '../proc/types.js';
+import {channelActivity} from './channel-idle.js';
+import {findConnectionTops, type ConnectionTop} from './connections.js';
 import {assessHealth, isSameAssessment} from './health.js';
 import {findLeftovers} from './leftovers.js';
-import {
-	ancestorsOf, buildTree, childrenOf, commandLine, flattenTree, indexProcesses, type ProcessIndex,
-} from './process-tree.js';
+import {findListeners, type FoundListener} from './listeners.js';
+import {findNesting, findOwnSession, nestingDepths, ownChainOf} from './nesting.js';
+import {buildTree, childrenOf, commandLine, flattenTree, indexProcesses, type ProcessIndex} from './process-tree.js';
 import {parseSshdTitle, type SshdTitle} from './sshd-title.js';
+import {sshdCommandNames} from '../proc/ssh-scope.js';
 import {
 	processId, type Endpoint, type Foreground, type Listener, type ProcessNode, type ProcessRecord, type Session,
 	type SessionKind, type SessionReport,
 } from './types.js';
 
 /**
- * `previous` is the report of the refresh before, when there is one: a connection's health
- * looks at how its send queue moved since then.
- */
+`previous` is the report of the refresh before, when there is one: a connection's health
+looks at how its send queue moved since then, and a session without a terminal at how its
+commands' I/O counters did.
+*/
 export function buildReport(snapshot: Snapshot, previous?: SessionReport): SessionReport {
 	const index = indexProcesses(snapshot.processes);
 	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
@@ -23,17 +27,18 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	const previousSessions = new Map(previous?.sessions.map(session => [session.id, session]));
 	// Built once per socket table, not once per session: a box with 500 sessions has thousands of sockets.
 	const socketsByInode = socketsByInodeOf(snapshot.sockets);
-	const sessions = listeners.flatMap(listener =>
-		childrenOf(index, listener.pid)
-			.filter(child => isTrustedConnection(child, listener.process))
-			.map(child => describeSession(child, listener.process, index, snapshot, {listenerPorts, socketsByInode, previousSessions})));
-	const linked = linkNestedSessions(sessions, snapshot.sockets);
-	const ownSessionId = findOwnSession(linked, index, snapshot.selfPid);
-	const leftoversReadable = snapshot.readerUid === 0;
-	// A session is written out again only when whether it is sshtop's own changed.
-	const marked = linked.map(session => ((session.id === ownSessionId) === session.isOwn ? session : {...session, isOwn: !session.isOwn}));
-	const leftovers = findLeftovers(snapshot.processes, index, linked);
+	const tops = findConnectionTops(snapshot.processes, index, listeners, {
+		socketsByInode, access: snapshot.access, readerUid: snapshot.readerUid,
+	});
+	const lookups: SessionLookups = {listenerPorts, socketsByInode, previousSessions};
+	const described = tops.map(top => describeSession(top, index, snapshot, lookups));
+	const ownSessionId = findOwnSession(described, index, snapshot.selfPid);
+	const sessions = linkSessions(described, snapshot.sockets, ownSessionId);
+	// Root sees every sshd's sockets; a normal user may not see the session a process came from,
+	// and asks the kernel's table whether its connection is still there.
+	const leftovers = findLeftovers(snapshot.processes, index, sessions, snapshot.readerUid === 0 ? [] : snapshot.sockets);
 	const shownListeners = listeners.map(({process: _process, ...listener}) => listener);
+	const partialReasons = partialReasonsOf(snapshot);
 	// Unchanged parts are the last report's arrays: the explorer derives its rows, widths and
 	// search index from these, and keeps them while they are the same objects (ui/state.ts).
 	return {
@@ -42,14 +47,30 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 		uptimeSeconds: snapshot.uptimeSeconds,
 		loadAverage: snapshot.loadAverage,
 		listeners: previous !== undefined && isSameList(shownListeners, previous.listeners, isSameListener) ? previous.listeners : shownListeners,
-		sessions: previous !== undefined && isSameList(marked, previous.sessions) ? previous.sessions : marked,
+		sessions: previous !== undefined && isSameList(sessions, previous.sessions) ? previous.sessions : sessions,
 		ownSessionId,
-		isPartial: snapshot.readerUid !== 0,
+		isPartial: partialReasons.length > 0,
+		partialReasons: previous !== undefined && isSameList(partialReasons, previous.partialReasons) ? previous.partialReasons : partialReasons,
 		tcpInfoSource: snapshot.tcpInfo?.source,
 		// Only an empty list is kept: left-behind processes are rare, and each is a tree built anew.
 		leftovers: leftovers.length === 0 && previous?.leftovers?.length === 0 ? previous.leftovers : leftovers,
-		leftoversReadable,
+		leftoversReadable: snapshot.readerUid === 0,
 	};
+}
+
+/** Why a reader sees less than everything: not root, and /proc mounted with hidepid. */
+function partialReasonsOf(snapshot: Snapshot): string[] {
+	if (snapshot.readerUid === 0) {
+		return [];
+	}
+
+	const reasons = ['not root: other users\' sockets, executables and environments are unreadable'];
+	const hidePid = snapshot.access?.hidePid ?? 'off';
+	if (hidePid !== 'off') {
+		reasons.push(`/proc is mounted hidepid=${hidePid}: other users' processes are hidden`);
+	}
+
+	return reasons;
 }
 
 // The scanner keeps its socket table while no socket can have moved: the lookup is built once per table.
@@ -79,84 +100,36 @@ function isSameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boole
 }
 
 /**
- * Whether the explorer shows anything of this report that only ss can tell: the idle time of
- * an established session without a terminal (its client's last packet), or the ages in the
- * evidence of a connection in trouble or about to be (data queued, a retransmit or probe
- * timer). A box of healthy terminal sessions needs no child process at all.
- */
+Whether the explorer shows anything of this report that only ss can tell: the ages of a
+session's forwarded connections (its idle time), or the ages in the evidence of a connection in
+trouble or about to be (data queued, a retransmit or probe timer). A box of healthy sessions
+without forwards needs no child process at all.
+*/
 export function needsTcpInfo(report: SessionReport): boolean {
 	return report.sessions.some(session => {
 		const tcp = session.health?.tcp;
-		return (session.stage === 'established' && session.idleSource !== 'tty')
+		return (session.channelReadings?.forwardInodes.length ?? 0) > 0
 			|| (session.health !== undefined && session.health.health !== 'ok' && session.health.health !== 'unknown')
 			|| (tcp !== undefined && (tcp.sendQueueBytes > 0 || tcp.timer === 'retransmit' || tcp.timer === 'zero-window-probe'));
 	});
 }
 
-type FoundListener = Listener & {readonly process: ProcessRecord};
+/** Pids whose I/O counters the next refresh should read: the commands of sessions whose idle time comes from their channels. */
+export function channelCommandPids(report: SessionReport): number[] {
+	const pids: number[] = [];
+	for (const session of report.sessions) {
+		if (session.idleSource === 'channels') {
+			for (const id of session.channelReadings?.ioByProcess.keys() ?? []) {
+				pids.push(Number(id.slice(0, id.indexOf(':'))));
+			}
 
-function executableName({executable}: ProcessRecord): string | undefined {
-	if (executable === undefined) {
-		return undefined;
+			for (const process of commandsOf(session)) {
+				pids.push(process.pid);
+			}
+		}
 	}
 
-	const path = executable.endsWith(' (deleted)') ? executable.slice(0, -' (deleted)'.length) : executable;
-	return path.slice(path.lastIndexOf('/') + 1);
-}
-
-/**
- * Kernel facts first: an sshd is a process whose executable is sshd. When the executable is
- * hidden from us (another user's process, read as non-root), only root could have made a
- * root-owned process, so a root-owned process named sshd is trusted.
- */
-function isSshdProcess(process: ProcessRecord): boolean {
-	const name = executableName(process);
-	if (name !== undefined) {
-		return sshdCommandNames.has(name);
-	}
-
-	return process.uid === 0 && sshdCommandNames.has(process.comm) && process.unreadable.includes('exe');
-}
-
-function findListeners(
-	processes: readonly ProcessRecord[],
-	index: ProcessIndex,
-	sockets: readonly TcpSocket[],
-): FoundListener[] {
-	const listening = new Map(sockets.filter(socket => socket.state === 'LISTEN').map(socket => [socket.inode, socket]));
-	return processes
-		.filter(process => isSshdProcess(process) && isListenerTitle(process, index))
-		.map(process => {
-			const addresses = (process.socketInodes ?? [])
-				.map(inode => listening.get(inode)?.local)
-				.filter((endpoint): endpoint is Endpoint => endpoint !== undefined);
-			return {
-				id: processId(process),
-				pid: process.pid,
-				command: commandLine(process),
-				ports: [...new Set(addresses.map(address => address.port))].sort((a, b) => a - b),
-				addresses,
-				process,
-			};
-		});
-}
-
-function isListenerTitle(process: ProcessRecord, index: ProcessIndex): boolean {
-	const title = parseSshdTitle(process.argv);
-	if (title) {
-		return title.role === 'listener';
-	}
-
-	// OpenSSH before 8.2 left the listener's argv alone (`/usr/sbin/sshd -D`); it is the sshd
-	// whose parent is not an sshd.
-	const parent = index.byPid.get(process.ppid);
-	return process.argv.length > 0 && !(parent && isSshdProcess(parent));
-}
-
-/** A listener's child is a connection only if it is an sshd run by the listener's owner. */
-function isTrustedConnection(child: ProcessRecord, listener: ProcessRecord): boolean {
-	return isSshdProcess(child) || (child.uid === listener.uid && sshdCommandNames.has(child.comm)
-		&& child.unreadable.includes('exe'));
+	return [...new Set(pids)];
 }
 
 type SshdMember = {readonly process: ProcessRecord; readonly title: SshdTitle | undefined};
@@ -182,78 +155,75 @@ type SessionLookups = {
 	readonly previousSessions: ReadonlyMap<string, Session>;
 };
 
-function describeSession(
-	top: ProcessRecord,
-	listener: ProcessRecord,
-	index: ProcessIndex,
-	snapshot: Snapshot,
-	lookups: SessionLookups,
-): Session {
+function describeSession(found: ConnectionTop, index: ProcessIndex, snapshot: Snapshot, lookups: SessionLookups): Session {
+	const {top} = found;
 	const before = lookups.previousSessions.get(processId(top));
 	const tree = buildTree(index, top, before?.tree);
 	// Same tree, same records: everything read from the processes (titles, ttys, kind, user) is
 	// as it was. Only what the clock, the terminals and the socket table say is worked out again.
-	if (before !== undefined && tree === before.tree) {
-		// No separate user side: the top is one (root without privilege separation), or there is none yet.
-		const userSide = before.userSidePid === undefined
-			? (before.stage === 'established' ? top : undefined)
-			: index.byPid.get(before.userSidePid);
+	if (before !== undefined && tree === before.tree && before.listenerPid === found.listenerPid
+		&& before.isOrphaned === found.isOrphaned && before.isVerified === found.isVerified) {
+		const userSide = before.userSidePid === undefined ? undefined : index.byPid.get(before.userSidePid);
 		const foreground = before.ttys.length > 1 ? findForeground(before.ttys, flattenTree(tree), userSide, index, snapshot) : before.foreground;
-		const facts = liveFacts(before, [top, userSide], lookups, snapshot, before);
+		const facts = liveFacts(before, tree, [top, userSide], lookups, snapshot, before);
 		// Nothing moved (an idle user keeps the same idle instant): the very object of the last report.
 		return hasSameFacts(before, facts, foreground) ? before : assembleSession(before, facts, foreground, tree, before);
 	}
 
 	const members = sshdMembers(top, index);
 	const topTitle = members[0]?.title;
-	// The user side is the top itself for root logins without privilege separation, otherwise
-	// the monitor's direct child.
+	// The user side is the top itself for root logins without privilege separation and for a
+	// connection whose monitor is gone, otherwise the monitor's direct child.
 	const userSide = members.find(member => member.title?.role === 'user-side'
 		&& (member.process === top || member.process.ppid === top.pid));
 	const userSideTitle = userSide?.title?.role === 'user-side' ? userSide.title : undefined;
 	const processes = flattenTree(tree);
 	const ttys = sessionTtys(userSideTitle, userSide?.process, index);
 	const kind = sessionKind(userSideTitle, userSide?.process, index);
+	// A root login without privilege separation: its only sshd, under the listener, is monitor and user side at once.
+	const isSingleProcess = userSide?.process === top && !found.isOrphaned;
 	const fixed: FixedFacts = {
 		id: processId(top),
 		pid: top.pid,
-		listenerPid: listener.pid,
+		listenerPid: found.listenerPid,
 		user: userSide?.process.user ?? titleUser(topTitle, members) ?? '?',
 		uid: userSide ? userSide.process.uid : undefined,
 		kind,
 		stage: userSide ? 'established' : 'authenticating',
 		ttys,
 		loginAt: top.startedAt,
-		monitorPid: top.pid,
-		userSidePid: userSide && userSide.process !== top ? userSide.process.pid : undefined,
+		monitorPid: userSide?.process === top && found.isOrphaned ? undefined : top.pid,
+		userSidePid: userSide === undefined || isSingleProcess ? undefined : userSide.process.pid,
+		isOrphaned: found.isOrphaned,
+		isVerified: found.isVerified,
 	};
 	const foreground = kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot);
-	return assembleSession(fixed, liveFacts({kind, ttys}, [top, userSide?.process], lookups, snapshot, before), foreground, tree, before);
+	return assembleSession(fixed, liveFacts(fixed, tree, [top, userSide?.process], lookups, snapshot, before), foreground, tree, before);
 }
 
 /** What a session's processes decide: the same while its tree is. */
-type FixedFacts = Pick<Session, 'id' | 'pid' | 'listenerPid' | 'user' | 'uid' | 'kind' | 'stage' | 'ttys' | 'loginAt' | 'monitorPid' | 'userSidePid'>;
+type FixedFacts = Pick<Session, 'id' | 'pid' | 'listenerPid' | 'user' | 'uid' | 'kind' | 'stage' | 'ttys' | 'loginAt' | 'monitorPid' | 'userSidePid' | 'isOrphaned' | 'isVerified'>;
 
-type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSince' | 'idleSource' | 'health'>;
+type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSince' | 'idleSource' | 'channelReadings' | 'health'>;
 
 function hasSameFacts(before: Session, facts: LiveFacts, foreground: Foreground | undefined): boolean {
 	return before.idleSince === facts.idleSince && before.idleSource === facts.idleSource
+		&& before.channelReadings === facts.channelReadings
 		&& isSameEndpoint(before.peer, facts.peer) && isSameEndpoint(before.local, facts.local)
 		&& isSameAssessment(before.health, facts.health)
 		&& (before.foreground === foreground || (before.foreground?.pid === foreground?.pid && before.foreground?.command === foreground?.command));
 }
 
 /**
- * Field by field, on every refresh for every session: `{...before, ...facts}` leaves V8's fast
- * path for object spread (the second spread copies property by property in the runtime): with
- * `--no-opt`, 1.9 µs a session against 0.7 µs written out.
- */
+Field by field, on every refresh for every session: `{...before, ...facts}` leaves V8's fast
+path for object spread (the second spread copies property by property in the runtime).
+*/
 function assembleSession(
 	fixed: FixedFacts,
 	facts: LiveFacts,
 	foreground: Foreground | undefined,
 	tree: ProcessNode,
-	linked: Pick<Session, 'nestedIn' | 'isOwn'> | undefined,
+	linked: Pick<Session, 'nestedIn' | 'nestedClientPid' | 'depth' | 'isOwn' | 'isOwnChain'> | undefined,
 ): Session {
 	return {
 		id: fixed.id,
@@ -269,40 +239,80 @@ function assembleSession(
 		local: facts.local,
 		idleSince: facts.idleSince,
 		idleSource: facts.idleSource,
+		channelReadings: facts.channelReadings,
 		health: facts.health,
 		foreground,
-		// As the last report had them; buildReport works both out again and writes out a session only when one changed.
+		// As the last report had them; linkSessions works them out again and writes out a session only when one changed.
 		nestedIn: linked?.nestedIn,
+		nestedClientPid: linked?.nestedClientPid,
+		depth: linked?.depth ?? 0,
 		isOwn: linked?.isOwn ?? false,
+		isOwnChain: linked?.isOwnChain ?? false,
+		isOrphaned: fixed.isOrphaned,
+		isVerified: fixed.isVerified,
 		monitorPid: fixed.monitorPid,
 		userSidePid: fixed.userSidePid,
 		tree,
 	};
 }
 
+/** A session's processes other than the sshds that hold its connection: its commands. */
+function commandsOf(session: Pick<Session, 'pid' | 'userSidePid' | 'tree'>): ProcessRecord[] {
+	return flattenTree(session.tree).filter(process => process.pid !== session.pid && process.pid !== session.userSidePid);
+}
+
 /** What changes without any process changing: the connection's state, and how long the user has been idle. */
 function liveFacts(
-	session: Pick<Session, 'kind' | 'ttys'>,
+	session: Pick<Session, 'kind' | 'stage' | 'ttys' | 'loginAt' | 'pid' | 'userSidePid'>,
+	tree: ProcessNode,
 	holders: ReadonlyArray<ProcessRecord | undefined>,
 	{listenerPorts, socketsByInode}: SessionLookups,
 	snapshot: Snapshot,
 	before: Session | undefined,
 ): LiveFacts {
 	const connection = findConnection(holders, socketsByInode, listenerPorts);
-	const tcpInfo = connection && snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos.get(connection.inode) : undefined;
+	const tcpInfos = snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos : undefined;
+	const tcpInfo = connection === undefined ? undefined : tcpInfos?.get(connection.inode);
 	const health = assessHealth(connection, tcpInfo, before?.health?.tcp);
 	const ttyActiveAt = lastTtyActivity(session.ttys, snapshot);
-	// Without a terminal, the client's last packet is the best sign of life (keepalives count).
-	const networkActiveAt = session.kind === 'preauth' || tcpInfo?.lastReceiveMs === undefined
-		? undefined
-		: snapshot.takenAt - tcpInfo.lastReceiveMs;
-	return {
-		peer: connection?.remote,
-		local: connection?.local,
-		idleSince: ttyActiveAt ?? networkActiveAt,
-		idleSource: ttyActiveAt === undefined ? (networkActiveAt === undefined ? undefined : 'network') : 'tty',
-		health,
-	};
+	const facts = {peer: connection?.remote, local: connection?.local, health};
+	if (ttyActiveAt !== undefined) {
+		return {...facts, idleSince: ttyActiveAt, idleSource: 'tty', channelReadings: undefined};
+	}
+
+	if (session.stage !== 'established') {
+		return {...facts, idleSince: undefined, idleSource: undefined, channelReadings: undefined};
+	}
+
+	const evidence = channelActivity({
+		takenAt: snapshot.takenAt,
+		loginAt: session.loginAt,
+		commands: commandsOf({...session, tree}),
+		forwards: forwardedConnections(holders, socketsByInode, connection),
+		processIo: snapshot.processIo,
+		tcpInfos,
+		before: before === undefined ? undefined : {activeAt: before.idleSource === 'channels' ? before.idleSince : undefined, readings: before.channelReadings},
+	});
+	return {...facts, idleSince: evidence.activeAt, idleSource: 'channels', channelReadings: evidence.readings};
+}
+
+/** The TCP connections a session's sshds hold besides its login: the ones its forwards opened or accepted. */
+function forwardedConnections(
+	holders: ReadonlyArray<ProcessRecord | undefined>,
+	byInode: ReadonlyMap<number, TcpSocket>,
+	login: TcpSocket | undefined,
+): TcpSocket[] {
+	const forwards = new Map<number, TcpSocket>();
+	for (const holder of holders) {
+		for (const inode of holder?.socketInodes ?? []) {
+			const socket = byInode.get(inode);
+			if (socket !== undefined && socket.state !== 'LISTEN' && socket.inode !== login?.inode) {
+				forwards.set(inode, socket);
+			}
+		}
+	}
+
+	return [...forwards.values()];
 }
 
 function titleUser(topTitle: SshdTitle | undefined, members: readonly SshdMember[]): string | undefined {
@@ -385,10 +395,10 @@ function lastTtyActivity(ttys: readonly string[], snapshot: Snapshot): number | 
 }
 
 /**
- * As `w` shows WHAT: the process in the foreground process group of the session's most recently
- * used terminal, the latest started when the group has several. Without a terminal: the
- * command the user-side sshd runs, followed down while it has a single child.
- */
+As `w` shows WHAT: the process in the foreground process group of the session's most recently
+used terminal, the latest started when the group has several. Without a terminal: the
+command the user-side sshd runs, followed down while it has a single child.
+*/
 function findForeground(
 	ttys: readonly string[],
 	processes: readonly ProcessRecord[],
@@ -402,8 +412,7 @@ function findForeground(
 		const candidates = processes.filter(process =>
 			process.tty === activeTty && process.processGroup === process.foregroundProcessGroup);
 		// A zombie or a process in the middle of exiting (no argv left) is not what the user is
-		// running either.
-		// sshtop's own helpers (the ss it runs each refresh) are never what the user is running.
+		// running either, nor are sshtop's own helpers (the ss it runs each refresh).
 		const isFading = (process: ProcessRecord) =>
 			process.state === 'Z' || process.argv.length === 0 || process.ppid === snapshot.selfPid;
 		const latest = candidates.sort((a, b) =>
@@ -424,86 +433,26 @@ function findForeground(
 	return current ? {pid: current.pid, command: commandLine(current)} : undefined;
 }
 
-/**
- * The nesting last worked out for a socket table, with the session trees it was worked out
- * from. The scanner keeps its socket table for as long as no socket moved, and an unchanged
- * session keeps its tree: with 500 sessions, walking every tree's sockets again was ~1 ms a refresh.
- */
-const nestingByTable = new WeakMap<readonly TcpSocket[], {readonly trees: readonly ProcessNode[]; readonly outerById: ReadonlyMap<string, string>}>();
-
-/**
- * Session B is nested in A when a process of A holds the client end of B's connection:
- * a socket whose local end is B's peer and whose remote end is B's local address.
- */
-function linkNestedSessions(sessions: readonly Session[], sockets: readonly TcpSocket[]): Session[] {
-	const trees = sessions.map(session => session.tree);
-	let known = nestingByTable.get(sockets);
-	// Same table and trees: the same sockets, held by the same processes, so the same peers.
-	if (known === undefined || !isSameList(trees, known.trees)) {
-		known = {trees, outerById: findNesting(sessions, sockets)};
-		nestingByTable.set(sockets, known);
-	}
-
-	const {outerById} = known;
+/** Each session with where it was opened from, how deep in its chain, and whether it is the operator's. */
+function linkSessions(sessions: readonly Session[], sockets: readonly TcpSocket[], ownSessionId: string | undefined): Session[] {
+	const nesting = findNesting(sessions, sockets);
+	const depths = nestingDepths(nesting, sessions.map(session => session.id));
+	const ownChain = new Set(ownChainOf(ownSessionId, nesting));
+	// A session is written out again only when one of these changed.
 	return sessions.map(session => {
-		const outer = outerById.get(session.id);
-		return outer === session.nestedIn ? session : {...session, nestedIn: outer};
+		const outer = nesting.get(session.id);
+		const linked = {
+			nestedIn: outer?.outerId,
+			nestedClientPid: outer?.clientPid,
+			depth: depths.get(session.id) ?? 0,
+			isOwn: session.id === ownSessionId,
+			isOwnChain: ownChain.has(session.id),
+		};
+		return linked.nestedIn === session.nestedIn && linked.nestedClientPid === session.nestedClientPid && linked.depth === session.depth
+			&& linked.isOwn === session.isOwn && linked.isOwnChain === session.isOwnChain
+			? session
+			: {...session, ...linked};
 	});
 }
 
-/** Each nested session's id, to the id of the session it was opened from. */
-function findNesting(sessions: readonly Session[], sockets: readonly TcpSocket[]): Map<string, string> {
-	const sessionByInode = new Map<number, string>();
-	for (const session of sessions) {
-		for (const process of flattenTree(session.tree)) {
-			for (const inode of process.socketInodes ?? []) {
-				sessionByInode.set(inode, session.id);
-			}
-		}
-	}
-
-	// The client ends held by some session, by their two endpoints: one lookup per session.
-	const clientEnds = new Map<string, TcpSocket>();
-	for (const socket of sockets) {
-		if (sessionByInode.has(socket.inode)) {
-			const key = endpointPairKey(socket.local, socket.remote);
-			if (!clientEnds.has(key)) {
-				clientEnds.set(key, socket);
-			}
-		}
-	}
-
-	const outerById = new Map<string, string>();
-	for (const {id, peer, local} of sessions) {
-		const clientEnd = peer && local ? clientEnds.get(endpointPairKey(peer, local)) : undefined;
-		const outer = clientEnd ? sessionByInode.get(clientEnd.inode) : undefined;
-		if (outer && outer !== id) {
-			outerById.set(id, outer);
-		}
-	}
-
-	return outerById;
-}
-
-function endpointPairKey(from: Endpoint, to: Endpoint): string {
-	return `${from.address} ${from.port} ${to.address} ${to.port}`;
-}
-
-/**
- * The session sshtop runs in, by its parent chain, else by its controlling terminal.
- * SSH_CONNECTION is not used: sudo drops it and anyone can set it.
- */
-function findOwnSession(sessions: readonly Session[], index: ProcessIndex, selfPid: number): string | undefined {
-	// A session's tree is everything below its top sshd: the first top among sshtop's ancestors is its session.
-	const sessionByTopPid = new Map(sessions.map(session => [session.pid, session.id]));
-	const chain = [index.byPid.get(selfPid), ...ancestorsOf(index, selfPid)];
-	for (const process of chain) {
-		const sessionId = process ? sessionByTopPid.get(process.pid) : undefined;
-		if (sessionId) {
-			return sessionId;
-		}
-	}
-
-	const ownTty = index.byPid.get(selfPid)?.tty;
-	return ownTty === undefined ? undefined : sessions.find(session => session.ttys.includes(ownTty))?.id;
-}
+export type {FoundListener};

@@ -1,6 +1,6 @@
 // The header text above the tree: host, uptime, load, sessions, listeners, idle policy.
 import type {IdlePolicy} from '../proc/parse-sshd-policy.js';
-import {formatDuration, formatIdle, formatLoad, formatUptime} from './format.js';
+import {formatCoarseAge, formatDuration, formatLoad, formatUptime} from './format.js';
 import {sanitizeText} from './sanitize.js';
 import {sortDirection, type SortKey} from './sort.js';
 import type {ProcessId, SessionReport} from './types.js';
@@ -40,10 +40,11 @@ export function summaryLines(report: SessionReport, options: SummaryOptions = {}
 	const lines = [`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage, options.isCoarse ? 1 : 2)}${sort}${status}`];
 	const authenticating = report.sessions.filter(session => session.stage === 'authenticating').length;
 	const count = `${report.sessions.length} session${report.sessions.length === 1 ? '' : 's'}`;
+	const isHidden = report.partialReasons.some(reason => reason.includes('hidepid'));
 	const listeners = report.listeners.length === 0
-		? 'no sshd listener found'
+		? (isHidden ? 'no sshd listener visible (hidepid)' : 'no sshd listener found')
 		: `listening on ${report.listeners.map(listener => `${listener.ports.map(port => `:${port}`).join(',') || '?'} (pid ${listener.pid})`).join(', ')}`;
-	const fullScan = options.lastFullScanAt === undefined ? '' : `  ·  full scan ${formatIdle((report.takenAt - options.lastFullScanAt) / 1000)} ago`;
+	const fullScan = options.lastFullScanAt === undefined ? '' : `  ·  full scan ${formatCoarseAge((report.takenAt - options.lastFullScanAt) / 1000)} ago`;
 	lines.push(`${count}${authenticating > 0 ? ` (${authenticating} authenticating)` : ''}  ·  ${listeners}${fullScan}`);
 	// Listeners with the same policy share one line, so several sshds do not crowd out the tree.
 	const listenersByPolicy = new Map<string, string[]>();
@@ -62,6 +63,11 @@ export function summaryLines(report: SessionReport, options: SummaryOptions = {}
 
 	if (report.isPartial) {
 		lines.push('Not running as root: some details are unreadable and shown as ?');
+	}
+
+	if (isHidden) {
+		const hidePid = /hidepid=(\w+)/.exec(report.partialReasons.join(' '))?.[1] ?? '?';
+		lines.push(`Restricted view: /proc is mounted hidepid=${hidePid}; other users' sessions are hidden, yours are listed`);
 	}
 
 	// What could not be looked at, said once: an empty list must not read as "nothing there".

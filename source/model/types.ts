@@ -19,7 +19,12 @@ export type Listener = {
 	readonly addresses: readonly Endpoint[];
 };
 
-export type IdleSource = 'tty' | 'network';
+/**
+`tty`: the terminal's access time (as `w`). `channels`: the last sign that the session's channels
+carried data (its commands did I/O, a forwarded connection moved, a command started), which
+keepalives do not touch. `network`: the client's last packet, only where neither can be read.
+*/
+export type IdleSource = 'tty' | 'channels' | 'network';
 
 export type SessionKind = 'shell' | 'command' | 'sftp' | 'forward' | 'preauth';
 
@@ -34,9 +39,10 @@ export type Foreground = {
 export type Session = {
 	/** pid + start ticks of the connection's top sshd: stable across snapshots. */
 	readonly id: ProcessId;
-	/** The connection's top sshd process, a child of the listener. */
+	/** The connection's top sshd process: a child of the listener, or the highest sshd left of the connection. */
 	readonly pid: number;
-	readonly listenerPid: number;
+	/** The listener that accepted it; for a connection no longer under a listener, the one listening on its address now. */
+	readonly listenerPid: number | undefined;
 	readonly user: string;
 	readonly uid: number | undefined;
 	readonly kind: SessionKind;
@@ -53,17 +59,34 @@ export type Session = {
 	row, its cells, the sort) is worked out once. idleSecondsAt() gives the idle time.
 	*/
 	readonly idleSince: number | undefined;
-	/** `tty`: the terminal's access time (as `w`); `network`: since the client last sent data (ss lastrcv). */
 	readonly idleSource?: IdleSource;
+	/** What the channel idle time was worked out from last time: compared with the next refresh's readings. */
+	readonly channelReadings?: ChannelReadings;
 	/** The TCP connection's health; absent in reports built without socket data. */
 	readonly health?: HealthAssessment;
 	readonly foreground: Foreground | undefined;
 	/** Id of the session inside which the ssh client of this connection runs. */
 	readonly nestedIn: ProcessId | undefined;
+	/** The ssh client in that session that holds the other end of this connection. */
+	readonly nestedClientPid: number | undefined;
+	/** Hops above this one in its chain: 0 for a connection opened from elsewhere. */
+	readonly depth: number;
 	/** True when sshtop itself runs inside this session. */
 	readonly isOwn: boolean;
-	/** Pid of the root-owned monitor that ends the connection on SIGTERM (the top sshd). */
-	readonly monitorPid: number;
+	/** True for sshtop's own session and every session it is nested in: ending any of them disconnects the operator. */
+	readonly isOwnChain: boolean;
+	/**
+	True when the connection's privileged monitor is gone (killed) and its user-side sshd, re-parented
+	to PID 1 or a subreaper, still holds the connection.
+	*/
+	readonly isOrphaned: boolean;
+	/**
+	False when the connection's sshd could not be checked against kernel facts: its executable and
+	sockets are unreadable and its parent is hidden (a normal user, /proc mounted hidepid).
+	*/
+	readonly isVerified: boolean;
+	/** Pid of the root-owned monitor that ends the connection on SIGTERM (the top sshd); undefined when it is gone. */
+	readonly monitorPid: number | undefined;
 	/** Pid of the user-side sshd (`sshd: USER@...`), when privilege separation split it off. */
 	readonly userSidePid: number | undefined;
 	/** Process tree rooted at `pid`. */
@@ -82,12 +105,23 @@ export type SessionReport = {
 	readonly ownSessionId: ProcessId | undefined;
 	/** True when the reader could not see everything (not root): details may be unknown. */
 	readonly isPartial: boolean;
+	/** Why the report is partial, as sentences; empty when it is not. */
+	readonly partialReasons: readonly string[];
 	/** Where per-socket ages came from: `ss`, or /proc alone when iproute2 is missing. */
 	readonly tcpInfoSource?: 'ss' | 'proc-only';
 	/** Processes that outlived their SSH session; undefined when not looked for. */
 	readonly leftovers?: readonly Leftover[];
 	/** False when leftovers could not be looked for (reading other users' environments needs root). */
 	readonly leftoversReadable?: boolean;
+};
+
+/**
+The channel readings of one session: each command's I/O counter (read + written characters) by
+process id, and the forwarded connections its sshd holds, by socket inode.
+*/
+export type ChannelReadings = {
+	readonly ioByProcess: ReadonlyMap<ProcessId, number>;
+	readonly forwardInodes: readonly number[];
 };
 
 /** A process that outlived the SSH connection it was started from. */

@@ -36,12 +36,19 @@ export type ByteOrder = 'LE' | 'BE';
  *
  * `wanted`: only these inodes and the listening sockets are parsed. The explorer looks up only
  * the sockets its sshds hold, and on a box with 500 sessions the rest of the table (clients,
- * other services) was most of the parsing.
+ * other services) was most of the parsing. `wantedLocalPorts`: sockets on these local ports too
+ * (the connections a process's SSH_CONNECTION names, whose holder may be hidden from the reader).
  */
-export function parseNetTcp(text: string, family: 4 | 6, byteOrder: ByteOrder = 'LE', wanted?: ReadonlySet<number>): TcpSocket[] {
+export function parseNetTcp(
+	text: string,
+	family: 4 | 6,
+	byteOrder: ByteOrder = 'LE',
+	wanted?: ReadonlySet<number>,
+	wantedLocalPorts?: ReadonlySet<number>,
+): TcpSocket[] {
 	const sockets: TcpSocket[] = [];
 	for (const line of text.split('\n').slice(1)) {
-		const socket = parseLine(line, family, byteOrder, wanted);
+		const socket = parseLine(line, family, byteOrder, wanted, wantedLocalPorts);
 		if (socket) {
 			sockets.push(socket);
 		}
@@ -50,9 +57,16 @@ export function parseNetTcp(text: string, family: 4 | 6, byteOrder: ByteOrder = 
 	return sockets;
 }
 
-function parseLine(line: string, family: 4 | 6, byteOrder: ByteOrder, wanted: ReadonlySet<number> | undefined): TcpSocket | undefined {
+function parseLine(
+	line: string,
+	family: 4 | 6,
+	byteOrder: ByteOrder,
+	wanted: ReadonlySet<number> | undefined,
+	wantedLocalPorts: ReadonlySet<number> | undefined,
+): TcpSocket | undefined {
 	const fields = line.trim().split(/\s+/);
-	if (fields.length < 10 || (wanted !== undefined && fields[3] !== listenStateHex && !wanted.has(Number(fields[9])))) {
+	if (fields.length < 10 || (wanted !== undefined && fields[3] !== listenStateHex && !wanted.has(Number(fields[9]))
+		&& !(wantedLocalPorts !== undefined && wantedLocalPorts.has(localPortOf(fields[1]))))) {
 		return undefined;
 	}
 
@@ -115,7 +129,13 @@ function formatIpv4(bytes: Uint8Array): string {
 	return [...bytes].join('.');
 }
 
+/** The port of `ADDRESS:PORT` as the kernel prints it (the port in hex). */
+function localPortOf(endpoint: string | undefined): number {
+	return endpoint === undefined ? -1 : Number.parseInt(endpoint.slice(endpoint.indexOf(':') + 1), 16);
+}
+
 /** RFC 5952 text form; v4-mapped addresses (::ffff:a.b.c.d) are shown as plain IPv4. */
+
 export function formatIpv6(bytes: Uint8Array): string {
 	const groups: number[] = [];
 	for (let index = 0; index < 16; index += 2) {

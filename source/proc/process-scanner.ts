@@ -29,7 +29,7 @@
 import {hostname} from 'node:os';
 import {kernelThreadFlag, parseStat, parseStatHead, parseStatLink, type StatFields, type StatHead, type StatLink} from './parse-stat.js';
 import {parseLoadAverage, parseUptime} from './parse-system.js';
-import {parseSshEnvironment, type SshEnvironment} from './parse-environ.js';
+import {parseSshConnection, parseSshEnvironment, type SshEnvironment} from './parse-environ.js';
 import {isFailure, meansVanished, peekWholeBytes, readWholeBytes, readWholeText, readText} from './read-file.js';
 import {buildRecord, listPids, readDetails, readSocketInodes, type ProcessDetails, type ProcessReadContext} from './read-processes.js';
 import {
@@ -187,6 +187,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	const fullScanCostFactor = options.fullScanCostFactor ?? defaults.fullScanCostFactor;
 	const socketsMaxAgeMs = options.socketsMaxAgeMs ?? defaults.socketsMaxAgeMs;
 
+	const isRoot = (process.geteuid?.() ?? 0) === 0;
 	let watched = new Map<number, Watched>();
 	/** Environment readings of PID 1's children that are not watched, so a full scan reads each once. */
 	let parentlessEnvironment = new Map<number, {readonly fingerprint: string; readonly startTicks: number; readonly environment: Watched['environment']}>();
@@ -220,7 +221,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	*/
 	const socketsFor = (kind: ScanKind, processes: readonly ProcessRecord[], startedAt: number, hasHolderRun: boolean): Snapshot['sockets'] => {
 		const holders = holdersKeyOf(processes);
-		if (socketTable !== undefined && kind === 'watch'
+		const localPorts = isRoot ? undefined : sshConnectionPorts(processes);
+		if (socketTable !== undefined && kind === 'watch' && socketTable.localPortsKey === portsKey(localPorts)
 			&& processes.every(process => (process.socketInodes ?? []).every(inode => socketTable!.lookedUp.has(inode)))) {
 			if (hasHolderRun && !socketTable.hasHolderRun) {
 				socketTable = {...socketTable, hasHolderRun};
@@ -243,11 +245,12 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		}
 
 		// Only the sockets these processes hold (and the listeners): the model looks up no other.
-		const sockets = readTcpSockets(procRoot, inodes);
+		const sockets = readTcpSockets(procRoot, inodes, localPorts);
 		// Inodes missing from a fresh table are not TCP (an sshd's unix sockets): no need to look again.
 		const listening = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b);
 		socketTable = {
 			sockets, readAt: startedAt, lookedUp: inodes, listenKey: listening.join(','), holders, isQuiet: isQuietTable(sockets, inodes), hasHolderRun: false,
+			localPortsKey: portsKey(localPorts),
 		};
 		return sockets;
 	};
@@ -722,7 +725,30 @@ type SocketTable = {
 	readonly isQuiet: boolean;
 	/** A process holding sockets may have run since it was read. */
 	readonly hasHolderRun: boolean;
+	/** The local ports of SSH_CONNECTIONs it was read for (a normal user's possible leftovers). */
+	readonly localPortsKey: string;
 };
+
+/**
+The local ports of the SSH_CONNECTIONs possible leftovers carry: a normal user cannot see the
+sshd that holds such a connection, and asks the kernel's table whether it is still there.
+*/
+function sshConnectionPorts(processes: readonly ProcessRecord[]): ReadonlySet<number> | undefined {
+	let ports: Set<number> | undefined;
+	for (const process of processes) {
+		const connection = process.sshEnvironment?.connection;
+		const ends = connection === undefined ? undefined : parseSshConnection(connection);
+		if (ends !== undefined) {
+			(ports ??= new Set()).add(ends.local.port);
+		}
+	}
+
+	return ports;
+}
+
+function portsKey(ports: ReadonlySet<number> | undefined): string {
+	return ports === undefined ? '' : [...ports].sort((a, b) => a - b).join(',');
+}
 
 /**
 Whether a watched process that holds sockets (or whose sockets are unreadable) ran. sshtop and its

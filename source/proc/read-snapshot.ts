@@ -10,6 +10,7 @@ import {parseSshEnvironment} from './parse-environ.js';
 import {isFailure, meansVanished, readBytes, readText} from './read-file.js';
 import {readProcessTable, readSocketInodes} from './read-processes.js';
 import {pidsUnderSshd} from './ssh-scope.js';
+import {readProcAccess} from './read-proc-access.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
 import type {ProcessRecord, Snapshot, TcpSocket} from './types.js';
 
@@ -64,6 +65,7 @@ export function readSnapshot(options: SnapshotOptions = {}): Snapshot {
 		ttyActivity: readTtyActivity(devRoot, processes),
 		selfPid: options.selfPid ?? process.pid,
 		readerUid: process.geteuid?.() ?? 0,
+		access: readProcAccess(procRoot),
 		...(options.tcpInfo ? {tcpInfo: options.tcpInfo} : {}),
 	};
 }
@@ -90,11 +92,11 @@ function withSockets(procRoot: string, record: ProcessRecord): ProcessRecord {
 		: {...record, unreadable: [...record.unreadable, 'fd']};
 }
 
-export function readTcpSockets(procRoot: string, wanted?: ReadonlySet<number>): TcpSocket[] {
+export function readTcpSockets(procRoot: string, wanted?: ReadonlySet<number>, wantedLocalPorts?: ReadonlySet<number>): TcpSocket[] {
 	const byteOrder = endianness();
 	return [
-		...(textOr(`${procRoot}/net/tcp`, text => parseNetTcp(text, 4, byteOrder, wanted)) ?? []),
-		...(textOr(`${procRoot}/net/tcp6`, text => parseNetTcp(text, 6, byteOrder, wanted)) ?? []),
+		...(textOr(`${procRoot}/net/tcp`, text => parseNetTcp(text, 4, byteOrder, wanted, wantedLocalPorts)) ?? []),
+		...(textOr(`${procRoot}/net/tcp6`, text => parseNetTcp(text, 6, byteOrder, wanted, wantedLocalPorts)) ?? []),
 	];
 }
 

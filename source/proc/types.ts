@@ -1,6 +1,7 @@
 // Plain records read from /proc: what the kernel says, decoded, nothing inferred.
 import type {TcpInfoReading} from './read-tcp-info.js';
 import type {SshEnvironment} from './parse-environ.js';
+import type {ProcAccess} from './read-proc-access.js';
 
 /** Parts of a process that could not be read (EACCES as a normal user, or a race with exit). */
 export type UnreadablePart = 'cmdline' | 'status' | 'exe' | 'fd' | 'environ';
@@ -108,4 +109,11 @@ export type Snapshot = {
 	readonly readerUid: number;
 	/** Per-socket ages from `ss`; absent when not asked for. */
 	readonly tcpInfo?: TcpInfoReading;
+	/** What limits the reader's view of /proc; absent when not read (the reader sees everything its uid may). */
+	readonly access?: ProcAccess;
+	/**
+	Characters read plus written by each process asked for (the commands of sessions without a
+	terminal, whose activity is their idle time), by pid; absent when none were asked for.
+	*/
+	readonly processIo?: ReadonlyMap<number, number>;
 };

@@ -35,7 +35,7 @@ function toneOf(row: TreeRow): RowTone {
 		return 'listener';
 	}
 
-	return row.kind === 'session' && row.session.isOwn ? 'own' : 'plain';
+	return row.kind === 'session' && row.session.isOwnChain ? 'own' : 'plain';
 }
 
 export function TreeView({list, layout, context, scrollOffset, height, selectedId, color, width, filter, emptyText = 'No SSH sessions.', taggedIds = noTags}: TreeViewProps) {

@@ -122,7 +122,7 @@ function formatSessionRow(row: SessionRow, layout: ColumnLayout, context: RowCon
 	const {session} = row;
 	const cells = layout.columns.map(({column, width}) => `${width}\u0001${sessionCell(session, column, context)}`);
 	const foreground = session.foreground === undefined ? '\u0002' : session.foreground.command;
-	const key = [rowPrefix(row), session.isOwn, layout.width, session.health?.health, foreground, ...cells].join('\0');
+	const key = [rowPrefix(row), session.isOwn, session.isOwnChain, session.isOrphaned, session.isVerified, layout.width, session.health?.health, foreground, ...cells].join('\0');
 	const cached = sessionLines.get(row.id);
 	if (cached?.key === key) {
 		return cached.line;

@@ -41,7 +41,7 @@ describe('lines fit the terminal', () => {
 		const sessions = report([shellSession(2000, 'bob', {peerPort: 41_022})]);
 		const layout = computeLayout(sessions, 160);
 		const sessionRow = flattenReport(sessions).rows[1]!;
-		expect(formatRow(sessionRow, layout, context)).toMatch(/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +<1m +shell +- +12\.0M -bash/);
+		expect(formatRow(sessionRow, layout, context)).toMatch(/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +\d+s +shell +- +12\.0M -bash/);
 	});
 
 	test('the operator’s own session is marked with *', () => {
@@ -88,16 +88,18 @@ describe('connection health', () => {
 		const idleCells = (idle: readonly number[], now: number) => {
 			const built = sessions(idle, now);
 			const rows = flattenReport(built).rows.filter(row => row.kind === 'session');
-			return rows.map(row => / (<1m|\d+m) /.exec(formatRow(row, computeLayout(built, 120), {...context, now, isIdleByMinute: true}))?.[1]);
+			return rows.map(row => / (\d+s|\d+m) /.exec(formatRow(row, computeLayout(built, 120), {...context, now, isIdleByMinute: true}))?.[1]);
 		};
 
 		const minute = Math.floor(fixtureNow / 60_000) * 60_000;
-		// 20 s into the minute, idle 70 s and 110 s: both as they were at the minute, 50 s and 90 s.
-		expect(idleCells([70, 110], minute + 20_000)).toEqual(['<1m', '1m']);
-		// 39 s later, idle 109 s and 149 s (1m and 2m by the clock): still shown as at the minute.
-		expect(idleCells([109, 149], minute + 59_000)).toEqual(['<1m', '1m']);
+		// 20 s into the minute, idle 130 s and 170 s: both as they were at the minute, 110 s and 150 s.
+		expect(idleCells([130, 170], minute + 20_000)).toEqual(['1m', '2m']);
+		// 39 s later, idle 169 s and 209 s (2m and 3m by the clock): still shown as at the minute.
+		expect(idleCells([169, 209], minute + 59_000)).toEqual(['1m', '2m']);
 		// Past the next minute both move on together, in one redraw.
-		expect(idleCells([120, 160], minute + 70_000)).toEqual(['1m', '2m']);
+		expect(idleCells([180, 220], minute + 70_000)).toEqual(['2m', '3m']);
+		// Under a minute the seconds show, as w shows them; a minute is never shown as seconds.
+		expect(idleCells([12, 70], minute + 20_000)).toEqual(['12s', '1m']);
 		// One-shot views show the idle time itself.
 		const built = sessions([110], minute + 20_000);
 		expect(formatRow(flattenReport(built).rows.find(row => row.kind === 'session')!, computeLayout(built, 120), {...context, now: minute + 20_000})).toMatch(/ 1m /);

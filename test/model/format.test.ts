@@ -74,9 +74,9 @@ describe('numbers', () => {
 });
 
 describe('the IDLE column and the live header change rarely', () => {
-	test('an idle time under a minute is <1m; after that, as durations', () => {
-		expect(formatIdle(0)).toBe('<1m');
-		expect(formatIdle(59.9)).toBe('<1m');
+	test('an idle time under a minute is in seconds, as w shows it; after that, as durations', () => {
+		expect(formatIdle(0)).toBe('0s');
+		expect(formatIdle(59.9)).toBe('59s');
 		expect(formatIdle(60)).toBe('1m');
 		expect(formatIdle(3 * 3600 + 7 * 60)).toBe('3h07m');
 		expect(formatIdle(undefined)).toBe('?');

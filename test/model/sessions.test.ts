@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {idleSecondsAt} from '../../source/model/idle.js';
+import {flattenTree} from '../../source/model/process-tree.js';
 import {buildReport} from '../../source/model/sessions.js';
 import type {Session} from '../../source/model/types.js';
 import {
@@ -125,10 +126,12 @@ describe('every login shape OpenSSH produces', () => {
 		expect(idleSecondsAt(only(report.sessions, 300), report.takenAt)).toBe(0);
 	});
 
-	it('a notty command session shows the command it runs', () => {
-		expect(only(report.sessions, 400)).toMatchObject({
-			user: 'bob', kind: 'command', ttys: [], idleSince: undefined, foreground: {pid: 403, command: 'tar cf - /srv'},
+	it('a notty command session shows the command it runs, idle since its newest command started', () => {
+		const session = only(report.sessions, 400);
+		expect(session).toMatchObject({
+			user: 'bob', kind: 'command', ttys: [], idleSource: 'channels', foreground: {pid: 403, command: 'tar cf - /srv'},
 		});
+		expect(session.idleSince).toBe(Math.max(...flattenTree(session.tree).slice(2).map(process => process.startedAt)));
 	});
 
 	it('ssh -N is a forwarding session with nothing in the foreground', () => {
@@ -342,10 +345,13 @@ describe('connection health and network idle time', () => {
 		tcpInfo: {source: 'ss', infos: new Map([[9001, tcpInfo(9001, 45_500)], [9002, tcpInfo(9002, 100)]])},
 	});
 
-	it('a session without a tty is idle since the client last sent data', () => {
-		expect(only(report.sessions, 200).idleSource).toBe('network');
-		expect(idleSecondsAt(only(report.sessions, 200), report.takenAt)).toBe(45);
-		expect(only(report.sessions, 200).health?.health).toBe('ok');
+	it('a session without a tty is not idle since the client last sent a packet (a keepalive reply), but since its channels carried data', () => {
+		const session = only(report.sessions, 200);
+		expect(session.idleSource).toBe('channels');
+		// Nothing ran in it since the login: idle since then, whatever the client's last packet.
+		expect(session.idleSince).toBe(session.loginAt);
+		expect(idleSecondsAt(session, report.takenAt)).toBeGreaterThan(45);
+		expect(session.health?.health).toBe('ok');
 	});
 
 	it('a pty session keeps the terminal idle time, not the network one', () => {

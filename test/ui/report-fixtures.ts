@@ -66,10 +66,16 @@ export function session(tree: ProcessNode, fields: Partial<Session> = {}): Sessi
 		peer: {address: '203.0.113.7', port: 50_312},
 		local: {address: '10.0.0.1', port: 22},
 		loginAt: root.startedAt,
-		...idleFor(5),
+		// Past a minute: the IDLE column then moves once a minute, not with every refresh.
+		...idleFor(125),
 		foreground: undefined,
 		nestedIn: undefined,
+		nestedClientPid: undefined,
+		depth: 0,
 		isOwn: false,
+		isOwnChain: false,
+		isOrphaned: false,
+		isVerified: true,
 		monitorPid: root.pid,
 		userSidePid: tree.children[0]?.process.pid,
 		tree,
@@ -87,6 +93,7 @@ export function report(sessions: readonly Session[], fields: Partial<SessionRepo
 		sessions,
 		ownSessionId: sessions.find(each => each.isOwn)?.id,
 		isPartial: false,
+		partialReasons: [],
 		...fields,
 	};
 }
