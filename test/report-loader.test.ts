@@ -2,7 +2,6 @@ import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import {idleSecondsAt} from '../source/model/idle.js';
 import type {TcpInfo} from '../source/proc/parse-ss.js';
 import type {TcpInfoReading} from '../source/proc/read-tcp-info.js';
 import {createReportLoader, scanHintFile} from '../source/report-loader.js';

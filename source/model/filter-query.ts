@@ -89,6 +89,30 @@ const kindAliases = {
 	notty: (session: Session) => session.ttys.length === 0 && session.kind !== 'preauth',
 } as const;
 
+/** `nested`: opened from another session here; `outer`: another session was opened from it; `single`: neither; `own`: a hop of sshtop's own chain. */
+const chainPlaces = ['nested', 'outer', 'single', 'own'] as const;
+type ChainPlace = typeof chainPlaces[number];
+
+function isInChainPlace(session: Session, place: ChainPlace): boolean {
+	switch (place) {
+		case 'nested': {
+			return session.nestedIn !== undefined;
+		}
+
+		case 'outer': {
+			return session.hasNested;
+		}
+
+		case 'single': {
+			return session.nestedIn === undefined && !session.hasNested;
+		}
+
+		case 'own': {
+			return session.isOwnChain;
+		}
+	}
+}
+
 function hasUpperCase(text: string): boolean {
 	return text !== text.toLowerCase();
 }
@@ -307,6 +331,21 @@ export const qualifiers: readonly QualifierDefinition[] = [
 			}
 
 			return {matchSession: ({health}) => (health?.health ?? 'unknown') === wanted ? [] : undefined};
+		},
+	},
+	{
+		name: 'chain',
+		operators: [':'],
+		example: 'chain:nested',
+		description: `place in a chain of ssh hops into this box: ${chainPlaces.join(', ')} (a hop of your own chain)`,
+		acceptsAlternatives: true,
+		compile(value) {
+			const wanted = value.toLowerCase() as ChainPlace;
+			if (!chainPlaces.includes(wanted)) {
+				return {hint: `chain: '${value}' is not one of ${chainPlaces.join(', ')}`};
+			}
+
+			return {matchSession: session => isInChainPlace(session, wanted) ? [] : undefined};
 		},
 	},
 ];

@@ -46,6 +46,8 @@ export type FilterResult = {
 	/** False when the query has no usable term: everything is shown and nothing is marked. */
 	readonly isFiltering: boolean;
 	readonly hint: string | undefined;
+	/** Sessions shown only to keep a chain of ssh hops readable (session-view.ts): not matches. */
+	readonly chainIds?: ReadonlySet<ProcessId>;
 };
 
 /** One searchable string as a row displays it, with its lower-cased form for case-insensitive words. */

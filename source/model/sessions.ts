@@ -223,7 +223,7 @@ function assembleSession(
 	facts: LiveFacts,
 	foreground: Foreground | undefined,
 	tree: ProcessNode,
-	linked: Pick<Session, 'nestedIn' | 'nestedClientPid' | 'depth' | 'isOwn' | 'isOwnChain'> | undefined,
+	linked: Pick<Session, 'nestedIn' | 'nestedClientPid' | 'depth' | 'hasNested' | 'isOwn' | 'isOwnChain'> | undefined,
 ): Session {
 	return {
 		id: fixed.id,
@@ -246,6 +246,7 @@ function assembleSession(
 		nestedIn: linked?.nestedIn,
 		nestedClientPid: linked?.nestedClientPid,
 		depth: linked?.depth ?? 0,
+		hasNested: linked?.hasNested ?? false,
 		isOwn: linked?.isOwn ?? false,
 		isOwnChain: linked?.isOwnChain ?? false,
 		isOrphaned: fixed.isOrphaned,
@@ -438,6 +439,7 @@ function linkSessions(sessions: readonly Session[], sockets: readonly TcpSocket[
 	const nesting = findNesting(sessions, sockets);
 	const depths = nestingDepths(nesting, sessions.map(session => session.id));
 	const ownChain = new Set(ownChainOf(ownSessionId, nesting));
+	const outers = new Set([...nesting.values()].map(outer => outer.outerId));
 	// A session is written out again only when one of these changed.
 	return sessions.map(session => {
 		const outer = nesting.get(session.id);
@@ -445,11 +447,12 @@ function linkSessions(sessions: readonly Session[], sockets: readonly TcpSocket[
 			nestedIn: outer?.outerId,
 			nestedClientPid: outer?.clientPid,
 			depth: depths.get(session.id) ?? 0,
+			hasNested: outers.has(session.id),
 			isOwn: session.id === ownSessionId,
 			isOwnChain: ownChain.has(session.id),
 		};
 		return linked.nestedIn === session.nestedIn && linked.nestedClientPid === session.nestedClientPid && linked.depth === session.depth
-			&& linked.isOwn === session.isOwn && linked.isOwnChain === session.isOwnChain
+			&& linked.hasNested === session.hasNested && linked.isOwn === session.isOwn && linked.isOwnChain === session.isOwnChain
 			? session
 			: {...session, ...linked};
 	});

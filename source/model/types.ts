@@ -71,6 +71,8 @@ export type Session = {
 	readonly nestedClientPid: number | undefined;
 	/** Hops above this one in its chain: 0 for a connection opened from elsewhere. */
 	readonly depth: number;
+	/** True when another session was opened from inside this one. */
+	readonly hasNested: boolean;
 	/** True when sshtop itself runs inside this session. */
 	readonly isOwn: boolean;
 	/** True for sshtop's own session and every session it is nested in: ending any of them disconnects the operator. */

@@ -41,7 +41,7 @@ describe('lines fit the terminal', () => {
 		const sessions = report([shellSession(2000, 'bob', {peerPort: 41_022})]);
 		const layout = computeLayout(sessions, 160);
 		const sessionRow = flattenReport(sessions).rows[1]!;
-		expect(formatRow(sessionRow, layout, context)).toMatch(/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +\d+s +shell +- +12\.0M -bash/);
+		expect(formatRow(sessionRow, layout, context)).toMatch(/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +2m +shell +- +12\.0M -bash/);
 	});
 
 	test('the operator’s own session is marked with *', () => {

@@ -57,3 +57,29 @@ describe('processes left behind by a logout', () => {
 		expect(buildReport(fakeSnapshot({processes: [], readerUid: 1000})).leftoversReadable).toBe(false);
 	});
 });
+
+describe('left behind, as a normal user', () => {
+	const server = {address: '10.0.0.5', port: 22};
+	const hidden = {executable: undefined, socketInodes: undefined, unreadable: ['exe', 'fd'] as const};
+	// bob reads: his session's sshds do not let him see their sockets, so its peer is unknown.
+	const report = buildReport(fakeSnapshot({
+		readerUid: 1001,
+		processes: [
+			fakeProcess({pid: 100, ppid: 1, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], ...hidden}),
+			fakeProcess({pid: 200, ppid: 100, comm: 'sshd', argv: ['sshd: bob [priv]'], ...hidden}),
+			fakeProcess({pid: 201, ppid: 200, uid: 1001, comm: 'sshd', argv: ['sshd: bob@pts/2'], ...hidden}),
+			// setsid'ed from that live session.
+			fakeProcess({pid: 310, ppid: 1, uid: 1001, argv: ['daemon'], sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/2'}}),
+			// From a connection that is gone.
+			fakeProcess({pid: 320, ppid: 1, uid: 1001, argv: ['job'], sshEnvironment: {connection: '192.168.0.100 50009 10.0.0.5 22', tty: undefined}}),
+		],
+		// The kernel's table still has the live connection: anyone may read /proc/net/tcp.
+		sockets: [listening(9000, 22), socket(9001, server, {address: '192.168.0.100', port: 50_001})],
+	}));
+
+	it('never calls a process left behind while the connection it came from is still in the kernel\'s table', () => {
+		expect(report.sessions.map(session => session.pid)).toEqual([200]);
+		expect(report.sessions[0]?.peer).toBeUndefined();
+		expect(report.leftovers?.map(leftover => leftover.tree.process.pid)).toEqual([320]);
+	});
+});

@@ -1,6 +1,8 @@
 import {describe, expect, test} from 'vitest';
 import {allRowIds, flattenReport, rowPrefix, type Expansion} from '../../source/model/rows.js';
-import {child, node, processRecord, report, shellSession} from '../ui/report-fixtures.js';
+import {computeLayout, formatRow} from '../../source/model/columns.js';
+import {unknownCpuUsage} from '../../source/model/cpu.js';
+import {child, fixtureNow, node, processRecord, report, shellSession} from '../ui/report-fixtures.js';
 
 const alice = shellSession(1000, 'alice', {
 	shellChildren: [child(1003, 1002, ['vim', 'notes.txt'], {processGroup: 1003}), child(1004, 1002, ['make'], {processGroup: 1004}, )],
@@ -88,5 +90,28 @@ describe('what outlived its session', () => {
 	test('its ids count as known, so the explorer keeps choices about them', () => {
 		expect(allRowIds(withLeftover).has('7001:70010')).toBe(true);
 		expect(allRowIds(withLeftover).has('left-behind')).toBe(true);
+	});
+});
+
+describe('a very deep process chain', () => {
+	// A fork chain 40 processes deep under one shell.
+	const deep = (() => {
+		let chainNode = child(1100 + 40, 1100 + 39, ['sleep', '100']);
+		for (let level = 39; level >= 1; level--) {
+			chainNode = {process: child(1100 + level, 1100 + level - 1, ['sh', '-c', 'next']).process, children: [chainNode]};
+		}
+
+		return shellSession(1000, 'alice', {shellChildren: [{...chainNode, process: {...chainNode.process, ppid: 1002}}]});
+	})();
+
+	test('indents at most a bounded width: deeper rows show their depth as a number, so pid and command stay on an 80-column line', () => {
+		const {rows} = flattenReport(report([deep]), {policy: 'all', overrides: new Map()});
+		const widths = rows.map(row => rowPrefix(row).length);
+		expect(Math.max(...widths)).toBeLessThanOrEqual(24);
+		const deepest = rows.at(-1)!;
+		expect(deepest.depth).toBe(43);
+		expect(rowPrefix(deepest)).toContain('+43');
+		const line = formatRow(deepest, computeLayout(report([deep]), 80), {usage: unknownCpuUsage, now: fixtureNow});
+		expect(line).toMatch(/ 1140 alice +S .* sleep 100/);
 	});
 });

@@ -27,6 +27,12 @@ describe('parseNetTcp over /proc/net/tcp', () => {
 		expect(wanted[1]).toEqual(sockets.find(socket => socket.inode === 31_003));
 	});
 
+	it('also parses the sockets on wanted local ports (a connection whose holder the reader cannot see)', () => {
+		const byPort = parseNetTcp(fixtureText('net/tcp'), 4, 'LE', new Set(), new Set([22]));
+		expect(byPort.every(socket => socket.state === 'LISTEN' || socket.local.port === 22)).toBe(true);
+		expect(byPort.map(socket => socket.inode)).toContain(31_004);
+	});
+
 	it('reads queues, timers and retransmits as numbers', () => {
 		expect(sockets[3]).toMatchObject({
 			local: {address: '10.0.0.5', port: 22},

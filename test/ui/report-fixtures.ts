@@ -72,6 +72,7 @@ export function session(tree: ProcessNode, fields: Partial<Session> = {}): Sessi
 		nestedIn: undefined,
 		nestedClientPid: undefined,
 		depth: 0,
+		hasNested: false,
 		isOwn: false,
 		isOwnChain: false,
 		isOrphaned: false,
