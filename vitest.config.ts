@@ -3,6 +3,7 @@ import {defineConfig} from 'vitest/config';
 export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
+		globalSetup: ['test/global-setup.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		// The end-to-end suites share one machine's process table and terminals.

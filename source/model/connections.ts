@@ -3,11 +3,12 @@
 // user side re-parented to PID 1) or whose listener restarted is still one.
 import type {ProcAccess} from '../proc/read-proc-access.js';
 import {sshdCommandNames} from '../proc/ssh-scope.js';
+import {parseSshConnection} from '../proc/parse-environ.js';
 import type {TcpSocket} from '../proc/types.js';
 import {isSshdProcess, listensOn, type FoundListener} from './listeners.js';
 import {childrenOf, type ProcessIndex} from './process-tree.js';
 import {parseSshdTitle} from './sshd-title.js';
-import type {ProcessRecord} from './types.js';
+import type {Endpoint, ProcessRecord} from './types.js';
 
 export type ConnectionTop = {
 	readonly top: ProcessRecord;
@@ -17,6 +18,11 @@ export type ConnectionTop = {
 	readonly isOrphaned: boolean;
 	/** False when nothing the kernel says could confirm it is an sshd's connection (see isUnverifiableOwnSshd). */
 	readonly isVerified: boolean;
+	/**
+	For a session seen only through its own processes (their sshd hidden from the reader): the
+	connection their SSH_CONNECTION names, found live in the kernel's table.
+	*/
+	readonly claimedConnection?: TcpSocket;
 };
 
 export type ConnectionLookups = {
@@ -46,8 +52,20 @@ export function findConnectionTops(
 		}
 	}
 
+	const hiddenParents = new Set<number>();
 	for (const process of processes) {
-		if (!sshdCommandNames.has(process.comm) || listenerPids.has(process.pid) || listenerPids.has(process.ppid)) {
+		if (!sshdCommandNames.has(process.comm)) {
+			const claimed = lookups.readerUid === 0 ? undefined : claimedConnectionOf(process, index, lookups);
+			// One session per hidden sshd: a ControlMaster's shells share it.
+			if (claimed !== undefined && !hiddenParents.has(process.ppid)) {
+				hiddenParents.add(process.ppid);
+				tops.push({top: process, listenerPid: listenerFor(listeners, claimed), isOrphaned: false, isVerified: false, claimedConnection: claimed});
+			}
+
+			continue;
+		}
+
+		if (listenerPids.has(process.pid) || listenerPids.has(process.ppid)) {
 			continue;
 		}
 
@@ -70,6 +88,39 @@ export function findConnectionTops(
 	}
 
 	return tops;
+}
+
+function listenerFor(listeners: readonly FoundListener[], connection: TcpSocket): number | undefined {
+	return listeners.find(listener => listensOn(listener, connection.local))?.pid;
+}
+
+/**
+A normal user's process whose parent is hidden from them (hidepid: the user-side sshd is not
+dumpable, so it is hidden even from its own user), whose environment names an SSH connection
+that the kernel's table still has: the visible part of one of the user's own sessions.
+*/
+function claimedConnectionOf(process: ProcessRecord, index: ProcessIndex, lookups: ConnectionLookups): TcpSocket | undefined {
+	const connection = process.sshEnvironment?.connection;
+	if (connection === undefined || process.uid !== lookups.readerUid || process.ppid <= 1 || index.byPid.has(process.ppid)) {
+		return undefined;
+	}
+
+	const ends = parseSshConnection(connection);
+	if (ends === undefined) {
+		return undefined;
+	}
+
+	for (const socket of lookups.socketsByInode.values()) {
+		if (socket.state !== 'LISTEN' && isSameEndpoint(socket.local, ends.local) && isSameEndpoint(socket.remote, ends.peer)) {
+			return socket;
+		}
+	}
+
+	return undefined;
+}
+
+function isSameEndpoint(a: Endpoint, b: Endpoint): boolean {
+	return a.address === b.address && a.port === b.port;
 }
 
 /** A listener's child is a connection only if it is an sshd run by the listener's owner. */

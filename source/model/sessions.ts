@@ -165,9 +165,13 @@ function describeSession(found: ConnectionTop, index: ProcessIndex, snapshot: Sn
 		&& before.isOrphaned === found.isOrphaned && before.isVerified === found.isVerified) {
 		const userSide = before.userSidePid === undefined ? undefined : index.byPid.get(before.userSidePid);
 		const foreground = before.ttys.length > 1 ? findForeground(before.ttys, flattenTree(tree), userSide, index, snapshot) : before.foreground;
-		const facts = liveFacts(before, tree, [top, userSide], lookups, snapshot, before);
+		const facts = liveFacts(before, tree, [top, userSide], lookups, snapshot, before, found.claimedConnection);
 		// Nothing moved (an idle user keeps the same idle instant): the very object of the last report.
 		return hasSameFacts(before, facts, foreground) ? before : assembleSession(before, facts, foreground, tree, before);
+	}
+
+	if (found.claimedConnection !== undefined) {
+		return describeSeenFromInside(found, tree, index, snapshot, lookups, before);
 	}
 
 	const members = sshdMembers(top, index);
@@ -181,7 +185,8 @@ function describeSession(found: ConnectionTop, index: ProcessIndex, snapshot: Sn
 	const ttys = sessionTtys(userSideTitle, userSide?.process, index);
 	const kind = sessionKind(userSideTitle, userSide?.process, index);
 	// A root login without privilege separation: its only sshd, under the listener, is monitor and user side at once.
-	const isSingleProcess = userSide?.process === top && !found.isOrphaned;
+	const isUnderListener = found.listenerPid !== undefined && found.listenerPid === top.ppid;
+	const isSingleProcess = userSide?.process === top && isUnderListener;
 	const fixed: FixedFacts = {
 		id: processId(top),
 		pid: top.pid,
@@ -192,13 +197,63 @@ function describeSession(found: ConnectionTop, index: ProcessIndex, snapshot: Sn
 		stage: userSide ? 'established' : 'authenticating',
 		ttys,
 		loginAt: top.startedAt,
-		monitorPid: userSide?.process === top && found.isOrphaned ? undefined : top.pid,
+		// A user side at the top, and no listener above it: its monitor is gone or hidden.
+		monitorPid: userSide?.process === top && !isUnderListener ? undefined : top.pid,
 		userSidePid: userSide === undefined || isSingleProcess ? undefined : userSide.process.pid,
 		isOrphaned: found.isOrphaned,
 		isVerified: found.isVerified,
 	};
 	const foreground = kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot);
-	return assembleSession(fixed, liveFacts(fixed, tree, [top, userSide?.process], lookups, snapshot, before), foreground, tree, before);
+	return assembleSession(fixed, liveFacts(fixed, tree, [top, userSide?.process], lookups, snapshot, before, undefined), foreground, tree, before);
+}
+
+/**
+A session the reader sees only from inside (hidepid hides its sshd): its top is the user's first
+visible process, and what the sshd's title would say comes from that process and its terminal.
+*/
+function describeSeenFromInside(
+	found: ConnectionTop,
+	tree: ProcessNode,
+	index: ProcessIndex,
+	snapshot: Snapshot,
+	lookups: SessionLookups,
+	before: Session | undefined,
+): Session {
+	const {top} = found;
+	const processes = flattenTree(tree);
+	const ttys = [...new Set(processes.map(process => process.tty).filter((tty): tty is string => tty !== undefined))];
+	const fixed: FixedFacts = {
+		id: processId(top),
+		pid: top.pid,
+		listenerPid: found.listenerPid,
+		user: top.user,
+		uid: top.uid,
+		kind: ttys.length > 0 ? 'shell' : 'command',
+		stage: 'established',
+		ttys,
+		loginAt: top.startedAt,
+		monitorPid: undefined,
+		userSidePid: undefined,
+		isOrphaned: false,
+		isVerified: false,
+	};
+	const foreground = findForeground(ttys, processes, undefined, index, snapshot) ?? commandBelow(top, index);
+	return assembleSession(fixed, liveFacts(fixed, tree, [top], lookups, snapshot, before, found.claimedConnection), foreground, tree, before);
+}
+
+/** The command a process runs, followed down while it has a single child. */
+function commandBelow(start: ProcessRecord | undefined, index: ProcessIndex): Foreground | undefined {
+	let current = start;
+	while (current) {
+		const children = childrenOf(index, current.pid);
+		if (children.length !== 1) {
+			break;
+		}
+
+		current = children[0];
+	}
+
+	return current ? {pid: current.pid, command: commandLine(current)} : undefined;
 }
 
 /** What a session's processes decide: the same while its tree is. */
@@ -258,20 +313,21 @@ function assembleSession(
 }
 
 /** A session's processes other than the sshds that hold its connection: its commands. */
-function commandsOf(session: Pick<Session, 'pid' | 'userSidePid' | 'tree'>): ProcessRecord[] {
-	return flattenTree(session.tree).filter(process => process.pid !== session.pid && process.pid !== session.userSidePid);
+function commandsOf(session: Pick<Session, 'monitorPid' | 'userSidePid' | 'tree'>): ProcessRecord[] {
+	return flattenTree(session.tree).filter(process => process.pid !== session.monitorPid && process.pid !== session.userSidePid);
 }
 
 /** What changes without any process changing: the connection's state, and how long the user has been idle. */
 function liveFacts(
-	session: Pick<Session, 'kind' | 'stage' | 'ttys' | 'loginAt' | 'pid' | 'userSidePid'>,
+	session: Pick<Session, 'kind' | 'stage' | 'ttys' | 'loginAt' | 'monitorPid' | 'userSidePid'>,
 	tree: ProcessNode,
 	holders: ReadonlyArray<ProcessRecord | undefined>,
 	{listenerPorts, socketsByInode}: SessionLookups,
 	snapshot: Snapshot,
 	before: Session | undefined,
+	claimed: TcpSocket | undefined,
 ): LiveFacts {
-	const connection = findConnection(holders, socketsByInode, listenerPorts);
+	const connection = findConnection(holders, socketsByInode, listenerPorts) ?? (claimed === undefined ? undefined : socketsByInode.get(claimed.inode));
 	const tcpInfos = snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos : undefined;
 	const tcpInfo = connection === undefined ? undefined : tcpInfos?.get(connection.inode);
 	const health = assessHealth(connection, tcpInfo, before?.health?.tcp);
@@ -421,17 +477,7 @@ function findForeground(
 		return latest ? {pid: latest.pid, command: commandLine(latest)} : undefined;
 	}
 
-	let current = userSide ? childrenOf(index, userSide.pid)[0] : undefined;
-	while (current) {
-		const children = childrenOf(index, current.pid);
-		if (children.length !== 1) {
-			break;
-		}
-
-		current = children[0];
-	}
-
-	return current ? {pid: current.pid, command: commandLine(current)} : undefined;
+	return commandBelow(userSide ? childrenOf(index, userSide.pid)[0] : undefined, index);
 }
 
 /** Each session with where it was opened from, how deep in its chain, and whether it is the operator's. */

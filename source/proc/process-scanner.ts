@@ -265,6 +265,8 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	};
 
 	const statPath = (pid: number) => `${procRoot}/${pid}/stat`;
+	/** Whether this reader may see a pid at all (hidepid hides other users' processes). */
+	const isVisiblePid = (pid: number): boolean => !isFailure(readWholeText(statPath(pid)));
 	const schedstatPath = (pid: number) => `${procRoot}/${pid}/schedstat`;
 
 	/**
@@ -362,9 +364,14 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	};
 
 	/** Read once per process and exec: the environment block is written by exec. */
-	const environmentOf = (candidate: Candidate): Watched['environment'] => {
+	/**
+	`isParentHidden`: a normal user's process whose parent they cannot see (hidepid hides root's
+	sshd, and even their own user-side sshd, which is not dumpable): its environment says whether
+	it runs in an SSH session.
+	*/
+	const environmentOf = (candidate: Candidate, isParentHidden: boolean): Watched['environment'] => {
 		const {stat} = candidate;
-		if (stat.ppid !== 1 || (stat.flags & kernelThreadFlag) !== 0 || stat.state === 'Z') {
+		if ((stat.ppid !== 1 && !isParentHidden) || (stat.flags & kernelThreadFlag) !== 0 || stat.state === 'Z') {
 			return undefined;
 		}
 
@@ -526,8 +533,10 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		// Possible leftovers: PID 1's children whose environment names an SSH connection. A watched
 		// process re-parented to PID 1 (its session ended, or it escaped) is read here too.
 		const environments = new Map<number, Watched['environment']>();
+		const visible = isRoot ? undefined : new Set([...candidates.keys(), ...links.map(link => link.pid), ...watched.keys()]);
 		for (const candidate of candidates.values()) {
-			const environment = environmentOf(candidate);
+			const {ppid} = candidate.stat;
+			const environment = environmentOf(candidate, visible !== undefined && ppid > 1 && !visible.has(ppid) && !isVisiblePid(ppid));
 			if (environment !== undefined) {
 				environments.set(candidate.stat.pid, environment);
 			}

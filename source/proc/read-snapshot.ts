@@ -45,12 +45,15 @@ export function readSnapshot(options: SnapshotOptions = {}): Snapshot {
 		pageSizeBytes: pageSizeBytes(),
 	});
 	const inScope = pidsUnderSshd(table.processes);
-	const processes = table.processes.map(process => {
-		if (inScope.has(process.pid)) {
-			return withSockets(procRoot, process);
+	// A normal user may not see a process's parent (hidepid): its environment then says whether it runs in an SSH session.
+	const visible = (process.geteuid?.() ?? 0) === 0 ? undefined : new Set(table.processes.map(each => each.pid));
+	const processes = table.processes.map(record => {
+		if (inScope.has(record.pid)) {
+			return withSockets(procRoot, record);
 		}
 
-		return mayHaveOutlivedSession(process) ? withSshEnvironment(procRoot, process) : process;
+		const isParentHidden = visible !== undefined && record.ppid > 1 && !visible.has(record.ppid);
+		return mayHaveOutlivedSession(record) || (isParentHidden && !record.isKernelThread) ? withSshEnvironment(procRoot, record) : record;
 	});
 
 	return {

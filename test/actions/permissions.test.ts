@@ -4,6 +4,7 @@ import {chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writ
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
+import {build} from 'esbuild';
 import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import {executeSignal, type SignalReport} from '../../source/actions/signal.js';
@@ -120,6 +121,17 @@ describe('a normal user', () => {
 		mkdirSync(userLogDirectory);
 		chownSync(userLogDirectory, nobody, nobody);
 		const userLog = path.join(userLogDirectory, 'state', 'actions.log');
+		// Bundled where nobody may read it: the checkout may be in a directory only root can enter.
+		const script = path.join(logDirectory, 'signal-as-user.mjs');
+		await build({
+			entryPoints: [path.resolve(import.meta.dirname, '../fixtures/actions/signal-as-user.ts')],
+			bundle: true,
+			platform: 'node',
+			format: 'esm',
+			outfile: script,
+			logLevel: 'silent',
+		});
+		chmodSync(script, 0o644);
 		const {stdout} = await execa(
 			'setpriv',
 			[
@@ -127,15 +139,13 @@ describe('a normal user', () => {
 				`--regid=${nobody}`,
 				'--clear-groups',
 				process.execPath,
-				'--import',
-				'tsx',
-				'test/fixtures/actions/signal-as-user.ts',
+				script,
 				String(target.pid),
 				String(target.startTicks),
 				userLog,
 			],
 			// HOME as nobody's: nothing of root's home is read or written on its behalf.
-			{cwd: path.resolve(import.meta.dirname, '../..'), env: {HOME: '/nonexistent'}},
+			{cwd: '/', env: {HOME: '/nonexistent'}},
 		);
 		const report = JSON.parse(stdout) as SignalReport;
 		expect(report.results).toEqual([

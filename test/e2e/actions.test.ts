@@ -8,7 +8,7 @@ import {connectCommand, connectShell, type SshClient} from './harness/clients.js
 import {clientSocketOf, readPs, readSs, serverSocketOf} from './harness/ground-truth.js';
 import {endProcesses, isRunning, ownProcess, type OwnedProcess} from './harness/processes.js';
 import {isRoot, ptyProblem, startTestSshd, type TestSshd, unprivilegedTestUser} from './harness/sshd.js';
-import {cliPath, ensureBuilt} from './harness/sshtop.js';
+import {cliPath, ensureBuilt, sharedCliPath} from './harness/sshtop.js';
 import {moveSelectionTo} from './harness/navigate.js';
 import {startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
@@ -189,7 +189,7 @@ describe.skipIf(skipReason !== undefined)(`actions in the explorer${skipReason ?
 		const log = path.join(mkdtempSync(path.join(tmpdir(), 'sshtop-eperm-')), 'actions.log');
 		const tmux = await startTmux({
 			// Only root's session, so it is on the screen however many others the box has.
-			command: `runuser -u ${unprivilegedTestUser} -- ${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(log)} --filter pid:${rootShell.sessionPid}`,
+			command: `runuser -u ${unprivilegedTestUser} -- ${quote(process.execPath)} ${quote(sharedCliPath())} --audit-log ${quote(log)} --filter pid:${rootShell.sessionPid}`,
 			columns: 170,
 			rows: 45,
 		});

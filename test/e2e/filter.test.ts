@@ -73,7 +73,8 @@ describe('filter and sort over real SSH sessions', () => {
 			const [table, sockets] = await Promise.all([readPs(), readSs()]);
 			return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
 		}, {description: 'the port of the ssh client in tmux'});
-		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)}`);
+		// Newest logins first: this test's sessions are on the screen however many others the box has.
+		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)} --sort login --reverse`);
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(
 			screen => [ownPort, otherShell.localPort, command.localPort].every(port => portsOnScreen(screen).includes(port)),
@@ -141,10 +142,11 @@ describe('filter and sort over real SSH sessions', () => {
 	});
 
 	it('s changes the sort key and S its direction, in the header', async () => {
+		expect(await tmux.capturePane()).toContain('sort: login time ↓');
 		await tmux.sendText('s');
-		await tmux.waitForScreen(text => text.includes('sort: login time ↑'));
+		const arrow = /sort: CPU ([↑↓])/.exec(await tmux.waitForScreen(text => /sort: CPU [↑↓]/.test(text)))?.[1];
 		await tmux.sendText('S');
-		await tmux.waitForScreen(text => text.includes('sort: login time ↓'));
+		await tmux.waitForScreen(text => text.includes(`sort: CPU ${arrow === '↑' ? '↓' : '↑'}`));
 		await tmux.sendText('q');
 		await tmux.waitForScreen(screen => screen.trimEnd().endsWith('remote>'));
 	});

@@ -1,4 +1,4 @@
-// Connection health and network idle time in `sshtop --json`, against connections made
+// Connection health and idle time in `sshtop --json`, against connections made
 // unhealthy on purpose and checked with ss: a client that vanished without FIN or RST, a client
 // that stopped reading, a quiet but healthy shell, and a notty command.
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -157,7 +157,7 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 		expect(session.tcp?.timer).not.toBe('zero-window-probe');
 	});
 
-	it('measures a notty command\'s idle time on the network, growing as ss\'s lastrcv does', async () => {
+	it('publishes ss\'s lastrcv for a notty command, whose idle time comes from its channels and keeps growing', async () => {
 		const readNotty = async () => {
 			const before = await serverSocketNow(sshd, notty);
 			const document = await readDocument();
@@ -167,28 +167,22 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 
 		const first = await readNotty();
 		expect(first.document.tcpInfoSource).toBe('ss');
-		expect(first.session?.idleSource).toBe('network');
+		expect(first.session?.idleSource).toBe('channels');
 		// The raw figure: sshtop's lastReceiveMs lies between ss's readings just before and after.
 		expect(first.session?.tcp?.lastReceiveMs).toEqual(expect.any(Number));
 		expect(first.session!.tcp!.lastReceiveMs!).toBeGreaterThanOrEqual(first.before!.lastReceiveMs! - 50);
 		expect(first.session!.tcp!.lastReceiveMs!).toBeLessThanOrEqual(first.after!.lastReceiveMs! + 50);
 		expect(first.session?.idleSeconds).toEqual(expect.any(Number));
-		// Ss's lastrcv (ms since the client last sent anything), read around sshtop's run.
-		expect(first.session!.idleSeconds!).toBeGreaterThanOrEqual(Math.floor(first.before!.lastReceiveMs! / 1000) - 1);
-		expect(first.session!.idleSeconds!).toBeLessThanOrEqual(Math.ceil(first.after!.lastReceiveMs! / 1000) + 1);
 		const later = await waitFor(
 			async () => {
 				const reading = await readNotty();
-				return reading.session?.idleSeconds !== undefined &&
-					reading.session.idleSeconds !== null &&
-					reading.session.idleSeconds >= first.session!.idleSeconds! + 2
+				return typeof reading.session?.idleSeconds === 'number' && reading.session.idleSeconds >= first.session!.idleSeconds! + 2
 					? reading
 					: undefined;
 			},
 			{timeoutMs: 20_000, intervalMs: 500, description: 'the notty session\'s idle time to grow by 2 s'},
 		);
-		expect(later.session?.idleSource).toBe('network');
-		expect(later.session!.idleSeconds!).toBeLessThanOrEqual(Math.ceil(later.after!.lastReceiveMs! / 1000) + 1);
+		expect(later.session?.idleSource).toBe('channels');
 	}, 40_000);
 
 	it('measures a pty shell\'s idle time on its terminal', async () => {

@@ -53,7 +53,7 @@ type JsonSession = {
 	readonly local: JsonEndpoint | null;
 	readonly loginAt: string;
 	readonly idleSeconds: number | null;
-	readonly idleSource: 'tty' | 'network' | null;
+	readonly idleSource: 'tty' | 'channels' | 'network' | null;
 	readonly foreground: {readonly pid: number; readonly command: string} | null;
 	readonly nestedIn: string | null;
 	readonly isOwn: boolean;
@@ -323,16 +323,18 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 		expect(document.sessions.filter(each => truthOf(userShell).members.some(row => row.pid === each.pid))).toHaveLength(1);
 	});
 
-	it('dates the login at the start of the top sshd; idle time comes from the tty, or from the network without one', () => {
+	it('dates the login at the start of the top sshd; idle time comes from the tty, or from the channels without one', () => {
 		for (const client of connections()) {
 			const session = sessionOf(client);
 			const loginAt = Date.parse(session.loginAt);
 			// Lstart has whole seconds: the true start lies in [startedAt, startedAt + 1 s).
 			expect(loginAt, client.label).toBeGreaterThanOrEqual(truthOf(client).startedAt);
 			expect(loginAt, client.label).toBeLessThan(truthOf(client).startedAt + 1000);
-			expect(session.idleSource, client.label).toBe(session.ttys.length > 0 ? 'tty' : 'network');
+			expect(session.idleSource, client.label).toBe(session.ttys.length > 0 ? 'tty' : 'channels');
 			expect(typeof session.idleSeconds, client.label).toBe('number');
 			expect(session.idleSeconds, client.label).toBeGreaterThanOrEqual(0);
+			// Never idle for longer than the connection has existed.
+			expect(session.idleSeconds!, client.label).toBeLessThanOrEqual(((Date.parse(document.takenAt) - truthOf(client).startedAt) / 1000) + 1);
 		}
 	});
 

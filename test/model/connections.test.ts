@@ -95,7 +95,35 @@ describe('a connection outliving its listener', () => {
 	});
 });
 
-describe('a normal user with /proc mounted hidepid=2', () => {
+describe('a normal user with /proc mounted hidepid=2, seeing their shells but not their sshds', () => {
+	// Under hidepid=2 even the user's own user-side sshd (not dumpable) is hidden: their shell,
+	// whose parent is gone from view, carries the connection in its environment.
+	const report = buildReport({
+		...fakeSnapshot({
+			readerUid: 1000,
+			processes: [
+				fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], processGroup: 202, foregroundProcessGroup: 210, ...pts(3), sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/3'}}),
+				fakeProcess({pid: 210, ppid: 202, uid: 1000, argv: ['vim'], processGroup: 210, foregroundProcessGroup: 210, ...pts(3), sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/3'}}),
+				fakeProcess({pid: 302, ppid: 301, uid: 1000, argv: ['sleep', '1000'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: undefined}}),
+				// Its connection is gone from the kernel's table: not a live session.
+				fakeProcess({pid: 402, ppid: 401, uid: 1000, argv: ['stale'], sshEnvironment: {connection: '192.168.0.100 50003 10.0.0.5 22', tty: undefined}}),
+			],
+			sockets: [listening(9000, 22), socket(9001, server, client(50_001)), socket(9002, server, client(50_002))],
+		}),
+		access: {hidePid: 'invisible', ephemeralPorts: [32_768, 60_999]},
+	});
+
+	it('lists each session from its first visible process, unverified, with the peer its connection has in the kernel\'s table', () => {
+		expect(report.sessions.map(session => session.pid).sort()).toEqual([202, 302]);
+		expect(only(report.sessions, 202)).toMatchObject({
+			user: 'alice', kind: 'shell', ttys: ['pts/3'], isVerified: false, monitorPid: undefined, peer: client(50_001), local: server,
+			foreground: {pid: 210, command: 'vim'},
+		});
+		expect(only(report.sessions, 302)).toMatchObject({kind: 'command', isVerified: false, peer: client(50_002), foreground: {pid: 302, command: 'sleep 1000'}});
+	});
+});
+
+describe('a normal user with /proc mounted hidepid, seeing their own user-side sshd', () => {
 	// The listener and the monitors are root's: hidden. The user's own user-side sshd is visible,
 	// but not dumpable, so its executable and fds are unreadable even to its user.
 	const own = {executable: undefined, socketInodes: undefined, unreadable: ['exe', 'fd'] as const};

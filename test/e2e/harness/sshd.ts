@@ -105,6 +105,8 @@ export type TestSshdOptions = {
 	 * namespace's veth pair (see netns.ts). Same port.
 	 */
 	readonly extraListenAddresses?: readonly string[];
+	/** sshd_config lines added to the test server's own, such as `ClientAliveInterval 2`. */
+	readonly extraConfig?: readonly string[];
 };
 
 function writeConfig(directory: string, port: number, options: TestSshdOptions): string {
@@ -133,6 +135,7 @@ function writeConfig(directory: string, port: number, options: TestSshdOptions):
 		// (Debian's SSH_SOURCE_BASHRC), so an account's dotfiles cannot slow or block the commands.
 		// The marker lets stop() find a session's processes even once they are orphaned.
 		`SetEnv SHLVL=1 ${sessionMarkerName}=${directory}`,
+		...(options.extraConfig ?? []),
 		'',
 	];
 	writeFileSync(configPath, lines.join('\n'));

@@ -1,10 +1,12 @@
 // Running the built sshtop CLI as a subprocess, as root or as another account, and the shape of
 // its JSON written from the spec rather than imported: a change to the producer cannot silently
 // change what the tests expect.
-import {readdirSync, statSync} from 'node:fs';
+import {chmodSync, copyFileSync, mkdtempSync, readdirSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
+import {registerExitCleanup} from './processes.js';
 
 export const projectRoot = fileURLToPath(new URL('../../..', import.meta.url));
 export const cliPath = path.join(projectRoot, 'dist', 'sshtop.js');
@@ -37,18 +39,27 @@ export type JsonTcp = {
 export type JsonSession = {
 	readonly id: string;
 	readonly pid: number;
-	readonly listenerPid: number;
+	readonly listenerPid: number | null;
 	readonly user: string;
 	readonly kind: string;
+	readonly stage: string;
 	readonly ttys: readonly string[];
 	readonly peer: JsonEndpoint | null;
 	readonly local: JsonEndpoint | null;
 	readonly idleSeconds: number | null;
-	readonly idleSource: 'tty' | 'network' | null;
+	readonly idleSource: 'tty' | 'channels' | 'network' | null;
 	readonly health: JsonHealth;
 	readonly healthEvidence: readonly string[];
 	readonly tcp: JsonTcp | null;
+	readonly nestedIn: string | null;
+	readonly nestedClientPid: number | null;
+	readonly depth: number;
 	readonly isOwn: boolean;
+	readonly isOwnChain: boolean;
+	readonly orphaned: boolean;
+	readonly verified: boolean;
+	readonly monitorPid: number | null;
+	readonly userSidePid: number | null;
 	readonly processes: JsonProcess;
 };
 
@@ -66,6 +77,7 @@ export type JsonLeftover = {
 export type JsonDocument = {
 	readonly schemaVersion: number;
 	readonly partial: boolean;
+	readonly partialReasons: readonly string[];
 	readonly tcpInfoSource: 'ss' | 'proc-only';
 	readonly listeners: ReadonlyArray<{readonly pid: number; readonly command: string; readonly ports: readonly number[]}>;
 	readonly sessions: readonly JsonSession[];
@@ -130,16 +142,40 @@ export type RunOptions = {
 	readonly timeoutMs?: number;
 };
 
+let sharedCopy: string | undefined;
+
+/**
+The built program copied where every account may read it (a temp directory, 0755), for runs as
+another user: a checkout may sit in a directory only root can enter, such as /root (0700).
+Removed when the test process exits.
+*/
+export function sharedCliPath(): string {
+	if (sharedCopy === undefined) {
+		const directory = mkdtempSync(path.join(tmpdir(), 'sshtop-shared-'));
+		chmodSync(directory, 0o755);
+		for (const file of ['sshtop.js', 'sshtop-app.cjs']) {
+			copyFileSync(path.join(projectRoot, 'dist', file), path.join(directory, file));
+			chmodSync(path.join(directory, file), 0o755);
+		}
+
+		registerExitCleanup({processes: () => [], directories: [directory]});
+		sharedCopy = path.join(directory, 'sshtop.js');
+	}
+
+	return sharedCopy;
+}
+
 /** Runs `node dist/sshtop.js ARGS` with stdin closed and stdout a pipe; never rejects. */
 export async function runSshtop(args: readonly string[], options: RunOptions = {}): Promise<SshtopRun> {
-	const command = ['node', cliPath, ...args];
+	const command = ['node', options.as === undefined ? cliPath : sharedCliPath(), ...args];
 	const [file, ...fileArgs] =
 		options.as === undefined
 			? command
 			: ['setpriv', `--reuid=${options.as.uid}`, `--regid=${options.as.gid}`, '--clear-groups', ...command];
 	const startedAt = Date.now();
 	const result = await execa(file!, fileArgs, {
-		cwd: projectRoot,
+		// Another user may not enter the checkout: run from somewhere anyone can.
+		cwd: options.as === undefined ? projectRoot : '/',
 		reject: false,
 		timeout: options.timeoutMs ?? 30_000,
 		stdin: 'ignore',
