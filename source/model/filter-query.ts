@@ -334,6 +334,22 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		},
 	},
 	{
+		// The port of this box the connection came in on: which sshd (22, a maintenance 2222, a test's own).
+		name: 'port',
+		operators: [':'],
+		example: 'port:2222',
+		description: 'the connection came in on this local port (which sshd)',
+		acceptsAlternatives: true,
+		compile(value) {
+			const port = /^\d+$/.test(value) ? parsePort(value) : undefined;
+			if (port === undefined) {
+				return {hint: `port: '${value}' is not a port`};
+			}
+
+			return {matchSession: ({local}) => local?.port === port ? [] : undefined};
+		},
+	},
+	{
 		name: 'chain',
 		operators: [':'],
 		example: 'chain:nested',

@@ -288,6 +288,33 @@ function moveTo(state: ExplorerState, list: RowList, index: number): ExplorerSta
 }
 
 /**
+A session whose monitor died lives on as its user side (a new top, so a new session id): the
+selection follows the connection to it, and the footer says what happened.
+*/
+function followConnection(state: ExplorerState, before: SessionReport | undefined): ExplorerState {
+	const {selection, report} = state;
+	const sessionId = selection?.sessionId;
+	if (selection === undefined || sessionId === undefined || report === undefined || report.sessions.some(session => session.id === sessionId)) {
+		return state;
+	}
+
+	const gone = before?.sessions.find(session => session.id === sessionId);
+	const successor = gone?.userSidePid === undefined
+		? undefined
+		: report.sessions.find(session => session.pid === gone.userSidePid && session.isOrphaned);
+	if (successor === undefined) {
+		return state;
+	}
+
+	const renamed = (id: ProcessId) => (id === sessionId ? successor.id : id);
+	return {
+		...state,
+		selection: {id: renamed(selection.id), ancestors: selection.ancestors.map(renamed), sessionId: successor.id},
+		notice: `The session's monitor ${sessionId.split(':')[0] ?? '?'} is gone; its connection lives on, orphaned`,
+	};
+}
+
+/**
 Finds the selection in new rows: the same process if it is still shown, else its nearest
 ancestor that is (its parent when it exited, or the row it was folded into). When nothing of
 its branch is left, the cursor stays at the same height and the footer says why.
@@ -612,7 +639,7 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 				filterExpansion: forgetGoneProcesses(state.filterExpansion, action.report),
 				actions: pruneTags(state.actions, action.report),
 			};
-			const next = reselect(arrived, previous, selectRows(arrived));
+			const next = reselect(followConnection(arrived, state.report), previous, selectRows(arrived));
 			// Same screen: keep the state, so nothing re-renders and nothing is written.
 			return action.isQuiet && isSameScreen(state, next) ? state : next;
 		}

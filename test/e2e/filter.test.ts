@@ -46,6 +46,15 @@ describe('filter and sort over real SSH sessions', () => {
 		}, {description: `the server side of client port ${port}`});
 	}
 
+	/** Esc clears the filter (every session of the box is shown); then only this sshd's again. */
+	async function showOnlyThisSshd(): Promise<void> {
+		await tmux.sendKeys('Escape');
+		await tmux.waitForScreen(text => !text.includes('filter:'), {description: 'the filter cleared'});
+		await tmux.sendText(`/port:${sshd.port}`);
+		await tmux.sendKeys('Enter');
+		await tmux.waitForScreen(text => [ownPort, otherShell.localPort, command.localPort].every(port => portsOnScreen(text).includes(port)), {description: 'every session of this sshd again'});
+	}
+
 	/** Ports of the test sshd's sessions on screen (session rows show `127.0.0.1:PORT`). */
 	function portsOnScreen(screen: string): number[] {
 		return [...screen.matchAll(/ 127\.0\.0\.1:(\d+) /g)].map(match => Number(match[1]));
@@ -73,8 +82,8 @@ describe('filter and sort over real SSH sessions', () => {
 			const [table, sockets] = await Promise.all([readPs(), readSs()]);
 			return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
 		}, {description: 'the port of the ssh client in tmux'});
-		// Newest logins first: this test's sessions are on the screen however many others the box has.
-		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)} --sort login --reverse`);
+		// Only this test sshd's sessions: they are on the screen however many others the box has.
+		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)} --filter port:${sshd.port}`);
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(
 			screen => [ownPort, otherShell.localPort, command.localPort].every(port => portsOnScreen(screen).includes(port)),
@@ -96,9 +105,10 @@ describe('filter and sort over real SSH sessions', () => {
 
 		const truth = await truthOf(otherShell.localPort);
 		expect(truth.user).toBe(otherUser);
-		await tmux.sendText(`/${otherUser}`);
+		// The filter line opens with the filter in force: a word added to it narrows it.
+		await tmux.sendText(`/ ${otherUser}`);
 		const screen = await tmux.waitForScreen(
-			text => text.includes(`/${otherUser}▏`) && !portsOnScreen(text).includes(ownPort),
+			text => text.includes(`/port:${sshd.port} ${otherUser}▏`) && !portsOnScreen(text).includes(ownPort),
 			{description: 'the filtered tree'},
 		);
 		// Of this test's connections exactly the other user's is left; any session on screen
@@ -111,9 +121,8 @@ describe('filter and sort over real SSH sessions', () => {
 			expect(line).toContain(otherUser);
 		}
 		await tmux.sendKeys('Enter');
-		await tmux.waitForScreen(text => text.includes(`filter: ${otherUser} (`), {description: 'the kept filter in the footer'});
-		await tmux.sendKeys('Escape');
-		await tmux.waitForScreen(text => [ownPort, otherShell.localPort, command.localPort].every(port => portsOnScreen(text).includes(port)), {description: 'every session again'});
+		await tmux.waitForScreen(text => text.includes(`filter: port:${sshd.port} ${otherUser} (`), {description: 'the kept filter in the footer'});
+		await showOnlyThisSshd();
 	});
 
 	it('the filter line: from::PORT of one connection shows exactly that session, whole', async () => {
@@ -121,7 +130,9 @@ describe('filter and sort over real SSH sessions', () => {
 		const truth = await truthOf(command.localPort);
 		const sleep = truth.members.find(row => row.args === 'sleep 60051');
 		expect(sleep).toBeDefined();
-		await tmux.sendText(`/from::${command.localPort}`);
+		await tmux.sendText('/');
+		await tmux.sendKeys('C-u');
+		await tmux.sendText(`from::${command.localPort}`);
 		await tmux.sendKeys('Enter');
 		const screen = await tmux.waitForScreen(
 			text => text.includes(`filter: from::${command.localPort} (1 match)`) && portsOnScreen(text).length === 1,
@@ -137,16 +148,14 @@ describe('filter and sort over real SSH sessions', () => {
 		const coloured = await tmux.capturePane({colors: true});
 		const row = coloured.split('\n').find(line => line.includes(`${command.localPort}`));
 		expect(row).toMatch(new RegExp(`\\u001B\\[[\\d;]*4[\\d;]*m(?:\\u001B\\[[\\d;]*m)*${command.localPort}`));
-		await tmux.sendKeys('Escape');
-		await tmux.waitForScreen(text => portsOnScreen(text).length >= 3, {description: 'every session again'});
+		await showOnlyThisSshd();
 	});
 
 	it('s changes the sort key and S its direction, in the header', async () => {
-		expect(await tmux.capturePane()).toContain('sort: login time ↓');
 		await tmux.sendText('s');
-		const arrow = /sort: CPU ([↑↓])/.exec(await tmux.waitForScreen(text => /sort: CPU [↑↓]/.test(text)))?.[1];
+		await tmux.waitForScreen(text => text.includes('sort: login time ↑'));
 		await tmux.sendText('S');
-		await tmux.waitForScreen(text => text.includes(`sort: CPU ${arrow === '↑' ? '↓' : '↑'}`));
+		await tmux.waitForScreen(text => text.includes('sort: login time ↓'));
 		await tmux.sendText('q');
 		await tmux.waitForScreen(screen => screen.trimEnd().endsWith('remote>'));
 	});

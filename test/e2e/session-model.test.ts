@@ -64,22 +64,27 @@ describe.skipIf(skipReason !== undefined)(`what a session is${skipReason ? ` (sk
 		const client = await connectShell(sshd, {user: sshd.unprivilegedUser ?? unprivilegedTestUser, label: 'pty shell whose monitor dies'});
 		let tmux: TmuxSession | undefined;
 		try {
-			const userSide = await killMonitor(client, started);
+			const userSide = (await readPs()).childrenOf(client.sessionPid).find(row => row.args.startsWith('sshd: '))!.pid;
+			// The explorer is watching, the session selected, when the monitor dies.
+			const auditLog = path.join(directory, 'orphan.log');
+			tmux = await startTmux({command: `${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)} --filter pid:${userSide}`, columns: 170, rows: 40});
+			const row = (lines: readonly string[]) => lines.findIndex(line => line.includes(`127.0.0.1:${client.localPort} `));
+			await tmux.waitForScreen(text => row(text.split('\n')) !== -1, {description: 'the session in the explorer', timeoutMs: 20_000});
+			await moveSelectionTo(tmux, row, 'the session');
+			expect(await killMonitor(client, started)).toBe(userSide);
 			// Ground truth: the connection is still there, and the user can still type.
 			expect(await connectionIsOpen(sshd, client)).toBe(true);
 			client.write('echo still-here-$((40+2))\n');
 			await waitFor(() => client.output().includes('still-here-42'), {description: 'the orphaned shell to answer'});
 
+			const screen = await tmux.waitForScreen(text => text.includes(`monitor ${client.sessionPid} is gone; its connection lives on, orphaned`), {description: 'the explorer following the connection'});
+			expect(screen.split('\n')[row(screen.split('\n'))]).toContain('[orphaned]');
 			const session = sessionOfPort(await readDocument(), client.localPort);
 			expect(session).toMatchObject({pid: userSide, orphaned: true, verified: true, monitorPid: null, userSidePid: userSide, kind: 'shell'});
 			const plain = await runSshtop(['--filter', `pid:${userSide}`]);
 			expect(plain.stdout).toMatch(new RegExp(`127\\.0\\.0\\.1:${client.localPort} .*\\[orphaned\\]`));
 
-			const auditLog = path.join(directory, 'orphan.log');
-			tmux = await startTmux({command: `${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)} --filter pid:${userSide}`, columns: 170, rows: 40});
-			const row = (lines: readonly string[]) => lines.findIndex(line => line.includes(`127.0.0.1:${client.localPort} `));
-			const screen = await tmux.waitForScreen(text => row(text.split('\n')) !== -1, {description: 'the orphaned session in the explorer', timeoutMs: 20_000});
-			expect(screen.split('\n')[row(screen.split('\n'))]).toContain('[orphaned]');
+			// Still selected: end it.
 			await moveSelectionTo(tmux, row, 'the orphaned session');
 			await tmux.sendText('t');
 			const dialog = await tmux.waitForScreen(text => text.includes('Default is No'), {description: 'the confirmation'});

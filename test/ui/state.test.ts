@@ -74,6 +74,19 @@ describe('the selection', () => {
 		expect(state.notice).toMatch(/session ended/);
 	});
 
+	test('follows a session whose monitor was killed to its user side, which still holds the connection', () => {
+		let state = arrive(createInitialState(10), report([alice, bob]));
+		state = run(state, 'go-last');
+		state = run(state, 'move-up', 'move-up');
+		expect(selectedRow(state)).toMatchObject({kind: 'session', id: bob.id});
+		// The monitor 2000 is gone: the user side 2001 is the connection's top now.
+		const userSide = bob.tree.children[0]!;
+		const orphaned = {...bob, id: '2001:20010', pid: 2001, tree: {process: {...userSide.process, ppid: 1}, children: userSide.children}, monitorPid: undefined, userSidePid: 2001, isOrphaned: true};
+		state = arrive(state, report([alice, orphaned]));
+		expect(selectedRow(state)).toMatchObject({kind: 'session', id: '2001:20010'});
+		expect(state.notice).toBe('The session\'s monitor 2000 is gone; its connection lives on, orphaned');
+	});
+
 	test('moves to the listener when its session ended and the listener is still there', () => {
 		let state = arrive(createInitialState(10), report([alice, bob]));
 		state = run(state, 'go-last');
