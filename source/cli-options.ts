@@ -1,5 +1,6 @@
 // Command-line flags: parsed with node:util parseArgs, validated into plain options.
 import {parseArgs} from 'node:util';
+import {auditLogPathProblem} from './actions/audit-log.js';
 import {isSortKey} from './model/session-view.js';
 import {defaultSortKey, sortKeys, type SortKey} from './model/sort.js';
 
@@ -10,6 +11,8 @@ export type CliOptions = {
 	readonly isReadOnly: boolean;
 	/** Where actions are logged; the default for this user when undefined. */
 	readonly auditLogPath: string | undefined;
+	/** Actions are disabled while the audit log cannot be written (otherwise they go ahead, with a warning). */
+	readonly isAuditRequired: boolean;
 	/** `--filter`: the filter line's text to start with; empty shows everything. */
 	readonly filterQuery: string;
 	readonly sortKey: SortKey;
@@ -23,6 +26,7 @@ export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: stri
 	{flag: '--interval SECONDS', text: 'refresh period of the explorer (default 2)', example: 'sshtop --interval 5'},
 	{flag: '--read-only', text: 'start the explorer with every action (signals, End session) disabled', example: 'sshtop --read-only'},
 	{flag: '--audit-log PATH', text: 'append each action as one JSON line to PATH (default /var/log/sshtop/actions.log as root, else ~/.local/state/sshtop/actions.log)', example: 'sshtop --audit-log /tmp/sshtop-actions.log'},
+	{flag: '--require-audit', text: 'disable every action while the audit log cannot be written (default: act, and warn in the header)', example: 'sshtop --require-audit'},
 	{flag: '--filter QUERY', text: 'show only matching sessions, as the explorer\'s / does: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health: (also for --json and the plain tree)', example: 'sshtop --json --filter \'idle>1h\''},
 	{flag: '--sort KEY', text: `order sessions by ${sortKeys.join(', ')} (default idle, longest first)`, example: 'sshtop --sort login'},
 	{flag: '--reverse', text: 'reverse the sort order', example: 'sshtop --sort memory --reverse'},
@@ -44,6 +48,7 @@ export function parseCli(argv: readonly string[]): CliParse {
 				interval: {type: 'string'},
 				'read-only': {type: 'boolean'},
 				'audit-log': {type: 'string'},
+				'require-audit': {type: 'boolean'},
 				filter: {type: 'string'},
 				sort: {type: 'string'},
 				reverse: {type: 'boolean'},
@@ -64,6 +69,11 @@ export function parseCli(argv: readonly string[]): CliParse {
 		return {error: '--audit-log takes a file path, not an empty string'};
 	}
 
+	const auditProblem = auditLogPath === undefined ? undefined : auditLogPathProblem(auditLogPath);
+	if (auditProblem !== undefined) {
+		return {error: `--audit-log: ${auditProblem}`};
+	}
+
 	const sortKey = values.sort ?? defaultSortKey;
 	if (!isSortKey(sortKey)) {
 		return {error: `--sort takes one of ${sortKeys.join(', ')}, not "${sortKey}"`};
@@ -75,6 +85,7 @@ export function parseCli(argv: readonly string[]): CliParse {
 			intervalSeconds,
 			isReadOnly: values['read-only'] ?? false,
 			auditLogPath,
+			isAuditRequired: values['require-audit'] ?? false,
 			filterQuery: values.filter ?? '',
 			sortKey,
 			isSortReversed: values.reverse ?? false,

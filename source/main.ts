@@ -4,6 +4,7 @@
 import {readFileSync} from 'node:fs';
 import {helpText, parseCli} from './cli-options.js';
 import {toJsonDocument} from './model/json-document.js';
+import {toSafeJson} from './model/safe-json.js';
 import {filterProblem, jsonSessions} from './model/session-view.js';
 import {renderPlainText} from './model/plain-text.js';
 import {reapCommandSummary} from './reap/reap-options.js';
@@ -67,7 +68,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 		case 'json': {
 			const report = await loadReportOnce();
 			// Only the matching sessions, in sort order, each with its whole process tree.
-			process.stdout.write(`${JSON.stringify(toJsonDocument(report, jsonSessions(report, view)), undefined, 2)}\n`);
+			process.stdout.write(`${toSafeJson(toJsonDocument(report, jsonSessions(report, view)), 2)}\n`);
 			return 0;
 		}
 

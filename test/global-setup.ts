@@ -1,11 +1,22 @@
-// Once per test run: the unprivileged account the end-to-end tests log in as (root only), created
-// if missing and removed afterwards when this run created it, so the suite leaves no user behind.
+// Once per test run: a directory every test process puts its shared temporary files in (tmux's
+// sockets, copies of the program for other users), removed at the end; and the unprivileged
+// account the end-to-end tests log in as (root only), created if missing and removed afterwards
+// when this run created it. The suite leaves no user and no file behind.
+import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import path from 'node:path';
 import {execa} from 'execa';
 import {unprivilegedTestUser} from './e2e/harness/sshd.js';
 
 let created = false;
+let runDirectory: string | undefined;
 
 export async function setup(): Promise<void> {
+	runDirectory = mkdtempSync(path.join(tmpdir(), 'sshtop-test-run-'));
+	// Other users run a copy of the program from below it.
+	chmodSync(runDirectory, 0o755);
+	// Test processes are started after this and inherit it.
+	process.env['SSHTOP_TEST_RUN_DIR'] = runDirectory;
 	if (process.getuid?.() !== 0) {
 		return;
 	}
@@ -24,6 +35,10 @@ export async function setup(): Promise<void> {
 }
 
 export async function teardown(): Promise<void> {
+	if (runDirectory !== undefined) {
+		rmSync(runDirectory, {recursive: true, force: true});
+	}
+
 	if (!created) {
 		return;
 	}

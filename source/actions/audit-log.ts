@@ -1,6 +1,7 @@
-import {closeSync, mkdirSync, openSync, writeSync} from 'node:fs';
+import {closeSync, mkdirSync, openSync, realpathSync, writeSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
+import {toSafeJson} from '../model/safe-json.js';
 import type {Endpoint} from '../proc/types.js';
 import {type ActionName, formatPeer} from './target.js';
 
@@ -81,6 +82,56 @@ export function operatorForAudit(operator: Operator): AuditEntry['operator'] {
 	return {uid: operator.uid ?? null, user: operator.user, peer: formatPeer(operator.peer) ?? null};
 }
 
+/** Kernel interfaces, not file systems: writing a log there is at best lost, and creating directories in /proc never returns. */
+const pseudoFileSystems = ['/proc', '/sys'] as const;
+
+/**
+Why `logPath` can never be an audit log (it lies in /proc or /sys, also through a symbolic link
+of a directory above it), or undefined. Checked before anything touches the path.
+*/
+export function auditLogPathProblem(logPath: string): string | undefined {
+	const resolved = path.resolve(logPath);
+	const candidates = [resolved];
+	// The nearest directory above it that exists, with its links followed.
+	for (let directory = path.dirname(resolved); ; directory = path.dirname(directory)) {
+		try {
+			candidates.push(path.join(realpathSync(directory), path.relative(directory, resolved)));
+			break;
+		} catch {
+			if (directory === path.dirname(directory)) {
+				break;
+			}
+		}
+	}
+
+	const inside = pseudoFileSystems.find(root => candidates.some(candidate => candidate === root || candidate.startsWith(`${root}/`)));
+	return inside === undefined ? undefined : `${logPath} is under ${inside}, a kernel interface, not a place for a log file`;
+}
+
+/**
+Opens the log for append (creating its directory 0700 and the file 0600) and closes it again:
+whether actions can be logged, known before the first signal is sent.
+*/
+export function prepareAuditLog(logPath: string): AuditWrite {
+	const problem = auditLogPathProblem(logPath);
+	if (problem !== undefined) {
+		return {ok: false, path: logPath, warning: `Audit log refused: ${problem}`};
+	}
+
+	let fd: number | undefined;
+	try {
+		mkdirSync(path.dirname(logPath), {recursive: true, mode: 0o700});
+		fd = openSync(logPath, 'a', 0o600);
+		return {ok: true, path: logPath};
+	} catch (error) {
+		return {ok: false, path: logPath, warning: `Audit log ${logPath} cannot be written: ${reasonOf(error)}`};
+	} finally {
+		if (fd !== undefined) {
+			closeSync(fd);
+		}
+	}
+}
+
 function reasonOf(error: unknown): string {
 	if (error instanceof Error) {
 		return error.message;
@@ -95,12 +146,17 @@ function reasonOf(error: unknown): string {
  * warning for the UI to show: a broken log must not stop the operator from acting.
  */
 export function appendAuditEntry(logPath: string, entry: AuditEntry): AuditWrite {
+	const problem = auditLogPathProblem(logPath);
+	if (problem !== undefined) {
+		return {ok: false, path: logPath, warning: `Audit log refused: ${problem}`};
+	}
+
 	let fd: number | undefined;
 	try {
 		mkdirSync(path.dirname(logPath), {recursive: true, mode: 0o700});
 		fd = openSync(logPath, 'a', 0o600);
 		// One write of one line on an O_APPEND descriptor: concurrent sshtops do not interleave.
-		writeSync(fd, `${JSON.stringify(entry)}\n`);
+		writeSync(fd, `${toSafeJson(entry)}\n`);
 		return {ok: true, path: logPath};
 	} catch (error) {
 		return {ok: false, path: logPath, warning: `Audit log ${logPath} not written: ${reasonOf(error)}`};

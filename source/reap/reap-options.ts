@@ -1,6 +1,7 @@
 // `sshtop reap` flags: parsed strictly with node:util parseArgs, validated into plain options.
 // Pure: every mistake comes back as a one-line message, and the caller exits 2 with it.
 import {parseArgs} from 'node:util';
+import {auditLogPathProblem} from '../actions/audit-log.js';
 import {parseSignal, type Signal, SIGTERM} from '../actions/signals.js';
 import {parseDuration} from '../model/duration.js';
 import {parseFilterQuery, qualifiers} from '../model/filter-query.js';
@@ -30,6 +31,10 @@ export type ReapOptions = {
 	readonly json: boolean;
 	/** `--audit-log PATH` as given; resolveAuditLogPath turns it into the path written. */
 	readonly auditLogPath: string | undefined;
+	/** `--require-audit`: send nothing when the audit log cannot be written. */
+	readonly isAuditRequired: boolean;
+	/** `--leftovers`: end processes left behind by logouts instead of sessions. */
+	readonly isLeftovers: boolean;
 };
 
 export type ReapParse = {readonly ok: true; readonly options: ReapOptions} | {readonly ok: false; readonly message: string};
@@ -43,13 +48,15 @@ export const reapFlagHelp: ReadonlyArray<{readonly flag: string; readonly text: 
 	{flag: '--health STATE', text: `sessions whose connection is ${sessionHealths.join(', ')}`, example: 'sshtop reap --health dead-peer'},
 	{flag: '--user NAME', text: 'sessions of exactly this login user', example: 'sshtop reap --user alice --idle 1h'},
 	{flag: '--from ADDR[:PORT]', text: 'sessions whose peer address:port starts with this (as the filter\'s from:)', example: 'sshtop reap --from 10.0.'},
-	{flag: '--filter QUERY', text: 'sessions the explorer shows for this filter (user:, from:, kind:, idle>, health:, text)', example: 'sshtop reap --filter "kind:notty idle>2h"'},
+	{flag: '--filter QUERY', text: 'sessions the explorer shows for this filter (user:, from:, kind:, idle>, health:…); a text word matches as an exact substring here, never fuzzily', example: 'sshtop reap --filter "kind:notty idle>2h"'},
+	{flag: '--leftovers', text: 'processes left behind by logouts instead of sessions (with --user, --from, --filter: exact words of the command line, pid:)', example: 'sshtop reap --leftovers --user alice'},
 	{flag: '--signal SIGNAL', text: 'signal for each session\'s sshd, by name or number (default TERM)', example: 'sshtop reap --idle 1d --signal HUP'},
 	{flag: '--grace DURATION', text: `wait this long for a session's processes to exit, then SIGKILL the survivors (default ${defaultGraceSeconds}s)`, example: 'sshtop reap --idle 1d --grace 30s --yes'},
 	{flag: '--dry-run', text: 'print what would be done and send nothing (the default)', example: 'sshtop reap --idle 1d --dry-run'},
 	{flag: '--yes', text: 'do it: signal the sessions listed by the dry run', example: 'sshtop reap --health dead-peer --yes'},
 	{flag: '--json', text: 'print the plan, or the results, as one JSON document', example: 'sshtop reap --idle 1d --json | jq ".targets[].pid"'},
 	{flag: '--audit-log PATH', text: 'append the audit lines here instead of the default log', example: 'sshtop reap --health dead-peer --yes --audit-log /var/log/reap.log'},
+	{flag: '--require-audit', text: 'send nothing when the audit log cannot be written (default: warn and go ahead)', example: 'sshtop reap --idle 1d --yes --require-audit'},
 	{flag: '--help', text: 'print this help and exit', example: 'sshtop reap --help'},
 ];
 
@@ -98,6 +105,8 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 				yes: {type: 'boolean'},
 				json: {type: 'boolean'},
 				'audit-log': {type: 'string'},
+				'require-audit': {type: 'boolean'},
+				leftovers: {type: 'boolean'},
 				help: {type: 'boolean', short: 'h'},
 			},
 		}));
@@ -112,6 +121,8 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		graceSeconds: defaultGraceSeconds,
 		json: false,
 		auditLogPath: undefined,
+		isAuditRequired: false,
+		isLeftovers: false,
 	};
 	if (values.help) {
 		return {ok: true, options: placeholder};
@@ -176,6 +187,16 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		return {ok: false, message: '--audit-log needs a file path'};
 	}
 
+	const auditProblem = values['audit-log'] === undefined ? undefined : auditLogPathProblem(values['audit-log']);
+	if (auditProblem !== undefined) {
+		return {ok: false, message: `--audit-log: ${auditProblem}`};
+	}
+
+	const isLeftovers = values.leftovers ?? false;
+	if (isLeftovers && (idleSeconds !== undefined || health !== undefined)) {
+		return {ok: false, message: '--idle and --health describe sessions: with --leftovers use --user, --from or --filter'};
+	}
+
 	const criteria: ReapCriteria = {
 		...(idleSeconds === undefined ? {} : {idleSeconds}),
 		...(health === undefined ? {} : {health}),
@@ -183,8 +204,8 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		...(values.from === undefined ? {} : {from: values.from}),
 		...(values.filter === undefined ? {} : {filter: values.filter}),
 	};
-	if (Object.keys(criteria).length === 0) {
-		return {ok: false, message: 'say which sessions to reap: give at least one of --idle, --health, --user, --from, --filter'};
+	if (Object.keys(criteria).length === 0 && !isLeftovers) {
+		return {ok: false, message: 'say which sessions to reap: give at least one of --idle, --health, --user, --from, --filter (or --leftovers)'};
 	}
 
 	return {
@@ -196,6 +217,8 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 			graceSeconds,
 			json: values.json ?? false,
 			auditLogPath: values['audit-log'],
+			isAuditRequired: values['require-audit'] ?? false,
+			isLeftovers,
 		},
 	};
 }
@@ -209,12 +232,16 @@ export function reapHelpText(): string {
 		'sshtop reap: end the SSH sessions that match a policy',
 		'',
 		'Usage: sshtop reap CRITERIA... [--signal SIGNAL] [--grace DURATION] [--dry-run | --yes] [--json] [--audit-log PATH]',
+		'       sshtop reap --leftovers [--user NAME] [--from ADDR] [--filter WORDS] [--yes] ...',
 		'  A session is reaped when it matches every criterion given; at least one is required.',
+		'  Text words of --filter match as exact substrings (smart-case), never fuzzily: a near miss selects nothing.',
 		'  Without --yes nothing is sent: the plan is printed (a dry run). It never asks questions,',
 		'  so it is safe to run from cron.',
-		'  With --yes each session\'s top sshd gets the signal (default TERM: OpenSSH logs the user out),',
-		'  after its identity (pid and start time) is checked again; once the session\'s processes had',
-		'  --grace to exit, those still running get SIGKILL. Every signal is written to the audit log.',
+		'  With --yes each session gets the signal where it ends the connection (TERM and HUP: the [priv]',
+		'  monitor, or the user-side sshd when that is all you may signal; KILL: the user-side sshd, then',
+		'  the monitor), after its identity (pid and start time) is checked again; then sshtop checks that',
+		'  the connection is gone, and once the session\'s processes had --grace to exit, those still',
+		'  running get SIGKILL. The audit log is opened before the first signal; every signal is written to it.',
 		'  Never reaped: the session sshtop runs in (and any session it is nested in), the listener,',
 		'  PID 1. Connections still logging in (preauth) are reaped only when the selection asks about',
 		'  health (--health, or health: in --filter) or the filter names kind:preauth.',

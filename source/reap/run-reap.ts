@@ -6,6 +6,7 @@ import {executeSignal, type SignalReport, type TargetResultKind} from '../action
 import {isEndingSignal, type Signal, SIGKILL} from '../actions/signals.js';
 import {findSurvivors, planSurvivorCleanup, sessionProcesses, waitForExit} from '../actions/survivors.js';
 import {targetFromProcess} from '../actions/target.js';
+import {toSafeJson} from '../model/safe-json.js';
 import type {ProcessRecord, SessionReport} from '../model/types.js';
 import {readSnapshot} from '../proc/read-snapshot.js';
 import {loadSnapshotOnce} from '../report-loader.js';
@@ -166,7 +167,7 @@ export async function runReap(argv: readonly string[], io: ReapIo = processIo): 
 
 		const plan = planReap(loaded.loaded.report, options, loaded.loaded.context);
 		if (options.mode === 'dry-run') {
-			io.stdout(options.json ? `${JSON.stringify(planDocument(plan), undefined, 2)}\n` : `${planLines(plan).join('\n')}\n`);
+			io.stdout(options.json ? `${toSafeJson(planDocument(plan), 2)}\n` : `${planLines(plan).join('\n')}\n`);
 			return 0;
 		}
 
@@ -175,7 +176,7 @@ export async function runReap(argv: readonly string[], io: ReapIo = processIo): 
 			io.stderr(`sshtop reap: warning: ${warning}\n`);
 		}
 
-		io.stdout(options.json ? `${JSON.stringify(resultsDocument(results), undefined, 2)}\n` : `${resultLines(results).join('\n')}\n`);
+		io.stdout(options.json ? `${toSafeJson(resultsDocument(results), 2)}\n` : `${resultLines(results).join('\n')}\n`);
 		return reapExitCode(results);
 	} catch (error) {
 		io.stderr(`sshtop reap: ${messageOf(error)}\n`);

@@ -142,6 +142,11 @@ export type RunOptions = {
 	readonly timeoutMs?: number;
 };
 
+/** The test run's own temporary directory (test/global-setup.ts removes it), or the system's. */
+export function testRunDirectory(): string {
+	return process.env['SSHTOP_TEST_RUN_DIR'] ?? tmpdir();
+}
+
 let sharedCopy: string | undefined;
 
 /**
@@ -151,7 +156,7 @@ Removed when the test process exits.
 */
 export function sharedCliPath(): string {
 	if (sharedCopy === undefined) {
-		const directory = mkdtempSync(path.join(tmpdir(), 'sshtop-shared-'));
+		const directory = mkdtempSync(path.join(testRunDirectory(), 'sshtop-shared-'));
 		chmodSync(directory, 0o755);
 		for (const file of ['sshtop.js', 'sshtop-app.cjs']) {
 			copyFileSync(path.join(projectRoot, 'dist', file), path.join(directory, file));

@@ -13,6 +13,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
+import {testRunDirectory} from './sshtop.js';
 import {descendantsFromProc, endProcesses, isRunning, ownProcess, readStatFields, registerExitCleanup, type OwnedProcess} from './processes.js';
 import {waitFor, type WaitOptions} from './wait-for.js';
 
@@ -85,7 +86,8 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 		].join('\n'),
 	);
 
-	const clientEnvironment: Record<string, string | undefined> = {...process.env, ...env, TMUX: undefined};
+	// The server's socket in the test run's directory, not a /tmp/tmux-UID left behind.
+	const clientEnvironment: Record<string, string | undefined> = {...process.env, ...env, TMUX: undefined, TMUX_TMPDIR: testRunDirectory()};
 	const tmux = async (...args: readonly string[]) => {
 		const result = await execa('tmux', ['-L', socketName, '-f', configPath, ...args], {
 			env: clientEnvironment,
