@@ -87,6 +87,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 				color: colorWanted(),
 				isReadOnly: options.isReadOnly,
 				auditLogPath: options.auditLogPath,
+				isAuditRequired: options.isAuditRequired,
 				initialView: {filterQuery: options.filterQuery, sortKey: options.sortKey, isSortReversed: options.isSortReversed},
 			});
 			return 0;

@@ -34,6 +34,7 @@ export type RefusalReason =
 	| 'kernel-thread'
 	| 'self'
 	| 'duplicate'
+	| 'zombie'
 	| 'invalid-signal'
 	| 'unconfirmed'
 	| 'system-error';
@@ -186,6 +187,16 @@ function assessOne(target: ActionTarget, signal: Signal, context: GuardContext):
 			target,
 			reason: 'kernel-thread',
 			message: `Refused: ${describeTarget(target)} is a kernel thread, not a program that signals can end.`,
+		};
+	}
+
+	// Explained before anything is asked: no signal reaches a process that has already exited.
+	if (target.state === 'Z') {
+		return {
+			kind: 'refused',
+			target,
+			reason: 'zombie',
+			message: `${describeTarget(target)} is a zombie: it has exited, and no signal can reach it. Its parent ${target.ppid} has not reaped it: act on the parent (SIGCHLD asks it to reap; if the parent ends, PID 1 reaps it).`,
 		};
 	}
 

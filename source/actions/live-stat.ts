@@ -1,5 +1,7 @@
 import {closeSync, openSync, readSync} from 'node:fs';
 import {parseStat, type StatFields} from '../proc/parse-stat.js';
+import {parseStatus} from '../proc/parse-status.js';
+import type {SignalDispositions} from './signal-fate.js';
 
 export type LiveStat =
 	| {readonly kind: 'alive'; readonly stat: StatFields}
@@ -46,6 +48,27 @@ export function readLiveStat(pid: number): LiveStat {
 	} catch (error) {
 		const code = codeOf(error);
 		return vanishedCodes.has(code) ? {kind: 'gone'} : {kind: 'unreadable', code};
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/** The signal masks of /proc/PID/status now; empty (fate unknown) when they cannot be read. */
+export function readLiveDispositions(pid: number): SignalDispositions {
+	let fd: number;
+	try {
+		fd = openSync(`/proc/${pid}/status`, 'r');
+	} catch {
+		return {};
+	}
+
+	try {
+		const chunk = Buffer.allocUnsafe(8192);
+		const count = readSync(fd, chunk, 0, chunk.length, null);
+		const {ignoredSignals, caughtSignals, isNamespaceInit} = parseStatus(chunk.subarray(0, count).toString('utf8'));
+		return {ignoredSignals, caughtSignals, isNamespaceInit};
+	} catch {
+		return {};
 	} finally {
 		closeSync(fd);
 	}

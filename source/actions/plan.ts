@@ -25,46 +25,78 @@ export type SessionAction =
 
 export type SessionPlan = {readonly ok: true; readonly plan: ActionPlan} | {readonly ok: false; readonly message: string};
 
-function sessionTarget(session: Session, pid: number): ActionTarget | undefined {
-	const process = findInTree(session.tree, pid);
+export type SessionPlanOptions = {
+	/** Who acts: a normal user ends their own session through the user-side sshd they own (the monitor is root's). */
+	readonly operatorUid?: number | undefined;
+};
+
+function sessionTarget(session: Session, pid: number | undefined): ActionTarget | undefined {
+	const process = pid === undefined ? undefined : findInTree(session.tree, pid);
 	return process === undefined ? undefined : targetFromProcess(process, session.peer);
 }
 
 /**
- * Maps a session-level choice to the one process OpenSSH responds to:
- *
- * - end: SIGTERM to the monitor (the `[priv]` sshd, or the only sshd of a root login
- *   without privilege separation). Its handler closes the channels and logs the user out.
- *   SIGKILL to the monitor would leave the user side running; SIGTERM to a shell is ignored.
- * - hang-up: SIGHUP to the same process.
- * - kill: SIGKILL to the user-side sshd; the monitor sees it die and cleans up. Without a
- *   user side, the monitor itself, which then cannot clean up.
- * - signal: any signal to the monitor.
- */
-export function planSessionAction(session: Session, action: SessionAction): SessionPlan {
-	// An orphaned connection has no monitor left: its user-side sshd ends it on SIGTERM as well.
-	const endingPid = session.monitorPid ?? session.userSidePid ?? session.pid;
-	const monitor = sessionTarget(session, endingPid);
-	if (monitor === undefined) {
+Maps a session-level choice to the processes whose signal ends the connection:
+
+- end (SIGTERM) and hang-up (SIGHUP): the `[priv]` monitor (or the only sshd of a root login
+  without privilege separation): OpenSSH closes the channels and logs the user out. With no
+  monitor left (orphaned), or for a normal user acting on their own session (the monitor is
+  root's), the user-side sshd they own, which ends the connection as cleanly.
+- kill (SIGKILL): the user-side sshd, then the monitor: both holders of the connection die at
+  once and it is gone. SIGKILL to the monitor alone would orphan the connection.
+- signal: any other signal to the process end goes to; SIGKILL is routed as kill.
+*/
+export function planSessionAction(session: Session, action: SessionAction, options: SessionPlanOptions = {}): SessionPlan {
+	const monitor = sessionTarget(session, session.monitorPid);
+	const userSide = sessionTarget(session, session.userSidePid);
+	if (session.monitorPid !== undefined && monitor === undefined) {
+		return {ok: false, message: `The session's sshd ${session.monitorPid} is not in its process tree; refresh and try again.`};
+	}
+
+	if (session.userSidePid !== undefined && userSide === undefined) {
+		return {ok: false, message: `The session's user-side sshd ${session.userSidePid} is not in its process tree; refresh and try again.`};
+	}
+
+	if (monitor === undefined && userSide === undefined) {
+		return {ok: false, message: `The session's sshd is hidden from sshtop (it runs as another user, or /proc hides it); it cannot be signalled from here.`};
+	}
+
+	const isRoot = options.operatorUid === undefined || options.operatorUid === 0;
+	const ownsUserSide = userSide !== undefined && !isRoot && userSide.uid === options.operatorUid;
+	const ender = (ownsUserSide ? userSide : monitor ?? userSide)!;
+	const enderLabel = ender === monitor
+		? (userSide === undefined ? `the session's sshd ${describeTarget(ender)}` : `the session's privileged monitor ${describeTarget(ender)}`)
+		: (monitor === undefined
+			? `the session's user-side sshd ${describeTarget(ender)} (its monitor is gone)`
+			: `the session's user-side sshd ${describeTarget(ender)}, yours (the monitor is root's)`);
+	const signal = action.kind === 'end' ? SIGTERM : (action.kind === 'hang-up' ? SIGHUP : (action.kind === 'kill' ? SIGKILL : action.signal));
+	if (signal.number === SIGKILL.number) {
+		// Root kills both holders; a normal user the one that is theirs (the monitor then cleans up).
+		const holders = isRoot ? [userSide, monitor] : [ownsUserSide ? userSide : (userSide ?? monitor)];
+		const targets = holders.filter((target): target is ActionTarget => target !== undefined);
+		const what = targets.map(target => (target === monitor
+			? (userSide === undefined ? `the session's only sshd ${describeTarget(target)}` : `the monitor ${describeTarget(target)}`)
+			: `the user-side sshd ${describeTarget(target)}`)).join(', then ');
 		return {
-			ok: false,
-			message: `The session's sshd ${endingPid} is not in its process tree; refresh and try again.`,
+			ok: true,
+			plan: {
+				action: action.kind === 'signal' ? 'signal-session' : 'kill-session',
+				signal: SIGKILL,
+				targets,
+				description: `Kill: SIGKILL to ${what}: the connection drops at once, without clean-up (the login may stay listed in who/last).`,
+			},
 		};
 	}
 
-	const split = session.userSidePid !== undefined && session.monitorPid !== undefined;
-	const monitorLabel = session.monitorPid === undefined
-		? `the session's user-side sshd ${describeTarget(monitor)} (its monitor is gone)`
-		: (split ? `the session's privileged monitor ${describeTarget(monitor)}` : `the session's sshd ${describeTarget(monitor)}`);
 	switch (action.kind) {
 		case 'end': {
 			return {
 				ok: true,
 				plan: {
 					action: 'end-session',
-					signal: SIGTERM,
-					targets: [monitor],
-					description: `End session: SIGTERM to ${monitorLabel}; OpenSSH closes the connection and logs ${session.user} out.`,
+					signal,
+					targets: [ender],
+					description: `End session: SIGTERM to ${enderLabel}; OpenSSH closes the connection and logs ${session.user} out.`,
 				},
 			};
 		}
@@ -74,67 +106,16 @@ export function planSessionAction(session: Session, action: SessionAction): Sess
 				ok: true,
 				plan: {
 					action: 'hang-up',
-					signal: SIGHUP,
-					targets: [monitor],
-					description: `Hang up: SIGHUP to ${monitorLabel}; the connection drops and the session's programs get a hang-up.`,
+					signal,
+					targets: [ender],
+					description: `Hang up: SIGHUP to ${enderLabel}; the connection drops and the session's programs get a hang-up.`,
 				},
 			};
 		}
 
-		case 'kill': {
-			if (session.monitorPid === undefined) {
-				return {
-					ok: true,
-					plan: {
-						action: 'kill-session',
-						signal: SIGKILL,
-						targets: [monitor],
-						description: `Kill: SIGKILL to ${monitorLabel}; the connection drops without clean-up.`,
-					},
-				};
-			}
-
-			if (session.userSidePid === undefined) {
-				return {
-					ok: true,
-					plan: {
-						action: 'kill-session',
-						signal: SIGKILL,
-						targets: [monitor],
-						description: `Kill: this session has no user-side sshd (root login without privilege separation), so SIGKILL goes to ${monitorLabel} itself. The connection drops without clean-up; the login may stay listed in who/last.`,
-					},
-				};
-			}
-
-			const userSide = sessionTarget(session, session.userSidePid);
-			if (userSide === undefined) {
-				return {
-					ok: false,
-					message: `The session's user-side sshd ${session.userSidePid} is not in its process tree; refresh and try again.`,
-				};
-			}
-
-			return {
-				ok: true,
-				plan: {
-					action: 'kill-session',
-					signal: SIGKILL,
-					targets: [userSide],
-					description: `Kill: SIGKILL to the user-side sshd ${describeTarget(userSide)}; the monitor ${monitor.pid} sees it die and closes the session.`,
-				},
-			};
-		}
-
+		case 'kill':
 		case 'signal': {
-			return {
-				ok: true,
-				plan: {
-					action: 'signal-session',
-					signal: action.signal,
-					targets: [monitor],
-					description: `${action.signal.name} to ${monitorLabel}.`,
-				},
-			};
+			return {ok: true, plan: {action: 'signal-session', signal, targets: [ender], description: `${signal.name} to ${enderLabel}.`}};
 		}
 	}
 }

@@ -9,35 +9,29 @@ import {
 	type RefusalReason,
 } from './assess.js';
 import {appendAuditEntry, type AuditEntry, type AuditWrite, type Operator, operatorForAudit} from './audit-log.js';
-import {readLiveStat} from './live-stat.js';
+import {readLiveDispositions, readLiveStat} from './live-stat.js';
+import {fateSentence, signalFate} from './signal-fate.js';
 import {isEndingSignal, isValidSignalNumber, type Signal, SIGCONT} from './signals.js';
 import {type ActionName, type ActionTarget, describeTarget, formatPeer, targetId} from './target.js';
 
-/** What happened to one target. Every kind carries a one-line sentence for the UI. */
-export type TargetResult =
+/** What happened to one target: which signal, and a one-line sentence for the UI. */
+export type TargetResult = {readonly target: ActionTarget; readonly signal: Signal; readonly sentence: string} & (
 	| {
 			readonly kind: 'sent';
-			readonly target: ActionTarget;
 			/** True when SIGCONT followed, because the target was stopped and would not act on the signal. */
 			readonly continued: boolean;
-			readonly sentence: string;
 	  }
-	| {readonly kind: 'gone'; readonly target: ActionTarget; readonly sentence: string}
-	| {readonly kind: 'changed'; readonly target: ActionTarget; readonly sentence: string}
-	| {readonly kind: 'not-permitted'; readonly target: ActionTarget; readonly sentence: string}
-	| {
-			readonly kind: 'refused';
-			readonly target: ActionTarget;
-			readonly reason: RefusalReason;
-			readonly sentence: string;
-	  }
+	/** Sent, but the target ignores it or the kernel discards it (signal-fate.ts): nothing happened. */
+	| {readonly kind: 'ignored'; readonly fate: 'ignored' | 'discarded'}
+	| {readonly kind: 'gone'}
+	| {readonly kind: 'changed'}
+	| {readonly kind: 'not-permitted'}
+	| {readonly kind: 'refused'; readonly reason: RefusalReason}
 	| {
 			readonly kind: 'zombie';
-			readonly target: ActionTarget;
 			/** The process that has not reaped it: the one to look at. */
 			readonly parentPid: number;
-			readonly sentence: string;
-	  };
+	  });
 
 export type TargetResultKind = TargetResult['kind'];
 
@@ -61,12 +55,12 @@ export type SignalReport = {
 	readonly audit: AuditWrite;
 };
 
-function refused(target: ActionTarget, reason: RefusalReason, sentence: string): TargetResult {
-	return {kind: 'refused', target, reason, sentence};
+function refused(target: ActionTarget, signal: Signal, reason: RefusalReason, sentence: string): TargetResult {
+	return {kind: 'refused', target, signal, reason, sentence};
 }
 
-function gone(target: ActionTarget): TargetResult {
-	return {kind: 'gone', target, sentence: `${describeTarget(target)} had already exited; nothing was sent.`};
+function gone(target: ActionTarget, signal: Signal): TargetResult {
+	return {kind: 'gone', target, signal, sentence: `${describeTarget(target)} had already exited; nothing was sent.`};
 }
 
 function errorCode(error: unknown): string {
@@ -93,14 +87,14 @@ function sendRaw(pid: number, signalNumber: number): 'sent' | string {
 	}
 }
 
-function isAllowedOrConfirmed(assessment: Assessment, confirmations: readonly Confirmation[]): TargetResult | undefined {
+function isAllowedOrConfirmed(assessment: Assessment, signal: Signal, confirmations: readonly Confirmation[]): TargetResult | undefined {
 	switch (assessment.kind) {
 		case 'allowed': {
 			return undefined;
 		}
 
 		case 'refused': {
-			return refused(assessment.target, assessment.reason, assessment.message);
+			return refused(assessment.target, signal, assessment.reason, assessment.message);
 		}
 
 		case 'needs-confirmation': {
@@ -110,7 +104,7 @@ function isAllowedOrConfirmed(assessment: Assessment, confirmations: readonly Co
 			);
 			return confirmed
 				? undefined
-				: refused(assessment.target, 'unconfirmed', `Not sent without confirmation. ${assessment.message}`);
+				: refused(assessment.target, signal, 'unconfirmed', `Not sent without confirmation. ${assessment.message}`);
 		}
 	}
 }
@@ -125,12 +119,13 @@ function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 	// Always the real /proc: the identity checked must be that of the pid the signal goes to.
 	const live = readLiveStat(target.pid);
 	if (live.kind === 'gone') {
-		return gone(target);
+		return gone(target, signal);
 	}
 
 	if (live.kind === 'unreadable') {
 		return refused(
 			target,
+			signal,
 			'system-error',
 			`Could not check ${describeTarget(target)} before signalling (${live.code}); nothing was sent.`,
 		);
@@ -141,28 +136,32 @@ function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 		return {
 			kind: 'changed',
 			target,
+			signal,
 			sentence: `Process ${target.pid} changed: the pid now belongs to another process (${sanitizeText(stat.comm)}); nothing was sent.`,
 		};
 	}
 
 	// ppid 2 is kthreadd, parent of every kernel thread.
 	if ((stat.flags & kernelThreadFlag) !== 0 || stat.ppid === 2) {
-		return refused(target, 'kernel-thread', `Refused: ${describeTarget(target)} is a kernel thread.`);
+		return refused(target, signal, 'kernel-thread', `Refused: ${describeTarget(target)} is a kernel thread.`);
 	}
 
 	if (stat.state === 'Z') {
 		return {
 			kind: 'zombie',
 			target,
+			signal,
 			parentPid: stat.ppid,
 			sentence: `${describeTarget(target)} is a zombie: it has exited and cannot be signalled. Its parent ${stat.ppid} has not reaped it.`,
 		};
 	}
 
 	if (stat.state === 'X') {
-		return gone(target);
+		return gone(target, signal);
 	}
 
+	// Read before sending, while it is the process checked above: what it will do with the signal.
+	const fate = signalFate(readLiveDispositions(target.pid), signal);
 	const outcome = sendRaw(target.pid, signal.number);
 	switch (outcome) {
 		case 'sent': {
@@ -170,20 +169,25 @@ function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 		}
 
 		case 'ESRCH': {
-			return gone(target);
+			return gone(target, signal);
 		}
 
 		case 'EPERM': {
 			return {
 				kind: 'not-permitted',
 				target,
+				signal,
 				sentence: `Not permitted to signal ${describeTarget(target)}, owned by ${sanitizeText(target.user)}: run sshtop as root or as that user.`,
 			};
 		}
 
 		default: {
-			return refused(target, 'system-error', `Could not signal ${describeTarget(target)}: ${outcome}.`);
+			return refused(target, signal, 'system-error', `Could not signal ${describeTarget(target)}: ${outcome}.`);
 		}
+	}
+
+	if (fate === 'ignored' || fate === 'discarded') {
+		return {kind: 'ignored', target, signal, fate, sentence: `Sent ${signal.name} to ${describeTarget(target)}, but ${fateSentence(fate, signal)}.`};
 	}
 
 	// A stopped process holds TERM and friends pending until it runs again.
@@ -191,6 +195,7 @@ function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 	return {
 		kind: 'sent',
 		target,
+		signal,
 		continued,
 		sentence: continued
 			? `Sent ${signal.name} to ${describeTarget(target)}, then SIGCONT so the stopped process acts on it.`
@@ -212,7 +217,7 @@ function auditEntryFor(request: SignalRequest, results: readonly TargetResult[])
 			peer: formatPeer(result.target.peer) ?? null,
 			command: result.target.command,
 			result: result.kind,
-			reason: result.kind === 'refused' ? result.reason : null,
+			reason: result.kind === 'refused' ? result.reason : (result.kind === 'ignored' ? result.fate : null),
 			sentence: result.sentence,
 		})),
 	};
@@ -229,11 +234,11 @@ export function executeSignal(request: SignalRequest): SignalReport {
 	if (isValidSignalNumber(signal.number)) {
 		results = assessTargets(targets, signal, request.context).map(
 			assessment =>
-				isAllowedOrConfirmed(assessment, confirmations) ?? signalOne(assessment.target, signal),
+				isAllowedOrConfirmed(assessment, signal, confirmations) ?? signalOne(assessment.target, signal),
 		);
 	} else {
 		results = targets.map(target =>
-			refused(target, 'invalid-signal', `Refused: ${String(signal.number)} is not a signal number (1–64).`),
+			refused(target, signal, 'invalid-signal', `Refused: ${String(signal.number)} is not a signal number (1–64).`),
 		);
 	}
 
@@ -243,6 +248,7 @@ export function executeSignal(request: SignalRequest): SignalReport {
 /** A few words per result kind, for summaries, reap's lines and the history pane. */
 export const resultLabels: Readonly<Record<TargetResultKind, string>> = {
 	sent: 'sent',
+	ignored: 'ignored',
 	gone: 'already exited',
 	changed: 'changed',
 	'not-permitted': 'not permitted',

@@ -95,7 +95,8 @@ export async function executeSurvivorCleanup(plan: SurvivorPlan, dispatch: Dispa
 		return {term, kill: undefined};
 	}
 
-	const signalled = term.results.filter(result => result.kind === 'sent').map(result => result.target);
+	// One that ignored TERM is still running: it is what KILL is for.
+	const signalled = term.results.filter(result => result.kind === 'sent' || result.kind === 'ignored').map(result => result.target);
 	const stubborn = await waitForExit(signalled, {timeoutMs: plan.escalateAfterMs});
 	if (stubborn.length === 0) {
 		return {term, kill: undefined};

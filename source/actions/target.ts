@@ -12,7 +12,8 @@ export type ActionName =
 	| 'signal-tree'
 	| 'end-survivors'
 	| 'kill-survivors'
-	| 'reap';
+	| 'reap'
+	| 'reap-leftovers';
 
 /**
  * What an action aims at. The pid and start ticks are the identity: everything else is
@@ -32,6 +33,10 @@ export type ActionTarget = {
 	readonly command: string;
 	/** Remote end of the SSH connection the process belongs to, when it belongs to one. */
 	readonly peer: Endpoint | undefined;
+	/** Its signal masks as last read (signal-fate.ts): what it ignores, what it catches, whether it is a namespace's init. */
+	readonly ignoredSignals?: string;
+	readonly caughtSignals?: string;
+	readonly isNamespaceInit?: boolean;
 };
 
 export function commandOf(process: Pick<ProcessRecord, 'argv' | 'comm'>): string {
@@ -51,6 +56,9 @@ export function targetFromProcess(process: ProcessRecord, peer?: Endpoint): Acti
 		tty: process.tty,
 		command: commandOf(process),
 		peer,
+		...(process.ignoredSignals === undefined ? {} : {ignoredSignals: process.ignoredSignals}),
+		...(process.caughtSignals === undefined ? {} : {caughtSignals: process.caughtSignals}),
+		...(process.isNamespaceInit === true ? {isNamespaceInit: true} : {}),
 	};
 }
 

@@ -302,8 +302,20 @@ export function unfiltered(report: SessionReport, hint?: string): FilterResult {
 	};
 }
 
-export function applyFilter(index: FilterIndex, query: string): FilterResult {
-	const {terms, hint} = parseFilterQuery(query);
+export type FilterOptions = {
+	/**
+	Every text word matches as an exact substring (smart-case still applies), never fuzzily: what
+	`reap` and anything else that sends signals uses, where a near miss must select nothing.
+	*/
+	readonly isExact?: boolean;
+};
+
+export function applyFilter(index: FilterIndex, query: string, options: FilterOptions = {}): FilterResult {
+	const parsed = parseFilterQuery(query);
+	const {hint} = parsed;
+	const terms = options.isExact === true
+		? parsed.terms.map(term => (term.type === 'text' ? {...term, mode: 'exact' as const} : term))
+		: parsed.terms;
 	const {report} = index;
 	if (terms.length === 0) {
 		return unfiltered(report, hint);

@@ -37,7 +37,7 @@ export function buildReport(snapshot: Snapshot, previous?: SessionReport): Sessi
 	// Root sees every sshd's sockets; a normal user may not see the session a process came from,
 	// and asks the kernel's table whether its connection is still there.
 	const leftovers = findLeftovers(snapshot.processes, index, sessions, snapshot.readerUid === 0 ? [] : snapshot.sockets);
-	const shownListeners = listeners.map(({process: _process, ...listener}) => listener);
+	const shownListeners: Listener[] = listeners;
 	const partialReasons = partialReasonsOf(snapshot);
 	// Unchanged parts are the last report's arrays: the explorer derives its rows, widths and
 	// search index from these, and keeps them while they are the same objects (ui/state.ts).

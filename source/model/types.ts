@@ -17,6 +17,8 @@ export type Listener = {
 	readonly command: string;
 	readonly ports: readonly number[];
 	readonly addresses: readonly Endpoint[];
+	/** Its process as read, for acting on it; absent in reports built without one. */
+	readonly process?: ProcessRecord;
 };
 
 /**

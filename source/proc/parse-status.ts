@@ -6,14 +6,23 @@ export type StatusFields = {
 	readonly effectiveUid: number | undefined;
 	/** The thread group (process) this pid belongs to: another pid when it is a thread's. */
 	readonly threadGroupId: number | undefined;
+	/** SigIgn and SigCgt: the signals it ignores and those it has a handler for, as hex masks (bit n−1 is signal n). */
+	readonly ignoredSignals: string | undefined;
+	readonly caughtSignals: string | undefined;
+	/** True when it is PID 1 of a PID namespace below the reader's (the last NSpid is 1, there are several). */
+	readonly isNamespaceInit: boolean;
 };
 
 export function parseStatus(text: string): StatusFields {
 	const uidLine = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
 	const tgid = /^Tgid:\s+(\d+)/m.exec(text)?.[1];
+	const namespacePids = /^NSpid:\s+([\d\s]+)$/m.exec(text)?.[1]?.trim().split(/\s+/) ?? [];
 	return {
 		realUid: uidLine ? Number(uidLine[1]) : undefined,
 		effectiveUid: uidLine ? Number(uidLine[2]) : undefined,
 		threadGroupId: tgid === undefined ? undefined : Number(tgid),
+		ignoredSignals: /^SigIgn:\s+([\da-f]+)$/im.exec(text)?.[1],
+		caughtSignals: /^SigCgt:\s+([\da-f]+)$/im.exec(text)?.[1],
+		isNamespaceInit: namespacePids.length > 1 && namespacePids.at(-1) === '1',
 	};
 }

@@ -69,6 +69,9 @@ export type ProcessDetails = {
 	readonly executable: string | undefined;
 	/** Only `status`, `cmdline` and `exe` can appear here. */
 	readonly unreadable: readonly UnreadablePart[];
+	readonly ignoredSignals?: string | undefined;
+	readonly caughtSignals?: string | undefined;
+	readonly isNamespaceInit?: boolean;
 };
 
 /** Reads status, cmdline and exe; undefined when the process vanished meanwhile. */
@@ -85,7 +88,10 @@ export function readDetails(directory: string, stat: StatFields): ProcessDetails
 	}
 
 	const executable = readExecutable(directory, stat, unreadable);
-	return {uid: status.uid, threadGroupId: status.threadGroupId, argv, executable, unreadable};
+	return {
+		uid: status.uid, threadGroupId: status.threadGroupId, argv, executable, unreadable,
+		ignoredSignals: status.ignoredSignals, caughtSignals: status.caughtSignals, isNamespaceInit: status.isNamespaceInit,
+	};
 }
 
 export function buildRecord(context: ProcessReadContext, stat: StatFields, details: ProcessDetails): ProcessRecord {
@@ -112,6 +118,9 @@ export function buildRecord(context: ProcessReadContext, stat: StatFields, detai
 		executable: details.executable,
 		socketInodes: undefined,
 		unreadable: details.unreadable,
+		...(details.ignoredSignals === undefined ? {} : {ignoredSignals: details.ignoredSignals}),
+		...(details.caughtSignals === undefined ? {} : {caughtSignals: details.caughtSignals}),
+		...(details.isNamespaceInit === true ? {isNamespaceInit: true} : {}),
 	};
 }
 
@@ -129,12 +138,20 @@ export function readArgv(directory: string, unreadable: UnreadablePart[]): reado
 	return parseCmdline(cmdline);
 }
 
-function readStatusFields(directory: string, unreadable: UnreadablePart[]): {readonly uid: number | undefined; readonly threadGroupId: number | undefined} | 'vanished' {
+type StatusReading = {
+	readonly uid: number | undefined;
+	readonly threadGroupId: number | undefined;
+	readonly ignoredSignals?: string | undefined;
+	readonly caughtSignals?: string | undefined;
+	readonly isNamespaceInit?: boolean;
+};
+
+function readStatusFields(directory: string, unreadable: UnreadablePart[]): StatusReading | 'vanished' {
 	const status = readWholeText(`${directory}/status`);
 	if (!isFailure(status)) {
-		const {realUid, threadGroupId} = parseStatus(status);
+		const {realUid, threadGroupId, ignoredSignals, caughtSignals, isNamespaceInit} = parseStatus(status);
 		if (realUid !== undefined) {
-			return {uid: realUid, threadGroupId};
+			return {uid: realUid, threadGroupId, ignoredSignals, caughtSignals, isNamespaceInit};
 		}
 	} else if (meansVanished(status)) {
 		return 'vanished';

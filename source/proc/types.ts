@@ -43,6 +43,11 @@ export type ProcessRecord = {
 	readonly unreadable: readonly UnreadablePart[];
 	/** SSH variables of its environment, read only for processes that may have outlived a session. */
 	readonly sshEnvironment?: SshEnvironment;
+	/** SigIgn and SigCgt of its status, as hex masks; absent when status was unreadable. */
+	readonly ignoredSignals?: string;
+	readonly caughtSignals?: string;
+	/** PID 1 of a PID namespace below the reader's: the kernel drops signals it has no handler for. */
+	readonly isNamespaceInit?: boolean;
 };
 
 export type Endpoint = {

@@ -1,20 +1,24 @@
 // Which sessions `sshtop reap` ends, and which it leaves alone and why. Pure: a report, the
 // options and the guard's view of the machine in; a plan out. Nothing here sends anything.
 import {assessTargets, type GuardContext} from '../actions/assess.js';
-import {planSessionAction} from '../actions/plan.js';
+import {planProcessAndDescendants, planSessionAction} from '../actions/plan.js';
 import type {Signal} from '../actions/signals.js';
 import type {ActionTarget} from '../actions/target.js';
 import {applyFilter, createFilterIndex} from '../model/filter.js';
 import {parseFilterQuery, qualifiers} from '../model/filter-query.js';
 import type {SessionHealth} from '../model/health.js';
 import {idleSecondsAt} from '../model/idle.js';
-import type {ProcessId, Session, SessionReport} from '../model/types.js';
+import {commandLine} from '../model/process-tree.js';
+import type {Leftover, ProcessId, Session, SessionReport} from '../model/types.js';
 import type {ReapCriteria} from './reap-options.js';
 
-/** One session to reap: the signal goes to `target`, the session's top sshd (End-session semantics). */
+/**
+One session to reap: the signal goes to `targets`, where it ends the connection
+(planSessionAction: the monitor, the user side the operator owns, or for SIGKILL both).
+*/
 export type ReapTarget = {
 	readonly session: Session;
-	readonly target: ActionTarget;
+	readonly targets: readonly ActionTarget[];
 	readonly signal: Signal;
 };
 
@@ -51,7 +55,8 @@ export function healthOf(session: Session): SessionHealth {
  * any of its processes, satisfy the query. `vim` therefore selects every session running vim.
  */
 function filteredSessionIds(report: SessionReport, query: string): ReadonlySet<ProcessId> {
-	const result = applyFilter(createFilterIndex(report), query);
+	// Exact words only: `sleap` must not select every session running sleep.
+	const result = applyFilter(createFilterIndex(report), query, {isExact: true});
 	return new Set(result.sessions.map(session => session.id));
 }
 
@@ -149,7 +154,7 @@ function ownSessionMessage(session: Session, report: SessionReport): string {
  */
 export function planReap(
 	report: SessionReport,
-	options: {readonly criteria: ReapCriteria; readonly signal: Signal},
+	options: {readonly criteria: ReapCriteria; readonly signal: Signal; readonly operatorUid?: number | undefined},
 	context: GuardContext,
 ): ReapPlan {
 	const ownChain = ownSessionChain(report);
@@ -171,9 +176,9 @@ export function planReap(
 			continue;
 		}
 
-		const planned = planSessionAction(session, {kind: 'signal', signal: options.signal});
-		const target = planned.ok ? planned.plan.targets[0] : undefined;
-		if (!planned.ok || target === undefined) {
+		const planned = planSessionAction(session, {kind: 'signal', signal: options.signal}, {operatorUid: options.operatorUid});
+		const sessionTargets = planned.ok ? planned.plan.targets : [];
+		if (!planned.ok || sessionTargets.length === 0) {
 			excluded.push({
 				session,
 				reason: 'no-target',
@@ -182,10 +187,12 @@ export function planReap(
 			continue;
 		}
 
-		const [assessment] = assessTargets([target], options.signal, context);
+		// Reap has nobody to ask: a session any of whose targets the guard would question is left alone.
+		const assessments = assessTargets(sessionTargets, options.signal, context);
+		const assessment = assessments.find(each => each.kind !== 'allowed') ?? assessments[0];
 		switch (assessment?.kind) {
 			case 'allowed': {
-				targets.push({session, target, signal: options.signal});
+				targets.push({session, targets: sessionTargets, signal: options.signal});
 				break;
 			}
 
@@ -211,4 +218,60 @@ export function planReap(
 	}
 
 	return {takenAt: report.takenAt, targets, excluded};
+}
+
+/** A process left behind by a logout, and what reap would send it (with the processes below it, parents first). */
+export type LeftoverTarget = {
+	readonly leftover: Leftover;
+	readonly targets: readonly ActionTarget[];
+	readonly signal: Signal;
+};
+
+export type LeftoverExclusion = {readonly leftover: Leftover; readonly message: string};
+
+export type LeftoverPlan = {
+	readonly takenAt: number;
+	readonly targets: readonly LeftoverTarget[];
+	readonly excluded: readonly LeftoverExclusion[];
+	/** False when leftovers could not be looked for (reading other users' environments needs root). */
+	readonly isReadable: boolean;
+};
+
+/**
+Which left-behind processes `reap --leftovers` ends: every one, narrowed by --user (exactly), --from
+(the peer in its SSH_CONNECTION, as from: reads it) and --filter (exact words of its command line,
+or pid:). Each gets the signal with the processes below it, parents first.
+*/
+export function planLeftoverReap(
+	report: SessionReport,
+	options: {readonly criteria: ReapCriteria; readonly signal: Signal},
+	context: GuardContext,
+): LeftoverPlan {
+	const {criteria} = options;
+	const targets: LeftoverTarget[] = [];
+	const excluded: LeftoverExclusion[] = [];
+	const from = criteria.from === undefined ? undefined : fromMatcher(criteria.from, report.takenAt);
+	const words = criteria.filter === undefined ? [] : parseFilterQuery(criteria.filter).terms;
+	for (const leftover of report.leftovers ?? []) {
+		const top = leftover.tree.process;
+		const command = commandLine(top);
+		const matches = (criteria.user === undefined || top.user === criteria.user)
+			&& (from === undefined || from({peer: leftover.peer} as Session))
+			&& words.every(term => (term.type === 'text'
+				? (term.isCaseSensitive ? command : command.toLowerCase()).includes(term.isCaseSensitive ? term.text : term.text.toLowerCase())
+				: term.matchProcess?.(top) !== undefined));
+		if (!matches) {
+			continue;
+		}
+
+		const planned = planProcessAndDescendants(leftover.tree, options.signal, leftover.peer).targets;
+		const refusal = assessTargets(planned, options.signal, context).find(assessment => assessment.kind !== 'allowed');
+		if (refusal === undefined) {
+			targets.push({leftover, targets: planned, signal: options.signal});
+		} else {
+			excluded.push({leftover, message: refusal.kind === 'refused' || refusal.kind === 'needs-confirmation' ? refusal.message : ''});
+		}
+	}
+
+	return {takenAt: report.takenAt, targets, excluded, isReadable: report.leftoversReadable === true};
 }

@@ -46,7 +46,7 @@ export function dialogLines(dialog: Dialog): DialogLine[] {
 					isHighlighted: index === dialog.cursor,
 				})),
 			];
-			const isProcessMenu = dialog.items.some(item => item.choice !== 'enter-signal' && item.choice.kind === 'process');
+			const isProcessMenu = dialog.items.some(item => item.choice !== 'enter-signal' && item.choice.kind === 'process') && !dialog.picks.every(pick => pick.kind === 'listener');
 			if (isProcessMenu) {
 				lines.push({
 					text: `  [${dialog.withDescendants ? 'x' : ' '}] d: this process and its descendants (${count('process', dialog.descendantCount)} below)`,
@@ -92,6 +92,7 @@ export function dialogLines(dialog: Dialog): DialogLine[] {
 				{text: `Targets (${plan.targets.length}):`},
 				...targetTable(plan.targets),
 				...refusals.map(text => ({text: `  ${text}`})),
+				...proposal.notes.map(text => ({text: `Note: ${text}`})),
 				...(questions.length === 0 ? [] : [{text: `${count('target', questions.length)} need${questions.length === 1 ? 's' : ''} an extra confirmation after this one.`}]),
 				{text: ''},
 				{text: `Send ${plan.signal.name} to ${count('process', sendable)}? Default is No.${buttons(dialog.isYesFocused)}`, isHighlighted: true},

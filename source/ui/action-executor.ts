@@ -3,20 +3,12 @@
 // can pass one that records what it was asked and sends nothing.
 import type {Confirmation, GuardContext} from '../actions/assess.js';
 import {currentOperator} from '../actions/audit-log.js';
+import {findSessionSurvivors, signalSessions, type SessionsSignalled, type Survivor} from '../actions/end-sessions.js';
 import {executePlan, type ActionPlan} from '../actions/plan.js';
 import type {SignalReport} from '../actions/signal.js';
-import {
-	executeSurvivorCleanup,
-	findSurvivors,
-	sessionProcesses,
-	type SurvivorCleanupReport,
-	type SurvivorPlan,
-	waitForExit,
-} from '../actions/survivors.js';
-import {targetFromProcess} from '../actions/target.js';
+import {executeSurvivorCleanup, type SurvivorCleanupReport, type SurvivorPlan} from '../actions/survivors.js';
 import type {Endpoint, ProcessRecord, Session} from '../model/types.js';
 import {readSnapshot} from '../proc/read-snapshot.js';
-import type {Survivor} from './action-state.js';
 
 export type ActionDispatch = {
 	readonly context: GuardContext;
@@ -30,6 +22,8 @@ export type ActionExecutor = {
 	readonly selfPid: number;
 	/** One guarded, re-validated, audited signal to every target of the plan. Never throws. */
 	readonly execute: (plan: ActionPlan, dispatch: ActionDispatch) => SignalReport;
+	/** As execute, for a plan that acts on sessions: then checks that each connection is gone. */
+	readonly signalSessions: (plan: ActionPlan, sessions: readonly Session[], dispatch: ActionDispatch) => Promise<SessionsSignalled>;
 	/** After ending sessions: waits for their processes to exit, then lists those still running. */
 	readonly findSurvivors: (sessions: readonly Session[]) => Promise<Survivor[]>;
 	/** SIGTERM to survivors, and SIGKILL after the plan's grace period when asked. */
@@ -41,6 +35,8 @@ export type ActionExecutorOptions = {
 	readonly auditLogPath: string;
 	/** How long a session's processes get to exit before what is left counts as a survivor. */
 	readonly exitWaitMs?: number;
+	/** How long an ended session's connection gets to close before it is reported still connected. */
+	readonly connectionCheckMs?: number;
 	readonly readProcesses?: () => readonly ProcessRecord[];
 };
 
@@ -55,18 +51,8 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
 	return {
 		selfPid: process.pid,
 		execute: (plan, dispatch) => executePlan(plan, request(dispatch)),
-		async findSurvivors(sessions) {
-			const groups = sessions.map(session => ({session, before: sessionProcesses(session)}));
-			const watched = groups.flatMap(({session, before}) => before.map(record => targetFromProcess(record, session.peer)));
-			const running = await waitForExit(watched, {timeoutMs: options.exitWaitMs ?? 3000});
-			if (running.length === 0) {
-				return [];
-			}
-
-			const after = readProcesses();
-			return groups.flatMap(({session, before}) =>
-				findSurvivors(before, after).map(record => ({record, target: targetFromProcess(record, session.peer)})));
-		},
+		signalSessions: async (plan, sessions, dispatch) => signalSessions(plan, sessions, request(dispatch), {checkTimeoutMs: options.connectionCheckMs ?? 3000}),
+		findSurvivors: async sessions => findSessionSurvivors(sessions, {waitMs: options.exitWaitMs ?? 3000, readProcesses}),
 		cleanUpSurvivors: async (plan, dispatch) => executeSurvivorCleanup(plan, request(dispatch)),
 	};
 }

@@ -1,14 +1,20 @@
 // What an action in the explorer aims at, and the guard's view of it, from the report alone:
 // the selected row or the tag set becomes targets and a plan (actions/plan.ts). Pure.
 import {guardContextFrom, type GuardContext} from '../actions/assess.js';
+import {endsSessions} from '../actions/end-sessions.js';
 import {planProcessAndDescendants, planSessionAction, planSignal, type ActionPlan, type SessionAction} from '../actions/plan.js';
 import {findInTree, parentsFirst} from '../actions/process-tree.js';
 import {type Signal, SIGHUP, SIGKILL, SIGTERM} from '../actions/signals.js';
 import {targetFromProcess} from '../actions/target.js';
-import {processId, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from '../model/types.js';
+import {
+	processId, type Endpoint, type Leftover, type Listener, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport,
+} from '../model/types.js';
 
-/** One tagged or selected row, by identity. */
-export type Pick = {readonly kind: 'session' | 'process'; readonly id: ProcessId};
+/**
+One tagged or selected row, by identity: a session, a process of a session, a listener, a
+process left behind by a logout, or the heading of all of those.
+*/
+export type RowPick = {readonly kind: 'session' | 'process' | 'listener' | 'leftover' | 'leftover-group'; readonly id: ProcessId};
 
 /** What the operator chose in a menu or with a quick key. */
 export type ActionChoice =
@@ -19,8 +25,10 @@ export type ChoicePlan =
 	| {
 		readonly ok: true;
 		readonly plan: ActionPlan;
-		/** The sessions an ending session action was aimed at: what to look for survivors of. */
+		/** The sessions an ending session action was aimed at: what to check and look for survivors of. */
 		readonly endedSessions: readonly Session[];
+		/** What the operator should know before saying yes (a choice that orphans a connection). */
+		readonly warnings: readonly string[];
 	}
 	| {readonly ok: false; readonly message: string};
 
@@ -67,12 +75,55 @@ export function locateProcess(report: SessionReport, id: ProcessId): Located | u
 	return undefined;
 }
 
+type LocatedLeftover = {readonly leftover: Leftover; readonly node: ProcessNode};
+
+/** A process in the tree of a process left behind by a logout. */
+export function locateLeftover(report: SessionReport, id: ProcessId): LocatedLeftover | undefined {
+	for (const leftover of report.leftovers ?? []) {
+		const node = findNode(leftover.tree, id);
+		if (node !== undefined) {
+			return {leftover, node};
+		}
+	}
+
+	return undefined;
+}
+
+export function listenerById(report: SessionReport, id: ProcessId): Listener | undefined {
+	return report.listeners.find(listener => listener.id === id);
+}
+
+/** Whether a pick still names something in the report (tags follow identity across refreshes). */
+export function isPickPresent(report: SessionReport, pick: RowPick): boolean {
+	switch (pick.kind) {
+		case 'session': {
+			return sessionById(report, pick.id) !== undefined;
+		}
+
+		case 'process': {
+			return locateProcess(report, pick.id) !== undefined;
+		}
+
+		case 'listener': {
+			return listenerById(report, pick.id) !== undefined;
+		}
+
+		case 'leftover': {
+			return locateLeftover(report, pick.id) !== undefined;
+		}
+
+		case 'leftover-group': {
+			return (report.leftovers?.length ?? 0) > 0;
+		}
+	}
+}
+
 export function sessionById(report: SessionReport, id: ProcessId): Session | undefined {
 	return report.sessions.find(session => session.id === id);
 }
 
 /** True when every pick is a session: the session menu applies. */
-export function isSessionSet(picks: readonly Pick[]): boolean {
+export function isSessionSet(picks: readonly RowPick[]): boolean {
 	return picks.length > 0 && picks.every(pick => pick.kind === 'session');
 }
 
@@ -80,7 +131,7 @@ function missing(count: number): string {
 	return `${count === 1 ? 'The chosen row has' : `${count} chosen rows have`} gone since the last refresh; nothing was planned for ${count === 1 ? 'it' : 'them'}.`;
 }
 
-function sessionPlan(report: SessionReport, picks: readonly Pick[], action: SessionAction): ChoicePlan {
+function sessionPlan(report: SessionReport, picks: readonly RowPick[], action: SessionAction, operatorUid: number | undefined): ChoicePlan {
 	const sessions = picks.flatMap(pick => {
 		const session = sessionById(report, pick.id);
 		return session === undefined ? [] : [session];
@@ -91,7 +142,7 @@ function sessionPlan(report: SessionReport, picks: readonly Pick[], action: Sess
 
 	const plans: ActionPlan[] = [];
 	for (const session of sessions) {
-		const planned = planSessionAction(session, action);
+		const planned = planSessionAction(session, action, {operatorUid});
 		if (!planned.ok) {
 			return {ok: false, message: planned.message};
 		}
@@ -104,7 +155,6 @@ function sessionPlan(report: SessionReport, picks: readonly Pick[], action: Sess
 		return {ok: false, message: missing(picks.length)};
 	}
 
-	const ends = action.kind === 'end' || action.kind === 'hang-up' || action.kind === 'kill';
 	const plan: ActionPlan = plans.length === 1
 		? first
 		: {
@@ -112,56 +162,126 @@ function sessionPlan(report: SessionReport, picks: readonly Pick[], action: Sess
 			targets: plans.flatMap(each => each.targets),
 			description: `${sessions.length} sessions. ${plans.map(each => each.description).join(' ')}`,
 		};
-	return {ok: true, plan, endedSessions: ends ? sessions : []};
+	return {ok: true, plan, endedSessions: endsSessions(first.signal) ? sessions : [], warnings: []};
 }
 
-function processPlan(report: SessionReport, picks: readonly Pick[], signal: Signal, withDescendants: boolean): ChoicePlan {
-	// A session in a mixed tag set stands for its top sshd, the process a session signal goes to.
-	const located = picks.flatMap(pick => {
-		if (pick.kind === 'session') {
-			const session = sessionById(report, pick.id);
-			return session === undefined ? [] : [{session, node: session.tree}];
-		}
+type PickedProcesses = {readonly roots: ReadonlyArray<{readonly node: ProcessNode; readonly peer: Endpoint | undefined}>; readonly sessions: readonly Session[]};
 
-		const found = locateProcess(report, pick.id);
-		return found === undefined ? [] : [found];
+/**
+The processes a mixed set stands for. A session stands for the processes its signal goes to
+(planSessionAction: for SIGKILL its user-side sshd and its monitor, so the connection never
+survives orphaned); a listener for itself; the left-behind heading for every process left behind.
+*/
+function pickedProcesses(report: SessionReport, picks: readonly RowPick[], signal: Signal, operatorUid: number | undefined): PickedProcesses {
+	const roots: Array<{readonly node: ProcessNode; readonly peer: Endpoint | undefined}> = [];
+	const sessions: Session[] = [];
+	for (const pick of picks) {
+		switch (pick.kind) {
+			case 'session': {
+				const session = sessionById(report, pick.id);
+				const planned = session === undefined ? undefined : planSessionAction(session, {kind: 'signal', signal}, {operatorUid});
+				if (session !== undefined && planned?.ok) {
+					sessions.push(session);
+					for (const target of planned.plan.targets) {
+						const node = findNode(session.tree, processId(target));
+						if (node !== undefined) {
+							roots.push({node: {process: node.process, children: []}, peer: session.peer});
+						}
+					}
+				}
+
+				break;
+			}
+
+			case 'process': {
+				const found = locateProcess(report, pick.id);
+				if (found !== undefined) {
+					roots.push({node: found.node, peer: found.session.peer});
+				}
+
+				break;
+			}
+
+			case 'listener': {
+				const listener = listenerById(report, pick.id);
+				if (listener?.process !== undefined) {
+					roots.push({node: {process: listener.process, children: []}, peer: undefined});
+				}
+
+				break;
+			}
+
+			case 'leftover': {
+				const found = locateLeftover(report, pick.id);
+				if (found !== undefined) {
+					roots.push({node: found.node, peer: found.leftover.peer});
+				}
+
+				break;
+			}
+
+			case 'leftover-group': {
+				for (const leftover of report.leftovers ?? []) {
+					roots.push({node: leftover.tree, peer: leftover.peer});
+				}
+
+				break;
+			}
+		}
+	}
+
+	return {roots, sessions};
+}
+
+/**
+SIGKILL to a session's monitor without its user side leaves the connection open, held by the
+user side alone: the operator hears so before saying yes.
+*/
+function orphaningWarnings(report: SessionReport, plan: ActionPlan): string[] {
+	if (plan.signal.number !== SIGKILL.number) {
+		return [];
+	}
+
+	const ids = new Set(plan.targets.map(target => processId(target)));
+	return report.sessions.flatMap(session => {
+		const monitor = session.monitorPid === undefined ? undefined : findInTree(session.tree, session.monitorPid);
+		const userSide = session.userSidePid === undefined ? undefined : findInTree(session.tree, session.userSidePid);
+		return monitor !== undefined && userSide !== undefined && ids.has(processId(monitor)) && !ids.has(processId(userSide))
+			? [`SIGKILL to the monitor ${monitor.pid} alone orphans the connection: its user-side sshd ${userSide.pid} keeps it open. Kill on the session row ends it.`]
+			: [];
 	});
-	if (located.length === 0) {
+}
+
+function processPlan(report: SessionReport, picks: readonly RowPick[], signal: Signal, withDescendants: boolean, operatorUid: number | undefined): ChoicePlan {
+	const {roots, sessions} = pickedProcesses(report, picks, signal, operatorUid);
+	if (roots.length === 0) {
 		return {ok: false, message: missing(picks.length)};
 	}
 
-	if (withDescendants) {
-		const plans = located.map(({session, node}) => planProcessAndDescendants(node, signal, session.peer));
+	let plan: ActionPlan;
+	if (withDescendants || picks.some(pick => pick.kind === 'leftover-group')) {
+		const plans = roots.map(({node, peer}) => planProcessAndDescendants(node, signal, peer));
 		const [first] = plans;
-		if (plans.length === 1 && first !== undefined) {
-			return {ok: true, plan: first, endedSessions: []};
-		}
-
-		return {
-			ok: true,
-			plan: {
-				action: 'signal-tree',
-				signal,
-				targets: plans.flatMap(each => each.targets),
-				description: plans.map(each => each.description).join(' '),
-			},
-			endedSessions: [],
-		};
+		plan = plans.length === 1 && first !== undefined
+			? first
+			: {action: 'signal-tree', signal, targets: plans.flatMap(each => each.targets), description: plans.map(each => each.description).join(' ')};
+	} else {
+		plan = planSignal(roots.map(({node, peer}) => targetFromProcess(node.process, peer)), signal);
 	}
 
-	const targets = located.map(({session, node}) => targetFromProcess(node.process, session.peer));
-	return {ok: true, plan: planSignal(targets, signal), endedSessions: []};
+	// Sessions in a mixed set are ended like sessions: their connections are checked afterwards.
+	return {ok: true, plan, endedSessions: endsSessions(signal) ? sessions : [], warnings: orphaningWarnings(report, plan)};
 }
 
 /** Turns a choice on the picked rows into one plan; rows that vanished are left out. */
-export function planChoice(report: SessionReport, picks: readonly Pick[], choice: ActionChoice): ChoicePlan {
+export function planChoice(report: SessionReport, picks: readonly RowPick[], choice: ActionChoice, operatorUid?: number): ChoicePlan {
 	if (picks.length === 0) {
 		return {ok: false, message: 'Nothing is selected.'};
 	}
 
 	return choice.kind === 'session' && isSessionSet(picks)
-		? sessionPlan(report, picks, choice.action)
-		: processPlan(report, picks, choice.kind === 'process' ? choice.signal : signalOfSessionAction(choice.action), choice.kind === 'process' && choice.withDescendants);
+		? sessionPlan(report, picks, choice.action, operatorUid)
+		: processPlan(report, picks, choice.kind === 'process' ? choice.signal : signalOfSessionAction(choice.action), choice.kind === 'process' && choice.withDescendants, operatorUid);
 }
 
 /** A session action on a set that is not all sessions: the same signal to each picked process. */
@@ -186,7 +306,7 @@ function signalOfSessionAction(action: SessionAction): Signal {
 }
 
 /** How many processes below a process row: for the menu's "and its N descendants" line. */
-export function descendantCount(report: SessionReport, picks: readonly Pick[]): number {
+export function descendantCount(report: SessionReport, picks: readonly RowPick[]): number {
 	return picks.reduce((total, pick) => {
 		const found = pick.kind === 'process' ? locateProcess(report, pick.id) : undefined;
 		const session = pick.kind === 'session' ? sessionById(report, pick.id) : undefined;
@@ -196,7 +316,7 @@ export function descendantCount(report: SessionReport, picks: readonly Pick[]): 
 }
 
 /** The process a pick stands for, for the survivors check and labels. */
-export function processOfPick(report: SessionReport, pick: Pick): ProcessRecord | undefined {
+export function processOfPick(report: SessionReport, pick: RowPick): ProcessRecord | undefined {
 	if (pick.kind === 'session') {
 		const session = sessionById(report, pick.id);
 		return session === undefined ? undefined : findInTree(session.tree, session.pid);

@@ -3,19 +3,26 @@
 // use-actions.ts carries out `request` and reports back with an ActionEvent.
 import {assessTargets, confirmationsFor, type Assessment, type Confirmation, type GuardContext} from '../actions/assess.js';
 import type {ActionPlan} from '../actions/plan.js';
+import type {ConnectionCheck, ConnectionOutcome} from '../actions/connection-check.js';
+import type {Survivor} from '../actions/end-sessions.js';
 import {summarizeResults, type TargetResult, type TargetResultKind} from '../actions/signal.js';
-import {parseSignal, type Signal, SIGHUP, SIGKILL, SIGTERM, signalMenu} from '../actions/signals.js';
+import {fateSentence, signalFate} from '../actions/signal-fate.js';
+import {isEndingSignal, parseSignal, type Signal, SIGHUP, SIGKILL, SIGTERM, signalMenu} from '../actions/signals.js';
+import {parentsFirst} from '../actions/process-tree.js';
 import {planSurvivorCleanup} from '../actions/survivors.js';
-import {type ActionTarget, describeTarget, formatPeer} from '../actions/target.js';
+import {describeTarget, formatPeer} from '../actions/target.js';
 import {sanitizeText} from '../model/sanitize.js';
-import type {Endpoint, ProcessId, ProcessRecord, Session, SessionReport} from '../model/types.js';
+import type {Endpoint, ProcessId, Session, SessionReport} from '../model/types.js';
 import {
 	type ActionChoice,
 	descendantCount,
 	guardContextFromReport,
+	isPickPresent,
 	isSessionSet,
+	listenerById,
+	locateLeftover,
 	locateProcess,
-	type Pick,
+	type RowPick,
 	planChoice,
 	sessionById,
 } from './action-plans.js';
@@ -36,12 +43,14 @@ export type Proposal = {
 	readonly endedSessions: readonly Session[];
 	/** For survivors: SIGKILL to those still running after this long; undefined for TERM only. */
 	readonly escalateAfterMs: number | undefined;
+	/** What the operator should know before saying yes: a connection left orphaned, a signal a target ignores, a stopped target. */
+	readonly notes: readonly string[];
 };
 
 export type Dialog =
 	| {
 		readonly kind: 'menu';
-		readonly picks: readonly Pick[];
+		readonly picks: readonly RowPick[];
 		readonly title: string;
 		readonly items: readonly MenuItem[];
 		readonly cursor: number;
@@ -51,7 +60,7 @@ export type Dialog =
 	}
 	| {
 		readonly kind: 'signal-entry';
-		readonly picks: readonly Pick[];
+		readonly picks: readonly RowPick[];
 		readonly title: string;
 		readonly isSessionMenu: boolean;
 		readonly withDescendants: boolean;
@@ -76,8 +85,7 @@ export type Dialog =
 
 export type DialogKind = Dialog['kind'];
 
-/** A process that outlived an ended session: its record as read after, and its target. */
-export type Survivor = {readonly record: ProcessRecord; readonly target: ActionTarget};
+export type {Survivor} from '../actions/end-sessions.js';
 
 export type ActionRequest = {
 	readonly id: number;
@@ -89,17 +97,23 @@ export type ActionRequest = {
 
 export type HistoryEntry = {
 	readonly at: number;
-	readonly kind: TargetResultKind;
+	/** What happened to one target of one signal, or what the check after a session action found. */
+	readonly kind: TargetResultKind | ConnectionOutcome;
+	/** The signal this entry is about; empty for a connection check. */
 	readonly signal: string;
 	readonly sentence: string;
 };
 
 export type ActionsState = {
 	readonly isReadOnly: boolean;
+	/** Why it is read-only, when that is not `--read-only`. */
+	readonly readOnlyReason: string | undefined;
 	/** sshtop's own pid, for the guard. */
 	readonly selfPid: number;
+	/** Who acts: a normal user ends their own sessions through the processes they own. */
+	readonly operatorUid: number | undefined;
 	/** Tagged rows, in the order they were tagged. */
-	readonly tags: readonly Pick[];
+	readonly tags: readonly RowPick[];
 	readonly dialog: Dialog | undefined;
 	/** Confirmed and waiting for the executor; use-actions.ts runs it once, by id. */
 	readonly request: ActionRequest | undefined;
@@ -118,8 +132,10 @@ export type ActionEvent =
 		readonly type: 'finished';
 		readonly requestId: number;
 		readonly at: number;
-		readonly signal: Signal;
+		/** Every signal sent, one result per signal and target, in order. */
 		readonly results: readonly TargetResult[];
+		/** After a session action: whether each connection the signal reached is gone. */
+		readonly checks: readonly ConnectionCheck[];
 		readonly auditWarning: string | undefined;
 		/** True when the survivors of the ended sessions are being looked for. */
 		readonly isLookingForSurvivors: boolean;
@@ -149,10 +165,23 @@ export const historyLimit = 100;
 export const survivorGraceMs = 5000;
 export const readOnlyNotice = 'Read-only: actions are disabled (started with --read-only).';
 
-export function createActionsState(options: {readonly selfPid?: number; readonly isReadOnly?: boolean} = {}): ActionsState {
+function readOnlyNoticeOf(actions: ActionsState): string {
+	return actions.readOnlyReason === undefined ? readOnlyNotice : `Read-only: actions are disabled (${actions.readOnlyReason}).`;
+}
+
+export function createActionsState(options: {
+	readonly selfPid?: number;
+	readonly isReadOnly?: boolean;
+	readonly readOnlyReason?: string | undefined;
+	readonly operatorUid?: number;
+	/** Why the audit log cannot be written, found before any action (prepareAuditLog). */
+	readonly auditWarning?: string | undefined;
+} = {}): ActionsState {
 	return {
 		isReadOnly: options.isReadOnly ?? false,
+		readOnlyReason: options.readOnlyReason,
 		selfPid: options.selfPid ?? process.pid,
+		operatorUid: options.operatorUid ?? process.geteuid?.(),
 		tags: [],
 		dialog: undefined,
 		request: undefined,
@@ -160,7 +189,7 @@ export function createActionsState(options: {readonly selfPid?: number; readonly
 		history: [],
 		isHistoryOpen: false,
 		status: undefined,
-		auditWarning: undefined,
+		auditWarning: options.auditWarning,
 	};
 }
 
@@ -219,6 +248,13 @@ const sessionMenuItems: readonly MenuItem[] = [
 	{label: 'Signal…', detail: 'any signal by name or number, to the connection\'s sshd', choice: 'enter-signal'},
 ];
 
+/** A listener's menu: what stopping or reloading it does to logins and to the sessions it accepted. */
+const listenerMenuItems: readonly MenuItem[] = [
+	{label: 'Stop listening', detail: 'SIGTERM: no new logins; sessions it accepted stay connected', choice: {kind: 'process', signal: SIGTERM, withDescendants: false}},
+	{label: 'Reload', detail: 'SIGHUP: sshd re-executes itself and re-reads its configuration; sessions stay', choice: {kind: 'process', signal: SIGHUP, withDescendants: false}},
+	{label: 'Other…', detail: 'any signal by name or number', choice: 'enter-signal'},
+];
+
 function processMenuItems(withDescendants: boolean): MenuItem[] {
 	return [
 		...signalMenu.map(signal => ({
@@ -236,19 +272,40 @@ function sessionLabel(session: Session): string {
 	return `session ${session.pid}: ${sanitizeText(session.user)} ${tty}${peer === undefined ? '' : ` from ${peer}`}`;
 }
 
-function pickLabel(report: SessionReport, pick: Pick): string {
-	if (pick.kind === 'session') {
-		const session = sessionById(report, pick.id);
-		return session === undefined ? 'a session that has ended' : sessionLabel(session);
-	}
-
-	const found = locateProcess(report, pick.id);
-	return found === undefined
-		? 'a process that has exited'
-		: `process ${describeTarget({pid: found.node.process.pid, command: found.node.process.argv.join(' ') || `[${found.node.process.comm}]`})} of ${sanitizeText(found.node.process.user)}`;
+function processLabel(process: {readonly pid: number; readonly argv: readonly string[]; readonly comm: string; readonly user: string}): string {
+	return `process ${describeTarget({pid: process.pid, command: process.argv.join(' ') || `[${process.comm}]`})} of ${sanitizeText(process.user)}`;
 }
 
-function titleOf(report: SessionReport, picks: readonly Pick[]): string {
+function pickLabel(report: SessionReport, pick: RowPick): string {
+	switch (pick.kind) {
+		case 'session': {
+			const session = sessionById(report, pick.id);
+			return session === undefined ? 'a session that has ended' : sessionLabel(session);
+		}
+
+		case 'process': {
+			const found = locateProcess(report, pick.id);
+			return found === undefined ? 'a process that has exited' : processLabel(found.node.process);
+		}
+
+		case 'listener': {
+			const listener = listenerById(report, pick.id);
+			return listener === undefined ? 'a listener that has gone' : `the SSH listener ${listener.pid} (port ${listener.ports.join(', ') || '?'})`;
+		}
+
+		case 'leftover': {
+			const found = locateLeftover(report, pick.id);
+			return found === undefined ? 'a process that has exited' : `${processLabel(found.node.process)}, left behind by a logout`;
+		}
+
+		case 'leftover-group': {
+			const count = (report.leftovers ?? []).reduce((total, leftover) => total + parentsFirst(leftover.tree).length, 0);
+			return `every process left behind by a logout (${count})`;
+		}
+	}
+}
+
+function titleOf(report: SessionReport, picks: readonly RowPick[]): string {
 	const [only] = picks;
 	if (picks.length === 1 && only !== undefined) {
 		return `Act on ${pickLabel(report, only)}`;
@@ -264,7 +321,7 @@ function titleOf(report: SessionReport, picks: readonly Pick[]): string {
 }
 
 /** The rows an action applies to: the tag set when there is one, else the selected row. */
-export function picksFor(actions: ActionsState, selected: Pick | undefined): Pick[] {
+export function picksFor(actions: ActionsState, selected: RowPick | undefined): RowPick[] {
 	if (actions.tags.length > 0) {
 		return [...actions.tags];
 	}
@@ -276,15 +333,16 @@ function withStatus(actions: ActionsState, status: string): ActionsState {
 	return {...actions, status};
 }
 
-function openMenu(actions: ActionsState, report: SessionReport, picks: readonly Pick[]): ActionsState {
+function openMenu(actions: ActionsState, report: SessionReport, picks: readonly RowPick[]): ActionsState {
 	const isSessionMenu = isSessionSet(picks);
+	const isListenerMenu = picks.every(pick => pick.kind === 'listener');
 	return {
 		...actions,
 		dialog: {
 			kind: 'menu',
 			picks,
 			title: titleOf(report, picks),
-			items: isSessionMenu ? sessionMenuItems : processMenuItems(false),
+			items: isSessionMenu ? sessionMenuItems : (isListenerMenu ? listenerMenuItems : processMenuItems(false)),
 			cursor: 0,
 			withDescendants: false,
 			descendantCount: isSessionMenu ? 0 : descendantCount(report, picks),
@@ -293,8 +351,8 @@ function openMenu(actions: ActionsState, report: SessionReport, picks: readonly 
 }
 
 /** Plans a choice and asks the guard; the dialog that follows is a confirmation or a refusal. */
-function propose(actions: ActionsState, report: SessionReport, picks: readonly Pick[], choice: ActionChoice): ActionsState {
-	const planned = planChoice(report, picks, choice);
+function propose(actions: ActionsState, report: SessionReport, picks: readonly RowPick[], choice: ActionChoice): ActionsState {
+	const planned = planChoice(report, picks, choice, actions.operatorUid);
 	if (!planned.ok) {
 		return {...actions, dialog: {kind: 'refused', title: 'Nothing to do', lines: [planned.message]}};
 	}
@@ -307,6 +365,7 @@ function propose(actions: ActionsState, report: SessionReport, picks: readonly P
 		context,
 		endedSessions: planned.endedSessions,
 		escalateAfterMs: undefined,
+		notes: [...planned.warnings, ...targetNotes(planned.plan)],
 	});
 }
 
@@ -325,12 +384,29 @@ function confirm(actions: ActionsState, proposal: Proposal): ActionsState {
 	return {...actions, dialog: {kind: 'confirm', proposal, step: 0, isYesFocused: false}};
 }
 
+/**
+What a target will do with the signal, said before it is sent: a stopped one gets SIGCONT after
+an ending signal; one that ignores it, or a namespace's init without a handler, will not act.
+*/
+export function targetNotes(plan: ActionPlan): string[] {
+	return plan.targets.flatMap(target => {
+		const fate = signalFate(target, plan.signal);
+		if (fate === 'ignored' || fate === 'discarded') {
+			return [`${describeTarget(target)}: ${fateSentence(fate, plan.signal)}.`];
+		}
+
+		return target.state === 'T' && isEndingSignal(plan.signal)
+			? [`${describeTarget(target)} is stopped: SIGCONT follows, so it acts on ${plan.signal.name}.`]
+			: [];
+	});
+}
+
 /** The targets that need a second yes, in order: the confirm dialog's steps after the first. */
 export function extraQuestions(proposal: Proposal): Array<Extract<Assessment, {kind: 'needs-confirmation'}>> {
 	return proposal.assessments.filter((assessment): assessment is Extract<Assessment, {kind: 'needs-confirmation'}> => assessment.kind === 'needs-confirmation');
 }
 
-function quickChoice(picks: readonly Pick[], command: 'quick-term' | 'quick-hang-up' | 'quick-kill'): ActionChoice {
+function quickChoice(picks: readonly RowPick[], command: 'quick-term' | 'quick-hang-up' | 'quick-kill'): ActionChoice {
 	if (isSessionSet(picks)) {
 		const action = command === 'quick-term' ? {kind: 'end'} as const : (command === 'quick-hang-up' ? {kind: 'hang-up'} as const : {kind: 'kill'} as const);
 		return {kind: 'session', action};
@@ -340,7 +416,7 @@ function quickChoice(picks: readonly Pick[], command: 'quick-term' | 'quick-hang
 	return {kind: 'process', signal, withDescendants: false};
 }
 
-function toggleTag(actions: ActionsState, pick: Pick): ActionsState {
+function toggleTag(actions: ActionsState, pick: RowPick): ActionsState {
 	const isTagged = actions.tags.some(tag => tag.id === pick.id);
 	return {...actions, tags: isTagged ? actions.tags.filter(tag => tag.id !== pick.id) : [...actions.tags, pick]};
 }
@@ -414,6 +490,7 @@ function accept(actions: ActionsState, report: SessionReport | undefined): Actio
 				context: dialog.context,
 				endedSessions: [],
 				escalateAfterMs: cleanup.escalateAfterMs,
+				notes: targetNotes(plan),
 			});
 		}
 
@@ -499,7 +576,7 @@ export function runActionCommand(
 	actions: ActionsState,
 	command: ActionCommand,
 	report: SessionReport | undefined,
-	selected: Pick | undefined,
+	selected: RowPick | undefined,
 ): ActionsState {
 	switch (command) {
 		case 'toggle-history': {
@@ -519,12 +596,12 @@ export function runActionCommand(
 		case 'quick-hang-up':
 		case 'quick-kill': {
 			if (actions.isReadOnly) {
-				return withStatus(actions, readOnlyNotice);
+				return withStatus(actions, readOnlyNoticeOf(actions));
 			}
 
 			const picks = picksFor(actions, selected);
 			if (report === undefined || picks.length === 0) {
-				return withStatus(actions, 'Select a session or a process first (listeners are not acted on here).');
+				return withStatus(actions, 'Select a row to act on first.');
 			}
 
 			return command === 'open-actions' ? openMenu(actions, report, picks) : propose(actions, report, picks, quickChoice(picks, command));
@@ -557,7 +634,7 @@ export function runActionCommand(
 
 		case 'dialog-descendants': {
 			const {dialog} = actions;
-			if (dialog?.kind !== 'menu' || isSessionSet(dialog.picks)) {
+			if (dialog?.kind !== 'menu' || isSessionSet(dialog.picks) || dialog.picks.every(pick => pick.kind === 'listener')) {
 				return actions;
 			}
 
@@ -572,14 +649,28 @@ export function runActionCommand(
 	}
 }
 
-function statusOf(signal: Signal, results: readonly TargetResult[]): string {
+/** One line: each signal's results (`SIGTERM: 3 sent; SIGKILL: 1 sent`), then what the connection checks found. */
+function statusOf(results: readonly TargetResult[], checks: readonly ConnectionCheck[]): string {
 	const [only] = results;
+	let text: string;
 	if (results.length === 1 && only !== undefined) {
-		return only.sentence;
+		text = only.sentence;
+	} else {
+		const bySignal = new Map<string, TargetResult[]>();
+		for (const result of results) {
+			bySignal.set(result.signal.name, [...(bySignal.get(result.signal.name) ?? []), result]);
+		}
+
+		const problem = results.find(result => result.kind !== 'sent');
+		text = [...bySignal].map(([name, each]) => `${name}: ${summarizeResults(each)}`).join('; ') + (problem === undefined ? '' : `. ${problem.sentence}`);
 	}
 
-	const problem = results.find(result => result.kind !== 'sent');
-	return `${signal.name}: ${summarizeResults(results)}${problem === undefined ? '' : `. ${problem.sentence}`}`;
+	const stillConnected = checks.filter(check => check.outcome === 'still-connected');
+	if (stillConnected.length > 0) {
+		return `${text} Still connected: ${stillConnected.map(check => check.sentence).join(' ')}`;
+	}
+
+	return checks.length === 0 ? text : `${text} ${checks.length === 1 ? checks[0]!.sentence : `All ${checks.length} connections are closed.`}`;
 }
 
 function record(actions: ActionsState, entries: readonly HistoryEntry[]): ActionsState['history'] {
@@ -594,13 +685,16 @@ export function actionEventArrived(actions: ActionsState, event: ActionEvent): A
 
 	switch (event.type) {
 		case 'finished': {
-			const entries = event.results.map(result => ({at: event.at, kind: result.kind, signal: event.signal.name, sentence: result.sentence}));
+			const entries: HistoryEntry[] = [
+				...event.results.map(result => ({at: event.at, kind: result.kind, signal: result.signal.name, sentence: result.sentence})),
+				...event.checks.map(check => ({at: event.at, kind: check.outcome, signal: '', sentence: check.sentence})),
+			];
 			return {
 				...actions,
 				history: record(actions, entries),
 				status: event.isLookingForSurvivors
-					? `${statusOf(event.signal, event.results)} Looking for processes that outlived it…`
-					: statusOf(event.signal, event.results),
+					? `${statusOf(event.results, event.checks)} Looking for processes that outlived it…`
+					: statusOf(event.results, event.checks),
 				auditWarning: event.auditWarning,
 				dialog: undefined,
 				request: event.isLookingForSurvivors ? actions.request : undefined,
@@ -639,7 +733,7 @@ export function pruneTags(actions: ActionsState, report: SessionReport): Actions
 		return actions;
 	}
 
-	const tags = actions.tags.filter(tag => (tag.kind === 'session' ? sessionById(report, tag.id) !== undefined : locateProcess(report, tag.id) !== undefined));
+	const tags = actions.tags.filter(tag => isPickPresent(report, tag));
 	return tags.length === actions.tags.length ? actions : {...actions, tags};
 }
 
@@ -650,7 +744,7 @@ export function taggedIds(actions: ActionsState): ReadonlySet<ProcessId> {
 /** Header lines about actions: read-only mode, an audit log that could not be written. */
 export function actionHeaderLines(actions: ActionsState): string[] {
 	return [
-		...(actions.isReadOnly ? ['READ-ONLY: every action is disabled.'] : []),
+		...(actions.isReadOnly ? [actions.readOnlyReason === undefined ? 'READ-ONLY: every action is disabled.' : `READ-ONLY: every action is disabled (${actions.readOnlyReason}).`] : []),
 		...(actions.auditWarning === undefined ? [] : [`Warning: ${actions.auditWarning}`]),
 	];
 }

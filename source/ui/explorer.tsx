@@ -34,6 +34,10 @@ export type ExplorerProps = {
 	readonly actionExecutor?: ActionExecutor;
 	/** `--read-only`: every action disabled, and the header says so. */
 	readonly isReadOnly?: boolean;
+	/** Actions disabled for another reason (the audit log cannot be written, and `--require-audit`). */
+	readonly readOnlyReason?: string;
+	/** What the audit log's check at start found wrong, for the header. */
+	readonly auditWarning?: string;
 	/** A report read before mounting: the first frame shows it instead of "reading /proc". */
 	readonly initialReport?: SessionReport;
 	/** Epoch ms of the loader's last full /proc scan, said in the header. */
@@ -47,7 +51,9 @@ export const minimumRows = 10;
 /** Lines around the tree: its title line and the footer, plus one spare so the frame stays shorter than the terminal. */
 const chromeLines = 3;
 
-export function Explorer({load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false, initialReport, lastFullScanAt, wantsEarlyRefresh}: ExplorerProps) {
+export function Explorer({
+	load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false, readOnlyReason, auditWarning, initialReport, lastFullScanAt, wantsEarlyRefresh,
+}: ExplorerProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
@@ -56,6 +62,8 @@ export function Explorer({load, intervalSeconds, loadPolicy, color, initialView,
 	const [state, dispatch] = useExplorerState(() => createInitialState(rows - 6, {
 		...initialView,
 		isReadOnly,
+		...(readOnlyReason === undefined ? {} : {readOnlyReason}),
+		...(auditWarning === undefined ? {} : {auditWarning}),
 		selfPid: executor.selfPid,
 		width,
 		...(initialReport === undefined ? {} : {report: initialReport, lastFullScanAt: lastFullScanAt?.()}),

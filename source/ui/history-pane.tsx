@@ -1,6 +1,7 @@
 // The last action results, newest last, and the one-line status of the latest action.
 import {memo} from 'react';
 import {Box, Text} from 'ink';
+import type {ConnectionOutcome} from '../actions/connection-check.js';
 import {resultLabels, type TargetResultKind} from '../actions/signal.js';
 import {fitToWidth} from '../model/format.js';
 import type {HistoryEntry} from './action-state.js';
@@ -8,7 +9,9 @@ import type {HistoryEntry} from './action-state.js';
 export const historyPaneHeight = 6;
 
 // In a list of mixed actions, "changed" alone would not say what changed.
-const kindLabels: Readonly<Record<TargetResultKind, string>> = {...resultLabels, changed: 'process changed'};
+const kindLabels: Readonly<Record<TargetResultKind | ConnectionOutcome, string>> = {
+	...resultLabels, changed: 'process changed', closed: 'connection closed', 'still-connected': 'STILL CONNECTED',
+};
 
 function clock(at: number): string {
 	const date = new Date(at);
@@ -18,7 +21,7 @@ function clock(at: number): string {
 export function historyLines(history: readonly HistoryEntry[], height: number): string[] {
 	const title = `History (${history.length}; H hides)`;
 	const entries = history.slice(-(height - 1)).map(entry =>
-		`  ${clock(entry.at)} ${entry.signal.padEnd(8)} ${kindLabels[entry.kind].padEnd(15)} ${entry.sentence}`);
+		`  ${clock(entry.at)} ${entry.signal.padEnd(8)} ${kindLabels[entry.kind].padEnd(17)} ${entry.sentence}`);
 	return [title, ...(entries.length === 0 ? ['  No actions yet.'] : entries)];
 }
 

@@ -2,7 +2,7 @@
 import {render} from 'ink';
 import type {SessionReport} from '../model/types.js';
 import {readSshdPolicy} from '../proc/sshd-policy.js';
-import {resolveAuditLogPath} from '../actions/audit-log.js';
+import {prepareAuditLog, resolveAuditLogPath} from '../actions/audit-log.js';
 import {createActionExecutor} from './action-executor.js';
 import {Explorer} from './explorer.js';
 import {correctInkOutput} from './terminal-stream.js';
@@ -28,6 +28,8 @@ export type RunExplorerOptions = {
 	readonly isReadOnly?: boolean;
 	/** `--audit-log PATH`; the default path for this user when absent. */
 	readonly auditLogPath?: string;
+	/** `--require-audit`: no action while the audit log cannot be written. */
+	readonly isAuditRequired?: boolean;
 };
 
 const askSshd: LoadIdlePolicy = async listener => readSshdPolicy(listener);
@@ -47,6 +49,11 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 		// The explorer's own first refresh tries again, and says what went wrong.
 	}
 
+	// Opened for append now, not at the first action: the header says at once when it cannot be.
+	const auditLogPath = resolveAuditLogPath(options.auditLogPath);
+	const audit = options.isReadOnly === true ? undefined : prepareAuditLog(auditLogPath);
+	const auditWarning = audit === undefined || audit.ok ? undefined : audit.warning;
+	const readOnlyReason = auditWarning !== undefined && options.isAuditRequired === true ? 'the audit log cannot be written, and --require-audit is set' : undefined;
 	const output = correctInkOutput(options.stdout ?? process.stdout);
 	const instance = render(
 		<Explorer
@@ -58,7 +65,9 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			loadPolicy={options.loadPolicy ?? askSshd}
 			color={options.color ?? colorWanted()}
 			isReadOnly={options.isReadOnly ?? false}
-			actionExecutor={createActionExecutor({auditLogPath: resolveAuditLogPath(options.auditLogPath)})}
+			{...(readOnlyReason === undefined ? {} : {readOnlyReason})}
+			{...(auditWarning === undefined ? {} : {auditWarning})}
+			actionExecutor={createActionExecutor({auditLogPath})}
 			initialView={options.initialView}
 		/>,
 		{

@@ -10,7 +10,7 @@ import {summaryLines} from '../model/summary.js';
 import {formatTitleLine} from '../model/columns.js';
 import type {ProcessId, SessionReport} from '../model/types.js';
 import type {Key} from 'ink';
-import type {Pick as ActionPick} from './action-plans.js';
+import type {RowPick} from './action-plans.js';
 import {
 	actionEventArrived,
 	type ActionCommand,
@@ -70,6 +70,10 @@ export type InitialView = {
 	readonly isSortReversed?: boolean;
 	/** `--read-only`: every action disabled. */
 	readonly isReadOnly?: boolean;
+	/** Why actions are disabled when it is not `--read-only` (`--require-audit` and an audit log that cannot be written). */
+	readonly readOnlyReason?: string;
+	/** The audit log cannot be written, found at start: the header says so before any action. */
+	readonly auditWarning?: string;
 	/** sshtop's own pid, which the guard refuses; defaults to process.pid. */
 	readonly selfPid?: number;
 	/** Cells per line (the terminal's width less one). */
@@ -120,7 +124,12 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 		filterExpansion: filterExpansionDefault,
 		sortKey: initial.sortKey ?? defaultViewOptions.sortKey,
 		isSortReversed: initial.isSortReversed ?? false,
-		actions: createActionsState({selfPid: initial.selfPid, isReadOnly: initial.isReadOnly}),
+		actions: createActionsState({
+			selfPid: initial.selfPid,
+			isReadOnly: initial.isReadOnly === true || initial.readOnlyReason !== undefined,
+			readOnlyReason: initial.readOnlyReason,
+			auditWarning: initial.auditWarning,
+		}),
 		width: initial.width,
 		lastFullScanAt: initial.lastFullScanAt,
 	};
@@ -421,12 +430,23 @@ function isActionCommand(command: ExplorerCommand): command is ActionCommand {
 	return actionCommands.has(command);
 }
 
-function pickOf(row: TreeRow | undefined): ActionPick | undefined {
-	if (row?.kind === 'session') {
-		return {kind: 'session', id: row.session.id};
-	}
+function pickOf(row: TreeRow | undefined): RowPick | undefined {
+	switch (row?.kind) {
+		case 'session': {
+			return {kind: 'session', id: row.session.id};
+		}
 
-	return row?.kind === 'process' ? {kind: 'process', id: row.id} : undefined;
+		case 'process':
+		case 'listener':
+		case 'leftover':
+		case 'leftover-group': {
+			return {kind: row.kind, id: row.id};
+		}
+
+		case undefined: {
+			return undefined;
+		}
+	}
 }
 
 /** Action keys go to action-state.ts with the row under the cursor; tagging then moves down, as in htop. */

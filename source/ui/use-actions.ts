@@ -1,8 +1,8 @@
 // Carries out the request the reducer put in state, once per request id, and reports back
 // with ActionEvents. The only UI code that calls the executor; nothing here throws into React.
 import {useEffect, useRef} from 'react';
+import {reached} from '../actions/end-sessions.js';
 import type {SignalReport, TargetResult} from '../actions/signal.js';
-import {SIGTERM} from '../actions/signals.js';
 import type {ActionExecutor} from './action-executor.js';
 import type {ActionEvent, ActionRequest} from './action-state.js';
 
@@ -25,28 +25,31 @@ async function carryOut(request: ActionRequest, executor: ActionExecutor, report
 	const dispatch = {context: proposal.context, confirmations: request.confirmations, operatorPeer: request.operatorPeer};
 	if (proposal.kind === 'survivors') {
 		const cleanup = await executor.cleanUpSurvivors({term: proposal.plan, escalateAfterMs: proposal.escalateAfterMs}, dispatch);
+		// Each result keeps its own signal: TERM to some, KILL to those still running after the grace.
 		const results: TargetResult[] = [...cleanup.term.results, ...(cleanup.kill?.results ?? [])];
 		report({
 			type: 'finished',
 			requestId: request.id,
 			at: Date.now(),
-			signal: cleanup.kill === undefined ? SIGTERM : cleanup.kill.signal,
 			results,
+			checks: [],
 			auditWarning: auditWarningOf([cleanup.term, cleanup.kill]),
 			isLookingForSurvivors: false,
 		});
 		return;
 	}
 
-	const signalReport = executor.execute(proposal.plan, dispatch);
-	const sent = signalReport.results.some(result => result.kind === 'sent');
+	const {report: signalReport, checks} = proposal.endedSessions.length === 0
+		? {report: executor.execute(proposal.plan, dispatch), checks: []}
+		: await executor.signalSessions(proposal.plan, proposal.endedSessions, dispatch);
+	const sent = signalReport.results.some(result => reached(result));
 	const isLookingForSurvivors = sent && proposal.endedSessions.length > 0;
 	report({
 		type: 'finished',
 		requestId: request.id,
 		at: Date.now(),
-		signal: signalReport.signal,
 		results: signalReport.results,
+		checks,
 		auditWarning: auditWarningOf([signalReport]),
 		isLookingForSurvivors,
 	});

@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {planProcessAndDescendants, planSessionAction, planSignal, type SessionPlan} from '../../source/actions/plan.js';
-import {parseSignal, SIGTERM, SIGUSR1} from '../../source/actions/signals.js';
+import {parseSignal, SIGKILL, SIGTERM, SIGUSR1} from '../../source/actions/signals.js';
 import {findSurvivors, planSurvivorCleanup, sessionProcesses} from '../../source/actions/survivors.js';
 import {targetFromProcess} from '../../source/actions/target.js';
 import type {Session} from '../../source/model/types.js';
@@ -49,16 +49,36 @@ describe('planSessionAction with privilege separation (monitor 1000, user side 1
 		});
 	});
 
-	test('Kill sends SIGKILL to the user-side sshd, which the monitor then cleans up', () => {
+	test('Kill sends SIGKILL to the user-side sshd, then the monitor: both holders of the connection die, nothing is orphaned', () => {
 		const result = planSessionAction(session, {kind: 'kill'});
 		expect(shape(result)).toEqual({
 			action: 'kill-session',
 			signal: 'SIGKILL',
-			targets: [[1001, aliceUserSide.startTicks]],
+			targets: [[1001, aliceUserSide.startTicks], [1000, aliceMonitor.startTicks]],
 		});
 		expect(planOf(result).description).toBe(
-			'Kill: SIGKILL to the user-side sshd 1001 (sshd: alice@pts/0); the monitor 1000 sees it die and closes the session.',
+			'Kill: SIGKILL to the user-side sshd 1001 (sshd: alice@pts/0), then the monitor 1000 (sshd: alice [priv]): the connection drops at once, without clean-up (the login may stay listed in who/last).',
 		);
+	});
+
+	test('Signal… with KILL is routed as Kill, never to the monitor alone', () => {
+		expect(shape(planSessionAction(session, {kind: 'signal', signal: SIGKILL})).targets).toEqual([[1001, aliceUserSide.startTicks], [1000, aliceMonitor.startTicks]]);
+	});
+
+	test('a normal user ends their own session through its user side, which is theirs (the monitor is root\'s)', () => {
+		expect(shape(planSessionAction(session, {kind: 'end'}, {operatorUid: 1000})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
+		expect(shape(planSessionAction(session, {kind: 'kill'}, {operatorUid: 1000})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
+		// Another user's session: the monitor, which the kernel will refuse them (not permitted, said so).
+		expect(shape(planSessionAction(session, {kind: 'end'}, {operatorUid: 1002})).targets).toEqual([[1000, aliceMonitor.startTicks]]);
+		expect(planOf(planSessionAction(session, {kind: 'end'}, {operatorUid: 1000})).description).toContain('user-side sshd 1001 (sshd: alice@pts/0), yours');
+	});
+
+	test('an orphaned connection (its monitor gone) is ended through its user side', () => {
+		const userSideNode = session.tree.children[0]!;
+		const orphaned: Session = {...session, id: '1001:x', pid: 1001, monitorPid: undefined, isOrphaned: true, tree: userSideNode};
+		expect(shape(planSessionAction(orphaned, {kind: 'end'})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
+		expect(planOf(planSessionAction(orphaned, {kind: 'end'})).description).toContain('(its monitor is gone)');
+		expect(shape(planSessionAction(orphaned, {kind: 'kill'})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
 	});
 
 	test('Signal… sends the chosen signal to the monitor', () => {
@@ -106,12 +126,10 @@ describe('planSessionAction for a root login without a split (one sshd 2000)', (
 		expect(shape(planSessionAction(session, {kind: 'hang-up'})).targets).toEqual([[2000, rootSshd.startTicks]]);
 	});
 
-	test('Kill falls back to the monitor and says so', () => {
+	test('Kill goes to its only sshd, and says so', () => {
 		const result = planSessionAction(session, {kind: 'kill'});
 		expect(shape(result)).toEqual({action: 'kill-session', signal: 'SIGKILL', targets: [[2000, rootSshd.startTicks]]});
-		expect(planOf(result).description).toMatch(
-			/^Kill: this session has no user-side sshd \(root login without privilege separation\), so SIGKILL goes to the session's sshd 2000 \(sshd: root@pts\/1\) itself\./,
-		);
+		expect(planOf(result).description).toMatch(/^Kill: SIGKILL to the session's only sshd 2000 \(sshd: root@pts\/1\)/);
 	});
 });
 

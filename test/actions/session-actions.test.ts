@@ -115,18 +115,18 @@ describe.skipIf(!isRoot)('with privilege separation (an unprivileged login)', ()
 		await waitUntilGone(survivorPid, 'the survivor to end');
 	});
 
-	test('Kill: SIGKILL to the user side, and the monitor closes the session', async () => {
+	test('Kill: SIGKILL to the user side, then the monitor: the connection goes at once', async () => {
 		const client = await shellOf(sshd.unprivilegedUser, 'split login to kill');
 		const reading = readSession(client.sessionPid);
 		const userSidePid = reading.session.userSidePid;
 		expect(userSidePid).toBeDefined();
 		const {plan, report} = act(reading, {kind: 'kill'});
 		expect(plan.signal.name).toBe('SIGKILL');
-		expect(plan.targets.map(target => target.pid)).toEqual([userSidePid]);
-		expect(report.results.map(result => result.kind)).toEqual(['sent']);
+		expect(plan.targets.map(target => target.pid)).toEqual([userSidePid, client.sessionPid]);
+		expect(report.results.map(result => result.kind)).toEqual(['sent', 'sent']);
 
 		await waitUntilGone(userSidePid!, 'the user side to die');
-		await waitUntilGone(client.sessionPid, 'the monitor to clean up and exit');
+		await waitUntilGone(client.sessionPid, 'the monitor to die');
 		await waitUntilGone(client.pid, 'the ssh client to notice the end');
 	});
 });
@@ -138,7 +138,7 @@ describe.skipIf(!isRoot)('a root login without a split', () => {
 		expect(reading.session.userSidePid).toBeUndefined();
 		const {plan, report} = act(reading, {kind: 'kill'});
 		expect(plan.targets.map(target => target.pid)).toEqual([client.sessionPid]);
-		expect(plan.description).toMatch(/no user-side sshd/);
+		expect(plan.description).toMatch(/the session's only sshd/);
 		expect(report.results.map(result => result.kind)).toEqual(['sent']);
 
 		await waitUntilGone(client.sessionPid, 'the sshd to die');

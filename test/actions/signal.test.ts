@@ -147,7 +147,17 @@ describe('targets that cannot or must not be signalled', () => {
 		}, {description: 'a zombie child under perl'});
 		expect(await psParent(zombiePid)).toBe(parent.pid);
 
-		const report = send([{...targetFor(zombiePid, 'sleep 0'), state: 'Z'}], SIGKILL);
+		// Seen as a zombie when it was chosen: explained, and nothing is attempted.
+		const known = send([{...targetFor(zombiePid, 'sleep 0'), ppid: parent.pid, state: 'Z'}], SIGKILL);
+		expect(known.results).toEqual([
+			expect.objectContaining({
+				kind: 'refused',
+				reason: 'zombie',
+				sentence: `${zombiePid} (sleep 0) is a zombie: it has exited, and no signal can reach it. Its parent ${parent.pid} has not reaped it: act on the parent (SIGCHLD asks it to reap; if the parent ends, PID 1 reaps it).`,
+			}),
+		]);
+		// Chosen while it ran, a zombie by the time of sending: the executor's own look says so.
+		const report = send([targetFor(zombiePid, 'sleep 0')], SIGKILL);
 		expect(report.results).toEqual([
 			expect.objectContaining({
 				kind: 'zombie',
@@ -282,7 +292,8 @@ describe('following up on survivors', () => {
 
 		const plan = planSurvivorCleanup(survivors, {escalateAfterMs: 500});
 		const report = await executeSurvivorCleanup(plan, {context: plainContext, operator: testOperator, auditLogPath});
-		expect(report.term.results.map(result => result.kind)).toEqual(['sent', 'sent']);
+		// The stubborn one set TERM to SIG_IGN: the result says the signal did nothing, and KILL follows.
+		expect(report.term.results.map(result => result.kind)).toEqual(['ignored', 'sent']);
 		expect(report.kill?.results.map(result => [result.target.pid, result.kind])).toEqual([[stubborn.pid, 'sent']]);
 		expect((await stubborn.exit).signal).toBe('SIGKILL');
 		expect((await polite.exit).signal).toBe('SIGTERM');

@@ -29,6 +29,8 @@ describe('sshtop reap options', () => {
 			signal: SIGTERM,
 			graceSeconds: 10,
 			json: false,
+			isAuditRequired: false,
+			isLeftovers: false,
 			auditLogPath: undefined,
 		});
 	});
@@ -43,6 +45,8 @@ describe('sshtop reap options', () => {
 			signal: SIGHUP,
 			graceSeconds: 2,
 			json: true,
+			isAuditRequired: false,
+			isLeftovers: false,
 			auditLogPath: '/tmp/reap.log',
 		});
 	});

@@ -83,8 +83,8 @@ describe('what each planned session gets', () => {
 	test('the chosen signal to the session\'s top sshd (its monitor), with the session it ends', () => {
 		const [first] = plan({user: 'alice', idleSeconds: 3600}, nobodyRunsHere, report, SIGHUP).targets;
 		expect(first?.signal).toEqual(SIGHUP);
-		expect(first?.target).toMatchObject({pid: 1000, startTicks: 1000, user: 'root', command: 'sshd: alice [priv]'});
-		expect(first?.target.peer).toEqual({address: '198.51.100.1', port: 40_000});
+		expect(first?.targets).toEqual([expect.objectContaining({pid: 1000, startTicks: 1000, user: 'root', command: 'sshd: alice [priv]'})]);
+		expect(first?.targets[0]?.peer).toEqual({address: '198.51.100.1', port: 40_000});
 	});
 });
 

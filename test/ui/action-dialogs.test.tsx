@@ -136,7 +136,7 @@ describe('the session action menu', () => {
 		expect(executor.executed).toHaveLength(1);
 	});
 
-	test('Hang up and Kill map to SIGHUP to the monitor and SIGKILL to the user-side sshd', async () => {
+	test('Hang up and Kill map to SIGHUP to the monitor and SIGKILL to the user-side sshd, then the monitor', async () => {
 		const {explorer, executor} = await start();
 		await select(explorer, '41022');
 		explorer.press('k');
@@ -146,12 +146,12 @@ describe('the session action menu', () => {
 		explorer.press('y');
 		await explorer.waitFor(frame => frame.includes('Sent SIGHUP'));
 		explorer.press('K');
-		await explorer.waitFor(frame => frame.includes('Kill: SIGKILL to the user-side sshd 2001'), 'the kill confirmation');
+		await explorer.waitFor(frame => frame.includes('Kill: SIGKILL to the user-side sshd 2001 (sshd: bob@pts/1), then the monitor 2000'), 'the kill confirmation');
 		explorer.press('y');
-		await explorer.waitFor(frame => frame.includes('Sent SIGKILL'));
-		expect(executor.executed.map(call => [call.plan.action, call.plan.signal.name, call.plan.targets[0]?.pid])).toEqual([
-			['hang-up', 'SIGHUP', 2000],
-			['kill-session', 'SIGKILL', 2001],
+		await explorer.waitFor(frame => frame.includes('SIGKILL: 2 sent'));
+		expect(executor.executed.map(call => [call.plan.action, call.plan.signal.name, call.plan.targets.map(target => target.pid)])).toEqual([
+			['hang-up', 'SIGHUP', [2000]],
+			['kill-session', 'SIGKILL', [2001, 2000]],
 		]);
 	});
 
@@ -331,8 +331,8 @@ describe('results and history', () => {
 	test('each target\'s result goes to the history pane, which H shows and hides', async () => {
 		const executor = recordingExecutor({
 			resultFor: (target, plan) => (target.pid === 3000
-				? {kind: 'not-permitted', target, sentence: 'Not permitted to signal 3000 (sshd: carol [priv]), owned by root: run sshtop as root or as that user.'}
-				: {kind: 'sent', target, continued: false, sentence: `Sent ${plan.signal.name} to ${target.pid}.`}),
+				? {kind: 'not-permitted', target, signal: plan.signal, sentence: 'Not permitted to signal 3000 (sshd: carol [priv]), owned by root: run sshtop as root or as that user.'}
+				: {kind: 'sent', target, signal: plan.signal, continued: false, sentence: `Sent ${plan.signal.name} to ${target.pid}.`}),
 			auditWarning: 'Audit log /nope/actions.log not written: EACCES',
 		});
 		const {explorer} = await start({executor});
@@ -342,9 +342,11 @@ describe('results and history', () => {
 		explorer.press(' ');
 		await select(explorer, '43000');
 		explorer.press(' ', 't', 'y');
-		const frame = await explorer.waitFor(text => text.includes('History (2; H hides)'), 'two history entries');
+		const frame = await explorer.waitFor(text => text.includes('History (3; H hides)'), 'two results and a connection check');
 		expect(frame).toMatch(/SIGTERM +sent +Sent SIGTERM to 2000\./);
 		expect(frame).toMatch(/SIGTERM +not permitted +Not permitted to signal 3000/);
+		// Only the session the signal reached is checked, and its connection is closed.
+		expect(frame).toMatch(/ +connection closed +session 2000: the connection is closed\./);
 		expect(frame).toContain('SIGTERM: 1 sent, 1 not permitted. Not permitted to signal 3000');
 		expect(frame).toContain('Warning: Audit log /nope/actions.log not written: EACCES');
 		explorer.press('H');
@@ -354,7 +356,7 @@ describe('results and history', () => {
 	test('what outlived an ended session is listed and offered SIGTERM, still confirmed', async () => {
 		const survivor = processRecord({pid: 2003, ppid: 1, user: 'bob', tty: undefined, comm: 'sleep', argv: ['nohup', 'sleep', '600']});
 		const executor = recordingExecutor({
-			survivors: [{record: survivor, target: {pid: 2003, startTicks: survivor.startTicks, ppid: 1, isKernelThread: false, state: 'S', uid: 1000, user: 'bob', tty: undefined, command: 'nohup sleep 600', peer: bob.peer}}],
+			survivors: [{record: survivor, sessionId: bob.id, target: {pid: 2003, startTicks: survivor.startTicks, ppid: 1, isKernelThread: false, state: 'S', uid: 1000, user: 'bob', tty: undefined, command: 'nohup sleep 600', peer: bob.peer}}],
 		});
 		const {explorer} = await start({executor});
 		await select(explorer, '41022');

@@ -2,7 +2,7 @@
 // chooses, sending nothing. The real executor (actions/) has its own tests and the e2e suite.
 import type {ActionPlan} from '../../source/actions/plan.js';
 import type {SignalReport, TargetResult} from '../../source/actions/signal.js';
-import {SIGKILL} from '../../source/actions/signals.js';
+import {SIGKILL, type Signal} from '../../source/actions/signals.js';
 import type {SurvivorCleanupReport, SurvivorPlan} from '../../source/actions/survivors.js';
 import {describeTarget, type ActionTarget} from '../../source/actions/target.js';
 import type {Session} from '../../source/model/types.js';
@@ -11,12 +11,14 @@ import type {Survivor} from '../../source/ui/action-state.js';
 
 export type RecordingExecutor = ActionExecutor & {
 	readonly executed: Array<{readonly plan: ActionPlan; readonly dispatch: ActionDispatch}>;
+	/** The sessions each session action was checked for (their connections "close" at once). */
+	readonly sessionChecks: Array<readonly Session[]>;
 	readonly survivorQueries: Array<readonly Session[]>;
 	readonly cleanups: Array<{readonly plan: SurvivorPlan; readonly dispatch: ActionDispatch}>;
 };
 
-export function sentResult(target: ActionTarget, signal: string): TargetResult {
-	return {kind: 'sent', target, continued: false, sentence: `Sent ${signal} to ${describeTarget(target)}.`};
+export function sentResult(target: ActionTarget, signal: Signal): TargetResult {
+	return {kind: 'sent', target, signal, continued: false, sentence: `Sent ${signal.name} to ${describeTarget(target)}.`};
 }
 
 export function recordingExecutor(options: {
@@ -24,17 +26,20 @@ export function recordingExecutor(options: {
 	/** The result for each target; every target is "sent" when absent. */
 	readonly resultFor?: (target: ActionTarget, plan: ActionPlan) => TargetResult;
 	readonly survivors?: readonly Survivor[];
+	/** What the check after a session action finds; closed when absent. */
+	readonly connectionOutcome?: 'closed' | 'still-connected';
 	readonly auditWarning?: string;
 } = {}): RecordingExecutor {
 	const executed: RecordingExecutor['executed'] = [];
 	const survivorQueries: RecordingExecutor['survivorQueries'] = [];
+	const sessionChecks: RecordingExecutor['sessionChecks'] = [];
 	const cleanups: RecordingExecutor['cleanups'] = [];
 	const audit: SignalReport['audit'] = options.auditWarning === undefined
 		? {ok: true, path: '/tmp/audit.log'}
 		: {ok: false, path: '/tmp/audit.log', warning: options.auditWarning};
 	const report = (plan: ActionPlan): SignalReport => ({
 		signal: plan.signal,
-		results: plan.targets.map(target => options.resultFor?.(target, plan) ?? sentResult(target, plan.signal.name)),
+		results: plan.targets.map(target => options.resultFor?.(target, plan) ?? sentResult(target, plan.signal)),
 		audit,
 	});
 	return {
@@ -42,9 +47,27 @@ export function recordingExecutor(options: {
 		executed,
 		survivorQueries,
 		cleanups,
+		sessionChecks,
 		execute(plan, dispatch) {
 			executed.push({plan, dispatch});
 			return report(plan);
+		},
+		async signalSessions(plan, sessions, dispatch) {
+			executed.push({plan, dispatch});
+			sessionChecks.push(sessions);
+			const outcome = options.connectionOutcome ?? 'closed';
+			const signalReport = report(plan);
+			// As the real one: only the sessions a signal reached are checked.
+			const reached = sessions.filter(session => signalReport.results.some(result =>
+				result.kind === 'sent' && [session.monitorPid, session.userSidePid, session.pid].includes(result.target.pid)));
+			return {
+				report: signalReport,
+				checks: reached.map(session => ({
+					sessionId: session.id,
+					outcome,
+					sentence: outcome === 'closed' ? `session ${session.pid}: the connection is closed.` : `session ${session.pid} is still connected 3 s later.`,
+				})),
+			};
 		},
 		async findSurvivors(sessions) {
 			survivorQueries.push(sessions);

@@ -33,11 +33,27 @@ describe('planning a choice', () => {
 		expect(planned.ok && planned.endedSessions.map(session => session.id)).toEqual([own.id, bob.id]);
 	});
 
-	test('a mixed tag set gets one signal: a session stands for its top sshd', () => {
+	test('a mixed tag set gets one signal: a session stands for the processes that end its connection', () => {
 		const planned = planChoice(fixture, [{kind: 'session', id: bob.id}, {kind: 'process', id: '1003:10030'}], {kind: 'session', action: {kind: 'kill'}});
 		expect(planned.ok && planned.plan.action).toBe('signal');
 		expect(planned.ok && planned.plan.signal).toBe(SIGKILL);
-		expect(planned.ok && planned.plan.targets.map(target => target.pid)).toEqual([2000, 1003]);
+		// SIGKILL: the user side, then the monitor; never the monitor alone, which would orphan the connection.
+		expect(planned.ok && planned.plan.targets.map(target => target.pid)).toEqual([2001, 2000, 1003]);
+		expect(planned.ok && planned.endedSessions.map(session => session.id)).toEqual([bob.id]);
+		expect(planned.ok && planned.warnings).toEqual([]);
+		const term = planChoice(fixture, [{kind: 'session', id: bob.id}, {kind: 'process', id: '1003:10030'}], {kind: 'session', action: {kind: 'end'}});
+		expect(term.ok && term.plan.targets.map(target => target.pid)).toEqual([2000, 1003]);
+	});
+
+	test('SIGKILL to a monitor without its user side (chosen as a process) warns that the connection is orphaned', () => {
+		const monitorOnly = planChoice(fixture, [{kind: 'process', id: bob.id}], {kind: 'process', signal: SIGKILL, withDescendants: false});
+		expect(monitorOnly.ok && monitorOnly.plan.targets.map(target => target.pid)).toEqual([2000]);
+		expect(monitorOnly.ok && monitorOnly.warnings).toEqual([
+			'SIGKILL to the monitor 2000 alone orphans the connection: its user-side sshd 2001 keeps it open. Kill on the session row ends it.',
+		]);
+		// With its user side too, nothing is orphaned.
+		const both = planChoice(fixture, [{kind: 'process', id: bob.id}, {kind: 'process', id: '2001:20010'}], {kind: 'process', signal: SIGKILL, withDescendants: false});
+		expect(both.ok && both.warnings).toEqual([]);
 	});
 
 	test('rows gone since the last refresh are left out, and all gone is a message', () => {
@@ -63,10 +79,10 @@ describe('tags and keys in the action state', () => {
 		expect(actions.status).toContain('Read-only');
 	});
 
-	test('on a listener row (no pick) an action key explains instead of acting', () => {
+	test('with nothing selected an action key explains instead of acting', () => {
 		const actions = runActionCommand(createActionsState(), 'open-actions', fixture, undefined);
 		expect(actions.dialog).toBeUndefined();
-		expect(actions.status).toContain('Select a session or a process first');
+		expect(actions.status).toContain('Select a row to act on first');
 	});
 });
 
