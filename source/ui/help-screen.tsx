@@ -12,8 +12,9 @@ export type HelpScreenProps = {
 
 /** What the marks and figures in the tree mean, below the keys. */
 export const helpNotes: readonly string[] = [
-	'* marks the session sshtop runs in.  ? means unreadable (run as root to see it).',
-	'IDLE 5m~: no terminal to watch, so idle is the time since the client last sent data (network idle, from ss).',
+	'* marks the session sshtop runs in and every session it was opened from.  ? means unreadable (run as root to see it).',
+	'[orphaned]: the connection\'s monitor is gone, its user side still holds it.  [unverified]: its sshd could not be checked.  [your outer hop]: your session was opened from it.',
+	'IDLE 5m~: no terminal to watch, so idle is the time since the session\'s channels last carried data (its commands\' I/O, a forward); keepalives do not count.',
 	'HEALTH: ok · STALL the client stopped reading · DEAD the peer stopped acknowledging, or the connection is closing · ? unknown. The footer says why for the selected session.',
 	'left behind: processes still running after their SSH connection ended, with where they came from (reading that needs root).',
 ];

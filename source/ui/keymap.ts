@@ -44,7 +44,7 @@ export type KeyContext = {
 	/** A filter query is set (open or not). */
 	readonly hasFilter: boolean;
 	/** Kind of the selected row, for bindings that act on one kind (issue 5: kill on a session). */
-	readonly selectedKind: 'listener' | 'session' | 'process' | undefined;
+	readonly selectedKind: 'listener' | 'session' | 'process' | 'leftover' | 'leftover-group' | undefined;
 	readonly canExpand: boolean;
 	readonly canCollapse: boolean;
 	/** The action dialog that has the keyboard, if one is open. */
@@ -52,6 +52,8 @@ export type KeyContext = {
 	/** Started with --read-only: action keys only say so. */
 	readonly isReadOnly?: boolean;
 	readonly hasTags?: boolean;
+	/** The open menu is a process menu, whose signal may go to each process's descendants too. */
+	readonly canAddDescendants?: boolean;
 };
 
 export type KeyBinding = {
@@ -70,7 +72,9 @@ const onTree = (context: KeyContext) => !context.isHelpOpen && context.dialog ==
 const inDialog = (context: KeyContext) => context.dialog !== undefined;
 const inChoiceDialog = (context: KeyContext) => context.dialog === 'menu' || context.dialog === 'survivors';
 // Action keys act on a session or process row, or on the tag set.
-const onTarget = (context: KeyContext) => onTree(context) && (context.selectedKind === 'session' || context.selectedKind === 'process' || Boolean(context.hasTags));
+const onTarget = (context: KeyContext) => onTree(context) && (context.selectedKind !== undefined || Boolean(context.hasTags));
+/** Rows that can be tagged: a listener is acted on alone. */
+const onTaggable = (context: KeyContext) => onTree(context) && context.selectedKind !== undefined && context.selectedKind !== 'listener';
 const whileTyping = (context: KeyContext) => context.isFilterOpen;
 
 export const keyBindings: readonly KeyBinding[] = [
@@ -95,11 +99,11 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'collapse-all', keys: [{input: 'c'}], help: 'Collapse every session', when: onTree, footer: 'collapse all'},
 	{command: 'next-sort', keys: [{input: 's'}], help: 'Sort by the next key: idle, login, CPU, memory, user, peer, pid', when: onTree, footer: 'sort'},
 	{command: 'reverse-sort', keys: [{input: 'S'}], help: 'Reverse the sort order', when: onTree},
-	{command: 'open-actions', keys: [{input: 'k'}, {input: 'F9'}], help: 'Actions for the selected session (End, Hang up, Kill, Signal…) or process (signal menu), or for the tagged rows', when: onTarget},
+	{command: 'open-actions', keys: [{input: 'k'}, {input: 'F9'}], help: 'Actions for the selected row: a session (End, Hang up, Kill, Signal…), a process or one left behind (signal menu), the left-behind heading (all of them), the listener (stop, reload); or for the tagged rows', when: onTarget},
 	{command: 'quick-term', keys: [{input: 't'}], help: 'SIGTERM (End session on a session row), still confirmed', when: onTarget},
 	{command: 'quick-hang-up', keys: [{input: 'h'}], help: 'SIGHUP (Hang up on a session row), still confirmed', when: onTarget},
 	{command: 'quick-kill', keys: [{input: 'K'}], help: 'SIGKILL (Kill on a session row), still confirmed', when: onTarget},
-	{command: 'toggle-tag', keys: [{input: ' '}], help: 'Tag or untag the selected session or process; actions then apply to every tagged row', when: context => onTree(context) && (context.selectedKind === 'session' || context.selectedKind === 'process')},
+	{command: 'toggle-tag', keys: [{input: ' '}], help: 'Tag or untag the selected row (not a listener); actions then apply to every tagged row', when: onTaggable},
 	{command: 'untag-all', keys: [{input: 'u'}], help: 'Untag everything', when: onTree, footer: 'untag', shownWhen: context => Boolean(context.hasTags)},
 	{command: 'toggle-history', keys: [{input: 'H'}], help: 'Show or hide the history of action results', when: onTree},
 	{command: 'toggle-pause', keys: [{input: 'p'}], help: 'Pause or resume refreshing (the view freezes)', when: onTree, footer: context => (context.isPaused ? 'resume' : 'pause')},
@@ -113,7 +117,7 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'dialog-up', keys: [{key: 'upArrow'}, {input: 'k'}], help: 'Dialog: previous choice', when: inChoiceDialog},
 	{command: 'dialog-down', keys: [{key: 'downArrow'}, {input: 'j'}], help: 'Dialog: next choice', when: inChoiceDialog, footer: 'choice'},
 	{command: 'dialog-switch', keys: [{key: 'leftArrow'}, {key: 'rightArrow'}, {key: 'tab'}], help: 'Dialog: switch between No and Yes', when: context => context.dialog === 'confirm', footer: 'No/Yes'},
-	{command: 'dialog-descendants', keys: [{input: 'd'}], help: 'Signal menu: also signal every descendant of the process', when: context => context.dialog === 'menu', footer: 'descendants'},
+	{command: 'dialog-descendants', keys: [{input: 'd'}], help: 'Signal menu: also signal every descendant of the process', when: context => context.dialog === 'menu' && context.canAddDescendants === true, footer: 'descendants'},
 	{command: 'dialog-erase', keys: [{key: 'backspace'}, {key: 'delete'}], help: 'Signal entry: delete the last character', when: context => context.dialog === 'signal-entry'},
 ];
 

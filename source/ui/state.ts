@@ -253,13 +253,14 @@ export function keyContextOf(state: ExplorerState, list: RowList = selectRows(st
 		isPaused: state.isPaused,
 		isFilterOpen: state.isFilterOpen,
 		hasFilter: state.filterQuery !== '',
-		// Left-behind rows are shown, not acted on from here: no action key applies to them.
-		selectedKind: row === undefined || row.kind === 'leftover' || row.kind === 'leftover-group' ? undefined : row.kind,
+		selectedKind: row?.kind,
 		canExpand: Boolean(row?.hasChildren && !row.isExpanded),
 		canCollapse: Boolean(row?.isExpanded),
 		dialog: state.actions.dialog?.kind,
 		isReadOnly: state.actions.isReadOnly,
 		hasTags: state.actions.tags.length > 0,
+		canAddDescendants: state.actions.dialog?.kind === 'menu' && state.actions.dialog.descendantCount >= 0
+			&& !state.actions.dialog.picks.every(pick => pick.kind === 'session' || pick.kind === 'listener'),
 	};
 }
 

@@ -1,11 +1,13 @@
-import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
+import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {afterEach, beforeEach, describe, expect, test} from 'vitest';
 import {
 	appendAuditEntry,
+	auditLogPathProblem,
 	type AuditEntry,
+	prepareAuditLog,
 	currentOperator,
 	defaultAuditLogPath,
 	resolveAuditLogPath,
@@ -142,5 +144,44 @@ describe('the operator', () => {
 		expect(operator.user).toBe((await execa('id', ['-run'])).stdout);
 		expect(operator.peer).toEqual({address: '192.0.2.10', port: 50_000});
 		expect(currentOperator().peer).toBeUndefined();
+	});
+});
+
+describe('checked before anything is sent', () => {
+	test('a path under /proc or /sys is refused at once, also through a link to them, and nothing is created', () => {
+		expect(auditLogPathProblem('/proc/x/y.log')).toBe('/proc/x/y.log is under /proc, a kernel interface, not a place for a log file');
+		expect(auditLogPathProblem('/sys/kernel/actions.log')).toMatch(/under \/sys/);
+		const link = path.join(directory, 'to-proc');
+		symlinkSync('/proc/self', link);
+		expect(auditLogPathProblem(path.join(link, 'actions.log'))).toMatch(/under \/proc/);
+		expect(auditLogPathProblem(path.join(directory, 'state', 'actions.log'))).toBeUndefined();
+		expect(prepareAuditLog('/proc/x/y.log')).toEqual({ok: false, path: '/proc/x/y.log', warning: 'Audit log refused: /proc/x/y.log is under /proc, a kernel interface, not a place for a log file'});
+		expect(appendAuditEntry('/proc/x/y.log', entry(1)).ok).toBe(false);
+	});
+
+	test('prepareAuditLog opens the log for append (directory 0700, file 0600) without writing a line', () => {
+		const log = path.join(directory, 'state', 'sshtop', 'actions.log');
+		expect(prepareAuditLog(log)).toEqual({ok: true, path: log});
+		expect(statSync(log).mode & 0o777).toBe(0o600);
+		expect(statSync(path.dirname(log)).mode & 0o777).toBe(0o700);
+		expect(readFileSync(log, 'utf8')).toBe('');
+	});
+
+	test('a log that cannot be written is said before the first signal', () => {
+		const blocked = path.join(directory, 'file');
+		writeFileSync(blocked, '');
+		const result = prepareAuditLog(path.join(blocked, 'actions.log'));
+		expect(result.ok).toBe(false);
+		expect(!result.ok && result.warning).toMatch(/^Audit log .*actions\.log cannot be written: E[A-Z]+/);
+	});
+
+	test('lines are safe to print: C1, bidi, zero-width and line separators are escaped, the JSON the same', () => {
+		const log = path.join(directory, 'actions.log');
+		const hostile = 'sleep\u009B31m\u202Eevil\u200B\u2028x';
+		const line = {...entry(7), targets: [{...entry(7).targets[0]!, command: hostile}]};
+		appendAuditEntry(log, line);
+		const text = readFileSync(log, 'utf8');
+		expect(text).not.toMatch(/[\u0080-\u009F\u202A-\u202E\u200B\u2028]/);
+		expect((JSON.parse(text) as AuditEntry).targets[0]?.command).toBe(hostile);
 	});
 });

@@ -5,7 +5,7 @@ import type {SessionHealth} from '../../source/model/health.js';
 import {buildReport} from '../../source/model/sessions.js';
 import type {Session, SessionReport} from '../../source/model/types.js';
 import type {ReapCriteria} from '../../source/reap/reap-options.js';
-import {isPreauthNamed, matchingSessions, planReap, type ReapPlan} from '../../source/reap/select.js';
+import {isPreauthNamed, matchingSessions, planLeftoverReap, planReap, type ReapPlan} from '../../source/reap/select.js';
 import {commandSession, processNode, reportOf, sessionOf, shellSession} from '../fixtures/report-builder.js';
 import {fakeProcess, fakeSnapshot, listener, listening, pts, socket, sshd} from '../fixtures/snapshot-builder.js';
 
@@ -195,5 +195,47 @@ describe('what reap never touches', () => {
 	test('a session whose top sshd is missing from its tree has no target', () => {
 		const broken = {...shellSession(700, {user: 'dave'}), monitorPid: 799};
 		expect(excludedPids(plan({user: 'dave'}, nobodyRunsHere, reportOf([broken])))).toEqual([[700, 'no-target']]);
+	});
+});
+
+describe('--filter in reap matches words exactly', () => {
+	test('a near miss selects nothing, where the explorer\'s fuzzy filter would forgive it', () => {
+		expect(targetPids(plan({filter: 'sleap'}))).toEqual([]);
+		expect(targetPids(plan({filter: 'sleep'}))).toEqual([3000]);
+		expect(targetPids(plan({filter: 'slee'}))).toEqual([3000]);
+	});
+
+	test('a misspelt user name selects nobody; the exact one selects exactly their sessions', () => {
+		expect(targetPids(plan({filter: 'alce'}))).toEqual([]);
+		expect(targetPids(plan({filter: 'alice'}))).toEqual([1000, 2000]);
+	});
+});
+
+describe('reap --leftovers', () => {
+	const left = buildReport(fakeSnapshot({
+		processes: [
+			listener(100, 9000),
+			// nohup'ed by alice, whose connection from port 50002 is gone, with a child.
+			fakeProcess({pid: 600, ppid: 1, uid: 1000, argv: ['nohup', 'sleep', '3600'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/7'}}),
+			fakeProcess({pid: 601, ppid: 600, uid: 1000, argv: ['worker']}),
+			// setsid'ed by bob from 10.0.0.9, also gone.
+			fakeProcess({pid: 700, ppid: 1, uid: 1001, argv: ['backup.sh'], sshEnvironment: {connection: '10.0.0.9 50003 10.0.0.5 22', tty: undefined}}),
+		],
+		sockets: [listening(9000, 22)],
+	}));
+	const leftovers = (criteria: ReapCriteria) => planLeftoverReap(left, {criteria, signal: SIGTERM}, nobodyRunsHere);
+
+	test('every process left behind, each with what runs below it, parents first', () => {
+		const result = leftovers({});
+		expect(result.targets.map(target => target.targets.map(each => each.pid))).toEqual([[600, 601], [700]]);
+		expect(result.targets[0]?.targets[0]?.peer).toEqual({address: '192.168.0.100', port: 50_002});
+	});
+
+	test('narrowed by user, by where they came from, and by exact words of the command line', () => {
+		expect(leftovers({user: 'bob'}).targets.map(target => target.leftover.tree.process.pid)).toEqual([700]);
+		expect(leftovers({from: '192.168.'}).targets.map(target => target.leftover.tree.process.pid)).toEqual([600]);
+		expect(leftovers({filter: 'backup'}).targets.map(target => target.leftover.tree.process.pid)).toEqual([700]);
+		expect(leftovers({filter: 'bakup'}).targets).toEqual([]);
+		expect(leftovers({filter: 'pid:600'}).targets.map(target => target.leftover.tree.process.pid)).toEqual([600]);
 	});
 });

@@ -102,7 +102,7 @@ describe('network idle', () => {
 			ttys: [],
 			kind: 'forward',
 			...idleFor(300),
-			idleSource: 'network',
+			idleSource: 'channels',
 		};
 		const shell: Session = {...withHealth(shellSession(6000, 'frank', {tty: 'pts/6'}), 'ok'), ...idleFor(420), idleSource: 'tty'};
 		harness = await renderExplorer(report([forward, shell]), {columns: 120});
@@ -115,7 +115,7 @@ describe('network idle', () => {
 		harness = await renderExplorer(everyHealth, {columns: 160, rows: 50});
 		harness.press('?');
 		const help = plain(await harness.waitFor(frame => frame.includes('Keys'), 'the help screen'));
-		expect(help).toContain('IDLE 5m~: no terminal to watch, so idle is the time since the client last sent data');
+		expect(help).toContain('IDLE 5m~: no terminal to watch, so idle is the time since the session\'s channels last carried data');
 		expect(help).toContain('DEAD the peer stopped acknowledging');
 		expect(help).toContain('left behind:');
 	});

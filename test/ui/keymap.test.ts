@@ -11,10 +11,15 @@ const onSession: KeyContext = {isHelpOpen: false, isPaused: false, isFilterOpen:
 const inHelp: KeyContext = {...onSession, isHelpOpen: true};
 
 describe('the key table', () => {
-	test('↑ moves up, j and ↓ move down, k opens the actions of a session or process row', () => {
+	test('↑ moves up, j and ↓ move down, k opens the actions of any row; a listener cannot be tagged', () => {
 		expect(commandFor('k', noKey, onSession)).toBe('open-actions');
-		expect(commandFor('k', noKey, {...onSession, selectedKind: 'process'})).toBe('open-actions');
-		expect(commandFor('k', noKey, {...onSession, selectedKind: 'listener'})).toBeUndefined();
+		for (const selectedKind of ['process', 'listener', 'leftover', 'leftover-group'] as const) {
+			expect(commandFor('k', noKey, {...onSession, selectedKind})).toBe('open-actions');
+		}
+
+		expect(commandFor(' ', noKey, {...onSession, selectedKind: 'listener'})).toBeUndefined();
+		expect(commandFor(' ', noKey, {...onSession, selectedKind: 'leftover'})).toBe('toggle-tag');
+		expect(commandFor('k', noKey, {...onSession, selectedKind: undefined})).toBeUndefined();
 		expect(commandFor('', {...noKey, upArrow: true}, onSession)).toBe('move-up');
 		expect(commandFor('j', noKey, onSession)).toBe('move-down');
 		expect(commandFor('', {...noKey, downArrow: true}, onSession)).toBe('move-down');
