@@ -10,6 +10,7 @@ import {connectCommand, connectShell, typeLine, type SshClient} from './harness/
 import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
 import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
 import {moveSelectionTo} from './harness/navigate.js';
+import {testRunDirectory} from './harness/sshtop.js';
 import {startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
@@ -36,7 +37,7 @@ describe('the explorer in a terminal, over SSH', () => {
 	}
 
 	async function paneTitle(): Promise<string> {
-		const {stdout} = await execa('tmux', ['-L', tmux.socketName, 'display-message', '-p', '-t', 'main', '#{pane_title}']);
+		const {stdout} = await execa('tmux', ['-L', tmux.socketName, 'display-message', '-p', '-t', 'main', '#{pane_title}'], {env: {TMUX_TMPDIR: testRunDirectory()}});
 		return stdout;
 	}
 
