@@ -1,7 +1,7 @@
 // The README's generated tables: key bindings and filter qualifiers, from the code's own
 // tables, so the documentation cannot drift from what the explorer does.
-import {qualifiers} from '../source/model/filter-query.js';
-import {helpLines} from '../source/ui/keymap.js';
+import {qualifiers} from '../source/model/filter/query-parser.js';
+import {helpLines} from '../source/ui/keys/keymap.js';
 
 const escapeCell = (text: string) => text.replaceAll('|', '\\|');
 

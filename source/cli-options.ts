@@ -1,8 +1,8 @@
 // Command-line flags: parsed with node:util parseArgs, validated into plain options.
 import {parseArgs} from 'node:util';
 import {auditLogPathProblem} from './actions/audit-log.js';
-import {isSortKey} from './model/session-view.js';
-import {defaultSortKey, sortKeys, type SortKey} from './model/sort.js';
+import {isSortKey} from './model/view/session-view.js';
+import {defaultSortKey, sortKeys, type SortKey} from './model/view/sort.js';
 
 export type CliOptions = {
 	readonly mode: 'help' | 'version' | 'json' | 'auto';

@@ -3,14 +3,14 @@
 // scripts/build-standalone.mjs writes (the single executable) run it.
 import {readFileSync} from 'node:fs';
 import {helpText, parseCli} from './cli-options.js';
-import {toJsonDocument} from './model/json-document.js';
-import {toSafeJson} from './model/safe-json.js';
-import {filterProblem, jsonSessions} from './model/session-view.js';
-import {renderPlainText} from './model/plain-text.js';
+import {toJsonDocument} from './model/view/json-document.js';
+import {toSafeJson} from './model/view/safe-json.js';
+import {filterProblem, jsonSessions} from './model/view/session-view.js';
+import {renderPlainText} from './model/view/plain-text.js';
 import {reapCommandSummary} from './reap/reap-options.js';
-import {runReap} from './reap/run-reap.js';
-import {createReportLoader, loadReportOnce, scanHintFile} from './report-loader.js';
-import {colorWanted, runExplorer} from './ui/run-explorer.js';
+import {runReap} from './app/reap-command.js';
+import {createReportLoader, loadReportOnce, scanHintFile} from './app/report-source.js';
+import {colorWanted, runExplorer} from './app/explorer-app.js';
 
 declare const SSHTOP_VERSION: string | undefined;
 

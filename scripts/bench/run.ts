@@ -57,8 +57,8 @@ import {startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
 import {readStatFields} from '../../test/e2e/harness/processes.js';
 import {cliPath} from '../../test/e2e/harness/sshtop.js';
 import {startTmux} from '../../test/e2e/harness/tmux.js';
-import {createProcessScanner} from '../../source/proc/process-scanner.js';
-import {createReportLoader} from '../../source/report-loader.js';
+import {createProcessScanner} from '../../source/proc/scanner/scanner.js';
+import {createReportLoader} from '../../source/app/report-source.js';
 import {startCrowd, type Crowd} from './crowd.js';
 
 const {values: flags} = parseArgs({

@@ -1,9 +1,9 @@
 import {closeSync, mkdirSync, openSync, realpathSync, writeSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
-import {toSafeJson} from '../model/safe-json.js';
+import {toSafeJson} from '../model/view/safe-json.js';
 import type {Endpoint} from '../proc/types.js';
-import {type ActionName, formatPeer} from './target.js';
+import {type ActionName, formatPeer} from '../model/guard/target.js';
 
 /** Who acted: the audit's first question. */
 export type Operator = {

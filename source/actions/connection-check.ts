@@ -1,13 +1,13 @@
 // After a session action: is the connection really gone? Never "ended" on hope.
 import {setTimeout as delay} from 'node:timers/promises';
-import {formatEndpoint} from '../model/format.js';
-import {sanitizeText} from '../model/sanitize.js';
+import {formatEndpoint} from '../model/view/format.js';
+import {sanitizeText} from '../model/view/sanitize.js';
 import type {Session} from '../model/types.js';
 import type {TcpSocket} from '../proc/types.js';
 import {readTcpSockets} from '../proc/read-snapshot.js';
 import {isStillRunning} from './survivors.js';
-import {type ActionTarget, targetFromProcess} from './target.js';
-import {findInTree} from './process-tree.js';
+import {type ActionTarget, targetFromProcess} from '../model/guard/target.js';
+import {findInTree} from '../model/report/process-tree.js';
 
 export type ConnectionOutcome = 'closed' | 'still-connected';
 

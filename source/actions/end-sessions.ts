@@ -2,11 +2,12 @@
 // connection is really gone, find what outlived the sessions, and (when asked) SIGKILL it.
 import {processId, type ProcessRecord, type Session} from '../model/types.js';
 import {awaitConnectionsClosed, type ConnectionCheck, type ConnectionProbe} from './connection-check.js';
-import type {ActionPlan} from './plan.js';
-import {executeSignal, type SignalReport, type SignalRequest, type TargetResult} from './signal.js';
-import {isEndingSignal, type Signal, SIGKILL} from './signals.js';
-import {findSurvivors, sessionProcesses, waitForExit} from './survivors.js';
-import {type ActionTarget, targetFromProcess} from './target.js';
+import type {ActionPlan} from '../model/guard/plan.js';
+import {executeSignal, type SignalReport, type SignalRequest, type TargetResult} from './send-signal.js';
+import {isEndingSignal, type Signal, SIGKILL} from '../model/guard/signal-catalogue.js';
+import {waitForExit} from './survivors.js';
+import {findSurvivors, sessionProcesses} from '../model/guard/survivor-plan.js';
+import {type ActionTarget, targetFromProcess} from '../model/guard/target.js';
 
 export type Dispatch = Omit<SignalRequest, 'targets' | 'signal' | 'action'>;
 

@@ -1,7 +1,7 @@
 import {closeSync, openSync, readSync} from 'node:fs';
-import {parseStat, type StatFields} from '../proc/parse-stat.js';
-import {parseStatus} from '../proc/parse-status.js';
-import type {SignalDispositions} from './signal-fate.js';
+import {parseStat, type StatFields} from '../proc/parse/parse-stat.js';
+import {parseStatus} from '../proc/parse/parse-status.js';
+import type {SignalDispositions} from '../model/guard/signal-fate.js';
 
 export type LiveStat =
 	| {readonly kind: 'alive'; readonly stat: StatFields}

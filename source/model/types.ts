@@ -1,5 +1,5 @@
 import type {Endpoint, ProcessRecord} from '../proc/types.js';
-import type {HealthAssessment} from './health.js';
+import type {HealthAssessment} from './report/health.js';
 
 export type {Endpoint, ProcessRecord} from '../proc/types.js';
 

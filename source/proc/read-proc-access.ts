@@ -1,6 +1,6 @@
 // What this reader may see of /proc, read once per run: it changes only with a remount.
 import {isFailure, readText} from './read-file.js';
-import {parseHidePid, parsePortRange, type HidePid} from './parse-proc-access.js';
+import {parseHidePid, parsePortRange, type HidePid} from './parse/parse-proc-access.js';
 
 export type ProcAccess = {
 	/** The proc mount's hidepid option: other users' processes are hidden from a normal user unless `off`. */

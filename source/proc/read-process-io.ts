@@ -1,6 +1,6 @@
 // I/O counters of the few processes whose activity tells a terminal-less session's idle time.
 import {isFailure, readText} from './read-file.js';
-import {parseIoCharacters} from './parse-proc-access.js';
+import {parseIoCharacters} from './parse/parse-proc-access.js';
 import type {ProcessRecord} from './types.js';
 
 /** Characters read plus written so far, by pid; a process whose io file is unreadable is left out. */

@@ -1,8 +1,8 @@
 // Reads the process table from /proc into ProcessRecords.
 import {readdirSync, readlinkSync, statSync} from 'node:fs';
-import {parseCmdline} from './parse-cmdline.js';
-import {kernelThreadFlag, parseStat, type StatFields} from './parse-stat.js';
-import {parseStatus} from './parse-status.js';
+import {parseCmdline} from './parse/parse-cmdline.js';
+import {kernelThreadFlag, parseStat, type StatFields} from './parse/parse-stat.js';
+import {parseStatus} from './parse/parse-status.js';
 import {errorCode, isFailure, meansVanished, readWholeBytes, readWholeText} from './read-file.js';
 import {ttyName} from './tty-name.js';
 import type {ProcessRecord, ProcessTableReading, UnreadablePart} from './types.js';

@@ -1,12 +1,12 @@
 // One refresh: reads everything the model needs from /proc, /proc/net and /dev.
 import {endianness, hostname} from 'node:os';
 import {readlinkSync, statSync} from 'node:fs';
-import {parseNetTcp} from './parse-net-tcp.js';
-import {parsePasswd} from './parse-passwd.js';
-import {parseStat} from './parse-stat.js';
-import {parseBootTime, parseForkCount, parseLoadAverage, parseUptime} from './parse-system.js';
-import type {SystemMark} from './scan-hint.js';
-import {parseSshEnvironment} from './parse-environ.js';
+import {parseNetTcp} from './parse/parse-net-tcp.js';
+import {parsePasswd} from './parse/parse-passwd.js';
+import {parseStat} from './parse/parse-stat.js';
+import {parseBootTime, parseForkCount, parseLoadAverage, parseUptime} from './parse/parse-system.js';
+import type {SystemMark} from './scanner/scan-hint.js';
+import {parseSshEnvironment} from './parse/parse-environ.js';
 import {isFailure, meansVanished, readBytes, readText} from './read-file.js';
 import {readProcessTable, readSocketInodes} from './read-processes.js';
 import {pidsUnderSshd} from './ssh-scope.js';

@@ -1,5 +1,5 @@
 // Runs `ss -tineH` once per refresh for the per-socket ages /proc/net/tcp does not carry.
-import {parseSsTcpInfo, type TcpInfo} from './parse-ss.js';
+import {parseSsTcpInfo, type TcpInfo} from './parse/parse-ss.js';
 
 export type TcpInfoReading =
 	| {readonly source: 'ss'; readonly infos: ReadonlyMap<number, TcpInfo>}

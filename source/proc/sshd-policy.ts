@@ -7,9 +7,9 @@
 // taken from the command line, and only three keywords of the answer are ever shown.
 import {readlinkSync, statSync} from 'node:fs';
 import path from 'node:path';
-import {parseSshdInvocation, parseSshdPolicy, type IdlePolicy} from './parse-sshd-policy.js';
+import {parseSshdInvocation, parseSshdPolicy, type IdlePolicy} from './parse/parse-sshd-policy.js';
 
-export type {IdlePolicy} from './parse-sshd-policy.js';
+export type {IdlePolicy} from './parse/parse-sshd-policy.js';
 
 export type ReadSshdPolicyOptions = {
 	readonly procRoot?: string;

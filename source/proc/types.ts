@@ -1,6 +1,6 @@
 // Plain records read from /proc: what the kernel says, decoded, nothing inferred.
 import type {TcpInfoReading} from './read-tcp-info.js';
-import type {SshEnvironment} from './parse-environ.js';
+import type {SshEnvironment} from './parse/parse-environ.js';
 import type {ProcAccess} from './read-proc-access.js';
 
 /** Parts of a process that could not be read (EACCES as a normal user, or a race with exit). */

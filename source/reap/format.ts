@@ -1,14 +1,14 @@
 // What `sshtop reap` prints: one line per session (text) or one document (--json), for the
 // plan of a dry run and for the results of --yes. Pure.
 import type {ConnectionCheck, ConnectionOutcome} from '../actions/connection-check.js';
-import {resultLabels, type TargetResult, type TargetResultKind} from '../actions/signal.js';
-import type {Signal} from '../actions/signals.js';
-import {describeTarget, type ActionTarget} from '../actions/target.js';
-import {formatDuration, formatEndpoint} from '../model/format.js';
-import type {SessionHealth} from '../model/health.js';
-import {idleSecondsAt} from '../model/idle.js';
-import {commandLine} from '../model/process-tree.js';
-import {sanitizeText} from '../model/sanitize.js';
+import {resultLabels, type TargetResult, type TargetResultKind} from '../actions/send-signal.js';
+import type {Signal} from '../model/guard/signal-catalogue.js';
+import {describeTarget, type ActionTarget} from '../model/guard/target.js';
+import {formatDuration, formatEndpoint} from '../model/view/format.js';
+import type {SessionHealth} from '../model/report/health.js';
+import {idleSecondsAt} from '../model/report/idle.js';
+import {commandLine} from '../model/report/process-tree.js';
+import {sanitizeText} from '../model/view/sanitize.js';
 import type {Endpoint, Leftover, Session} from '../model/types.js';
 import {
 	healthOf, type ExclusionReason, type LeftoverPlan, type LeftoverTarget, type ReapExclusion, type ReapPlan, type ReapTarget,

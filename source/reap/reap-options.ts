@@ -2,10 +2,10 @@
 // Pure: every mistake comes back as a one-line message, and the caller exits 2 with it.
 import {parseArgs} from 'node:util';
 import {auditLogPathProblem} from '../actions/audit-log.js';
-import {parseSignal, type Signal, SIGTERM} from '../actions/signals.js';
-import {parseDuration} from '../model/duration.js';
-import {parseFilterQuery, qualifiers} from '../model/filter-query.js';
-import type {SessionHealth} from '../model/health.js';
+import {parseSignal, type Signal, SIGTERM} from '../model/guard/signal-catalogue.js';
+import {parseDuration} from '../model/view/duration.js';
+import {parseFilterQuery, qualifiers} from '../model/filter/query-parser.js';
+import type {SessionHealth} from '../model/report/health.js';
 
 export const sessionHealths: readonly SessionHealth[] = ['ok', 'stalled', 'dead-peer', 'unknown'];
 

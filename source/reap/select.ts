@@ -1,14 +1,14 @@
 // Which sessions `sshtop reap` ends, and which it leaves alone and why. Pure: a report, the
 // options and the guard's view of the machine in; a plan out. Nothing here sends anything.
-import {assessTargets, type GuardContext} from '../actions/assess.js';
-import {planProcessAndDescendants, planSessionAction} from '../actions/plan.js';
-import type {Signal} from '../actions/signals.js';
-import type {ActionTarget} from '../actions/target.js';
-import {applyFilter, createFilterIndex} from '../model/filter.js';
-import {parseFilterQuery, qualifiers} from '../model/filter-query.js';
-import type {SessionHealth} from '../model/health.js';
-import {idleSecondsAt} from '../model/idle.js';
-import {commandLine} from '../model/process-tree.js';
+import {assessTargets, type GuardContext} from '../model/guard/guard.js';
+import {planProcessAndDescendants, planSessionAction} from '../model/guard/plan.js';
+import type {Signal} from '../model/guard/signal-catalogue.js';
+import type {ActionTarget} from '../model/guard/target.js';
+import {applyFilter, createFilterIndex} from '../model/filter/apply-filter.js';
+import {parseFilterQuery, qualifiers} from '../model/filter/query-parser.js';
+import type {SessionHealth} from '../model/report/health.js';
+import {idleSecondsAt} from '../model/report/idle.js';
+import {commandLine} from '../model/report/process-tree.js';
 import type {Leftover, ProcessId, Session, SessionReport} from '../model/types.js';
 import type {ReapCriteria} from './reap-options.js';
 

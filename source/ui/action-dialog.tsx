@@ -3,11 +3,11 @@
 // pure function; every text that came from a process is sanitised before it gets here
 // (describeTarget) or here (targetTable).
 import {Box, Text} from 'ink';
-import type {ActionTarget} from '../actions/target.js';
-import {formatPeer} from '../actions/target.js';
-import {fitToWidth} from '../model/format.js';
-import {sanitizeText} from '../model/sanitize.js';
-import {type Dialog, extraQuestions, signalEffect, survivorChoices} from './action-state.js';
+import type {ActionTarget} from '../model/guard/target.js';
+import {formatPeer} from '../model/guard/target.js';
+import {fitToWidth} from '../model/view/format.js';
+import {sanitizeText} from '../model/view/sanitize.js';
+import {type Dialog, extraQuestions, signalEffect, survivorChoices} from './state/action-state.js';
 
 export type DialogLine = {readonly text: string; readonly isBold?: boolean; readonly isHighlighted?: boolean};
 

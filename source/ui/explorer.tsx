@@ -3,25 +3,25 @@
 import {useCallback, useEffect, useMemo, useState} from 'react';
 import {resolveAuditLogPath} from '../actions/audit-log.js';
 import {Box, Text, useApp} from 'ink';
-import {fitToWidth} from '../model/format.js';
-import {summaryLines} from '../model/summary.js';
+import {fitToWidth} from '../model/view/format.js';
+import {summaryLines} from '../model/view/summary.js';
 import type {SessionReport} from '../model/types.js';
 import {ActionDialog} from './action-dialog.js';
-import {createActionExecutor, type ActionExecutor} from './action-executor.js';
-import {actionHeaderLines, type ActionEvent, taggedIds} from './action-state.js';
+import {createActionExecutor, type ActionExecutor} from '../app/action-executor.js';
+import {actionHeaderLines, type ActionEvent, taggedIds} from './state/action-state.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {HelpScreen} from './help-screen.js';
-import {createInitialState, keyContextOf, selectedIndex, selectView, type InitialView} from './state.js';
+import {createInitialState, keyContextOf, selectedIndex, selectView, type InitialView} from './state/explorer-state.js';
 import {HistoryPane, historyPaneHeight, StatusLine} from './history-pane.js';
 import {TreeView} from './tree-view.js';
-import {useActions} from './use-actions.js';
-import {useExplorerKeys} from './use-explorer-keys.js';
-import {useExplorerState} from './use-explorer-state.js';
-import {useIdlePolicies, type LoadIdlePolicy} from './use-idle-policies.js';
-import {useSnapshots} from './use-snapshots.js';
-import {useTerminalSize} from './use-terminal-size.js';
-import {healthNoteOfRow, layoutOf} from './visible-rows.js';
+import {useActions} from './hooks/use-actions.js';
+import {useExplorerKeys} from './keys/use-explorer-keys.js';
+import {useExplorerState} from './hooks/use-explorer-state.js';
+import {useIdlePolicies, type LoadIdlePolicy} from './hooks/use-idle-policies.js';
+import {useSnapshots} from './hooks/use-snapshots.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {healthNoteOfRow, layoutOf} from './state/visible-rows.js';
 
 export type ExplorerProps = {
 	readonly load: () => SessionReport;

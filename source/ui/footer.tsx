@@ -1,7 +1,7 @@
 import {memo} from 'react';
 import {Text} from 'ink';
-import {displayWidth, fitToWidth} from '../model/format.js';
-import {footerEntries, type FooterEntry, type KeyContext} from './keymap.js';
+import {displayWidth, fitToWidth} from '../model/view/format.js';
+import {footerEntries, type FooterEntry, type KeyContext} from './keys/keymap.js';
 
 /** The filter as the footer shows it. */
 export type FooterFilter = {

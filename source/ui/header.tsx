@@ -1,6 +1,6 @@
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import {truncateToWidth} from '../model/format.js';
+import {truncateToWidth} from '../model/view/format.js';
 
 export type HeaderProps = {
 	readonly lines: readonly string[];

@@ -2,8 +2,8 @@
 // fit the height, they flow into as many columns as needed (the frame must never grow past
 // the terminal).
 import {Box, Text} from 'ink';
-import {fitToWidth} from '../model/format.js';
-import {helpLines} from './keymap.js';
+import {fitToWidth} from '../model/view/format.js';
+import {helpLines} from './keys/keymap.js';
 
 export type HelpScreenProps = {
 	readonly width: number;

@@ -2,9 +2,9 @@
 import {memo} from 'react';
 import {Box, Text} from 'ink';
 import type {ConnectionOutcome} from '../actions/connection-check.js';
-import {resultLabels, type TargetResultKind} from '../actions/signal.js';
-import {fitToWidth} from '../model/format.js';
-import type {HistoryEntry} from './action-state.js';
+import {resultLabels, type TargetResultKind} from '../actions/send-signal.js';
+import {fitToWidth} from '../model/view/format.js';
+import type {HistoryEntry} from './state/action-state.js';
 
 export const historyPaneHeight = 6;
 

@@ -2,7 +2,7 @@
 // so a row re-renders only when its text, selection, tone or emphasis changes.
 import {memo} from 'react';
 import {Text} from 'ink';
-import type {SpanStyle, TextSpan} from '../model/columns.js';
+import type {SpanStyle, TextSpan} from '../model/view/columns.js';
 
 export type RowTone = 'plain' | 'own' | 'listener' | 'title';
 

@@ -2,13 +2,13 @@
 // processes cost what the screen can show.
 import {useMemo} from 'react';
 import {Box, Text} from 'ink';
-import {formatTitleLine, type ColumnLayout, type RowContext} from '../model/columns.js';
-import type {FilterResult} from '../model/filter.js';
-import {fitToWidth} from '../model/format.js';
-import type {RowList, TreeRow} from '../model/rows.js';
+import {formatTitleLine, type ColumnLayout, type RowContext} from '../model/view/columns.js';
+import type {FilterResult} from '../model/filter/apply-filter.js';
+import {fitToWidth} from '../model/view/format.js';
+import type {RowList, TreeRow} from '../model/view/rows.js';
 import type {ProcessId} from '../model/types.js';
 import {TreeRowLine, type RowTone} from './tree-row.js';
-import {visibleRows} from './visible-rows.js';
+import {visibleRows} from './state/visible-rows.js';
 
 export type TreeViewProps = {
 	readonly list: RowList;

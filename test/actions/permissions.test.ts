@@ -7,9 +7,9 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {build} from 'esbuild';
 import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
-import {executeSignal, type SignalReport} from '../../source/actions/signal.js';
-import {SIGKILL} from '../../source/actions/signals.js';
-import type {ActionTarget} from '../../source/actions/target.js';
+import {executeSignal, type SignalReport} from '../../source/actions/send-signal.js';
+import {SIGKILL} from '../../source/model/guard/signal-catalogue.js';
+import type {ActionTarget} from '../../source/model/guard/target.js';
 import {type Child, endChildren, plainContext, psStat, startChild, targetFor, testOperator} from '../fixtures/actions/processes.js';
 
 const isRoot = process.getuid?.() === 0;

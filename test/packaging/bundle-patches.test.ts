@@ -5,7 +5,7 @@ import {afterAll, describe, expect, it} from 'vitest';
 import stringWidth from 'string-width';
 // @ts-expect-error -- a plain .mjs build script, without type declarations.
 import {narrowCharacterClass, rewriteInkOutput, rewriteSliceAnsi, rewriteStringWidth, rewriteStyledChars, rewriteTokenize} from '../../scripts/bundle-patches.mjs';
-import {narrowText} from '../../source/model/format.js';
+import {narrowText} from '../../source/model/view/format.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const copies = ['node_modules/string-width/index.js', 'node_modules/wrap-ansi/node_modules/string-width/index.js'];

@@ -1,10 +1,10 @@
 import {describe, expect, test} from 'vitest';
-import type {GuardContext} from '../../source/actions/assess.js';
-import type {TargetResult} from '../../source/actions/signal.js';
-import {type Signal, SIGKILL, SIGTERM} from '../../source/actions/signals.js';
-import {targetFromProcess} from '../../source/actions/target.js';
+import type {GuardContext} from '../../source/model/guard/guard.js';
+import type {TargetResult} from '../../source/actions/send-signal.js';
+import {type Signal, SIGKILL, SIGTERM} from '../../source/model/guard/signal-catalogue.js';
+import {targetFromProcess} from '../../source/model/guard/target.js';
 import {planDocument, planLines, resultLines, resultsDocument, type ReapResults} from '../../source/reap/format.js';
-import {reapExitCode} from '../../source/reap/run-reap.js';
+import {reapExitCode} from '../../source/app/reap-command.js';
 import {planReap, type ReapPlan} from '../../source/reap/select.js';
 import {processNode, reportOf, shellSession, takenAt} from '../fixtures/report-builder.js';
 

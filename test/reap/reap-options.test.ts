@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
-import {SIGHUP, SIGKILL, SIGTERM} from '../../source/actions/signals.js';
+import {SIGHUP, SIGKILL, SIGTERM} from '../../source/model/guard/signal-catalogue.js';
 import {parseReapArgs, reapCommandSummary, reapFlagHelp, reapHelpText, type ReapOptions} from '../../source/reap/reap-options.js';
-import {runReap} from '../../source/reap/run-reap.js';
+import {runReap} from '../../source/app/reap-command.js';
 
 function options(argv: readonly string[]): ReapOptions {
 	const parsed = parseReapArgs(argv);

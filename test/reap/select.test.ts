@@ -1,8 +1,8 @@
 import {describe, expect, test} from 'vitest';
-import {type GuardContext, guardContextFrom} from '../../source/actions/assess.js';
-import {SIGCONT, SIGHUP, SIGTERM} from '../../source/actions/signals.js';
-import type {SessionHealth} from '../../source/model/health.js';
-import {buildReport} from '../../source/model/sessions.js';
+import {type GuardContext, guardContextFrom} from '../../source/model/guard/guard.js';
+import {SIGCONT, SIGHUP, SIGTERM} from '../../source/model/guard/signal-catalogue.js';
+import type {SessionHealth} from '../../source/model/report/health.js';
+import {buildReport} from '../../source/model/report/build-report.js';
 import type {Session, SessionReport} from '../../source/model/types.js';
 import type {ReapCriteria} from '../../source/reap/reap-options.js';
 import {isPreauthNamed, matchingSessions, planLeftoverReap, planReap, type ReapPlan} from '../../source/reap/select.js';

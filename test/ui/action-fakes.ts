@@ -1,13 +1,14 @@
 // An executor for component tests: records every call and answers with results the test
 // chooses, sending nothing. The real executor (actions/) has its own tests and the e2e suite.
-import type {ActionPlan} from '../../source/actions/plan.js';
-import type {SignalReport, TargetResult} from '../../source/actions/signal.js';
-import {SIGKILL, type Signal} from '../../source/actions/signals.js';
-import type {SurvivorCleanupReport, SurvivorPlan} from '../../source/actions/survivors.js';
-import {describeTarget, type ActionTarget} from '../../source/actions/target.js';
+import type {ActionPlan} from '../../source/model/guard/plan.js';
+import type {SignalReport, TargetResult} from '../../source/actions/send-signal.js';
+import {SIGKILL, type Signal} from '../../source/model/guard/signal-catalogue.js';
+import type {SurvivorCleanupReport} from '../../source/actions/survivors.js';
+import type {SurvivorPlan} from '../../source/model/guard/survivor-plan.js';
+import {describeTarget, type ActionTarget} from '../../source/model/guard/target.js';
 import type {Session} from '../../source/model/types.js';
-import type {ActionDispatch, ActionExecutor} from '../../source/ui/action-executor.js';
-import type {Survivor} from '../../source/ui/action-state.js';
+import type {ActionDispatch, ActionExecutor} from '../../source/app/action-executor.js';
+import type {Survivor} from '../../source/ui/state/action-state.js';
 
 export type RecordingExecutor = ActionExecutor & {
 	readonly executed: Array<{readonly plan: ActionPlan; readonly dispatch: ActionDispatch}>;

@@ -1,10 +1,10 @@
 // What else the operator can act on, and what the dialogs say first: the listener, processes left
 // behind, a zombie, a stopped process, one that ignores the signal, and survivors ended TERM then KILL.
 import {afterEach, describe, expect, test} from 'vitest';
-import {SIGTERM} from '../../source/actions/signals.js';
-import {targetFromProcess} from '../../source/actions/target.js';
+import {SIGTERM} from '../../source/model/guard/signal-catalogue.js';
+import {targetFromProcess} from '../../source/model/guard/target.js';
 import type {Leftover} from '../../source/model/types.js';
-import {targetNotes} from '../../source/ui/action-state.js';
+import {targetNotes} from '../../source/ui/state/action-state.js';
 import {recordingExecutor} from './action-fakes.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
 import {child, listener, node, processRecord, report, shellSession} from './report-fixtures.js';

@@ -1,5 +1,5 @@
 import {afterEach, describe, expect, test} from 'vitest';
-import {displayWidth} from '../../source/model/format.js';
+import {displayWidth} from '../../source/model/view/format.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
 import {child, fixtureNow, report, shellSession} from './report-fixtures.js';
 

@@ -1,7 +1,7 @@
 // Connection health, network idle and what outlived its session, as the explorer shows them.
 import {afterEach, describe, expect, test} from 'vitest';
-import type {HealthAssessment, SessionHealth} from '../../source/model/health.js';
-import {renderPlainText} from '../../source/model/plain-text.js';
+import type {HealthAssessment, SessionHealth} from '../../source/model/report/health.js';
+import {renderPlainText} from '../../source/model/view/plain-text.js';
 import type {Leftover, Session} from '../../source/model/types.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
 import {child, idleFor, node, processRecord, report, shellSession} from './report-fixtures.js';

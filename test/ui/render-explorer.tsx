@@ -3,9 +3,9 @@
 import {render} from 'ink-testing-library';
 import {Explorer} from '../../source/ui/explorer.js';
 import type {SessionReport} from '../../source/model/types.js';
-import type {InitialView} from '../../source/ui/state.js';
-import type {LoadIdlePolicy} from '../../source/ui/use-idle-policies.js';
-import type {ActionExecutor} from '../../source/ui/action-executor.js';
+import type {InitialView} from '../../source/ui/state/explorer-state.js';
+import type {LoadIdlePolicy} from '../../source/ui/hooks/use-idle-policies.js';
+import type {ActionExecutor} from '../../source/app/action-executor.js';
 
 export const keys = {
 	up: '\u001B[A',

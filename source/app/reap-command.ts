@@ -1,0 +1,248 @@
+// `sshtop reap`: read one snapshot, plan, print the plan (dry run) or carry it out (--yes),
+// and turn the outcome into an exit code. The only reap module that reads or changes the world.
+import {guardContextFrom, type GuardContext} from '../model/guard/guard.js';
+import {currentOperator, prepareAuditLog, resolveAuditLogPath, type Operator} from '../actions/audit-log.js';
+import {awaitConnectionsClosed} from '../actions/connection-check.js';
+import {endsSessions, findSessionSurvivors, killSurvivors, reached, type Dispatch} from '../actions/end-sessions.js';
+import {executeSignal, type SignalReport, type TargetResult, type TargetResultKind} from '../actions/send-signal.js';
+import {SIGKILL} from '../model/guard/signal-catalogue.js';
+import {waitForExit} from '../actions/survivors.js';
+import {toSafeJson} from '../model/view/safe-json.js';
+import type {ProcessRecord, SessionReport} from '../model/types.js';
+import {readSnapshot} from '../proc/read-snapshot.js';
+import {loadSnapshotOnce} from './report-source.js';
+import {
+	leftoverPlanDocument, leftoverPlanLines, leftoverResultLines, leftoverResultsDocument, planDocument, planLines, resultLines,
+	resultsDocument, type LeftoverOutcome, type ReapResults, type TargetOutcome,
+} from '../reap/format.js';
+import {parseReapArgs, reapHelpText, type ReapOptions} from '../reap/reap-options.js';
+import {planLeftoverReap, planReap, type LeftoverPlan, type ReapPlan} from '../reap/select.js';
+
+export type ReapIo = {
+	readonly stdout: (text: string) => void;
+	readonly stderr: (text: string) => void;
+};
+
+const processIo: ReapIo = {
+	stdout(text) {
+		process.stdout.write(text);
+	},
+	stderr(text) {
+		process.stderr.write(text);
+	},
+};
+
+type Loaded = {readonly report: SessionReport; readonly context: GuardContext};
+
+/** How long an ended session's connection gets, after its processes had their grace, to be seen closed. */
+const connectionCheckMs = 2000;
+
+function messageOf(error: unknown): string {
+	return error instanceof Error ? error.message : String(error);
+}
+
+/** The report, and the guard context from the same snapshot's processes. */
+async function loadOnce(): Promise<{readonly ok: true; readonly loaded: Loaded} | {readonly ok: false; readonly message: string}> {
+	try {
+		const {snapshot, report} = await loadSnapshotOnce();
+		const context = guardContextFrom({
+			selfPid: snapshot.selfPid,
+			processes: snapshot.processes,
+			listeners: report.listeners,
+			sessions: report.sessions,
+			ownSessionId: report.ownSessionId,
+		});
+		return {ok: true, loaded: {report, context}};
+	} catch (error) {
+		return {ok: false, message: `could not read the sessions: ${messageOf(error)}`};
+	}
+}
+
+function auditWarnings(reports: readonly SignalReport[]): string[] {
+	return [...new Set(reports.flatMap(report => (report.audit.ok ? [] : [report.audit.warning])))];
+}
+
+function readProcessesNow(): readonly ProcessRecord[] {
+	return readSnapshot().processes;
+}
+
+type Execution = {readonly results: ReapResults; readonly warnings: readonly string[]};
+
+/**
+Each planned session gets its signal where it ends the connection (one audit line per session);
+for signals that end sessions, its processes get up to the grace period to exit, those still
+running get SIGKILL (guarded and audited too), and then each connection is checked: gone, or
+still connected.
+*/
+async function executeReap(plan: ReapPlan, options: ReapOptions, dispatch: Dispatch): Promise<Execution> {
+	const reports: SignalReport[] = [];
+	const signalled = plan.targets.map(planned => {
+		const report = executeSignal({...dispatch, targets: planned.targets, signal: options.signal, action: 'reap'});
+		reports.push(report);
+		return {planned, results: report.results};
+	});
+	const signalledSessions = signalled.filter(({results}) => results.some(result => reached(result)));
+	let graceNote: string | undefined;
+	const survivorsBySession = new Map<string, readonly TargetResult[]>();
+	const checks = new Map<string, TargetOutcome['connection']>();
+	if (signalledSessions.length > 0 && !endsSessions(options.signal)) {
+		graceNote = `${options.signal.name} does not end sessions: nothing was waited for or killed.`;
+	} else if (signalledSessions.length > 0) {
+		const sessions = signalledSessions.map(({planned}) => planned.session);
+		try {
+			const survivors = await findSessionSurvivors(sessions, {waitMs: options.graceSeconds * 1000, readProcesses: readProcessesNow});
+			for (const session of sessions) {
+				const own = survivors.filter(survivor => survivor.sessionId === session.id);
+				if (own.length > 0) {
+					const kill = killSurvivors(own, dispatch);
+					reports.push(kill);
+					survivorsBySession.set(session.id, kill.results);
+				}
+			}
+		} catch (error) {
+			graceNote = `could not read the processes after the grace period: ${messageOf(error)}`;
+		}
+
+		for (const check of await awaitConnectionsClosed(sessions, {timeoutMs: connectionCheckMs})) {
+			checks.set(check.sessionId, check);
+		}
+
+		const killed = [...survivorsBySession.values()].reduce((count, results) => count + results.length, 0);
+		graceNote ??= killed === 0
+			? undefined
+			: `${killed} process${killed === 1 ? '' : 'es'} still running after ${options.graceSeconds}s got SIGKILL.`;
+	}
+
+	const outcomes: TargetOutcome[] = signalled.map(({planned, results}) => ({
+		planned,
+		results,
+		survivors: survivorsBySession.get(planned.session.id) ?? [],
+		connection: checks.get(planned.session.id),
+	}));
+	return {results: {takenAt: plan.takenAt, outcomes, excluded: plan.excluded, graceNote}, warnings: auditWarnings(reports)};
+}
+
+/** Each left-behind process and those below it get the signal, parents first; for ending signals, SIGKILL follows the grace period. */
+async function executeLeftoverReap(plan: LeftoverPlan, options: ReapOptions, dispatch: Dispatch): Promise<{readonly outcomes: LeftoverOutcome[]; readonly warnings: readonly string[]}> {
+	const reports: SignalReport[] = [];
+	const outcomes: LeftoverOutcome[] = [];
+	for (const planned of plan.targets) {
+		const report = executeSignal({...dispatch, targets: planned.targets, signal: options.signal, action: 'reap-leftovers'});
+		reports.push(report);
+		outcomes.push({planned, results: report.results, survivors: []});
+	}
+
+	if (!endsSessions(options.signal)) {
+		return {outcomes, warnings: auditWarnings(reports)};
+	}
+
+	const sent = outcomes.flatMap(outcome => outcome.results.filter(result => reached(result)).map(result => result.target));
+	const stubborn = await waitForExit(sent, {timeoutMs: options.graceSeconds * 1000});
+	const finished = outcomes.map(outcome => {
+		const own = stubborn.filter(target => outcome.planned.targets.includes(target));
+		if (own.length === 0) {
+			return outcome;
+		}
+
+		const kill = executeSignal({...dispatch, targets: own, signal: SIGKILL, action: 'kill-survivors'});
+		reports.push(kill);
+		return {...outcome, survivors: kill.results};
+	});
+	return {outcomes: finished, warnings: auditWarnings(reports)};
+}
+
+const wentWell: ReadonlySet<TargetResultKind> = new Set(['sent', 'gone']);
+// A survivor that turned zombie between the read and SIGKILL has exited, which was the point.
+const survivorWentWell: ReadonlySet<TargetResultKind> = new Set(['sent', 'gone', 'zombie']);
+
+/**
+0 when every session was signalled or had already gone, every survivor was killed and every
+connection is closed; 1 otherwise.
+*/
+export function reapExitCode(results: ReapResults): 0 | 1 {
+	const failed = results.outcomes.some(outcome =>
+		outcome.results.some(result => !wentWell.has(result.kind))
+		|| outcome.survivors.some(survivor => !survivorWentWell.has(survivor.kind))
+		|| outcome.connection?.outcome === 'still-connected')
+		|| results.excluded.some(exclusion => exclusion.reason === 'refused' || exclusion.reason === 'no-target');
+	return failed ? 1 : 0;
+}
+
+function leftoverExitCode(outcomes: readonly LeftoverOutcome[]): 0 | 1 {
+	return outcomes.some(outcome => outcome.results.some(result => !wentWell.has(result.kind))
+		|| outcome.survivors.some(survivor => !survivorWentWell.has(survivor.kind))) ? 1 : 0;
+}
+
+/** Runs `sshtop reap ARGS` (the words after `reap`); returns the exit code and never throws. */
+export async function runReap(argv: readonly string[], io: ReapIo = processIo): Promise<number> {
+	const parsed = parseReapArgs(argv);
+	if (!parsed.ok) {
+		io.stderr(`sshtop reap: ${parsed.message} (see sshtop reap --help)\n`);
+		return 2;
+	}
+
+	const {options} = parsed;
+	if (options.mode === 'help') {
+		io.stdout(`${reapHelpText()}\n`);
+		return 0;
+	}
+
+	try {
+		const loaded = await loadOnce();
+		if (!loaded.ok) {
+			io.stderr(`sshtop reap: ${loaded.message}\n`);
+			return 1;
+		}
+
+		const {report, context} = loaded.loaded;
+		const operatorUid = process.geteuid?.();
+		const sessionPlan = options.isLeftovers ? undefined : planReap(report, {criteria: options.criteria, signal: options.signal, operatorUid}, context);
+		const leftoverPlan = options.isLeftovers ? planLeftoverReap(report, {criteria: options.criteria, signal: options.signal}, context) : undefined;
+		if (options.mode === 'dry-run') {
+			if (leftoverPlan !== undefined) {
+				io.stdout(options.json ? `${toSafeJson(leftoverPlanDocument(leftoverPlan), 2)}\n` : `${leftoverPlanLines(leftoverPlan).join('\n')}\n`);
+			} else if (sessionPlan !== undefined) {
+				io.stdout(options.json ? `${toSafeJson(planDocument(sessionPlan), 2)}\n` : `${planLines(sessionPlan).join('\n')}\n`);
+			}
+
+			return 0;
+		}
+
+		// The audit log is opened before the first signal: a log that cannot be written is said
+		// now, and with --require-audit nothing is sent.
+		const auditLogPath = resolveAuditLogPath(options.auditLogPath);
+		const audit = prepareAuditLog(auditLogPath);
+		if (!audit.ok) {
+			if (options.isAuditRequired) {
+				io.stderr(`sshtop reap: ${audit.warning}; --require-audit: nothing was sent.\n`);
+				return 1;
+			}
+
+			io.stderr(`sshtop reap: warning: ${audit.warning}\n`);
+		}
+
+		const operator: Operator = currentOperator(context.ownSession?.peer);
+		const dispatch: Dispatch = {context, operator, auditLogPath};
+		if (leftoverPlan !== undefined) {
+			const {outcomes, warnings} = await executeLeftoverReap(leftoverPlan, options, dispatch);
+			for (const warning of audit.ok ? warnings : []) {
+				io.stderr(`sshtop reap: warning: ${warning}\n`);
+			}
+
+			io.stdout(options.json ? `${toSafeJson(leftoverResultsDocument(leftoverPlan, outcomes), 2)}\n` : `${leftoverResultLines(leftoverPlan, outcomes).join('\n')}\n`);
+			return leftoverExitCode(outcomes);
+		}
+
+		const {results, warnings} = await executeReap(sessionPlan!, options, dispatch);
+		// A log found unwritable before the first signal was said once already.
+		for (const warning of audit.ok ? warnings : []) {
+			io.stderr(`sshtop reap: warning: ${warning}\n`);
+		}
+
+		io.stdout(options.json ? `${toSafeJson(resultsDocument(results), 2)}\n` : `${resultLines(results).join('\n')}\n`);
+		return reapExitCode(results);
+	} catch (error) {
+		io.stderr(`sshtop reap: ${messageOf(error)}\n`);
+		return 1;
+	}
+}

@@ -1,0 +1,213 @@
+import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import path from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import type {TcpInfo} from '../../source/proc/parse/parse-ss.js';
+import type {TcpInfoReading} from '../../source/proc/read-tcp-info.js';
+import {createReportLoader, scanHintFile} from '../../source/app/report-source.js';
+import {FakeProc, fakeBootSeconds} from '../proc/fake-proc.js';
+
+const listenLine = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1';
+const connectionLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1';
+/** The same connection with 512 bytes waiting for the client's ACK, under the retransmit timer. */
+const queuedLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000200:00000000 01:00000020 00000000     0        0 9001 1';
+const ssInfo: TcpInfo = {
+	inode: 9001, lastSendMs: 1000, lastReceiveMs: 2000, lastAckMs: 1000, retransmitsNow: 0, retransmitsTotal: 0, unackedSegments: 0, roundTripMs: 1,
+};
+
+describe('the explorer’s report loader', () => {
+	let fake: FakeProc;
+	beforeEach(() => {
+		fake = new FakeProc();
+		for (const process of [
+			{pid: 1, comm: 'init', ppid: 0, start: 1, cmdline: '/sbin/init\0', exe: '/sbin/init'},
+			{pid: 100, comm: 'sshd', ppid: 1, start: 500, cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0', exe: '/usr/sbin/sshd', fds: ['socket:[9000]']},
+			{pid: 200, comm: 'sshd', ppid: 100, start: 900, cmdline: 'sshd: alice [priv]\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']},
+			{pid: 201, comm: 'sshd', ppid: 200, start: 901, uid: 1000, cmdline: 'sshd: alice@pts/3\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']},
+			{pid: 202, comm: 'bash', ppid: 201, start: 902, uid: 1000, tty: 34_819, cmdline: '-bash\0', exe: '/usr/bin/bash'},
+		]) {
+			fake.write(process);
+		}
+
+		fake.setTcp([listenLine, connectionLine]);
+		fake.setLastPid(202);
+	});
+
+	afterEach(() => {
+		fake.dispose();
+	});
+
+	const giveTerminal = () => {
+		writeFileSync(path.join(fake.dev, 'pts', '3'), '');
+	};
+
+	// Data waiting for the client's ACK under the retransmit timer: the evidence of a stall needs ss's ages.
+	const queueData = () => {
+		fake.setTcp([listenLine, queuedLine]);
+	};
+
+	const loader = (tcpInfoIntervalMs: number, reads: {count: number}, firstTcpInfoDelayMs = 0, reading: TcpInfoReading = {source: 'proc-only', reason: 'a test'}) => createReportLoader({
+		procRoot: fake.proc,
+		devRoot: fake.dev,
+		passwdPath: fake.passwd,
+		selfPid: 999,
+		now: () => (fakeBootSeconds + 3600) * 1000,
+		tcpInfoIntervalMs,
+		firstTcpInfoDelayMs,
+		// The socket table as it is at each refresh (the explorer reads it every 10 s).
+		socketsMaxAgeMs: 0,
+		async readTcpInfo(): Promise<TcpInfoReading> {
+			reads.count++;
+			return reading;
+		},
+	});
+
+	it('asks ss at most once per tcpInfoIntervalMs, however often it refreshes', async () => {
+		queueData();
+		const reads = {count: 0};
+		const load = loader(60_000, reads);
+		for (let refresh = 0; refresh < 5; refresh++) {
+			expect(load().sessions).toHaveLength(1);
+			// eslint-disable-next-line no-await-in-loop -- let each reading settle, as refreshes seconds apart would.
+			await new Promise(resolve => {
+				setImmediate(resolve);
+			});
+		}
+
+		expect(reads.count).toBe(1);
+	});
+
+	it('asks on every refresh when the interval is 0, and says when it last scanned all of /proc', async () => {
+		queueData();
+		const reads = {count: 0};
+		const load = loader(0, reads);
+		for (let refresh = 0; refresh < 3; refresh++) {
+			load();
+			// eslint-disable-next-line no-await-in-loop -- as above, and past the first reading's delay.
+			await delay(10);
+		}
+
+		expect(reads.count).toBe(3);
+		expect(load.lastFullScanAt()).toBe((fakeBootSeconds + 3600) * 1000);
+	});
+
+	it('starts the first ss a moment after the first refresh, so the first frame does not wait for a child process', async () => {
+		queueData();
+		const reads = {count: 0};
+		const load = loader(60_000, reads, 50);
+		expect(load().sessions).toHaveLength(1);
+		await new Promise(resolve => {
+			setImmediate(resolve);
+		});
+		expect(reads.count).toBe(0);
+		await delay(100);
+		expect(reads.count).toBe(1);
+	});
+
+	it('never starts ss while every connection is quiet and holds no forward: nothing shown needs it', async () => {
+		const reads = {count: 0};
+		const load = loader(0, reads);
+		for (let refresh = 0; refresh < 3; refresh++) {
+			// Without a terminal, the idle time comes from the session's channels, not from ss.
+			expect(load().sessions[0]?.idleSource).toBe('channels');
+			// eslint-disable-next-line no-await-in-loop -- past the first reading's delay.
+			await delay(10);
+		}
+
+		expect(reads.count).toBe(0);
+	});
+
+	it('starts ss once a connection has data waiting for an ACK: the evidence of a stall needs its ages', async () => {
+		giveTerminal();
+		const reads = {count: 0};
+		const load = loader(0, reads);
+		load();
+		await delay(10);
+		expect(reads.count).toBe(0);
+		fake.setTcp([listenLine, queuedLine]);
+		load();
+		load();
+		await delay(10);
+		expect(reads.count).toBe(1);
+	});
+
+	it('drops an ss reading once it is too old to move forward, instead of ageing it on', async () => {
+		vi.useFakeTimers({toFake: ['Date']});
+		try {
+			queueData();
+			const reads = {count: 0};
+			const load = loader(10_000, reads, 0, {source: 'ss', infos: new Map([[9001, ssInfo]])});
+			load();
+			await delay(10);
+			expect(reads.count).toBe(1);
+			vi.setSystemTime(Date.now() + 5000);
+			// Five seconds on, ss said two seconds: seven.
+			expect(load().sessions[0]?.health?.tcp?.lastReceiveMs).toBe(7000);
+			// The queue drains: nothing needs ss any more, and its reading is not aged on for ever.
+			fake.setTcp([listenLine, connectionLine]);
+			vi.setSystemTime(Date.now() + 60_000);
+			const session = load().sessions[0];
+			expect(session?.health?.tcp?.lastReceiveMs).toBeUndefined();
+		} finally {
+			vi.useRealTimers();
+		}
+	});
+
+	describe('scan hint file', () => {
+		const hintLoader = (file: string) => createReportLoader({
+			procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => (fakeBootSeconds + 3600) * 1000, scanHintFile: file,
+		});
+		const hintFile = () => path.join(fake.root, 'cache', 'sshtop', 'scan-hint.json');
+
+		beforeEach(() => {
+			fake.setSystemMark({bootId: 'b1', pidNamespace: 'pid:[4026531836]', forks: 5000});
+			mkdirSync(path.join(fake.root, 'cache'), {mode: 0o700});
+		});
+
+		it('is written, private, after a full scan, and starts the next run with a watch of the pids it names', () => {
+			const first = hintLoader(hintFile());
+			first();
+			expect(first.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+			expect(statSync(hintFile()).mode & 0o777).toBe(0o600);
+			expect(statSync(path.dirname(hintFile())).mode & 0o777).toBe(0o700);
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({pids: [100, 200, 201, 202], lastPid: 202});
+
+			fake.write({pid: 300, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0', exe: '/usr/bin/vim'});
+			fake.setLastPid(300);
+			const next = hintLoader(hintFile());
+			expect(next().sessions).toHaveLength(1);
+			expect(next.lastScan()).toMatchObject({kind: 'watch', reason: 'hint'});
+			expect(next.wantsEarlyRefresh()).toBe(true);
+			// Rewritten at once, so a run that ends before its full scan does not leave the next one further behind.
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({pids: [100, 200, 201, 202, 300], lastPid: 300});
+			next();
+			expect(next.lastScan()).toMatchObject({kind: 'full', reason: 'after a hinted start'});
+			expect(next.wantsEarlyRefresh()).toBe(false);
+		});
+
+		it('is not read from a directory others may write to', () => {
+			hintLoader(hintFile())();
+			chmodSync(path.dirname(hintFile()), 0o777);
+			const next = hintLoader(hintFile());
+			next();
+			expect(next.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+			chmodSync(path.dirname(hintFile()), 0o700);
+		});
+
+		it('is a garbage file read as no hint: the first read is a full scan and the file is replaced', () => {
+			mkdirSync(path.dirname(hintFile()), {mode: 0o700});
+			writeFileSync(hintFile(), '\u0000\u00ff{"version":1', {mode: 0o600});
+			const loader = hintLoader(hintFile());
+			expect(loader().sessions).toHaveLength(1);
+			expect(loader.lastScan()).toMatchObject({kind: 'full', reason: 'first'});
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({version: 2});
+		});
+
+		it('lives in the user’s cache directory unless SSHTOP_SCAN_HINT=0', () => {
+			expect(scanHintFile({XDG_CACHE_HOME: '/home/alice/.cache'})).toBe('/home/alice/.cache/sshtop/scan-hint.json');
+			expect(scanHintFile({XDG_CACHE_HOME: '/home/alice/.cache', SSHTOP_SCAN_HINT: '0'})).toBeUndefined();
+			// Not relative to wherever sshtop was started.
+			expect(scanHintFile({XDG_CACHE_HOME: 'relative/cache'})).toBeUndefined();
+		});
+	});
+});
