@@ -14,7 +14,7 @@ import {readProcAccess} from './read-proc-access.js';
 import type {TcpInfoReading} from './read-tcp-info.js';
 import type {ProcessRecord, Snapshot, TcpSocket} from './types.js';
 
-export type SnapshotOptions = {
+export type ReadSnapshotOptions = {
 	readonly procRoot?: string;
 	readonly devRoot?: string;
 	readonly passwdPath?: string;
@@ -32,7 +32,7 @@ export const clockTicksPerSecond = 100;
  * One full snapshot: every process with all its details. For one-shot outputs (--json, reap)
  * and tests; the explorer refreshes through createProcessScanner, which reads only the SSH part.
  */
-export function readSnapshot(options: SnapshotOptions = {}): Snapshot {
+export function readSnapshot(options: ReadSnapshotOptions = {}): Snapshot {
 	const procRoot = options.procRoot ?? '/proc';
 	const devRoot = options.devRoot ?? '/dev';
 	const now = options.now ?? Date.now;

@@ -74,7 +74,7 @@ function fromProblem(value: string): string | undefined {
 	return compiled !== undefined && 'hint' in compiled ? `--from: ${compiled.hint.replace(/^from: /, '')}` : undefined;
 }
 
-function filterProblem(query: string): string | undefined {
+function reapFilterProblem(query: string): string | undefined {
 	const {terms, hint} = parseFilterQuery(query);
 	// In the explorer a term it cannot read is left out and the rest still filters; here that
 	// would reap more than asked for, so anything not understood is an error.
@@ -158,7 +158,7 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		return {ok: false, message: fromError};
 	}
 
-	const filterError = values.filter === undefined ? undefined : filterProblem(values.filter);
+	const filterError = values.filter === undefined ? undefined : reapFilterProblem(values.filter);
 	if (filterError !== undefined) {
 		return {ok: false, message: filterError};
 	}

@@ -1,18 +1,12 @@
 // One line of text per row, fitted to the terminal: which session columns fit, how wide,
 // and the exact text of each row. Shared by the explorer and the plain-text view.
-import type {CpuUsage} from './cpu.js';
-import {sessionMemoryBytes} from './cpu.js';
-import {
-	displayWidth, fitToWidth, formatBytes, formatEndpoint, formatIdle, formatLoginTime, formatPercent, truncateToWidth,
-	type Alignment,
-} from './format.js';
+import {displayWidth, fitToWidth, formatBytes, formatEndpoint, formatPercent, type Alignment} from './format.js';
+import {fitLine, LineBuilder, type FormattedRow, type RowHighlight} from './line-builder.js';
+import {healthStyles, sessionCell, sessionTags, type RowContext, type SessionColumn} from './session-cells.js';
 import {rowPrefix, type TreeRow} from './rows.js';
 import {sanitizeCommand, sanitizeText} from './sanitize.js';
-import type {SessionHealth} from '../report/health.js';
-import {idleSecondsAt} from '../report/idle.js';
 import type {Session, SessionReport} from '../types.js';
 
-export type SessionColumn = 'user' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
 
 /** Left to right on screen. */
 const displayOrder: readonly SessionColumn[] = ['user', 'from', 'tty', 'login', 'idle', 'health', 'kind', 'cpu', 'memory'];
@@ -27,53 +21,6 @@ const alignments: Readonly<Record<SessionColumn, Alignment>> = {
 	user: 'left', from: 'left', tty: 'left', login: 'left', idle: 'right', health: 'left', kind: 'left', cpu: 'right', memory: 'right',
 };
 
-/**
-The HEALTH column: quiet when fine, loud when not. Upper case, so a dead or stalled connection
-stands out without colour too; the explorer also colours them (red, yellow, faint).
-*/
-export const healthLabels: Readonly<Record<SessionHealth, string>> = {
-	ok: 'ok', stalled: 'STALL', 'dead-peer': 'DEAD', unknown: '?',
-};
-
-const healthStyles: Readonly<Record<SessionHealth, SpanStyle | undefined>> = {
-	ok: undefined, stalled: 'warning', 'dead-peer': 'danger', unknown: 'faint',
-};
-
-/** Why a session's connection is not fine, for the status line: `DEAD: connection is closing (CLOSE_WAIT)`; nothing when it is. */
-export function healthNote(session: Session): string | undefined {
-	const health = session.health;
-	if (health === undefined || health.health === 'ok') {
-		return undefined;
-	}
-
-	const name = health.health === 'unknown' ? 'health unknown' : healthLabels[health.health];
-	return [name, ...health.evidence.map(sentence => sanitizeText(sentence))].join(': ');
-}
-
-/**
-Words before a session's command that say it is not an ordinary connection: `[orphaned]` (its
-monitor is gone, the connection lives on), `[unverified]` (its sshd could not be checked),
-`[outer hop]` (a session the operator's own was opened from).
-*/
-export function sessionTags(session: Session): ReadonlyArray<{readonly text: string; readonly style: SpanStyle}> {
-	const tags: Array<{readonly text: string; readonly style: SpanStyle}> = [];
-	if (session.isOrphaned) {
-		tags.push({text: '[orphaned]', style: 'warning'});
-	}
-
-	if (!session.isVerified) {
-		tags.push({text: '[unverified]', style: 'faint'});
-	}
-
-	if (session.isOwnChain && !session.isOwn) {
-		tags.push({text: '[your outer hop]', style: 'warning'});
-	}
-
-	return tags;
-}
-
-/** Marks an idle time measured without a terminal (from the session's channels): `5m~`. */
-export const channelIdleMark = '~';
 
 /** The narrowest the command may get before a lower-priority column is dropped. */
 const minimumCommandWidth = 14;
@@ -91,91 +38,6 @@ export type ColumnLayout = {
 	/** False for a one-shot view: CPU% needs two readings. */
 	readonly showCpu: boolean;
 };
-
-export type RowContext = {
-	readonly usage: CpuUsage;
-	/** Epoch ms the durations are measured to: the report's time, so a frozen view stays frozen. */
-	readonly now: number;
-	/**
-	Show idle times as they were at the start of the current wall-clock minute. Shown in whole
-	minutes, each session's idle time would tick over at its own second, one redraw each; this
-	way every row moves on together, once a minute (the live explorer).
-	*/
-	readonly isIdleByMinute?: boolean;
-};
-
-/** The idle time a row shows: see RowContext.isIdleByMinute. */
-function shownIdleSeconds(seconds: number | undefined, context: RowContext): number | undefined {
-	if (seconds === undefined || context.isIdleByMinute !== true) {
-		return seconds;
-	}
-
-	// Under a minute the seconds show, as `w` shows them; past it, whole minutes that move on together.
-	if (seconds < 60) {
-		return seconds;
-	}
-
-	const sinceMinute = (context.now % 60_000) / 1000;
-	return Math.max(60, seconds - sinceMinute);
-}
-
-/** The text of one of a session row's cells, before it is fitted to its column. */
-export function sessionCell(session: Session, column: SessionColumn, context: RowContext): string {
-	switch (column) {
-		case 'user': {
-			return sanitizeText(session.user);
-		}
-
-		case 'from': {
-			return sanitizeText(formatEndpoint(session.peer));
-		}
-
-		case 'tty': {
-			return session.ttys.length === 0 ? '-' : sanitizeText(session.ttys.join(','));
-		}
-
-		case 'login': {
-			return formatLoginTime(session.loginAt, context.now);
-		}
-
-		case 'idle': {
-			const idleSeconds = idleSecondsAt(session, context.now);
-			if (session.ttys.length === 0 && idleSeconds === undefined) {
-				return '-';
-			}
-
-			return formatIdle(shownIdleSeconds(idleSeconds, context)) + ((session.idleSource === 'channels' || session.idleSource === 'network') && idleSeconds !== undefined ? channelIdleMark : '');
-		}
-
-		case 'health': {
-			return session.health === undefined ? '-' : healthLabels[session.health.health];
-		}
-
-		case 'kind': {
-			return session.kind;
-		}
-
-		case 'cpu': {
-			return formatPercent(context.usage.bySession.get(session.id));
-		}
-
-		case 'memory': {
-			return formatBytes(memoryOf(session));
-		}
-	}
-}
-
-// A session's tree is summed once per report, not on every key press that redraws its row.
-const memoryBySession = new WeakMap<Session, number>();
-function memoryOf(session: Session): number {
-	let bytes = memoryBySession.get(session);
-	if (bytes === undefined) {
-		bytes = sessionMemoryBytes(session.tree);
-		memoryBySession.set(session, bytes);
-	}
-
-	return bytes;
-}
 
 const naturalWidths: Readonly<Record<SessionColumn, readonly [minimum: number, maximum: number]>> = {
 	user: [4, 12], from: [4, 24], tty: [3, 12], login: [5, 5], idle: [5, 6], health: [6, 6], kind: [7, 7], cpu: [5, 5], memory: [6, 6],
@@ -256,97 +118,11 @@ export function computeLayout(report: SessionReport, width: number | undefined, 
 	};
 }
 
-function fitLine(line: string, layout: ColumnLayout): string {
-	return layout.width === undefined ? line.trimEnd() : fitToWidth(line, layout.width);
-}
 
 /** The title line above the session rows. */
 export function formatTitleLine(layout: ColumnLayout): string {
 	const cells = layout.columns.map(({column, width}) => fitToWidth(titles[column], width, alignments[column]));
-	return fitLine(`${' '.repeat(layout.sessionIndent)}${[...cells, 'COMMAND'].join(' ')}`, layout);
-}
-
-/**
-How a span is drawn: `match` a filter match; `danger` (dead peer), `warning` (stalled) and
-`faint` (unknown) for the health column.
-*/
-export type SpanStyle = 'match' | 'danger' | 'warning' | 'faint';
-
-/** Characters `start` to `end` of a row's text to emphasise (string indices, not cells); a filter match when no style is given. */
-export type TextSpan = readonly [start: number, end: number, style?: SpanStyle];
-
-export type FormattedRow = {
-	readonly text: string;
-	/** Where the filter's matches landed in `text`, after fitting: only what is still visible. */
-	readonly spans: readonly TextSpan[];
-};
-
-/** Ranges in the texts a row displays (see filter-text.ts): which field, which characters. */
-export type RowHighlight = {readonly field: string; readonly start: number; readonly end: number};
-
-function commonPrefixLength(a: string, b: string): number {
-	let length = 0;
-	while (length < a.length && length < b.length && a[length] === b[length]) {
-		length++;
-	}
-
-	return length;
-}
-
-/** Builds one line cell by cell, carrying highlight ranges from each cell's text to the line. */
-class LineBuilder {
-	text = '';
-	spans: TextSpan[] = [];
-	private hasCell = false;
-
-	add(raw: string, ranges: readonly RowHighlight[] = [], fit?: {readonly width: number; readonly alignment: Alignment}, style?: SpanStyle): this {
-		// Cells are separated by one space; the tree prefix already ends where the first cell starts.
-		if (this.hasCell) {
-			this.text += ' ';
-		}
-
-		this.hasCell = true;
-
-		let shown = raw;
-		let kept = raw.length;
-		let padding = 0;
-		if (fit !== undefined) {
-			shown = fitToWidth(raw, fit.width, fit.alignment);
-			const truncated = truncateToWidth(raw, fit.width);
-			kept = truncated === raw ? raw.length : commonPrefixLength(raw, truncated);
-			padding = fit.alignment === 'right' ? shown.length - truncated.length : 0;
-		}
-
-		const base = this.text.length + padding;
-		if (style !== undefined && kept > 0) {
-			this.spans.push([base, base + Math.min(kept, raw.length), style]);
-		}
-
-		for (const range of ranges) {
-			const start = Math.max(0, range.start);
-			const end = Math.min(kept, range.end);
-			if (end > start) {
-				this.spans.push([base + start, base + end]);
-			}
-		}
-
-		this.text += shown;
-		return this;
-	}
-
-	prefix(text: string): this {
-		this.text += text;
-		return this;
-	}
-
-	finish(layout: ColumnLayout): FormattedRow {
-		const text = fitLine(this.text, layout);
-		const kept = commonPrefixLength(this.text, text);
-		const spans = this.spans
-			.map(([start, end, style]): TextSpan => [start, Math.min(end, kept), style])
-			.filter(([start, end]) => end > start);
-		return {text, spans};
-	}
+	return fitLine(`${' '.repeat(layout.sessionIndent)}${[...cells, 'COMMAND'].join(' ')}`, layout.width);
 }
 
 const sessionFieldOf: Partial<Record<SessionColumn, string>> = {user: 'user', from: 'peer', tty: 'ttys', kind: 'kind'};
@@ -367,7 +143,7 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 			const {listener} = row;
 			const ports = listener.ports.map(port => `:${port}`).join(' ') || '?';
 			const sessions = `${row.sessionCount} session${row.sessionCount === 1 ? '' : 's'}`;
-			return new LineBuilder().prefix(`${rowPrefix(row)}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`).finish(layout);
+			return new LineBuilder().prefix(`${rowPrefix(row)}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`).finish(layout.width);
 		}
 
 		case 'session': {
@@ -384,7 +160,7 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 			}
 
 			line.add(session.foreground === undefined ? '-' : sanitizeText(session.foreground.command), rangesOf('command'));
-			return line.finish(layout);
+			return line.finish(layout.width);
 		}
 
 		case 'process': {
@@ -400,12 +176,12 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 			return line
 				.add(formatBytes(process.rssBytes), [], {width: 6, alignment: 'right'})
 				.add(sanitizeCommand(process.argv, process.comm), rangesOf('command'))
-				.finish(layout);
+				.finish(layout.width);
 		}
 
 		case 'leftover-group': {
 			const count = `${row.leftoverCount} process${row.leftoverCount === 1 ? '' : 'es'}`;
-			return new LineBuilder().prefix(`${rowPrefix(row)}left behind: ${count} outlived their SSH session`).finish(layout);
+			return new LineBuilder().prefix(`${rowPrefix(row)}left behind: ${count} outlived their SSH session`).finish(layout.width);
 		}
 
 		case 'leftover': {
@@ -421,7 +197,10 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 				line.add(`from ${sanitizeText(formatEndpoint(leftover.peer))}${tty}:`);
 			}
 
-			return line.add(sanitizeCommand(process.argv, process.comm)).finish(layout);
+			return line.add(sanitizeCommand(process.argv, process.comm)).finish(layout.width);
 		}
 	}
 }
+
+export {channelIdleMark, healthLabels, healthNote, sessionCell, sessionTags, type RowContext, type SessionColumn} from './session-cells.js';
+export type {FormattedRow, RowHighlight, SpanStyle, TextSpan} from './line-builder.js';

@@ -121,7 +121,7 @@ function placementKey(sessionId: ProcessId, clientPid: number): string {
 	return `${sessionId}>${clientPid}`;
 }
 
-function childrenOf(item: PendingNode, nested: NestedPlacement): PendingNode[] {
+function childItemsOf(item: PendingNode, nested: NestedPlacement): PendingNode[] {
 	switch (item.kind) {
 		case 'listener': {
 			return item.sessions.map(session => ({kind: 'session', session}));
@@ -297,7 +297,7 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 	while (stack.length > 0) {
 		const {item, parentId, depth, isLast, guides} = stack.pop()!;
 		const id = idOf(item);
-		const children = childrenOf(item, placement);
+		const children = childItemsOf(item, placement);
 		const hasChildren = children.length > 0;
 		const isExpanded = hasChildren && (expansion.overrides.get(id) ?? isExpandedByDefault(item, expansion.policy, placement));
 		// Each row is written out whole: spreading a shared base object was most of the cost of

@@ -4,12 +4,12 @@
 // With useReducer, a quiet refresh that changes nothing would still re-render the root to find
 // that out (React's eager bail-out applies only to an idle component); here it costs nothing.
 import {useCallback, useRef, useState} from 'react';
-import {explorerReducer, type ExplorerAction, type ExplorerState} from '../state/explorer-state.js';
+import {explorerReducer, type ExplorerEvent, type ExplorerState} from '../state/explorer-state.js';
 
-export function useExplorerState(initial: () => ExplorerState): [ExplorerState, (action: ExplorerAction) => void] {
+export function useExplorerState(initial: () => ExplorerState): [ExplorerState, (action: ExplorerEvent) => void] {
 	const [state, setState] = useState(initial);
 	const current = useRef(state);
-	const dispatch = useCallback((action: ExplorerAction) => {
+	const dispatch = useCallback((action: ExplorerEvent) => {
 		const next = explorerReducer(current.current, action);
 		if (next !== current.current) {
 			current.current = next;

@@ -8,13 +8,13 @@
 import {useCallback, useEffect, useRef} from 'react';
 import {measureCpu, steadyCpuUsage, type CpuUsage} from '../../model/view/cpu.js';
 import type {SessionReport} from '../../model/types.js';
-import type {ExplorerAction} from '../state/explorer-state.js';
+import type {ExplorerEvent} from '../state/explorer-state.js';
 
-export type SnapshotOptions = {
+export type UseSnapshotsOptions = {
 	readonly load: () => SessionReport;
 	readonly intervalSeconds: number;
 	readonly isPaused: boolean;
-	readonly dispatch: (action: ExplorerAction) => void;
+	readonly dispatch: (action: ExplorerEvent) => void;
 	/** A new value reloads now and restarts the interval (after an action, to show its effect). */
 	readonly refreshToken?: number;
 	/** Epoch ms of the loader's last full scan, read after each load for the header. */
@@ -38,7 +38,7 @@ export type Snapshots = {
 	readonly flush: () => void;
 };
 
-export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0, lastFullScanAt, initialReport, wantsEarlyRefresh}: SnapshotOptions): Snapshots {
+export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0, lastFullScanAt, initialReport, wantsEarlyRefresh}: UseSnapshotsOptions): Snapshots {
 	const previousReport = useRef<SessionReport | undefined>(initialReport);
 	const shownUsage = useRef<CpuUsage | undefined>(undefined);
 	const latest = useRef<Arrival | undefined>(undefined);

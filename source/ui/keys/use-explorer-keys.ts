@@ -4,7 +4,7 @@
 // render's stale copy (after `?`, the next key in the chunk already sees the help open).
 import {useCallback, useEffect} from 'react';
 import {useInput, useStdin, type Key} from 'ink';
-import type {ExplorerAction} from '../state/explorer-state.js';
+import type {ExplorerEvent} from '../state/explorer-state.js';
 
 function keyForCharacter(character: string, key: Key): Key {
 	return {
@@ -26,7 +26,7 @@ function keyForCharacter(character: string, key: Key): Key {
 const nothingFirst = () => undefined;
 
 /** `beforeKey` runs before each key is dispatched (the explorer sends the newest report then). */
-export function useExplorerKeys(dispatch: (action: ExplorerAction) => void, beforeKey: () => void = nothingFirst): void {
+export function useExplorerKeys(dispatch: (action: ExplorerEvent) => void, beforeKey: () => void = nothingFirst): void {
 	const handleInput = useCallback((input: string, key: Key) => {
 		beforeKey();
 		const characters = Array.from(input);
@@ -52,7 +52,7 @@ const functionKeySequences: ReadonlyMap<string, string> = new Map([['\u001B[20~'
  * key table names (F9, htop's kill key) are read from the raw key events and passed on as
  * their name: an input no typed text can produce, since typed text arrives one character at a time.
  */
-function useFunctionKeys(dispatch: (action: ExplorerAction) => void, beforeKey: () => void): void {
+function useFunctionKeys(dispatch: (action: ExplorerEvent) => void, beforeKey: () => void): void {
 	const {internal_eventEmitter: events} = useStdin();
 	useEffect(() => {
 		const onInput = (data: unknown) => {

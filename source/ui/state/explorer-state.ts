@@ -83,7 +83,7 @@ export type InitialView = {
 	readonly lastFullScanAt?: number;
 };
 
-export type ExplorerAction =
+export type ExplorerEvent =
 	| {
 		readonly type: 'report-arrived';
 		readonly report: SessionReport;
@@ -642,36 +642,36 @@ function forgetGoneProcesses(expansion: Expansion, report: SessionReport): Expan
 	return overrides.size === expansion.overrides.size ? expansion : {...expansion, overrides};
 }
 
-export function explorerReducer(state: ExplorerState, action: ExplorerAction): ExplorerState {
-	switch (action.type) {
+export function explorerReducer(state: ExplorerState, event: ExplorerEvent): ExplorerState {
+	switch (event.type) {
 		case 'report-arrived': {
 			// Already here: a key press re-sends the newest report, which a quiet refresh may have kept.
-			if (action.report === state.report) {
+			if (event.report === state.report) {
 				return state;
 			}
 
 			const previous = selectRows(state);
 			const arrived = {
 				...state,
-				report: action.report,
-				usage: action.usage,
-				lastFullScanAt: action.lastFullScanAt ?? state.lastFullScanAt,
-				expansion: forgetGoneProcesses(state.expansion, action.report),
-				filterExpansion: forgetGoneProcesses(state.filterExpansion, action.report),
-				actions: pruneTags(state.actions, action.report),
+				report: event.report,
+				usage: event.usage,
+				lastFullScanAt: event.lastFullScanAt ?? state.lastFullScanAt,
+				expansion: forgetGoneProcesses(state.expansion, event.report),
+				filterExpansion: forgetGoneProcesses(state.filterExpansion, event.report),
+				actions: pruneTags(state.actions, event.report),
 			};
 			const next = reselect(followConnection(arrived, state.report), previous, selectRows(arrived));
 			// Same screen: keep the state, so nothing re-renders and nothing is written.
-			return action.isQuiet && isSameScreen(state, next) ? state : next;
+			return event.isQuiet && isSameScreen(state, next) ? state : next;
 		}
 
 		case 'load-failed': {
-			return {...state, notice: `Refresh failed: ${action.message}`};
+			return {...state, notice: `Refresh failed: ${event.message}`};
 		}
 
 		case 'viewport-resized': {
-			const height = Math.max(1, action.height);
-			const width = action.width ?? state.width;
+			const height = Math.max(1, event.height);
+			const width = event.width ?? state.width;
 			if (height === state.viewportHeight && width === state.width) {
 				return state;
 			}
@@ -682,26 +682,26 @@ export function explorerReducer(state: ExplorerState, action: ExplorerAction): E
 
 		case 'key-pressed': {
 			// The open filter line takes text: j, k, q and s are letters of the query then.
-			if (state.isFilterOpen && isTyping(action.input, action.key)) {
-				return setFilterQuery(state, state.filterQuery + action.input);
+			if (state.isFilterOpen && isTyping(event.input, event.key)) {
+				return setFilterQuery(state, state.filterQuery + event.input);
 			}
 
 			// The signal-entry line of an action dialog takes text the same way.
-			const typed = typeIntoDialog(state.actions, action.input, action.key);
+			const typed = typeIntoDialog(state.actions, event.input, event.key);
 			if (typed !== undefined) {
 				return {...state, actions: typed};
 			}
 
-			const command = commandFor(action.input, action.key, keyContextOf(state));
+			const command = commandFor(event.input, event.key, keyContextOf(state));
 			return command === undefined ? state : runCommand(state, command);
 		}
 
 		case 'command': {
-			return runCommand(state, action.command);
+			return runCommand(state, event.command);
 		}
 
 		case 'action-event': {
-			return {...state, actions: actionEventArrived(state.actions, action.event)};
+			return {...state, actions: actionEventArrived(state.actions, event.event)};
 		}
 	}
 }

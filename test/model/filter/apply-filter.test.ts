@@ -10,7 +10,7 @@ import {
 } from '../../fixtures/report-builder.js';
 
 // Counts how often the searchable text is computed: once per process per report, never per keystroke.
-vi.mock('../../source/model/filter-text.js', async importOriginal => {
+vi.mock('../../../source/model/filter/filter-text.js', async importOriginal => {
 	const original = await importOriginal<typeof import('../../../source/model/filter/filter-text.js')>();
 	return {...original, commandLine: vi.fn(original.commandLine)};
 });
