@@ -108,7 +108,7 @@ export function Explorer({
 	}, [state.hasQuit, exit]);
 
 	const {list, filter} = selectView(state);
-	const layout = state.report === undefined ? undefined : layoutOf(state.report, width);
+	const layout = state.report === undefined ? undefined : layoutOf(state.report, width, state.renderCache);
 	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0, isIdleByMinute: true}), [state.usage, state.report]);
 	const index = selectedIndex(state, list);
 	const keyContext = keyContextOf(state, list);
@@ -139,6 +139,7 @@ export function Explorer({
 					filter={filter}
 					emptyText={filter?.isFiltering ? 'No session matches the filter.' : 'No SSH sessions.'}
 					taggedIds={tagged}
+					cache={state.renderCache}
 				/>
 			)}
 			{isHistoryShown && <HistoryPane history={history} width={width}/>}

@@ -8,7 +8,7 @@ import {fitToWidth} from '../model/view/format.js';
 import type {RowList, TreeRow} from '../model/view/rows.js';
 import type {ProcessId} from '../model/types.js';
 import {TreeRowLine, type RowTone} from './tree-row.js';
-import {visibleRows} from './state/visible-rows.js';
+import {visibleRows, type VisibleRowsInput} from './state/visible-rows.js';
 
 export type TreeViewProps = {
 	readonly list: RowList;
@@ -25,6 +25,8 @@ export type TreeViewProps = {
 	readonly emptyText?: string;
 	/** Rows tagged for an action: marked with `+` after their tree glyph. */
 	readonly taggedIds?: ReadonlySet<ProcessId>;
+	/** The explorer's render cache, where formatted lines are kept. */
+	readonly cache: VisibleRowsInput['cache'];
 };
 
 const noTags: ReadonlySet<ProcessId> = new Set();
@@ -38,11 +40,11 @@ function toneOf(row: TreeRow): RowTone {
 	return row.kind === 'session' && row.session.isOwnChain ? 'own' : 'plain';
 }
 
-export function TreeView({list, layout, context, scrollOffset, height, selectedId, color, width, filter, emptyText = 'No SSH sessions.', taggedIds = noTags}: TreeViewProps) {
+export function TreeView({list, layout, context, scrollOffset, height, selectedId, color, width, filter, emptyText = 'No SSH sessions.', taggedIds = noTags, cache}: TreeViewProps) {
 	// Only the rows in view are formatted; moving the cursor changes none of them.
 	const visible = useMemo(
-		() => visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds}),
-		[list, scrollOffset, height, layout, context, filter, taggedIds],
+		() => visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds, cache}),
+		[list, scrollOffset, height, layout, context, filter, taggedIds, cache],
 	);
 	if (list.rows.length === 0) {
 		return <Text wrap='truncate'>{fitToWidth(emptyText, width)}</Text>;

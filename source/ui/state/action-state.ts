@@ -143,22 +143,19 @@ export type ActionEvent =
 	| {readonly type: 'survivors-found'; readonly requestId: number; readonly survivors: readonly Survivor[]}
 	| {readonly type: 'failed'; readonly requestId: number; readonly at: number; readonly message: string};
 
-export type ActionCommand =
-	| 'open-actions'
-	| 'quick-term'
-	| 'quick-hang-up'
-	| 'quick-kill'
-	| 'toggle-tag'
-	| 'untag-all'
-	| 'toggle-history'
-	| 'dialog-yes'
-	| 'dialog-no'
-	| 'dialog-accept'
-	| 'dialog-up'
-	| 'dialog-down'
-	| 'dialog-switch'
-	| 'dialog-descendants'
-	| 'dialog-erase';
+/** The commands of the key table that act: every one is routed here (isActionCommand). */
+export const actionCommands = [
+	'open-actions', 'quick-term', 'quick-hang-up', 'quick-kill', 'toggle-tag', 'untag-all', 'toggle-history',
+	'dialog-yes', 'dialog-no', 'dialog-accept', 'dialog-up', 'dialog-down', 'dialog-switch', 'dialog-descendants', 'dialog-erase',
+] as const;
+
+export type ActionCommand = typeof actionCommands[number];
+
+const actionCommandSet: ReadonlySet<string> = new Set(actionCommands);
+
+export function isActionCommand(command: string): command is ActionCommand {
+	return actionCommandSet.has(command);
+}
 
 export const historyLimit = 100;
 /** Grace period before SIGKILL when the operator asks to escalate on survivors. */

@@ -5,24 +5,23 @@ import {computeLayout, formatRowWithSpans, healthNote, sessionCell, type ColumnL
 import type {FilterResult} from '../../model/filter/apply-filter.js';
 import {formatPercent} from '../../model/view/format.js';
 import {rowPrefix, type RowList, type SessionRow, type TreeRow} from '../../model/view/rows.js';
-import {processId, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from '../../model/types.js';
+import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../../model/types.js';
+import type {RenderCache} from './render-cache.js';
 
 export type ShownRow = {readonly row: TreeRow; readonly formatted: FormattedRow; readonly isDimmed: boolean};
 
 /**
 One layout per width while the sessions are the same objects (a refresh in which nothing
-happened keeps the array, model/sessions.ts) and the wall-clock minute is the same: idle times
-are the only widths that move with the clock, and the live explorer shows them as they were
-at the minute, so a layout measured at a minute's first refresh fits them all minute long.
+happened keeps the array, model/report/build-report.ts) and the wall-clock minute is the same:
+idle times are the only widths that move with the clock, and the live explorer shows them as they
+were at the minute, so a layout measured at a minute's first refresh fits them all minute long.
 */
-const layoutsBySessions = new WeakMap<readonly Session[], {readonly listeners: SessionReport['listeners']; readonly minute: number; readonly byWidth: Map<number, ColumnLayout>}>();
-
-export function layoutOf(report: SessionReport, width: number): ColumnLayout {
+export function layoutOf(report: SessionReport, width: number, cache: Pick<RenderCache, 'layouts'>): ColumnLayout {
 	const minute = Math.floor(report.takenAt / 60_000);
-	let cached = layoutsBySessions.get(report.sessions);
+	let cached = cache.layouts.get(report.sessions);
 	if (cached === undefined || cached.listeners !== report.listeners || cached.minute !== minute) {
 		cached = {listeners: report.listeners, minute, byWidth: new Map()};
-		layoutsBySessions.set(report.sessions, cached);
+		cache.layouts.set(report.sessions, cached);
 	}
 
 	const {byWidth} = cached;
@@ -99,26 +98,19 @@ export type VisibleRowsInput = {
 	readonly height: number;
 	readonly filter: FilterResult | undefined;
 	readonly taggedIds: ReadonlySet<ProcessId>;
+	/** The explorer's render cache: formatted lines kept while what they show is the same. */
+	readonly cache: Pick<RenderCache, 'processLines' | 'sessionLines'>;
 };
 
-/**
-A process row's line, by the record it shows: the scanner hands over the same record while the
-process's stat line does not change, so on a quiet refresh most process rows are the lines of the
-refresh before. The key holds the rest of what the line shows: its place in the tree, the
-widths it is fitted to and its CPU figure.
-*/
-const processLines = new WeakMap<ProcessRecord, {readonly key: string; readonly line: FormattedRow}>();
+/** Session lines kept at most: ids of ended sessions stay until the map is cleared. */
+const sessionLinesLimit = 4096;
 
 /**
 A session row's line, by the session's id: a refresh builds every session anew (its idle time has
-grown), but the cells it shows change far less often (idle time is shown in minutes once it is
-minutes long). The key is the text of every cell and what else the line is made of; fitting the
-cells to their columns is what it saves. Cleared when large: ids of ended sessions stay until then.
+grown), but the cells it shows change far less often. The key is the text of every cell and what
+else the line is made of; fitting the cells to their columns is what it saves.
 */
-const sessionLines = new Map<string, {readonly key: string; readonly line: FormattedRow}>();
-const sessionLinesLimit = 4096;
-
-function formatSessionRow(row: SessionRow, layout: ColumnLayout, context: RowContext): FormattedRow {
+function formatSessionRow(row: SessionRow, layout: ColumnLayout, context: RowContext, sessionLines: RenderCache['sessionLines']): FormattedRow {
 	const {session} = row;
 	const cells = layout.columns.map(({column, width}) => `${width}\u0001${sessionCell(session, column, context)}`);
 	const foreground = session.foreground === undefined ? '\u0002' : session.foreground.command;
@@ -137,15 +129,22 @@ function formatSessionRow(row: SessionRow, layout: ColumnLayout, context: RowCon
 	return line;
 }
 
-function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext, highlights: readonly RowHighlight[]): FormattedRow {
+/**
+A process row's line, by the record it shows: the scanner hands over the same record while the
+process's stat line does not change, so on a quiet refresh most process rows are the lines of the
+refresh before. The key holds the rest of what the line shows: its place in the tree, the widths
+it is fitted to and its CPU figure.
+*/
+function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext, highlights: readonly RowHighlight[], cache: VisibleRowsInput['cache']): FormattedRow {
 	if (highlights.length > 0 || (row.kind !== 'process' && row.kind !== 'session')) {
 		return formatRowWithSpans(row, layout, context, highlights);
 	}
 
 	if (row.kind === 'session') {
-		return formatSessionRow(row, layout, context);
+		return formatSessionRow(row, layout, context, cache.sessionLines);
 	}
 
+	const {processLines} = cache;
 	const key = `${rowPrefix(row)}\0${layout.width}\0${layout.userWidth}\0${layout.showCpu}\0${formatPercent(context.usage.byProcess.get(row.id))}`;
 	const cached = processLines.get(row.process);
 	if (cached?.key === key) {
@@ -158,9 +157,9 @@ function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext, high
 }
 
 /** The rows inside the viewport, each as the exact text (and emphasis) it is drawn with. */
-export function visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds}: VisibleRowsInput): ShownRow[] {
+export function visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds, cache}: VisibleRowsInput): ShownRow[] {
 	return list.rows.slice(scrollOffset, scrollOffset + height).map(row => {
-		const formatted = formatRow(row, layout, context, highlightsOf(row, filter));
+		const formatted = formatRow(row, layout, context, highlightsOf(row, filter), cache);
 		return {
 			row,
 			formatted: taggedIds.has(row.id) ? {...formatted, text: markTagged(formatted.text, row)} : formatted,

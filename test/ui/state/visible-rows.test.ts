@@ -2,12 +2,15 @@ import {describe, expect, it} from 'vitest';
 import {formatRowWithSpans, type RowContext} from '../../../source/model/view/columns.js';
 import {flattenReport} from '../../../source/model/view/rows.js';
 import {processId, type SessionReport} from '../../../source/model/types.js';
+import {createRenderCache} from '../../../source/ui/state/render-cache.js';
 import {layoutOf, visibleRows} from '../../../source/ui/state/visible-rows.js';
 import {fixtureNow, idleFor, report, shellSession} from '../report-fixtures.js';
 
 const noUsage = {byProcess: new Map(), bySession: new Map()};
+// One explorer's cache, as one explorer would keep it across these refreshes.
+const cache = createRenderCache();
 const shown = (of: SessionReport, context: RowContext) => visibleRows({
-	list: flattenReport(of), layout: layoutOf(of, 160), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(),
+	list: flattenReport(of), layout: layoutOf(of, 160, cache), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(), cache,
 });
 
 describe('the rows in view, refresh after refresh', () => {
@@ -30,7 +33,7 @@ describe('the rows in view, refresh after refresh', () => {
 		const rows = shown(next, {usage, now: fixtureNow});
 		const row = rows.find(each => each.row.id === shellId)!;
 		expect(row.formatted.text).toContain('12.5');
-		expect(row.formatted).toEqual(formatRowWithSpans(row.row, layoutOf(next, 160), {usage, now: fixtureNow}));
+		expect(row.formatted).toEqual(formatRowWithSpans(row.row, layoutOf(next, 160, cache), {usage, now: fixtureNow}));
 	});
 });
 
@@ -52,7 +55,7 @@ describe('session rows, refresh after refresh', () => {
 		const {row, formatted} = sessionLine(later);
 		expect(formatted).not.toBe(before);
 		expect(formatted.text).toContain('3m');
-		expect(formatted).toEqual(formatRowWithSpans(row, layoutOf(later, 160), context));
+		expect(formatted).toEqual(formatRowWithSpans(row, layoutOf(later, 160, cache), context));
 	});
 
 	it('formats it again for another width or when it becomes the own session', () => {
@@ -61,9 +64,9 @@ describe('session rows, refresh after refresh', () => {
 		const own = report([{...first.sessions[0]!, isOwn: true}]);
 		expect(sessionLine(own).formatted.text).not.toBe(line.text);
 		const narrow = visibleRows({
-			list: flattenReport(first), layout: layoutOf(first, 80), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(),
+			list: flattenReport(first), layout: layoutOf(first, 80, cache), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(), cache,
 		}).find(({row}) => row.kind === 'session')!;
-		expect(narrow.formatted).toEqual(formatRowWithSpans(narrow.row, layoutOf(first, 80), context));
+		expect(narrow.formatted).toEqual(formatRowWithSpans(narrow.row, layoutOf(first, 80, cache), context));
 	});
 });
 
@@ -73,24 +76,24 @@ describe('column widths, refresh after refresh', () => {
 	const at = (takenAt: number) => ({...first, takenAt});
 
 	it('are measured once while the sessions are the same objects and the minute is the same', () => {
-		const layout = layoutOf(at(minuteStart + 1000), 160);
-		expect(layoutOf(at(minuteStart + 59_000), 160)).toBe(layout);
-		expect(layoutOf(at(minuteStart + 59_000), 120)).not.toBe(layout);
+		const layout = layoutOf(at(minuteStart + 1000), 160, cache);
+		expect(layoutOf(at(minuteStart + 59_000), 160, cache)).toBe(layout);
+		expect(layoutOf(at(minuteStart + 59_000), 120, cache)).not.toBe(layout);
 	});
 
 	it('are measured again in the next minute, and for other sessions', () => {
-		const layout = layoutOf(at(minuteStart + 1000), 160);
-		expect(layoutOf(at(minuteStart + 61_000), 160)).not.toBe(layout);
-		expect(layoutOf(report([...first.sessions]), 160)).not.toBe(layout);
+		const layout = layoutOf(at(minuteStart + 1000), 160, cache);
+		expect(layoutOf(at(minuteStart + 61_000), 160, cache)).not.toBe(layout);
+		expect(layoutOf(report([...first.sessions]), 160, cache)).not.toBe(layout);
 	});
 
 	it('fit an idle time that grows wider within the minute: measured at the minute, shown as at the minute', () => {
 		// 9h59m at the minute's first refresh, 10h past it 30 s later: the live explorer still shows 9h59m.
 		const idle = report([{...shellSession(100, 'alice'), idleSince: minuteStart - ((10 * 3600) - 50) * 1000}]);
-		const layout = layoutOf({...idle, takenAt: minuteStart + 5000}, 160);
+		const layout = layoutOf({...idle, takenAt: minuteStart + 5000}, 160, cache);
 		const later = {...idle, takenAt: minuteStart + 30_000};
-		const line = formatRowWithSpans(flattenReport(later).rows[1]!, layoutOf(later, 160), {usage: noUsage, now: later.takenAt, isIdleByMinute: true});
-		expect(layoutOf(later, 160)).toBe(layout);
+		const line = formatRowWithSpans(flattenReport(later).rows[1]!, layoutOf(later, 160, cache), {usage: noUsage, now: later.takenAt, isIdleByMinute: true});
+		expect(layoutOf(later, 160, cache)).toBe(layout);
 		expect(line.text).toMatch(/ 9h59m /);
 	});
 });
