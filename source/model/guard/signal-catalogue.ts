@@ -162,3 +162,51 @@ export function isEndingSignal(signal: Signal): boolean {
 export function isValidSignalNumber(number: number): boolean {
 	return Number.isInteger(number) && number >= lowestSignal && number <= highestSignal;
 }
+
+/** What a signal does by default (signal(7)); a program may catch most of them. */
+export function signalEffect(signal: Signal): string {
+	switch (signal.name) {
+		case 'SIGTERM': {
+			return 'asks it to end; it may clean up first';
+		}
+
+		case 'SIGHUP': {
+			return 'hang-up: programs end, daemons often reload';
+		}
+
+		case 'SIGINT': {
+			return 'interrupts it, as Ctrl-C does';
+		}
+
+		case 'SIGQUIT': {
+			return 'ends it with a core dump, as Ctrl-\\ does';
+		}
+
+		case 'SIGKILL': {
+			return 'ends it at once, no clean-up';
+		}
+
+		case 'SIGSTOP': {
+			return 'freezes it until it gets SIGCONT';
+		}
+
+		case 'SIGCONT': {
+			return 'resumes it if stopped';
+		}
+
+		case 'SIGUSR1':
+		case 'SIGUSR2': {
+			return "the program's own meaning; ends programs that do not handle it";
+		}
+
+		case 'SIGCHLD':
+		case 'SIGURG':
+		case 'SIGWINCH': {
+			return 'ignored unless the program handles it';
+		}
+
+		default: {
+			return 'ends it unless the program handles it';
+		}
+	}
+}
