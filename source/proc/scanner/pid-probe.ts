@@ -1,56 +1,104 @@
-// Which pids were handed out since the last refresh, from the last pid the kernel allocated
-// (the fifth field of /proc/loadavg). Every process that can join an SSH session's tree after
-// a refresh is a new process with one of these pids: processes are never re-parented into a
-// session, only out of it. So a refresh probes these few pids instead of listing /proc.
+// Between full scans, new processes are found by probing the pids the kernel handed out since the
+// last scan (pid-range.ts): a process can only join a session tree by being born into it. A pid
+// handed out and reused within one interval, or one the probe skipped, waits for the next full scan.
+import {isFailure, readText} from '../read-file.js';
+import {listPids} from '../read-processes.js';
+import {forkMarginPids, probeRange} from './pid-range.js';
 
-/** The last allocated pid from /proc/loadavg ("0.10 0.20 0.30 1/123 4567"). */
-export function parseLastPid(loadavgText: string): number | undefined {
-	const field = loadavgText.trim().split(/\s+/)[4];
-	return field !== undefined && /^\d+$/.test(field) ? Number(field) : undefined;
-}
+/** More pids to probe than this: list /proc and probe only those listed. */
+const listAbove = 256;
 
-/**
- * Pids re-probed below the last pid a scan saw: a pid is allocated a moment before its process
- * appears in /proc, so forks still in progress then may not have been readable yet.
- */
-export const forkMarginPids = 64;
-
-export type ProbeRange =
+export type NewPids =
 	| {readonly kind: 'pids'; readonly pids: readonly number[]}
-	/** Too many new pids (or an allocator that went backwards without a known pid_max): list /proc instead. */
-	| {readonly kind: 'too-many'};
+	| {readonly kind: 'too-many'; readonly reason: string};
 
-/**
- * The pids allocated after `previousLastPid` up to `lastPid`, counting back `marginPids` more:
- * a pid is allocated a moment before its process appears in /proc, so the last few pids seen
- * by the previous refresh may have been too young to read. The allocator wraps at pid_max back
- * to 301 (RESERVED_PIDS), skipping pids still in use.
- */
-export function probeRange(previousLastPid: number, lastPid: number, pidMax: number | undefined, marginPids: number, limit: number): ProbeRange {
-	const from = previousLastPid - marginPids + 1;
-	if (lastPid >= previousLastPid) {
-		const start = Math.max(1, from);
-		return lastPid - start + 1 > limit ? {kind: 'too-many'} : {kind: 'pids', pids: range(start, lastPid)};
-	}
+export type PidProbe = {
+	/** The kernel's pid_max, read once; undefined when unreadable. */
+	readonly pidMax: () => number | undefined;
+	/** The pids to probe up to `lastPid` (from /proc/loadavg), or why a full scan must list /proc instead. */
+	readonly newPids: (lastPid: number | undefined) => NewPids;
+	/**
+	Fewer pids to try: a pid that is not there costs a failed open and the exception Node makes of
+	it, and thread ids answer too, so past a few hundred one listing of /proc (processes only) is
+	cheaper. The newest few are tried anyway: a fork in progress is not listed yet.
+	*/
+	readonly thinOut: (pids: readonly number[], lastPid: number | undefined) => readonly number[];
+	/**
+	Tries each pid not in `isKnown` and not seen by the last scan; `read` says whether it could be
+	read. Pids that could not be read yet are tried once more by the next watch scan.
+	*/
+	readonly probe: (pids: readonly number[], isKnown: (pid: number) => boolean, read: (pid: number) => boolean) => {readonly attempts: number};
+	/** Ends a scan: `seen`, the pids whose stat it read. */
+	readonly scanDone: (isFullScan: boolean, lastPid: number | undefined, seen: ReadonlySet<number>) => void;
+};
 
-	if (pidMax === undefined) {
-		return {kind: 'too-many'};
-	}
+export function createPidProbe(procRoot: string, probeLimit: number): PidProbe {
+	let previousLastPid: number | undefined;
+	let wasFullScan = false;
+	/** Pids whose stat the last scan read: the margin below the last pid re-probes only the others. */
+	let seenLastScan: ReadonlySet<number> = new Set();
+	/** New pids the last watch scan could not read (a fork in progress, or already gone). */
+	let retryPids: readonly number[] = [];
+	let pidMax: number | undefined | null = null;
 
-	const firstAfterWrap = 300;
-	const count = (pidMax - Math.max(1, from)) + Math.max(0, lastPid - firstAfterWrap + 1);
-	if (count > limit) {
-		return {kind: 'too-many'};
-	}
+	const readPidMax = (): number | undefined => {
+		if (pidMax === null) {
+			const text = readText(`${procRoot}/sys/kernel/pid_max`);
+			pidMax = isFailure(text) ? undefined : Number(text.trim()) || undefined;
+		}
 
-	return {kind: 'pids', pids: [...range(Math.max(1, from), pidMax - 1), ...range(firstAfterWrap, lastPid)]};
-}
+		return pidMax;
+	};
 
-function range(first: number, last: number): number[] {
-	const pids: number[] = [];
-	for (let pid = first; pid <= last; pid++) {
-		pids.push(pid);
-	}
+	return {
+		pidMax: readPidMax,
+		newPids(lastPid) {
+			if (lastPid === undefined) {
+				return {kind: 'too-many', reason: 'no last pid in loadavg'};
+			}
 
-	return pids;
+			if (previousLastPid === undefined) {
+				return {kind: 'too-many', reason: 'many new pids'};
+			}
+
+			// After a watch scan only the new pids that could not be read yet are probed again, once.
+			const range = probeRange(previousLastPid, lastPid, readPidMax(), wasFullScan ? forkMarginPids : 0, probeLimit);
+			return range.kind === 'too-many'
+				? {kind: 'too-many', reason: 'many new pids'}
+				: {kind: 'pids', pids: [...new Set([...retryPids, ...range.pids])]};
+		},
+		thinOut(pids, lastPid) {
+			if (pids.length <= listAbove || lastPid === undefined) {
+				return pids;
+			}
+
+			const listed = new Set(listPids(procRoot));
+			return pids.filter(pid => listed.has(pid) || pid > lastPid - forkMarginPids);
+		},
+		probe(pids, isKnown, read) {
+			const retried = new Set(retryPids);
+			const unreadable: number[] = [];
+			let attempts = 0;
+			for (const pid of pids) {
+				if (!isKnown(pid) && !(seenLastScan.has(pid) && previousLastPid !== undefined && pid <= previousLastPid)) {
+					attempts++;
+					if (!read(pid) && !retried.has(pid)) {
+						unreadable.push(pid);
+					}
+				}
+			}
+
+			retryPids = unreadable;
+			return {attempts};
+		},
+		scanDone(isFullScan, lastPid, seen) {
+			if (isFullScan) {
+				retryPids = [];
+			}
+
+			previousLastPid = lastPid;
+			wasFullScan = isFullScan;
+			seenLastScan = seen;
+		},
+	};
 }

@@ -2,7 +2,7 @@
 // between runs of the explorer (~/.cache/sshtop/scan-hint.json) so that the next start can read
 // those and the pids handed out since instead of every stat file in /proc. The rule the watch
 // scan relies on holds across runs too: a process only joins a session tree by being born into
-// it, with a pid the kernel handed out after the hint was taken (new-pids.ts). What this cannot
+// it, with a pid the kernel handed out after the hint was taken (pid-range.ts). What this cannot
 // see, an old process that exec'd sshd since, the full scan that follows finds: the explorer
 // reads again 300 ms after a start from a hint (use-snapshots.ts), and that read is a full scan.
 //
@@ -15,7 +15,7 @@
 // quiet-processes.ts) cannot have opened or closed a file, so the next start takes its sockets
 // from here instead of reading its fd directory, most of a start's reading beside 500 idle
 // sessions. Nothing else a process shows is kept: command lines and environments stay in /proc.
-import {forkMarginPids, probeRange} from './pid-probe.js';
+import {forkMarginPids, probeRange} from './pid-range.js';
 
 /** What identifies the process table a hint was taken of, and how far the kernel has counted. */
 export type SystemMark = {
@@ -100,7 +100,7 @@ export type HintedPids =
 
 /**
  * The pids a first scan reads instead of all of /proc: the hint's, and every pid handed out
- * since (with new-pids.ts's margin for forks in progress when the hint was taken).
+ * since (with pid-range.ts's margin for forks in progress when the hint was taken).
  */
 export function hintedPids(hint: ScanHint, mark: SystemMark | undefined, lastPid: number | undefined, pidMax: number | undefined, limit: number): HintedPids {
 	if (mark === undefined || lastPid === undefined) {

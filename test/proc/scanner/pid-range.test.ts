@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseLastPid, probeRange} from '../../../source/proc/scanner/pid-probe.js';
+import {parseLastPid, probeRange} from '../../../source/proc/scanner/pid-range.js';
 
 describe('parseLastPid', () => {
 	it('reads the last allocated pid from /proc/loadavg', () => {

@@ -1,0 +1,214 @@
+// What is kept of each watched process between scans, and the records made from it. Status,
+// cmdline, exe, fds and environ are read once per (pid, start time, exec), and again while the
+// process is young, when an sshd's children change (OpenSSH retitles an sshd when it forks or
+// reaps a child: `[net]` → `USER [priv]`, `USER@pts/1,pts/2`), when its parent changes, and after
+// `revalidateMs` if it ran since: a process that did not run changed none of them.
+import {parseStat, type StatFields} from '../parse/parse-stat.js';
+import type {SshEnvironment} from '../parse/parse-environ.js';
+import {buildRecord, readDetails, readSocketInodes, type ProcessDetails, type ProcessReadContext} from '../read-processes.js';
+import {sshdCommandNames} from '../ssh-scope.js';
+import type {ProcessRecord, UnreadablePart} from '../types.js';
+import type {EnvironmentReading} from './environments.js';
+import type {Membership} from './membership.js';
+import {mayHaveRunSince} from './quiet-processes.js';
+import type {HintedSockets} from './scan-hint.js';
+import {execFingerprint, type Candidate, type LastReading, type StatReader} from './stat-candidates.js';
+
+export type Watched = {
+	readonly pid: number;
+	readonly startTicks: number;
+	/** comm, start_code and start_stack: an exec changes at least one (ASLR moves the stack). */
+	readonly fingerprint: string;
+	/** When this fingerprint replaced another (an exec seen), undefined for the first one. */
+	readonly execSeenAt: number | undefined;
+	readonly details: ProcessDetails;
+	readonly detailsReadAt: number;
+	/** Its schedstat text taken before the details were read: a process that did not run since cannot have changed them. */
+	readonly detailsRunMark: string | undefined;
+	/** Undefined when not read (not under an sshd); 'unreadable' when the fd table was not readable. */
+	readonly socketInodes: readonly number[] | 'unreadable' | undefined;
+	/** Undefined when not read (see environments.ts). */
+	readonly environment: EnvironmentReading;
+	/** Sorted child pids when the details were read: an sshd retitles itself as its children come and go. */
+	readonly childrenKey: string;
+	readonly parentPid: number;
+	readonly last?: LastReading;
+};
+
+export type DetailCacheOptions = {
+	readonly procRoot: string;
+	/** Details of a process younger than this (or exec'd less long ago) are re-read on every scan. */
+	readonly youngMs: number;
+	/** Details older than this are read again if the process ran since. */
+	readonly revalidateMs: number;
+	readonly stats: Pick<StatReader, 'detailsRunMark' | 'runMarkOf'>;
+};
+
+export type MembersReading = {
+	readonly startedAt: number;
+	readonly context: ProcessReadContext;
+	readonly membership: Membership;
+	readonly candidates: ReadonlyMap<number, Candidate>;
+	readonly environments: ReadonlyMap<number, EnvironmentReading>;
+	/** Pids found by probing: a thread's id answers too, and is not a process. */
+	readonly probed: ReadonlySet<number>;
+	/** A start from a scan hint: the sockets it kept, by pid. */
+	readonly hintedSockets: ReadonlyMap<number, HintedSockets> | undefined;
+};
+
+export type DetailCache = {
+	readonly watched: () => ReadonlyMap<number, Watched>;
+	/** Makes the members' records and keeps what they were made from; returns the pids no longer watched too. */
+	readonly refresh: (reading: MembersReading) => {readonly processes: ProcessRecord[]; readonly detailReads: number; readonly gone: number[]};
+	/** The watched processes' sockets with the run marks taken before they were read, for the next run's hint. */
+	readonly hintedSockets: () => HintedSockets[];
+};
+
+export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: DetailCacheOptions): DetailCache {
+	let watched = new Map<number, Watched>();
+
+	const refresh: DetailCache['refresh'] = ({startedAt, context, membership, candidates, environments, probed, hintedSockets}) => {
+		const {underSshd, sortedMembers, childrenByParent} = membership;
+		const nextWatched = new Map<number, Watched>();
+		const processes: ProcessRecord[] = [];
+		let detailReads = 0;
+		for (const pid of sortedMembers) {
+			const candidate = candidates.get(pid);
+			if (!candidate) {
+				continue;
+			}
+
+			const previous = sameProcess(watched.get(pid), candidate);
+			const {unchanged} = candidate;
+			const stat = unchanged?.stat ?? parseStat(candidate.statText);
+			if (!stat) {
+				continue;
+			}
+
+			const fingerprint = unchanged?.fingerprint ?? execFingerprint(candidate.statText, stat.comm);
+			// Only an sshd's children decide anything (its title): no key for the others.
+			const childrenKey = sshdCommandNames.has(stat.comm) ? (childrenByParent.get(pid) ?? []).join(',') : '';
+			const execSeenAt = previous && previous.fingerprint !== fingerprint ? startedAt : previous?.execSeenAt;
+			const isYoung = startedAt - (context.bootTime + (stat.startTicks * 1000 / context.clockTicksPerSecond)) < youngMs
+				|| (execSeenAt !== undefined && startedAt - execSeenAt < youngMs);
+			const mustRead = previous === undefined
+				|| previous.fingerprint !== fingerprint
+				|| isYoung
+				|| (startedAt - previous.detailsReadAt >= revalidateMs && mayHaveRunSince(previous.detailsRunMark, stats.runMarkOf(pid), stat.threads))
+				|| (sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey)
+				|| (previous.parentPid !== stat.ppid);
+			let details: ProcessDetails;
+			let detailsReadAt: number;
+			let socketInodes: Watched['socketInodes'];
+			let detailsChildrenKey: string;
+			let detailsRunMark: string | undefined;
+			if (mustRead) {
+				detailsRunMark = stats.detailsRunMark(pid);
+				const fresh = readDetails(`${procRoot}/${pid}`, stat);
+				if (fresh === undefined || (probed.has(pid) && fresh.threadGroupId !== undefined && fresh.threadGroupId !== pid)) {
+					continue;
+				}
+
+				detailReads++;
+				details = fresh;
+				detailsReadAt = startedAt;
+				socketInodes = underSshd.has(pid)
+					? (keptSockets(hintedSockets?.get(pid), stat, detailsRunMark) ?? readSocketInodes(procRoot, pid) ?? 'unreadable')
+					: undefined;
+				detailsChildrenKey = childrenKey;
+			} else {
+				({details, detailsReadAt, socketInodes, detailsRunMark} = previous);
+				detailsChildrenKey = previous.childrenKey;
+			}
+
+			const environment = environments.get(pid);
+			// The same line, details, environment reading and user names make the same record.
+			const record = !mustRead && unchanged !== undefined && unchanged.userNames === context.userNames && environment === previous?.environment
+				? unchanged.record
+				: recordOf(context, stat, details, socketInodes, environment);
+			processes.push(record);
+			if (previous !== undefined && !mustRead && record === unchanged?.record) {
+				nextWatched.set(pid, previous);
+				continue;
+			}
+
+			// Written out whole, not spread from the previous entry: this runs for every watched
+			// process on every refresh.
+			nextWatched.set(pid, {
+				pid,
+				startTicks: stat.startTicks,
+				fingerprint,
+				execSeenAt,
+				details,
+				detailsReadAt,
+				detailsRunMark,
+				socketInodes,
+				environment,
+				childrenKey: detailsChildrenKey,
+				parentPid: stat.ppid,
+				last: {statText: candidate.statText, stat, fingerprint, record, userNames: context.userNames},
+			});
+		}
+
+		const gone = [...watched.keys()].filter(pid => !nextWatched.has(pid));
+		watched = nextWatched;
+		return {processes, detailReads, gone};
+	};
+
+	return {
+		watched: () => watched,
+		refresh,
+		hintedSockets() {
+			const sockets: HintedSockets[] = [];
+			for (const entry of watched.values()) {
+				if (Array.isArray(entry.socketInodes) && entry.detailsRunMark !== undefined) {
+					sockets.push({pid: entry.pid, startTicks: entry.startTicks, runMark: entry.detailsRunMark, inodes: entry.socketInodes});
+				}
+			}
+
+			return sockets;
+		},
+	};
+}
+
+function sameProcess(entry: Watched | undefined, candidate: Candidate): Watched | undefined {
+	return entry?.startTicks === candidate.stat.startTicks ? entry : undefined;
+}
+
+function recordOf(
+	context: ProcessReadContext,
+	stat: StatFields,
+	details: ProcessDetails,
+	heldSockets: Watched['socketInodes'],
+	environment: EnvironmentReading,
+): ProcessRecord {
+	const record = buildRecord(context, stat, details);
+	const unreadable: UnreadablePart[] = [...details.unreadable];
+	let socketInodes: readonly number[] | undefined;
+	if (heldSockets === 'unreadable') {
+		unreadable.push('fd');
+	} else {
+		socketInodes = heldSockets;
+	}
+
+	let sshEnvironment: SshEnvironment | undefined;
+	if (environment === 'unreadable') {
+		unreadable.push('environ');
+	} else if (typeof environment === 'object') {
+		sshEnvironment = environment;
+	}
+
+	// One spread and named fields: a second spread leaves V8's fast path.
+	const held = {...record, socketInodes, unreadable};
+	return sshEnvironment ? {...held, sshEnvironment} : held;
+}
+
+/**
+A hint's sockets of a process (scan-hint.ts), when they are still its sockets: the same process
+(pid and start time), and it has not run since they were read (quiet-processes.ts).
+*/
+function keptSockets(hinted: HintedSockets | undefined, stat: StatFields, runMark: string | undefined): readonly number[] | undefined {
+	return hinted !== undefined && hinted.startTicks === stat.startTicks && !mayHaveRunSince(hinted.runMark, runMark, stat.threads)
+		? hinted.inodes
+		: undefined;
+}
