@@ -1,6 +1,7 @@
 import {closeSync, mkdirSync, openSync, realpathSync, writeSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
+import type {AuditWrite} from '../model/guard/results.js';
 import {toSafeJson} from '../model/view/safe-json.js';
 import type {Endpoint} from '../proc/types.js';
 import {type ActionName, formatPeer} from '../model/guard/target.js';
@@ -32,10 +33,6 @@ export type AuditEntry = {
 		readonly sentence: string;
 	}>;
 };
-
-export type AuditWrite =
-	| {readonly ok: true; readonly path: string}
-	| {readonly ok: false; readonly path: string; readonly warning: string};
 
 function effectiveUid(): number | undefined {
 	return typeof process.geteuid === 'function' ? process.geteuid() : undefined;

@@ -2,20 +2,13 @@
 import {setTimeout as delay} from 'node:timers/promises';
 import {formatEndpoint} from '../model/view/format.js';
 import {sanitizeText} from '../model/view/sanitize.js';
+import type {ConnectionCheck} from '../model/guard/results.js';
 import type {Session} from '../model/types.js';
 import type {TcpSocket} from '../proc/types.js';
 import {readTcpSockets} from '../proc/read-snapshot.js';
 import {isStillRunning} from './survivors.js';
 import {type ActionTarget, targetFromProcess} from '../model/guard/target.js';
 import {findInTree} from '../model/report/process-tree.js';
-
-export type ConnectionOutcome = 'closed' | 'still-connected';
-
-export type ConnectionCheck = {
-	readonly sessionId: string;
-	readonly outcome: ConnectionOutcome;
-	readonly sentence: string;
-};
 
 export type ConnectionProbe = {
 	/** The kernel's TCP sockets now. */

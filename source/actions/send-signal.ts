@@ -8,33 +8,13 @@ import {
 	isSignallablePid,
 	type RefusalReason,
 } from '../model/guard/guard.js';
-import {appendAuditEntry, type AuditEntry, type AuditWrite, type Operator, operatorForAudit} from './audit-log.js';
+import {appendAuditEntry, type AuditEntry, type Operator, operatorForAudit} from './audit-log.js';
+import type {SignalReport, TargetResult} from '../model/guard/results.js';
 import {readLiveDispositions, readLiveStat} from './live-stat.js';
 import {fateSentence, signalFate} from '../model/guard/signal-fate.js';
 import type {ActionPlan} from '../model/guard/plan.js';
 import {isEndingSignal, isValidSignalNumber, type Signal, SIGCONT} from '../model/guard/signal-catalogue.js';
 import {type ActionName, type ActionTarget, describeTarget, formatPeer, targetId} from '../model/guard/target.js';
-
-/** What happened to one target: which signal, and a one-line sentence for the UI. */
-export type TargetResult = {readonly target: ActionTarget; readonly signal: Signal; readonly sentence: string} & (
-	| {
-			readonly kind: 'sent';
-			/** True when SIGCONT followed, because the target was stopped and would not act on the signal. */
-			readonly continued: boolean;
-	  }
-	/** Sent, but the target ignores it or the kernel discards it (signal-fate.ts): nothing happened. */
-	| {readonly kind: 'ignored'; readonly fate: 'ignored' | 'discarded'}
-	| {readonly kind: 'gone'}
-	| {readonly kind: 'changed'}
-	| {readonly kind: 'not-permitted'}
-	| {readonly kind: 'refused'; readonly reason: RefusalReason}
-	| {
-			readonly kind: 'zombie';
-			/** The process that has not reaped it: the one to look at. */
-			readonly parentPid: number;
-	  });
-
-export type TargetResultKind = TargetResult['kind'];
 
 export type SignalRequest = {
 	readonly targets: readonly ActionTarget[];
@@ -47,13 +27,6 @@ export type SignalRequest = {
 	readonly operator: Operator;
 	/** Where the audit line goes: resolveAuditLogPath(flags['audit-log']). */
 	readonly auditLogPath: string;
-};
-
-export type SignalReport = {
-	readonly signal: Signal;
-	/** One per target, in the order given. */
-	readonly results: readonly TargetResult[];
-	readonly audit: AuditWrite;
 };
 
 function refused(target: ActionTarget, signal: Signal, reason: RefusalReason, sentence: string): TargetResult {
@@ -244,27 +217,6 @@ export function executeSignal(request: SignalRequest): SignalReport {
 	}
 
 	return {signal, results, audit: appendAuditEntry(request.auditLogPath, auditEntryFor(request, results))};
-}
-
-/** A few words per result kind, for summaries, reap's lines and the history pane. */
-export const resultLabels: Readonly<Record<TargetResultKind, string>> = {
-	sent: 'sent',
-	ignored: 'ignored',
-	gone: 'already exited',
-	changed: 'changed',
-	'not-permitted': 'not permitted',
-	refused: 'refused',
-	zombie: 'zombie',
-};
-
-/** One line for a whole action, e.g. `2 sent, 1 already exited, 1 refused`. */
-export function summarizeResults(results: readonly TargetResult[]): string {
-	const counts = new Map<TargetResultKind, number>();
-	for (const result of results) {
-		counts.set(result.kind, (counts.get(result.kind) ?? 0) + 1);
-	}
-
-	return [...counts].map(([kind, count]) => `${count} ${resultLabels[kind]}`).join(', ');
 }
 
 /** Sends a plan through the guarded executor; `dispatch` carries context, confirmations, operator and log. */

@@ -2,11 +2,9 @@
 // and turn the outcome into an exit code. The only reap module that reads or changes the world.
 import {guardContextFrom, type GuardContext} from '../model/guard/guard.js';
 import {currentOperator, prepareAuditLog, resolveAuditLogPath, type Operator} from '../actions/audit-log.js';
-import {awaitConnectionsClosed} from '../actions/connection-check.js';
-import {endsSessions, findSessionSurvivors, killSurvivors, reached, type Dispatch} from '../actions/end-sessions.js';
-import {executeSignal, type SignalReport, type TargetResult, type TargetResultKind} from '../actions/send-signal.js';
-import {SIGKILL} from '../model/guard/signal-catalogue.js';
-import {waitForExit} from '../actions/survivors.js';
+import {endSessions, endsSessions, type Dispatch} from '../actions/end-sessions.js';
+import {signalThenKill} from '../actions/survivors.js';
+import {reached, type SignalReport, type TargetResultKind} from '../model/guard/results.js';
 import {toSafeJson} from '../model/view/safe-json.js';
 import type {ProcessRecord, SessionReport} from '../model/types.js';
 import {readSnapshot} from '../proc/read-snapshot.js';
@@ -70,85 +68,57 @@ type Execution = {readonly results: ReapResults; readonly warnings: readonly str
 
 /**
 Each planned session gets its signal where it ends the connection (one audit line per session);
-for signals that end sessions, its processes get up to the grace period to exit, those still
-running get SIGKILL (guarded and audited too), and then each connection is checked: gone, or
-still connected.
+for signals that end sessions, each connection is checked, the sessions' processes get up to the
+grace period to exit, and those still running get SIGKILL (guarded and audited too), after which
+a connection still open is checked again: gone, or still connected.
 */
 async function executeReap(plan: ReapPlan, options: ReapOptions, dispatch: Dispatch): Promise<Execution> {
-	const reports: SignalReport[] = [];
-	const signalled = plan.targets.map(planned => {
-		const report = executeSignal({...dispatch, targets: planned.targets, signal: options.signal, action: 'reap'});
-		reports.push(report);
-		return {planned, results: report.results};
+	const ended = await endSessions({
+		groups: plan.targets.map(planned => planned.targets),
+		sessions: plan.targets.map(planned => planned.session),
+		signal: options.signal,
+		action: 'reap',
+		dispatch,
+		connectionCheckMs,
+		graceMs: options.graceSeconds * 1000,
+		survivors: 'kill',
+		readProcesses: readProcessesNow,
 	});
-	const signalledSessions = signalled.filter(({results}) => results.some(result => reached(result)));
-	let graceNote: string | undefined;
-	const survivorsBySession = new Map<string, readonly TargetResult[]>();
-	const checks = new Map<string, TargetOutcome['connection']>();
-	if (signalledSessions.length > 0 && !endsSessions(options.signal)) {
-		graceNote = `${options.signal.name} does not end sessions: nothing was waited for or killed.`;
-	} else if (signalledSessions.length > 0) {
-		const sessions = signalledSessions.map(({planned}) => planned.session);
-		try {
-			const survivors = await findSessionSurvivors(sessions, {waitMs: options.graceSeconds * 1000, readProcesses: readProcessesNow});
-			for (const session of sessions) {
-				const own = survivors.filter(survivor => survivor.sessionId === session.id);
-				if (own.length > 0) {
-					const kill = killSurvivors(own, dispatch);
-					reports.push(kill);
-					survivorsBySession.set(session.id, kill.results);
-				}
-			}
-		} catch (error) {
-			graceNote = `could not read the processes after the grace period: ${messageOf(error)}`;
-		}
-
-		for (const check of await awaitConnectionsClosed(sessions, {timeoutMs: connectionCheckMs})) {
-			checks.set(check.sessionId, check);
-		}
-
-		const killed = [...survivorsBySession.values()].reduce((count, results) => count + results.length, 0);
-		graceNote ??= killed === 0
-			? undefined
-			: `${killed} process${killed === 1 ? '' : 'es'} still running after ${options.graceSeconds}s got SIGKILL.`;
-	}
-
-	const outcomes: TargetOutcome[] = signalled.map(({planned, results}) => ({
+	const sessionOfSurvivor = new Map(ended.survivors.map(survivor => [survivor.target, survivor.sessionId]));
+	const killed = ended.kill?.results ?? [];
+	const checks = new Map(ended.checks.map(check => [check.sessionId, check]));
+	const isAnySignalled = ended.reports.some(report => report.results.some(result => reached(result)));
+	const graceNote = !isAnySignalled
+		? undefined
+		: (!endsSessions(options.signal)
+			? `${options.signal.name} does not end sessions: nothing was waited for or killed.`
+			: ended.survivorProblem ?? (killed.length === 0
+				? undefined
+				: `${killed.length} process${killed.length === 1 ? '' : 'es'} still running after ${options.graceSeconds}s got SIGKILL.`));
+	const outcomes: TargetOutcome[] = plan.targets.map((planned, index) => ({
 		planned,
-		results,
-		survivors: survivorsBySession.get(planned.session.id) ?? [],
+		results: ended.reports[index]?.results ?? [],
+		survivors: killed.filter(result => sessionOfSurvivor.get(result.target) === planned.session.id),
 		connection: checks.get(planned.session.id),
 	}));
+	const reports = [...ended.reports, ...(ended.kill === undefined ? [] : [ended.kill])];
 	return {results: {takenAt: plan.takenAt, outcomes, excluded: plan.excluded, graceNote}, warnings: auditWarnings(reports)};
 }
 
 /** Each left-behind process and those below it get the signal, parents first; for ending signals, SIGKILL follows the grace period. */
 async function executeLeftoverReap(plan: LeftoverPlan, options: ReapOptions, dispatch: Dispatch): Promise<{readonly outcomes: LeftoverOutcome[]; readonly warnings: readonly string[]}> {
-	const reports: SignalReport[] = [];
-	const outcomes: LeftoverOutcome[] = [];
-	for (const planned of plan.targets) {
-		const report = executeSignal({...dispatch, targets: planned.targets, signal: options.signal, action: 'reap-leftovers'});
-		reports.push(report);
-		outcomes.push({planned, results: report.results, survivors: []});
-	}
-
-	if (!endsSessions(options.signal)) {
-		return {outcomes, warnings: auditWarnings(reports)};
-	}
-
-	const sent = outcomes.flatMap(outcome => outcome.results.filter(result => reached(result)).map(result => result.target));
-	const stubborn = await waitForExit(sent, {timeoutMs: options.graceSeconds * 1000});
-	const finished = outcomes.map(outcome => {
-		const own = stubborn.filter(target => outcome.planned.targets.includes(target));
-		if (own.length === 0) {
-			return outcome;
-		}
-
-		const kill = executeSignal({...dispatch, targets: own, signal: SIGKILL, action: 'kill-survivors'});
-		reports.push(kill);
-		return {...outcome, survivors: kill.results};
+	const escalations = await signalThenKill(plan.targets.map(planned => planned.targets), {
+		signal: options.signal,
+		action: 'reap-leftovers',
+		graceMs: endsSessions(options.signal) ? options.graceSeconds * 1000 : undefined,
+		dispatch,
 	});
-	return {outcomes: finished, warnings: auditWarnings(reports)};
+	const outcomes = plan.targets.map((planned, index) => {
+		const escalation = escalations[index]!;
+		return {planned, results: escalation.first.results, survivors: escalation.kill?.results ?? []};
+	});
+	const reports = escalations.flatMap(escalation => [escalation.first, ...(escalation.kill === undefined ? [] : [escalation.kill])]);
+	return {outcomes, warnings: auditWarnings(reports)};
 }
 
 const wentWell: ReadonlySet<TargetResultKind> = new Set(['sent', 'gone']);

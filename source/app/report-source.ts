@@ -1,10 +1,10 @@
 // Feeds the explorer: one report per refresh, synchronously, with the slower `ss` reading
 // refreshed in the background so a refresh never waits on a child process. Between full
-// scans, a refresh reads only the SSH part of the process table (proc/process-scanner.ts).
+// scans, a refresh reads only the SSH part of the process table (proc/scanner/scanner.ts).
 // With a scan hint file, the first refresh starts from what the last run's last full scan kept
-// (proc/scan-hint.ts), and each full scan (and a start from a hint) leaves the next run a new one.
+// (proc/scanner/scan-hint.ts), and each full scan (and a start from a hint) leaves the next run a new one.
 import path from 'node:path';
-import {buildReport, channelCommandPids, needsTcpInfo} from '../model/report/build-report.js';
+import {buildReport, channelCommandPids, createReportBuilder, needsTcpInfo} from '../model/report/build-report.js';
 import {readProcAccess} from '../proc/read-proc-access.js';
 import {readProcessIo} from '../proc/read-process-io.js';
 import type {SessionReport} from '../model/types.js';
@@ -61,6 +61,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 	const hintText = options.hint === undefined && hintFile !== undefined ? readPrivateFile(hintFile)?.toString('utf8') : undefined;
 	const hint = options.hint ?? (hintText === undefined ? undefined : parseScanHint(hintText));
 	const scanner = createProcessScanner({...options, ...(hint === undefined ? {} : {hint})});
+	const buildNextReport = createReportBuilder();
 	const procRoot = options.procRoot ?? '/proc';
 	const access = readProcAccess(procRoot);
 	const tcpInfoIntervalMs = options.tcpInfoIntervalMs ?? 10_000;
@@ -111,11 +112,11 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 		const snapshot = scanner.read(tcpInfo);
 		// The commands whose I/O tells a terminal-less session's idle time, as the last report knew them.
 		const ioPids = previous === undefined ? [] : channelCommandPids(previous);
-		const report = buildReport({
+		const report = buildNextReport({
 			...snapshot,
 			access,
 			...(ioPids.length === 0 ? {} : {processIo: readProcessIo(procRoot, ioPids.map(pid => ({pid})))}),
-		}, previous);
+		});
 		previous = report;
 		const nextHint = scanner.scanHint();
 		if (hintFile !== undefined && nextHint !== undefined && nextHint !== writtenHint) {

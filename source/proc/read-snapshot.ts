@@ -121,17 +121,25 @@ export function readTtyActivity(devRoot: string, processes: readonly ProcessReco
 	return activity;
 }
 
-let cachedUserNames: {path: string; names: ReadonlyMap<number, string>; readAt: number} | undefined;
-
 export function readUserNames(path: string): ReadonlyMap<number, string> {
-	// Accounts rarely change; re-reading once a minute keeps a refresh cheap.
-	if (cachedUserNames?.path === path && Date.now() - cachedUserNames.readAt < 60_000) {
-		return cachedUserNames.names;
-	}
+	return textOr(path, parsePasswd) ?? new Map<number, string>();
+}
 
-	const names = textOr(path, parsePasswd) ?? new Map<number, string>();
-	cachedUserNames = {path, names, readAt: Date.now()};
-	return names;
+/**
+User names read again at most once a minute: accounts rarely change, and an unchanged map keeps
+its identity, so records made with it can be kept (detail-cache.ts).
+*/
+export function createUserNamesReader(path: string, now: () => number = Date.now): () => ReadonlyMap<number, string> {
+	let names: ReadonlyMap<number, string> | undefined;
+	let readAt = 0;
+	return () => {
+		if (names === undefined || now() - readAt >= 60_000) {
+			names = readUserNames(path);
+			readAt = now();
+		}
+
+		return names;
+	};
 }
 
 const bootTimes = new Map<string, number>();

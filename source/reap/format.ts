@@ -1,7 +1,7 @@
 // What `sshtop reap` prints: one line per session (text) or one document (--json), for the
 // plan of a dry run and for the results of --yes. Pure.
-import type {ConnectionCheck, ConnectionOutcome} from '../actions/connection-check.js';
-import {resultLabels, type TargetResult, type TargetResultKind} from '../actions/send-signal.js';
+import type {ConnectionCheck, ConnectionOutcome} from '../model/guard/results.js';
+import {resultLabels, type TargetResult, type TargetResultKind} from '../model/guard/results.js';
 import type {Signal} from '../model/guard/signal-catalogue.js';
 import {describeTarget, type ActionTarget} from '../model/guard/target.js';
 import {formatDuration, formatEndpoint} from '../model/view/format.js';

@@ -1,13 +1,11 @@
 // The explorer's root: wires state, refresh loop, keys and terminal size to the views.
 // Decisions live in state.ts and model/; this file only composes.
 import {useCallback, useEffect, useMemo, useState} from 'react';
-import {resolveAuditLogPath} from '../actions/audit-log.js';
 import {Box, Text, useApp} from 'ink';
 import {fitToWidth} from '../model/view/format.js';
 import {summaryLines} from '../model/view/summary.js';
 import type {SessionReport} from '../model/types.js';
 import {ActionDialog} from './action-dialog.js';
-import {createActionExecutor, type ActionExecutor} from '../app/action-executor.js';
 import {actionHeaderLines, type ActionEvent, taggedIds} from './state/action-state.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
@@ -15,7 +13,7 @@ import {HelpScreen} from './help-screen.js';
 import {createInitialState, keyContextOf, selectedIndex, selectView, type InitialView} from './state/explorer-state.js';
 import {HistoryPane, historyPaneHeight, StatusLine} from './history-pane.js';
 import {TreeView} from './tree-view.js';
-import {useActions} from './hooks/use-actions.js';
+import {useActions, type ActionExecutor} from './hooks/use-actions.js';
 import {useExplorerKeys} from './keys/use-explorer-keys.js';
 import {useExplorerState} from './hooks/use-explorer-state.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './hooks/use-idle-policies.js';
@@ -30,8 +28,8 @@ export type ExplorerProps = {
 	readonly color: boolean;
 	/** Filter and sort to start with (`--filter`, `--sort`, `--reverse`). */
 	readonly initialView?: InitialView;
-	/** Sends the confirmed actions; defaults to the real, guarded and audited one (actions/). */
-	readonly actionExecutor?: ActionExecutor;
+	/** Sends the confirmed actions: the real, guarded and audited one (app/action-executor.ts), or a test's. */
+	readonly actionExecutor: ActionExecutor;
 	/** `--read-only`: every action disabled, and the header says so. */
 	readonly isReadOnly?: boolean;
 	/** Actions disabled for another reason (the audit log cannot be written, and `--require-audit`). */
@@ -58,7 +56,7 @@ export function Explorer({
 	const {columns, rows} = useTerminalSize();
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
 	const width = columns - 1;
-	const executor = useMemo(() => actionExecutor ?? createActionExecutor({auditLogPath: resolveAuditLogPath()}), [actionExecutor]);
+	const executor = actionExecutor;
 	const [state, dispatch] = useExplorerState(() => createInitialState(rows - 6, {
 		...initialView,
 		isReadOnly,

@@ -1,8 +1,8 @@
 // The last action results, newest last, and the one-line status of the latest action.
 import {memo} from 'react';
 import {Box, Text} from 'ink';
-import type {ConnectionOutcome} from '../actions/connection-check.js';
-import {resultLabels, type TargetResultKind} from '../actions/send-signal.js';
+import type {ConnectionOutcome} from '../model/guard/results.js';
+import {resultLabels, type TargetResultKind} from '../model/guard/results.js';
 import {fitToWidth} from '../model/view/format.js';
 import type {HistoryEntry} from './state/action-state.js';
 

@@ -5,9 +5,10 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import type {GuardContext} from '../../source/model/guard/guard.js';
-import {executeSignal, type SignalRequest, summarizeResults} from '../../source/actions/send-signal.js';
+import {executeSignal, type SignalRequest} from '../../source/actions/send-signal.js';
+import {summarizeResults} from '../../source/model/guard/results.js';
 import {parseSignal, type Signal, SIGCONT, SIGKILL, SIGSTOP, SIGTERM} from '../../source/model/guard/signal-catalogue.js';
-import {executeSurvivorCleanup} from '../../source/actions/survivors.js';
+import {cleanUpSurvivors} from '../../source/actions/survivors.js';
 import {planSurvivorCleanup} from '../../source/model/guard/survivor-plan.js';
 import type {ActionTarget} from '../../source/model/guard/target.js';
 import {processId} from '../../source/model/types.js';
@@ -292,9 +293,9 @@ describe('following up on survivors', () => {
 		);
 
 		const plan = planSurvivorCleanup(survivors, {escalateAfterMs: 500});
-		const report = await executeSurvivorCleanup(plan, {context: plainContext, operator: testOperator, auditLogPath});
+		const report = await cleanUpSurvivors(plan, {context: plainContext, operator: testOperator, auditLogPath});
 		// The stubborn one set TERM to SIG_IGN: the result says the signal did nothing, and KILL follows.
-		expect(report.term.results.map(result => result.kind)).toEqual(['ignored', 'sent']);
+		expect(report.first.results.map(result => result.kind)).toEqual(['ignored', 'sent']);
 		expect(report.kill?.results.map(result => [result.target.pid, result.kind])).toEqual([[stubborn.pid, 'sent']]);
 		expect((await stubborn.exit).signal).toBe('SIGKILL');
 		expect((await polite.exit).signal).toBe('SIGTERM');
@@ -303,8 +304,8 @@ describe('following up on survivors', () => {
 	test('no KILL when every survivor ended on TERM', async () => {
 		const polite = startChild('sleep', ['313']);
 		const plan = planSurvivorCleanup([processRecord({...targetFor(polite.pid), ppid: 1})], {escalateAfterMs: 2000});
-		const report = await executeSurvivorCleanup(plan, {context: plainContext, operator: testOperator, auditLogPath});
-		expect(report.term.results[0]?.kind).toBe('sent');
+		const report = await cleanUpSurvivors(plan, {context: plainContext, operator: testOperator, auditLogPath});
+		expect(report.first.results[0]?.kind).toBe('sent');
 		expect(report.kill).toBeUndefined();
 		expect((await polite.exit).signal).toBe('SIGTERM');
 	});

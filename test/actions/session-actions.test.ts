@@ -8,7 +8,7 @@ import {guardContextFrom} from '../../source/model/guard/guard.js';
 import {currentOperator} from '../../source/actions/audit-log.js';
 import {planSessionAction, type SessionAction} from '../../source/model/guard/plan.js';
 import {executePlan} from '../../source/actions/send-signal.js';
-import {executeSurvivorCleanup} from '../../source/actions/survivors.js';
+import {cleanUpSurvivors} from '../../source/actions/survivors.js';
 import {findSurvivors, planSurvivorCleanup, sessionProcesses} from '../../source/model/guard/survivor-plan.js';
 import {buildReport} from '../../source/model/report/build-report.js';
 import type {Session, SessionReport} from '../../source/model/types.js';
@@ -107,12 +107,12 @@ describe.skipIf(!isRoot)('with privilege separation (an unprivileged login)', ()
 			[survivorPid, 1, 'sleep 611'],
 		]);
 
-		const cleanup = await executeSurvivorCleanup(planSurvivorCleanup(survivors, {escalateAfterMs: 3000}), {
+		const cleanup = await cleanUpSurvivors(planSurvivorCleanup(survivors, {escalateAfterMs: 3000}), {
 			context: plainContext,
 			operator: currentOperator(),
 			auditLogPath: path.join(logDirectory, 'actions.log'),
 		});
-		expect(cleanup.term.results.map(result => result.kind)).toEqual(['sent']);
+		expect(cleanup.first.results.map(result => result.kind)).toEqual(['sent']);
 		// This sandbox's PID 1 does not reap, so the ended survivor may linger as a zombie.
 		await waitUntilGone(survivorPid, 'the survivor to end');
 	});

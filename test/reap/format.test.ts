@@ -1,6 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import type {GuardContext} from '../../source/model/guard/guard.js';
-import type {TargetResult} from '../../source/actions/send-signal.js';
+import type {TargetResult} from '../../source/model/guard/results.js';
 import {type Signal, SIGKILL, SIGTERM} from '../../source/model/guard/signal-catalogue.js';
 import {targetFromProcess} from '../../source/model/guard/target.js';
 import {planDocument, planLines, resultLines, resultsDocument, type ReapResults} from '../../source/reap/format.js';

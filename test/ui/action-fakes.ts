@@ -1,13 +1,12 @@
 // An executor for component tests: records every call and answers with results the test
 // chooses, sending nothing. The real executor (actions/) has its own tests and the e2e suite.
 import type {ActionPlan} from '../../source/model/guard/plan.js';
-import type {SignalReport, TargetResult} from '../../source/actions/send-signal.js';
+import type {Escalation, SignalReport, TargetResult} from '../../source/model/guard/results.js';
 import {SIGKILL, type Signal} from '../../source/model/guard/signal-catalogue.js';
-import type {SurvivorCleanupReport} from '../../source/actions/survivors.js';
 import type {SurvivorPlan} from '../../source/model/guard/survivor-plan.js';
 import {describeTarget, type ActionTarget} from '../../source/model/guard/target.js';
 import type {Session} from '../../source/model/types.js';
-import type {ActionDispatch, ActionExecutor} from '../../source/app/action-executor.js';
+import type {ActionDispatch, ActionExecutor} from '../../source/ui/hooks/use-actions.js';
 import type {Survivor} from '../../source/ui/state/action-state.js';
 
 export type RecordingExecutor = ActionExecutor & {
@@ -53,32 +52,34 @@ export function recordingExecutor(options: {
 			executed.push({plan, dispatch});
 			return report(plan);
 		},
-		async signalSessions(plan, sessions, dispatch) {
+		async endSessions(plan, sessions, dispatch, onChecked) {
 			executed.push({plan, dispatch});
 			sessionChecks.push(sessions);
 			const outcome = options.connectionOutcome ?? 'closed';
 			const signalReport = report(plan);
-			// As the real one: only the sessions a signal reached are checked.
+			// As the real one: only the sessions a signal reached are checked, and looked at for survivors.
 			const reached = sessions.filter(session => signalReport.results.some(result =>
 				result.kind === 'sent' && [session.monitorPid, session.userSidePid, session.pid].includes(result.target.pid)));
-			return {
-				report: signalReport,
+			const checked = {
+				reports: [signalReport],
 				checks: reached.map(session => ({
 					sessionId: session.id,
 					outcome,
 					sentence: outcome === 'closed' ? `session ${session.pid}: the connection is closed.` : `session ${session.pid} is still connected 3 s later.`,
 				})),
 			};
+			onChecked(checked);
+			if (reached.length > 0) {
+				survivorQueries.push(reached);
+			}
+
+			return {...checked, survivors: reached.length === 0 ? [] : [...(options.survivors ?? [])], kill: undefined, survivorProblem: undefined};
 		},
-		async findSurvivors(sessions) {
-			survivorQueries.push(sessions);
-			return [...(options.survivors ?? [])];
-		},
-		async cleanUpSurvivors(plan, dispatch): Promise<SurvivorCleanupReport> {
+		async cleanUpSurvivors(plan, dispatch): Promise<Escalation> {
 			cleanups.push({plan, dispatch});
-			const term = report(plan.term);
+			const first = report(plan.term);
 			const kill = plan.escalateAfterMs === undefined ? undefined : report({...plan.term, signal: SIGKILL, action: 'kill-survivors'});
-			return {term, kill};
+			return {first, kill};
 		},
 	};
 }

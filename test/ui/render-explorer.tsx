@@ -5,7 +5,8 @@ import {Explorer} from '../../source/ui/explorer.js';
 import type {SessionReport} from '../../source/model/types.js';
 import type {InitialView} from '../../source/ui/state/explorer-state.js';
 import type {LoadIdlePolicy} from '../../source/ui/hooks/use-idle-policies.js';
-import type {ActionExecutor} from '../../source/app/action-executor.js';
+import {recordingExecutor} from './action-fakes.js';
+import type {ActionExecutor} from '../../source/ui/hooks/use-actions.js';
 
 export const keys = {
 	up: '\u001B[A',
@@ -62,7 +63,7 @@ export async function renderExplorer(
 			intervalSeconds={3600}
 			loadPolicy={options.loadPolicy}
 			color={options.color ?? false}
-			actionExecutor={options.actionExecutor}
+			actionExecutor={options.actionExecutor ?? recordingExecutor()}
 			isReadOnly={options.isReadOnly}
 			initialView={options.initialView}
 		/>,

@@ -4,30 +4,78 @@ import type {TcpSocket, Snapshot} from '../../proc/types.js';
 import {findConnectionTops} from './connections.js';
 import {findLeftovers} from './leftovers.js';
 import {findListeners, type FoundListener} from './listeners.js';
-import {findNesting, findOwnSession, nestingDepths, ownChainOf} from './nesting.js';
+import {findNesting, findOwnSession, nestingDepths, ownChainOf, type Nesting} from './nesting.js';
 import {indexProcesses} from './process-tree.js';
 import {commandsOf, describeSession, type SessionLookups} from './session-facts.js';
-import type {Endpoint, Listener, Session, SessionReport} from '../types.js';
+import type {Endpoint, Listener, ProcessId, ProcessNode, Session, SessionReport} from '../types.js';
+
+/** What a report builder reuses from the refresh before. */
+type Reuse = {
+	readonly socketsByInode: (sockets: readonly TcpSocket[]) => ReadonlyMap<number, TcpSocket>;
+	readonly nesting: (sessions: readonly Session[], sockets: readonly TcpSocket[]) => ReadonlyMap<ProcessId, Nesting>;
+};
+
+const noReuse: Reuse = {
+	socketsByInode: sockets => new Map(sockets.map(socket => [socket.inode, socket])),
+	nesting: findNesting,
+};
 
 /**
-`previous` is the report of the refresh before, when there is one: a connection's health
-looks at how its send queue moved since then, and a session without a terminal at how its
-commands' I/O counters did.
+One report, on its own. `previous` is the report of the refresh before, when there is one: a
+connection's health looks at how its send queue moved since then, and a session without a
+terminal at how its commands' I/O counters did.
 */
 export function buildReport(snapshot: Snapshot, previous?: SessionReport): SessionReport {
+	return assembleReport(snapshot, previous, noReuse);
+}
+
+/**
+Builds one report after another, each from the one before (see buildReport), reusing what
+cannot have changed: the scanner keeps its socket table for as long as no socket moved, and an
+unchanged session keeps its tree, so the socket lookup and the nesting are worked out again
+only when one of those is new.
+*/
+export function createReportBuilder(): (snapshot: Snapshot) => SessionReport {
+	let previous: SessionReport | undefined;
+	let lastIndex: {readonly sockets: readonly TcpSocket[]; readonly byInode: ReadonlyMap<number, TcpSocket>} | undefined;
+	let lastNesting: {readonly sockets: readonly TcpSocket[]; readonly trees: readonly ProcessNode[]; readonly nesting: ReadonlyMap<ProcessId, Nesting>} | undefined;
+	const reuse: Reuse = {
+		socketsByInode(sockets) {
+			if (lastIndex?.sockets !== sockets) {
+				lastIndex = {sockets, byInode: noReuse.socketsByInode(sockets)};
+			}
+
+			return lastIndex.byInode;
+		},
+		nesting(sessions, sockets) {
+			const trees = sessions.map(session => session.tree);
+			if (lastNesting?.sockets !== sockets || !isSameList(trees, lastNesting.trees)) {
+				lastNesting = {sockets, trees, nesting: findNesting(sessions, sockets)};
+			}
+
+			return lastNesting.nesting;
+		},
+	};
+	return snapshot => {
+		previous = assembleReport(snapshot, previous, reuse);
+		return previous;
+	};
+}
+
+function assembleReport(snapshot: Snapshot, previous: SessionReport | undefined, reuse: Reuse): SessionReport {
 	const index = indexProcesses(snapshot.processes);
 	const listeners = findListeners(snapshot.processes, index, snapshot.sockets);
 	const listenerPorts = new Set(listeners.flatMap(listener => listener.ports));
 	const previousSessions = new Map(previous?.sessions.map(session => [session.id, session]));
-	// Built once per socket table, not once per session: a box with 500 sessions has thousands of sockets.
-	const socketsByInode = socketsByInodeOf(snapshot.sockets);
+	// Built once per socket table, not once per session: a box with many sessions has thousands of sockets.
+	const socketsByInode = reuse.socketsByInode(snapshot.sockets);
 	const tops = findConnectionTops(snapshot.processes, index, listeners, {
 		socketsByInode, access: snapshot.access, readerUid: snapshot.readerUid,
 	});
 	const lookups: SessionLookups = {listenerPorts, socketsByInode, previousSessions};
 	const described = tops.map(top => describeSession(top, index, snapshot, lookups));
 	const ownSessionId = findOwnSession(described, index, snapshot.selfPid);
-	const sessions = linkSessions(described, snapshot.sockets, ownSessionId);
+	const sessions = linkSessions(described, reuse.nesting(described, snapshot.sockets), ownSessionId);
 	// Root sees every sshd's sockets; a normal user may not see the session a process came from,
 	// and asks the kernel's table whether its connection is still there.
 	const leftovers = findLeftovers(snapshot.processes, index, sessions, snapshot.readerUid === 0 ? [] : snapshot.sockets);
@@ -65,19 +113,6 @@ function partialReasonsOf(snapshot: Snapshot): string[] {
 	}
 
 	return reasons;
-}
-
-// The scanner keeps its socket table while no socket can have moved: the lookup is built once per table.
-const socketIndexes = new WeakMap<readonly TcpSocket[], ReadonlyMap<number, TcpSocket>>();
-
-function socketsByInodeOf(sockets: readonly TcpSocket[]): ReadonlyMap<number, TcpSocket> {
-	let byInode = socketIndexes.get(sockets);
-	if (byInode === undefined) {
-		byInode = new Map(sockets.map(socket => [socket.inode, socket]));
-		socketIndexes.set(sockets, byInode);
-	}
-
-	return byInode;
 }
 
 function isSameList<T>(items: readonly T[], before: readonly T[], isSame: (a: T, b: T) => boolean = (a, b) => a === b): boolean {
@@ -127,8 +162,7 @@ export function channelCommandPids(report: SessionReport): number[] {
 }
 
 /** Each session with where it was opened from, how deep in its chain, and whether it is the operator's. */
-function linkSessions(sessions: readonly Session[], sockets: readonly TcpSocket[], ownSessionId: string | undefined): Session[] {
-	const nesting = findNesting(sessions, sockets);
+function linkSessions(sessions: readonly Session[], nesting: ReadonlyMap<ProcessId, Nesting>, ownSessionId: string | undefined): Session[] {
 	const depths = nestingDepths(nesting, sessions.map(session => session.id));
 	const ownChain = new Set(ownChainOf(ownSessionId, nesting));
 	const outers = new Set([...nesting.values()].map(outer => outer.outerId));

@@ -2,35 +2,16 @@
 // and the chain sshtop itself runs in.
 import type {TcpSocket} from '../../proc/types.js';
 import {ancestorsOf, flattenTree, type ProcessIndex} from './process-tree.js';
-import type {Endpoint, ProcessId, ProcessNode, Session} from '../types.js';
+import type {Endpoint, ProcessId, Session} from '../types.js';
 
 /** Where a nested session was opened from: the outer session and its ssh client's pid. */
 export type Nesting = {readonly outerId: ProcessId; readonly clientPid: number};
 
 /**
-The nesting last worked out for a socket table, with the session trees it was worked out from.
-The scanner keeps its socket table for as long as no socket moved, and an unchanged session
-keeps its tree: walking every tree's sockets again on every refresh is not needed.
-*/
-const nestingByTable = new WeakMap<readonly TcpSocket[], {readonly trees: readonly ProcessNode[]; readonly nesting: ReadonlyMap<ProcessId, Nesting>}>();
-
-/**
 Session B is nested in A when a process of A holds the client end of B's connection: a socket
 whose local end is B's peer and whose remote end is B's local address.
 */
-export function findNesting(sessions: readonly Session[], sockets: readonly TcpSocket[]): ReadonlyMap<ProcessId, Nesting> {
-	const trees = sessions.map(session => session.tree);
-	const known = nestingByTable.get(sockets);
-	if (known !== undefined && known.trees.length === trees.length && known.trees.every((tree, index) => tree === trees[index])) {
-		return known.nesting;
-	}
-
-	const nesting = computeNesting(sessions, sockets);
-	nestingByTable.set(sockets, {trees, nesting});
-	return nesting;
-}
-
-function computeNesting(sessions: readonly Session[], sockets: readonly TcpSocket[]): Map<ProcessId, Nesting> {
+export function findNesting(sessions: readonly Session[], sockets: readonly TcpSocket[]): Map<ProcessId, Nesting> {
 	const holderByInode = new Map<number, {readonly sessionId: ProcessId; readonly pid: number}>();
 	for (const session of sessions) {
 		for (const process of flattenTree(session.tree)) {

@@ -12,6 +12,8 @@ export type ViewOptions = {
 	readonly reverse: boolean;
 	/** CPU% per session (measureCpu(...).bySession), for the CPU sort key. */
 	readonly cpuPercentBySessionId?: ReadonlyMap<ProcessId, number>;
+	/** The report's search index; by default it is built for this one view. */
+	readonly filterIndexOf?: (report: SessionReport) => FilterIndex;
 };
 
 export const defaultViewOptions: ViewOptions = {query: '', sortKey: defaultSortKey, reverse: false};
@@ -22,23 +24,10 @@ export type SessionView = {
 	readonly filter: FilterResult;
 };
 
-// One search index per report, however many keystrokes: a report is immutable, so its index never goes stale.
-const indexByReport = new WeakMap<SessionReport, FilterIndex>();
-
-export function filterIndexOf(report: SessionReport): FilterIndex {
-	let index = indexByReport.get(report);
-	if (index === undefined) {
-		index = createFilterIndex(report);
-		indexByReport.set(report, index);
-	}
-
-	return index;
-}
-
 export function viewReport(report: SessionReport, options: ViewOptions): SessionView {
 	// The search index is built only once there is something to search: an unfiltered refresh of 500 sessions does not index 1,000 processes.
 	const {terms, hint} = parseFilterQuery(options.query);
-	const filter = terms.length === 0 ? unfiltered(report, hint) : withChains(report, applyFilter(filterIndexOf(report), options.query));
+	const filter = terms.length === 0 ? unfiltered(report, hint) : withChains(report, applyFilter((options.filterIndexOf ?? createFilterIndex)(report), options.query));
 	const sessions = sortSessions(filter.sessions, {
 		key: options.sortKey,
 		reverse: options.reverse,

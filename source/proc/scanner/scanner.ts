@@ -12,7 +12,7 @@ import type {StatLink} from '../parse/parse-stat.js';
 import {parseLoadAverage, parseUptime} from '../parse/parse-system.js';
 import {isFailure, readWholeText} from '../read-file.js';
 import type {ProcessReadContext} from '../read-processes.js';
-import {bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readSystemMark, readTtyActivity, readUserNames} from '../read-snapshot.js';
+import {bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readSystemMark, readTtyActivity, createUserNamesReader} from '../read-snapshot.js';
 import type {TcpInfoReading} from '../read-tcp-info.js';
 import type {Snapshot} from '../types.js';
 import {createDetailCache} from './detail-cache.js';
@@ -106,7 +106,7 @@ const defaults = {
 export function createProcessScanner(options: ScannerOptions = {}): ProcessScanner {
 	const procRoot = options.procRoot ?? '/proc';
 	const devRoot = options.devRoot ?? '/dev';
-	const passwdPath = options.passwdPath ?? '/etc/passwd';
+	const userNames = createUserNamesReader(options.passwdPath ?? '/etc/passwd');
 	const selfPid = options.selfPid ?? process.pid;
 	const now = options.now ?? Date.now;
 	const probeLimit = options.probeLimit ?? defaults.probeLimit;
@@ -155,7 +155,7 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		const bootSeconds = bootTimeSeconds(procRoot);
 		const context: ProcessReadContext = {
 			procRoot,
-			userNames: readUserNames(passwdPath),
+			userNames: userNames(),
 			bootTime: bootSeconds * 1000,
 			clockTicksPerSecond,
 			pageSizeBytes: pageSizeBytes(),

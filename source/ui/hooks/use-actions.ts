@@ -1,9 +1,11 @@
 // Carries out the request the reducer put in state, once per request id, and reports back
 // with ActionEvents. The only UI code that calls the executor; nothing here throws into React.
 import {useEffect, useRef} from 'react';
-import {reached} from '../../actions/end-sessions.js';
-import type {SignalReport, TargetResult} from '../../actions/send-signal.js';
-import type {ActionExecutor} from '../../app/action-executor.js';
+import type {Confirmation, GuardContext} from '../../model/guard/guard.js';
+import type {ActionPlan} from '../../model/guard/plan.js';
+import {reached, type Escalation, type SessionsEnded, type SessionsSignalled, type SignalReport, type TargetResult} from '../../model/guard/results.js';
+import type {SurvivorPlan} from '../../model/guard/survivor-plan.js';
+import type {Endpoint, Session} from '../../model/types.js';
 import type {ActionEvent, ActionRequest} from '../state/action-state.js';
 
 function messageOf(error: unknown): string {
@@ -26,38 +28,62 @@ async function carryOut(request: ActionRequest, executor: ActionExecutor, report
 	if (proposal.kind === 'survivors') {
 		const cleanup = await executor.cleanUpSurvivors({term: proposal.plan, escalateAfterMs: proposal.escalateAfterMs}, dispatch);
 		// Each result keeps its own signal: TERM to some, KILL to those still running after the grace.
-		const results: TargetResult[] = [...cleanup.term.results, ...(cleanup.kill?.results ?? [])];
+		const results: TargetResult[] = [...cleanup.first.results, ...(cleanup.kill?.results ?? [])];
 		report({
 			type: 'finished',
 			requestId: request.id,
 			at: Date.now(),
 			results,
 			checks: [],
-			auditWarning: auditWarningOf([cleanup.term, cleanup.kill]),
+			auditWarning: auditWarningOf([cleanup.first, cleanup.kill]),
 			isLookingForSurvivors: false,
 		});
 		return;
 	}
 
-	const {report: signalReport, checks} = proposal.endedSessions.length === 0
-		? {report: executor.execute(proposal.plan, dispatch), checks: []}
-		: await executor.signalSessions(proposal.plan, proposal.endedSessions, dispatch);
-	const sent = signalReport.results.some(result => reached(result));
-	const isLookingForSurvivors = sent && proposal.endedSessions.length > 0;
-	report({
-		type: 'finished',
-		requestId: request.id,
-		at: Date.now(),
-		results: signalReport.results,
-		checks,
-		auditWarning: auditWarningOf([signalReport]),
-		isLookingForSurvivors,
+	if (proposal.endedSessions.length === 0) {
+		const signalReport = executor.execute(proposal.plan, dispatch);
+		report({
+			type: 'finished', requestId: request.id, at: Date.now(), results: signalReport.results, checks: [], auditWarning: auditWarningOf([signalReport]), isLookingForSurvivors: false,
+		});
+		return;
+	}
+
+	let isLookingForSurvivors = false;
+	const ended = await executor.endSessions(proposal.plan, proposal.endedSessions, dispatch, ({reports, checks}) => {
+		const results = reports.flatMap(signalReport => signalReport.results);
+		isLookingForSurvivors = results.some(result => reached(result));
+		report({
+			type: 'finished', requestId: request.id, at: Date.now(), results, checks, auditWarning: auditWarningOf(reports), isLookingForSurvivors,
+		});
 	});
 	if (isLookingForSurvivors) {
-		const survivors = await executor.findSurvivors(proposal.endedSessions);
-		report({type: 'survivors-found', requestId: request.id, survivors});
+		report({type: 'survivors-found', requestId: request.id, survivors: ended.survivors});
 	}
 }
+
+/** Who asks for an action: the guard context and confirmations, and where the operator is connected from. */
+export type ActionDispatch = {
+	readonly context: GuardContext;
+	readonly confirmations: readonly Confirmation[];
+	/** Where the operator is connected from, for the audit line. */
+	readonly operatorPeer: Endpoint | undefined;
+};
+
+/** What the explorer needs to change the world; the app layer passes the real one (app/action-executor.ts). */
+export type ActionExecutor = {
+	/** sshtop's own pid: the guard refuses it. */
+	readonly selfPid: number;
+	/** One guarded, re-validated, audited signal to every target of the plan. Never throws. */
+	readonly execute: (plan: ActionPlan, dispatch: ActionDispatch) => SignalReport;
+	/**
+	As execute, for a plan that ends sessions: checks that each connection is gone (told through
+	`onChecked`), then waits for the sessions' processes to exit and lists those still running.
+	*/
+	readonly endSessions: (plan: ActionPlan, sessions: readonly Session[], dispatch: ActionDispatch, onChecked: (checked: SessionsSignalled) => void) => Promise<SessionsEnded>;
+	/** SIGTERM to survivors, and SIGKILL after the plan's grace period when asked. */
+	readonly cleanUpSurvivors: (plan: SurvivorPlan, dispatch: ActionDispatch) => Promise<Escalation>;
+};
 
 export type UseActionsOptions = {
 	readonly request: ActionRequest | undefined;

@@ -7,7 +7,7 @@ import {planSurvivorCleanup} from '../../model/guard/survivor-plan.js';
 import {targetNotes} from '../../model/guard/target-notes.js';
 import type {Session, SessionReport} from '../../model/types.js';
 import {type ActionChoice, descendantCount, guardContextFromReport, isSessionSet, planChoice, type RowPick} from '../../model/guard/row-plans.js';
-import type {Survivor} from '../../actions/end-sessions.js';
+import type {Survivor} from '../../model/guard/results.js';
 import {listenerMenuItems, processMenuItems, sessionMenuItems, titleOf, type MenuItem} from './action-menus.js';
 import type {ActionsState} from './action-state.js';
 

@@ -1,7 +1,7 @@
 // What actions did: one history entry per signal and target (and per connection check), the
 // status line of the last action, and the header's notes about actions.
-import type {ConnectionCheck, ConnectionOutcome} from '../../actions/connection-check.js';
-import {summarizeResults, type TargetResult, type TargetResultKind} from '../../actions/send-signal.js';
+import type {ConnectionCheck, ConnectionOutcome} from '../../model/guard/results.js';
+import {summarizeResults, type TargetResult, type TargetResultKind} from '../../model/guard/results.js';
 import type {ActionsState} from './action-state.js';
 
 export type HistoryEntry = {

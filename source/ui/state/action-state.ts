@@ -3,9 +3,9 @@
 // use-actions.ts carries out `request` and reports back with an ActionEvent. The dialogs, menus,
 // tags and history each have their own module.
 import type {Confirmation} from '../../model/guard/guard.js';
-import type {ConnectionCheck} from '../../actions/connection-check.js';
-import type {Survivor} from '../../actions/end-sessions.js';
-import type {TargetResult} from '../../actions/send-signal.js';
+import type {ConnectionCheck} from '../../model/guard/results.js';
+import type {Survivor} from '../../model/guard/results.js';
+import type {TargetResult} from '../../model/guard/results.js';
 import type {Endpoint, SessionReport} from '../../model/types.js';
 import {isSessionSet, type RowPick} from '../../model/guard/row-plans.js';
 import {accept, answerYes, cancel, moveCursor, openMenu, propose, quickChoice, type Dialog, type Proposal} from './action-dialog-state.js';
@@ -20,7 +20,7 @@ export {actionHeaderLines, historyLimit, type HistoryEntry} from './action-histo
 export {picksFor, pruneTags, taggedIds} from './tags.js';
 export {signalEffect} from '../../model/guard/signal-catalogue.js';
 export {targetNotes} from '../../model/guard/target-notes.js';
-export type {Survivor} from '../../actions/end-sessions.js';
+export type {Survivor} from '../../model/guard/results.js';
 
 export type ActionRequest = {
 	readonly id: number;

@@ -2,7 +2,7 @@
 // screen costs little: its last row derivations, the column layouts, the formatted lines and the
 // screen descriptions. One object per explorer (created with its state), never shared between
 // explorers or kept in module state: whatever it holds is answerable from the state that owns it.
-import type {FilterResult} from '../../model/filter/apply-filter.js';
+import type {FilterIndex, FilterResult} from '../../model/filter/apply-filter.js';
 import type {ColumnLayout, FormattedRow} from '../../model/view/columns.js';
 import type {RowList} from '../../model/view/rows.js';
 import type {ProcessRecord, Session, SessionReport} from '../../model/types.js';
@@ -28,8 +28,10 @@ export type RenderCache = {
 	readonly sessionLines: Map<string, {readonly key: string; readonly line: FormattedRow}>;
 	/** Each state's screen, described once however many refreshes compare against it (screen-key.ts). */
 	readonly screenKeys: WeakMap<ExplorerState, string>;
+	/** One search index per report, however many keystrokes filter it (view.ts). */
+	readonly filterIndexes: WeakMap<SessionReport, FilterIndex>;
 };
 
 export function createRenderCache(): RenderCache {
-	return {views: [], layouts: new WeakMap(), processLines: new WeakMap(), sessionLines: new Map(), screenKeys: new WeakMap()};
+	return {views: [], layouts: new WeakMap(), processLines: new WeakMap(), sessionLines: new Map(), screenKeys: new WeakMap(), filterIndexes: new WeakMap()};
 }
