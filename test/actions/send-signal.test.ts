@@ -25,7 +25,7 @@ import {
 	targetFor,
 	testOperator,
 } from '../fixtures/actions/processes.js';
-import {processRecord} from '../fixtures/actions/sessions.js';
+import {processRecord} from '../fixtures/builders.js';
 
 let logDirectory: string;
 let auditLogPath: string;

@@ -2,7 +2,7 @@ import {describe, expect, test} from 'vitest';
 import type {SessionReport} from '../../source/model/types.js';
 import {runExplorer} from '../../source/app/explorer-app.js';
 import {FakeTerminalOutput, fakeTerminalInput} from '../ui/fake-terminal.js';
-import {fixtureNow, idleFor, report, shellSession} from '../ui/report-fixtures.js';
+import {idleFor, report, shellSession, takenAt} from '../fixtures/builders.js';
 
 async function until(predicate: () => boolean, what: string): Promise<void> {
 	const deadline = Date.now() + 5000;
@@ -52,8 +52,8 @@ function start(initial: SessionReport | ((load: number) => SessionReport), optio
 	};
 }
 
-const alice = shellSession(1000, 'alice');
-const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
+const alice = shellSession(1000, {user: 'alice'});
+const bob = shellSession(2000, {user: 'bob', tty: 'pts/1'});
 
 describe('on a real (fake) terminal', () => {
 	test('after a start from a scan hint, reads again soon (its full scan), then at the interval', async () => {
@@ -96,7 +96,7 @@ describe('on a real (fake) terminal', () => {
 			const shell = bob.tree.children[0]!.children[0]!;
 			const ticking = {...shell, process: {...shell.process, userTicks: Math.floor(load / 2)}};
 			const tree = {...bob.tree, children: [{...bob.tree.children[0]!, children: [ticking]}]};
-			return report([alice, {...bob, tree}], {takenAt: fixtureNow + (load * 2000)});
+			return report([alice, {...bob, tree}], {takenAt: takenAt + (load * 2000)});
 		};
 
 		const explorer = start(reading);
@@ -113,7 +113,7 @@ describe('on a real (fake) terminal', () => {
 	});
 
 	test('the header says when /proc was last scanned in full, coarsely', async () => {
-		const explorer = start(report([alice]), {lastFullScanAt: () => fixtureNow - 5000});
+		const explorer = start(report([alice]), {lastFullScanAt: () => takenAt - 5000});
 		await until(() => explorer.output.screen().some(line => line.includes('full scan <1m ago')), 'the full scan age');
 		explorer.quit();
 		await explorer.finished;

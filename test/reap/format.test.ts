@@ -6,7 +6,7 @@ import {targetFromProcess} from '../../source/model/guard/target.js';
 import {planDocument, planLines, resultLines, resultsDocument, type ReapResults} from '../../source/reap/format.js';
 import {reapExitCode} from '../../source/app/reap-command.js';
 import {planReap, type ReapPlan} from '../../source/reap/select.js';
-import {processNode, reportOf, shellSession, takenAt} from '../fixtures/report-builder.js';
+import {processNode, report, shellSession, takenAt} from '../fixtures/builders.js';
 
 const context: GuardContext = {selfPid: 99_999, selfAncestorIds: [], listeners: [], ownSession: undefined};
 const alice = {
@@ -15,9 +15,9 @@ const alice = {
 };
 // A user name is whatever the client sent before logging in: it must not reach the terminal raw.
 const mallory = shellSession(2000, {user: 'mal\u001B[2Jlory', tty: 'pts/1', idleSeconds: undefined, peer: undefined});
-const own = {...shellSession(3000, {user: 'alice', tty: 'pts/2'}), isOwn: true};
-const report = {...reportOf([alice, mallory, own]), ownSessionId: own.id};
-const plan: ReapPlan = planReap(report, {criteria: {filter: 'kind:shell'}, signal: SIGTERM}, context);
+const own = {...shellSession(3000, {user: 'alice', tty: 'pts/2', idleSeconds: 0, peer: {address: '198.51.100.1', port: 40_000}}), isOwn: true};
+const fixture = {...report([alice, mallory, own]), ownSessionId: own.id};
+const plan: ReapPlan = planReap(fixture, {criteria: {filter: 'kind:shell'}, signal: SIGTERM}, context);
 
 function result(kind: 'sent' | 'gone' | 'not-permitted' | 'changed' | 'zombie', pid: number, signal: Signal = SIGTERM): TargetResult {
 	const target = targetFromProcess(processNode(pid, `proc ${pid}`).process);
@@ -72,10 +72,10 @@ describe('the --json documents', () => {
 			schemaVersion: 1,
 			mode: 'dry-run',
 			targets: [
-				{sessionId: '1000:1000', pid: 1000, user: 'alice', peer: {address: '10.0.0.5', port: 50_022}, idleSeconds: 2520, health: 'dead-peer', signal: 'SIGTERM', targetPid: 1000, targetPids: [1000], message: 'Would send SIGTERM to 1000 (sshd: alice [priv]).'},
-				{sessionId: '2000:2000', pid: 2000, user: 'mal\u001B[2Jlory', peer: null, idleSeconds: null, health: 'unknown', signal: 'SIGTERM', targetPid: 2000, targetPids: [2000], message: 'Would send SIGTERM to 2000 (sshd: mal^[[2Jlory [priv]).'},
+				{sessionId: alice.id, pid: 1000, user: 'alice', peer: {address: '10.0.0.5', port: 50_022}, idleSeconds: 2520, health: 'dead-peer', signal: 'SIGTERM', targetPid: 1000, targetPids: [1000], message: 'Would send SIGTERM to 1000 (sshd: alice [priv]).'},
+				{sessionId: mallory.id, pid: 2000, user: 'mal\u001B[2Jlory', peer: null, idleSeconds: null, health: 'unknown', signal: 'SIGTERM', targetPid: 2000, targetPids: [2000], message: 'Would send SIGTERM to 2000 (sshd: mal^[[2Jlory [priv]).'},
 			],
-			excluded: [{sessionId: '3000:3000', pid: 3000, reason: 'own-session', message: 'sshtop runs in this session: reaping it would disconnect you.'}],
+			excluded: [{sessionId: own.id, pid: 3000, reason: 'own-session', message: 'sshtop runs in this session: reaping it would disconnect you.'}],
 		});
 	});
 

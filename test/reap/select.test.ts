@@ -6,8 +6,9 @@ import {buildReport} from '../../source/model/report/build-report.js';
 import type {Session, SessionReport} from '../../source/model/types.js';
 import type {ReapCriteria} from '../../source/reap/reap-options.js';
 import {isPreauthNamed, matchingSessions, planLeftoverReap, planReap, type ReapPlan} from '../../source/reap/select.js';
-import {commandSession, processNode, reportOf, sessionOf, shellSession} from '../fixtures/report-builder.js';
-import {fakeProcess, fakeSnapshot, listener, listening, pts, socket, sshd} from '../fixtures/snapshot-builder.js';
+import {
+	commandSession, fakeSnapshot, listenerProcess, listening, processNode, processRecord, pts, report, session, shellSession, socket, sshd,
+} from '../fixtures/builders.js';
 
 function withHealth(session: Session, health: SessionHealth | undefined): Session {
 	return health === undefined ? session : {...session, health: {health, evidence: [], tcp: undefined}};
@@ -16,16 +17,18 @@ function withHealth(session: Session, health: SessionHealth | undefined): Sessio
 // alice 1000: an hour idle, healthy.       alice 2000: a minute idle, dead peer.
 // bob 3000: `sleep 999` without a tty (idle unknown), stalled.   bob 4000: two hours idle, no health reading.
 // 5000: a connection still logging in, dead peer.
-const report: SessionReport = reportOf([
+const fixture: SessionReport = report([
 	withHealth(shellSession(1000, {user: 'alice', idleSeconds: 3600, peer: {address: '198.51.100.1', port: 40_000}}), 'ok'),
 	withHealth(shellSession(2000, {user: 'alice', tty: 'pts/1', idleSeconds: 60, peer: {address: '10.0.0.5', port: 50_022}}), 'dead-peer'),
 	withHealth(commandSession(3000, 'sleep 999', {user: 'bob', peer: {address: '10.0.0.6', port: 50_100}}), 'stalled'),
 	shellSession(4000, {user: 'bob', tty: 'pts/2', idleSeconds: 7200, peer: {address: '10.0.0.5', port: 50_200}}),
-	withHealth(sessionOf(processNode(5000, 'sshd: [accepted]', {user: 'root', uid: 0}), {
+	withHealth(session(processNode(5000, 'sshd: [accepted]', {user: 'root', uid: 0}), {
 		user: '?',
 		uid: undefined,
 		kind: 'preauth',
 		stage: 'authenticating',
+		ttys: [],
+		idleSeconds: undefined,
 		userSidePid: undefined,
 		peer: {address: '10.0.0.9', port: 40_400},
 	}), 'dead-peer'),
@@ -33,7 +36,7 @@ const report: SessionReport = reportOf([
 
 const nobodyRunsHere: GuardContext = {selfPid: 99_999, selfAncestorIds: [], listeners: [], ownSession: undefined};
 
-function plan(criteria: ReapCriteria, context = nobodyRunsHere, from = report, signal = SIGTERM): ReapPlan {
+function plan(criteria: ReapCriteria, context = nobodyRunsHere, from = fixture, signal = SIGTERM): ReapPlan {
 	return planReap(from, {criteria, signal}, context);
 }
 
@@ -75,15 +78,16 @@ describe('which sessions a criterion selects', () => {
 	});
 
 	test('no criterion selects nothing', () => {
-		expect(matchingSessions(report, {})).toEqual([]);
+		expect(matchingSessions(fixture, {})).toEqual([]);
 	});
 });
 
 describe('what each planned session gets', () => {
 	test('the chosen signal to the session\'s top sshd (its monitor), with the session it ends', () => {
-		const [first] = plan({user: 'alice', idleSeconds: 3600}, nobodyRunsHere, report, SIGHUP).targets;
+		const [first] = plan({user: 'alice', idleSeconds: 3600}, nobodyRunsHere, fixture, SIGHUP).targets;
 		expect(first?.signal).toEqual(SIGHUP);
-		expect(first?.targets).toEqual([expect.objectContaining({pid: 1000, startTicks: 1000, user: 'root', command: 'sshd: alice [priv]'})]);
+		const monitor = fixture.sessions[0]!.tree.process;
+		expect(first?.targets).toEqual([expect.objectContaining({pid: 1000, startTicks: monitor.startTicks, user: 'root', command: 'sshd: alice [priv]'})]);
 		expect(first?.targets[0]?.peer).toEqual({address: '198.51.100.1', port: 40_000});
 	});
 });
@@ -116,13 +120,13 @@ describe('what reap never touches', () => {
 	// sshtop (pid 303) runs under root's shell 302 in root's session 300; alice's session 200 is another.
 	const snapshot = fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 200, ppid: 100, title: 'sshd: alice [priv]', socketInodes: [9001]}),
 			sshd({pid: 201, ppid: 200, uid: 1000, title: 'sshd: alice@pts/3', socketInodes: [9001]}),
-			fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], ...pts(3)}),
+			processRecord({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], ...pts(3)}),
 			sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/4', socketInodes: [9002]}),
-			fakeProcess({pid: 302, ppid: 300, argv: ['-bash'], ...pts(4)}),
-			fakeProcess({pid: 303, ppid: 302, argv: ['node', 'sshtop', 'reap'], ...pts(4)}),
+			processRecord({pid: 302, ppid: 300, uid: 0, argv: ['-bash'], ...pts(4)}),
+			processRecord({pid: 303, ppid: 302, uid: 0, argv: ['node', 'sshtop', 'reap'], ...pts(4)}),
 		],
 		sockets: [
 			listening(9000, 22),
@@ -161,7 +165,7 @@ describe('what reap never touches', () => {
 	test('a session the operator\'s session is nested in is excluded too: ending it disconnects the operator', () => {
 		const outer = shellSession(1000, {user: 'alice'});
 		const inner = {...shellSession(2000, {user: 'alice', tty: 'pts/1'}), nestedIn: outer.id, isOwn: true};
-		const nested: SessionReport = {...reportOf([outer, inner]), ownSessionId: inner.id};
+		const nested: SessionReport = {...report([outer, inner]), ownSessionId: inner.id};
 		const result = plan({user: 'alice'}, nobodyRunsHere, nested);
 		expect(targetPids(result)).toEqual([]);
 		expect(excludedPids(result)).toEqual([[1000, 'own-session'], [2000, 'own-session']]);
@@ -169,7 +173,7 @@ describe('what reap never touches', () => {
 	});
 
 	test('a session whose sshd is a listener is excluded', () => {
-		const [first] = report.sessions;
+		const [first] = fixture.sessions;
 		const listenerContext: GuardContext = {
 			...nobodyRunsHere,
 			listeners: [{id: first!.id, pid: first!.pid, command: 'sshd -D', ports: [22]}],
@@ -182,7 +186,7 @@ describe('what reap never touches', () => {
 
 	test('PID 1 and sshtop itself are refused by the guard', () => {
 		const init = shellSession(1, {user: 'carol'});
-		const refused = reportOf([init, shellSession(600, {user: 'carol', tty: 'pts/6'})]);
+		const refused = report([init, shellSession(600, {user: 'carol', tty: 'pts/6'})]);
 		const result = plan({user: 'carol'}, {...nobodyRunsHere, selfPid: 600}, refused);
 		expect(targetPids(result)).toEqual([]);
 		expect(excludedPids(result)).toEqual([[1, 'refused'], [600, 'refused']]);
@@ -194,7 +198,7 @@ describe('what reap never touches', () => {
 
 	test('a session whose top sshd is missing from its tree has no target', () => {
 		const broken = {...shellSession(700, {user: 'dave'}), monitorPid: 799};
-		expect(excludedPids(plan({user: 'dave'}, nobodyRunsHere, reportOf([broken])))).toEqual([[700, 'no-target']]);
+		expect(excludedPids(plan({user: 'dave'}, nobodyRunsHere, report([broken])))).toEqual([[700, 'no-target']]);
 	});
 });
 
@@ -214,12 +218,12 @@ describe('--filter in reap matches words exactly', () => {
 describe('reap --leftovers', () => {
 	const left = buildReport(fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			// nohup'ed by alice, whose connection from port 50002 is gone, with a child.
-			fakeProcess({pid: 600, ppid: 1, uid: 1000, argv: ['nohup', 'sleep', '3600'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/7'}}),
-			fakeProcess({pid: 601, ppid: 600, uid: 1000, argv: ['worker']}),
+			processRecord({pid: 600, ppid: 1, uid: 1000, argv: ['nohup', 'sleep', '3600'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/7'}}),
+			processRecord({pid: 601, ppid: 600, uid: 1000, argv: ['worker']}),
 			// setsid'ed by bob from 10.0.0.9, also gone.
-			fakeProcess({pid: 700, ppid: 1, uid: 1001, argv: ['backup.sh'], sshEnvironment: {connection: '10.0.0.9 50003 10.0.0.5 22', tty: undefined}}),
+			processRecord({pid: 700, ppid: 1, uid: 1001, argv: ['backup.sh'], sshEnvironment: {connection: '10.0.0.9 50003 10.0.0.5 22', tty: undefined}}),
 		],
 		sockets: [listening(9000, 22)],
 	}));

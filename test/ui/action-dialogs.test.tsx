@@ -4,7 +4,7 @@ import {afterEach, describe, expect, test} from 'vitest';
 import {processId} from '../../source/model/types.js';
 import {recordingExecutor, type RecordingExecutor} from './action-fakes.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, processRecord, report, shellSession} from './report-fixtures.js';
+import {child, processRecord, report, shellSession} from '../fixtures/builders.js';
 
 const selectionStart = '\u001B[7m';
 
@@ -13,16 +13,17 @@ function selectedLine(frame: string): string | undefined {
 }
 
 const hostileArgv = ['evil\u001B]0;pwned\u0007', 'line\nbreak\u001B[2J'];
-const bob = shellSession(2000, 'bob', {
+const bob = shellSession(2000, {
+	user: 'bob',
 	tty: 'pts/1',
-	peerPort: 41_022,
+	peer: {address: '203.0.113.7', port: 41_022},
 	shellChildren: [
 		child(2003, 2002, ['sleep', '600'], {user: 'bob', tty: 'pts/1'}),
 		child(2004, 2002, hostileArgv, {user: 'bob', tty: 'pts/1'}),
 	],
 });
-const carol = shellSession(3000, 'carol', {tty: 'pts/2', peerPort: 43_000});
-const own = shellSession(1000, 'alice', {isOwn: true, tty: 'pts/0', peerPort: 50_312});
+const carol = shellSession(3000, {user: 'carol', tty: 'pts/2', peer: {address: '203.0.113.7', port: 43_000}});
+const own = shellSession(1000, {user: 'alice', isOwn: true, tty: 'pts/0', peer: {address: '203.0.113.7', port: 50_312}});
 
 let harness: ExplorerHarness | undefined;
 afterEach(() => {
@@ -266,7 +267,7 @@ describe('tags', () => {
 		await explorer.refresh();
 		expect(explorer.frame().split('\n').some(line => line.includes('43000') && /[▾▸─]\+/.test(line))).toBe(true);
 		// Same pid, new start time: another process, so not tagged.
-		const reborn = shellSession(3000, 'carol', {tty: 'pts/2', peerPort: 43_000});
+		const reborn = shellSession(3000, {user: 'carol', tty: 'pts/2', peer: {address: '203.0.113.7', port: 43_000}});
 		const rebornTree = {...reborn.tree, process: processRecord({...reborn.tree.process, startTicks: 123_456})};
 		explorer.setReport(report([own, bob, {...reborn, tree: rebornTree, id: processId(rebornTree.process)}]));
 		await explorer.refresh();

@@ -7,21 +7,22 @@ import type {Leftover} from '../../source/model/types.js';
 import {targetNotes} from '../../source/ui/state/action-state.js';
 import {recordingExecutor} from './action-fakes.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, listener, node, processRecord, report, shellSession} from './report-fixtures.js';
+import {child, listener, listenerProcess, node, processRecord, report, shellSession} from '../fixtures/builders.js';
 
 const selectionStart = '\u001B[7m';
 const plain = (text: string) => text.replaceAll(/\u001B\[\d+m/g, '');
 const selectedLine = (frame: string) => plain(frame.split('\n').find(line => line.includes(selectionStart)) ?? '');
 
-const listenerProcess = processRecord({pid: 800, startTicks: 8000, user: 'root', uid: 0, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups']});
-const bob = shellSession(2000, 'bob', {
+const listenerRecord = listenerProcess(800, 9000);
+const bob = shellSession(2000, {
+	user: 'bob',
 	tty: 'pts/1',
-	peerPort: 41_022,
+	peer: {address: '203.0.113.7', port: 41_022},
 	shellChildren: [child(2003, 2002, ['defunct-child'], {user: 'bob', tty: 'pts/1', state: 'Z', argv: []})],
 });
 const sleeper = node(processRecord({pid: 7000, user: 'alice', comm: 'nohup', argv: ['sh', 'job.sh']}), child(7001, 7000, ['sleep', '3600']));
 const leftover: Leftover = {id: '7000:70000', tree: sleeper, peer: {address: '198.51.100.9', port: 40_000}, local: {address: '10.0.0.1', port: 22}, sshTty: '/dev/pts/4'};
-const fixture = report([bob], {listeners: [{...listener({pid: 800}), process: listenerProcess}], leftovers: [leftover], leftoversReadable: true});
+const fixture = report([bob], {listeners: [{...listener({pid: 800}), process: listenerRecord}], leftovers: [leftover], leftoversReadable: true});
 
 let harness: ExplorerHarness | undefined;
 afterEach(() => {

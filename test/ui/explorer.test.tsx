@@ -1,7 +1,7 @@
 import {afterEach, describe, expect, test} from 'vitest';
 import {displayWidth} from '../../source/model/view/format.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, fixtureNow, report, shellSession} from './report-fixtures.js';
+import {child, report, shellSession, takenAt} from '../fixtures/builders.js';
 
 const selectionStart = '\u001B[7m';
 
@@ -10,12 +10,13 @@ function selectedLine(frame: string): string | undefined {
 	return frame.split('\n').find(line => line.includes(selectionStart))?.replaceAll(/\u001B\[\d+m/g, '');
 }
 
-const alice = shellSession(1000, 'alice', {
+const alice = shellSession(1000, {
+	user: 'alice',
 	shellChildren: [child(1003, 1002, ['vim', 'notes.txt']), child(1004, 1002, ['sleep', '100'])],
 	foregroundPid: 1003,
 	isOwn: true,
 });
-const bob = shellSession(2000, 'bob', {tty: 'pts/1', peerPort: 41_022});
+const bob = shellSession(2000, {user: 'bob', tty: 'pts/1', peer: {address: '203.0.113.7', port: 41_022}});
 
 let harness: ExplorerHarness | undefined;
 afterEach(() => {
@@ -34,7 +35,7 @@ describe('what the explorer shows', () => {
 	});
 
 	test('how many sessions are still authenticating', async () => {
-		const preauth = shellSession(3000, '?', {tty: 'pts/9'});
+		const preauth = shellSession(3000, {user: '?', tty: 'pts/9'});
 		harness = await renderExplorer(report([alice, {...preauth, stage: 'authenticating', kind: 'preauth', ttys: []}]));
 		expect(harness.frame()).toContain('2 sessions (1 authenticating)');
 	});
@@ -53,7 +54,7 @@ describe('what the explorer shows', () => {
 	});
 
 	test('one header note, not an error storm, when not everything was readable', async () => {
-		const unreadable = shellSession(3000, '?', {tty: 'pts/3'});
+		const unreadable = shellSession(3000, {user: '?', tty: 'pts/3'});
 		harness = await renderExplorer(report([alice, {...unreadable, idleSince: undefined}], {isPartial: true}));
 		const frame = harness.frame();
 		expect(frame.match(/unreadable/g)).toHaveLength(1);
@@ -118,7 +119,7 @@ describe('keys', () => {
 	});
 
 	test('c collapses every session and e expands everything', async () => {
-		const hidden = shellSession(3000, 'carol', {shellChildren: [{...child(3003, 3002, ['make']), children: [child(3004, 3003, ['cc', 'main.c'])]}]});
+		const hidden = shellSession(3000, {user: 'carol', shellChildren: [{...child(3003, 3002, ['make']), children: [child(3004, 3003, ['cc', 'main.c'])]}]});
 		harness = await renderExplorer(report([alice, bob, hidden]));
 		expect(harness.frame()).not.toContain('cc main.c');
 		harness.press('c');
@@ -157,7 +158,7 @@ describe('refreshes', () => {
 		harness = await renderExplorer(report([bob]));
 		harness.press('jj');
 		await harness.waitFor(frame => selectedLine(frame)?.includes('2002 bob') ?? false, 'bob’s shell selected');
-		const carol = shellSession(3000, 'carol', {tty: 'pts/2'});
+		const carol = shellSession(3000, {user: 'carol', tty: 'pts/2'});
 		harness.setReport(report([alice, carol, bob]));
 		await harness.refresh();
 		await harness.waitFor(frame => frame.includes('carol'), 'the new sessions');
@@ -166,12 +167,12 @@ describe('refreshes', () => {
 
 	test('CPU% comes from the ticks used between two refreshes', async () => {
 		const busy = (ticks: number, takenAt: number) => {
-			const session = shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['yes'], {userTicks: ticks})], foregroundPid: 1003});
+			const session = shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['yes'], {userTicks: ticks})], foregroundPid: 1003});
 			return report([session], {takenAt});
 		};
 
-		harness = await renderExplorer(busy(1000, fixtureNow));
-		harness.setReport(busy(1100, fixtureNow + 2000));
+		harness = await renderExplorer(busy(1000, takenAt));
+		harness.setReport(busy(1100, takenAt + 2000));
 		await harness.refresh();
 		await harness.waitFor(frame => /1003 alice S +50\.0 /.test(frame), 'yes at 50% CPU');
 		expect(harness.frame()).toMatch(/alice +203\.0\.113\.7.* 50\.0 /);
@@ -191,7 +192,7 @@ describe('refreshes', () => {
 });
 
 describe('the viewport', () => {
-	const many = report(Array.from({length: 200}, (_, index) => shellSession(10_000 + (index * 10), `user${index}`, {tty: `pts/${index}`})));
+	const many = report(Array.from({length: 200}, (_, index) => shellSession(10_000 + (index * 10), {user: `user${index}`, tty: `pts/${index}`})));
 
 	test('renders only the rows that fit, and the frame is shorter than the terminal', async () => {
 		harness = await renderExplorer(many, {columns: 80, rows: 24});
@@ -221,7 +222,7 @@ describe('the viewport', () => {
 
 	test('ten thousand processes scroll without rendering them all', async () => {
 		const shells = Array.from({length: 10_000}, (_, index) => child(100_000 + index, 1002, ['sleep', String(index)]));
-		harness = await renderExplorer(report([shellSession(1000, 'alice', {shellChildren: shells})]), {columns: 80, rows: 24});
+		harness = await renderExplorer(report([shellSession(1000, {user: 'alice', shellChildren: shells})]), {columns: 80, rows: 24});
 		const started = performance.now();
 		harness.press('e', 'G');
 		await harness.waitFor(frame => frame.includes('sleep 9999'), 'the last process');
@@ -241,7 +242,7 @@ describe('terminal sizes', () => {
 	});
 
 	test('a narrow terminal drops columns and truncates long commands by display width', async () => {
-		const wide = shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['vim', '漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字.txt'])], foregroundPid: 1003});
+		const wide = shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['vim', '漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字漢字.txt'])], foregroundPid: 1003});
 		harness = await renderExplorer(report([wide]), {columns: 50, rows: 20});
 		await harness.waitFor(frame => frame.includes('…'), 'a truncated command');
 		for (const line of harness.lines()) {
@@ -280,7 +281,7 @@ describe('hostile process names', () => {
 
 	test('are shown as visible placeholders, never passed to the terminal', async () => {
 		const shells = hostile.map(([, name], index) => child(1100 + index, 1002, [name, 'x'], {comm: name.slice(0, 15)}));
-		const session = shellSession(1000, 'alice\u001B[31m', {shellChildren: shells, foregroundPid: 1100});
+		const session = shellSession(1000, {user: 'alice\u001B[31m', shellChildren: shells, foregroundPid: 1100});
 		harness = await renderExplorer(report([session], {host: 'host\u0007'}), {columns: 120, rows: 30});
 		const frame = harness.frame();
 		// The only escape sequences left are the explorer's own SGR attributes.

@@ -1,7 +1,7 @@
 // The filter line and the sort keys, as a person uses them: type, look at the frame.
 import {afterEach, describe, expect, test} from 'vitest';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, idleFor, report, shellSession} from './report-fixtures.js';
+import {child, idleFor, report, shellSession} from '../fixtures/builders.js';
 
 const selectionStart = '\u001B[7m';
 const faint = '\u001B[2m';
@@ -37,13 +37,14 @@ function sessionUsers(frame: string): string[] {
 
 const footer = (frame: string) => plain(frame.split('\n').at(-1) ?? '');
 
-const alice = shellSession(1000, 'alice', {
+const alice = shellSession(1000, {
+	user: 'alice',
 	shellChildren: [child(1003, 1002, ['vim', 'notes.txt']), child(1004, 1002, ['sleep', '100'])],
 	foregroundPid: 1003,
 	isOwn: true,
 });
-const bob = shellSession(2000, 'bob', {tty: 'pts/1', peerPort: 41_022});
-const carol = shellSession(3000, 'carol', {tty: 'pts/2', peerPort: 43_000});
+const bob = shellSession(2000, {user: 'bob', tty: 'pts/1', peer: {address: '203.0.113.7', port: 41_022}});
+const carol = shellSession(3000, {user: 'carol', tty: 'pts/2', peer: {address: '203.0.113.7', port: 43_000}});
 
 let harness: ExplorerHarness | undefined;
 afterEach(() => {
@@ -243,7 +244,7 @@ describe('sorting', () => {
 	});
 
 	test('sort by user and by peer reorders sessions, processes keep their tree order', async () => {
-		const zed = shellSession(500, 'zed', {tty: 'pts/5', peerPort: 60_000});
+		const zed = shellSession(500, {user: 'zed', tty: 'pts/5', peer: {address: '203.0.113.7', port: 60_000}});
 		harness = await renderExplorer(report([alice, bob, zed]));
 		harness.press('s', 's', 's', 's');
 		let frame = await harness.waitFor(frame => frame.includes('sort: user ↑'), 'sorted by user');

@@ -4,7 +4,7 @@ import type {HealthAssessment, SessionHealth} from '../../source/model/report/he
 import {renderPlainText} from '../../source/model/view/plain-text.js';
 import type {Leftover, Session} from '../../source/model/types.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, idleFor, node, processRecord, report, shellSession} from './report-fixtures.js';
+import {child, idleFor, node, processRecord, report, shellSession} from '../fixtures/builders.js';
 
 const sgr = /\u001B\[[\d;]*m/g;
 const plain = (text: string) => text.replaceAll(sgr, '');
@@ -25,10 +25,10 @@ function attributesBefore(line: string, text: string): string[] {
 
 const rowOf = (frame: string, user: string) => frame.split('\n').find(line => new RegExp(`[─▸▾] [* ]${user} `).test(plain(line)));
 
-const healthy = withHealth(shellSession(1000, 'alice'), 'ok');
-const stalled = withHealth(shellSession(2000, 'bob', {tty: 'pts/1'}), 'stalled', ['client is not reading: 81920 B queued, zero-window probes']);
-const dead = withHealth(shellSession(3000, 'carol', {tty: 'pts/2'}), 'dead-peer', ['peer stopped acknowledging: 7 retransmits, 2048 B unacknowledged, no ACK for 95 s']);
-const unknown = withHealth(shellSession(4000, 'dave', {tty: 'pts/3'}), 'unknown', ['socket not readable (not root?)']);
+const healthy = withHealth(shellSession(1000, {user: 'alice'}), 'ok');
+const stalled = withHealth(shellSession(2000, {user: 'bob', tty: 'pts/1'}), 'stalled', ['client is not reading: 81920 B queued, zero-window probes']);
+const dead = withHealth(shellSession(3000, {user: 'carol', tty: 'pts/2'}), 'dead-peer', ['peer stopped acknowledging: 7 retransmits, 2048 B unacknowledged, no ACK for 95 s']);
+const unknown = withHealth(shellSession(4000, {user: 'dave', tty: 'pts/3'}), 'unknown', ['socket not readable (not root?)']);
 const everyHealth = report([healthy, stalled, dead, unknown]);
 
 let harness: ExplorerHarness | undefined;
@@ -90,7 +90,7 @@ describe('the HEALTH column', () => {
 	});
 
 	test('a report without socket data has no HEALTH column', async () => {
-		harness = await renderExplorer(report([shellSession(1000, 'alice')]));
+		harness = await renderExplorer(report([shellSession(1000, {user: 'alice'})]));
 		expect(harness.frame()).not.toContain('HEALTH');
 	});
 });
@@ -98,13 +98,13 @@ describe('the HEALTH column', () => {
 describe('network idle', () => {
 	test('a session without a terminal shows its network idle with ~; a terminal’s idle has none', async () => {
 		const forward: Session = {
-			...withHealth(shellSession(5000, 'erin', {tty: 'pts/9'}), 'ok'),
+			...withHealth(shellSession(5000, {user: 'erin', tty: 'pts/9'}), 'ok'),
 			ttys: [],
 			kind: 'forward',
 			...idleFor(300),
 			idleSource: 'channels',
 		};
-		const shell: Session = {...withHealth(shellSession(6000, 'frank', {tty: 'pts/6'}), 'ok'), ...idleFor(420), idleSource: 'tty'};
+		const shell: Session = {...withHealth(shellSession(6000, {user: 'frank', tty: 'pts/6'}), 'ok'), ...idleFor(420), idleSource: 'tty'};
 		harness = await renderExplorer(report([forward, shell]), {columns: 120});
 		const frame = plain(harness.frame());
 		expect(rowOf(frame, 'erin')).toMatch(/ 5m~ /);
@@ -127,7 +127,7 @@ describe('left behind', () => {
 		child(7001, 7000, ['sleep', '3600']),
 	);
 	const leftover: Leftover = {id: '7000:70000', tree: sleeper, peer: {address: '198.51.100.9', port: 40_000}, local: {address: '10.0.0.1', port: 22}, sshTty: '/dev/pts/4'};
-	const withLeftover = report([withHealth(shellSession(1000, 'alice'), 'ok')], {leftovers: [leftover], leftoversReadable: true});
+	const withLeftover = report([withHealth(shellSession(1000, {user: 'alice'}), 'ok')], {leftovers: [leftover], leftoversReadable: true});
 
 	test('a group after the sessions lists each leftover with its peer, user and command; its tree opens with →', async () => {
 		harness = await renderExplorer(withLeftover, {columns: 140});
@@ -160,7 +160,7 @@ describe('left behind', () => {
 	});
 
 	test('"leftovers need root" when they could not be looked for; "ss unavailable" when health is from /proc only', async () => {
-		harness = await renderExplorer(report([withHealth(shellSession(1000, 'alice'), 'unknown', ['socket not readable (not root?)'])], {
+		harness = await renderExplorer(report([withHealth(shellSession(1000, {user: 'alice'}), 'unknown', ['socket not readable (not root?)'])], {
 			leftoversReadable: false,
 			tcpInfoSource: 'proc-only',
 			isPartial: true,

@@ -6,8 +6,8 @@ import {idleSecondsAt} from '../../../source/model/report/idle.js';
 import {commandLine, peerText, ttysText} from '../../../source/model/filter/filter-text.js';
 import type {ProcessNode, Session, SessionReport} from '../../../source/model/types.js';
 import {
-	commandSession, idOfPid, processNode, reportOf, sessionOf, shellSession, takenAt, treePids, treeShape,
-} from '../../fixtures/report-builder.js';
+	commandSession, idOfPid, processNode, report, session, shellSession, takenAt, treePids, treeShape,
+} from '../../fixtures/builders.js';
 
 // Counts how often the searchable text is computed: once per process per report, never per keystroke.
 vi.mock('../../../source/model/filter/filter-text.js', async importOriginal => {
@@ -47,14 +47,16 @@ const deploy = commandSession(4000, 'rsync --server -vlogDtpre.iLsfxC . /srv/www
 	user: 'deploy',
 	peer: {address: '10.0.1.9', port: 50_023},
 });
-const preauth = sessionOf(processNode(5000, 'sshd: 10.0.0.77 [preauth]', {user: 'root'}), {
+const preauth = session(processNode(5000, 'sshd: 10.0.0.77 [preauth]', {user: 'root'}), {
 	user: 'unknown',
 	kind: 'preauth',
 	stage: 'authenticating',
+	ttys: [],
+	idleSeconds: undefined,
 	peer: {address: '10.0.0.77', port: 60_000},
 });
-const report = reportOf([alice, bob, carol, deploy, preauth]);
-const index = createFilterIndex(report);
+const fixture = report([alice, bob, carol, deploy, preauth]);
+const index = createFilterIndex(fixture);
 
 function filter(query: string): FilterResult {
 	return applyFilter(index, query);
@@ -65,7 +67,7 @@ function shownSessionUsers(result: FilterResult): string[] {
 }
 
 function markOf(result: FilterResult, pid: number) {
-	return result.processMarks.get(idOfPid(report, pid));
+	return result.processMarks.get(idOfPid(fixture, pid));
 }
 
 function shownSession(result: FilterResult, user: string): Session {
@@ -77,7 +79,7 @@ function shownSession(result: FilterResult, user: string): Session {
 describe('an empty query', () => {
 	test.each(['', '   '])('%j shows every session as it is, with no marks', query => {
 		const result = filter(query);
-		expect(result.sessions).toBe(report.sessions);
+		expect(result.sessions).toBe(fixture.sessions);
 		expect(result.isFiltering).toBe(false);
 		expect(result.sessionMarks.size).toBe(0);
 		expect(result.processMarks.size).toBe(0);
@@ -126,14 +128,14 @@ describe('a tree stays a tree', () => {
 
 	test('`sshd` keeps every process under each sshd', () => {
 		const result = filter('sshd');
-		expect(result.sessions).toEqual(report.sessions);
+		expect(result.sessions).toEqual(fixture.sessions);
 		expect(treePids(shownSession(result, 'alice').tree)).toEqual([1000, 1001, 1002, 1003, 1004, 1005]);
 		expect(markOf(result, 1000)).toBe('match');
 		expect(markOf(result, 1001)).toBe('match');
 		expect(markOf(result, 1002)).toBe('descendant');
 		expect(markOf(result, 1005)).toBe('descendant');
 		// The top sshd is what a session row stands for, so its match is the session's.
-		for (const session of report.sessions) {
+		for (const session of fixture.sessions) {
 			expect(result.sessionMarks.get(session.id)).toBe('match');
 		}
 
@@ -172,13 +174,13 @@ describe('a fork bomb', () => {
 			chain = processNode(pid, 'bash -c :(){ :|:& };:', {children: [chain]});
 		}
 
-		const bomb = sessionOf(processNode(100_000, 'sshd: mallory [priv]', {children: [chain]}), {user: 'mallory'});
-		const bombIndex = createFilterIndex(reportOf([bomb]));
+		const bomb = session(processNode(100_000, 'sshd: mallory [priv]', {children: [chain]}), {user: 'mallory'});
+		const bombIndex = createFilterIndex(report([bomb]));
 		const result = applyFilter(bombIndex, 'sleep');
 		expect(result.sessions).toEqual([bomb]);
 		expect(result.matchCount).toBe(1);
-		expect(result.processMarks.get(idOfPid(reportOf([bomb]), 100_000))).toBe('context');
-		expect(result.processMarks.get(idOfPid(reportOf([bomb]), 150_000))).toBe('match');
+		expect(result.processMarks.get(idOfPid(report([bomb]), 100_000))).toBe('context');
+		expect(result.processMarks.get(idOfPid(report([bomb]), 150_000))).toBe('match');
 		expect(applyFilter(bombIndex, 'mallory').processMarks.size).toBe(50_001);
 	});
 });
@@ -307,7 +309,7 @@ describe('qualifiers', () => {
 
 	test('a command run with a terminal (ssh -t host cmd) counts as pty, not notty', () => {
 		const withTerminal = commandSession(6000, 'htop', {user: 'erin', ttys: ['pts/5']});
-		const own = createFilterIndex(reportOf([withTerminal]));
+		const own = createFilterIndex(report([withTerminal]));
 		expect(applyFilter(own, 'kind:pty').sessions).toEqual([withTerminal]);
 		expect(applyFilter(own, 'kind:notty').sessions).toEqual([]);
 		expect(applyFilter(own, 'kind:command').sessions).toEqual([withTerminal]);
@@ -326,7 +328,7 @@ describe('idle comparisons', () => {
 		...idleTimes.map((idleSeconds, position) => shellSession(10_000 + (position * 10), {user: `idle${idleSeconds}`, idleSeconds})),
 		shellSession(20_000, {user: 'unknown-idle', idleSeconds: undefined}),
 	];
-	const idleIndex = createFilterIndex(reportOf(idleSessions));
+	const idleIndex = createFilterIndex(report(idleSessions));
 	const idleOf = (query: string) => applyFilter(idleIndex, query).sessions.map(session => idleSecondsAt(session, takenAt));
 
 	test.each([
@@ -363,7 +365,7 @@ describe('idle comparisons', () => {
 describe('highlights', () => {
 	test('ranges are [start, end) offsets into the text the row shows', () => {
 		const result = filter('readme');
-		const ranges = result.processHighlights.get(idOfPid(report, 1003));
+		const ranges = result.processHighlights.get(idOfPid(fixture, 1003));
 		expect(ranges).toEqual([{field: 'command', start: 4, end: 10}]);
 		const command = commandLine(alice.tree.children[0]!.children[0]!.children[0]!.process);
 		expect(command.slice(4, 10)).toBe('README');
@@ -372,7 +374,7 @@ describe('highlights', () => {
 	test('session fields are highlighted on the session, process fields on the process', () => {
 		const result = filter('alice make');
 		expect(result.sessionHighlights.get(alice.id)).toEqual([{field: 'user', start: 0, end: 5}]);
-		expect(result.processHighlights.get(idOfPid(report, 1004))).toEqual([{field: 'command', start: 0, end: 4}]);
+		expect(result.processHighlights.get(idOfPid(fixture, 1004))).toEqual([{field: 'command', start: 0, end: 4}]);
 	});
 
 	test('qualifiers highlight what they matched', () => {
@@ -383,18 +385,18 @@ describe('highlights', () => {
 		expect(peerText(alice.peer!).slice(9, 14)).toBe('50022');
 		expect(filter('from:2001:db8').sessionHighlights.get(carol.id)).toEqual([{field: 'peer', start: 1, end: 9}]);
 		expect(filter('kind:notty').sessionHighlights.get(carol.id)).toEqual([{field: 'kind', start: 0, end: 4}]);
-		expect(filter('pid:1004').processHighlights.get(idOfPid(report, 1004))).toEqual([{field: 'pid', start: 0, end: 4}]);
+		expect(filter('pid:1004').processHighlights.get(idOfPid(fixture, 1004))).toEqual([{field: 'pid', start: 0, end: 4}]);
 	});
 
 	test('several words highlighting one field merge into ordered ranges', () => {
-		const ranges = filter('www rsync').processHighlights.get(idOfPid(report, 4002));
+		const ranges = filter('www rsync').processHighlights.get(idOfPid(fixture, 4002));
 		const command = commandLine(deploy.tree.children[0]!.children[0]!.process);
 		expect(ranges?.map(({field, start, end}) => [field, command.slice(start, end)])).toEqual([['command', 'rsync'], ['command', 'www']]);
 	});
 
 	test('the ttys text is what the TTY column shows', () => {
 		const twoTerminals = shellSession(7000, {user: 'frank', tty: 'pts/3', ttys: ['pts/3', 'pts/7']});
-		const result = applyFilter(createFilterIndex(reportOf([twoTerminals])), 'pts/7');
+		const result = applyFilter(createFilterIndex(report([twoTerminals])), 'pts/7');
 		expect(result.sessionHighlights.get(twoTerminals.id)).toEqual([{field: 'ttys', start: 6, end: 11}]);
 		expect(ttysText(twoTerminals.ttys).slice(6, 11)).toBe('pts/7');
 	});
@@ -410,7 +412,7 @@ describe('malformed queries', () => {
 
 	test('a query with nothing usable shows everything, with the hint', () => {
 		const result = filter('pid:x');
-		expect(result.sessions).toBe(report.sessions);
+		expect(result.sessions).toBe(fixture.sessions);
 		expect(result.isFiltering).toBe(false);
 		expect(result.hint).toMatch(/pid: 'x' is not a process id/);
 	});
@@ -445,7 +447,7 @@ describe('one index per snapshot', () => {
 			}));
 		}
 
-		return reportOf(sessions);
+		return report(sessions);
 	}
 
 	const large = largeReport();
@@ -482,7 +484,7 @@ describe('one index per snapshot', () => {
 	});
 
 	test('every word finds, and highlights, exactly what a fuse search over the same text does', () => {
-		const sample = reportOf(large.sessions.slice(0, 100));
+		const sample = report(large.sessions.slice(0, 100));
 		const sampleIndex = createFilterIndex(sample);
 		type Reference = {readonly id: string; readonly isSession: boolean} & Partial<Record<'user' | 'peer' | 'ttys' | 'kind' | 'command' | 'pid', string>>;
 		const references: Reference[] = [];
@@ -533,7 +535,7 @@ describe('one index per snapshot', () => {
 			peer: {address: number % 3 === 0 ? `2001:db8::${number}` : `10.${number}.0.7`, port: 50_000 + number},
 			shellChildren: Array.from({length: 8}, (_, job) => processNode(1003 + (number * 20) + job, commands[(number + job) % commands.length]!)),
 		}));
-		const sample = reportOf(sessions);
+		const sample = report(sessions);
 		const texts = sessions.flatMap(session => [session.user, ...treePids(session.tree).map(pid => commandLine(findNode(session, pid).process))]);
 		let seed = 42;
 		const random = (below: number) => {
@@ -600,8 +602,8 @@ describe('one index per snapshot', () => {
 	});
 
 	test('a new report gets a new index; the old one still answers for its own report', () => {
-		const before = createFilterIndex(reportOf([alice]));
-		const after = createFilterIndex(reportOf([bob]));
+		const before = createFilterIndex(report([alice]));
+		const after = createFilterIndex(report([bob]));
 		expect(applyFilter(before, 'top').sessions).toEqual([]);
 		expect(applyFilter(after, 'top').sessions).toEqual([bob]);
 	});

@@ -3,7 +3,7 @@ import {parseDuration} from '../../../source/model/view/duration.js';
 import {parseFilterQuery, qualifiers, type FilterTerm} from '../../../source/model/filter/query-parser.js';
 import type {SessionHealth} from '../../../source/model/report/health.js';
 import type {Session} from '../../../source/model/types.js';
-import {processNode, sessionOf, takenAt} from '../../fixtures/report-builder.js';
+import {processNode, session, takenAt} from '../../fixtures/builders.js';
 
 function describeTerms(terms: readonly FilterTerm[]) {
 	return terms.map(term => term.type === 'text'
@@ -157,8 +157,8 @@ describe('malformed qualifiers give a hint, never an exception, and the rest sti
 
 describe('health: matches the connection\'s health verdict', () => {
 	function sessionWith(health: SessionHealth | undefined): Session {
-		const session = sessionOf(processNode(500, 'sshd: alice [priv]'));
-		return health === undefined ? session : {...session, health: {health, evidence: [], tcp: undefined}};
+		const built = session(processNode(500, 'sshd: alice [priv]'));
+		return health === undefined ? built : {...built, health: {health, evidence: [], tcp: undefined}};
 	}
 
 	function matches(query: string, session: Session): boolean {

@@ -16,18 +16,18 @@ import {
 	aliceMonitor,
 	aliceShell,
 	aliceUserSide,
-	listener,
 	listenerRecord,
 	privilegeSeparatedSession,
-	processRecord,
 	rootShell,
 	rootSleep,
 	rootSshd,
 	rootWithoutSplitSession,
+	sshdListener,
 } from '../../fixtures/actions/sessions.js';
+import {processRecord} from '../../fixtures/builders.js';
 
 // sshtop itself runs as pid 2500 under root's shell 2001, in root's session.
-const sshtopRecord = processRecord({pid: 2500, ppid: rootShell.pid, comm: 'node', argv: ['node', 'sshtop']});
+const sshtopRecord = processRecord({pid: 2500, ppid: rootShell.pid, uid: 0, comm: 'node', argv: ['node', 'sshtop']});
 const everyProcess = [
 	listenerRecord,
 	aliceMonitor,
@@ -43,7 +43,7 @@ const everyProcess = [
 const context: GuardContext = guardContextFrom({
 	selfPid: sshtopRecord.pid,
 	processes: everyProcess,
-	listeners: [listener],
+	listeners: [sshdListener],
 	sessions: [privilegeSeparatedSession, rootWithoutSplitSession],
 	ownSessionId: rootWithoutSplitSession.id,
 });
@@ -63,16 +63,16 @@ function messageOf(assessment: Assessment): string {
 
 describe('assessTargets refuses outright', () => {
 	test('PID 1', () => {
-		const init = targetFromProcess(processRecord({pid: 1, ppid: 0, comm: 'init', argv: ['/sbin/init']}));
+		const init = targetFromProcess(processRecord({pid: 1, ppid: 0, uid: 0, comm: 'init', argv: ['/sbin/init']}));
 		const assessment = assessOne(init);
 		expect(assessment).toMatchObject({kind: 'refused', reason: 'init'});
 		expect(messageOf(assessment)).toMatch(/PID 1 is the init process/);
 	});
 
 	test('kernel threads, by flag, by kthreadd as parent, and kthreadd itself', () => {
-		const byFlag = targetFromProcess(processRecord({pid: 40, ppid: 0, comm: 'odd', argv: [], isKernelThread: true}));
-		const byParent = targetFromProcess(processRecord({pid: 41, ppid: 2, comm: 'kworker/0:1', argv: []}));
-		const kthreadd = targetFromProcess(processRecord({pid: 2, ppid: 0, comm: 'kthreadd', argv: []}));
+		const byFlag = targetFromProcess(processRecord({pid: 40, ppid: 0, uid: 0, comm: 'odd', argv: [], isKernelThread: true}));
+		const byParent = targetFromProcess(processRecord({pid: 41, ppid: 2, uid: 0, comm: 'kworker/0:1', argv: []}));
+		const kthreadd = targetFromProcess(processRecord({pid: 2, ppid: 0, uid: 0, comm: 'kthreadd', argv: []}));
 		for (const target of [byFlag, byParent, kthreadd]) {
 			const assessment = assessOne(target, SIGKILL);
 			expect(assessment).toMatchObject({kind: 'refused', reason: 'kernel-thread'});

@@ -10,12 +10,12 @@ import {
 	aliceShell,
 	aliceUserSide,
 	privilegeSeparatedSession,
-	processRecord,
 	rootShell,
 	rootSleep,
 	rootSshd,
 	rootWithoutSplitSession,
 } from '../../fixtures/actions/sessions.js';
+import {processRecord} from '../../fixtures/builders.js';
 
 function planOf(result: SessionPlan) {
 	if (!result.ok) {
@@ -188,7 +188,7 @@ describe('survivors', () => {
 
 	test('a process with the same pid and start time, still running, survived', () => {
 		const orphanedEditor = {...aliceEditor, ppid: 1};
-		const after = [processRecord({pid: 1, ppid: 0, comm: 'init'}), orphanedEditor, rootShell];
+		const after = [processRecord({pid: 1, ppid: 0, uid: 0, comm: 'init'}), orphanedEditor, rootShell];
 		expect(findSurvivors(before, after)).toEqual([orphanedEditor]);
 	});
 

@@ -5,10 +5,10 @@ import {guardContextFromReport, planChoice} from '../../../source/model/guard/ro
 import {createActionsState, pruneTags, runActionCommand} from '../../../source/ui/state/action-state.js';
 import {SIGKILL, SIGTERM} from '../../../source/model/guard/signal-catalogue.js';
 import {processId} from '../../../source/model/types.js';
-import {child, report, shellSession} from '../../ui/report-fixtures.js';
+import {child, report, shellSession} from '../../fixtures/builders.js';
 
-const own = shellSession(1000, 'alice', {isOwn: true, shellChildren: [child(1003, 1002, ['node', 'sshtop'])]});
-const bob = shellSession(2000, 'bob', {tty: 'pts/1', shellChildren: [child(2003, 2002, ['sleep', '600'])]});
+const own = shellSession(1000, {user: 'alice', isOwn: true, shellChildren: [child(1003, 1002, ['node', 'sshtop'])]});
+const bob = shellSession(2000, {user: 'bob', tty: 'pts/1', shellChildren: [child(2003, 2002, ['sleep', '600'])]});
 const fixture = report([own, bob]);
 
 describe('the guard context from a report', () => {
@@ -68,7 +68,7 @@ describe('tags and keys in the action state', () => {
 		expect(actions.tags).toHaveLength(1);
 		actions = pruneTags(actions, report([own, bob]));
 		expect(actions.tags).toHaveLength(1);
-		const reused = shellSession(2000, 'bob', {tty: 'pts/1', shellChildren: [child(2003, 2002, ['sleep', '600'], {startTicks: 77})]});
+		const reused = shellSession(2000, {user: 'bob', tty: 'pts/1', shellChildren: [child(2003, 2002, ['sleep', '600'], {startTicks: 77})]});
 		expect(processId(reused.tree.children[0]!.children[0]!.children[0]!.process)).toBe('2003:77');
 		expect(pruneTags(actions, report([own, reused])).tags).toEqual([]);
 	});

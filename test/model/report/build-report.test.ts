@@ -4,8 +4,8 @@ import {flattenTree} from '../../../source/model/report/process-tree.js';
 import {buildReport} from '../../../source/model/report/build-report.js';
 import type {Session} from '../../../source/model/types.js';
 import {
-	fakeProcess, fakeSnapshot, listener, listening, pts, socket, sshd, takenAt,
-} from '../../fixtures/snapshot-builder.js';
+	fakeSnapshot, listenerProcess, listening, processRecord, pts, socket, sshd, takenAt,
+} from '../../fixtures/builders.js';
 
 const server = {address: '10.0.0.5', port: 22};
 const client = (port: number) => ({address: '192.168.0.100', port});
@@ -19,12 +19,12 @@ function only(sessions: readonly Session[], pid: number): Session {
 describe('a privilege-separated pty login', () => {
 	const report = buildReport(fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 200, ppid: 100, title: 'sshd: alice [priv]', socketInodes: [9001]}),
 			sshd({pid: 201, ppid: 200, uid: 1000, title: 'sshd: alice@pts/3', socketInodes: [9001]}),
-			fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 202, sessionId: 202, foregroundProcessGroup: 210, ...pts(3)}),
-			fakeProcess({pid: 210, ppid: 202, uid: 1000, argv: ['vim', 'notes.txt'], processGroup: 210, sessionId: 202, foregroundProcessGroup: 210, ...pts(3)}),
-			fakeProcess({pid: 211, ppid: 202, uid: 1000, argv: ['sleep', '100'], processGroup: 211, sessionId: 202, foregroundProcessGroup: 210, ...pts(3)}),
+			processRecord({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 202, sessionId: 202, foregroundProcessGroup: 210, ...pts(3)}),
+			processRecord({pid: 210, ppid: 202, uid: 1000, argv: ['vim', 'notes.txt'], processGroup: 210, sessionId: 202, foregroundProcessGroup: 210, ...pts(3)}),
+			processRecord({pid: 211, ppid: 202, uid: 1000, argv: ['sleep', '100'], processGroup: 211, sessionId: 202, foregroundProcessGroup: 210, ...pts(3)}),
 		],
 		sockets: [listening(9000, 22), socket(9001, server, client(50_001))],
 		ttyActivity: new Map([['pts/3', takenAt - 125_000]]),
@@ -75,15 +75,15 @@ describe('a privilege-separated pty login', () => {
 describe('every login shape OpenSSH produces', () => {
 	const report = buildReport(fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			// Root without privilege separation: the listener's child serves the user itself.
 			sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/4', socketInodes: [9003]}),
-			fakeProcess({pid: 301, ppid: 300, argv: ['-bash'], processGroup: 301, foregroundProcessGroup: 301, ...pts(4)}),
+			processRecord({pid: 301, ppid: 300, uid: 0, argv: ['-bash'], processGroup: 301, foregroundProcessGroup: 301, ...pts(4)}),
 			// A command without a terminal.
 			sshd({pid: 400, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9004]}),
 			sshd({pid: 401, ppid: 400, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9004]}),
-			fakeProcess({pid: 402, ppid: 401, uid: 1001, argv: ['bash', '-c', 'backup.sh']}),
-			fakeProcess({pid: 403, ppid: 402, uid: 1001, argv: ['tar', 'cf', '-', '/srv']}),
+			processRecord({pid: 402, ppid: 401, uid: 1001, argv: ['bash', '-c', 'backup.sh']}),
+			processRecord({pid: 403, ppid: 402, uid: 1001, argv: ['tar', 'cf', '-', '/srv']}),
 			// ssh -N: forwarding only.
 			sshd({pid: 500, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9005]}),
 			sshd({pid: 501, ppid: 500, uid: 1001, title: 'sshd: bob', socketInodes: [9005]}),
@@ -94,11 +94,11 @@ describe('every login shape OpenSSH produces', () => {
 			// sftp through the external sftp-server.
 			sshd({pid: 700, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9007]}),
 			sshd({pid: 701, ppid: 700, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9007]}),
-			fakeProcess({pid: 702, ppid: 701, uid: 1001, argv: ['/usr/lib/openssh/sftp-server'], executable: '/usr/lib/openssh/sftp-server'}),
+			processRecord({pid: 702, ppid: 701, uid: 1001, argv: ['/usr/lib/openssh/sftp-server'], executable: '/usr/lib/openssh/sftp-server'}),
 			// ControlMaster: two ttys multiplexed on one connection.
 			sshd({pid: 800, ppid: 100, title: 'sshd: root@pts/1,pts/2', socketInodes: [9008]}),
-			fakeProcess({pid: 801, ppid: 800, argv: ['-bash'], foregroundProcessGroup: 801, ...pts(1)}),
-			fakeProcess({pid: 802, ppid: 800, argv: ['-bash'], foregroundProcessGroup: 802, ...pts(2)}),
+			processRecord({pid: 801, ppid: 800, uid: 0, argv: ['-bash'], foregroundProcessGroup: 801, ...pts(1)}),
+			processRecord({pid: 802, ppid: 800, uid: 0, argv: ['-bash'], foregroundProcessGroup: 802, ...pts(2)}),
 			// Still authenticating: before key exchange, and inside PAM.
 			sshd({pid: 900, ppid: 100, title: 'sshd: [accepted]', socketInodes: [9009]}),
 			sshd({pid: 901, ppid: 900, uid: 102, title: 'sshd: [net]', socketInodes: [9009]}),
@@ -159,7 +159,7 @@ describe('every login shape OpenSSH produces', () => {
 describe('OpenSSH 9.8+ and 10.x process names', () => {
 	const report = buildReport(fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 200, ppid: 100, title: 'sshd-session: alice [priv]', socketInodes: [9001]}),
 			sshd({pid: 201, ppid: 200, uid: 1000, title: 'sshd-session: alice@pts/0', socketInodes: [9001]}),
 			sshd({pid: 300, ppid: 100, title: 'sshd-session: [accepted]', socketInodes: [9002]}),
@@ -178,10 +178,10 @@ describe('trust comes from kernel facts, not names', () => {
 	it('ignores a user process that calls itself an sshd session', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
-				fakeProcess({pid: 50, ppid: 1, uid: 1000, argv: ['bash']}),
-				fakeProcess({pid: 51, ppid: 50, uid: 1000, comm: 'sshd', argv: ['sshd: root@pts/9'], executable: '/usr/bin/python3'}),
-				fakeProcess({pid: 52, ppid: 50, uid: 1000, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd [listener] 0 of 10-100 startups'], executable: '/usr/bin/python3', socketInodes: [9100]}),
-				fakeProcess({pid: 53, ppid: 52, uid: 1000, comm: 'sshd', argv: ['sshd: root@pts/8'], executable: '/usr/bin/python3'}),
+				processRecord({pid: 50, ppid: 1, uid: 1000, argv: ['bash']}),
+				processRecord({pid: 51, ppid: 50, uid: 1000, comm: 'sshd', argv: ['sshd: root@pts/9'], executable: '/usr/bin/python3'}),
+				processRecord({pid: 52, ppid: 50, uid: 1000, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd [listener] 0 of 10-100 startups'], executable: '/usr/bin/python3', socketInodes: [9100]}),
+				processRecord({pid: 53, ppid: 52, uid: 1000, comm: 'sshd', argv: ['sshd: root@pts/8'], executable: '/usr/bin/python3'}),
 			],
 			sockets: [listening(9100, 2222)],
 		}));
@@ -194,8 +194,8 @@ describe('trust comes from kernel facts, not names', () => {
 		const report = buildReport(fakeSnapshot({
 			readerUid: 1000,
 			processes: [
-				fakeProcess({pid: 60, ppid: 1, uid: 1001, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd [listener] 0 of 10-100 startups'], ...hidden}),
-				fakeProcess({pid: 61, ppid: 60, uid: 1001, comm: 'sshd', argv: ['sshd: root@pts/8'], ...hidden}),
+				processRecord({pid: 60, ppid: 1, uid: 1001, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd [listener] 0 of 10-100 startups'], ...hidden}),
+				processRecord({pid: 61, ppid: 60, uid: 1001, comm: 'sshd', argv: ['sshd: root@pts/8'], ...hidden}),
 			],
 		}));
 		expect(report.sessions).toEqual([]);
@@ -204,8 +204,8 @@ describe('trust comes from kernel facts, not names', () => {
 	it('a process the listener did not fork (a reparented stray) is not a session', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
-				listener(100, 9000),
-				fakeProcess({pid: 150, ppid: 1, uid: 1000, comm: 'sshd', argv: ['sshd: alice@pts/5'], executable: '/usr/bin/perl'}),
+				listenerProcess(100, 9000),
+				processRecord({pid: 150, ppid: 1, uid: 1000, comm: 'sshd', argv: ['sshd: alice@pts/5'], executable: '/usr/bin/perl'}),
 			],
 			sockets: [listening(9000, 22)],
 		}));
@@ -218,9 +218,9 @@ describe('reading as a normal user', () => {
 	const report = buildReport(fakeSnapshot({
 		readerUid: 1000,
 		processes: [
-			fakeProcess({pid: 100, ppid: 1, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], ...hidden}),
-			fakeProcess({pid: 200, ppid: 100, comm: 'sshd', argv: ['sshd: bob [priv]'], ...hidden}),
-			fakeProcess({pid: 201, ppid: 200, uid: 1001, comm: 'sshd', argv: ['sshd: bob@pts/2'], ...hidden}),
+			processRecord({pid: 100, ppid: 1, uid: 0, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], ...hidden}),
+			processRecord({pid: 200, ppid: 100, uid: 0, comm: 'sshd', argv: ['sshd: bob [priv]'], ...hidden}),
+			processRecord({pid: 201, ppid: 200, uid: 1001, comm: 'sshd', argv: ['sshd: bob@pts/2'], ...hidden}),
 		],
 	}));
 
@@ -235,8 +235,8 @@ describe('several listeners and the classic listener argv', () => {
 	it('attributes each connection to its own listener', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
-				listener(100, 9000),
-				fakeProcess({pid: 110, ppid: 1, comm: 'sshd', executable: '/usr/sbin/sshd', argv: ['/usr/sbin/sshd', '-D', '-p', '2222'], socketInodes: [9100, 9101]}),
+				listenerProcess(100, 9000),
+				processRecord({pid: 110, ppid: 1, uid: 0, comm: 'sshd', executable: '/usr/sbin/sshd', argv: ['/usr/sbin/sshd', '-D', '-p', '2222'], socketInodes: [9100, 9101]}),
 				sshd({pid: 200, ppid: 100, title: 'sshd: root@pts/0', socketInodes: [9001]}),
 				sshd({pid: 210, ppid: 110, title: 'sshd: root@notty', socketInodes: [9002]}),
 			],
@@ -256,14 +256,14 @@ describe('nesting and the operator\'s own session', () => {
 	const report = buildReport(fakeSnapshot({
 		selfPid: 205,
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 200, ppid: 100, title: 'sshd: root@pts/0', socketInodes: [9001]}),
-			fakeProcess({pid: 201, ppid: 200, argv: ['-bash'], ...pts(0)}),
+			processRecord({pid: 201, ppid: 200, uid: 0, argv: ['-bash'], ...pts(0)}),
 			// Session A's user runs an ssh client back into this box...
-			fakeProcess({pid: 202, ppid: 201, argv: ['ssh', 'localhost'], socketInodes: [9011], ...pts(0)}),
+			processRecord({pid: 202, ppid: 201, uid: 0, argv: ['ssh', 'localhost'], socketInodes: [9011], ...pts(0)}),
 			// ...and sshtop itself, under sudo.
-			fakeProcess({pid: 204, ppid: 201, argv: ['sudo', 'sshtop'], ...pts(0)}),
-			fakeProcess({pid: 205, ppid: 204, argv: ['node', 'sshtop'], ...pts(0)}),
+			processRecord({pid: 204, ppid: 201, uid: 0, argv: ['sudo', 'sshtop'], ...pts(0)}),
+			processRecord({pid: 205, ppid: 204, uid: 0, argv: ['node', 'sshtop'], ...pts(0)}),
 			sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/1', socketInodes: [9002]}),
 		],
 		sockets: [
@@ -281,10 +281,10 @@ describe('nesting and the operator\'s own session', () => {
 
 	it('keeps the nesting while the socket table and the trees are the same, and forgets it once the ssh client is gone', () => {
 		const processes = [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 200, ppid: 100, title: 'sshd: root@pts/0', socketInodes: [9001]}),
-			fakeProcess({pid: 201, ppid: 200, argv: ['-bash'], ...pts(0)}),
-			fakeProcess({pid: 202, ppid: 201, argv: ['ssh', 'localhost'], socketInodes: [9011], ...pts(0)}),
+			processRecord({pid: 201, ppid: 200, uid: 0, argv: ['-bash'], ...pts(0)}),
+			processRecord({pid: 202, ppid: 201, uid: 0, argv: ['ssh', 'localhost'], socketInodes: [9011], ...pts(0)}),
 			sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/1', socketInodes: [9002]}),
 		];
 		// One table for every refresh, as the scanner keeps it while no socket moved.
@@ -311,9 +311,9 @@ describe('nesting and the operator\'s own session', () => {
 		const detached = buildReport(fakeSnapshot({
 			selfPid: 700,
 			processes: [
-				listener(100, 9000),
+				listenerProcess(100, 9000),
 				sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/1', socketInodes: [9002]}),
-				fakeProcess({pid: 700, ppid: 1, argv: ['node', 'sshtop'], ...pts(1)}),
+				processRecord({pid: 700, ppid: 1, uid: 0, argv: ['node', 'sshtop'], ...pts(1)}),
 			],
 			sockets: [listening(9000, 22)],
 		}));
@@ -327,7 +327,7 @@ describe('connection health and network idle time', () => {
 	});
 	const snapshot = fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 200, ppid: 100, title: 'sshd: root@notty', socketInodes: [9001]}),
 			sshd({pid: 300, ppid: 100, title: 'sshd: root@pts/1', socketInodes: [9002]}),
 			sshd({pid: 400, ppid: 100, title: 'sshd: root@pts/2', socketInodes: [9003]}),
@@ -382,12 +382,12 @@ describe('the foreground command', () => {
 	it('passes over zombies, exiting processes and sshtop\'s own helpers in the foreground group', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
-				listener(100, 9000),
+				listenerProcess(100, 9000),
 				sshd({pid: 200, ppid: 100, title: 'sshd: root@pts/0', socketInodes: [9001]}),
-				fakeProcess({pid: 201, ppid: 200, argv: ['-bash'], processGroup: 201, foregroundProcessGroup: 210, ...pts(0)}),
-				fakeProcess({pid: 210, ppid: 201, argv: ['node', 'sshtop'], processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
-				fakeProcess({pid: 215, ppid: 210, argv: [], comm: 'ss', state: 'Z', processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
-				fakeProcess({pid: 216, ppid: 210, argv: ['ss', '-tineH'], processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
+				processRecord({pid: 201, ppid: 200, uid: 0, argv: ['-bash'], processGroup: 201, foregroundProcessGroup: 210, ...pts(0)}),
+				processRecord({pid: 210, ppid: 201, uid: 0, argv: ['node', 'sshtop'], processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
+				processRecord({pid: 215, ppid: 210, uid: 0, argv: [], comm: 'ss', state: 'Z', processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
+				processRecord({pid: 216, ppid: 210, uid: 0, argv: ['ss', '-tineH'], processGroup: 210, foregroundProcessGroup: 210, ...pts(0)}),
 			],
 			selfPid: 210,
 			sockets: [listening(9000, 22), socket(9001, server, client(50_001))],
@@ -399,13 +399,13 @@ describe('the foreground command', () => {
 describe('the next refresh, with the records the scanner kept', () => {
 	// The scanner hands over the same record object for a process whose stat line did not change.
 	const processes = [
-		listener(100, 9000),
+		listenerProcess(100, 9000),
 		sshd({pid: 200, ppid: 100, title: 'sshd: alice [priv]', socketInodes: [9001]}),
 		sshd({pid: 201, ppid: 200, uid: 1000, title: 'sshd: alice@pts/3,pts/4', socketInodes: [9001]}),
-		fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 202, foregroundProcessGroup: 202, ...pts(3)}),
-		fakeProcess({pid: 203, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 203, foregroundProcessGroup: 203, ...pts(4)}),
+		processRecord({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 202, foregroundProcessGroup: 202, ...pts(3)}),
+		processRecord({pid: 203, ppid: 201, uid: 1000, argv: ['-bash'], comm: 'bash', processGroup: 203, foregroundProcessGroup: 203, ...pts(4)}),
 		sshd({pid: 300, ppid: 100, title: 'sshd: bob@pts/5', socketInodes: [9002]}),
-		fakeProcess({pid: 301, ppid: 300, argv: ['-bash'], comm: 'bash', processGroup: 301, foregroundProcessGroup: 301, ...pts(5)}),
+		processRecord({pid: 301, ppid: 300, uid: 0, argv: ['-bash'], comm: 'bash', processGroup: 301, foregroundProcessGroup: 301, ...pts(5)}),
 	];
 	const sockets = [listening(9000, 22), socket(9001, server, client(50_001)), socket(9002, server, client(50_002))];
 	const first = buildReport(fakeSnapshot({
@@ -440,7 +440,7 @@ describe('the next refresh, with the records the scanner kept', () => {
 	});
 
 	it('gives a session a new tree when a process below it starts, and keeps the unchanged subtrees', () => {
-		const vim = fakeProcess({pid: 310, ppid: 301, argv: ['vim'], processGroup: 310, foregroundProcessGroup: 310, ...pts(5)});
+		const vim = processRecord({pid: 310, ppid: 301, uid: 0, argv: ['vim'], processGroup: 310, foregroundProcessGroup: 310, ...pts(5)});
 		const withBash = processes.map(process => (process.pid === 301 ? {...process, foregroundProcessGroup: 310} : process));
 		const next = later({processes: [...withBash, vim]});
 		const session = only(next.sessions, 300);

@@ -11,16 +11,16 @@ import {jsonSessions, viewReport} from '../../../source/model/view/session-view.
 import {buildReport} from '../../../source/model/report/build-report.js';
 import {defaultSortKey} from '../../../source/model/view/sort.js';
 import type {Session} from '../../../source/model/types.js';
-import {fakeProcess, fakeSnapshot, listener, listening, pts, socket, sshd} from '../../fixtures/snapshot-builder.js';
+import {fakeSnapshot, listenerProcess, listening, processRecord, pts, socket, sshd} from '../../fixtures/builders.js';
 
 const loopback = (port: number) => ({address: '127.0.0.1', port});
 const shell = (pid: number, ppid: number, tty: number, uid = 0) =>
-	fakeProcess({pid, ppid, uid, argv: ['-bash'], processGroup: pid, sessionId: pid, foregroundProcessGroup: pid + 1, ...pts(tty)});
+	processRecord({pid, ppid, uid, argv: ['-bash'], processGroup: pid, sessionId: pid, foregroundProcessGroup: pid + 1, ...pts(tty)});
 const client = (pid: number, ppid: number, tty: number, inode: number, uid = 0) =>
-	fakeProcess({pid, ppid, uid, argv: ['ssh', '-p', '22', 'localhost'], comm: 'ssh', processGroup: pid, foregroundProcessGroup: pid, socketInodes: [inode], ...pts(tty)});
+	processRecord({pid, ppid, uid, argv: ['ssh', '-p', '22', 'localhost'], comm: 'ssh', processGroup: pid, foregroundProcessGroup: pid, socketInodes: [inode], ...pts(tty)});
 
 const processes = [
-	listener(100, 9000),
+	listenerProcess(100, 9000),
 	// A: from a laptop, root's pty session; its shell runs the ssh client into B.
 	sshd({pid: 200, ppid: 100, title: 'sshd: root [priv]', socketInodes: [9001]}),
 	sshd({pid: 201, ppid: 200, title: 'sshd: root@pts/0', socketInodes: [9001]}),
@@ -30,7 +30,7 @@ const processes = [
 	sshd({pid: 300, ppid: 100, title: 'sshd: alice [priv]', socketInodes: [9002]}),
 	sshd({pid: 301, ppid: 300, uid: 1000, title: 'sshd: alice@pts/1', socketInodes: [9002]}),
 	shell(302, 301, 1, 1000),
-	fakeProcess({pid: 305, ppid: 302, uid: 1000, argv: ['node', 'sshtop'], ...pts(1)}),
+	processRecord({pid: 305, ppid: 302, uid: 1000, argv: ['node', 'sshtop'], ...pts(1)}),
 	client(306, 302, 1, 9023, 1000),
 	// C: bob, opened from B.
 	sshd({pid: 400, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9003]}),

@@ -4,28 +4,26 @@ import {idleSecondsAt} from '../../../source/model/report/idle.js';
 import {buildReport} from '../../../source/model/report/build-report.js';
 import type {Session, SessionReport} from '../../../source/model/types.js';
 import type {Snapshot} from '../../../source/proc/types.js';
-import {bootTime, fakeProcess, fakeSnapshot, listener, listening, socket, sshd, takenAt} from '../../fixtures/snapshot-builder.js';
+import {fakeSnapshot, listenerProcess, listening, processRecord, socket, sshd, startTicksAgo, takenAt} from '../../fixtures/builders.js';
 
 const server = {address: '10.0.0.5', port: 22};
 const client = (port: number) => ({address: '192.168.0.100', port});
-/** Start ticks of an instant `secondsAgo` before the fixture's takenAt. */
-const ticksAgo = (secondsAgo: number) => ((takenAt - bootTime) / 10) - (secondsAgo * 100);
 /** ss says the client's last packet came 1.5 s ago: a keepalive reply (ClientAliveInterval 2). */
 const keepalive = {lastSendMs: 1500, lastReceiveMs: 1500, lastAckMs: 1500, retransmitsNow: 0, retransmitsTotal: 0, unackedSegments: 0, roundTripMs: 1};
 
 const processes = [
-	listener(100, 9000),
+	listenerProcess(100, 9000),
 	// `ssh host sleep 1000`, an hour ago; untouched since.
-	sshd({pid: 200, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9001], startTicks: ticksAgo(3600)}),
-	sshd({pid: 201, ppid: 200, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9001], startTicks: ticksAgo(3600)}),
-	fakeProcess({pid: 202, ppid: 201, uid: 1001, argv: ['sleep', '1000'], startTicks: ticksAgo(3600)}),
+	sshd({pid: 200, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9001], startTicks: startTicksAgo(3600)}),
+	sshd({pid: 201, ppid: 200, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9001], startTicks: startTicksAgo(3600)}),
+	processRecord({pid: 202, ppid: 201, uid: 1001, argv: ['sleep', '1000'], startTicks: startTicksAgo(3600)}),
 	// `ssh -N -L`, twenty minutes ago, with a forwarded connection that moved data 30 s ago.
-	sshd({pid: 300, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9002], startTicks: ticksAgo(1200)}),
-	sshd({pid: 301, ppid: 300, uid: 1001, title: 'sshd: bob', socketInodes: [9002, 9005], startTicks: ticksAgo(1200)}),
+	sshd({pid: 300, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9002], startTicks: startTicksAgo(1200)}),
+	sshd({pid: 301, ppid: 300, uid: 1001, title: 'sshd: bob', socketInodes: [9002, 9005], startTicks: startTicksAgo(1200)}),
 	// sftp, ten minutes ago, whose server started with it.
-	sshd({pid: 400, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9003], startTicks: ticksAgo(600)}),
-	sshd({pid: 401, ppid: 400, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9003], startTicks: ticksAgo(600)}),
-	sshd({pid: 402, ppid: 401, uid: 1001, title: 'sshd: bob@internal-sftp', startTicks: ticksAgo(600)}),
+	sshd({pid: 400, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9003], startTicks: startTicksAgo(600)}),
+	sshd({pid: 401, ppid: 400, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9003], startTicks: startTicksAgo(600)}),
+	sshd({pid: 402, ppid: 401, uid: 1001, title: 'sshd: bob@internal-sftp', startTicks: startTicksAgo(600)}),
 ];
 const sockets = [
 	listening(9000, 22),

@@ -2,8 +2,8 @@ import {describe, expect, it} from 'vitest';
 import {buildReport} from '../../../source/model/report/build-report.js';
 import type {Session} from '../../../source/model/types.js';
 import {
-	fakeProcess, fakeSnapshot, listener, listening, pts, socket, sshd,
-} from '../../fixtures/snapshot-builder.js';
+	fakeSnapshot, listenerProcess, listening, processRecord, pts, socket, sshd,
+} from '../../fixtures/builders.js';
 
 const server = {address: '10.0.0.5', port: 22};
 const client = (port: number) => ({address: '192.168.0.100', port});
@@ -18,9 +18,9 @@ describe('a connection whose [priv] monitor was killed', () => {
 	// kill -9 on the monitor: its user side is re-parented to PID 1 and still holds the connection.
 	const report = buildReport(fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 201, ppid: 1, uid: 1000, title: 'sshd: alice@pts/3', socketInodes: [9001]}),
-			fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], processGroup: 202, foregroundProcessGroup: 202, ...pts(3)}),
+			processRecord({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], processGroup: 202, foregroundProcessGroup: 202, ...pts(3)}),
 			sshd({pid: 301, ppid: 1, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9002]}),
 			sshd({pid: 302, ppid: 301, uid: 1001, title: 'sshd: bob@internal-sftp'}),
 		],
@@ -45,7 +45,7 @@ describe('a connection outliving its listener', () => {
 	it('a monitor re-parented after the listener restarted is a session of the new listener, not orphaned', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
-				listener(110, 9100),
+				listenerProcess(110, 9100),
 				sshd({pid: 200, ppid: 1, title: 'sshd: alice [priv]', socketInodes: [9001]}),
 				sshd({pid: 201, ppid: 200, uid: 1000, title: 'sshd: alice@pts/3', socketInodes: [9001]}),
 			],
@@ -70,7 +70,7 @@ describe('a connection outliving its listener', () => {
 	it('an sshd holding only an outgoing connection (a forward) or a forwarded listener is not a session', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
-				listener(100, 9000),
+				listenerProcess(100, 9000),
 				sshd({pid: 201, ppid: 1, uid: 1000, title: 'sshd: alice', socketInodes: [9005, 9006, 9007]}),
 			],
 			sockets: [
@@ -86,8 +86,8 @@ describe('a connection outliving its listener', () => {
 	it('trusts kernel facts, not titles: a process titled like an orphaned sshd that is not one is no session', () => {
 		const report = buildReport(fakeSnapshot({
 			processes: [
-				listener(100, 9000),
-				fakeProcess({pid: 150, ppid: 1, uid: 1000, comm: 'sshd', argv: ['sshd: alice@pts/5'], executable: '/home/alice/sshd-lookalike', socketInodes: [9001]}),
+				listenerProcess(100, 9000),
+				processRecord({pid: 150, ppid: 1, uid: 1000, comm: 'sshd', argv: ['sshd: alice@pts/5'], executable: '/home/alice/sshd-lookalike', socketInodes: [9001]}),
 			],
 			sockets: [listening(9000, 22), socket(9001, server, client(50_001))],
 		}));
@@ -102,11 +102,11 @@ describe('a normal user with /proc mounted hidepid=2, seeing their shells but no
 		...fakeSnapshot({
 			readerUid: 1000,
 			processes: [
-				fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], processGroup: 202, foregroundProcessGroup: 210, ...pts(3), sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/3'}}),
-				fakeProcess({pid: 210, ppid: 202, uid: 1000, argv: ['vim'], processGroup: 210, foregroundProcessGroup: 210, ...pts(3), sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/3'}}),
-				fakeProcess({pid: 302, ppid: 301, uid: 1000, argv: ['sleep', '1000'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: undefined}}),
+				processRecord({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], processGroup: 202, foregroundProcessGroup: 210, ...pts(3), sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/3'}}),
+				processRecord({pid: 210, ppid: 202, uid: 1000, argv: ['vim'], processGroup: 210, foregroundProcessGroup: 210, ...pts(3), sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/3'}}),
+				processRecord({pid: 302, ppid: 301, uid: 1000, argv: ['sleep', '1000'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: undefined}}),
 				// Its connection is gone from the kernel's table: not a live session.
-				fakeProcess({pid: 402, ppid: 401, uid: 1000, argv: ['stale'], sshEnvironment: {connection: '192.168.0.100 50003 10.0.0.5 22', tty: undefined}}),
+				processRecord({pid: 402, ppid: 401, uid: 1000, argv: ['stale'], sshEnvironment: {connection: '192.168.0.100 50003 10.0.0.5 22', tty: undefined}}),
 			],
 			sockets: [listening(9000, 22), socket(9001, server, client(50_001)), socket(9002, server, client(50_002))],
 		}),
@@ -131,12 +131,12 @@ describe('a normal user with /proc mounted hidepid, seeing their own user-side s
 		...fakeSnapshot({
 			readerUid: 1000,
 			processes: [
-				fakeProcess({pid: 201, ppid: 200, uid: 1000, comm: 'sshd', argv: ['sshd: alice@pts/3'], ...own}),
-				fakeProcess({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], processGroup: 202, foregroundProcessGroup: 202, ...pts(3)}),
-				fakeProcess({pid: 211, ppid: 210, uid: 1000, comm: 'sshd', argv: ['sshd: alice@notty'], ...own}),
-				fakeProcess({pid: 212, ppid: 211, uid: 1000, comm: 'sshd', argv: ['sshd: alice@internal-sftp'], ...own}),
+				processRecord({pid: 201, ppid: 200, uid: 1000, comm: 'sshd', argv: ['sshd: alice@pts/3'], ...own}),
+				processRecord({pid: 202, ppid: 201, uid: 1000, argv: ['-bash'], processGroup: 202, foregroundProcessGroup: 202, ...pts(3)}),
+				processRecord({pid: 211, ppid: 210, uid: 1000, comm: 'sshd', argv: ['sshd: alice@notty'], ...own}),
+				processRecord({pid: 212, ppid: 211, uid: 1000, comm: 'sshd', argv: ['sshd: alice@internal-sftp'], ...own}),
 				// Someone else's lookalike cannot be the user's: it is not theirs.
-				fakeProcess({pid: 301, ppid: 300, uid: 1001, comm: 'sshd', argv: ['sshd: bob@pts/4'], ...own}),
+				processRecord({pid: 301, ppid: 300, uid: 1001, comm: 'sshd', argv: ['sshd: bob@pts/4'], ...own}),
 			],
 		}),
 		access: {hidePid: 'invisible', ephemeralPorts: [32_768, 60_999]},

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {assessHealth, isSameAssessment} from '../../../source/model/report/health.js';
 import type {TcpInfo} from '../../../source/proc/parse/parse-ss.js';
-import {socket} from '../../fixtures/snapshot-builder.js';
+import {socket} from '../../fixtures/builders.js';
 
 const server = {address: '10.0.0.5', port: 22};
 const client = {address: '192.168.0.100', port: 50_000};

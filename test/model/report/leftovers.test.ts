@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import {parseSshConnection, parseSshEnvironment} from '../../../source/proc/parse/parse-environ.js';
 import {buildReport} from '../../../source/model/report/build-report.js';
-import {fakeProcess, fakeSnapshot, listener, listening, socket, sshd} from '../../fixtures/snapshot-builder.js';
+import {fakeSnapshot, listenerProcess, listening, processRecord, socket, sshd} from '../../fixtures/builders.js';
 
 describe('parseSshEnvironment', () => {
 	it('picks SSH_CONNECTION and SSH_TTY out of a NUL-separated environment', () => {
@@ -28,16 +28,16 @@ describe('processes left behind by a logout', () => {
 	const live = {address: '192.168.0.100', port: 50_001};
 	const report = buildReport(fakeSnapshot({
 		processes: [
-			listener(100, 9000),
+			listenerProcess(100, 9000),
 			sshd({pid: 200, ppid: 100, title: 'sshd: bob [priv]', socketInodes: [9001]}),
 			sshd({pid: 201, ppid: 200, uid: 1001, title: 'sshd: bob@notty', socketInodes: [9001]}),
 			// nohup'ed by a user whose connection from port 50002 is gone.
-			fakeProcess({pid: 300, ppid: 1, uid: 1001, argv: ['sleep', '3600'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/7'}}),
-			fakeProcess({pid: 301, ppid: 300, uid: 1001, argv: ['worker']}),
+			processRecord({pid: 300, ppid: 1, uid: 1001, argv: ['sleep', '3600'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/7'}}),
+			processRecord({pid: 301, ppid: 300, uid: 1001, argv: ['worker']}),
 			// setsid'ed from the session that is still connected: escaped, not left behind.
-			fakeProcess({pid: 310, ppid: 1, uid: 1001, argv: ['daemon'], sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: undefined}}),
+			processRecord({pid: 310, ppid: 1, uid: 1001, argv: ['daemon'], sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: undefined}}),
 			// A system daemon that never came from SSH.
-			fakeProcess({pid: 320, ppid: 1, argv: ['/usr/sbin/cron']}),
+			processRecord({pid: 320, ppid: 1, uid: 0, argv: ['/usr/sbin/cron']}),
 		],
 		sockets: [listening(9000, 22), socket(9001, server, live)],
 	}));
@@ -65,13 +65,13 @@ describe('left behind, as a normal user', () => {
 	const report = buildReport(fakeSnapshot({
 		readerUid: 1001,
 		processes: [
-			fakeProcess({pid: 100, ppid: 1, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], ...hidden}),
-			fakeProcess({pid: 200, ppid: 100, comm: 'sshd', argv: ['sshd: bob [priv]'], ...hidden}),
-			fakeProcess({pid: 201, ppid: 200, uid: 1001, comm: 'sshd', argv: ['sshd: bob@pts/2'], ...hidden}),
+			processRecord({pid: 100, ppid: 1, uid: 0, comm: 'sshd', argv: ['sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups'], ...hidden}),
+			processRecord({pid: 200, ppid: 100, uid: 0, comm: 'sshd', argv: ['sshd: bob [priv]'], ...hidden}),
+			processRecord({pid: 201, ppid: 200, uid: 1001, comm: 'sshd', argv: ['sshd: bob@pts/2'], ...hidden}),
 			// setsid'ed from that live session.
-			fakeProcess({pid: 310, ppid: 1, uid: 1001, argv: ['daemon'], sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/2'}}),
+			processRecord({pid: 310, ppid: 1, uid: 1001, argv: ['daemon'], sshEnvironment: {connection: '192.168.0.100 50001 10.0.0.5 22', tty: '/dev/pts/2'}}),
 			// From a connection that is gone.
-			fakeProcess({pid: 320, ppid: 1, uid: 1001, argv: ['job'], sshEnvironment: {connection: '192.168.0.100 50009 10.0.0.5 22', tty: undefined}}),
+			processRecord({pid: 320, ppid: 1, uid: 1001, argv: ['job'], sshEnvironment: {connection: '192.168.0.100 50009 10.0.0.5 22', tty: undefined}}),
 		],
 		// The kernel's table still has the live connection: anyone may read /proc/net/tcp.
 		sockets: [listening(9000, 22), socket(9001, server, {address: '192.168.0.100', port: 50_001})],

@@ -1,7 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {buildTree, indexProcesses} from '../../../source/model/report/process-tree.js';
 import type {ProcessNode} from '../../../source/model/types.js';
-import {processRecord} from '../../ui/report-fixtures.js';
+import {processRecord} from '../../fixtures/builders.js';
 
 // sshd 10 → bash 11 → (vim 12, make 13 → cc 14)
 const sshd = processRecord({pid: 10, ppid: 1});

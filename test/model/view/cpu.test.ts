@@ -1,6 +1,7 @@
 import {describe, expect, test} from 'vitest';
 import {measureCpu, sessionMemoryBytes, steadyCpuUsage} from '../../../source/model/view/cpu.js';
-import {child, fixtureNow, node, processRecord, report, session} from '../../ui/report-fixtures.js';
+import {processId} from '../../../source/model/types.js';
+import {child, node, processRecord, report, session, startTicksAgo, startTicksAt, takenAt} from '../../fixtures/builders.js';
 
 function oneSession(processes: ReturnType<typeof processRecord>[], takenAt: number) {
 	const [root, ...rest] = processes;
@@ -9,13 +10,13 @@ function oneSession(processes: ReturnType<typeof processRecord>[], takenAt: numb
 
 describe('CPU% from two refreshes', () => {
 	test('the first refresh has nothing to compare with', () => {
-		const current = oneSession([processRecord({pid: 10})], fixtureNow);
+		const current = oneSession([processRecord({pid: 10})], takenAt);
 		expect(measureCpu(undefined, current).byProcess.size).toBe(0);
 	});
 
 	test('ticks used over elapsed seconds × 100 ticks per second', () => {
-		const before = oneSession([processRecord({pid: 10, userTicks: 100, systemTicks: 50}), processRecord({pid: 11, userTicks: 0})], fixtureNow);
-		const after = oneSession([processRecord({pid: 10, userTicks: 200, systemTicks: 50}), processRecord({pid: 11, userTicks: 300})], fixtureNow + 2000);
+		const before = oneSession([processRecord({pid: 10, userTicks: 100, systemTicks: 50}), processRecord({pid: 11, userTicks: 0})], takenAt);
+		const after = oneSession([processRecord({pid: 10, userTicks: 200, systemTicks: 50}), processRecord({pid: 11, userTicks: 300})], takenAt + 2000);
 		const usage = measureCpu(before, after);
 		expect(usage.byProcess.get('10:100')).toBeCloseTo(50);
 		expect(usage.byProcess.get('11:110')).toBeCloseTo(150);
@@ -23,24 +24,27 @@ describe('CPU% from two refreshes', () => {
 	});
 
 	test('a reused pid (different start ticks) does not inherit the old process’s ticks', () => {
-		const before = oneSession([processRecord({pid: 10}), processRecord({pid: 11, startTicks: 5, userTicks: 5000})], fixtureNow);
-		const after = oneSession([processRecord({pid: 10}), processRecord({pid: 11, startTicks: 9, startedAt: fixtureNow - 60_000, userTicks: 10})], fixtureNow + 1000);
-		expect(measureCpu(before, after).byProcess.has('11:9')).toBe(false);
+		const before = oneSession([processRecord({pid: 10}), processRecord({pid: 11, startTicks: 5, userTicks: 5000})], takenAt);
+		// Started a minute ago, before the first refresh: it has a previous reading only under its old identity.
+		const reused = processRecord({pid: 11, startTicks: startTicksAgo(60), userTicks: 10});
+		const after = oneSession([processRecord({pid: 10}), reused], takenAt + 1000);
+		expect(measureCpu(before, after).byProcess.has(processId(reused))).toBe(false);
 	});
 
 	test('a report that kept the last one\'s sessions (nothing in them ran) measures every process and session at 0 %', () => {
-		const before = oneSession([processRecord({pid: 10, userTicks: 100}), processRecord({pid: 11, userTicks: 7})], fixtureNow);
-		const after = {...before, takenAt: fixtureNow + 2000};
+		const before = oneSession([processRecord({pid: 10, userTicks: 100}), processRecord({pid: 11, userTicks: 7})], takenAt);
+		const after = {...before, takenAt: takenAt + 2000};
 		const usage = measureCpu(before, after);
 		expect(Object.fromEntries(usage.byProcess)).toEqual({'10:100': 0, '11:110': 0});
 		expect(Object.fromEntries(usage.bySession)).toEqual({'10:100': 0});
-		expect(measureCpu(after, {...after, takenAt: fixtureNow + 4000})).toBe(usage);
+		expect(measureCpu(after, {...after, takenAt: takenAt + 4000})).toBe(usage);
 	});
 
 	test('a process started between refreshes counts all its ticks', () => {
-		const before = oneSession([processRecord({pid: 10})], fixtureNow);
-		const after = oneSession([processRecord({pid: 10}), processRecord({pid: 12, startedAt: fixtureNow + 500, userTicks: 50})], fixtureNow + 1000);
-		expect(measureCpu(before, after).byProcess.get('12:120')).toBeCloseTo(50);
+		const before = oneSession([processRecord({pid: 10})], takenAt);
+		const started = processRecord({pid: 12, startTicks: startTicksAt(takenAt + 500), userTicks: 50});
+		const after = oneSession([processRecord({pid: 10}), started], takenAt + 1000);
+		expect(measureCpu(before, after).byProcess.get(processId(started))).toBeCloseTo(50);
 	});
 });
 

@@ -1,10 +1,10 @@
 import {describe, expect, test} from 'vitest';
 import {renderPlainText} from '../../../source/model/view/plain-text.js';
-import {child, listener, report, shellSession} from '../../ui/report-fixtures.js';
+import {child, listener, report, shellSession} from '../../fixtures/builders.js';
 
 const sessions = report([
-	shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['sleep', '100']), child(1004, 1002, ['top'])], foregroundPid: 1004, isOwn: true}),
-	shellSession(2000, 'bob', {tty: 'pts/1'}),
+	shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['sleep', '100']), child(1004, 1002, ['top'])], foregroundPid: 1004, isOwn: true}),
+	shellSession(2000, {user: 'bob', tty: 'pts/1'}),
 ], {isPartial: true});
 
 describe('the one-shot plain-text tree', () => {
@@ -34,7 +34,7 @@ describe('the one-shot plain-text tree', () => {
 	});
 
 	test('a hostile process name reaches the output as visible text', () => {
-		const hostile = report([shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['\u001B]0;owned\u0007\u001B[2J'])]})]);
+		const hostile = report([shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['\u001B]0;owned\u0007\u001B[2J'])]})]);
 		const text = renderPlainText(hostile, {color: false});
 		expect(text).not.toContain('\u001B');
 		expect(text).not.toContain('\u0007');

@@ -2,13 +2,14 @@ import {describe, expect, test} from 'vitest';
 import {allRowIds, flattenReport, rowPrefix, type Expansion} from '../../../source/model/view/rows.js';
 import {computeLayout, formatRow} from '../../../source/model/view/columns.js';
 import {unknownCpuUsage} from '../../../source/model/view/cpu.js';
-import {child, fixtureNow, node, processRecord, report, shellSession} from '../../ui/report-fixtures.js';
+import {child, node, processRecord, report, shellSession, takenAt} from '../../fixtures/builders.js';
 
-const alice = shellSession(1000, 'alice', {
+const alice = shellSession(1000, {
+	user: 'alice',
 	shellChildren: [child(1003, 1002, ['vim', 'notes.txt'], {processGroup: 1003}), child(1004, 1002, ['make'], {processGroup: 1004}, )],
 	foregroundPid: 1003,
 });
-const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
+const bob = shellSession(2000, {user: 'bob', tty: 'pts/1'});
 
 function pids(expansion?: Expansion) {
 	return flattenReport(report([alice, bob]), expansion).rows.map(row => (row.kind === 'listener' ? 'listener' : row.kind === 'session' ? `session ${row.session.pid}` : row.kind === 'process' ? row.process.pid : row.kind));
@@ -20,7 +21,8 @@ describe('the tree of rows', () => {
 	});
 
 	test('other branches start collapsed: a child of a background job is not shown', () => {
-		const withGrandchild = shellSession(1000, 'alice', {
+		const withGrandchild = shellSession(1000, {
+			user: 'alice',
 			shellChildren: [child(1003, 1002, ['vim']), {process: child(1004, 1002, ['make']).process, children: [child(1005, 1004, ['cc'])]}],
 			foregroundPid: 1003,
 		});
@@ -63,7 +65,7 @@ describe('the tree of rows', () => {
 			deepest = {process: child(pid, pid - 1, ['sh']).process, children: [deepest]};
 		}
 
-		const deep = shellSession(1000, 'alice', {shellChildren: [deepest], foregroundPid: 100_000});
+		const deep = shellSession(1000, {user: 'alice', shellChildren: [deepest], foregroundPid: 100_000});
 		expect(flattenReport(report([deep])).rows).toHaveLength(4 + 10_000);
 	});
 });
@@ -101,7 +103,7 @@ describe('a very deep process chain', () => {
 			chainNode = {process: child(1100 + level, 1100 + level - 1, ['sh', '-c', 'next']).process, children: [chainNode]};
 		}
 
-		return shellSession(1000, 'alice', {shellChildren: [{...chainNode, process: {...chainNode.process, ppid: 1002}}]});
+		return shellSession(1000, {user: 'alice', shellChildren: [{...chainNode, process: {...chainNode.process, ppid: 1002}}]});
 	})();
 
 	test('indents at most a bounded width: deeper rows show their depth as a number, so pid and command stay on an 80-column line', () => {
@@ -111,7 +113,7 @@ describe('a very deep process chain', () => {
 		const deepest = rows.at(-1)!;
 		expect(deepest.depth).toBe(43);
 		expect(rowPrefix(deepest)).toContain('+43');
-		const line = formatRow(deepest, computeLayout(report([deep]), 80), {usage: unknownCpuUsage, now: fixtureNow});
+		const line = formatRow(deepest, computeLayout(report([deep]), 80), {usage: unknownCpuUsage, now: takenAt});
 		expect(line).toMatch(/ 1140 alice +S .* sleep 100/);
 	});
 });

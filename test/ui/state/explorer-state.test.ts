@@ -4,7 +4,7 @@ import {unknownCpuUsage} from '../../../source/model/view/cpu.js';
 import type {SessionReport} from '../../../source/model/types.js';
 import type {ExplorerCommand} from '../../../source/ui/keys/keymap.js';
 import {createInitialState, explorerReducer, selectedIndex, selectRows, type ExplorerState} from '../../../source/ui/state/explorer-state.js';
-import {child, idleFor, report, shellSession} from '../report-fixtures.js';
+import {child, idleFor, report, shellSession} from '../../fixtures/builders.js';
 
 function arrive(state: ExplorerState, next: SessionReport): ExplorerState {
 	return explorerReducer(state, {type: 'report-arrived', report: next, usage: unknownCpuUsage});
@@ -28,9 +28,9 @@ function selectedRow(state: ExplorerState) {
 	return selectRows(state).rows[selectedIndex(state) ?? -1];
 }
 
-const alice = shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['vim'])], foregroundPid: 1003});
-const bob = shellSession(2000, 'bob', {tty: 'pts/1'});
-const carol = shellSession(3000, 'carol', {tty: 'pts/2'});
+const alice = shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['vim'])], foregroundPid: 1003});
+const bob = shellSession(2000, {user: 'bob', tty: 'pts/1'});
+const carol = shellSession(3000, {user: 'carol', tty: 'pts/2'});
 
 describe('the selection', () => {
 	test('starts on the first session', () => {
@@ -61,7 +61,7 @@ describe('the selection', () => {
 		let state = arrive(createInitialState(10), report([alice]));
 		state = run(state, 'go-last');
 		expect(selectedRow(state)?.id).toBe('1003:10030');
-		state = arrive(state, report([shellSession(1000, 'alice')]));
+		state = arrive(state, report([shellSession(1000, {user: 'alice'})]));
 		expect(selectedRow(state)?.id).toBe('1002:10020');
 		expect(state.notice).toBeUndefined();
 	});
@@ -118,14 +118,14 @@ describe('collapse and expand', () => {
 	});
 
 	test('expand all shows every process', () => {
-		const withHidden = shellSession(1000, 'alice', {shellChildren: [child(1003, 1002, ['vim']), {...child(1004, 1002, ['make']), children: [child(1005, 1004, ['cc'])]}], foregroundPid: 1003});
+		const withHidden = shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['vim']), {...child(1004, 1002, ['make']), children: [child(1005, 1004, ['cc'])]}], foregroundPid: 1003});
 		const state = run(arrive(createInitialState(10), report([withHidden])), 'expand-all');
 		expect(selectRows(state).rows.map(row => row.id)).toContain('1005:10050');
 	});
 });
 
 describe('the viewport', () => {
-	const many = report(Array.from({length: 30}, (_, index) => shellSession(10_000 + (index * 10), `user${index}`, {tty: `pts/${index}`})));
+	const many = report(Array.from({length: 30}, (_, index) => shellSession(10_000 + (index * 10), {user: `user${index}`, tty: `pts/${index}`})));
 
 	test('scrolls only when the cursor leaves it', () => {
 		let state = arrive(createInitialState(5), many);

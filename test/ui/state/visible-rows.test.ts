@@ -4,7 +4,7 @@ import {flattenReport} from '../../../source/model/view/rows.js';
 import {processId, type SessionReport} from '../../../source/model/types.js';
 import {createRenderCache} from '../../../source/ui/state/render-cache.js';
 import {layoutOf, visibleRows} from '../../../source/ui/state/visible-rows.js';
-import {fixtureNow, idleFor, report, shellSession} from '../report-fixtures.js';
+import {idleFor, report, shellSession, takenAt} from '../../fixtures/builders.js';
 
 const noUsage = {byProcess: new Map(), bySession: new Map()};
 // One explorer's cache, as one explorer would keep it across these refreshes.
@@ -14,7 +14,7 @@ const shown = (of: SessionReport, context: RowContext) => visibleRows({
 });
 
 describe('the rows in view, refresh after refresh', () => {
-	const first = report([shellSession(100, 'alice')]);
+	const first = report([shellSession(100, {user: 'alice'})]);
 	// The next refresh: a new session object (its idle time moved on) over the same process records.
 	const next = report([{...first.sessions[0]!, ...idleFor(120)}]);
 	const shell = first.sessions[0]!.tree.children[0]!.children[0]!.process;
@@ -22,24 +22,24 @@ describe('the rows in view, refresh after refresh', () => {
 	const lineOf = (rows: ReturnType<typeof shown>) => rows.find(({row}) => row.id === shellId)?.formatted;
 
 	it('keeps the line of a process whose record, place and CPU figure did not change', () => {
-		const before = lineOf(shown(first, {usage: noUsage, now: fixtureNow}));
-		const after = lineOf(shown(next, {usage: noUsage, now: fixtureNow + 2000}));
+		const before = lineOf(shown(first, {usage: noUsage, now: takenAt}));
+		const after = lineOf(shown(next, {usage: noUsage, now: takenAt + 2000}));
 		expect(before).toBeDefined();
 		expect(after).toBe(before);
 	});
 
 	it('formats the line again when its CPU figure changes, and draws what the formatter draws', () => {
 		const usage = {byProcess: new Map([[shellId, 12.5]]), bySession: new Map()};
-		const rows = shown(next, {usage, now: fixtureNow});
+		const rows = shown(next, {usage, now: takenAt});
 		const row = rows.find(each => each.row.id === shellId)!;
 		expect(row.formatted.text).toContain('12.5');
-		expect(row.formatted).toEqual(formatRowWithSpans(row.row, layoutOf(next, 160, cache), {usage, now: fixtureNow}));
+		expect(row.formatted).toEqual(formatRowWithSpans(row.row, layoutOf(next, 160, cache), {usage, now: takenAt}));
 	});
 });
 
 describe('session rows, refresh after refresh', () => {
-	const context = {usage: noUsage, now: fixtureNow};
-	const at = (idleSeconds: number) => report([{...shellSession(100, 'alice'), ...idleFor(idleSeconds)}]);
+	const context = {usage: noUsage, now: takenAt};
+	const at = (idleSeconds: number) => report([{...shellSession(100, {user: 'alice'}), ...idleFor(idleSeconds)}]);
 	const sessionLine = (of: SessionReport) => shown(of, context).find(({row}) => row.kind === 'session')!;
 
 	it('keeps the line of a new session object whose cells read the same (idle 2m, two seconds later)', () => {
@@ -71,7 +71,7 @@ describe('session rows, refresh after refresh', () => {
 });
 
 describe('column widths, refresh after refresh', () => {
-	const first = report([shellSession(100, 'alice'), shellSession(200, 'bob', {tty: 'pts/1'})]);
+	const first = report([shellSession(100, {user: 'alice'}), shellSession(200, {user: 'bob', tty: 'pts/1'})]);
 	const minuteStart = Math.floor(first.takenAt / 60_000) * 60_000;
 	const at = (takenAt: number) => ({...first, takenAt});
 
@@ -89,7 +89,7 @@ describe('column widths, refresh after refresh', () => {
 
 	it('fit an idle time that grows wider within the minute: measured at the minute, shown as at the minute', () => {
 		// 9h59m at the minute's first refresh, 10h past it 30 s later: the live explorer still shows 9h59m.
-		const idle = report([{...shellSession(100, 'alice'), idleSince: minuteStart - ((10 * 3600) - 50) * 1000}]);
+		const idle = report([{...shellSession(100, {user: 'alice'}), idleSince: minuteStart - ((10 * 3600) - 50) * 1000}]);
 		const layout = layoutOf({...idle, takenAt: minuteStart + 5000}, 160, cache);
 		const later = {...idle, takenAt: minuteStart + 30_000};
 		const line = formatRowWithSpans(flattenReport(later).rows[1]!, layoutOf(later, 160, cache), {usage: noUsage, now: later.takenAt, isIdleByMinute: true});
