@@ -3,7 +3,6 @@
 import {chmodSync, chownSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
 import {build} from 'esbuild';
 import {execa} from 'execa';
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
@@ -12,6 +11,7 @@ import {type SignalReport} from '../../source/model/guard/results.js';
 import {SIGKILL} from '../../source/model/guard/signal-catalogue.js';
 import type {ActionTarget} from '../../source/model/guard/target.js';
 import {type Child, endChildren, plainContext, psStat, startChild, targetFor, testOperator} from '../fixtures/actions/processes.js';
+import {waitUntil} from '../e2e/harness/wait-for.js';
 
 const isRoot = process.getuid?.() === 0;
 const nobody = 65_534;
@@ -28,6 +28,12 @@ afterEach(async () => {
 afterAll(() => {
 	rmSync(logDirectory, {recursive: true, force: true});
 });
+
+/** The boot-time clock in ticks, as start times count them (/proc/uptime has the same centiseconds). */
+function ticksSinceBoot(): number {
+	const [seconds = '0', centiseconds = '0'] = readFileSync('/proc/uptime', 'utf8').split(' ')[0]!.split('.');
+	return (Number(seconds) * 100) + Number(centiseconds);
+}
 
 /** Asks the kernel to give the next new process `pid`; false when it cannot be arranged. */
 function nextPidWillBe(pid: number): boolean {
@@ -56,7 +62,7 @@ async function arrangePidReuse(): Promise<Reuse | 'ns_last_pid not writable' | u
 		// Start times count 10 ms ticks, and a successor born in the old process's tick would be
 		// indistinguishable from it by pid + start time (see the report); let the tick pass.
 		// eslint-disable-next-line no-await-in-loop
-		await delay(30);
+		await waitUntil(() => ticksSinceBoot() > old.startTicks + 1, {description: 'a clock tick after the old process started', intervalMs: 5});
 		for (let attempt = 0; attempt < 5; attempt++) {
 			if (!nextPidWillBe(old.pid)) {
 				return 'ns_last_pid not writable';

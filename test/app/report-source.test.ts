@@ -1,6 +1,5 @@
 import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import type {TcpInfo} from '../../source/proc/parse/parse-ss.js';
 import type {TcpInfoReading} from '../../source/proc/read-tcp-info.js';
@@ -62,83 +61,106 @@ describe('the explorer’s report loader', () => {
 		},
 	});
 
-	it('asks ss at most once per tcpInfoIntervalMs, however often it refreshes', async () => {
-		queueData();
-		const reads = {count: 0};
-		const load = loader(60_000, reads);
-		for (let refresh = 0; refresh < 5; refresh++) {
-			expect(load().sessions).toHaveLength(1);
-			// eslint-disable-next-line no-await-in-loop -- let each reading settle, as refreshes seconds apart would.
-			await new Promise(resolve => {
-				setImmediate(resolve);
-			});
-		}
+	describe('when it asks ss', () => {
+		// The loader times ss by setTimeout and Date.now: faked, so each test says how much time
+		// passes instead of sleeping. setImmediate stays real: settle() lets a reading's promise
+		// callbacks run (one turn of the event loop), it does not wait for time to pass.
+		beforeEach(() => {
+			vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'Date']});
+		});
 
-		expect(reads.count).toBe(1);
-	});
+		afterEach(() => {
+			vi.useRealTimers();
+		});
 
-	it('asks on every refresh when the interval is 0, and says when it last scanned all of /proc', async () => {
-		queueData();
-		const reads = {count: 0};
-		const load = loader(0, reads);
-		for (let refresh = 0; refresh < 3; refresh++) {
-			load();
-			// eslint-disable-next-line no-await-in-loop -- as above, and past the first reading's delay.
-			await delay(10);
-		}
-
-		expect(reads.count).toBe(3);
-		expect(load.lastFullScanAt()).toBe((fakeBootSeconds + 3600) * 1000);
-	});
-
-	it('starts the first ss a moment after the first refresh, so the first frame does not wait for a child process', async () => {
-		queueData();
-		const reads = {count: 0};
-		const load = loader(60_000, reads, 50);
-		expect(load().sessions).toHaveLength(1);
-		await new Promise(resolve => {
+		const settle = async () => new Promise(resolve => {
 			setImmediate(resolve);
 		});
-		expect(reads.count).toBe(0);
-		await delay(100);
-		expect(reads.count).toBe(1);
-	});
 
-	it('never starts ss while every connection is quiet and holds no forward: nothing shown needs it', async () => {
-		const reads = {count: 0};
-		const load = loader(0, reads);
-		for (let refresh = 0; refresh < 3; refresh++) {
-			// Without a terminal, the idle time comes from the session's channels, not from ss.
-			expect(load().sessions[0]?.idleSource).toBe('channels');
-			// eslint-disable-next-line no-await-in-loop -- past the first reading's delay.
-			await delay(10);
-		}
+		/** `milliseconds` pass: due timers fire, and what they started settles. */
+		const pass = async (milliseconds: number) => {
+			await vi.advanceTimersByTimeAsync(milliseconds);
+			await settle();
+		};
 
-		expect(reads.count).toBe(0);
-	});
+		it('asks ss at most once per tcpInfoIntervalMs, however often it refreshes', async () => {
+			queueData();
+			const reads = {count: 0};
+			const load = loader(60_000, reads);
+			for (let refresh = 0; refresh < 5; refresh++) {
+				expect(load().sessions).toHaveLength(1);
+				// eslint-disable-next-line no-await-in-loop -- refreshes a second apart.
+				await pass(1000);
+			}
 
-	it('starts ss once a connection has data waiting for an ACK: the evidence of a stall needs its ages', async () => {
-		giveTerminal();
-		const reads = {count: 0};
-		const load = loader(0, reads);
-		load();
-		await delay(10);
-		expect(reads.count).toBe(0);
-		fake.setTcp([listenLine, queuedLine]);
-		load();
-		load();
-		await delay(10);
-		expect(reads.count).toBe(1);
-	});
+			expect(reads.count).toBe(1);
+			// A minute after the first reading, the next refresh asks again.
+			await pass(60_000);
+			load();
+			await settle();
+			expect(reads.count).toBe(2);
+		});
 
-	it('drops an ss reading once it is too old to move forward, instead of ageing it on', async () => {
-		vi.useFakeTimers({toFake: ['Date']});
-		try {
+		it('asks on every refresh when the interval is 0, and says when it last scanned all of /proc', async () => {
+			queueData();
+			const reads = {count: 0};
+			const load = loader(0, reads);
+			for (let refresh = 0; refresh < 3; refresh++) {
+				load();
+				// eslint-disable-next-line no-await-in-loop -- past the first reading's delay, each reading settled.
+				await pass(10);
+				expect(reads.count).toBe(refresh + 1);
+			}
+
+			expect(load.lastFullScanAt()).toBe((fakeBootSeconds + 3600) * 1000);
+		});
+
+		it('starts the first ss a moment after the first refresh, so the first frame does not wait for a child process', async () => {
+			queueData();
+			const reads = {count: 0};
+			const load = loader(60_000, reads, 50);
+			expect(load().sessions).toHaveLength(1);
+			await settle();
+			expect(reads.count).toBe(0);
+			await pass(49);
+			expect(reads.count).toBe(0);
+			await pass(1);
+			expect(reads.count).toBe(1);
+		});
+
+		it('never starts ss while every connection is quiet and holds no forward: nothing shown needs it', async () => {
+			const reads = {count: 0};
+			const load = loader(0, reads);
+			for (let refresh = 0; refresh < 3; refresh++) {
+				// Without a terminal, the idle time comes from the session's channels, not from ss.
+				expect(load().sessions[0]?.idleSource).toBe('channels');
+				// eslint-disable-next-line no-await-in-loop -- past the first reading's delay.
+				await pass(10);
+			}
+
+			expect(reads.count).toBe(0);
+		});
+
+		it('starts ss once a connection has data waiting for an ACK: the evidence of a stall needs its ages', async () => {
+			giveTerminal();
+			const reads = {count: 0};
+			const load = loader(0, reads);
+			load();
+			await pass(10);
+			expect(reads.count).toBe(0);
+			fake.setTcp([listenLine, queuedLine]);
+			load();
+			load();
+			await pass(10);
+			expect(reads.count).toBe(1);
+		});
+
+		it('drops an ss reading once it is too old to move forward, instead of ageing it on', async () => {
 			queueData();
 			const reads = {count: 0};
 			const load = loader(10_000, reads, 0, {source: 'ss', infos: new Map([[9001, ssInfo]])});
 			load();
-			await delay(10);
+			await pass(0);
 			expect(reads.count).toBe(1);
 			vi.setSystemTime(Date.now() + 5000);
 			// Five seconds on, ss said two seconds: seven.
@@ -148,9 +170,7 @@ describe('the explorer’s report loader', () => {
 			vi.setSystemTime(Date.now() + 60_000);
 			const session = load().sessions[0];
 			expect(session?.health?.tcp?.lastReceiveMs).toBeUndefined();
-		} finally {
-			vi.useRealTimers();
-		}
+		});
 	});
 
 	describe('scan hint file', () => {

@@ -5,7 +5,6 @@
 import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
-import {setTimeout as delay} from 'node:timers/promises';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectShell, type SshClient} from './harness/clients.js';
 import {readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
@@ -92,7 +91,6 @@ describe('the scan hint kept between runs', () => {
 		expect(sessionLine(firstFrame, second.localPort)).toContain(truth.user);
 		// After the full scan at the next refresh, the hint names the new session too.
 		await waitFor(async () => (hintPids().includes(truth.pid) ? true : undefined), {description: 'the new session in the hint', timeoutMs: 10_000});
-		await delay(100);
 		await quitSshtop();
 	}, 40_000);
 });

@@ -2,9 +2,12 @@
 // (a fresh reading on every read at offset 0, and failure once the process is gone).
 import {spawn, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
+import {readFileSync} from 'node:fs';
+import {setTimeout as delay} from 'node:timers/promises';
 import {afterEach, describe, expect, it} from 'vitest';
 import {createHeldFiles, heldFilesLimit} from '../../../source/proc/scanner/held-files.js';
 import {isFailure} from '../../../source/proc/read-file.js';
+import {waitUntil} from '../../e2e/harness/wait-for.js';
 
 describe('stat files held open between refreshes', () => {
 	let child: ChildProcess | undefined;
@@ -16,6 +19,14 @@ describe('stat files held open between refreshes', () => {
 	});
 
 	const stateOf = (text: string | {failure: string}) => (isFailure(text) ? text : text.slice(text.lastIndexOf(')') + 2).split(' ')[0]);
+	/**
+	Whether sleep(1) is in its one long sleep, past its exec: the kernel names where it waits
+	(`hrtimer_nanosleep`), or says `0` where it hides that, and then the state must do.
+	*/
+	const isInNanosleep = (pid: number) => {
+		const channel = readFileSync(`/proc/${pid}/wchan`, 'utf8');
+		return channel.includes('nanosleep') || (channel === '0' && stateOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) === 'S');
+	};
 
 	it('show the process as it is now on every read, and fail once it is gone', async () => {
 		child = spawn('sleep', ['60'], {stdio: 'ignore'});
@@ -23,21 +34,13 @@ describe('stat files held open between refreshes', () => {
 		const path = `/proc/${child.pid}/stat`;
 		const files = createHeldFiles();
 		// Just spawned, it may still be running its exec: wait until it sleeps.
-		for (let tries = 0; tries < 100 && stateOf(files.readWholeText(path, true)) !== 'S'; tries++) {
-			// eslint-disable-next-line no-await-in-loop -- polling the process's state.
-			await new Promise(resolve => {
-				setTimeout(resolve, 10);
-			});
-		}
-
-		expect(stateOf(files.readWholeText(path, true))).toBe('S');
+		await waitUntil(() => stateOf(files.readWholeText(path, true)) === 'S', {description: 'sleep(1) asleep', intervalMs: 10});
 		expect(files.size()).toBe(1);
 
+		// The same held file, read again, says stopped as soon as the kernel has stopped it.
 		child.kill('SIGSTOP');
-		await new Promise(resolve => {
-			setTimeout(resolve, 100);
-		});
-		expect(stateOf(files.readWholeText(path, true))).toBe('T');
+		await waitUntil(() => stateOf(files.readWholeText(path, true)) === 'T', {description: 'the held stat to say T', intervalMs: 10});
+		expect(files.size()).toBe(1);
 
 		child.kill('SIGKILL');
 		await once(child, 'exit');
@@ -66,22 +69,18 @@ describe('stat files held open between refreshes', () => {
 		const path = `/proc/${child.pid}/schedstat`;
 		const files = createHeldFiles();
 		expect(files.readHeldText(path)).toBeUndefined();
-		await new Promise(resolve => {
-			setTimeout(resolve, 200);
-		});
+		// Past its exec and into its one long sleep, after which it does not run until signalled.
+		await waitUntil(() => isInNanosleep(child!.pid!), {description: 'sleep(1) in nanosleep', intervalMs: 10});
 		const asleep = files.readWholeText(path, true);
 		expect(asleep).toMatch(/^[1-9]\d* \d+ \d+\n$/);
-		await new Promise(resolve => {
-			setTimeout(resolve, 100);
-		});
+		// Something that must NOT happen: a sleeping process's figures do not move. A short
+		// fixed window is the only way to give it the chance to.
+		await delay(100);
 		expect(files.readHeldText(path)).toBe(asleep);
 
 		// Stopping it makes it run: the signal is handled in its own context.
 		child.kill('SIGSTOP');
-		await new Promise(resolve => {
-			setTimeout(resolve, 100);
-		});
-		expect(files.readHeldText(path)).not.toBe(asleep);
+		await waitUntil(() => files.readHeldText(path) !== asleep, {description: 'the held schedstat to move', intervalMs: 10});
 
 		child.kill('SIGKILL');
 		await once(child, 'exit');
