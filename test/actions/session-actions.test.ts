@@ -15,6 +15,7 @@ import type {Session, SessionReport} from '../../source/model/types.js';
 import {readSnapshot} from '../../source/proc/read-snapshot.js';
 import type {Snapshot} from '../../source/proc/types.js';
 import {connectShell, typeLine, type SshClient} from '../e2e/harness/clients.js';
+import {readPs} from '../e2e/harness/ground-truth.js';
 import {isRoot, startTestSshd, type TestSshd} from '../e2e/harness/sshd.js';
 import {waitFor, waitUntil} from '../e2e/harness/wait-for.js';
 import {isGoneByPs, plainContext, psParent, psStat} from '../fixtures/actions/processes.js';
@@ -74,6 +75,12 @@ async function waitUntilGone(pid: number, description: string): Promise<void> {
 	await waitUntil(async () => isGoneByPs(pid), {description, timeoutMs: 15_000});
 }
 
+/** The user-side sshd as ps sees it: the one child of the monitor titled `sshd: USER@…`. */
+async function psUserSide(monitorPid: number): Promise<number | undefined> {
+	const children = (await readPs()).childrenOf(monitorPid).filter(row => /^sshd(?:-session)?: \S+@/.test(row.args));
+	return children.length === 1 ? children[0]!.pid : undefined;
+}
+
 async function shellOf(user: string | undefined, label: string): Promise<SshClient> {
 	const client = await connectShell(sshd, {user, label});
 	clients.push(client);
@@ -91,7 +98,9 @@ describe.skipIf(!isRoot)('with privilege separation (an unprivileged login)', ()
 		}, {description: 'the nohup sleep to run in the session'});
 
 		const before = readSession(client.sessionPid);
-		expect(before.session.userSidePid).toBeDefined();
+		const userSide = await psUserSide(client.sessionPid);
+		expect(userSide, 'ps shows one user-side sshd under the monitor').toEqual(expect.any(Number));
+		expect(before.session.userSidePid).toBe(userSide);
 		const {plan, report} = act(before, {kind: 'end'});
 		expect(plan.targets.map(target => target.pid)).toEqual([client.sessionPid]);
 		expect(report.results.map(result => result.kind)).toEqual(['sent']);
@@ -121,7 +130,9 @@ describe.skipIf(!isRoot)('with privilege separation (an unprivileged login)', ()
 		const client = await shellOf(sshd.unprivilegedUser, 'split login to kill');
 		const reading = readSession(client.sessionPid);
 		const userSidePid = reading.session.userSidePid;
-		expect(userSidePid).toBeDefined();
+		const userSide = await psUserSide(client.sessionPid);
+		expect(userSide, 'ps shows one user-side sshd under the monitor').toEqual(expect.any(Number));
+		expect(userSidePid).toBe(userSide);
 		const {plan, report} = act(reading, {kind: 'kill'});
 		expect(plan.signal.name).toBe('SIGKILL');
 		expect(plan.targets.map(target => target.pid)).toEqual([userSidePid, client.sessionPid]);

@@ -1,6 +1,7 @@
 // Connection health and idle time in `sshtop --json`, against connections made
 // unhealthy on purpose and checked with ss: a client that vanished without FIN or RST, a client
 // that stopped reading, a quiet but healthy shell, and a notty command.
+import {statSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
 import {createNetworkNamespace, networkNamespaceProblem, type NetworkNamespace} from './harness/netns.js';
@@ -185,10 +186,20 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 		expect(later.session?.idleSource).toBe('channels');
 	}, 40_000);
 
-	it('measures a pty shell\'s idle time on its terminal', async () => {
-		const session = sessionFor(await readDocument(), quiet);
-		expect(session?.ttys.length).toBe(1);
+	it('measures a pty shell\'s idle time on its terminal, as w does: from the device\'s last access', async () => {
+		const {ttys} = sessionFor(await readDocument(), quiet)!;
+		expect(ttys).toHaveLength(1);
+		const lastAccess = () => statSync(`/dev/${ttys[0]!}`).atimeMs;
+		const accessBefore = lastAccess();
+		const document = await readDocument();
+		const accessAfter = lastAccess();
+		const session = sessionFor(document, quiet);
 		expect(session?.idleSource).toBe('tty');
-		expect(session?.idleSeconds).toEqual(expect.any(Number));
+		// Whole seconds from the access time sshtop read (between the two stats) to its takenAt.
+		// The harness's document type leaves out takenAt; the schema has it.
+		const takenAt = Date.parse((document as JsonDocument & {readonly takenAt: string}).takenAt);
+		const idleSince = (access: number) => Math.max(0, Math.floor((takenAt - access) / 1000));
+		expect(session?.idleSeconds).toBeGreaterThanOrEqual(idleSince(accessAfter));
+		expect(session?.idleSeconds).toBeLessThanOrEqual(idleSince(accessBefore));
 	});
 });

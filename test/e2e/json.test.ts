@@ -1,4 +1,5 @@
 // `sshtop --json` against real SSH connections to a private sshd, checked against ps and ss.
+import {readdirSync, statSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -104,6 +105,34 @@ function flatten(node: JsonProcess): JsonProcess[] {
 	return [node, ...node.children.flatMap(child => flatten(child))];
 }
 
+/** Last access time (epoch ms) of every pts, as `w` (and sshtop) read it: the device's atime. */
+function ttyAccessTimes(): ReadonlyMap<string, number> {
+	const times = new Map<string, number>();
+	for (const name of readdirSync('/dev/pts').filter(entry => /^\d+$/.test(entry))) {
+		try {
+			times.set(`pts/${name}`, statSync(`/dev/pts/${name}`).atimeMs);
+		} catch {
+			// Closed since the directory was listed.
+		}
+	}
+
+	return times;
+}
+
+/** Resident memory per pid as ps reports it (KiB, from the kernel's own counter). */
+async function residentKib(pids: readonly number[]): Promise<ReadonlyMap<number, number>> {
+	const {stdout} = await execa('ps', ['-o', 'pid=,rss=', '-p', pids.join(',')], {reject: false, env: {LC_ALL: 'C'}});
+	return new Map(stdout.split('\n').flatMap(line => {
+		const match = /^\s*(\d+)\s+(\d+)\s*$/.exec(line);
+		return match === null ? [] : [[Number(match[1]), Number(match[2])] as const];
+	}));
+}
+
+/** Whole seconds from `from` to `to`, as idle times are counted; never negative. */
+function wholeSeconds(from: number, to: number): number {
+	return Math.max(0, Math.floor((to - from) / 1000));
+}
+
 describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH connection open${withoutPtys ? ` (skipped: ${withoutPtys})` : ''}`, () => {
 	let sshd: TestSshd;
 	let secondSshd: TestSshd;
@@ -117,8 +146,13 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 	let nested: SshClient;
 	let onSecondListener: SshClient;
 	let loginUser: string;
+	/** Just before the first client connected, and once the last one (the nested shell) had. */
+	let connectingAt: number;
+	let connectedAt: number;
 	let before: GroundTruth;
 	let after: GroundTruth;
+	let ttyAccessBefore: ReadonlyMap<string, number>;
+	let ttyAccessAfter: ReadonlyMap<string, number>;
 	let run: SshtopRun;
 	let document: JsonDocument;
 
@@ -132,6 +166,7 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 		secondSshd = await startTestSshd();
 		loginUser = sshd.unprivilegedUser ?? sshd.defaultUser;
 		const forwardPort = await freePort();
+		connectingAt = Date.now();
 		[rootShell, userShell, notty, forward, sftp, pair, outer, onSecondListener] = await Promise.all([
 			connectShell(sshd, {label: 'pty shell'}),
 			connectShell(sshd, {user: loginUser, label: `pty shell of ${loginUser}`}),
@@ -143,6 +178,7 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 			connectCommand(secondSshd, 'sleep 60013'),
 		]);
 		nested = await connectNested(sshd, outer, {label: 'nested shell'});
+		connectedAt = Date.now();
 		typeLine(userShell, 'sleep 60002');
 		await waitFor(async () => {
 			const {table, sockets} = await readGroundTruth();
@@ -154,7 +190,9 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 		await building;
 
 		before = await readGroundTruth();
+		ttyAccessBefore = ttyAccessTimes();
 		run = await runSshtop();
+		ttyAccessAfter = ttyAccessTimes();
 		after = await readGroundTruth();
 		document = parseDocument(run);
 	}, 90_000);
@@ -185,8 +223,9 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 		expect(document.host).toBe(hostname.trim());
 		const takenAt = Date.parse(document.takenAt);
 		expect(new Date(takenAt).toISOString()).toBe(document.takenAt);
-		expect(takenAt).toBeGreaterThanOrEqual(run.startedAt - 1000);
-		expect(takenAt).toBeLessThanOrEqual(run.endedAt + 1000);
+		// Read on this machine's clock while the process ran.
+		expect(takenAt).toBeGreaterThanOrEqual(run.startedAt);
+		expect(takenAt).toBeLessThanOrEqual(run.endedAt);
 	});
 
 	it('lists each private sshd as a listener with the port ss shows it listening on', () => {
@@ -271,7 +310,8 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 		}
 	});
 
-	it('has as process tree the session pid and its descendants per ps', () => {
+	it('has as process tree the session pid and its descendants per ps, with the resident memory ps reports', async () => {
+		const resident = await residentKib(connections().flatMap(client => flatten(sessionOf(client).processes).map(node => node.pid)));
 		for (const client of connections()) {
 			const session = sessionOf(client);
 			const listed = flatten(session.processes);
@@ -295,8 +335,21 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 					expect(node.user, `${client.label}: user of ${node.pid}`).toBe(row.user);
 				}
 
-				expect(Number.isNaN(Date.parse(node.startedAt))).toBe(false);
-				expect(node.rssBytes).toBeGreaterThanOrEqual(0);
+				// Lstart has whole seconds: the true start lies in [lstart, lstart + 1 s).
+				if (row !== undefined && membersAfter.has(node.pid)) {
+					const startedAt = Date.parse(node.startedAt);
+					expect(startedAt, `${client.label}: start of ${node.pid}`).toBeGreaterThanOrEqual(row.startedAt);
+					expect(startedAt, `${client.label}: start of ${node.pid}`).toBeLessThan(row.startedAt + 1000);
+				}
+
+				// The kernel's resident-set counter, which ps reads too, in bytes; an idle process's
+				// barely moves between sshtop's read and this one.
+				const kib = resident.get(node.pid);
+				if (kib !== undefined && membersAfter.has(node.pid)) {
+					expect(node.rssBytes, `${client.label}: rss of ${node.pid}`).toBeGreaterThan(0);
+					expect(Math.abs(node.rssBytes - (kib * 1024)), `${client.label}: rss of ${node.pid} against ps's ${kib} KiB`)
+						.toBeLessThanOrEqual(Math.max(512 * 1024, kib * 1024 / 10));
+				}
 			}
 		}
 
@@ -323,18 +376,46 @@ describe.skipIf(withoutPtys !== undefined)(`sshtop --json with every kind of SSH
 		expect(document.sessions.filter(each => truthOf(userShell).members.some(row => row.pid === each.pid))).toHaveLength(1);
 	});
 
-	it('dates the login at the start of the top sshd; idle time comes from the tty, or from the channels without one', () => {
+	it('dates the login at the start of the top sshd, while the test was connecting', () => {
 		for (const client of connections()) {
 			const session = sessionOf(client);
 			const loginAt = Date.parse(session.loginAt);
 			// Lstart has whole seconds: the true start lies in [startedAt, startedAt + 1 s).
 			expect(loginAt, client.label).toBeGreaterThanOrEqual(truthOf(client).startedAt);
 			expect(loginAt, client.label).toBeLessThan(truthOf(client).startedAt + 1000);
+			// The test's own clock: the connection was opened between these two instants. Start
+			// times count whole ticks from the boot time in whole seconds (/proc/stat btime), so
+			// they may read up to 1 s and a tick early, never late.
+			expect(loginAt, client.label).toBeGreaterThan(connectingAt - 1010);
+			expect(loginAt, client.label).toBeLessThanOrEqual(connectedAt);
+		}
+	});
+
+	it('counts idle time from the terminal\'s last access, as w does, or without one from the newest command\'s start', () => {
+		const takenAt = Date.parse(document.takenAt);
+		for (const client of connections()) {
+			const session = sessionOf(client);
+			const truth = truthOf(client);
 			expect(session.idleSource, client.label).toBe(session.ttys.length > 0 ? 'tty' : 'channels');
-			expect(typeof session.idleSeconds, client.label).toBe('number');
-			expect(session.idleSeconds, client.label).toBeGreaterThanOrEqual(0);
+			let bounds: readonly [number, number];
+			if (session.ttys.length > 0) {
+				// The newest access of the session's terminals, stat'ed just before and just after the run.
+				const newest = (times: ReadonlyMap<string, number>) => Math.max(...session.ttys.map(tty => times.get(tty) ?? Number.NaN));
+				bounds = [wholeSeconds(newest(ttyAccessAfter), takenAt), wholeSeconds(newest(ttyAccessBefore), takenAt)];
+			} else {
+				// Nothing typed into these: idle since the newest of the login and the commands under
+				// the sshds that hold the connection started (one-shot, so no I/O is compared).
+				// Lstart has whole seconds: the newest true start lies in [newest lstart, + 1 s).
+				const newestMember = Math.max(...truth.members.map(row => row.startedAt));
+				const commands = truth.members.filter(row => !truth.socketHolderPids.includes(row.pid));
+				const newestCommand = Math.max(truth.startedAt, ...commands.map(row => row.startedAt));
+				bounds = [wholeSeconds(newestMember + 1000, takenAt), wholeSeconds(newestCommand, takenAt)];
+			}
+
+			expect(session.idleSeconds, `${client.label}: idle within [${bounds.join(', ')}]`).toBeGreaterThanOrEqual(bounds[0]);
+			expect(session.idleSeconds, `${client.label}: idle within [${bounds.join(', ')}]`).toBeLessThanOrEqual(bounds[1]);
 			// Never idle for longer than the connection has existed.
-			expect(session.idleSeconds!, client.label).toBeLessThanOrEqual(((Date.parse(document.takenAt) - truthOf(client).startedAt) / 1000) + 1);
+			expect(session.idleSeconds!, client.label).toBeLessThanOrEqual(wholeSeconds(truth.startedAt, takenAt));
 		}
 	});
 

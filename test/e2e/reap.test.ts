@@ -5,7 +5,7 @@
 // Safety: `reap --yes` acts on every session on this machine that matches. Each executing run
 // here also selects by `--from` the address of a network namespace this file created, so no
 // session of another test run (or a person) can ever match.
-import {chmodSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {chmodSync, mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -160,7 +160,14 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 	});
 
 	it('--json prints the same plan as a document: dry-run mode, targets without results', async () => {
-		const [plain, json] = [await runSshtop(['reap', '--health', 'dead-peer']), await runSshtop(['reap', '--health', 'dead-peer', '--json'])];
+		const plain = await runSshtop(['reap', '--health', 'dead-peer']);
+		// The half-dead shell's terminal, whose last access is its idle time (its loop only writes).
+		const tty = (await readPs()).descendantsOf(halfDead!.client.sessionPid).find(row => row.tty !== undefined)?.tty;
+		expect(tty, 'the half-dead shell\'s terminal per ps').toMatch(/^pts\/\d+$/);
+		const lastAccess = () => statSync(`/dev/${tty!}`).atimeMs;
+		const accessBefore = lastAccess();
+		const json = await runSshtop(['reap', '--health', 'dead-peer', '--json']);
+		const accessAfter = lastAccess();
 		expect(json.exitCode, json.stderr).toBe(0);
 		const document = parseReap(json);
 		expect(document.schemaVersion).toBe(1);
@@ -174,7 +181,9 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		expect(target.health).toBe('dead-peer');
 		expect(isSignal(target.signal, 'TERM', 15), String(target.signal)).toBe(true);
 		expect(target).not.toHaveProperty('result');
-		expect(target.idleSeconds === null || typeof target.idleSeconds === 'number').toBe(true);
+		// Idle since that access, in whole seconds at the plan's reading, taken while the run lasted.
+		expect(target.idleSeconds).toBeGreaterThanOrEqual(Math.max(0, Math.floor((json.startedAt - accessAfter) / 1000)));
+		expect(target.idleSeconds).toBeLessThanOrEqual(Math.floor((json.endedAt - accessBefore) / 1000));
 		// Every session in the document is one line of the plain plan, and the other way round.
 		for (const each of document.targets) {
 			expect(plain.stdout.split('\n').filter(line => new RegExp(`\\b${each.pid}\\b`).test(line)), `plan line for ${each.pid}`).toHaveLength(1);
