@@ -1,9 +1,9 @@
 // Builds the npm package's program: dist/sshtop-app.cjs, the whole application in one minified
 // file (bundle-app.mjs), and dist/sshtop.js, the small launcher that starts it through V8's code
 // cache (source/launch.ts). Start-up time is dominated by loading code.
-import {build} from 'esbuild';
 import {chmodSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {build} from 'esbuild';
 import {bundleApp} from './bundle-app.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

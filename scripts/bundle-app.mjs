@@ -3,10 +3,11 @@
 // script, build-standalone.mjs). CommonJS because V8's code cache, which makes a start fast,
 // is open to Node 20 programs for scripts only (vm.Script), and because a single executable's
 // main script must be one.
-import {build} from 'esbuild';
+import process from 'node:process';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
-import {fasterInkFrames, startUpPatches, withoutTopLevelAwait} from './bundle-patches.mjs';
+import {build} from 'esbuild';
+import {framePatches, startUpPatches, withoutTopLevelAwait} from './bundle-patches.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const {version} = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
@@ -18,15 +19,17 @@ const appEntry = [
 	"import {yogaReady} from 'yoga-layout';",
 	"import {runMain} from './source/main.ts';",
 	'yogaReady.then(() => runMain(process.argv.slice(2)), error => {',
+	// eslint-disable-next-line no-template-curly-in-string -- source text for the bundle's entry.
 	'\tprocess.stderr.write(`sshtop: cannot load the layout engine: ${error?.message ?? error}\\n`);',
 	'\tprocess.exitCode = 1;',
 	'});',
 ].join('\n');
 
-export async function bundleApp() {
+/** `without`: names of optional patches to leave out (the bench measures what each buys). */
+export async function bundleApp({outfile = appBundle, without = []} = {}) {
 	await build({
 		stdin: {contents: appEntry, resolveDir: root, sourcefile: 'app-entry.js', loader: 'js'},
-		outfile: appBundle,
+		outfile,
 		bundle: true,
 		platform: 'node',
 		format: 'cjs',
@@ -44,12 +47,15 @@ export async function bundleApp() {
 			'react-devtools-core': `${root}scripts/devtools-stub.mjs`,
 			ws: `${root}scripts/ws-stub.mjs`,
 		},
-		plugins: [withoutTopLevelAwait, ...startUpPatches, fasterInkFrames],
+		plugins: [
+			withoutTopLevelAwait,
+			...[...startUpPatches, ...framePatches].filter(plugin => !without.includes(plugin.name)),
+		],
 		// Ink reads CI once, when its module loads, and then renders only the last frame at exit;
 		// a CommonJS bundle loads every module before its entry runs, so this goes first. An
 		// operator at a terminal always wants the live view.
 		banner: {js: 'if(process.stdout.isTTY){delete process.env.CI;delete process.env.CONTINUOUS_INTEGRATION;}'},
-		// import.meta.url is read only where it is not needed here: by yoga's loader to find a .wasm
+		// Import.meta.url is read only where it is not needed here: by yoga's loader to find a .wasm
 		// file (its WebAssembly is inlined) and by main.ts when SSHTOP_VERSION is not defined.
 		logOverride: {'empty-import-meta': 'silent'},
 		logLevel: 'warning',

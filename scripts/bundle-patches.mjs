@@ -44,7 +44,7 @@ function builtOnFirstUse(name, method, construction) {
 }
 
 /**
-string-width builds an Intl.Segmenter (≈14 ms: ICU's break data) and an RGI_Emoji regular
+String-width builds an Intl.Segmenter (≈14 ms: ICU's break data) and an RGI_Emoji regular
 expression (≈28 ms) when its module is evaluated, before anything is measured, and again for
 the older copy wrap-ansi carries. Both are built on first use instead, and text made only of
 narrow characters (every line sshtop draws, unless a process name or user brings other
@@ -57,23 +57,30 @@ export function rewriteStringWidth(contents, file) {
 		builtOnFirstUse('segmenter', 'segment', 'new Intl.Segmenter()'),
 		file,
 	);
-	if (text.includes('const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;')) {
+	if (text.includes(String.raw`const rgiEmojiRegex = /^\p{RGI_Emoji}$/v;`)) {
 		text = replaceOnce(
 			text,
-			'const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;',
+			String.raw`const rgiEmojiRegex = /^\p{RGI_Emoji}$/v;`,
 			builtOnFirstUse('rgiEmojiRegex', 'test', String.raw`new RegExp('^\\p{RGI_Emoji}$', 'v')`),
 			file,
 		);
-		text = replaceOnce(text, 'if (/^[\\u0020-\\u007E]*$/.test(string)) {', `if (/^${narrowCharacterClass}*$/.test(string)) {`, file);
+		text = replaceOnce(
+			text,
+			String.raw`if (/^[\u0020-\u007E]*$/.test(string)) {`,
+			`if (/^${narrowCharacterClass}*$/.test(string)) {`,
+			file,
+		);
 	}
 
 	return text;
 }
 
-export const lazyStringWidth = rewritingPlugin('lazy-string-width', [[/[\\/]string-width[\\/]index\.js$/, rewriteStringWidth]]);
+export const lazyStringWidth = rewritingPlugin('lazy-string-width', [
+	[/[\\/]string-width[\\/]index\.js$/, rewriteStringWidth],
+]);
 
 /**
-slice-ansi (Ink's cutting of lines to a width) builds an Intl.Segmenter when its module is
+Slice-ansi (Ink's cutting of lines to a width) builds an Intl.Segmenter when its module is
 evaluated, which loads ICU's grapheme break data (≈12 ms) before any frame; it is used only when
 a line is cut, which sshtop's lines, fitted to the width beforehand, are not. Built on first use
 instead (with narrowTokenize below, no start loads the break data for sshtop's own lines).
@@ -87,18 +94,23 @@ export function rewriteSliceAnsi(contents, file) {
 	);
 }
 
-export const lazySliceAnsi = rewritingPlugin('lazy-slice-ansi', [[/[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, rewriteSliceAnsi]]);
+export const lazySliceAnsi = rewritingPlugin('lazy-slice-ansi', [
+	[/[\\/]slice-ansi[\\/]tokenize-ansi\.js$/, rewriteSliceAnsi],
+]);
 
 /**
-yoga-layout inlines its WebAssembly as a base64 data: URL and reads it with fetch() when fetch
+Yoga-layout inlines its WebAssembly as a base64 data: URL and reads it with fetch() when fetch
 exists. Touching Node's global fetch loads undici (~50 ms) and the fetch itself takes as long
 again, all before the first frame. Emscripten's own fallback decodes the same bytes
 synchronously: always take it.
 */
-export const yogaWithoutFetch = rewritingPlugin('yoga-without-fetch', [[
-	/[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
-	(contents, path) => replaceOnce(contents, 'function ya(){return w||"function"!=typeof fetch?', 'function ya(){return true?', path),
-]]);
+export const yogaWithoutFetch = rewritingPlugin('yoga-without-fetch', [
+	[
+		/[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/,
+		(contents, path) =>
+			replaceOnce(contents, 'function ya(){return w||"function"!=typeof fetch?', 'function ya(){return true?', path),
+	],
+]);
 
 /**
 CommonJS has no top-level await, and two modules use it:
@@ -109,17 +121,34 @@ CommonJS has no top-level await, and two modules use it:
   neither, so those two awaits are cut out and DEV is ignored.
 */
 export const withoutTopLevelAwait = rewritingPlugin('without-top-level-await', [
-	[/[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/, (contents, path) => replaceOnce(contents, 'const Yoga = wrapAssembly(await loadYoga());\nexport default Yoga;', [
-		'let Yoga;',
-		'export const yogaReady = loadYoga().then(assembly => { Yoga = wrapAssembly(assembly); });',
-		// A live binding: importers see Yoga once yogaReady has resolved.
-		'export {Yoga as default};',
-	].join('\n'), path)],
-	[/[\\/]ink[\\/]build[\\/]reconciler\.js$/, (contents, path) => {
-		let text = replaceOnce(contents, "if (isDev()) {\n    try {\n        await import('./devtools.js');", "if (false) {\n    try {", path);
-		text = replaceOnce(text, '? await loadPackageJson()', '? undefined', path);
-		return replaceOnce(text, 'const packageJson = isDev()', 'const packageJson = false', path);
-	}],
+	[
+		/[\\/]yoga-layout[\\/]dist[\\/]src[\\/]index\.js$/,
+		(contents, path) =>
+			replaceOnce(
+				contents,
+				'const Yoga = wrapAssembly(await loadYoga());\nexport default Yoga;',
+				[
+					'let Yoga;',
+					'export const yogaReady = loadYoga().then(assembly => { Yoga = wrapAssembly(assembly); });',
+					// A live binding: importers see Yoga once yogaReady has resolved.
+					'export {Yoga as default};',
+				].join('\n'),
+				path,
+			),
+	],
+	[
+		/[\\/]ink[\\/]build[\\/]reconciler\.js$/,
+		(contents, path) => {
+			let text = replaceOnce(
+				contents,
+				"if (isDev()) {\n    try {\n        await import('./devtools.js');",
+				'if (false) {\n    try {',
+				path,
+			);
+			text = replaceOnce(text, '? await loadPackageJson()', '? undefined', path);
+			return replaceOnce(text, 'const packageJson = isDev()', 'const packageJson = false', path);
+		},
+	],
 ]);
 
 /**
@@ -140,79 +169,108 @@ skip the repeated work:
   have nothing to diff.
 */
 export function rewriteInkOutput(contents, file) {
-	let text = replaceOnce(contents, 'class OutputCaches {', [
-		'const cacheLimit = 4096;',
-		"const blankCell = {type: 'char', value: ' ', fullWidth: false, styles: []};",
+	let text = replaceOnce(
+		contents,
 		'class OutputCaches {',
-		'    previousStyledChars = new Map();',
-		'    rows = new Map();',
-		'    previousRows = new Map();',
-		// Called after each frame; the static output Ink also builds draws nothing and leaves
-		// this frame's rows and lines alone.
-		'    endFrame() {',
-		'        if (this.styledChars.size === 0 && this.rows.size <= 1) return;',
-		'        this.previousStyledChars = this.styledChars;',
-		'        this.styledChars = new Map();',
-		'        this.previousRows = this.rows;',
-		'        this.rows = new Map();',
-		'        if (this.widths.size > cacheLimit) this.widths.clear();',
-		'        if (this.blockWidths.size > cacheLimit) this.blockWidths.clear();',
-		'    }',
-		'    getRow(key, build) {',
-		'        let cached = this.rows.get(key) ?? this.previousRows.get(key);',
-		'        if (cached === undefined) cached = build();',
-		'        this.rows.set(key, cached);',
-		'        return cached;',
-		'    }',
-	].join('\n'), file);
-	text = replaceOnce(text, [
-		'        let cached = this.styledChars.get(line);',
-		'        if (cached === undefined) {',
-		'            cached = styledCharsFromTokens(tokenize(line));',
-	].join('\n'), [
-		'        let cached = this.styledChars.get(line) ?? this.previousStyledChars.get(line);',
-		'        if (cached !== undefined) {',
-		'            this.styledChars.set(line, cached);',
-		'        } else {',
-		'            cached = styledCharsFromTokens(tokenize(line));',
-	].join('\n'), file);
+		[
+			'const cacheLimit = 4096;',
+			"const blankCell = {type: 'char', value: ' ', fullWidth: false, styles: []};",
+			'class OutputCaches {',
+			'    previousStyledChars = new Map();',
+			'    rows = new Map();',
+			'    previousRows = new Map();',
+			// Called after each frame; the static output Ink also builds draws nothing and leaves
+			// this frame's rows and lines alone.
+			'    endFrame() {',
+			'        if (this.styledChars.size === 0 && this.rows.size <= 1) return;',
+			'        this.previousStyledChars = this.styledChars;',
+			'        this.styledChars = new Map();',
+			'        this.previousRows = this.rows;',
+			'        this.rows = new Map();',
+			'        if (this.widths.size > cacheLimit) this.widths.clear();',
+			'        if (this.blockWidths.size > cacheLimit) this.blockWidths.clear();',
+			'    }',
+			'    getRow(key, build) {',
+			'        let cached = this.rows.get(key) ?? this.previousRows.get(key);',
+			'        if (cached === undefined) cached = build();',
+			'        this.rows.set(key, cached);',
+			'        return cached;',
+			'    }',
+		].join('\n'),
+		file,
+	);
+	text = replaceOnce(
+		text,
+		[
+			'        let cached = this.styledChars.get(line);',
+			'        if (cached === undefined) {',
+			'            cached = styledCharsFromTokens(tokenize(line));',
+		].join('\n'),
+		[
+			'        let cached = this.styledChars.get(line) ?? this.previousStyledChars.get(line);',
+			'        if (cached !== undefined) {',
+			'            this.styledChars.set(line, cached);',
+			'        } else {',
+			'            cached = styledCharsFromTokens(tokenize(line));',
+		].join('\n'),
+		file,
+	);
 	text = replaceOnce(text, 'caches = new OutputCaches();', 'caches = sharedCaches;', file);
-	text = replaceOnce(text, 'export default class Output {', 'const sharedCaches = new OutputCaches();\nexport default class Output {', file);
-	text = replaceOnce(text, [
-		'                row.push({',
-		"                    type: 'char',",
-		"                    value: ' ',",
-		'                    fullWidth: false,',
-		'                    styles: [],',
-		'                });',
-	].join('\n'), '                row.push(blankCell);', file);
-	text = replaceOnce(text, '        const output = [];\n', '        const output = [];\n        const rowKeys = new Array(this.height).fill(\'\');\n', file);
+	text = replaceOnce(
+		text,
+		'export default class Output {',
+		'const sharedCaches = new OutputCaches();\nexport default class Output {',
+		file,
+	);
+	text = replaceOnce(
+		text,
+		[
+			'                row.push({',
+			"                    type: 'char',",
+			"                    value: ' ',",
+			'                    fullWidth: false,',
+			'                    styles: [],',
+			'                });',
+		].join('\n'),
+		'                row.push(blankCell);',
+		file,
+	);
+	text = replaceOnce(
+		text,
+		'        const output = [];\n',
+		"        const output = [];\n        const rowKeys = new Array(this.height).fill('');\n",
+		file,
+	);
 	text = replaceOnce(
 		text,
 		'                    const characters = this.caches.getStyledChars(line);',
-		"                    rowKeys[y + offsetY] += `${x}\\u0000${line}\\u0001`;\n                    const characters = this.caches.getStyledChars(line);",
+		// eslint-disable-next-line no-template-curly-in-string -- source text written into Ink's output.js.
+		'                    rowKeys[y + offsetY] += `${x}\\u0000${line}\\u0001`;\n                    const characters = this.caches.getStyledChars(line);',
 		file,
 	);
-	text = replaceOnce(text, [
-		'            .map(line => {',
-		'            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742',
-		'            const lineWithoutEmptyItems = line.filter(item => item !== undefined);',
-		'            return styledCharsToString(lineWithoutEmptyItems).trimEnd();',
-		'        })',
-	].join('\n'), [
-		'            .map((line, y) => this.caches.getRow(rowKeys[y] ?? \'\', () => {',
-		'            const lineWithoutEmptyItems = line.filter(item => item !== undefined);',
-		'            return styledCharsToString(lineWithoutEmptyItems).trimEnd();',
-		'        }))',
-	].join('\n'), file);
-	return replaceOnce(text, [
-		'        return {',
-		'            output: generatedOutput,',
-	].join('\n'), [
-		'        this.caches.endFrame();',
-		'        return {',
-		'            output: generatedOutput,',
-	].join('\n'), file);
+	text = replaceOnce(
+		text,
+		[
+			'            .map(line => {',
+			'            // See https://github.com/vadimdemedes/ink/pull/564#issuecomment-1637022742',
+			'            const lineWithoutEmptyItems = line.filter(item => item !== undefined);',
+			'            return styledCharsToString(lineWithoutEmptyItems).trimEnd();',
+			'        })',
+		].join('\n'),
+		[
+			"            .map((line, y) => this.caches.getRow(rowKeys[y] ?? '', () => {",
+			'            const lineWithoutEmptyItems = line.filter(item => item !== undefined);',
+			'            return styledCharsToString(lineWithoutEmptyItems).trimEnd();',
+			'        }))',
+		].join('\n'),
+		file,
+	);
+	return replaceOnce(
+		text,
+		['        return {', '            output: generatedOutput,'].join('\n'),
+		['        this.caches.endFrame();', '        return {', '            output: generatedOutput,'].join('\n'),
+		file,
+	);
 }
 
 export function rewriteStyledChars(contents, file) {
@@ -247,7 +305,7 @@ export function rewriteStyledChars(contents, file) {
 }
 
 /**
-ansi-tokenize splits every line Ink draws into graphemes with an Intl.Segmenter: building it loads
+Ansi-tokenize splits every line Ink draws into graphemes with an Intl.Segmenter: building it loads
 ICU's break data when the module is evaluated (≈12 ms of every start, before any frame), and
 walking a line with it costs several times a plain loop, for each of a frame's ~4,000 characters.
 A line made only of ASCII (carriage return aside: CR LF is one grapheme) and sshtop's own narrow
@@ -261,7 +319,7 @@ export function rewriteTokenize(contents, file) {
 		[
 			builtOnFirstUse('segmenter', 'segment', 'new Intl.Segmenter(undefined, { granularity: "grapheme" })'),
 			// Controls but CR, then the narrow characters (printable ASCII included).
-			`const oneUnitGraphemes = /^(?:[\\u0000-\\u000C\\u000E-\\u001F]|${narrowCharacterClass})*$/;`,
+			String.raw`const oneUnitGraphemes = /^(?:[\u0000-\u000C\u000E-\u001F]|${narrowCharacterClass})*$/;`,
 			'function graphemesOf(str) {',
 			'    if (!oneUnitGraphemes.test(str)) return segmenter.segment(str);',
 			'    const graphemes = new Array(str.length);',
@@ -276,7 +334,9 @@ export function rewriteTokenize(contents, file) {
 }
 
 /** A start-up patch too (no ICU data before the first line that needs it): the bench's Ink hello gets it as well. */
-export const narrowTokenize = rewritingPlugin('narrow-tokenize', [[/[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, rewriteTokenize]]);
+export const narrowTokenize = rewritingPlugin('narrow-tokenize', [
+	[/[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]tokenize\.js$/, rewriteTokenize],
+]);
 
 /**
 The patches that only make a start cheaper, in the order they apply: the bench bundles its Ink
@@ -284,7 +344,10 @@ hello with the same list, so no ratio to it gains from them.
 */
 export const startUpPatches = [yogaWithoutFetch, lazyStringWidth, lazySliceAnsi, narrowTokenize];
 
-export const fasterInkFrames = rewritingPlugin('faster-ink-frames', [
-	[/[\\/]ink[\\/]build[\\/]output\.js$/, rewriteInkOutput],
+export const inkRowReuse = rewritingPlugin('ink-row-reuse', [[/[\\/]ink[\\/]build[\\/]output\.js$/, rewriteInkOutput]]);
+export const styledCharsDiff = rewritingPlugin('styled-chars-diff', [
 	[/[\\/]@alcalzone[\\/]ansi-tokenize[\\/]build[\\/]styledChars\.js$/, rewriteStyledChars],
 ]);
+
+/** The patches that make frames cheaper to draw. */
+export const framePatches = [inkRowReuse, styledCharsDiff];

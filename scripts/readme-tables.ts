@@ -3,15 +3,25 @@
 import {qualifiers} from '../source/model/filter/query-parser.js';
 import {helpLines} from '../source/ui/keys/keymap.js';
 
-const escapeCell = (text: string) => text.replaceAll('|', '\\|');
+const escapeCell = (text: string) => text.replaceAll('|', String.raw`\|`);
 
 export function keyTable(): string {
-	const rows = helpLines().map(line => `| ${escapeCell(line.keys.split(' ').map(key => `\`${key}\``).join(' '))} | ${escapeCell(line.help)} |`);
+	const rows = helpLines().map(
+		line =>
+			`| ${escapeCell(
+				line.keys
+					.split(' ')
+					.map(key => `\`${key}\``)
+					.join(' '),
+			)} | ${escapeCell(line.help)} |`,
+	);
 	return ['| keys | what it does |', '| --- | --- |', ...rows].join('\n');
 }
 
 export function qualifierTable(): string {
-	const rows = qualifiers.map(qualifier => `| \`${escapeCell(qualifier.example)}\` | ${escapeCell(qualifier.description)} |`);
+	const rows = qualifiers.map(
+		qualifier => `| \`${escapeCell(qualifier.example)}\` | ${escapeCell(qualifier.description)} |`,
+	);
 	return ['| qualifier | matches |', '| --- | --- |', ...rows].join('\n');
 }
 

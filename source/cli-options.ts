@@ -22,13 +22,37 @@ export type CliOptions = {
 export type CliParse = {readonly options: CliOptions} | {readonly error: string};
 
 export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: string; readonly example: string}> = [
-	{flag: '--json', text: 'print one JSON document describing every SSH session, then exit', example: 'sshtop --json | jq ".sessions[].user"'},
+	{
+		flag: '--json',
+		text: 'print one JSON document describing every SSH session, then exit',
+		example: 'sshtop --json | jq ".sessions[].user"',
+	},
 	{flag: '--interval SECONDS', text: 'refresh period of the explorer (default 2)', example: 'sshtop --interval 5'},
-	{flag: '--read-only', text: 'start the explorer with every action (signals, End session) disabled', example: 'sshtop --read-only'},
-	{flag: '--audit-log PATH', text: 'append each action as one JSON line to PATH (default /var/log/sshtop/actions.log as root, else ~/.local/state/sshtop/actions.log)', example: 'sshtop --audit-log /tmp/sshtop-actions.log'},
-	{flag: '--require-audit', text: 'disable every action while the audit log cannot be written (default: act, and warn in the header)', example: 'sshtop --require-audit'},
-	{flag: '--filter QUERY', text: 'show only matching sessions, as the explorer\'s / does: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health: (also for --json and the plain tree)', example: 'sshtop --json --filter \'idle>1h\''},
-	{flag: '--sort KEY', text: `order sessions by ${sortKeys.join(', ')} (default idle, longest first)`, example: 'sshtop --sort login'},
+	{
+		flag: '--read-only',
+		text: 'start the explorer with every action (signals, End session) disabled',
+		example: 'sshtop --read-only',
+	},
+	{
+		flag: '--audit-log PATH',
+		text: 'append each action as one JSON line to PATH (default /var/log/sshtop/actions.log as root, else ~/.local/state/sshtop/actions.log)',
+		example: 'sshtop --audit-log /tmp/sshtop-actions.log',
+	},
+	{
+		flag: '--require-audit',
+		text: 'disable every action while the audit log cannot be written (default: act, and warn in the header)',
+		example: 'sshtop --require-audit',
+	},
+	{
+		flag: '--filter QUERY',
+		text: "show only matching sessions, as the explorer's / does: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health: (also for --json and the plain tree)",
+		example: "sshtop --json --filter 'idle>1h'",
+	},
+	{
+		flag: '--sort KEY',
+		text: `order sessions by ${sortKeys.join(', ')} (default idle, longest first)`,
+		example: 'sshtop --sort login',
+	},
 	{flag: '--reverse', text: 'reverse the sort order', example: 'sshtop --sort memory --reverse'},
 	{flag: '--version', text: 'print the version and exit', example: 'sshtop --version'},
 	{flag: '--help', text: 'print this help and exit', example: 'sshtop --help'},
@@ -63,9 +87,9 @@ export function parseCli(argv: readonly string[]): CliParse {
 		return {error: `--interval takes a number of seconds from 0.2 to 3600, not "${values.interval}"`};
 	}
 
-	const mode = values.help ? 'help' : (values.version ? 'version' : (values.json ? 'json' : 'auto'));
+	const mode = values.help ? 'help' : values.version ? 'version' : values.json ? 'json' : 'auto';
 	const auditLogPath = values['audit-log'];
-	if (auditLogPath !== undefined && auditLogPath.trim() === '') {
+	if (auditLogPath?.trim() === '') {
 		return {error: '--audit-log takes a file path, not an empty string'};
 	}
 
@@ -99,8 +123,9 @@ function firstLine(text: string): string {
 
 export function helpText(version: string): string {
 	const width = Math.max(...flagHelp.map(entry => entry.flag.length));
-	const lines = flagHelp.map(entry =>
-		`  ${entry.flag.padEnd(width)}  ${entry.text}\n  ${' '.repeat(width)}  e.g. ${entry.example}`);
+	const lines = flagHelp.map(
+		entry => `  ${entry.flag.padEnd(width)}  ${entry.text}\n  ${' '.repeat(width)}  e.g. ${entry.example}`,
+	);
 	return [
 		`sshtop ${version}: every SSH session on this box as a live process tree`,
 		'',

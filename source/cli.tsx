@@ -1,5 +1,6 @@
 // Entry point for running from source (`npm run dev`); the built program starts main.ts through
 // launch.ts and scripts/bundle-app.mjs instead. The command itself is in main.ts.
+import process from 'node:process';
 
 // Ink reads CI / CONTINUOUS_INTEGRATION once, when it is first imported, and then renders only
 // the last frame at exit. An operator at a terminal always wants the live view, so these go

@@ -8,6 +8,7 @@
 // the bundle's size and mtime and the Node version. V8 itself rejects data made by another V8,
 // other flags or another source length; a rejected or missing cache is written again once the
 // program has run for a while. SSHTOP_CODE_CACHE=0 turns it off.
+import process from 'node:process';
 import {readdirSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import path from 'node:path';
@@ -23,10 +24,15 @@ const appStats = statSync(appFile);
 // The explorer runs far more of the bundle than a one-shot command: each has its own cache, so
 // an early `--version` does not leave the explorer a cache of little more than start-up.
 const arguments_ = process.argv.slice(2);
-const isExplorer = process.stdin.isTTY && process.stdout.isTTY
-	&& !arguments_.some(argument => ['--json', '--version', '-V', '--help', '-h', 'reap'].includes(argument));
+const isExplorer =
+	process.stdin.isTTY &&
+	process.stdout.isTTY &&
+	!arguments_.some(argument => ['--json', '--version', '-V', '--help', '-h', 'reap'].includes(argument));
 const cachePrefix = `app-${appStats.size}-${Math.trunc(appStats.mtimeMs)}-node${process.version}-${process.arch}-`;
-const cacheFile = directory === undefined ? undefined : path.join(directory, `${cachePrefix}${isExplorer ? 'explorer' : 'command'}.v8cache`);
+const cacheFile =
+	directory === undefined
+		? undefined
+		: path.join(directory, `${cachePrefix}${isExplorer ? 'explorer' : 'command'}.v8cache`);
 const cachedData = cacheFile === undefined ? undefined : readPrivateFile(cacheFile);
 const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
 	filename: appFile,
@@ -54,7 +60,7 @@ if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRej
 function removeOtherCaches(cacheDirectory: string): void {
 	try {
 		for (const name of readdirSync(cacheDirectory)) {
-			if (/^app-.*\.v8cache$/.test(name) && !name.startsWith(cachePrefix)) {
+			if (/^app-.*\.v8cache$/u.test(name) && !name.startsWith(cachePrefix)) {
 				rmSync(path.join(cacheDirectory, name), {force: true});
 			}
 		}
@@ -64,4 +70,9 @@ function removeOtherCaches(cacheDirectory: string): void {
 }
 
 const module = {exports: {}};
-(script.runInThisContext() as (...parameters: unknown[]) => void)(module.exports, createRequire(appFile), module, appFile, path.dirname(appFile));
+const wrapper: unknown = script.runInThisContext();
+if (typeof wrapper !== 'function') {
+	throw new TypeError(`sshtop: ${appFile} did not load as a CommonJS module`);
+}
+
+Reflect.apply(wrapper, undefined, [module.exports, createRequire(appFile), module, appFile, path.dirname(appFile)]);

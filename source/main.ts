@@ -1,6 +1,7 @@
 // The command itself: flags, then a one-shot JSON or text snapshot, `reap`, or the interactive
 // explorer. Returns the exit code; cli.tsx (the npm bundle) and the entry that
 // scripts/build-standalone.mjs writes (the single executable) run it.
+import process from 'node:process';
 import {readFileSync} from 'node:fs';
 import {helpText, parseCli} from './cli-options.js';
 import {toJsonDocument} from './model/view/json-document.js';
@@ -12,6 +13,7 @@ import {runReap} from './app/reap-command.js';
 import {createReportLoader, loadReportOnce, scanHintFile} from './app/report-source.js';
 import {colorWanted, runExplorer} from './app/explorer-app.js';
 
+// eslint-disable-next-line @typescript-eslint/naming-convention -- defined by the bundler (scripts/bundle-app.mjs).
 declare const SSHTOP_VERSION: string | undefined;
 
 function packageVersion(): string {
@@ -19,8 +21,13 @@ function packageVersion(): string {
 		return SSHTOP_VERSION;
 	}
 
-	const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {version: string};
-	return manifest.version;
+	const manifest: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+	return typeof manifest === 'object' &&
+		manifest !== null &&
+		'version' in manifest &&
+		typeof manifest.version === 'string'
+		? manifest.version
+		: 'unknown';
 }
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -31,6 +38,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 			throw error;
 		}
 
+		// eslint-disable-next-line unicorn/no-process-exit -- the reader of our output is gone: nothing is left to do.
 		process.exit(0);
 	});
 	if (argv[0] === 'reap') {
@@ -47,7 +55,8 @@ export async function main(argv: readonly string[]): Promise<number> {
 	const view = {query: options.filterQuery, sortKey: options.sortKey, reverse: options.isSortReversed};
 	// A one-shot answer to a malformed filter would be a wrong answer: refuse it. The explorer
 	// shows the same problem as a hint under its filter line instead.
-	const isOneShot = options.mode === 'json' || (options.mode === 'auto' && (!process.stdin.isTTY || !process.stdout.isTTY));
+	const isOneShot =
+		options.mode === 'json' || (options.mode === 'auto' && (!process.stdin.isTTY || !process.stdout.isTTY));
 	const problem = filterProblem(options.filterQuery);
 	if (isOneShot && problem !== undefined) {
 		process.stderr.write(`sshtop: --filter: ${problem} (see sshtop --help)\n`);
@@ -88,7 +97,11 @@ export async function main(argv: readonly string[]): Promise<number> {
 				isReadOnly: options.isReadOnly,
 				auditLogPath: options.auditLogPath,
 				isAuditRequired: options.isAuditRequired,
-				initialView: {filterQuery: options.filterQuery, sortKey: options.sortKey, isSortReversed: options.isSortReversed},
+				initialView: {
+					filterQuery: options.filterQuery,
+					sortKey: options.sortKey,
+					isSortReversed: options.isSortReversed,
+				},
 			});
 			return 0;
 		}

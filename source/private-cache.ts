@@ -2,6 +2,8 @@
 // the explorer its scan hint. What is read from it is trusted only when that directory (not a
 // symbolic link), the directory it is in and the file belong to this user and nobody else can
 // write them, so `sudo` with another user's HOME neither reads nor leaves anything there.
+import process from 'node:process';
+import {type Buffer} from 'node:buffer';
 import {closeSync, fstatSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {homedir} from 'node:os';
 import path from 'node:path';
@@ -33,7 +35,9 @@ function isOwnDirectory(directory: string): boolean {
 
 /** $XDG_CACHE_HOME/sshtop or ~/.cache/sshtop; undefined when the base is not an absolute path. */
 export function cacheDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
-	const base = environment['XDG_CACHE_HOME'] || path.join(homedir(), '.cache');
+	// An empty XDG_CACHE_HOME means unset (XDG Base Directory).
+	const xdgCacheHome = environment['XDG_CACHE_HOME'];
+	const base = xdgCacheHome === undefined || xdgCacheHome === '' ? path.join(homedir(), '.cache') : xdgCacheHome;
 	return path.isAbsolute(base) ? path.join(base, 'sshtop') : undefined;
 }
 
@@ -42,7 +46,9 @@ export function readPrivateFile(file: string): Buffer | undefined {
 	try {
 		const fd = openSync(file, 'r');
 		try {
-			return isPrivate(fstatSync(fd)) && isPrivateDirectory(path.dirname(file)) && isOwnDirectory(path.dirname(path.dirname(file)))
+			return isPrivate(fstatSync(fd)) &&
+				isPrivateDirectory(path.dirname(file)) &&
+				isOwnDirectory(path.dirname(path.dirname(file)))
 				? readFileSync(fd)
 				: undefined;
 		} finally {

@@ -1,5 +1,6 @@
 // A crowd of idle processes for the benchmark: a few perl parents, each forking many children
 // that sleep. Every pid is recorded with its start time and ended by pid, never by name.
+import process from 'node:process';
 import {spawn} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {setTimeout as delay} from 'node:timers/promises';
@@ -67,7 +68,11 @@ export async function startCrowd(count: number, perParent = 2500): Promise<Crowd
 			signalIfSame(member, 'SIGTERM');
 		}
 
-		for (let attempt = 0; attempt < 50 && everyone.some(member => startTicksOf(member.pid) === member.startTicks); attempt++) {
+		for (
+			let attempt = 0;
+			attempt < 50 && everyone.some(member => startTicksOf(member.pid) === member.startTicks);
+			attempt++
+		) {
 			await delay(100);
 		}
 

@@ -43,23 +43,24 @@
 // Before the first crowd, sshtop runs once for 4 s, so V8's code cache for this build exists, as
 // it does on a user's machine after the first start (the short runs end by SIGHUP and save none).
 // Every process the bench starts is ended by pid (crowd.ts, the harness's tmux and sshd).
+import process from 'node:process';
 import {execFileSync} from 'node:child_process';
-import {closeSync, constants, existsSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {cpus, tmpdir, totalmem, release} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {setTimeout as delay} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {build, type BuildOptions, type Plugin} from 'esbuild';
-import {execa} from 'execa';
 import {connectShell, type SshClient} from '../../test/e2e/harness/clients.js';
 import {startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
-import {readStatFields} from '../../test/e2e/harness/processes.js';
 import {cliPath} from '../../test/e2e/harness/sshtop.js';
-import {startTmux} from '../../test/e2e/harness/tmux.js';
 import {createProcessScanner} from '../../source/proc/scanner/scanner.js';
 import {createReportLoader} from '../../source/app/report-source.js';
 import {startCrowd, type Crowd} from './crowd.js';
+import {cpuTicks, isAlive, keypressLatency, lastLine, median, rssMegabytes, sizeOf, startPane} from './pane.js';
+
+const baselineReady = /listening on/u;
 
 const {values: flags} = parseArgs({
 	options: {
@@ -80,7 +81,14 @@ const idleSeconds = Math.min(Number(flags['idle-seconds']), cpuSeconds);
 const runs = Number(flags.runs);
 const keyCount = Number(flags.keys);
 const soakMinutes = Number(flags['soak-minutes']);
-for (const [name, value] of Object.entries({crowds: Math.min(...crowdSizes), sessions: sessionCount, 'cpu-seconds': cpuSeconds, runs, keys: keyCount, 'soak-minutes': soakMinutes})) {
+for (const [name, value] of Object.entries({
+	crowds: Math.min(...crowdSizes),
+	sessions: sessionCount,
+	'cpu-seconds': cpuSeconds,
+	runs,
+	keys: keyCount,
+	'soak-minutes': soakMinutes,
+})) {
 	if (!Number.isInteger(value) || value < 0 || (name === 'runs' && value < 1)) {
 		throw new Error(`--${name}: expected a whole number${name === 'runs' ? ' of at least 1' : ''}`);
 	}
@@ -106,42 +114,20 @@ function installed(program: string): boolean {
 
 const allTools: readonly Tool[] = [
 	// As installed: the program itself, whose first lines start Node with its flags (scripts/build.mjs).
-	{name: 'sshtop', command: cliPath, ready: /listening on|no sshd listener/, keys: ['j', 'k']},
-	{name: 'htop', command: 'htop', ready: /Load average/, keys: ['Down', 'Up']},
-	{name: 'top', command: 'top', ready: /load average/, keys: undefined},
-	{name: 'whowatch', command: 'whowatch', ready: /users|USER/, keys: ['Down', 'Up']},
+	{name: 'sshtop', command: cliPath, ready: /listening on|no sshd listener/u, keys: ['j', 'k']},
+	{name: 'htop', command: 'htop', ready: /Load average/u, keys: ['Down', 'Up']},
+	{name: 'top', command: 'top', ready: /load average/u, keys: undefined},
+	{name: 'whowatch', command: 'whowatch', ready: /users|USER/u, keys: ['Down', 'Up']},
 ];
 const sshtopTool = allTools.find(tool => tool.name === 'sshtop')!;
-const tools = allTools.filter(tool => flags.tools.split(',').includes(tool.name) && (tool.name === 'sshtop' || installed(tool.command)));
-
-const median = (values: readonly number[]): number => {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
-};
+const tools = allTools.filter(
+	tool => flags.tools.split(',').includes(tool.name) && (tool.name === 'sshtop' || installed(tool.command)),
+);
 
 function timeMs(work: () => void): number {
 	const start = performance.now();
 	work();
 	return performance.now() - start;
-}
-
-function cpuTicks(pid: number): number {
-	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-	// utime, stime, cutime, cstime: fields 14-17, here 11-14 after comm.
-	return [11, 12, 13, 14].reduce((sum, index) => sum + Number(fields[index]), 0);
-}
-
-function rssMegabytes(pid: number): number {
-	const kilobytes = Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1]);
-	return kilobytes / 1024;
-}
-
-function sizeOf(file: string): number {
-	try {
-		return statSync(file).size;
-	} catch {
-		return 0;
-	}
 }
 
 type Measured = {
@@ -172,184 +158,16 @@ type Baseline = {
 	readonly ready?: RegExp;
 };
 
-const baselineReady = /listening on/;
-
-type Pane = {
-	readonly pid: number;
-	readonly output: string;
-	/** NaN when the ready text never came; `failure` then says what the pane showed. */
-	readonly firstFrameMs: number;
-	readonly failure: string | undefined;
-	readonly sendKeys: (...keys: string[]) => Promise<void>;
-	readonly stop: () => Promise<void>;
-};
-
-/**
- * Releases a pane waiting at `read go < FIFO`; returns the time of release. The FIFO is opened
- * without blocking, which succeeds only once the pane's shell is waiting to read it, so the clock
- * starts neither before the pane is there nor with a process spawn of ours in it.
- */
-async function releasePane(fifo: string): Promise<number> {
-	for (const deadline = performance.now() + 30_000; ;) {
-		const start = performance.now();
-		let fd: number;
-		try {
-			fd = openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
-		} catch (error) {
-			if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || performance.now() > deadline) {
-				throw error;
-			}
-
-			await delay(1);
-			continue;
-		}
-
-		try {
-			writeSync(fd, 'go\n');
-		} finally {
-			closeSync(fd);
-		}
-
-		return start;
-	}
-}
-
-/** Neither gone nor a zombie (tmux does not always reap a pane's exited process at once). */
-function isAlive(pid: number): boolean {
-	const state = readStatFields(pid)?.state;
-	return state !== undefined && state !== 'Z' && state !== 'X';
-}
-
-/** Long enough to hold any ready pattern that a read happened to cut in two. */
-const patternOverlap = 256;
-
-/**
- * Polls the pane's output file until `ready` matches; returns the time since `start`, or NaN
- * after 30 s or once the pane's process `pid` has exited. Each poll reads only what was appended
- * since the last one, plus the end of the last read.
- */
-async function waitForReady(output: string, ready: RegExp, start: number, pid: number): Promise<number> {
-	const buffer = Buffer.alloc(1 << 16);
-	let fd: number | undefined;
-	let offset = 0;
-	let tail = '';
-	let hasExited = false;
-	try {
-		for (let poll = 1, deadline = start + 30_000; performance.now() < deadline; poll++) {
-			try {
-				fd ??= openSync(output, 'r');
-			} catch {
-				// pipe-pane's cat has not created the file yet.
-			}
-
-			for (let bytesRead = 1; fd !== undefined && bytesRead > 0;) {
-				bytesRead = readSync(fd, buffer, 0, buffer.length, offset);
-				offset += bytesRead;
-				const text = tail + buffer.toString('latin1', 0, bytesRead);
-				if (ready.test(text)) {
-					return performance.now() - start;
-				}
-
-				tail = text.slice(-patternOverlap);
-			}
-
-			// Exited before this last read: the text will not come.
-			if (hasExited) {
-				break;
-			}
-
-			hasExited = poll % 50 === 0 && !isAlive(pid);
-			if (!hasExited) {
-				await delay(2);
-			}
-		}
-
-		return Number.NaN;
-	} finally {
-		if (fd !== undefined) {
-			closeSync(fd);
-		}
-	}
-}
-
-/** The pane's last line of text, escapes and control characters removed. */
-function lastLine(output: string): string {
-	let text: string;
-	try {
-		text = readFileSync(output, 'utf8');
-	} catch {
-		return '';
-	}
-
-	const lines = text.replaceAll(/\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007]*\u0007|[()][0-9A-B]|.)/g, '\n').replaceAll(/[\u0000-\u0008\u000B-\u001F]/g, '\n').split('\n');
-	return lines.map(line => line.trim()).findLast(line => line !== '') ?? '';
-}
-
-/** Starts `script` in a 200×50 tmux pane, held at a FIFO until the clock starts. */
-async function startPane(script: string, ready: RegExp): Promise<Pane> {
-	const directory = mkdtempSync(path.join(tmpdir(), 'sshtop-bench-'));
-	const fifo = path.join(directory, 'go');
-	const output = path.join(directory, 'output');
-	execFileSync('mkfifo', [fifo]);
-	const tmux = await startTmux({command: `read go < ${fifo}; ${script}`, columns: 200, rows: 50, term: 'xterm-256color'});
-	const stop = async () => {
-		await tmux.stop();
-		rmSync(directory, {recursive: true, force: true});
-	};
-
-	try {
-		await execa('tmux', ['-L', tmux.socketName, 'pipe-pane', '-t', 'main', `cat >> ${output}`]);
-		const start = await releasePane(fifo);
-		const firstFrameMs = await waitForReady(output, ready, start, tmux.panePid);
-		const failure = Number.isNaN(firstFrameMs)
-			? `${isAlive(tmux.panePid) ? 'no first frame in 30 s' : 'exited before its first frame'}, last line "${lastLine(output).slice(0, 120)}"`
-			: undefined;
-		return {pid: tmux.panePid, output, firstFrameMs, failure, sendKeys: tmux.sendKeys, stop};
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-}
-
 const startTool = async (tool: Tool) => startPane(`exec ${tool.command}`, tool.ready);
-
-/** Sends keys one at a time and times each to the end of the frame it causes. */
-async function keypressLatency(pane: Pane, keys: readonly [string, string]): Promise<number> {
-	const latencies: number[] = [];
-	for (let index = 0; index < keyCount; index++) {
-		await delay(300);
-		const before = sizeOf(pane.output);
-		const start = performance.now();
-		await pane.sendKeys(keys[index % 2]!);
-		let last = before;
-		let lastChangeAt: number | undefined;
-		for (const deadline = start + 2000; performance.now() < deadline;) {
-			const size = sizeOf(pane.output);
-			if (size !== last) {
-				last = size;
-				lastChangeAt = performance.now();
-			} else if (lastChangeAt !== undefined && performance.now() - lastChangeAt > 40) {
-				break;
-			}
-
-			await delay(1);
-		}
-
-		if (lastChangeAt !== undefined) {
-			latencies.push(lastChangeAt - start);
-		}
-	}
-
-	return median(latencies);
-}
 
 /**
  * The first frame (median of --runs), CPU, idle bytes, RSS and keypress latency. `firstFramesInTurn`:
  * first frames measured in turn with the baselines (measureInTurn), so only the long run is started.
  */
 async function measureTool(tool: Tool, firstFramesInTurn?: readonly number[]): Promise<Measured> {
-	const firstFrames: number[] = [...firstFramesInTurn ?? []];
-	for (let run = 1; firstFramesInTurn === undefined && run < runs; run++) {
+	const firstFrames: number[] = [...(firstFramesInTurn ?? [])];
+	const startsBefore = firstFramesInTurn === undefined ? runs - 1 : 0;
+	for (let run = 0; run < startsBefore; run++) {
 		const pane = await startTool(tool);
 		await pane.stop();
 		if (pane.failure !== undefined) {
@@ -371,7 +189,10 @@ async function measureTool(tool: Tool, firstFramesInTurn?: readonly number[]): P
 
 		await delay(3000);
 		if (!isAlive(pane.pid)) {
-			return {firstFrameMs: median(firstFrames), failure: `exited after its first frame, last line "${lastLine(pane.output).slice(0, 120)}"`};
+			return {
+				firstFrameMs: median(firstFrames),
+				failure: `exited after its first frame, last line "${lastLine(pane.output).slice(0, 120)}"`,
+			};
 		}
 
 		const ticksBefore = cpuTicks(pane.pid);
@@ -381,10 +202,11 @@ async function measureTool(tool: Tool, firstFramesInTurn?: readonly number[]): P
 		const ticksAfterIdle = cpuTicks(pane.pid);
 		await delay((cpuSeconds - idleSeconds) * 1000);
 		const ticksAfter = cpuTicks(pane.pid);
-		const cpuPercent = (ticksAfter - ticksBefore) / (cpuSeconds * 100) * 100;
-		const laterCpuPercent = cpuSeconds > idleSeconds ? (ticksAfter - ticksAfterIdle) / ((cpuSeconds - idleSeconds) * 100) * 100 : undefined;
+		const cpuPercent = ((ticksAfter - ticksBefore) / (cpuSeconds * 100)) * 100;
+		const laterCpuPercent =
+			cpuSeconds > idleSeconds ? ((ticksAfter - ticksAfterIdle) / ((cpuSeconds - idleSeconds) * 100)) * 100 : undefined;
 		const rss = rssMegabytes(pane.pid);
-		const keypressMs = tool.keys ? await keypressLatency(pane, tool.keys) : undefined;
+		const keypressMs = tool.keys ? await keypressLatency(pane, tool.keys, keyCount) : undefined;
 		return {firstFrameMs: median(firstFrames), cpuPercent, laterCpuPercent, idleBytes, rssMegabytes: rss, keypressMs};
 	} finally {
 		await pane.stop();
@@ -423,8 +245,12 @@ async function measureInTurn(programs: readonly Baseline[]): Promise<Map<string,
 		}
 	}
 
-	return new Map([...firstFrames].map(([name, frames]) =>
-		[name, {...results.get(name), firstFrameMs: median(frames.filter(frame => !Number.isNaN(frame))), firstFrames: frames}]));
+	return new Map(
+		[...firstFrames].map(([name, frames]) => [
+			name,
+			{...results.get(name), firstFrameMs: median(frames.filter(frame => !Number.isNaN(frame))), firstFrames: frames},
+		]),
+	);
 }
 
 /** The median of the round-by-round ratios of two first-frame series from measureInTurn. */
@@ -443,7 +269,7 @@ function pairedRatio(value: Measured | undefined, base: Measured | undefined): n
 async function startUpPatches(): Promise<Plugin[]> {
 	try {
 		// A computed specifier: the module is plain JavaScript without declarations.
-		const patches = (await import(new URL('../bundle-patches.mjs', import.meta.url).href)) as {startUpPatches?: Plugin[]};
+		const patches: {readonly startUpPatches?: Plugin[]} = await import('../bundle-patches.mjs');
 		return patches.startUpPatches ?? [];
 	} catch {
 		return [];
@@ -477,9 +303,15 @@ async function buildInkHello(directory: string): Promise<InkHello> {
 		jsx: 'automatic',
 		minify: true,
 		legalComments: 'none',
+		// eslint-disable-next-line @typescript-eslint/naming-convention -- the expression esbuild replaces.
 		define: {'process.env.NODE_ENV': '"production"'},
-		alias: {'react-devtools-core': stub('devtools-stub.mjs'), ...(existsSync(stub('ws-stub.mjs')) ? {ws: stub('ws-stub.mjs')} : {})},
-		banner: {js: "import {createRequire as __sshtopCreateRequire} from 'node:module';const require=__sshtopCreateRequire(import.meta.url);"},
+		alias: {
+			'react-devtools-core': stub('devtools-stub.mjs'),
+			...(existsSync(stub('ws-stub.mjs')) ? {ws: stub('ws-stub.mjs')} : {}),
+		},
+		banner: {
+			js: "import {createRequire as __sshtopCreateRequire} from 'node:module';const require=__sshtopCreateRequire(import.meta.url);",
+		},
 	};
 	const plugins = await startUpPatches();
 	await build({...options, outfile: plainFile, logLevel: 'warning'});
@@ -498,8 +330,8 @@ type SoakSample = {readonly seconds: number; readonly rssMegabytes: number; read
 function slope(points: ReadonlyArray<readonly [number, number]>): number {
 	const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
 	const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
-	const spread = points.reduce((sum, [x]) => sum + ((x - meanX) ** 2), 0);
-	return spread > 0 ? points.reduce((sum, [x, y]) => sum + ((x - meanX) * (y - meanY)), 0) / spread : Number.NaN;
+	const spread = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
+	return spread > 0 ? points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0) / spread : Number.NaN;
 }
 
 const soakIntervalSeconds = 30;
@@ -516,13 +348,17 @@ async function soak(crowdSize: number): Promise<string[]> {
 
 		const startedAt = performance.now();
 		for (let index = 0; index * soakIntervalSeconds <= soakMinutes * 60; index++) {
-			await delay(startedAt + (index * soakIntervalSeconds * 1000) - performance.now());
+			await delay(startedAt + index * soakIntervalSeconds * 1000 - performance.now());
 			if (!isAlive(pane.pid)) {
 				ended = ` sshtop had exited by ${index * soakIntervalSeconds} s, last line "${lastLine(pane.output).slice(0, 120)}".`;
 				break;
 			}
 
-			samples.push({seconds: index * soakIntervalSeconds, rssMegabytes: rssMegabytes(pane.pid), ticks: cpuTicks(pane.pid)});
+			samples.push({
+				seconds: index * soakIntervalSeconds,
+				rssMegabytes: rssMegabytes(pane.pid),
+				ticks: cpuTicks(pane.pid),
+			});
 
 			console.error(`  soak ${samples.at(-1)!.seconds} s: ${samples.at(-1)!.rssMegabytes.toFixed(1)} MB`);
 		}
@@ -536,24 +372,30 @@ async function soak(crowdSize: number): Promise<string[]> {
 	const steady = samples.filter(sample => sample.seconds >= warmUpSeconds);
 	const slopePerHour = slope(steady.map(sample => [sample.seconds / 3600, sample.rssMegabytes] as const));
 	const cpuPercent = (from: SoakSample | undefined, to: SoakSample | undefined) =>
-		(from === undefined || to === undefined || to.seconds === from.seconds ? Number.NaN : (to.ticks - from.ticks) / ((to.seconds - from.seconds) * 100) * 100);
+		from === undefined || to === undefined || to.seconds === from.seconds
+			? Number.NaN
+			: ((to.ticks - from.ticks) / ((to.seconds - from.seconds) * 100)) * 100;
 	return [
-		`Soak: sshtop alone for ${soakMinutes} min in a 200×50 pane, ${sessionCount} SSH shells open, ${crowdSize === 0 ? 'no crowd' : `the crowd of ${crowdSize} still running`}; `
-		+ `VmRSS and CPU ticks every ${soakIntervalSeconds} s from the first frame (${samples.length} samples), slope and steady CPU over the samples from ${warmUpSeconds / 60} min on`
-		+ `${soakMinutes * 60 - warmUpSeconds < 600 ? ' (less than 10 min of them: the slope is mostly the garbage collector\'s sawtooth)' : ''}.${ended}`,
+		`Soak: sshtop alone for ${soakMinutes} min in a 200×50 pane, ${sessionCount} SSH shells open, ${crowdSize === 0 ? 'no crowd' : `the crowd of ${crowdSize} still running`}; ` +
+			`VmRSS and CPU ticks every ${soakIntervalSeconds} s from the first frame (${samples.length} samples), slope and steady CPU over the samples from ${warmUpSeconds / 60} min on` +
+			`${soakMinutes * 60 - warmUpSeconds < 600 ? " (less than 10 min of them: the slope is mostly the garbage collector's sawtooth)" : ''}.${ended}`,
 		'',
 		'| RSS at start MB | RSS at 5 min MB | RSS at end MB | RSS max MB | RSS slope MB/hour | CPU % of a core (whole soak; steady) |',
 		'|---:|---:|---:|---:|---:|---:|',
-		`| ${format(first?.rssMegabytes, 1)} | ${format(samples.find(sample => sample.seconds === 300)?.rssMegabytes, 1)} | ${format(last?.rssMegabytes, 1)} `
-		+ `| ${format(Math.max(...samples.map(sample => sample.rssMegabytes)), 1)} | ${format(slopePerHour, 1)} `
-		+ `| ${format(cpuPercent(first, last), 2)}; ${format(cpuPercent(steady[0], last), 2)} |`,
+		`| ${format(first?.rssMegabytes, 1)} | ${format(samples.find(sample => sample.seconds === 300)?.rssMegabytes, 1)} | ${format(last?.rssMegabytes, 1)} ` +
+			`| ${format(Math.max(...samples.map(sample => sample.rssMegabytes)), 1)} | ${format(slopePerHour, 1)} ` +
+			`| ${format(cpuPercent(first, last), 2)}; ${format(cpuPercent(steady[0], last), 2)} |`,
 	];
 }
 
 function measurePs(): Measured {
 	const times: number[] = [];
 	for (let run = 0; run < runs; run++) {
-		times.push(timeMs(() => execFileSync('ps', ['-e', '-o', 'pid,ppid,stat,etimes,tty,comm,args'], {maxBuffer: 1 << 30})));
+		times.push(
+			timeMs(() => {
+				execFileSync('ps', ['-e', '-o', 'pid,ppid,stat,etimes,tty,comm,args'], {maxBuffer: 1 << 30});
+			}),
+		);
 	}
 
 	return {firstFrameMs: median(times), scanMs: median(times)};
@@ -565,25 +407,42 @@ function measureScans(): Measured {
 	const warm: number[] = [];
 	const refresh: number[] = [];
 	for (let run = 0; run < runs; run++) {
-		cold.push(timeMs(() => createProcessScanner().read()));
+		cold.push(
+			timeMs(() => {
+				createProcessScanner().read();
+			}),
+		);
 		const scanner = createProcessScanner({fullScanIntervalMs: 0, fullScanCostFactor: 0});
 		scanner.read();
-		warm.push(timeMs(() => scanner.read()));
+		warm.push(
+			timeMs(() => {
+				scanner.read();
+			}),
+		);
 		const load = createReportLoader({fullScanIntervalMs: 3_600_000});
 		load();
 		for (let index = 0; index < 5; index++) {
-			refresh.push(timeMs(() => load()));
+			refresh.push(
+				timeMs(() => {
+					load();
+				}),
+			);
 		}
 	}
 
 	return {coldScanMs: median(cold), warmScanMs: median(warm), scanMs: median(refresh)};
 }
 
-const format = (value: number | undefined, digits = 0) => (value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits));
+const format = (value: number | undefined, digits = 0) =>
+	value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 const ratio = (value: number | undefined, base: number | undefined) =>
-	(value === undefined || base === undefined || !(base > 0) || Number.isNaN(value) ? '' : ` (${(value / base).toFixed(value / base < 0.1 ? 3 : 2)}×)`);
-const formatRatio = (value: number | undefined, label: string) => (value === undefined ? '' : ` (${value.toFixed(2)}× ${label})`);
-const minus = (value: number | undefined, base: number | undefined) => format(value === undefined || base === undefined ? undefined : value - base);
+	value === undefined || base === undefined || !(base > 0) || Number.isNaN(value)
+		? ''
+		: ` (${(value / base).toFixed(value / base < 0.1 ? 3 : 2)}×)`;
+const formatRatio = (value: number | undefined, label: string) =>
+	value === undefined ? '' : ` (${value.toFixed(2)}× ${label})`;
+const minus = (value: number | undefined, base: number | undefined) =>
+	format(value === undefined || base === undefined ? undefined : value - base);
 
 async function main(): Promise<void> {
 	let sshd: TestSshd | undefined;
@@ -609,7 +468,11 @@ async function main(): Promise<void> {
 		const inkHello = await buildInkHello(buildDirectory);
 		const baselines: readonly Baseline[] = [
 			{name: 'terminal', script: String.raw`printf 'listening on\n'; exec sleep 3600`, measuresRss: false},
-			{name: 'node', script: `exec node -e 'console.log("listening on"); setInterval(() => undefined, 2 ** 30)'`, measuresRss: true},
+			{
+				name: 'node',
+				script: `exec node -e 'console.log("listening on"); setInterval(() => undefined, 2 ** 30)'`,
+				measuresRss: true,
+			},
 			{name: 'ink hello', script: `exec node ${inkHello.file}`, measuresRss: true},
 			{name: 'ink hello without start-up patches', script: `exec node ${inkHello.plainFile}`, measuresRss: false},
 			// sshtop's first start on a box (or after many forks): a full scan before the first
@@ -620,9 +483,10 @@ async function main(): Promise<void> {
 		// Eight at a time: the test sshd's MaxStartups (10) refuses more unauthenticated
 		// connections at once, and 500 shells one by one took twelve minutes.
 		for (let index = 0; index < sessionCount; index += 8) {
-			const batch = Array.from({length: Math.min(8, sessionCount - index)}, (_, offset) =>
-				connectShell(sshd!, {label: `bench shell ${index + offset + 1}`, timeoutMs: 60_000}));
-			// eslint-disable-next-line no-await-in-loop -- one batch after another, as above.
+			const batch = Array.from({length: Math.min(8, sessionCount - index)}, async (_, offset) =>
+				connectShell(sshd!, {label: `bench shell ${index + offset + 1}`, timeoutMs: 60_000}),
+			);
+
 			const settled = await Promise.allSettled(batch);
 			for (const result of settled) {
 				if (result.status === 'fulfilled') {
@@ -632,13 +496,13 @@ async function main(): Promise<void> {
 
 			const failure = settled.find(result => result.status === 'rejected');
 			if (failure) {
-				throw failure.reason;
+				throw failure.reason instanceof Error ? failure.reason : new Error(String(failure.reason));
 			}
 		}
 
 		lines.push(
-			`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}; `
-			+ `${sessionCount} SSH shells to the private test sshd; CPU over ${cpuSeconds} s, idle bytes over ${idleSeconds} s, medians of ${runs} runs / ${keyCount} keys.`,
+			`Machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${release()}, Node ${process.version}; ` +
+				`${sessionCount} SSH shells to the private test sshd; CPU over ${cpuSeconds} s, idle bytes over ${idleSeconds} s, medians of ${runs} runs / ${keyCount} keys.`,
 			'',
 			'| extra processes | program | first frame ms | − terminal ms | one scan ms | CPU % of a core | keypress → frame ms | bytes written idle | RSS MB |',
 			'|---:|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -664,7 +528,9 @@ async function main(): Promise<void> {
 			}
 
 			const inTurnPrograms: readonly Baseline[] = [
-				...isSshtopMeasured ? [{name: 'sshtop', script: `exec ${sshtopTool.command}`, measuresRss: false, ready: sshtopTool.ready}] : [],
+				...(isSshtopMeasured
+					? [{name: 'sshtop', script: `exec ${sshtopTool.command}`, measuresRss: false, ready: sshtopTool.ready}]
+					: []),
 				...baselines,
 			];
 			console.error(`  first frames in turn: ${inTurnPrograms.map(program => program.name).join(', ')}…`);
@@ -674,9 +540,15 @@ async function main(): Promise<void> {
 			for (const tool of tools) {
 				console.error(`  ${tool.name}…`);
 				const measuredInTurn = inTurn.get(tool.name);
-				results.set(tool.name, measuredInTurn?.failure === undefined
-					? await measureTool(tool, measuredInTurn?.firstFrames?.filter(frame => !Number.isNaN(frame)))
-					: measuredInTurn);
+				results.set(
+					tool.name,
+					measuredInTurn?.failure === undefined
+						? await measureTool(
+								tool,
+								measuredInTurn?.firstFrames?.filter(frame => !Number.isNaN(frame)),
+							)
+						: measuredInTurn,
+				);
 			}
 
 			const terminalMs = baselineResults.get('terminal')?.firstFrameMs;
@@ -689,25 +561,39 @@ async function main(): Promise<void> {
 				const inkHello = baselineResults.get('ink hello');
 				const plainInkHello = baselineResults.get('ink hello without start-up patches');
 				const helloRatios = (measured: Measured | undefined) =>
-					`${formatRatio(pairedRatio(measured, inkHello), 'ink hello')}${formatRatio(pairedRatio(measured, plainInkHello), 'without patches')}`.replace(') (', '; ');
+					`${formatRatio(pairedRatio(measured, inkHello), 'ink hello')}${formatRatio(pairedRatio(measured, plainInkHello), 'without patches')}`.replace(
+						') (',
+						'; ',
+					);
 				const firstFrameRatios = [
 					ratio(sshtop.firstFrameMs, ps.firstFrameMs).replace(')', ' ps)'),
 					helloRatios(inTurn.get('sshtop')),
-				].join('').replace(') (', '; ');
+				]
+					.join('')
+					.replace(') (', '; ');
 				const noHint = baselineResults.get('sshtop without a scan hint');
-				const noHintText = noHint?.firstFrameMs === undefined ? '' : `; without a scan hint ${format(noHint.firstFrameMs)}${helloRatios(noHint)}`;
-				lines.push(`| ${size} | **sshtop** | ${format(sshtop.firstFrameMs)}${firstFrameRatios}${noHintText} | ${minus(sshtop.firstFrameMs, terminalMs)} `
-					+ `| refresh ${format(sshtop.scanMs, 1)}${ratio(sshtop.scanMs, ps.scanMs).replace(')', ' ps)')}; full ${format(sshtop.warmScanMs)}${ratio(sshtop.warmScanMs, ps.scanMs).replace(')', ' ps)')}; cold ${format(sshtop.coldScanMs)}${ratio(sshtop.coldScanMs, ps.scanMs).replace(')', ' ps)')} `
-					+ `| ${format(sshtop.cpuPercent, 2)}${versus(measured => measured.cpuPercent)}${sshtop.laterCpuPercent === undefined ? '' : `; after ${3 + idleSeconds} s ${format(sshtop.laterCpuPercent, 2)}`} | ${format(sshtop.keypressMs)} `
-					+ `| ${format(sshtop.idleBytes)}${versus(measured => measured.idleBytes)} | ${format(sshtop.rssMegabytes, 1)}${versus(measured => measured.rssMegabytes)} |`);
+				const noHintText =
+					noHint?.firstFrameMs === undefined
+						? ''
+						: `; without a scan hint ${format(noHint.firstFrameMs)}${helloRatios(noHint)}`;
+				lines.push(
+					`| ${size} | **sshtop** | ${format(sshtop.firstFrameMs)}${firstFrameRatios}${noHintText} | ${minus(sshtop.firstFrameMs, terminalMs)} ` +
+						`| refresh ${format(sshtop.scanMs, 1)}${ratio(sshtop.scanMs, ps.scanMs).replace(')', ' ps)')}; full ${format(sshtop.warmScanMs)}${ratio(sshtop.warmScanMs, ps.scanMs).replace(')', ' ps)')}; cold ${format(sshtop.coldScanMs)}${ratio(sshtop.coldScanMs, ps.scanMs).replace(')', ' ps)')} ` +
+						`| ${format(sshtop.cpuPercent, 2)}${versus(measured => measured.cpuPercent)}${sshtop.laterCpuPercent === undefined ? '' : `; after ${3 + idleSeconds} s ${format(sshtop.laterCpuPercent, 2)}`} | ${format(sshtop.keypressMs)} ` +
+						`| ${format(sshtop.idleBytes)}${versus(measured => measured.idleBytes)} | ${format(sshtop.rssMegabytes, 1)}${versus(measured => measured.rssMegabytes)} |`,
+				);
 			}
 
 			for (const [name, measured] of others) {
-				lines.push(`| ${size} | ${name} | ${format(measured.firstFrameMs)} | ${minus(measured.firstFrameMs, terminalMs)} | – | ${format(measured.cpuPercent, 2)} | ${format(measured.keypressMs)} | ${format(measured.idleBytes)} | ${format(measured.rssMegabytes, 1)} |`);
+				lines.push(
+					`| ${size} | ${name} | ${format(measured.firstFrameMs)} | ${minus(measured.firstFrameMs, terminalMs)} | – | ${format(measured.cpuPercent, 2)} | ${format(measured.keypressMs)} | ${format(measured.idleBytes)} | ${format(measured.rssMegabytes, 1)} |`,
+				);
 			}
 
 			for (const [name, measured] of baselineResults) {
-				lines.push(`| ${size} | *${name}* (baseline) | ${format(measured.firstFrameMs)} | ${name === 'terminal' ? '–' : minus(measured.firstFrameMs, terminalMs)} | – | – | – | – | ${format(measured.rssMegabytes, 1)} |`);
+				lines.push(
+					`| ${size} | *${name}* (baseline) | ${format(measured.firstFrameMs)} | ${name === 'terminal' ? '–' : minus(measured.firstFrameMs, terminalMs)} | – | – | – | – | ${format(measured.rssMegabytes, 1)} |`,
+				);
 			}
 
 			// The soak runs beside the last crowd; every other crowd ends here.
@@ -725,12 +611,12 @@ async function main(): Promise<void> {
 
 		lines.push(
 			'',
-			'Baselines, same pane and ready detection: *terminal* is the pane\'s shell printing the ready text itself (tmux, pipe-pane and polling); '
-			+ '*node* is `node -e` printing it; *ink hello* is `render(<Text>listening on</Text>)` bundled like dist/sshtop.js'
-			+ `${inkHello.patches.length > 0 ? ` (with its start-up patches: ${inkHello.patches.join(', ')})` : ' (WITHOUT its start-up patches: they no longer apply or were not found)'}, `
-			+ '*ink hello without start-up patches* the same bundled and minified as published (the issue\'s reference app); their RSS is taken 1 s after the first frame. '
-			+ '− terminal: first frame minus the terminal baseline\'s. sshtop\'s first frames and the baselines\' were taken in turn, one of each per round; '
-			+ 'the ratios to the Ink hello are medians of the rounds\' own ratios.',
+			"Baselines, same pane and ready detection: *terminal* is the pane's shell printing the ready text itself (tmux, pipe-pane and polling); " +
+				'*node* is `node -e` printing it; *ink hello* is `render(<Text>listening on</Text>)` bundled like dist/sshtop.js' +
+				`${inkHello.patches.length > 0 ? ` (with its start-up patches: ${inkHello.patches.join(', ')})` : ' (WITHOUT its start-up patches: they no longer apply or were not found)'}, ` +
+				"*ink hello without start-up patches* the same bundled and minified as published (the issue's reference app); their RSS is taken 1 s after the first frame. " +
+				"− terminal: first frame minus the terminal baseline's. sshtop's first frames and the baselines' were taken in turn, one of each per round; " +
+				"the ratios to the Ink hello are medians of the rounds' own ratios.",
 		);
 		if (failures.length > 0) {
 			lines.push('', `Not measured: ${failures.join('; ')}.`);
@@ -745,7 +631,7 @@ async function main(): Promise<void> {
 		console.log(lines.join('\n'));
 		if (soakMinutes > 0) {
 			console.error(`soak, ${soakMinutes} min…`);
-			console.log(['', ...await soak(crowdSizes.at(-1) ?? 0)].join('\n'));
+			console.log(['', ...(await soak(crowdSizes.at(-1) ?? 0))].join('\n'));
 		}
 	} finally {
 		await cleanUp();

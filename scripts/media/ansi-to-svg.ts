@@ -44,7 +44,7 @@ export type TerminalTheme = {
 	readonly background: `#${string}`;
 	readonly foreground: `#${string}`;
 	/** The 16 ANSI colours: black, red, green, yellow, blue, magenta, cyan, white, then the bright ones. */
-	readonly palette: readonly `#${string}`[];
+	readonly palette: ReadonlyArray<`#${string}`>;
 };
 
 /** A dark theme (Tokyo Night's terminal colours). */
@@ -52,12 +52,29 @@ export const darkTheme: TerminalTheme = {
 	background: '#1a1b26',
 	foreground: '#c0caf5',
 	palette: [
-		'#15161e', '#f7768e', '#9ece6a', '#e0af68', '#7aa2f7', '#bb9af7', '#7dcfff', '#a9b1d6',
-		'#414868', '#ff899d', '#9fe044', '#faba4a', '#8db0ff', '#c7a9ff', '#a4daff', '#c0caf5',
+		'#15161e',
+		'#f7768e',
+		'#9ece6a',
+		'#e0af68',
+		'#7aa2f7',
+		'#bb9af7',
+		'#7dcfff',
+		'#a9b1d6',
+		'#414868',
+		'#ff899d',
+		'#9fe044',
+		'#faba4a',
+		'#8db0ff',
+		'#c7a9ff',
+		'#a4daff',
+		'#c0caf5',
 	],
 };
 
-const hexByte = (value: number) => Math.max(0, Math.min(255, Math.round(value))).toString(16).padStart(2, '0');
+const hexByte = (value: number) =>
+	Math.max(0, Math.min(255, Math.round(value)))
+		.toString(16)
+		.padStart(2, '0');
 
 /** `#rrggbb` of a palette entry or a direct colour. */
 export function resolveColor(color: TerminalColor, theme: TerminalTheme = darkTheme): `#${string}` {
@@ -71,12 +88,12 @@ export function resolveColor(color: TerminalColor, theme: TerminalTheme = darkTh
 
 	if (color < 232) {
 		// The 6×6×6 cube: levels 0, 95, 135, 175, 215, 255.
-		const level = (step: number) => (step === 0 ? 0 : 55 + (step * 40));
+		const level = (step: number) => (step === 0 ? 0 : 55 + step * 40);
 		const index = color - 16;
 		return `#${hexByte(level(Math.floor(index / 36)))}${hexByte(level(Math.floor(index / 6) % 6))}${hexByte(level(index % 6))}`;
 	}
 
-	const grey = 8 + ((color - 232) * 10);
+	const grey = 8 + (color - 232) * 10;
 	return `#${hexByte(grey)}${hexByte(grey)}${hexByte(grey)}`;
 }
 
@@ -137,48 +154,112 @@ export function applySgr(style: CellStyle, parameters: string): CellStyle {
 			continue;
 		}
 
-		if (code === 0) {
-			next = plainStyle;
-		} else if (code === 1) {
-			set({isBold: true});
-		} else if (code === 2) {
-			set({isFaint: true});
-		} else if (code === 3) {
-			set({isItalic: true});
-		} else if (code === 4) {
-			set({isUnderlined: sub[0] !== '0'});
-		} else if (code === 7) {
-			set({isInverse: true});
-		} else if (code === 8) {
-			set({isHidden: true});
-		} else if (code === 9) {
-			set({isStruckThrough: true});
-		} else if (code === 21) {
-			set({isUnderlined: true});
-		} else if (code === 22) {
-			set({isBold: false, isFaint: false});
-		} else if (code === 23) {
-			set({isItalic: false});
-		} else if (code === 24) {
-			set({isUnderlined: false});
-		} else if (code === 27) {
-			set({isInverse: false});
-		} else if (code === 28) {
-			set({isHidden: false});
-		} else if (code === 29) {
-			set({isStruckThrough: false});
-		} else if (code >= 30 && code <= 37) {
-			set({foreground: code - 30});
-		} else if (code === 39) {
-			set({foreground: undefined});
-		} else if (code >= 40 && code <= 47) {
-			set({background: code - 40});
-		} else if (code === 49) {
-			set({background: undefined});
-		} else if (code >= 90 && code <= 97) {
-			set({foreground: code - 90 + 8});
-		} else if (code >= 100 && code <= 107) {
-			set({background: code - 100 + 8});
+		switch (code) {
+			case 0: {
+				next = plainStyle;
+
+				break;
+			}
+
+			case 1: {
+				set({isBold: true});
+
+				break;
+			}
+
+			case 2: {
+				set({isFaint: true});
+
+				break;
+			}
+
+			case 3: {
+				set({isItalic: true});
+
+				break;
+			}
+
+			case 4: {
+				set({isUnderlined: sub[0] !== '0'});
+
+				break;
+			}
+
+			case 7: {
+				set({isInverse: true});
+
+				break;
+			}
+
+			case 8: {
+				set({isHidden: true});
+
+				break;
+			}
+
+			case 9: {
+				set({isStruckThrough: true});
+
+				break;
+			}
+
+			case 21: {
+				set({isUnderlined: true});
+
+				break;
+			}
+
+			case 22: {
+				set({isBold: false, isFaint: false});
+
+				break;
+			}
+
+			case 23: {
+				set({isItalic: false});
+
+				break;
+			}
+
+			case 24: {
+				set({isUnderlined: false});
+
+				break;
+			}
+
+			case 27: {
+				set({isInverse: false});
+
+				break;
+			}
+
+			case 28: {
+				set({isHidden: false});
+
+				break;
+			}
+
+			case 29: {
+				set({isStruckThrough: false});
+
+				break;
+			}
+
+			default: {
+				if (code >= 30 && code <= 37) {
+					set({foreground: code - 30});
+				} else if (code === 39) {
+					set({foreground: undefined});
+				} else if (code >= 40 && code <= 47) {
+					set({background: code - 40});
+				} else if (code === 49) {
+					set({background: undefined});
+				} else if (code >= 90 && code <= 97) {
+					set({foreground: code - 90 + 8});
+				} else if (code >= 100 && code <= 107) {
+					set({background: code - 100 + 8});
+				}
+			}
 		}
 		// Anything else (blink, fonts, overline…) changes nothing a picture shows.
 	}
@@ -187,26 +268,31 @@ export function applySgr(style: CellStyle, parameters: string): CellStyle {
 }
 
 const sameStyle = (a: CellStyle, b: CellStyle) =>
-	a.foreground === b.foreground
-	&& a.background === b.background
-	&& a.isBold === b.isBold
-	&& a.isFaint === b.isFaint
-	&& a.isItalic === b.isItalic
-	&& a.isUnderlined === b.isUnderlined
-	&& a.isInverse === b.isInverse
-	&& a.isHidden === b.isHidden
-	&& a.isStruckThrough === b.isStruckThrough;
+	a.foreground === b.foreground &&
+	a.background === b.background &&
+	a.isBold === b.isBold &&
+	a.isFaint === b.isFaint &&
+	a.isItalic === b.isItalic &&
+	a.isUnderlined === b.isUnderlined &&
+	a.isInverse === b.isInverse &&
+	a.isHidden === b.isHidden &&
+	a.isStruckThrough === b.isStruckThrough;
 
 // CSI (SGR when it ends in m), OSC (up to BEL or ST), or any other escape (ESC 7, ESC ( B…).
-// eslint-disable-next-line no-control-regex
-const escapeSequence = /\u001B\[([0-?]*)[ -/]*([@-~])|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[ -/]*[0-~]?/gu;
+
+const escapeSequence =
+	// eslint-disable-next-line no-control-regex -- escape sequences are what it parses.
+	/\u001B\[([0-?]*)[ -/]*([@-~])|\u001B\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|\u001B[ -/]*[0-~]?/gu;
 // Characters XML 1.0 does not allow, and C1 controls: shown as U+FFFD.
 // eslint-disable-next-line no-control-regex
 const notXmlText = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]|\p{Surrogate}/u;
 const graphemes = new Intl.Segmenter('en', {granularity: 'grapheme'});
 
 /** One line of captured screen text → style runs on the cell grid. Tabs go to the next multiple of 8. */
-export function parseLine(line: string, initialStyle: CellStyle = plainStyle): {readonly runs: StyledRun[]; readonly style: CellStyle} {
+export function parseLine(
+	line: string,
+	initialStyle: CellStyle = plainStyle,
+): {readonly runs: StyledRun[]; readonly style: CellStyle} {
 	const runs: StyledRun[] = [];
 	let style = initialStyle;
 	let column = 0;
@@ -274,7 +360,7 @@ export function escapeXml(text: string): string {
 		.replaceAll('<', '&lt;')
 		.replaceAll('>', '&gt;')
 		.replaceAll('"', '&quot;')
-		.replaceAll('\'', '&apos;');
+		.replaceAll("'", '&apos;');
 }
 
 const number = (value: number) => String(Math.round(value * 100) / 100);
@@ -313,17 +399,17 @@ function clipRun(run: StyledRun, columns: number): StyledRun {
 	return {...run, text, cells};
 }
 
-/** x of every character of a run: one per grapheme, so wide characters take two cells. */
+/** X of every character of a run: one per grapheme, so wide characters take two cells. */
 function characterPositions(run: StyledRun, left: number, cellWidth: number): string | undefined {
 	const positions: string[] = [];
-	let column = run.column;
+	let {column} = run;
 	for (const {segment} of graphemes.segment(run.text)) {
 		// A grapheme of several code points cannot take one x per code point; place the run by its start.
 		if ([...segment].length > 1 || segment.length > 1) {
 			return undefined;
 		}
 
-		positions.push(number(left + (column * cellWidth)));
+		positions.push(number(left + column * cellWidth));
 		column += Math.max(1, stringWidth(segment));
 	}
 
@@ -342,25 +428,30 @@ export function screenToSvg(screen: string, options: SvgOptions): string {
 		fontSize = 14,
 		padding = 12,
 	} = options;
-	const width = (columns * cellWidth) + (2 * padding);
-	const height = (rows * cellHeight) + (2 * padding);
+	const width = columns * cellWidth + 2 * padding;
+	const height = rows * cellHeight + 2 * padding;
 	const backgrounds: string[] = [];
 	const texts: string[] = [];
 	let style = plainStyle;
 	for (const [row, line] of screen.split('\n').slice(0, rows).entries()) {
 		const parsed = parseLine(line, style);
 		style = parsed.style;
-		const top = padding + (row * cellHeight);
-		const baseline = top + (cellHeight * 0.76);
+		const top = padding + row * cellHeight;
+		const baseline = top + cellHeight * 0.76;
 		const spans: string[] = [];
 		for (const run of parsed.runs.map(run => resolveRun(clipRun(run, columns), theme)).filter(run => run.cells > 0)) {
-			const x = padding + (run.column * cellWidth);
+			const x = padding + run.column * cellWidth;
 			if (run.backgroundFill !== undefined) {
-				backgrounds.push(`<rect x="${number(x)}" y="${number(top)}" width="${number(run.cells * cellWidth)}" height="${number(cellHeight)}" fill="${run.backgroundFill}"/>`);
+				backgrounds.push(
+					`<rect x="${number(x)}" y="${number(top)}" width="${number(run.cells * cellWidth)}" height="${number(cellHeight)}" fill="${run.backgroundFill}"/>`,
+				);
 			}
 
 			const {style: runStyle} = run;
-			const decorations = [runStyle.isUnderlined ? 'underline' : '', runStyle.isStruckThrough ? 'line-through' : ''].filter(Boolean);
+			const decorations = [
+				runStyle.isUnderlined ? 'underline' : '',
+				runStyle.isStruckThrough ? 'line-through' : '',
+			].filter(Boolean);
 			if (runStyle.isHidden || (run.text.trim() === '' && decorations.length === 0)) {
 				continue;
 			}
@@ -392,5 +483,7 @@ export function screenToSvg(screen: string, options: SvgOptions): string {
 		'</g>',
 		'</svg>',
 		'',
-	].filter(Boolean).join('\n');
+	]
+		.filter(Boolean)
+		.join('\n');
 }

@@ -12,12 +12,18 @@
 //
 // Every process started here is ended by pid in `finally` (the harness's tmux and sshd stop());
 // in the namespace, the kernel also ends whatever is left when the script (its PID 1) exits.
+import process from 'node:process';
 import {spawn, spawnSync} from 'node:child_process';
 import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {
-	connectCommand, connectForward, connectSftp, connectShell, typeLine, type SshClient,
+	connectCommand,
+	connectForward,
+	connectSftp,
+	connectShell,
+	typeLine,
+	type SshClient,
 } from '../../test/e2e/harness/clients.js';
 import {freePort, startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
 import {cliPath, projectRoot} from '../../test/e2e/harness/sshtop.js';
@@ -38,11 +44,12 @@ const columns = Number(flags.columns);
 const rows = Number(flags.rows);
 const mediaDirectory = path.join(projectRoot, 'media');
 
-const quote = (text: string) => `'${text.replaceAll('\'', String.raw`'\''`)}'`;
+const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 /** A row drawn in inverse video: the selection. */
-const selected = /\u001B\[(?:\d+;)*7m/;
+// eslint-disable-next-line no-control-regex -- an escape sequence is what it looks for.
+const selected = /\u001B\[(?:\d+;)*7m/u;
 // eslint-disable-next-line no-control-regex
-const plain = (screen: string) => screen.replaceAll(/\u001B\[[0-?]*[ -/]*[@-~]/g, '');
+const plain = (screen: string) => screen.replaceAll(/\u001B\[[0-?]*[ -/]*[@-~]/gu, '');
 
 type Scene = {
 	readonly sshd: TestSshd;
@@ -55,7 +62,10 @@ type Scene = {
 };
 
 /** The screen line of the session whose peer is 127.0.0.1:PORT. */
-const sessionLineIndex = (screen: string, port: number) => plain(screen).split('\n').findIndex(line => line.includes(`127.0.0.1:${port} `));
+const sessionLineIndex = (screen: string, port: number) =>
+	plain(screen)
+		.split('\n')
+		.findIndex(line => line.includes(`127.0.0.1:${port} `));
 
 /** Rows of the screen down to its last non-blank one. */
 const usedRows = (screen: string) => plain(screen).trimEnd().split('\n').length;
@@ -102,9 +112,11 @@ const selectedLineIndex = (screen: string) => screen.split('\n').findIndex(line 
 /** Moves the selection one row at a time (g, then ↓ or ↑, each awaited) to the row of the session at PORT. */
 async function selectSession(tmux: TmuxSession, port: number): Promise<void> {
 	await tmux.sendText('g');
-	await tmux.waitForScreen(screen => screen.split('\n').some(line => selected.test(line) && plain(line).includes('listener')), {colors: true, description: 'the listener row to be selected'});
+	await tmux.waitForScreen(
+		screen => screen.split('\n').some(line => selected.test(line) && plain(line).includes('listener')),
+		{colors: true, description: 'the listener row to be selected'},
+	);
 	for (let step = 0; step < rows; step++) {
-		// eslint-disable-next-line no-await-in-loop
 		const screen = await tmux.capturePane({colors: true});
 		const current = selectedLineIndex(screen);
 		const target = sessionLineIndex(screen, port);
@@ -116,17 +128,19 @@ async function selectSession(tmux: TmuxSession, port: number): Promise<void> {
 			return;
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await tmux.sendKeys(current < target ? 'Down' : 'Up');
-		// eslint-disable-next-line no-await-in-loop
-		await tmux.waitForScreen(next => selectedLineIndex(next) !== current, {colors: true, description: 'the selection to move'});
+
+		await tmux.waitForScreen(next => selectedLineIndex(next) !== current, {
+			colors: true,
+			description: 'the selection to move',
+		});
 	}
 
 	throw new Error(`could not select the session at port ${port}`);
 }
 
 /** Waits until the tree shows no process rows: every session collapsed. */
-const processRow = /[├└]─[▾▸─] +\d+ \S+ +[A-Z] /m;
+const processRow = /[├└]─[▾▸─] +\d+ \S+ +[A-Z] /mu;
 
 /** Waits until the explorer has refreshed at least twice more (CPU% needs two samples) and the header is complete. */
 async function settle(tmux: TmuxSession, isComplete: (screen: string) => boolean): Promise<string> {
@@ -139,7 +153,7 @@ async function settle(tmux: TmuxSession, isComplete: (screen: string) => boolean
 async function startScene(sshd: TestSshd): Promise<Scene> {
 	const user = sshd.unprivilegedUser;
 	if (user === undefined) {
-		throw new Error('npm run media needs root: the pictures show a second account\'s sessions');
+		throw new Error("npm run media needs root: the pictures show a second account's sessions");
 	}
 
 	const [rootShell, userShell] = await Promise.all([
@@ -151,10 +165,20 @@ async function startScene(sshd: TestSshd): Promise<Scene> {
 		connectCommand(sshd, 'sleep 86400', {user, label: 'a long notty command'}),
 		connectSftp(sshd, {user}),
 		connectForward(sshd, await freePort(), {user}),
-		waitFor(async () => (await readPs()).descendantsOf(rootShell.sessionPid).find(row => row.args === 'top -b -d 60'), {description: 'top in the root shell'}),
+		waitFor(
+			async () => {
+				const ps = await readPs();
+				return ps.descendantsOf(rootShell.sessionPid).find(row => row.args === 'top -b -d 60');
+			},
+			{
+				description: 'top in the root shell',
+			},
+		),
 	]);
 
-	const ssh = ['ssh', '-tt', '-p', String(sshd.port), ...sshd.clientOptions, `${sshd.defaultUser}@127.0.0.1`].map(quote).join(' ');
+	const ssh = ['ssh', '-tt', '-p', String(sshd.port), ...sshd.clientOptions, `${sshd.defaultUser}@127.0.0.1`]
+		.map(word => quote(word))
+		.join(' ');
 	const tmux = await startTmux({command: `exec ${ssh}`, columns, rows});
 	return {sshd, tmux, userShell, topShell: rootShell, user};
 }
@@ -172,10 +196,14 @@ async function runInOwnPidNamespace(): Promise<number | undefined> {
 		return undefined;
 	}
 
-	const child = spawn('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-		stdio: 'inherit',
-		env: {...process.env, [stageVariable]: 'pid-namespace'},
-	});
+	const child = spawn(
+		'unshare',
+		['--pid', '--fork', '--mount-proc', process.execPath, ...process.execArgv, ...process.argv.slice(1)],
+		{
+			stdio: 'inherit',
+			env: {...process.env, [stageVariable]: 'pid-namespace'},
+		},
+	);
 	// Ctrl-C reaches the script in the namespace too; it cleans up, and this waits for it.
 	const ignore = () => undefined;
 	process.on('SIGINT', ignore);
@@ -193,7 +221,9 @@ async function main(): Promise<void> {
 	}
 
 	if (process.env[stageVariable] === undefined) {
-		console.warn('Not in a PID namespace of its own (needs root and unshare): every SSH session on this machine will be in the pictures.');
+		console.warn(
+			'Not in a PID namespace of its own (needs root and unshare): every SSH session on this machine will be in the pictures.',
+		);
 	}
 
 	// The harness's exit hook kills what is still owned: make a signal exit through it.
@@ -212,9 +242,14 @@ async function main(): Promise<void> {
 		const scene = await startScene(sshd);
 		tmux = scene.tmux;
 		const {userShell, topShell, user} = scene;
-		await tmux.waitForScreen(screen => /[$#] *$/m.test(screen), {description: 'the remote shell prompt', timeoutMs: 60_000});
+		await tmux.waitForScreen(screen => /[$#] *$/mu.test(screen), {
+			description: 'the remote shell prompt',
+			timeoutMs: 60_000,
+		});
 		// Shown in the own session's row as `node dist/sshtop.js`.
-		await tmux.sendText(`clear; cd ${quote(projectRoot)} && PATH=${quote(path.dirname(process.execPath))}:$PATH node ${quote(path.relative(projectRoot, cliPath))}`);
+		await tmux.sendText(
+			`clear; cd ${quote(projectRoot)} && PATH=${quote(path.dirname(process.execPath))}:$PATH node ${quote(path.relative(projectRoot, cliPath))}`,
+		);
 		await tmux.sendKeys('Enter');
 		const header = `:${sshd.port} (pid ${sshd.pid})`;
 		const isComplete = (screen: string) =>
@@ -225,11 +260,14 @@ async function main(): Promise<void> {
 		await tmux.sendText('c');
 		await selectSession(tmux, topShell.localPort);
 		await tmux.sendKeys('Right', 'j', 'Right', 'j', 'Right');
-		await tmux.waitForScreen(screen => /[├└]─+ +\d+ root +\S +[\d.]+ +\S+ top -b -d 60/m.test(plain(screen)), {description: 'root\'s session open down to top'});
+		await tmux.waitForScreen(screen => /[├└]─+ +\d+ root +\S +[\d.]+ +\S+ top -b -d 60/mu.test(plain(screen)), {
+			description: "root's session open down to top",
+		});
 		await selectSession(tmux, topShell.localPort);
 		// sshtop runs ss each refresh; a snapshot taken while it runs names ss as the own session's
 		// foreground (the newest process of the group). Wait for a frame that shows sshtop itself.
-		const showsSshtop = (screen: string) => isComplete(screen) && /\*root .* node dist\/sshtop\.js$/m.test(plain(screen));
+		const showsSshtop = (screen: string) =>
+			isComplete(screen) && /\*root .* node dist\/sshtop\.js$/mu.test(plain(screen));
 		await settle(tmux, showsSshtop);
 		await save(tmux, 'explorer', 'sshtop: the explorer, one session expanded', {isReady: showsSshtop});
 
@@ -238,26 +276,39 @@ async function main(): Promise<void> {
 		await tmux.sendText('e');
 		await tmux.waitForScreen(screen => plain(screen).includes(`${user}@pts/`), {description: 'every row to open'});
 		await tmux.sendText('/');
-		await tmux.waitForScreen(screen => /^\//m.test(plain(screen)), {description: 'the filter line'});
+		await tmux.waitForScreen(screen => /^\//mu.test(plain(screen)), {description: 'the filter line'});
 		await tmux.sendText(user);
 		await tmux.sendKeys('Enter');
-		await tmux.waitForScreen(screen => plain(screen).includes(`filter: ${user}`), {description: 'the filter to apply'});
-		await settle(tmux, screen => sessionLineIndex(screen, userShell.localPort) >= 0 && sessionLineIndex(screen, topShell.localPort) < 0);
+		await tmux.waitForScreen(screen => plain(screen).includes(`filter: ${user}`), {
+			description: 'the filter to apply',
+		});
+		await settle(
+			tmux,
+			screen => sessionLineIndex(screen, userShell.localPort) >= 0 && sessionLineIndex(screen, topShell.localPort) < 0,
+		);
 		await save(tmux, 'filter', `sshtop: sessions filtered by ${user}`);
 
 		// 3. The end-session dialog for the other user's shell; cancelled, nothing is sent.
 		await tmux.sendKeys('Escape');
-		await tmux.waitForScreen(screen => !plain(screen).includes('filter:') && sessionLineIndex(screen, topShell.localPort) >= 0, {description: 'the filter to clear'});
+		await tmux.waitForScreen(
+			screen => !plain(screen).includes('filter:') && sessionLineIndex(screen, topShell.localPort) >= 0,
+			{description: 'the filter to clear'},
+		);
 		await tmux.sendText('c');
 		await tmux.waitForScreen(screen => !processRow.test(plain(screen)), {description: 'every session to collapse'});
 		await selectSession(tmux, userShell.localPort);
 		await tmux.sendText('k');
 		await tmux.waitForScreen(screen => screen.includes('End'), {description: 'the action menu'});
 		await tmux.sendKeys('Enter');
-		await tmux.waitForScreen(screen => screen.includes('Default is No'), {description: 'the end-session confirmation'});
-		await save(tmux, 'end-session', 'sshtop: ending another user\'s session asks first, naming every target');
+		await tmux.waitForScreen(screen => screen.includes('Default is No'), {
+			description: 'the end-session confirmation',
+		});
+		await save(tmux, 'end-session', "sshtop: ending another user's session asks first, naming every target");
 		await tmux.sendKeys('Escape');
-		await tmux.waitForScreen(screen => sessionLineIndex(screen, userShell.localPort) >= 0 && !screen.includes('Default is No'), {description: 'the dialog to close'});
+		await tmux.waitForScreen(
+			screen => sessionLineIndex(screen, userShell.localPort) >= 0 && !screen.includes('Default is No'),
+			{description: 'the dialog to close'},
+		);
 
 		// 4. The help screen.
 		await tmux.sendText('?');

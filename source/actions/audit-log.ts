@@ -1,3 +1,4 @@
+import process from 'node:process';
 import {closeSync, mkdirSync, openSync, realpathSync, writeSync} from 'node:fs';
 import {homedir, userInfo} from 'node:os';
 import path from 'node:path';
@@ -101,8 +102,12 @@ export function auditLogPathProblem(logPath: string): string | undefined {
 		}
 	}
 
-	const inside = pseudoFileSystems.find(root => candidates.some(candidate => candidate === root || candidate.startsWith(`${root}/`)));
-	return inside === undefined ? undefined : `${logPath} is under ${inside}, a kernel interface, not a place for a log file`;
+	const inside = pseudoFileSystems.find(root =>
+		candidates.some(candidate => candidate === root || candidate.startsWith(`${root}/`)),
+	);
+	return inside === undefined
+		? undefined
+		: `${logPath} is under ${inside}, a kernel interface, not a place for a log file`;
 }
 
 /**

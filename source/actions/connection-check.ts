@@ -6,9 +6,9 @@ import type {ConnectionCheck} from '../model/guard/results.js';
 import type {Session} from '../model/types.js';
 import type {TcpSocket} from '../proc/types.js';
 import {readTcpSockets} from '../proc/read-snapshot.js';
-import {isStillRunning} from './survivors.js';
 import {type ActionTarget, targetFromProcess} from '../model/guard/target.js';
 import {findInTree} from '../model/report/process-tree.js';
+import {isStillRunning} from './survivors.js';
 
 export type ConnectionProbe = {
 	/** The kernel's TCP sockets now. */
@@ -35,12 +35,22 @@ Whether the connection is still there: a socket with its two ends that a process
 (a socket whose holders all exited has inode 0 while the kernel finishes closing it). Without
 known ends (a normal user cannot read the sockets), while one of its sshd processes runs.
 */
-export function isConnected(session: Session, sockets: readonly TcpSocket[] | undefined, probe: ConnectionProbe): boolean {
+export function isConnected(
+	session: Session,
+	sockets: readonly TcpSocket[] | undefined,
+	probe: ConnectionProbe,
+): boolean {
 	const {peer, local} = session;
 	if (peer !== undefined && local !== undefined && sockets !== undefined) {
-		return sockets.some(socket => socket.state !== 'LISTEN' && socket.inode !== 0
-			&& socket.local.address === local.address && socket.local.port === local.port
-			&& socket.remote.address === peer.address && socket.remote.port === peer.port);
+		return sockets.some(
+			socket =>
+				socket.state !== 'LISTEN' &&
+				socket.inode !== 0 &&
+				socket.local.address === local.address &&
+				socket.local.port === local.port &&
+				socket.remote.address === peer.address &&
+				socket.remote.port === peer.port,
+		);
 	}
 
 	return holdersOf(session).some(holder => probe.isRunning(holder));
@@ -71,7 +81,13 @@ export async function awaitConnectionsClosed(
 	}
 
 	const seconds = Math.round(options.timeoutMs / 100) / 10;
-	return sessions.map(session => (open.includes(session)
-		? {sessionId: session.id, outcome: 'still-connected', sentence: `${label(session)} is still connected ${seconds} s later.`}
-		: {sessionId: session.id, outcome: 'closed', sentence: `${label(session)}: the connection is closed.`}));
+	return sessions.map(session =>
+		open.includes(session)
+			? {
+					sessionId: session.id,
+					outcome: 'still-connected',
+					sentence: `${label(session)} is still connected ${seconds} s later.`,
+				}
+			: {sessionId: session.id, outcome: 'closed', sentence: `${label(session)}: the connection is closed.`},
+	);
 }

@@ -51,9 +51,14 @@ export async function endSessions(request: EndSessionsRequest): Promise<Sessions
 	}
 
 	const results = reports.flatMap(report => report.results);
-	const signalled = request.sessions.filter(session => results.some(result => reached(result) && belongsTo(result.target, session)));
+	const signalled = request.sessions.filter(session =>
+		results.some(result => reached(result) && belongsTo(result.target, session)),
+	);
 	const probe = request.probe === undefined ? {} : {probe: request.probe};
-	let checks = signalled.length === 0 ? [] : await awaitConnectionsClosed(signalled, {timeoutMs: request.connectionCheckMs, ...probe});
+	let checks =
+		signalled.length === 0
+			? []
+			: await awaitConnectionsClosed(signalled, {timeoutMs: request.connectionCheckMs, ...probe});
 	request.onChecked?.({reports, checks});
 
 	let survivors: Survivor[] = [];
@@ -64,15 +69,27 @@ export async function endSessions(request: EndSessionsRequest): Promise<Sessions
 		survivorProblem = `could not read the processes after the grace period: ${error instanceof Error ? error.message : String(error)}`;
 	}
 
-	if (request.survivors === 'list' || survivors.length === 0) {
+	if (request.survivors === 'list') {
 		return {reports, checks, survivors, kill: undefined, survivorProblem};
 	}
 
-	const kill = killTargets(survivors.map(survivor => survivor.target), dispatch);
-	// A connection a survivor kept open may have closed with it.
-	const stillConnected = new Set(checks.filter(check => check.outcome === 'still-connected').map(check => check.sessionId));
+	const kill =
+		survivors.length === 0
+			? undefined
+			: killTargets(
+					survivors.map(survivor => survivor.target),
+					dispatch,
+				);
+	// A connection still open after the grace period (and the survivors' SIGKILL) is looked at once more:
+	// on a busy box it may only have been slow to close, or a survivor kept it open.
+	const stillConnected = new Set(
+		checks.filter(check => check.outcome === 'still-connected').map(check => check.sessionId),
+	);
 	if (stillConnected.size > 0) {
-		const again = await awaitConnectionsClosed(signalled.filter(session => stillConnected.has(session.id)), {timeoutMs: request.connectionCheckMs, ...probe});
+		const again = await awaitConnectionsClosed(
+			signalled.filter(session => stillConnected.has(session.id)),
+			{timeoutMs: request.connectionCheckMs, ...probe},
+		);
 		checks = checks.map(check => again.find(recheck => recheck.sessionId === check.sessionId) ?? check);
 	}
 
@@ -87,7 +104,11 @@ function belongsTo(target: ActionTarget, session: Session): boolean {
 Waits up to `waitMs` for the sessions' processes to exit, then lists those still running
 (programs that ignored SIGHUP, nohup'd jobs, a session's own sshd that did not go).
 */
-async function findSessionSurvivors(sessions: readonly Session[], waitMs: number, readProcesses: () => readonly ProcessRecord[]): Promise<Survivor[]> {
+async function findSessionSurvivors(
+	sessions: readonly Session[],
+	waitMs: number,
+	readProcesses: () => readonly ProcessRecord[],
+): Promise<Survivor[]> {
 	const groups = sessions.map(session => ({session, before: sessionProcesses(session)}));
 	const watched = groups.flatMap(({session, before}) => before.map(record => targetFromProcess(record, session.peer)));
 	const running = await waitForExit(watched, {timeoutMs: waitMs});
@@ -97,5 +118,10 @@ async function findSessionSurvivors(sessions: readonly Session[], waitMs: number
 
 	const after = readProcesses();
 	return groups.flatMap(({session, before}) =>
-		findSurvivors(before, after).map(record => ({record, target: targetFromProcess(record, session.peer), sessionId: session.id})));
+		findSurvivors(before, after).map(record => ({
+			record,
+			target: targetFromProcess(record, session.peer),
+			sessionId: session.id,
+		})),
+	);
 }

@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {closeSync, openSync, readSync} from 'node:fs';
 import {parseStat, type StatFields} from '../proc/parse/parse-stat.js';
 import {parseStatus} from '../proc/parse/parse-status.js';

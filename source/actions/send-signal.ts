@@ -1,3 +1,4 @@
+import process from 'node:process';
 import {sanitizeText} from '../model/view/sanitize.js';
 import {kernelThreadFlag} from '../proc/parse/parse-stat.js';
 import {
@@ -8,13 +9,13 @@ import {
 	isSignallablePid,
 	type RefusalReason,
 } from '../model/guard/guard.js';
-import {appendAuditEntry, type AuditEntry, type Operator, operatorForAudit} from './audit-log.js';
 import type {SignalReport, TargetResult} from '../model/guard/results.js';
-import {readLiveDispositions, readLiveStat} from './live-stat.js';
 import {fateSentence, signalFate} from '../model/guard/signal-fate.js';
 import type {ActionPlan} from '../model/guard/plan.js';
 import {isEndingSignal, isValidSignalNumber, type Signal, SIGCONT} from '../model/guard/signal-catalogue.js';
 import {type ActionName, type ActionTarget, describeTarget, formatPeer, targetId} from '../model/guard/target.js';
+import {readLiveDispositions, readLiveStat} from './live-stat.js';
+import {appendAuditEntry, type AuditEntry, type Operator, operatorForAudit} from './audit-log.js';
 
 export type SignalRequest = {
 	readonly targets: readonly ActionTarget[];
@@ -61,7 +62,11 @@ function sendRaw(pid: number, signalNumber: number): 'sent' | string {
 	}
 }
 
-function isAllowedOrConfirmed(assessment: Assessment, signal: Signal, confirmations: readonly Confirmation[]): TargetResult | undefined {
+function isAllowedOrConfirmed(
+	assessment: Assessment,
+	signal: Signal,
+	confirmations: readonly Confirmation[],
+): TargetResult | undefined {
 	switch (assessment.kind) {
 		case 'allowed': {
 			return undefined;
@@ -115,7 +120,7 @@ function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 		};
 	}
 
-	// ppid 2 is kthreadd, parent of every kernel thread.
+	// Ppid 2 is kthreadd, parent of every kernel thread.
 	if ((stat.flags & kernelThreadFlag) !== 0 || stat.ppid === 2) {
 		return refused(target, signal, 'kernel-thread', `Refused: ${describeTarget(target)} is a kernel thread.`);
 	}
@@ -161,7 +166,13 @@ function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 	}
 
 	if (fate === 'ignored' || fate === 'discarded') {
-		return {kind: 'ignored', target, signal, fate, sentence: `Sent ${signal.name} to ${describeTarget(target)}, but ${fateSentence(fate, signal)}.`};
+		return {
+			kind: 'ignored',
+			target,
+			signal,
+			fate,
+			sentence: `Sent ${signal.name} to ${describeTarget(target)}, but ${fateSentence(fate, signal)}.`,
+		};
 	}
 
 	// A stopped process holds TERM and friends pending until it runs again.
@@ -191,7 +202,7 @@ function auditEntryFor(request: SignalRequest, results: readonly TargetResult[])
 			peer: formatPeer(result.target.peer) ?? null,
 			command: result.target.command,
 			result: result.kind,
-			reason: result.kind === 'refused' ? result.reason : (result.kind === 'ignored' ? result.fate : null),
+			reason: result.kind === 'refused' ? result.reason : result.kind === 'ignored' ? result.fate : null,
 			sentence: result.sentence,
 		})),
 	};
@@ -207,8 +218,7 @@ export function executeSignal(request: SignalRequest): SignalReport {
 	let results: TargetResult[];
 	if (isValidSignalNumber(signal.number)) {
 		results = assessTargets(targets, signal, request.context).map(
-			assessment =>
-				isAllowedOrConfirmed(assessment, signal, confirmations) ?? signalOne(assessment.target, signal),
+			assessment => isAllowedOrConfirmed(assessment, signal, confirmations) ?? signalOne(assessment.target, signal),
 		);
 	} else {
 		results = targets.map(target =>
@@ -220,6 +230,9 @@ export function executeSignal(request: SignalRequest): SignalReport {
 }
 
 /** Sends a plan through the guarded executor; `dispatch` carries context, confirmations, operator and log. */
-export function executePlan(plan: ActionPlan, dispatch: Omit<SignalRequest, 'targets' | 'signal' | 'action'>): SignalReport {
+export function executePlan(
+	plan: ActionPlan,
+	dispatch: Omit<SignalRequest, 'targets' | 'signal' | 'action'>,
+): SignalReport {
 	return executeSignal({...dispatch, targets: plan.targets, signal: plan.signal, action: plan.action});
 }

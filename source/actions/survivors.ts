@@ -49,14 +49,23 @@ process that ignored the first signal is still running: it is what KILL is for.
 */
 export async function signalThenKill(
 	groups: ReadonlyArray<readonly ActionTarget[]>,
-	request: {readonly signal: Signal; readonly action: ActionName; readonly graceMs: number | undefined; readonly dispatch: Dispatch},
+	request: {
+		readonly signal: Signal;
+		readonly action: ActionName;
+		readonly graceMs: number | undefined;
+		readonly dispatch: Dispatch;
+	},
 ): Promise<Escalation[]> {
-	const firsts = groups.map(targets => executeSignal({...request.dispatch, targets, signal: request.signal, action: request.action}));
+	const firsts = groups.map(targets =>
+		executeSignal({...request.dispatch, targets, signal: request.signal, action: request.action}),
+	);
 	if (request.graceMs === undefined) {
 		return firsts.map(first => ({first, kill: undefined}));
 	}
 
-	const reachedTargets = firsts.flatMap(first => first.results.filter(result => reached(result)).map(result => result.target));
+	const reachedTargets = firsts.flatMap(first =>
+		first.results.filter(result => reached(result)).map(result => result.target),
+	);
 	const stubborn = new Set(await waitForExit(reachedTargets, {timeoutMs: request.graceMs}));
 	return firsts.map(first => {
 		const own = first.results.map(result => result.target).filter(target => stubborn.has(target));
@@ -66,6 +75,11 @@ export async function signalThenKill(
 
 /** What outlived ended sessions, once the operator chose: TERM, and KILL after the plan's grace period when asked. */
 export async function cleanUpSurvivors(plan: SurvivorPlan, dispatch: Dispatch): Promise<Escalation> {
-	const [escalation] = await signalThenKill([plan.term.targets], {signal: SIGTERM, action: plan.term.action, graceMs: plan.escalateAfterMs, dispatch});
+	const [escalation] = await signalThenKill([plan.term.targets], {
+		signal: SIGTERM,
+		action: plan.term.action,
+		graceMs: plan.escalateAfterMs,
+		dispatch,
+	});
 	return escalation!;
 }

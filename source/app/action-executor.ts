@@ -1,6 +1,7 @@
 // The explorer's way to change the world: the guarded executor of actions/, bound to the
 // audit log and the operator. Injected into the Explorer (like `load`), so component tests
 // can pass one that records what it was asked and sends nothing.
+import process from 'node:process';
 import {currentOperator} from '../actions/audit-log.js';
 import {endSessions} from '../actions/end-sessions.js';
 import {executePlan} from '../actions/send-signal.js';
@@ -10,7 +11,7 @@ import {readSnapshot} from '../proc/read-snapshot.js';
 import type {ActionDispatch, ActionExecutor} from '../ui/hooks/use-actions.js';
 
 export type ActionExecutorOptions = {
-	/** resolveAuditLogPath(--audit-log). */
+	/** ResolveAuditLogPath(--audit-log). */
 	readonly auditLogPath: string;
 	/** How long a session's processes get to exit before what is left counts as a survivor. */
 	readonly exitWaitMs?: number;
@@ -30,19 +31,20 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
 	return {
 		selfPid: process.pid,
 		execute: (plan, dispatch) => executePlan(plan, request(dispatch)),
-		endSessions: async (plan, sessions, dispatch, onChecked) => endSessions({
-			groups: [plan.targets],
-			sessions,
-			signal: plan.signal,
-			action: plan.action,
-			dispatch: request(dispatch),
-			connectionCheckMs: options.connectionCheckMs ?? 3000,
-			graceMs: options.exitWaitMs ?? 3000,
-			// The operator decides what becomes of survivors, in a dialog of their own.
-			survivors: 'list',
-			readProcesses,
-			onChecked,
-		}),
+		endSessions: async (plan, sessions, dispatch, onChecked) =>
+			endSessions({
+				groups: [plan.targets],
+				sessions,
+				signal: plan.signal,
+				action: plan.action,
+				dispatch: request(dispatch),
+				connectionCheckMs: options.connectionCheckMs ?? 3000,
+				graceMs: options.exitWaitMs ?? 3000,
+				// The operator decides what becomes of survivors, in a dialog of their own.
+				survivors: 'list',
+				readProcesses,
+				onChecked,
+			}),
 		cleanUpSurvivors: async (plan, dispatch) => cleanUpSurvivors(plan, request(dispatch)),
 	};
 }

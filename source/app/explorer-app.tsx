@@ -1,13 +1,14 @@
 // Mounts the explorer on the terminal and resolves when the user quits.
+import process from 'node:process';
 import {render} from 'ink';
 import type {SessionReport} from '../model/types.js';
 import {readSshdPolicy} from '../proc/sshd-policy.js';
 import {prepareAuditLog, resolveAuditLogPath} from '../actions/audit-log.js';
-import {createActionExecutor} from './action-executor.js';
 import {Explorer} from '../ui/explorer.js';
 import {correctInkOutput} from '../ui/terminal-stream.js';
 import type {InitialView} from '../ui/state/explorer-state.js';
 import type {LoadIdlePolicy} from '../ui/hooks/use-idle-policies.js';
+import {createActionExecutor} from './action-executor.js';
 
 export type RunExplorerOptions = {
 	readonly intervalSeconds: number;
@@ -15,7 +16,10 @@ export type RunExplorerOptions = {
 	Reads one snapshot and builds its report; called once before the first frame, then on every
 	refresh. A loader from createReportLoader also says when it last scanned all of /proc.
 	*/
-	readonly load: (() => SessionReport) & {readonly lastFullScanAt?: () => number | undefined; readonly wantsEarlyRefresh?: () => boolean};
+	readonly load: (() => SessionReport) & {
+		readonly lastFullScanAt?: () => number | undefined;
+		readonly wantsEarlyRefresh?: () => boolean;
+	};
 	/** Defaults to asking each listener's sshd with `sshd -T`; pass one that resolves undefined to skip. */
 	readonly loadPolicy?: LoadIdlePolicy;
 	/** Defaults to on unless NO_COLOR is set (https://no-color.org). */
@@ -53,7 +57,10 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 	const auditLogPath = resolveAuditLogPath(options.auditLogPath);
 	const audit = options.isReadOnly === true ? undefined : prepareAuditLog(auditLogPath);
 	const auditWarning = audit === undefined || audit.ok ? undefined : audit.warning;
-	const readOnlyReason = auditWarning !== undefined && options.isAuditRequired === true ? 'the audit log cannot be written, and --require-audit is set' : undefined;
+	const readOnlyReason =
+		auditWarning !== undefined && options.isAuditRequired === true
+			? 'the audit log cannot be written, and --require-audit is set'
+			: undefined;
 	const output = correctInkOutput(options.stdout ?? process.stdout);
 	const instance = render(
 		<Explorer

@@ -1,5 +1,6 @@
 // `sshtop reap`: read one snapshot, plan, print the plan (dry run) or carry it out (--yes),
 // and turn the outcome into an exit code. The only reap module that reads or changes the world.
+import process from 'node:process';
 import {guardContextFrom, type GuardContext} from '../model/guard/guard.js';
 import {currentOperator, prepareAuditLog, resolveAuditLogPath, type Operator} from '../actions/audit-log.js';
 import {endSessions, endsSessions, type Dispatch} from '../actions/end-sessions.js';
@@ -8,13 +9,22 @@ import {reached, type SignalReport, type TargetResultKind} from '../model/guard/
 import {toSafeJson} from '../model/view/safe-json.js';
 import type {ProcessRecord, SessionReport} from '../model/types.js';
 import {readSnapshot} from '../proc/read-snapshot.js';
-import {loadSnapshotOnce} from './report-source.js';
 import {
-	leftoverPlanDocument, leftoverPlanLines, leftoverResultLines, leftoverResultsDocument, planDocument, planLines, resultLines,
-	resultsDocument, type LeftoverOutcome, type ReapResults, type TargetOutcome,
+	leftoverPlanDocument,
+	leftoverPlanLines,
+	leftoverResultLines,
+	leftoverResultsDocument,
+	planDocument,
+	planLines,
+	resultLines,
+	resultsDocument,
+	type LeftoverOutcome,
+	type ReapResults,
+	type TargetOutcome,
 } from '../reap/format.js';
 import {parseReapArgs, reapHelpText, type ReapOptions} from '../reap/reap-options.js';
 import {planLeftoverReap, planReap, type LeftoverPlan, type ReapPlan} from '../reap/select.js';
+import {loadSnapshotOnce} from './report-source.js';
 
 export type ReapIo = {
 	readonly stdout: (text: string) => void;
@@ -40,7 +50,9 @@ function messageOf(error: unknown): string {
 }
 
 /** The report, and the guard context from the same snapshot's processes. */
-async function loadOnce(): Promise<{readonly ok: true; readonly loaded: Loaded} | {readonly ok: false; readonly message: string}> {
+async function loadOnce(): Promise<
+	{readonly ok: true; readonly loaded: Loaded} | {readonly ok: false; readonly message: string}
+> {
 	try {
 		const {snapshot, report} = await loadSnapshotOnce();
 		const context = guardContextFrom({
@@ -88,13 +100,14 @@ async function executeReap(plan: ReapPlan, options: ReapOptions, dispatch: Dispa
 	const killed = ended.kill?.results ?? [];
 	const checks = new Map(ended.checks.map(check => [check.sessionId, check]));
 	const isAnySignalled = ended.reports.some(report => report.results.some(result => reached(result)));
-	const graceNote = !isAnySignalled
-		? undefined
-		: (!endsSessions(options.signal)
-			? `${options.signal.name} does not end sessions: nothing was waited for or killed.`
-			: ended.survivorProblem ?? (killed.length === 0
-				? undefined
-				: `${killed.length} process${killed.length === 1 ? '' : 'es'} still running after ${options.graceSeconds}s got SIGKILL.`));
+	const graceNote = isAnySignalled
+		? endsSessions(options.signal)
+			? (ended.survivorProblem ??
+				(killed.length === 0
+					? undefined
+					: `${killed.length} process${killed.length === 1 ? '' : 'es'} still running after ${options.graceSeconds}s got SIGKILL.`))
+			: `${options.signal.name} does not end sessions: nothing was waited for or killed.`
+		: undefined;
 	const outcomes: TargetOutcome[] = plan.targets.map((planned, index) => ({
 		planned,
 		results: ended.reports[index]?.results ?? [],
@@ -102,22 +115,35 @@ async function executeReap(plan: ReapPlan, options: ReapOptions, dispatch: Dispa
 		connection: checks.get(planned.session.id),
 	}));
 	const reports = [...ended.reports, ...(ended.kill === undefined ? [] : [ended.kill])];
-	return {results: {takenAt: plan.takenAt, outcomes, excluded: plan.excluded, graceNote}, warnings: auditWarnings(reports)};
+	return {
+		results: {takenAt: plan.takenAt, outcomes, excluded: plan.excluded, graceNote},
+		warnings: auditWarnings(reports),
+	};
 }
 
 /** Each left-behind process and those below it get the signal, parents first; for ending signals, SIGKILL follows the grace period. */
-async function executeLeftoverReap(plan: LeftoverPlan, options: ReapOptions, dispatch: Dispatch): Promise<{readonly outcomes: LeftoverOutcome[]; readonly warnings: readonly string[]}> {
-	const escalations = await signalThenKill(plan.targets.map(planned => planned.targets), {
-		signal: options.signal,
-		action: 'reap-leftovers',
-		graceMs: endsSessions(options.signal) ? options.graceSeconds * 1000 : undefined,
-		dispatch,
-	});
+async function executeLeftoverReap(
+	plan: LeftoverPlan,
+	options: ReapOptions,
+	dispatch: Dispatch,
+): Promise<{readonly outcomes: LeftoverOutcome[]; readonly warnings: readonly string[]}> {
+	const escalations = await signalThenKill(
+		plan.targets.map(planned => planned.targets),
+		{
+			signal: options.signal,
+			action: 'reap-leftovers',
+			graceMs: endsSessions(options.signal) ? options.graceSeconds * 1000 : undefined,
+			dispatch,
+		},
+	);
 	const outcomes = plan.targets.map((planned, index) => {
 		const escalation = escalations[index]!;
 		return {planned, results: escalation.first.results, survivors: escalation.kill?.results ?? []};
 	});
-	const reports = escalations.flatMap(escalation => [escalation.first, ...(escalation.kill === undefined ? [] : [escalation.kill])]);
+	const reports = escalations.flatMap(escalation => [
+		escalation.first,
+		...(escalation.kill === undefined ? [] : [escalation.kill]),
+	]);
 	return {outcomes, warnings: auditWarnings(reports)};
 }
 
@@ -130,17 +156,24 @@ const survivorWentWell: ReadonlySet<TargetResultKind> = new Set(['sent', 'gone',
 connection is closed; 1 otherwise.
 */
 export function reapExitCode(results: ReapResults): 0 | 1 {
-	const failed = results.outcomes.some(outcome =>
-		outcome.results.some(result => !wentWell.has(result.kind))
-		|| outcome.survivors.some(survivor => !survivorWentWell.has(survivor.kind))
-		|| outcome.connection?.outcome === 'still-connected')
-		|| results.excluded.some(exclusion => exclusion.reason === 'refused' || exclusion.reason === 'no-target');
+	const failed =
+		results.outcomes.some(
+			outcome =>
+				outcome.results.some(result => !wentWell.has(result.kind)) ||
+				outcome.survivors.some(survivor => !survivorWentWell.has(survivor.kind)) ||
+				outcome.connection?.outcome === 'still-connected',
+		) || results.excluded.some(exclusion => exclusion.reason === 'refused' || exclusion.reason === 'no-target');
 	return failed ? 1 : 0;
 }
 
 function leftoverExitCode(outcomes: readonly LeftoverOutcome[]): 0 | 1 {
-	return outcomes.some(outcome => outcome.results.some(result => !wentWell.has(result.kind))
-		|| outcome.survivors.some(survivor => !survivorWentWell.has(survivor.kind))) ? 1 : 0;
+	return outcomes.some(
+		outcome =>
+			outcome.results.some(result => !wentWell.has(result.kind)) ||
+			outcome.survivors.some(survivor => !survivorWentWell.has(survivor.kind)),
+	)
+		? 1
+		: 0;
 }
 
 /** Runs `sshtop reap ARGS` (the words after `reap`); returns the exit code and never throws. */
@@ -166,13 +199,23 @@ export async function runReap(argv: readonly string[], io: ReapIo = processIo): 
 
 		const {report, context} = loaded.loaded;
 		const operatorUid = process.geteuid?.();
-		const sessionPlan = options.isLeftovers ? undefined : planReap(report, {criteria: options.criteria, signal: options.signal, operatorUid}, context);
-		const leftoverPlan = options.isLeftovers ? planLeftoverReap(report, {criteria: options.criteria, signal: options.signal}, context) : undefined;
+		const sessionPlan = options.isLeftovers
+			? undefined
+			: planReap(report, {criteria: options.criteria, signal: options.signal, operatorUid}, context);
+		const leftoverPlan = options.isLeftovers
+			? planLeftoverReap(report, {criteria: options.criteria, signal: options.signal}, context)
+			: undefined;
 		if (options.mode === 'dry-run') {
 			if (leftoverPlan !== undefined) {
-				io.stdout(options.json ? `${toSafeJson(leftoverPlanDocument(leftoverPlan), 2)}\n` : `${leftoverPlanLines(leftoverPlan).join('\n')}\n`);
+				io.stdout(
+					options.json
+						? `${toSafeJson(leftoverPlanDocument(leftoverPlan), 2)}\n`
+						: `${leftoverPlanLines(leftoverPlan).join('\n')}\n`,
+				);
 			} else if (sessionPlan !== undefined) {
-				io.stdout(options.json ? `${toSafeJson(planDocument(sessionPlan), 2)}\n` : `${planLines(sessionPlan).join('\n')}\n`);
+				io.stdout(
+					options.json ? `${toSafeJson(planDocument(sessionPlan), 2)}\n` : `${planLines(sessionPlan).join('\n')}\n`,
+				);
 			}
 
 			return 0;
@@ -199,7 +242,11 @@ export async function runReap(argv: readonly string[], io: ReapIo = processIo): 
 				io.stderr(`sshtop reap: warning: ${warning}\n`);
 			}
 
-			io.stdout(options.json ? `${toSafeJson(leftoverResultsDocument(leftoverPlan, outcomes), 2)}\n` : `${leftoverResultLines(leftoverPlan, outcomes).join('\n')}\n`);
+			io.stdout(
+				options.json
+					? `${toSafeJson(leftoverResultsDocument(leftoverPlan, outcomes), 2)}\n`
+					: `${leftoverResultLines(leftoverPlan, outcomes).join('\n')}\n`,
+			);
 			return leftoverExitCode(outcomes);
 		}
 

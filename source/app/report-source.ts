@@ -3,6 +3,7 @@
 // scans, a refresh reads only the SSH part of the process table (proc/scanner/scanner.ts).
 // With a scan hint file, the first refresh starts from what the last run's last full scan kept
 // (proc/scanner/scan-hint.ts), and each full scan (and a start from a hint) leaves the next run a new one.
+import process from 'node:process';
 import path from 'node:path';
 import {buildReport, channelCommandPids, createReportBuilder, needsTcpInfo} from '../model/report/build-report.js';
 import {readProcAccess} from '../proc/read-proc-access.js';
@@ -58,7 +59,8 @@ export function scanHintFile(environment: NodeJS.ProcessEnv = process.env): stri
 
 export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoader {
 	const hintFile = options.scanHintFile;
-	const hintText = options.hint === undefined && hintFile !== undefined ? readPrivateFile(hintFile)?.toString('utf8') : undefined;
+	const hintText =
+		options.hint === undefined && hintFile !== undefined ? readPrivateFile(hintFile)?.toString('utf8') : undefined;
 	const hint = options.hint ?? (hintText === undefined ? undefined : parseScanHint(hintText));
 	const scanner = createProcessScanner({...options, ...(hint === undefined ? {} : {hint})});
 	const buildNextReport = createReportBuilder();
@@ -101,7 +103,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 
 	// Ages moved forward for longer than this could hide packets that came since: once ss has
 	// not been needed for a while, its last reading is dropped rather than aged on.
-	const staleAfterMs = (2 * tcpInfoIntervalMs) + 5000;
+	const staleAfterMs = 2 * tcpInfoIntervalMs + 5000;
 	const load = () => {
 		if (previous === undefined || needsTcpInfo(previous)) {
 			refreshTcpInfo();
@@ -115,7 +117,14 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 		const report = buildNextReport({
 			...snapshot,
 			access,
-			...(ioPids.length === 0 ? {} : {processIo: readProcessIo(procRoot, ioPids.map(pid => ({pid})))}),
+			...(ioPids.length === 0
+				? {}
+				: {
+						processIo: readProcessIo(
+							procRoot,
+							ioPids.map(pid => ({pid})),
+						),
+					}),
 		});
 		previous = report;
 		const nextHint = scanner.scanHint();
@@ -127,7 +136,11 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 		return report;
 	};
 
-	return Object.assign(load, {lastFullScanAt: scanner.lastFullScanAt, lastScan: scanner.lastScan, wantsEarlyRefresh: scanner.isFullScanDue});
+	return Object.assign(load, {
+		lastFullScanAt: scanner.lastFullScanAt,
+		lastScan: scanner.lastScan,
+		wantsEarlyRefresh: scanner.isFullScanDue,
+	});
 }
 
 /** The ages ss reported, moved forward to now (data that arrived since shows up next refresh). */
@@ -139,7 +152,12 @@ function aged(reading: TcpInfoReading, elapsedMs: number): TcpInfoReading {
 	const age = (value: number | undefined) => (value === undefined ? undefined : value + elapsedMs);
 	const infos = new Map<number, TcpInfo>();
 	for (const [inode, info] of reading.infos) {
-		infos.set(inode, {...info, lastSendMs: age(info.lastSendMs), lastReceiveMs: age(info.lastReceiveMs), lastAckMs: age(info.lastAckMs)});
+		infos.set(inode, {
+			...info,
+			lastSendMs: age(info.lastSendMs),
+			lastReceiveMs: age(info.lastReceiveMs),
+			lastAckMs: age(info.lastAckMs),
+		});
 	}
 
 	return {source: 'ss', infos};
@@ -152,5 +170,6 @@ export async function loadSnapshotOnce(): Promise<{readonly snapshot: Snapshot; 
 }
 
 export async function loadReportOnce(): Promise<SessionReport> {
-	return (await loadSnapshotOnce()).report;
+	const {report} = await loadSnapshotOnce();
+	return report;
 }

@@ -39,7 +39,7 @@ export type Foreground = {
 };
 
 export type Session = {
-	/** pid + start ticks of the connection's top sshd: stable across snapshots. */
+	/** Pid + start ticks of the connection's top sshd: stable across snapshots. */
 	readonly id: ProcessId;
 	/** The connection's top sshd process: a child of the listener, or the highest sshd left of the connection. */
 	readonly pid: number;

@@ -1,5 +1,6 @@
 // Synchronous reads of small /proc files into one reused buffer: several times cheaper than
 // fs.promises or readFileSync for the thousands of tiny files one refresh reads.
+import {Buffer} from 'node:buffer';
 import {closeSync, openSync, readSync} from 'node:fs';
 
 export type ReadFailure = {readonly failure: string};
@@ -54,7 +55,7 @@ export function readBytes(path: string): Buffer | ReadFailure {
 	return Buffer.isBuffer(bytes) ? Buffer.from(bytes) : bytes;
 }
 
-/** readText for a per-process file the kernel writes out in one read (stat, status, loadavg). */
+/** ReadText for a per-process file the kernel writes out in one read (stat, status, loadavg). */
 export function readWholeText(path: string): string | ReadFailure {
 	const bytes = readInto(path, true);
 	return Buffer.isBuffer(bytes) ? bytes.toString('utf8') : bytes;
@@ -69,7 +70,7 @@ export function peekWholeBytes(path: string): Buffer | ReadFailure {
 	return readInto(path, true);
 }
 
-/** readBytes for cmdline and environ, which the kernel copies out in one read. */
+/** ReadBytes for cmdline and environ, which the kernel copies out in one read. */
 export function readWholeBytes(path: string): Buffer | ReadFailure {
 	const bytes = readInto(path, true);
 	return Buffer.isBuffer(bytes) ? Buffer.from(bytes) : bytes;

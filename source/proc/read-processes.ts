@@ -19,12 +19,12 @@ export type ProcessReadContext = {
 export function listPids(procRoot: string): number[] {
 	const pids: number[] = [];
 	for (const name of readdirSync(procRoot)) {
-		if (/^\d+$/.test(name)) {
+		if (/^\d+$/u.test(name)) {
 			pids.push(Number(name));
 		}
 	}
 
-	return pids.sort((a, b) => a - b);
+	return pids.toSorted((a, b) => a - b);
 }
 
 export function readProcessTable(context: ProcessReadContext): ProcessTableReading {
@@ -89,8 +89,14 @@ export function readDetails(directory: string, stat: StatFields): ProcessDetails
 
 	const executable = readExecutable(directory, stat, unreadable);
 	return {
-		uid: status.uid, threadGroupId: status.threadGroupId, argv, executable, unreadable,
-		ignoredSignals: status.ignoredSignals, caughtSignals: status.caughtSignals, isNamespaceInit: status.isNamespaceInit,
+		uid: status.uid,
+		threadGroupId: status.threadGroupId,
+		argv,
+		executable,
+		unreadable,
+		ignoredSignals: status.ignoredSignals,
+		caughtSignals: status.caughtSignals,
+		isNamespaceInit: status.isNamespaceInit,
 	};
 }
 
@@ -107,7 +113,7 @@ export function buildRecord(context: ProcessReadContext, stat: StatFields, detai
 		userTicks: stat.userTicks,
 		systemTicks: stat.systemTicks,
 		startTicks: stat.startTicks,
-		startedAt: context.bootTime + ((stat.startTicks * 1000) / context.clockTicksPerSecond),
+		startedAt: context.bootTime + (stat.startTicks * 1000) / context.clockTicksPerSecond,
 		rssBytes: stat.rssPages * context.pageSizeBytes,
 		threads: stat.threads,
 		isKernelThread: (stat.flags & kernelThreadFlag) !== 0,
@@ -202,7 +208,7 @@ export function readSocketInodes(procRoot: string, pid: number): number[] | unde
 			continue;
 		}
 
-		const match = /^socket:\[(\d+)]$/.exec(target);
+		const match = /^socket:\[(\d+)\]$/u.exec(target);
 		if (match) {
 			inodes.push(Number(match[1]));
 		}

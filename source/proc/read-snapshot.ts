@@ -1,4 +1,5 @@
 // One refresh: reads everything the model needs from /proc, /proc/net and /dev.
+import process from 'node:process';
 import {endianness, hostname} from 'node:os';
 import {readlinkSync, statSync} from 'node:fs';
 import {parseNetTcp} from './parse/parse-net-tcp.js';
@@ -53,7 +54,9 @@ export function readSnapshot(options: ReadSnapshotOptions = {}): Snapshot {
 		}
 
 		const isParentHidden = visible !== undefined && record.ppid > 1 && !visible.has(record.ppid);
-		return mayHaveOutlivedSession(record) || (isParentHidden && !record.isKernelThread) ? withSshEnvironment(procRoot, record) : record;
+		return mayHaveOutlivedSession(record) || (isParentHidden && !record.isKernelThread)
+			? withSshEnvironment(procRoot, record)
+			: record;
 	});
 
 	return {
@@ -90,12 +93,14 @@ function withSshEnvironment(procRoot: string, record: ProcessRecord): ProcessRec
 
 function withSockets(procRoot: string, record: ProcessRecord): ProcessRecord {
 	const socketInodes = readSocketInodes(procRoot, record.pid);
-	return socketInodes
-		? {...record, socketInodes}
-		: {...record, unreadable: [...record.unreadable, 'fd']};
+	return socketInodes ? {...record, socketInodes} : {...record, unreadable: [...record.unreadable, 'fd']};
 }
 
-export function readTcpSockets(procRoot: string, wanted?: ReadonlySet<number>, wantedLocalPorts?: ReadonlySet<number>): TcpSocket[] {
+export function readTcpSockets(
+	procRoot: string,
+	wanted?: ReadonlySet<number>,
+	wantedLocalPorts?: ReadonlySet<number>,
+): TcpSocket[] {
 	const byteOrder = endianness();
 	return [
 		...(textOr(`${procRoot}/net/tcp`, text => parseNetTcp(text, 4, byteOrder, wanted, wantedLocalPorts)) ?? []),
@@ -182,7 +187,7 @@ export function pageSizeBytes(): number {
 	}
 
 	const stat = textOr('/proc/self/stat', parseStat);
-	const rssKilobytes = textOr('/proc/self/status', text => Number(/^VmRSS:\s+(\d+)/m.exec(text)?.[1]));
+	const rssKilobytes = textOr('/proc/self/status', text => Number(/^VmRSS:\s+(\d+)/mu.exec(text)?.[1]));
 	const ratio = stat && rssKilobytes ? (rssKilobytes * 1024) / stat.rssPages : 4096;
 	cachedPageSize = 2 ** Math.round(Math.log2(Number.isFinite(ratio) && ratio > 0 ? ratio : 4096));
 	return cachedPageSize;

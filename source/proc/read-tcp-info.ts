@@ -3,7 +3,7 @@ import {parseSsTcpInfo, type TcpInfo} from './parse/parse-ss.js';
 
 export type TcpInfoReading =
 	| {readonly source: 'ss'; readonly infos: ReadonlyMap<number, TcpInfo>}
-	/** iproute2 missing or failing: health and idle fall back to /proc/net/tcp alone. */
+	/** Iproute2 missing or failing: health and idle fall back to /proc/net/tcp alone. */
 	| {readonly source: 'proc-only'; readonly reason: string};
 
 export async function readTcpInfo(): Promise<TcpInfoReading> {
@@ -15,7 +15,10 @@ export async function readTcpInfo(): Promise<TcpInfoReading> {
 	}
 
 	if (result.failed) {
-		const detail = result.stderr.split('\n')[0] || result.shortMessage?.split('\n')[0] || 'unknown error';
+		// The first line that says something: an empty stderr says nothing.
+		const detail =
+			[result.stderr, result.shortMessage ?? ''].map(text => text.split('\n')[0] ?? '').find(line => line !== '') ??
+			'unknown error';
 		return {source: 'proc-only', reason: `ss failed: ${detail}`};
 	}
 

@@ -28,7 +28,10 @@ export function childrenByParentOf(processes: readonly Linked[]): Map<number, nu
 }
 
 /** The roots and everything below them. */
-export function descendantsOf(childrenByParent: ReadonlyMap<number, readonly number[]>, roots: Iterable<number>): Set<number> {
+export function descendantsOf(
+	childrenByParent: ReadonlyMap<number, readonly number[]>,
+	roots: Iterable<number>,
+): Set<number> {
 	const selected = new Set<number>();
 	const pending = [...roots];
 	while (pending.length > 0) {

@@ -27,7 +27,12 @@ directories nobody else may write either (so it cannot be swapped for another).
 */
 export function isTrustedSshdBinary(file: string): boolean {
 	try {
-		if (path.basename(file) !== 'sshd' || !path.isAbsolute(file) || !statSync(file).isFile() || !isRootOwnedAndClosed(file)) {
+		if (
+			path.basename(file) !== 'sshd' ||
+			!path.isAbsolute(file) ||
+			!statSync(file).isFile() ||
+			!isRootOwnedAndClosed(file)
+		) {
 			return false;
 		}
 
@@ -71,6 +76,7 @@ export async function readSshdPolicy(
 		timeout: options.timeoutMilliseconds ?? 2000,
 		reject: false,
 		stdin: 'ignore',
+		// eslint-disable-next-line @typescript-eslint/naming-convention -- an environment variable's name.
 		env: {LC_ALL: 'C'},
 		extendEnv: false,
 	});

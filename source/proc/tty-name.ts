@@ -18,7 +18,7 @@ export function ttyName(ttyNumber: number): string | undefined {
 	const minor = ttyMinor(ttyNumber);
 	// Unix98 pseudo-terminals use majors 136-143, 256 minors each (Documentation/admin-guide/devices.txt).
 	if (major >= 136 && major <= 143) {
-		return `pts/${((major - 136) * 256) + minor}`;
+		return `pts/${(major - 136) * 256 + minor}`;
 	}
 
 	if (major === 4) {

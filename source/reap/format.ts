@@ -1,7 +1,12 @@
 // What `sshtop reap` prints: one line per session (text) or one document (--json), for the
 // plan of a dry run and for the results of --yes. Pure.
-import type {ConnectionCheck, ConnectionOutcome} from '../model/guard/results.js';
-import {resultLabels, type TargetResult, type TargetResultKind} from '../model/guard/results.js';
+import {
+	resultLabels,
+	type ConnectionCheck,
+	type ConnectionOutcome,
+	type TargetResult,
+	type TargetResultKind,
+} from '../model/guard/results.js';
 import type {Signal} from '../model/guard/signal-catalogue.js';
 import {describeTarget, type ActionTarget} from '../model/guard/target.js';
 import {formatDuration, formatEndpoint} from '../model/view/format.js';
@@ -11,7 +16,13 @@ import {commandLine} from '../model/report/process-tree.js';
 import {sanitizeText} from '../model/view/sanitize.js';
 import type {Endpoint, Leftover, Session} from '../model/types.js';
 import {
-	healthOf, type ExclusionReason, type LeftoverPlan, type LeftoverTarget, type ReapExclusion, type ReapPlan, type ReapTarget,
+	healthOf,
+	type ExclusionReason,
+	type LeftoverPlan,
+	type LeftoverTarget,
+	type ReapExclusion,
+	type ReapPlan,
+	type ReapTarget,
 } from './select.js';
 
 /** What happened to one planned session under --yes. */
@@ -112,7 +123,13 @@ function peerOf(peer: Endpoint | undefined): Endpoint | null {
 }
 
 function jsonSignal(result: TargetResult): ReapJsonSignal {
-	return {pid: result.target.pid, command: result.target.command, signal: result.signal.name, result: result.kind, message: result.sentence};
+	return {
+		pid: result.target.pid,
+		command: result.target.command,
+		signal: result.signal.name,
+		result: result.kind,
+		message: result.sentence,
+	};
 }
 
 /** The first result that is not `sent`, else `sent`: what went wrong, if anything did. */
@@ -158,7 +175,13 @@ export function resultsDocument(results: ReapResults): ReapJsonDocument {
 		schemaVersion: reapSchemaVersion,
 		mode: 'executed',
 		targets: results.outcomes.map(({planned, results: signalled, survivors, connection}) => ({
-			...jsonTarget(planned, [...signalled.map(result => result.sentence), ...(connection === undefined ? [] : [connection.sentence])].join(' '), results.takenAt),
+			...jsonTarget(
+				planned,
+				[...signalled.map(result => result.sentence), ...(connection === undefined ? [] : [connection.sentence])].join(
+					' ',
+				),
+				results.takenAt,
+			),
 			result: overallKind(signalled),
 			results: signalled.map(result => jsonSignal(result)),
 			survivors: survivors.map(survivor => jsonSignal(survivor)),
@@ -223,7 +246,9 @@ function signalPart(signal: Signal, targets: readonly ActionTarget[]): string {
 }
 
 function exclusionLines(excluded: readonly ReapExclusion[], takenAt: number): string[] {
-	return excluded.map(({session, reason, message}) => `excluded ${sessionLabel(session, takenAt)}: ${reason}: ${message}`);
+	return excluded.map(
+		({session, reason, message}) => `excluded ${sessionLabel(session, takenAt)}: ${reason}: ${message}`,
+	);
 }
 
 function plural(count: number, noun: string): string {
@@ -231,26 +256,43 @@ function plural(count: number, noun: string): string {
 }
 
 export function planLines(plan: ReapPlan): string[] {
-	const lines = plan.targets.map(planned => `would reap ${sessionLabel(planned.session, plan.takenAt)}: ${signalPart(planned.signal, planned.targets)}`);
-	const summary = plan.targets.length === 0 && plan.excluded.length === 0
-		? 'Dry run: no session matches; nothing to do.'
-		: `Dry run: ${plural(plan.targets.length, 'session')} would be reaped, ${plan.excluded.length} excluded; nothing was sent. Add --yes to do it.`;
+	const lines = plan.targets.map(
+		planned =>
+			`would reap ${sessionLabel(planned.session, plan.takenAt)}: ${signalPart(planned.signal, planned.targets)}`,
+	);
+	const summary =
+		plan.targets.length === 0 && plan.excluded.length === 0
+			? 'Dry run: no session matches; nothing to do.'
+			: `Dry run: ${plural(plan.targets.length, 'session')} would be reaped, ${plan.excluded.length} excluded; nothing was sent. Add --yes to do it.`;
 	return [...lines, ...exclusionLines(plan.excluded, plan.takenAt), summary];
 }
 
 function signalLines(results: readonly TargetResult[], survivors: readonly TargetResult[]): string[] {
 	return [
-		...results.map(result => `  ${result.signal.name} to ${describeTarget(result.target)}: ${resultLabels[result.kind]}: ${result.sentence}`),
-		...survivors.map(survivor => `  survivor ${describeTarget(survivor.target)}: ${survivor.signal.name}: ${resultLabels[survivor.kind]}: ${survivor.sentence}`),
+		...results.map(
+			result =>
+				`  ${result.signal.name} to ${describeTarget(result.target)}: ${resultLabels[result.kind]}: ${result.sentence}`,
+		),
+		...survivors.map(
+			survivor =>
+				`  survivor ${describeTarget(survivor.target)}: ${survivor.signal.name}: ${resultLabels[survivor.kind]}: ${survivor.sentence}`,
+		),
 	];
 }
 
 export function resultLines(results: ReapResults): string[] {
 	const lines: string[] = [];
 	for (const {planned, results: signalled, survivors, connection} of results.outcomes) {
-		const outcome = connection === undefined ? resultLabels[overallKind(signalled)] : (connection.outcome === 'closed' ? 'connection closed' : 'STILL CONNECTED');
-		lines.push(`reap ${sessionLabel(planned.session, results.takenAt)}: ${signalPart(planned.signal, planned.targets)}: ${outcome}`);
-		lines.push(...signalLines(signalled, survivors));
+		const outcome =
+			connection === undefined
+				? resultLabels[overallKind(signalled)]
+				: connection.outcome === 'closed'
+					? 'connection closed'
+					: 'STILL CONNECTED';
+		lines.push(
+			`reap ${sessionLabel(planned.session, results.takenAt)}: ${signalPart(planned.signal, planned.targets)}: ${outcome}`,
+			...signalLines(signalled, survivors),
+		);
 		if (connection?.outcome === 'still-connected') {
 			lines.push(`  ${connection.sentence}`);
 		}
@@ -263,34 +305,48 @@ export function resultLines(results: ReapResults): string[] {
 
 	const closed = results.outcomes.filter(outcome => outcome.connection?.outcome === 'closed').length;
 	const open = results.outcomes.filter(outcome => outcome.connection?.outcome === 'still-connected').length;
-	const tally = [closed === 0 ? '' : `${closed} closed`, open === 0 ? '' : `${open} STILL CONNECTED`].filter(Boolean).join(', ');
-	lines.push(results.outcomes.length === 0 && results.excluded.length === 0
-		? 'No session matches; nothing was sent.'
-		: `Reaped ${plural(results.outcomes.length, 'session')}${tally === '' ? '' : ` (${tally})`}, ${results.excluded.length} excluded.`);
+	const tally = [closed === 0 ? '' : `${closed} closed`, open === 0 ? '' : `${open} STILL CONNECTED`]
+		.filter(Boolean)
+		.join(', ');
+	lines.push(
+		results.outcomes.length === 0 && results.excluded.length === 0
+			? 'No session matches; nothing was sent.'
+			: `Reaped ${plural(results.outcomes.length, 'session')}${tally === '' ? '' : ` (${tally})`}, ${results.excluded.length} excluded.`,
+	);
 	return lines;
 }
 
 export function leftoverPlanLines(plan: LeftoverPlan): string[] {
 	if (!plan.isReadable) {
-		return ['Leftovers cannot be looked for: reading other users\' environments needs root. Nothing to do.'];
+		return ["Leftovers cannot be looked for: reading other users' environments needs root. Nothing to do."];
 	}
 
-	const lines = plan.targets.map(planned => `would end ${leftoverLabel(planned.leftover)}: ${signalPart(planned.signal, planned.targets)}`);
-	lines.push(...plan.excluded.map(({leftover, message}) => `excluded ${leftoverLabel(leftover)}: ${message}`));
-	lines.push(plan.targets.length === 0
-		? 'Dry run: no process left behind matches; nothing to do.'
-		: `Dry run: ${plural(plan.targets.length, 'process')} left behind (with what runs below them) would be ended, ${plan.excluded.length} excluded; nothing was sent. Add --yes to do it.`);
+	const lines = plan.targets.map(
+		planned => `would end ${leftoverLabel(planned.leftover)}: ${signalPart(planned.signal, planned.targets)}`,
+	);
+	lines.push(
+		...plan.excluded.map(({leftover, message}) => `excluded ${leftoverLabel(leftover)}: ${message}`),
+		plan.targets.length === 0
+			? 'Dry run: no process left behind matches; nothing to do.'
+			: `Dry run: ${plural(plan.targets.length, 'process')} left behind (with what runs below them) would be ended, ${plan.excluded.length} excluded; nothing was sent. Add --yes to do it.`,
+	);
 	return lines;
 }
 
 export function leftoverResultLines(plan: LeftoverPlan, outcomes: readonly LeftoverOutcome[]): string[] {
 	const lines: string[] = [];
 	for (const {planned, results, survivors} of outcomes) {
-		lines.push(`end ${leftoverLabel(planned.leftover)}: ${signalPart(planned.signal, planned.targets)}: ${resultLabels[overallKind(results)]}`);
-		lines.push(...signalLines(results, survivors));
+		lines.push(
+			`end ${leftoverLabel(planned.leftover)}: ${signalPart(planned.signal, planned.targets)}: ${resultLabels[overallKind(results)]}`,
+			...signalLines(results, survivors),
+		);
 	}
 
-	lines.push(...plan.excluded.map(({leftover, message}) => `excluded ${leftoverLabel(leftover)}: ${message}`));
-	lines.push(outcomes.length === 0 ? 'No process left behind matches; nothing was sent.' : `Ended ${plural(outcomes.length, 'process')} left behind, ${plan.excluded.length} excluded.`);
+	lines.push(
+		...plan.excluded.map(({leftover, message}) => `excluded ${leftoverLabel(leftover)}: ${message}`),
+		outcomes.length === 0
+			? 'No process left behind matches; nothing was sent.'
+			: `Ended ${plural(outcomes.length, 'process')} left behind, ${plan.excluded.length} excluded.`,
+	);
 	return lines;
 }

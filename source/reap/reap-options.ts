@@ -37,26 +37,75 @@ export type ReapOptions = {
 	readonly isLeftovers: boolean;
 };
 
-export type ReapParse = {readonly ok: true; readonly options: ReapOptions} | {readonly ok: false; readonly message: string};
+export type ReapParse =
+	{readonly ok: true; readonly options: ReapOptions} | {readonly ok: false; readonly message: string};
 
 const defaultGraceSeconds = 10;
 // A day: a longer wait is a typo, and cron would start the next run long before it ended.
 const longestGraceSeconds = 86_400;
 
 export const reapFlagHelp: ReadonlyArray<{readonly flag: string; readonly text: string; readonly example: string}> = [
-	{flag: '--idle DURATION', text: 'sessions idle at least this long (30s, 10m, 2h, 1d); unknown idle never matches', example: 'sshtop reap --idle 8h'},
-	{flag: '--health STATE', text: `sessions whose connection is ${sessionHealths.join(', ')}`, example: 'sshtop reap --health dead-peer'},
+	{
+		flag: '--idle DURATION',
+		text: 'sessions idle at least this long (30s, 10m, 2h, 1d); unknown idle never matches',
+		example: 'sshtop reap --idle 8h',
+	},
+	{
+		flag: '--health STATE',
+		text: `sessions whose connection is ${sessionHealths.join(', ')}`,
+		example: 'sshtop reap --health dead-peer',
+	},
 	{flag: '--user NAME', text: 'sessions of exactly this login user', example: 'sshtop reap --user alice --idle 1h'},
-	{flag: '--from ADDR[:PORT]', text: 'sessions whose peer address:port starts with this (as the filter\'s from:)', example: 'sshtop reap --from 10.0.'},
-	{flag: '--filter QUERY', text: 'sessions the explorer shows for this filter (user:, from:, kind:, idle>, health:…); a text word matches as an exact substring here, never fuzzily', example: 'sshtop reap --filter "kind:notty idle>2h"'},
-	{flag: '--leftovers', text: 'processes left behind by logouts instead of sessions (with --user, --from, --filter: exact words of the command line, pid:)', example: 'sshtop reap --leftovers --user alice'},
-	{flag: '--signal SIGNAL', text: 'signal for each session\'s sshd, by name or number (default TERM)', example: 'sshtop reap --idle 1d --signal HUP'},
-	{flag: '--grace DURATION', text: `wait this long for a session's processes to exit, then SIGKILL the survivors (default ${defaultGraceSeconds}s)`, example: 'sshtop reap --idle 1d --grace 30s --yes'},
-	{flag: '--dry-run', text: 'print what would be done and send nothing (the default)', example: 'sshtop reap --idle 1d --dry-run'},
-	{flag: '--yes', text: 'do it: signal the sessions listed by the dry run', example: 'sshtop reap --health dead-peer --yes'},
-	{flag: '--json', text: 'print the plan, or the results, as one JSON document', example: 'sshtop reap --idle 1d --json | jq ".targets[].pid"'},
-	{flag: '--audit-log PATH', text: 'append the audit lines here instead of the default log', example: 'sshtop reap --health dead-peer --yes --audit-log /var/log/reap.log'},
-	{flag: '--require-audit', text: 'send nothing when the audit log cannot be written (default: warn and go ahead)', example: 'sshtop reap --idle 1d --yes --require-audit'},
+	{
+		flag: '--from ADDR[:PORT]',
+		text: "sessions whose peer address:port starts with this (as the filter's from:)",
+		example: 'sshtop reap --from 10.0.',
+	},
+	{
+		flag: '--filter QUERY',
+		text: 'sessions the explorer shows for this filter (user:, from:, kind:, idle>, health:…); a text word matches as an exact substring here, never fuzzily',
+		example: 'sshtop reap --filter "kind:notty idle>2h"',
+	},
+	{
+		flag: '--leftovers',
+		text: 'processes left behind by logouts instead of sessions (with --user, --from, --filter: exact words of the command line, pid:)',
+		example: 'sshtop reap --leftovers --user alice',
+	},
+	{
+		flag: '--signal SIGNAL',
+		text: "signal for each session's sshd, by name or number (default TERM)",
+		example: 'sshtop reap --idle 1d --signal HUP',
+	},
+	{
+		flag: '--grace DURATION',
+		text: `wait this long for a session's processes to exit, then SIGKILL the survivors (default ${defaultGraceSeconds}s)`,
+		example: 'sshtop reap --idle 1d --grace 30s --yes',
+	},
+	{
+		flag: '--dry-run',
+		text: 'print what would be done and send nothing (the default)',
+		example: 'sshtop reap --idle 1d --dry-run',
+	},
+	{
+		flag: '--yes',
+		text: 'do it: signal the sessions listed by the dry run',
+		example: 'sshtop reap --health dead-peer --yes',
+	},
+	{
+		flag: '--json',
+		text: 'print the plan, or the results, as one JSON document',
+		example: 'sshtop reap --idle 1d --json | jq ".targets[].pid"',
+	},
+	{
+		flag: '--audit-log PATH',
+		text: 'append the audit lines here instead of the default log',
+		example: 'sshtop reap --health dead-peer --yes --audit-log /var/log/reap.log',
+	},
+	{
+		flag: '--require-audit',
+		text: 'send nothing when the audit log cannot be written (default: warn and go ahead)',
+		example: 'sshtop reap --idle 1d --yes --require-audit',
+	},
 	{flag: '--help', text: 'print this help and exit', example: 'sshtop reap --help'},
 ];
 
@@ -71,7 +120,7 @@ function fromProblem(value: string): string | undefined {
 	}
 
 	const compiled = from?.compile(value, ':');
-	return compiled !== undefined && 'hint' in compiled ? `--from: ${compiled.hint.replace(/^from: /, '')}` : undefined;
+	return compiled !== undefined && 'hint' in compiled ? `--from: ${compiled.hint.replace(/^from: /u, '')}` : undefined;
 }
 
 function reapFilterProblem(query: string): string | undefined {
@@ -194,7 +243,10 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 
 	const isLeftovers = values.leftovers ?? false;
 	if (isLeftovers && (idleSeconds !== undefined || health !== undefined)) {
-		return {ok: false, message: '--idle and --health describe sessions: with --leftovers use --user, --from or --filter'};
+		return {
+			ok: false,
+			message: '--idle and --health describe sessions: with --leftovers use --user, --from or --filter',
+		};
 	}
 
 	const criteria: ReapCriteria = {
@@ -205,7 +257,11 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		...(values.filter === undefined ? {} : {filter: values.filter}),
 	};
 	if (Object.keys(criteria).length === 0 && !isLeftovers) {
-		return {ok: false, message: 'say which sessions to reap: give at least one of --idle, --health, --user, --from, --filter (or --leftovers)'};
+		return {
+			ok: false,
+			message:
+				'say which sessions to reap: give at least one of --idle, --health, --user, --from, --filter (or --leftovers)',
+		};
 	}
 
 	return {
@@ -226,8 +282,9 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 /** `sshtop reap --help`. */
 export function reapHelpText(): string {
 	const width = Math.max(...reapFlagHelp.map(entry => entry.flag.length));
-	const lines = reapFlagHelp.map(entry =>
-		`  ${entry.flag.padEnd(width)}  ${entry.text}\n  ${' '.repeat(width)}  e.g. ${entry.example}`);
+	const lines = reapFlagHelp.map(
+		entry => `  ${entry.flag.padEnd(width)}  ${entry.text}\n  ${' '.repeat(width)}  e.g. ${entry.example}`,
+	);
 	return [
 		'sshtop reap: end the SSH sessions that match a policy',
 		'',
@@ -240,7 +297,7 @@ export function reapHelpText(): string {
 		'  With --yes each session gets the signal where it ends the connection (TERM and HUP: the [priv]',
 		'  monitor, or the user-side sshd when that is all you may signal; KILL: the user-side sshd, then',
 		'  the monitor), after its identity (pid and start time) is checked again; then sshtop checks that',
-		'  the connection is gone, and once the session\'s processes had --grace to exit, those still',
+		"  the connection is gone, and once the session's processes had --grace to exit, those still",
 		'  running get SIGKILL. The audit log is opened before the first signal; every signal is written to it.',
 		'  Never reaped: the session sshtop runs in (and any session it is nested in), the listener,',
 		'  PID 1. Connections still logging in (preauth) are reaped only when the selection asks about',

@@ -60,7 +60,7 @@ function filteredSessionIds(report: SessionReport, query: string): ReadonlySet<P
 	return new Set(result.sessions.map(session => session.id));
 }
 
-function fromMatcher(prefix: string, now: number): ((session: Session) => boolean) {
+function fromMatcher(prefix: string, now: number): (session: Session) => boolean {
 	const compiled = qualifiers.find(definition => definition.name === 'from')?.compile(prefix, ':');
 	// The options reject a prefix the filter cannot read; should one get here, it matches nothing.
 	if (compiled === undefined || 'hint' in compiled || compiled.matchSession === undefined) {
@@ -123,9 +123,12 @@ export function isPreauthNamed(criteria: ReapCriteria): boolean {
 		return false;
 	}
 
-	return parseFilterQuery(criteria.filter).terms.some(term =>
-		term.type === 'qualifier'
-		&& (term.name === 'health' || (term.name === 'kind' && term.values.some(value => value.toLowerCase() === 'preauth'))));
+	return parseFilterQuery(criteria.filter).terms.some(
+		term =>
+			term.type === 'qualifier' &&
+			(term.name === 'health' ||
+				(term.name === 'kind' && term.values.some(value => value.toLowerCase() === 'preauth'))),
+	);
 }
 
 /** The operator's session and every session it runs inside (an ssh client in an outer session). */
@@ -144,7 +147,7 @@ function ownSessionChain(report: SessionReport): ReadonlySet<ProcessId> {
 function ownSessionMessage(session: Session, report: SessionReport): string {
 	return session.id === report.ownSessionId || session.isOwn
 		? 'sshtop runs in this session: reaping it would disconnect you.'
-		: 'sshtop\'s session runs inside this one (an ssh client in it): reaping it would disconnect you.';
+		: "sshtop's session runs inside this one (an ssh client in it): reaping it would disconnect you.";
 }
 
 /**
@@ -176,7 +179,11 @@ export function planReap(
 			continue;
 		}
 
-		const planned = planSessionAction(session, {kind: 'signal', signal: options.signal}, {operatorUid: options.operatorUid});
+		const planned = planSessionAction(
+			session,
+			{kind: 'signal', signal: options.signal},
+			{operatorUid: options.operatorUid},
+		);
 		const sessionTargets = planned.ok ? planned.plan.targets : [];
 		if (!planned.ok || sessionTargets.length === 0) {
 			excluded.push({
@@ -255,11 +262,17 @@ export function planLeftoverReap(
 	for (const leftover of report.leftovers ?? []) {
 		const top = leftover.tree.process;
 		const command = commandLine(top);
-		const matches = (criteria.user === undefined || top.user === criteria.user)
-			&& (from === undefined || from({peer: leftover.peer} as Session))
-			&& words.every(term => (term.type === 'text'
-				? (term.isCaseSensitive ? command : command.toLowerCase()).includes(term.isCaseSensitive ? term.text : term.text.toLowerCase())
-				: term.matchProcess?.(top) !== undefined));
+		const matches =
+			(criteria.user === undefined || top.user === criteria.user) &&
+			// eslint-disable-next-line @typescript-eslint/no-unsafe-type-assertion -- from: reads nothing but the peer.
+			(from === undefined || from({peer: leftover.peer} as Session)) &&
+			words.every(term =>
+				term.type === 'text'
+					? (term.isCaseSensitive ? command : command.toLowerCase()).includes(
+							term.isCaseSensitive ? term.text : term.text.toLowerCase(),
+						)
+					: term.matchProcess?.(top) !== undefined,
+			);
 		if (!matches) {
 			continue;
 		}
@@ -269,7 +282,10 @@ export function planLeftoverReap(
 		if (refusal === undefined) {
 			targets.push({leftover, targets: planned, signal: options.signal});
 		} else {
-			excluded.push({leftover, message: refusal.kind === 'refused' || refusal.kind === 'needs-confirmation' ? refusal.message : ''});
+			excluded.push({
+				leftover,
+				message: refusal.kind === 'refused' || refusal.kind === 'needs-confirmation' ? refusal.message : '',
+			});
 		}
 	}
 

@@ -3,8 +3,7 @@
 // pure function; every text that came from a process is sanitised before it gets here
 // (describeTarget) or here (targetTable).
 import {Box, Text} from 'ink';
-import type {ActionTarget} from '../model/guard/target.js';
-import {formatPeer} from '../model/guard/target.js';
+import {type ActionTarget, formatPeer} from '../model/guard/target.js';
 import {fitToWidth} from '../model/view/format.js';
 import {sanitizeText} from '../model/view/sanitize.js';
 import {type Dialog, extraQuestions, signalEffect, survivorChoices} from './state/action-state.js';
@@ -32,7 +31,7 @@ function buttons(isYesFocused: boolean): string {
 }
 
 function count(noun: string, amount: number): string {
-	return `${amount} ${noun}${amount === 1 ? '' : (noun.endsWith('s') ? 'es' : 's')}`;
+	return `${amount} ${noun}${amount === 1 ? '' : noun.endsWith('s') ? 'es' : 's'}`;
 }
 
 export function dialogLines(dialog: Dialog): DialogLine[] {
@@ -46,7 +45,9 @@ export function dialogLines(dialog: Dialog): DialogLine[] {
 					isHighlighted: index === dialog.cursor,
 				})),
 			];
-			const isProcessMenu = dialog.items.some(item => item.choice !== 'enter-signal' && item.choice.kind === 'process') && !dialog.picks.every(pick => pick.kind === 'listener');
+			const isProcessMenu =
+				dialog.items.some(item => item.choice !== 'enter-signal' && item.choice.kind === 'process') &&
+				!dialog.picks.every(pick => pick.kind === 'listener');
 			if (isProcessMenu) {
 				lines.push({
 					text: `  [${dialog.withDescendants ? 'x' : ' '}] d: this process and its descendants (${count('process', dialog.descendantCount)} below)`,
@@ -79,23 +80,39 @@ export function dialogLines(dialog: Dialog): DialogLine[] {
 					{text: question?.message ?? ''},
 					...targetTable(question === undefined ? [] : [question.target]),
 					{text: ''},
-					{text: `Really send ${plan.signal.name} to it? Default is No.${buttons(dialog.isYesFocused)}`, isHighlighted: true},
+					{
+						text: `Really send ${plan.signal.name} to it? Default is No.${buttons(dialog.isYesFocused)}`,
+						isHighlighted: true,
+					},
 					{text: 'y confirms, n or Esc cancels, ←→ switch, Enter chooses.'},
 				];
 			}
 
-			const refusals = proposal.assessments.flatMap(assessment => (assessment.kind === 'refused' ? [assessment.message] : []));
+			const refusals = proposal.assessments.flatMap(assessment =>
+				assessment.kind === 'refused' ? [assessment.message] : [],
+			);
 			return [
 				{text: plan.description, isBold: true},
 				{text: `Signal: ${plan.signal.name} (${plan.signal.number}): ${signalEffect(plan.signal)}.`},
-				...(proposal.escalateAfterMs === undefined ? [] : [{text: `Then SIGKILL to any still running after ${proposal.escalateAfterMs / 1000} s.`}]),
+				...(proposal.escalateAfterMs === undefined
+					? []
+					: [{text: `Then SIGKILL to any still running after ${proposal.escalateAfterMs / 1000} s.`}]),
 				{text: `Targets (${plan.targets.length}):`},
 				...targetTable(plan.targets),
 				...refusals.map(text => ({text: `  ${text}`})),
 				...proposal.notes.map(text => ({text: `Note: ${text}`})),
-				...(questions.length === 0 ? [] : [{text: `${count('target', questions.length)} need${questions.length === 1 ? 's' : ''} an extra confirmation after this one.`}]),
+				...(questions.length === 0
+					? []
+					: [
+							{
+								text: `${count('target', questions.length)} need${questions.length === 1 ? 's' : ''} an extra confirmation after this one.`,
+							},
+						]),
 				{text: ''},
-				{text: `Send ${plan.signal.name} to ${count('process', sendable)}? Default is No.${buttons(dialog.isYesFocused)}`, isHighlighted: true},
+				{
+					text: `Send ${plan.signal.name} to ${count('process', sendable)}? Default is No.${buttons(dialog.isYesFocused)}`,
+					isHighlighted: true,
+				},
 				{text: 'y confirms, n or Esc cancels, ←→ switch, Enter chooses.'},
 			];
 		}
@@ -115,7 +132,10 @@ export function dialogLines(dialog: Dialog): DialogLine[] {
 
 		case 'survivors': {
 			return [
-				{text: `${count('process', dialog.survivors.length)} outlived the session and ${dialog.survivors.length === 1 ? 'keeps' : 'keep'} running:`, isBold: true},
+				{
+					text: `${count('process', dialog.survivors.length)} outlived the session and ${dialog.survivors.length === 1 ? 'keeps' : 'keep'} running:`,
+					isBold: true,
+				},
 				...targetTable(dialog.survivors.map(survivor => survivor.target)),
 				{text: ''},
 				...survivorChoices.map((choice, index) => ({
@@ -141,16 +161,22 @@ export function ActionDialog({dialog, width, height}: ActionDialogProps) {
 	const lines = dialogLines(dialog);
 	// When the target list is longer than the screen, keep the question at the bottom visible.
 	const kept = Math.max(1, height - 3);
-	const shown = lines.length <= height
-		? lines
-		: [...lines.slice(0, kept), {text: `  … ${lines.length - kept - 2} more lines`}, ...lines.slice(-2)].slice(0, height);
+	const shown =
+		lines.length <= height
+			? lines
+			: [...lines.slice(0, kept), {text: `  … ${lines.length - kept - 2} more lines`}, ...lines.slice(-2)].slice(
+					0,
+					height,
+				);
 	return (
-		<Box flexDirection='column'>
+		<Box flexDirection="column">
 			{shown.map((line, index) => {
 				const text = fitToWidth(line.text, width);
 				return (
 					// eslint-disable-next-line react/no-array-index-key -- the dialog's lines are positional.
-					<Text key={index} wrap='truncate' bold={line.isBold}>{line.isHighlighted ? inverse(text) : text}</Text>
+					<Text key={index} wrap="truncate" bold={line.isBold}>
+						{line.isHighlighted ? inverse(text) : text}
+					</Text>
 				);
 			})}
 		</Box>

@@ -50,49 +50,93 @@ export const minimumRows = 10;
 const chromeLines = 3;
 
 export function Explorer({
-	load, intervalSeconds, loadPolicy, color, initialView, actionExecutor, isReadOnly = false, readOnlyReason, auditWarning, initialReport, lastFullScanAt, wantsEarlyRefresh,
+	load,
+	intervalSeconds,
+	loadPolicy,
+	color,
+	initialView,
+	actionExecutor,
+	isReadOnly = false,
+	readOnlyReason,
+	auditWarning,
+	initialReport,
+	lastFullScanAt,
+	wantsEarlyRefresh,
 }: ExplorerProps) {
 	const {exit} = useApp();
 	const {columns, rows} = useTerminalSize();
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
 	const width = columns - 1;
 	const executor = actionExecutor;
-	const [state, dispatch] = useExplorerState(() => createInitialState(rows - 6, {
-		...initialView,
-		isReadOnly,
-		...(readOnlyReason === undefined ? {} : {readOnlyReason}),
-		...(auditWarning === undefined ? {} : {auditWarning}),
-		selfPid: executor.selfPid,
-		width,
-		...(initialReport === undefined ? {} : {report: initialReport, lastFullScanAt: lastFullScanAt?.()}),
-	}));
+	const [state, dispatch] = useExplorerState(() =>
+		createInitialState(rows - 6, {
+			...initialView,
+			isReadOnly,
+			...(readOnlyReason === undefined ? {} : {readOnlyReason}),
+			...(auditWarning === undefined ? {} : {auditWarning}),
+			selfPid: executor.selfPid,
+			width,
+			...(initialReport === undefined ? {} : {report: initialReport, lastFullScanAt: lastFullScanAt?.()}),
+		}),
+	);
 	const policies = useIdlePolicies(state.report?.listeners, loadPolicy);
 	const headerLines = useMemo(
-		() => (state.report === undefined
-			? ['sshtop: reading /proc…']
-			: summaryLines(state.report, {
-				policies, isPaused: state.isPaused, sort: {key: state.sortKey, reverse: state.isSortReversed}, isCoarse: true, lastFullScanAt: state.lastFullScanAt,
-			})),
+		() =>
+			state.report === undefined
+				? ['sshtop: reading /proc…']
+				: summaryLines(state.report, {
+						policies,
+						isPaused: state.isPaused,
+						sort: {key: state.sortKey, reverse: state.isSortReversed},
+						isCoarse: true,
+						lastFullScanAt: state.lastFullScanAt,
+					}),
 		[state.report, policies, state.isPaused, state.sortKey, state.isSortReversed, state.lastFullScanAt],
 	);
-	const actionNotes = useMemo(() => actionHeaderLines(state.actions), [state.actions.isReadOnly, state.actions.auditWarning]); // eslint-disable-line react-hooks/exhaustive-deps -- only these two fields are read.
+	const {
+		isReadOnly: isActionReadOnly,
+		readOnlyReason: actionReadOnlyReason,
+		auditWarning: actionAuditWarning,
+	} = state.actions;
+	const actionNotes = useMemo(
+		() =>
+			actionHeaderLines({
+				isReadOnly: isActionReadOnly,
+				readOnlyReason: actionReadOnlyReason,
+				auditWarning: actionAuditWarning,
+			}),
+		[isActionReadOnly, actionReadOnlyReason, actionAuditWarning],
+	);
 	const allHeaderLines = useMemo(() => [...headerLines, ...actionNotes], [headerLines, actionNotes]);
 	const {status, isHistoryOpen, dialog, history, tags} = state.actions;
 	const statusLines = status === undefined ? 0 : 1;
 	// The history pane gives way when the terminal is too short for it and three rows of tree.
-	const isHistoryShown = isHistoryOpen && rows - allHeaderLines.length - chromeLines - statusLines - historyPaneHeight >= 3;
+	const isHistoryShown =
+		isHistoryOpen && rows - allHeaderLines.length - chromeLines - statusLines - historyPaneHeight >= 3;
 	const actionLines = statusLines + (isHistoryShown ? historyPaneHeight : 0);
 	const viewportHeight = rows - allHeaderLines.length - chromeLines - actionLines;
 	const [refreshToken, setRefreshToken] = useState(0);
-	const {flush} = useSnapshots({load, intervalSeconds, isPaused: state.isPaused, dispatch, refreshToken, lastFullScanAt, initialReport, wantsEarlyRefresh});
+	const {flush} = useSnapshots({
+		load,
+		intervalSeconds,
+		isPaused: state.isPaused,
+		dispatch,
+		refreshToken,
+		lastFullScanAt,
+		initialReport,
+		wantsEarlyRefresh,
+	});
 	useEffect(() => {
 		// Rows coming into view must be the newest ones, not those of a report kept back as quiet.
 		flush();
 		dispatch({type: 'viewport-resized', height: viewportHeight, width});
-	}, [viewportHeight, width, flush]);
-	const onActionEvent = useCallback((event: ActionEvent) => {
-		dispatch({type: 'action-event', event});
-	}, []);
+	}, [viewportHeight, width, flush, dispatch]);
+	const onActionEvent = useCallback(
+		(event: ActionEvent) => {
+			dispatch({type: 'action-event', event});
+		},
+		[dispatch],
+	);
 	const onActionSettled = useCallback(() => {
 		setRefreshToken(token => token + 1);
 	}, []);
@@ -107,23 +151,31 @@ export function Explorer({
 
 	const {list, filter} = selectView(state);
 	const layout = state.report === undefined ? undefined : layoutOf(state.report, width, state.renderCache);
-	const context = useMemo(() => ({usage: state.usage, now: state.report?.takenAt ?? 0, isIdleByMinute: true}), [state.usage, state.report]);
+	const context = useMemo(
+		() => ({usage: state.usage, now: state.report?.takenAt ?? 0, isIdleByMinute: true}),
+		[state.usage, state.report],
+	);
 	const index = selectedIndex(state, list);
 	const keyContext = keyContextOf(state, list);
 	const selectionNote = healthNoteOfRow(index === undefined ? undefined : list.rows[index], state.report);
 	if (columns < minimumColumns || rows < minimumRows || viewportHeight < 3) {
 		return (
-			<Text wrap='truncate'>
-				{fitToWidth(`Terminal too small (${columns}×${rows}): sshtop needs ${minimumColumns}×${minimumRows}. q quits.`, width)}
+			<Text wrap="truncate">
+				{fitToWidth(
+					`Terminal too small (${columns}×${rows}): sshtop needs ${minimumColumns}×${minimumRows}. q quits.`,
+					width,
+				)}
 			</Text>
 		);
 	}
 
 	return (
-		<Box flexDirection='column'>
-			<Header lines={allHeaderLines} width={width}/>
-			{state.isHelpOpen && <HelpScreen width={width} height={viewportHeight + 1}/>}
-			{!state.isHelpOpen && dialog !== undefined && <ActionDialog dialog={dialog} width={width} height={viewportHeight + 1}/>}
+		<Box flexDirection="column">
+			<Header lines={allHeaderLines} width={width} />
+			{state.isHelpOpen ? <HelpScreen width={width} height={viewportHeight + 1} /> : null}
+			{!state.isHelpOpen && dialog !== undefined && (
+				<ActionDialog dialog={dialog} width={width} height={viewportHeight + 1} />
+			)}
 			{!state.isHelpOpen && dialog === undefined && layout !== undefined && (
 				<TreeView
 					list={list}
@@ -140,8 +192,8 @@ export function Explorer({
 					cache={state.renderCache}
 				/>
 			)}
-			{isHistoryShown && <HistoryPane history={history} width={width}/>}
-			{status !== undefined && <StatusLine text={status} width={width}/>}
+			{isHistoryShown ? <HistoryPane history={history} width={width} /> : null}
+			{status !== undefined && <StatusLine text={status} width={width} />}
 			<Footer
 				context={keyContext}
 				notice={state.notice}

@@ -51,7 +51,8 @@ first, except help and quit.
 */
 function fittedKeys(entries: readonly FooterEntry[], lead: string, available: number): string {
 	const shown = [...entries];
-	const render = () => [lead, shown.map(entry => `${entry.keys} ${entry.label}`).join('  ')].filter(Boolean).join('  ·  ');
+	const render = () =>
+		[lead, shown.map(entry => `${entry.keys} ${entry.label}`).join('  ')].filter(Boolean).join('  ·  ');
 	for (let index = shown.length - 1; displayWidth(render()) > available && index >= 0; index--) {
 		if (!essentialKeys.has(shown[index]!.keys)) {
 			shown.splice(index, 1);
@@ -65,6 +66,6 @@ export const Footer = memo(({context, notice, position, width, filter, selection
 	const right = position === '' ? '' : ` ${position}`;
 	const lead = [filterText(filter), notice, selectionNote].filter(Boolean).join('  ·  ');
 	const text = fittedKeys(footerEntries(context), lead, width - right.length);
-	return <Text wrap='truncate'>{fitToWidth(text, width - right.length) + right}</Text>;
+	return <Text wrap="truncate">{fitToWidth(text, width - right.length) + right}</Text>;
 });
 Footer.displayName = 'Footer';

@@ -8,11 +8,13 @@ export type HeaderProps = {
 };
 
 export const Header = memo(({lines, width}: HeaderProps) => (
-	<Box flexDirection='column'>
+	<Box flexDirection="column">
 		{lines.map((line, index) => (
 			// Cut to the width, not padded to it: Ink draws every cell of a line on each frame.
 			// eslint-disable-next-line react/no-array-index-key -- the header's lines are positional.
-			<Text key={index} wrap='truncate' bold={index === 0}>{truncateToWidth(line, width)}</Text>
+			<Text key={index} wrap="truncate" bold={index === 0}>
+				{truncateToWidth(line, width)}
+			</Text>
 		))}
 	</Box>
 ));

@@ -13,8 +13,8 @@ export type HelpScreenProps = {
 /** What the marks and figures in the tree mean, below the keys. */
 export const helpNotes: readonly string[] = [
 	'* marks the session sshtop runs in and every session it was opened from.  ? means unreadable (run as root to see it).',
-	'[orphaned]: the connection\'s monitor is gone, its user side still holds it.  [unverified]: its sshd could not be checked.  [your outer hop]: your session was opened from it.',
-	'IDLE 5m~: no terminal to watch, so idle is the time since the session\'s channels last carried data (its commands\' I/O, a forward); keepalives do not count.',
+	"[orphaned]: the connection's monitor is gone, its user side still holds it.  [unverified]: its sshd could not be checked.  [your outer hop]: your session was opened from it.",
+	"IDLE 5m~: no terminal to watch, so idle is the time since the session's channels last carried data (its commands' I/O, a forward); keepalives do not count.",
 	'HEALTH: ok · STALL the client stopped reading · DEAD the peer stopped acknowledging, or the connection is closing · ? unknown. The footer says why for the selected session.',
 	'left behind: processes still running after their SSH connection ended, with where they came from (reading that needs root).',
 ];
@@ -28,7 +28,11 @@ export function HelpScreen({width, height}: HelpScreenProps) {
 	// would squeeze the keys into narrow columns, the last notes give way (the keys matter more).
 	const columnsFor = (noteLines: number) => Math.max(1, Math.ceil(lines.length / Math.max(3, height - 1 - noteLines)));
 	let shownNotes = helpNotes.length;
-	while (shownNotes > 0 && columnsFor(shownNotes + 1) > 1 && Math.floor((width - 2) / columnsFor(shownNotes + 1)) < minimumColumnWidth) {
+	while (
+		shownNotes > 0 &&
+		columnsFor(shownNotes + 1) > 1 &&
+		Math.floor((width - 2) / columnsFor(shownNotes + 1)) < minimumColumnWidth
+	) {
 		shownNotes--;
 	}
 
@@ -44,10 +48,12 @@ export function HelpScreen({width, height}: HelpScreenProps) {
 	const rows = Array.from({length: rowCount}, (_, row) => `  ${columns.map(column => column[row] ?? '').join(' ')}`);
 	const text = ['Keys', ...rows, ...notes];
 	return (
-		<Box flexDirection='column'>
+		<Box flexDirection="column">
 			{text.slice(0, height).map((line, index) => (
 				// eslint-disable-next-line react/no-array-index-key -- static, positional lines.
-				<Text key={index} wrap='truncate' bold={index === 0}>{fitToWidth(line, width)}</Text>
+				<Text key={index} wrap="truncate" bold={index === 0}>
+					{fitToWidth(line, width)}
+				</Text>
 			))}
 		</Box>
 	);

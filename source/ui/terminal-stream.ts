@@ -16,9 +16,9 @@
 
 /** Mode switches Ink writes around frames: synchronized-update brackets, cursor show/hide. */
 const modes = String.raw`(?:\u001B\[\?(?:2026|25)[hl])*`;
-const cursorUpAtStart = new RegExp(String.raw`^(${modes})\u001B\[(\d+)A`);
-const trailingModes = new RegExp(`${modes}$`);
-const controlOnly = new RegExp(`^${modes}$`);
+const cursorUpAtStart = new RegExp(String.raw`^(${modes})\u001B\[(\d+)A`, 'u');
+const trailingModes = new RegExp(`${modes}$`, 'u');
+const controlOnly = new RegExp(`^${modes}$`, 'u');
 
 export type CorrectedOutput = {
 	readonly stream: NodeJS.WriteStream;
@@ -29,7 +29,7 @@ export type CorrectedOutput = {
 /** Must be created before Ink's render: its resize handler has to run before Ink's. */
 export function correctInkOutput(stdout: NodeJS.WriteStream): CorrectedOutput {
 	let isCursorBelowFrame = false;
-	let columns = stdout.columns;
+	let {columns} = stdout;
 	const onResize = () => {
 		if (stdout.columns < columns) {
 			stdout.write('\u001B[2J\u001B[H');
@@ -40,9 +40,14 @@ export function correctInkOutput(stdout: NodeJS.WriteStream): CorrectedOutput {
 	};
 
 	stdout.on('resize', onResize);
+	const writeThrough = (chunk: unknown, rest: unknown[]): boolean => {
+		const written: unknown = Reflect.apply(stdout.write, stdout, [chunk, ...rest]);
+		return written === true;
+	};
+
 	const write = (chunk: unknown, ...rest: unknown[]): boolean => {
 		if (typeof chunk !== 'string' || controlOnly.test(chunk)) {
-			return (stdout.write as (...arguments_: unknown[]) => boolean)(chunk, ...rest);
+			return writeThrough(chunk, rest);
 		}
 
 		let text = chunk;
@@ -55,7 +60,7 @@ export function correctInkOutput(stdout: NodeJS.WriteStream): CorrectedOutput {
 		// that line was unchanged, in a cursor-next-line (CSI E). Full-screen frames end on their last line.
 		const ending = text.replace(trailingModes, '');
 		isCursorBelowFrame = ending.endsWith('\n') || ending.endsWith('\u001B[E');
-		return (stdout.write as (...arguments_: unknown[]) => boolean)(text, ...rest);
+		return writeThrough(text, rest);
 	};
 
 	const stream = new Proxy(stdout, {
@@ -65,7 +70,9 @@ export function correctInkOutput(stdout: NodeJS.WriteStream): CorrectedOutput {
 			}
 
 			const value: unknown = Reflect.get(target, property, target);
-			return typeof value === 'function' ? (value as (...arguments_: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function'
+				? (...arguments_: unknown[]): unknown => Reflect.apply(value, target, arguments_)
+				: value;
 		},
 	});
 	return {

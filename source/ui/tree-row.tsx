@@ -56,7 +56,7 @@ function emphasise(text: string, spans: readonly TextSpan[], tone: RowTone, colo
 	const close = `\u001B[22;24${color ? ';39' : ''}m${isDimmed ? faint : ''}${color && tone === 'own' ? '\u001B[36m' : ''}`;
 	let result = isDimmed ? faint : '';
 	let position = 0;
-	for (const [start, end, style = 'match'] of [...spans].sort((a, b) => a[0] - b[0])) {
+	for (const [start, end, style = 'match'] of spans.toSorted((a, b) => a[0] - b[0])) {
 		// Spans never overlap in practice (a match is never in the health column); skip any that would.
 		if (start < position) {
 			continue;
@@ -69,28 +69,46 @@ function emphasise(text: string, spans: readonly TextSpan[], tone: RowTone, colo
 	return result + text.slice(position) + (isDimmed ? faintEnd : '');
 }
 
-export const TreeRowLine = memo(({text, isSelected, tone, color, isDimmed = false, spans = []}: TreeRowProps) => {
-	// Rows come padded to the width. Ink draws every cell of every line on each frame, so the
-	// padding would cost as much as the text; only the selection bar needs it, to be full width.
-	const body = isSelected ? text : text.trimEnd();
-	const shown = emphasise(body, body === text ? spans : spans.filter(([start]) => start < body.length), tone, color, isDimmed);
-	return (
-		<Text
-			wrap='truncate'
-			bold={tone === 'listener' || tone === 'title'}
-			color={color && tone === 'own' ? 'cyan' : undefined}
-		>
-			{isSelected ? inverse(shown) : shown}
-		</Text>
-	);
-}, (before, after) => before.text === after.text && before.isSelected === after.isSelected && before.tone === after.tone
-	&& before.color === after.color && before.isDimmed === after.isDimmed && sameSpans(before.spans, after.spans));
+export const TreeRowLine = memo(
+	({text, isSelected, tone, color, isDimmed = false, spans = []}: TreeRowProps) => {
+		// Rows come padded to the width. Ink draws every cell of every line on each frame, so the
+		// padding would cost as much as the text; only the selection bar needs it, to be full width.
+		const body = isSelected ? text : text.trimEnd();
+		const shown = emphasise(
+			body,
+			body === text ? spans : spans.filter(([start]) => start < body.length),
+			tone,
+			color,
+			isDimmed,
+		);
+		return (
+			<Text
+				wrap="truncate"
+				bold={tone === 'listener' || tone === 'title'}
+				color={color && tone === 'own' ? 'cyan' : undefined}
+			>
+				{isSelected ? inverse(shown) : shown}
+			</Text>
+		);
+	},
+	(before, after) =>
+		before.text === after.text &&
+		before.isSelected === after.isSelected &&
+		before.tone === after.tone &&
+		before.color === after.color &&
+		before.isDimmed === after.isDimmed &&
+		sameSpans(before.spans, after.spans),
+);
 TreeRowLine.displayName = 'TreeRowLine';
 
 /** Spans are rebuilt whenever the rows in view are formatted again (a scroll): compare what they say. */
 function sameSpans(a: readonly TextSpan[] = [], b: readonly TextSpan[] = []): boolean {
-	return a === b || (a.length === b.length && a.every((span, index) => {
-		const other = b[index]!;
-		return span[0] === other[0] && span[1] === other[1] && span[2] === other[2];
-	}));
+	return (
+		a === b ||
+		(a.length === b.length &&
+			a.every((span, index) => {
+				const other = b[index]!;
+				return span[0] === other[0] && span[1] === other[1] && span[2] === other[2];
+			}))
+	);
 }

@@ -40,19 +40,32 @@ function toneOf(row: TreeRow): RowTone {
 	return row.kind === 'session' && row.session.isOwnChain ? 'own' : 'plain';
 }
 
-export function TreeView({list, layout, context, scrollOffset, height, selectedId, color, width, filter, emptyText = 'No SSH sessions.', taggedIds = noTags, cache}: TreeViewProps) {
+export function TreeView({
+	list,
+	layout,
+	context,
+	scrollOffset,
+	height,
+	selectedId,
+	color,
+	width,
+	filter,
+	emptyText = 'No SSH sessions.',
+	taggedIds = noTags,
+	cache,
+}: TreeViewProps) {
 	// Only the rows in view are formatted; moving the cursor changes none of them.
 	const visible = useMemo(
 		() => visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds, cache}),
 		[list, scrollOffset, height, layout, context, filter, taggedIds, cache],
 	);
 	if (list.rows.length === 0) {
-		return <Text wrap='truncate'>{fitToWidth(emptyText, width)}</Text>;
+		return <Text wrap="truncate">{fitToWidth(emptyText, width)}</Text>;
 	}
 
 	return (
-		<Box flexDirection='column'>
-			<TreeRowLine text={formatTitleLine(layout)} isSelected={false} tone='title' color={color}/>
+		<Box flexDirection="column">
+			<TreeRowLine text={formatTitleLine(layout)} isSelected={false} tone="title" color={color} />
 			{visible.map(({row, formatted, isDimmed}) => (
 				<TreeRowLine
 					key={row.id}

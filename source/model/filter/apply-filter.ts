@@ -8,14 +8,9 @@
 //   with all its descendants, and its ancestors up to the session's sshd are shown as context.
 // So `sshd` shows each sshd with everything under it, `alice` shows alice's sessions whole, and
 // `alice vim` shows the vim processes in alice's sessions with the path down to them.
-import {cachedSearchWord, type FilterIndex} from './search-index.js';
-import {
-	parseFilterQuery,
-	type FilterTerm,
-	type HighlightRange,
-	type MatchOutcome,
-} from './query-parser.js';
 import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../types.js';
+import {cachedSearchWord, type FilterIndex} from './search-index.js';
+import {parseFilterQuery, type FilterTerm, type HighlightRange, type MatchOutcome} from './query-parser.js';
 
 export {createFilterIndex, type FilterIndex} from './search-index.js';
 
@@ -56,7 +51,7 @@ function mergeRanges(ranges: readonly HighlightRange[]): readonly HighlightRange
 	const merged: HighlightRange[] = [];
 	for (const range of sorted) {
 		const last = merged.at(-1);
-		if (last !== undefined && last.field === range.field && range.start <= last.end) {
+		if (last?.field === range.field && range.start <= last.end) {
 			merged[merged.length - 1] = {...last, end: Math.max(last.end, range.end)};
 		} else {
 			merged.push(range);
@@ -95,9 +90,10 @@ export type FilterOptions = {
 export function applyFilter(index: FilterIndex, query: string, options: FilterOptions = {}): FilterResult {
 	const parsed = parseFilterQuery(query);
 	const {hint} = parsed;
-	const terms = options.isExact === true
-		? parsed.terms.map(term => (term.type === 'text' ? {...term, mode: 'exact' as const} : term))
-		: parsed.terms;
+	const terms =
+		options.isExact === true
+			? parsed.terms.map(term => (term.type === 'text' ? {...term, mode: 'exact' as const} : term))
+			: parsed.terms;
 	const {report} = index;
 	if (terms.length === 0) {
 		return unfiltered(report, hint);
@@ -107,7 +103,12 @@ export function applyFilter(index: FilterIndex, query: string, options: FilterOp
 	// Session documents come first, so a session's document index is its index in the report.
 	const sessionOutcome = (term: FilterTerm, termIndex: number, session: Session, sessionIndex: number): MatchOutcome =>
 		term.type === 'text' ? textHits[termIndex]?.get(sessionIndex) : term.matchSession?.(session, report.takenAt);
-	const processOutcome = (term: FilterTerm, termIndex: number, node: ProcessNode, documentIndex: number): MatchOutcome =>
+	const processOutcome = (
+		term: FilterTerm,
+		termIndex: number,
+		node: ProcessNode,
+		documentIndex: number,
+	): MatchOutcome =>
 		term.type === 'text' ? textHits[termIndex]?.get(documentIndex) : term.matchProcess?.(node.process);
 
 	const sessions: Session[] = [];
@@ -120,6 +121,8 @@ export function applyFilter(index: FilterIndex, query: string, options: FilterOp
 	for (const [sessionIndex, session] of report.sessions.entries()) {
 		const sessionOutcomes = terms.map((term, termIndex) => sessionOutcome(term, termIndex, session, sessionIndex));
 		const isSessionMatch = sessionOutcomes.every(outcome => outcome !== undefined);
+		/** Processes below the session's top that match on their own. */
+		let processMatches = 0;
 
 		const processRanges = (node: ProcessNode, documentIndex: number): readonly HighlightRange[] | undefined => {
 			const ranges: HighlightRange[] = [];
@@ -137,7 +140,8 @@ export function applyFilter(index: FilterIndex, query: string, options: FilterOp
 			return hasOwnMatch ? ranges : undefined;
 		};
 
-		const idOf = (node: ProcessNode, documentIndex: number): ProcessId => index.documents[documentIndex]?.id ?? processId(node.process);
+		const idOf = (node: ProcessNode, documentIndex: number): ProcessId =>
+			index.documents[documentIndex]?.id ?? processId(node.process);
 
 		/** Marks `node` as a match when it is one, and says so. */
 		const markIfMatch = (node: ProcessNode): boolean => {
@@ -150,7 +154,7 @@ export function applyFilter(index: FilterIndex, query: string, options: FilterOp
 			const id = idOf(node, documentIndex);
 			processMarks.set(id, 'match');
 			processHighlights.set(id, mergeRanges(ranges));
-			matchCount += node === session.tree ? 0 : 1;
+			processMatches += node === session.tree ? 0 : 1;
 			return true;
 		};
 
@@ -226,7 +230,7 @@ export function applyFilter(index: FilterIndex, query: string, options: FilterOp
 		sessions.push(tree === session.tree ? session : {...session, tree});
 		const isShownAsMatch = isSessionMatch || processMarks.get(processId(session.tree.process)) === 'match';
 		sessionMarks.set(session.id, isShownAsMatch ? 'match' : 'context');
-		matchCount += isShownAsMatch ? 1 : 0;
+		matchCount += processMatches + (isShownAsMatch ? 1 : 0);
 
 		const sessionRanges = mergeRanges(sessionOutcomes.flatMap(outcome => outcome ?? []));
 		if (sessionRanges.length > 0) {

@@ -16,7 +16,8 @@ export type HighlightRange = {
 /** `undefined`: no match. An array, possibly empty: a match, and what to highlight for it. */
 export type MatchOutcome = readonly HighlightRange[] | undefined;
 
-export type QualifierOperator = ':' | '=' | '>' | '>=' | '<' | '<=';
+export const qualifierOperators = [':', '=', '>', '>=', '<', '<='] as const;
+export type QualifierOperator = (typeof qualifierOperators)[number];
 
 /**
 What one qualifier tests. A session matcher that holds makes the whole session visible; a process matcher that holds shows that process, its ancestors as context and all its descendants.

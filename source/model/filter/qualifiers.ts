@@ -1,9 +1,10 @@
 // The filter's qualifiers (`user:`, `from:`, `idle>`…), one entry each: what each value means and tests.
 import {parseDuration} from '../view/duration.js';
-import {peerText} from './filter-text.js';
 import {idleSecondsAt} from '../report/idle.js';
 import type {SessionHealth} from '../report/health.js';
 import type {Endpoint, Session, SessionKind} from '../types.js';
+import {isOneOf} from '../one-of.js';
+import {peerText} from './filter-text.js';
 import type {HighlightField, HighlightRange, QualifierDefinition, QualifierOperator} from './filter-terms.js';
 
 const sessionKinds: readonly SessionKind[] = ['shell', 'command', 'sftp', 'forward', 'preauth'];
@@ -18,7 +19,7 @@ const kindAliases = {
 
 /** `nested`: opened from another session here; `outer`: another session was opened from it; `single`: neither; `own`: a hop of sshtop's own chain. */
 const chainPlaces = ['nested', 'outer', 'single', 'own'] as const;
-type ChainPlace = typeof chainPlaces[number];
+type ChainPlace = (typeof chainPlaces)[number];
 
 function isInChainPlace(session: Session, place: ChainPlace): boolean {
 	switch (place) {
@@ -57,8 +58,11 @@ function peerPrefixRange(peer: Endpoint, prefix: string): HighlightRange | undef
 	const displayed = peerText(peer).toLowerCase();
 	const address = peer.address.toLowerCase();
 	const addressOffset = displayed.indexOf(address);
-	const candidates: Array<readonly [string, number]> = [[displayed, 0], [address, addressOffset]];
-	const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address)?.[1];
+	const candidates: Array<readonly [string, number]> = [
+		[displayed, 0],
+		[address, addressOffset],
+	];
+	const mapped = /^:{2}f{4}:((?:\d+\.){3}\d+)$/u.exec(address)?.[1];
 	if (mapped !== undefined) {
 		candidates.push([mapped, addressOffset + address.length - mapped.length]);
 	}
@@ -100,7 +104,9 @@ function compareSeconds(actual: number, operator: QualifierOperator, limit: numb
 			return actual <= limit;
 		}
 
-		default: {
+		// Idle compares only: `idle:` and `idle=` are refused before this.
+		case ':':
+		case '=': {
 			return false;
 		}
 	}
@@ -121,7 +127,9 @@ export const qualifiers: readonly QualifierDefinition[] = [
 			const prefix = fold(value, isCaseSensitive);
 			return {
 				matchSession: session =>
-					fold(session.user, isCaseSensitive).startsWith(prefix) ? [{field: 'user', start: 0, end: value.length}] : undefined,
+					fold(session.user, isCaseSensitive).startsWith(prefix)
+						? [{field: 'user', start: 0, end: value.length}]
+						: undefined,
 			};
 		},
 	},
@@ -137,20 +145,20 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		acceptsAlternatives: true,
 		compile(value) {
 			const text = value.toLowerCase();
-			if (text.startsWith(':') && /^:\d+$/.test(text)) {
+			if (text.startsWith(':') && /^:\d+$/u.test(text)) {
 				const port = parsePort(text.slice(1));
 				if (port === undefined) {
 					return {hint: `from: ${text.slice(1)} is not a port`};
 				}
 
-				return {matchSession: ({peer}) => peer?.port === port ? [portRange(peer)] : undefined};
+				return {matchSession: ({peer}) => (peer?.port === port ? [portRange(peer)] : undefined)};
 			}
 
-			if (!/^[\d.:a-f[\]]+$/.test(text)) {
+			if (!/^[\d.:a-f[\]]+$/u.test(text)) {
 				return {hint: `from: '${value}' is not an address (names are not resolved)`};
 			}
 
-			const port = /^\d+$/.test(text) ? parsePort(text) : undefined;
+			const port = /^\d+$/u.test(text) ? parsePort(text) : undefined;
 			return {
 				matchSession({peer}) {
 					if (peer === undefined) {
@@ -176,13 +184,12 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		description: 'terminal is (pts/3, /dev/pts/3 or just 3)',
 		acceptsAlternatives: true,
 		compile(value) {
-			const withoutDevice = value.replace(/^\/dev\//, '');
-			const name = /^\d+$/.test(withoutDevice) ? `pts/${withoutDevice}` : withoutDevice;
+			const withoutDevice = value.replace(/^\/dev\//u, '');
+			const name = /^\d+$/u.test(withoutDevice) ? `pts/${withoutDevice}` : withoutDevice;
 			const isCaseSensitive = hasUpperCase(name);
 			const wanted = fold(name, isCaseSensitive);
 			return {
-				matchProcess: ({tty}) =>
-					tty !== undefined && fold(tty, isCaseSensitive) === wanted ? [] : undefined,
+				matchProcess: ({tty}) => (tty !== undefined && fold(tty, isCaseSensitive) === wanted ? [] : undefined),
 			};
 		},
 	},
@@ -192,15 +199,15 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		name: 'pid',
 		operators: [':'],
 		example: 'pid:1234',
-		description: 'process id is (any process, including the session\'s sshd)',
+		description: "process id is (any process, including the session's sshd)",
 		acceptsAlternatives: true,
 		compile(value) {
-			if (!/^\d+$/.test(value)) {
+			if (!/^\d+$/u.test(value)) {
 				return {hint: `pid: '${value}' is not a process id`};
 			}
 
 			const pid = Number(value);
-			return {matchProcess: process => process.pid === pid ? whole('pid', String(pid)) : undefined};
+			return {matchProcess: process => (process.pid === pid ? whole('pid', String(pid)) : undefined)};
 		},
 	},
 	{
@@ -213,14 +220,14 @@ export const qualifiers: readonly QualifierDefinition[] = [
 			const wanted = value.toLowerCase();
 			if (wanted === 'pty' || wanted === 'notty') {
 				const test = kindAliases[wanted];
-				return {matchSession: session => test(session) ? whole('kind', session.kind) : undefined};
+				return {matchSession: session => (test(session) ? whole('kind', session.kind) : undefined)};
 			}
 
-			if (!sessionKinds.includes(wanted as SessionKind)) {
+			if (!isOneOf(sessionKinds, wanted)) {
 				return {hint: `kind: '${value}' is not one of ${sessionKinds.join(', ')}, pty, notty`};
 			}
 
-			return {matchSession: session => session.kind === wanted ? whole('kind', session.kind) : undefined};
+			return {matchSession: session => (session.kind === wanted ? whole('kind', session.kind) : undefined)};
 		},
 	},
 	{
@@ -253,11 +260,11 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		acceptsAlternatives: true,
 		compile(value) {
 			const wanted = value.toLowerCase();
-			if (!sessionHealths.includes(wanted as SessionHealth)) {
+			if (!isOneOf(sessionHealths, wanted)) {
 				return {hint: `health: '${value}' is not one of ${sessionHealths.join(', ')}`};
 			}
 
-			return {matchSession: ({health}) => (health?.health ?? 'unknown') === wanted ? [] : undefined};
+			return {matchSession: ({health}) => ((health?.health ?? 'unknown') === wanted ? [] : undefined)};
 		},
 	},
 	{
@@ -268,12 +275,12 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		description: 'the connection came in on this local port (which sshd)',
 		acceptsAlternatives: true,
 		compile(value) {
-			const port = /^\d+$/.test(value) ? parsePort(value) : undefined;
+			const port = /^\d+$/u.test(value) ? parsePort(value) : undefined;
 			if (port === undefined) {
 				return {hint: `port: '${value}' is not a port`};
 			}
 
-			return {matchSession: ({local}) => local?.port === port ? [] : undefined};
+			return {matchSession: ({local}) => (local?.port === port ? [] : undefined)};
 		},
 	},
 	{
@@ -283,14 +290,16 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		description: `place in a chain of ssh hops into this box: ${chainPlaces.join(', ')} (a hop of your own chain)`,
 		acceptsAlternatives: true,
 		compile(value) {
-			const wanted = value.toLowerCase() as ChainPlace;
-			if (!chainPlaces.includes(wanted)) {
+			const wanted = value.toLowerCase();
+			if (!isOneOf(chainPlaces, wanted)) {
 				return {hint: `chain: '${value}' is not one of ${chainPlaces.join(', ')}`};
 			}
 
-			return {matchSession: session => isInChainPlace(session, wanted) ? [] : undefined};
+			return {matchSession: session => (isInChainPlace(session, wanted) ? [] : undefined)};
 		},
 	},
 ];
 
-export const qualifierByName: ReadonlyMap<string, QualifierDefinition> = new Map(qualifiers.map(definition => [definition.name, definition]));
+export const qualifierByName: ReadonlyMap<string, QualifierDefinition> = new Map(
+	qualifiers.map(definition => [definition.name, definition]),
+);

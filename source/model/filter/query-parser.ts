@@ -12,13 +12,35 @@
 //   explained in `hint`; the rest of the query still filters. Typing `idle>` on the way to
 //   `idle>30m` therefore never blanks the list. An unknown name (`usr:alice`, or the `https:` of
 //   a URL) is searched as text, with a hint naming the known qualifiers.
+import {isOneOf} from '../one-of.js';
 import {hasUpperCase, qualifierByName, qualifiers} from './qualifiers.js';
-import type {FilterQuery, FilterTerm, MatchOutcome, QualifierDefinition, QualifierMatchers, QualifierOperator, QualifierTerm, TextTerm} from './filter-terms.js';
+import {
+	qualifierOperators,
+	type FilterQuery,
+	type FilterTerm,
+	type MatchOutcome,
+	type QualifierDefinition,
+	type QualifierMatchers,
+	type QualifierOperator,
+	type QualifierTerm,
+	type TextTerm,
+} from './filter-terms.js';
 
-export type {FilterQuery, FilterTerm, HighlightField, HighlightRange, MatchOutcome, QualifierDefinition, QualifierMatchers, QualifierOperator, QualifierTerm, TextTerm} from './filter-terms.js';
+export type {
+	FilterQuery,
+	FilterTerm,
+	HighlightField,
+	HighlightRange,
+	MatchOutcome,
+	QualifierDefinition,
+	QualifierMatchers,
+	QualifierOperator,
+	QualifierTerm,
+	TextTerm,
+} from './filter-terms.js';
 export {qualifiers} from './qualifiers.js';
 
-const qualifierPattern = /^([a-z][a-z-]*)(>=|<=|:|=|>|<)(.*)$/is;
+const qualifierPattern = /^([a-z][a-z-]*)(>=|<=|:|=|>|<)(.*)$/isu;
 
 /** Splits on white space outside double quotes; the quotes stay in the token so `user:"a b"` keeps its shape. */
 function splitWords(text: string): string[] {
@@ -28,7 +50,7 @@ function splitWords(text: string): string[] {
 	for (const character of text) {
 		if (character === '"') {
 			isQuoted = !isQuoted;
-		} else if (!isQuoted && /\s/.test(character)) {
+		} else if (!isQuoted && /\s/u.test(character)) {
 			if (current !== '') {
 				words.push(current);
 			}
@@ -57,7 +79,7 @@ function textTerm(word: string): TextTerm | undefined {
 		return undefined;
 	}
 
-	const isExact = word.includes('"') || /\d/.test(text) || !/\p{L}/u.test(text);
+	const isExact = word.includes('"') || /\d/u.test(text) || !/\p{L}/u.test(text);
 	return {type: 'text', text, mode: isExact ? 'exact' : 'fuzzy', isCaseSensitive: hasUpperCase(text)};
 }
 
@@ -100,7 +122,9 @@ function compileQualifier(
 	// A trailing comma is where the next alternative is being typed, not a mistake.
 	const values = definition.acceptsAlternatives
 		? value.split(',').filter(alternative => alternative !== '')
-		: (value === '' ? [] : [value]);
+		: value === ''
+			? []
+			: [value];
 	if (values.length === 0) {
 		return {hint: `${definition.name} needs a value (${definition.example})`};
 	}
@@ -136,7 +160,7 @@ export function parseFilterQuery(text: string): FilterQuery {
 			const [, name = '', operator = ':', rawValue = ''] = qualifier;
 			const definition = qualifierByName.get(name.toLowerCase());
 			if (definition !== undefined) {
-				const result = compileQualifier(definition, operator as QualifierOperator, rawValue);
+				const result = compileQualifier(definition, isOneOf(qualifierOperators, operator) ? operator : ':', rawValue);
 				if ('hint' in result) {
 					hints.push(result.hint);
 				} else {
@@ -148,7 +172,9 @@ export function parseFilterQuery(text: string): FilterQuery {
 
 			// `sshd:` (the start of an sshd process title) is plainly text; `usr:alice` is likely a slip.
 			if (rawValue !== '') {
-				hints.push(`unknown filter '${name}${operator}' searched as text; filters: ${qualifiers.map(({name}) => name).join(' ')}`);
+				hints.push(
+					`unknown filter '${name}${operator}' searched as text; filters: ${qualifiers.map(({name}) => name).join(' ')}`,
+				);
 			}
 		}
 

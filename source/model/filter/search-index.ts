@@ -1,9 +1,9 @@
 // What typing searches: the displayed text of every session and process of one report, case-folded
 // once, and a word's hits (exact, or fuse.js's bitap within the allowed errors), kept per index.
 import Fuse from 'fuse.js';
+import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../types.js';
 import {commandLine, peerText, ttysText, userText} from './filter-text.js';
 import type {HighlightField, HighlightRange, TextTerm} from './filter-terms.js';
-import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../types.js';
 
 /** One searchable string as a row displays it, with its lower-cased form for case-insensitive words. */
 type SearchField = {
@@ -77,7 +77,9 @@ function processDocument(node: ProcessNode, sessionIndex: number): SearchDocumen
 Builds the search index for one report. Build it once per report (a `useMemo` on the report) and pass it to `applyFilter` on every keystroke.
 */
 export function createFilterIndex(report: SessionReport): FilterIndex {
-	const documents: SearchDocument[] = report.sessions.map((session, sessionIndex) => sessionDocument(session, sessionIndex));
+	const documents: SearchDocument[] = report.sessions.map((session, sessionIndex) =>
+		sessionDocument(session, sessionIndex),
+	);
 	const documentIndexByNode = new Map<ProcessNode, number>();
 	for (const [sessionIndex, session] of report.sessions.entries()) {
 		const pending: ProcessNode[] = [session.tree];
@@ -113,9 +115,13 @@ function fuzzyPrefilter(word: string): ((text: string) => boolean) | undefined {
 
 	const errors = allowedErrors(word.length);
 	const pieces = Array.from({length: errors + 1}, (_, piece) =>
-		word.slice(Math.floor((piece * word.length) / (errors + 1)), Math.floor(((piece + 1) * word.length) / (errors + 1))));
+		word.slice(
+			Math.floor((piece * word.length) / (errors + 1)),
+			Math.floor(((piece + 1) * word.length) / (errors + 1)),
+		),
+	);
 	const bigrams = Array.from({length: word.length - 1}, (_, start) => word.slice(start, start + 2));
-	const neededBigrams = bigrams.length - (2 * errors);
+	const neededBigrams = bigrams.length - 2 * errors;
 	return text => {
 		if (!pieces.some(piece => text.includes(piece))) {
 			return false;
@@ -141,7 +147,11 @@ function exactRanges(field: SearchField, haystack: string, wanted: string): High
 	const ranges: HighlightRange[] = [];
 	for (let start = haystack.indexOf(wanted); start !== -1; start = haystack.indexOf(wanted, start + wanted.length)) {
 		// The folded text is longer than the original for a few characters (İ); never point past it.
-		ranges.push({field: field.field, start: Math.min(start, field.text.length), end: Math.min(start + wanted.length, field.text.length)});
+		ranges.push({
+			field: field.field,
+			start: Math.min(start, field.text.length),
+			end: Math.min(start + wanted.length, field.text.length),
+		});
 	}
 
 	return ranges;
@@ -160,7 +170,9 @@ function fuzzyMatchRanges(term: TextTerm, text: string): ReadonlyArray<readonly 
 		return [];
 	}
 
-	return (result.indices ?? []).map(([start, end]) => [Math.min(start, text.length), Math.min(end + 1, text.length)] as const);
+	return (result.indices ?? []).map(
+		([start, end]) => [Math.min(start, text.length), Math.min(end + 1, text.length)] as const,
+	);
 }
 
 /**
@@ -169,7 +181,7 @@ Where a word matches. Words too short to be allowed an error, and exact words, a
 function searchWord(index: FilterIndex, term: TextTerm): TermHits {
 	const wanted = term.isCaseSensitive ? term.text : term.text.toLowerCase();
 	const isFuzzy = term.mode === 'fuzzy' && allowedErrors(term.text.length) > 0;
-	const mayMatch = isFuzzy ? fuzzyPrefilter(wanted) ?? (() => true) : () => false;
+	const mayMatch = isFuzzy ? (fuzzyPrefilter(wanted) ?? (() => true)) : () => false;
 	// Process tables repeat themselves (-bash, the same worker many times): run bitap once per distinct text.
 	const fuzzyByText = new Map<string, ReadonlyArray<readonly [number, number]>>();
 	const hits = new Map<number, readonly HighlightRange[]>();

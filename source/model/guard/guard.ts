@@ -10,7 +10,7 @@ export type GuardContext = {
 	readonly selfPid: number;
 	/** sshtop's ancestors (shell, tmux, its sshd), nearest first, PID 1 left out. */
 	readonly selfAncestorIds: readonly ProcessId[];
-	readonly listeners: readonly Pick<Listener, 'id' | 'pid' | 'command' | 'ports'>[];
+	readonly listeners: ReadonlyArray<Pick<Listener, 'id' | 'pid' | 'command' | 'ports'>>;
 	/** The session sshtop runs in, when it runs in one. */
 	readonly ownSession: OwnSession | undefined;
 	/** The sessions sshtop's own session is nested in (an ssh hop back into this box), nearest first. */
@@ -58,11 +58,11 @@ export type Confirmation = {
 };
 
 const initPid = 1;
-// kthreadd: every kernel thread is its child, and it has no user-space process to signal.
+// Kthreadd: every kernel thread is its child, and it has no user-space process to signal.
 const kernelThreadDaemonPid = 2;
 
-// pid_t is a 32-bit int; Node's process.kill throws above it.
-const largestPid = 0x7F_FF_FF_FF;
+// Pid_t is a 32-bit int; Node's process.kill throws above it.
+const largestPid = 0x7f_ff_ff_ff;
 
 /** A pid process.kill may be given: a positive integer. 0 and negatives address whole groups. */
 export function isSignallablePid(pid: number): boolean {
@@ -216,13 +216,18 @@ function assessOne(target: ActionTarget, signal: Signal, context: GuardContext):
 
 	const id = targetId(target);
 	const own = context.ownSession;
-	if (own !== undefined && own.sshdIds.includes(id)) {
+	if (own?.sshdIds.includes(id)) {
 		return {kind: 'needs-confirmation', target, confirmation: 'own-session', message: ownSessionMessage(own, signal)};
 	}
 
 	for (const hop of context.outerHops ?? []) {
 		if (hop.sshdIds.includes(id) || (hop.clientIds ?? []).includes(id)) {
-			return {kind: 'needs-confirmation', target, confirmation: 'own-session', message: outerHopMessage(hop, signal, !hop.sshdIds.includes(id))};
+			return {
+				kind: 'needs-confirmation',
+				target,
+				confirmation: 'own-session',
+				message: outerHopMessage(hop, signal, !hop.sshdIds.includes(id)),
+			};
 		}
 	}
 
@@ -245,11 +250,7 @@ function assessOne(target: ActionTarget, signal: Signal, context: GuardContext):
  * order. Pure: the UI shows the refusals and asks for the confirmations, reap filters with
  * it, and the executor runs it again right before signalling.
  */
-export function assessTargets(
-	targets: readonly ActionTarget[],
-	signal: Signal,
-	context: GuardContext,
-): Assessment[] {
+export function assessTargets(targets: readonly ActionTarget[], signal: Signal, context: GuardContext): Assessment[] {
 	const seen = new Set<ProcessId>();
 	return targets.map(target => {
 		const id = targetId(target);

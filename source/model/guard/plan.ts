@@ -22,7 +22,8 @@ export type SessionAction =
 	| {readonly kind: 'kill'}
 	| {readonly kind: 'signal'; readonly signal: Signal};
 
-export type SessionPlan = {readonly ok: true; readonly plan: ActionPlan} | {readonly ok: false; readonly message: string};
+export type SessionPlan =
+	{readonly ok: true; readonly plan: ActionPlan} | {readonly ok: false; readonly message: string};
 
 export type SessionPlanOptions = {
 	/** Who acts: a normal user ends their own session through the user-side sshd they own (the monitor is root's). */
@@ -45,37 +46,66 @@ Maps a session-level choice to the processes whose signal ends the connection:
   once and it is gone. SIGKILL to the monitor alone would orphan the connection.
 - signal: any other signal to the process end goes to; SIGKILL is routed as kill.
 */
-export function planSessionAction(session: Session, action: SessionAction, options: SessionPlanOptions = {}): SessionPlan {
+export function planSessionAction(
+	session: Session,
+	action: SessionAction,
+	options: SessionPlanOptions = {},
+): SessionPlan {
 	const monitor = sessionTarget(session, session.monitorPid);
 	const userSide = sessionTarget(session, session.userSidePid);
 	if (session.monitorPid !== undefined && monitor === undefined) {
-		return {ok: false, message: `The session's sshd ${session.monitorPid} is not in its process tree; refresh and try again.`};
+		return {
+			ok: false,
+			message: `The session's sshd ${session.monitorPid} is not in its process tree; refresh and try again.`,
+		};
 	}
 
 	if (session.userSidePid !== undefined && userSide === undefined) {
-		return {ok: false, message: `The session's user-side sshd ${session.userSidePid} is not in its process tree; refresh and try again.`};
+		return {
+			ok: false,
+			message: `The session's user-side sshd ${session.userSidePid} is not in its process tree; refresh and try again.`,
+		};
 	}
 
 	if (monitor === undefined && userSide === undefined) {
-		return {ok: false, message: `The session's sshd is hidden from sshtop (it runs as another user, or /proc hides it); it cannot be signalled from here.`};
+		return {
+			ok: false,
+			message: `The session's sshd is hidden from sshtop (it runs as another user, or /proc hides it); it cannot be signalled from here.`,
+		};
 	}
 
 	const isRoot = options.operatorUid === undefined || options.operatorUid === 0;
 	const ownsUserSide = userSide !== undefined && !isRoot && userSide.uid === options.operatorUid;
-	const ender = (ownsUserSide ? userSide : monitor ?? userSide)!;
-	const enderLabel = ender === monitor
-		? (userSide === undefined ? `the session's sshd ${describeTarget(ender)}` : `the session's privileged monitor ${describeTarget(ender)}`)
-		: (monitor === undefined
-			? `the session's user-side sshd ${describeTarget(ender)} (its monitor is gone)`
-			: `the session's user-side sshd ${describeTarget(ender)}, yours (the monitor is root's)`);
-	const signal = action.kind === 'end' ? SIGTERM : (action.kind === 'hang-up' ? SIGHUP : (action.kind === 'kill' ? SIGKILL : action.signal));
+	const ender = (ownsUserSide ? userSide : (monitor ?? userSide))!;
+	const enderLabel =
+		ender === monitor
+			? userSide === undefined
+				? `the session's sshd ${describeTarget(ender)}`
+				: `the session's privileged monitor ${describeTarget(ender)}`
+			: monitor === undefined
+				? `the session's user-side sshd ${describeTarget(ender)} (its monitor is gone)`
+				: `the session's user-side sshd ${describeTarget(ender)}, yours (the monitor is root's)`;
+	const signal =
+		action.kind === 'end'
+			? SIGTERM
+			: action.kind === 'hang-up'
+				? SIGHUP
+				: action.kind === 'kill'
+					? SIGKILL
+					: action.signal;
 	if (signal.number === SIGKILL.number) {
 		// Root kills both holders; a normal user the one that is theirs (the monitor then cleans up).
 		const holders = isRoot ? [userSide, monitor] : [ownsUserSide ? userSide : (userSide ?? monitor)];
 		const targets = holders.filter((target): target is ActionTarget => target !== undefined);
-		const what = targets.map(target => (target === monitor
-			? (userSide === undefined ? `the session's only sshd ${describeTarget(target)}` : `the monitor ${describeTarget(target)}`)
-			: `the user-side sshd ${describeTarget(target)}`)).join(', then ');
+		const what = targets
+			.map(target =>
+				target === monitor
+					? userSide === undefined
+						? `the session's only sshd ${describeTarget(target)}`
+						: `the monitor ${describeTarget(target)}`
+					: `the user-side sshd ${describeTarget(target)}`,
+			)
+			.join(', then ');
 		return {
 			ok: true,
 			plan: {
@@ -114,7 +144,10 @@ export function planSessionAction(session: Session, action: SessionAction, optio
 
 		case 'kill':
 		case 'signal': {
-			return {ok: true, plan: {action: 'signal-session', signal, targets: [ender], description: `${signal.name} to ${enderLabel}.`}};
+			return {
+				ok: true,
+				plan: {action: 'signal-session', signal, targets: [ender], description: `${signal.name} to ${enderLabel}.`},
+			};
 		}
 	}
 }
@@ -149,4 +182,3 @@ export function planProcessAndDescendants(root: ProcessNode, signal: Signal, pee
 		description: `${signal.name} to ${rootLabel} and its ${descendants} descendant${descendants === 1 ? '' : 's'}, parents first.`,
 	};
 }
-

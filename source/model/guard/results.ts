@@ -1,9 +1,9 @@
 // What an action did, as the explorer, reap and the audit log report it: per target, per
 // signal, per connection. Plain data and the few words that describe it; actions/ makes it.
+import type {ProcessRecord} from '../types.js';
 import type {RefusalReason} from './guard.js';
 import type {Signal} from './signal-catalogue.js';
 import type {ActionTarget} from './target.js';
-import type {ProcessRecord} from '../types.js';
 
 /** What happened to one target: which signal, and a one-line sentence for the UI. */
 export type TargetResult = {readonly target: ActionTarget; readonly signal: Signal; readonly sentence: string} & (
@@ -22,7 +22,8 @@ export type TargetResult = {readonly target: ActionTarget; readonly signal: Sign
 			readonly kind: 'zombie';
 			/** The process that has not reaped it: the one to look at. */
 			readonly parentPid: number;
-	  });
+	  }
+);
 
 export type TargetResultKind = TargetResult['kind'];
 
@@ -34,8 +35,7 @@ export type SignalReport = {
 };
 
 export type AuditWrite =
-	| {readonly ok: true; readonly path: string}
-	| {readonly ok: false; readonly path: string; readonly warning: string};
+	{readonly ok: true; readonly path: string} | {readonly ok: false; readonly path: string; readonly warning: string};
 
 export type ConnectionOutcome = 'closed' | 'still-connected';
 

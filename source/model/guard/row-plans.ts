@@ -1,20 +1,31 @@
 // What an action in the explorer aims at, and the guard's view of it, from the report alone:
 // the selected row or the tag set becomes targets and a plan (actions/plan.ts). Pure.
-import {guardContextFrom, type GuardContext} from './guard.js';
 import {endsSessions} from '../../actions/end-sessions.js';
-import {planProcessAndDescendants, planSessionAction, planSignal, type ActionPlan, type SessionAction} from './plan.js';
 import {findInTree, parentsFirst} from '../report/process-tree.js';
+import {
+	processId,
+	type Endpoint,
+	type Leftover,
+	type Listener,
+	type ProcessId,
+	type ProcessNode,
+	type ProcessRecord,
+	type Session,
+	type SessionReport,
+} from '../types.js';
+import {guardContextFrom, type GuardContext} from './guard.js';
+import {planProcessAndDescendants, planSessionAction, planSignal, type ActionPlan, type SessionAction} from './plan.js';
 import {type Signal, SIGHUP, SIGKILL, SIGTERM} from './signal-catalogue.js';
 import {targetFromProcess} from './target.js';
-import {
-	processId, type Endpoint, type Leftover, type Listener, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport,
-} from '../types.js';
 
 /**
 One tagged or selected row, by identity: a session, a process of a session, a listener, a
 process left behind by a logout, or the heading of all of those.
 */
-export type RowPick = {readonly kind: 'session' | 'process' | 'listener' | 'leftover' | 'leftover-group'; readonly id: ProcessId};
+export type RowPick = {
+	readonly kind: 'session' | 'process' | 'listener' | 'leftover' | 'leftover-group';
+	readonly id: ProcessId;
+};
 
 /** What the operator chose in a menu or with a quick key. */
 export type ActionChoice =
@@ -23,13 +34,13 @@ export type ActionChoice =
 
 export type ChoicePlan =
 	| {
-		readonly ok: true;
-		readonly plan: ActionPlan;
-		/** The sessions an ending session action was aimed at: what to check and look for survivors of. */
-		readonly endedSessions: readonly Session[];
-		/** What the operator should know before saying yes (a choice that orphans a connection). */
-		readonly warnings: readonly string[];
-	}
+			readonly ok: true;
+			readonly plan: ActionPlan;
+			/** The sessions an ending session action was aimed at: what to check and look for survivors of. */
+			readonly endedSessions: readonly Session[];
+			/** What the operator should know before saying yes (a choice that orphans a connection). */
+			readonly warnings: readonly string[];
+	  }
 	| {readonly ok: false; readonly message: string};
 
 /**
@@ -131,7 +142,12 @@ function missing(count: number): string {
 	return `${count === 1 ? 'The chosen row has' : `${count} chosen rows have`} gone since the last refresh; nothing was planned for ${count === 1 ? 'it' : 'them'}.`;
 }
 
-function sessionPlan(report: SessionReport, picks: readonly RowPick[], action: SessionAction, operatorUid: number | undefined): ChoicePlan {
+function sessionPlan(
+	report: SessionReport,
+	picks: readonly RowPick[],
+	action: SessionAction,
+	operatorUid: number | undefined,
+): ChoicePlan {
 	const sessions = picks.flatMap(pick => {
 		const session = sessionById(report, pick.id);
 		return session === undefined ? [] : [session];
@@ -155,38 +171,46 @@ function sessionPlan(report: SessionReport, picks: readonly RowPick[], action: S
 		return {ok: false, message: missing(picks.length)};
 	}
 
-	const plan: ActionPlan = plans.length === 1
-		? first
-		: {
-			...first,
-			targets: plans.flatMap(each => each.targets),
-			description: `${sessions.length} sessions. ${plans.map(each => each.description).join(' ')}`,
-		};
+	const plan: ActionPlan =
+		plans.length === 1
+			? first
+			: {
+					...first,
+					targets: plans.flatMap(each => each.targets),
+					description: `${sessions.length} sessions. ${plans.map(each => each.description).join(' ')}`,
+				};
 	return {ok: true, plan, endedSessions: endsSessions(first.signal) ? sessions : [], warnings: []};
 }
 
-type PickedProcesses = {readonly roots: ReadonlyArray<{readonly node: ProcessNode; readonly peer: Endpoint | undefined}>; readonly sessions: readonly Session[]};
+type PickedProcesses = {
+	readonly roots: ReadonlyArray<{readonly node: ProcessNode; readonly peer: Endpoint | undefined}>;
+	readonly sessions: readonly Session[];
+};
 
 /**
 The processes a mixed set stands for. A session stands for the processes its signal goes to
 (planSessionAction: for SIGKILL its user-side sshd and its monitor, so the connection never
 survives orphaned); a listener for itself; the left-behind heading for every process left behind.
 */
-function pickedProcesses(report: SessionReport, picks: readonly RowPick[], signal: Signal, operatorUid: number | undefined): PickedProcesses {
+function pickedProcesses(
+	report: SessionReport,
+	picks: readonly RowPick[],
+	signal: Signal,
+	operatorUid: number | undefined,
+): PickedProcesses {
 	const roots: Array<{readonly node: ProcessNode; readonly peer: Endpoint | undefined}> = [];
 	const sessions: Session[] = [];
 	for (const pick of picks) {
 		switch (pick.kind) {
 			case 'session': {
 				const session = sessionById(report, pick.id);
-				const planned = session === undefined ? undefined : planSessionAction(session, {kind: 'signal', signal}, {operatorUid});
+				const planned =
+					session === undefined ? undefined : planSessionAction(session, {kind: 'signal', signal}, {operatorUid});
 				if (session !== undefined && planned?.ok) {
 					sessions.push(session);
-					for (const target of planned.plan.targets) {
-						const node = findNode(session.tree, processId(target));
-						if (node !== undefined) {
-							roots.push({node: {process: node.process, children: []}, peer: session.peer});
-						}
+					const targetNodes = planned.plan.targets.map(target => findNode(session.tree, processId(target)));
+					for (const node of targetNodes.filter(each => each !== undefined)) {
+						roots.push({node: {process: node.process, children: []}, peer: session.peer});
 					}
 				}
 
@@ -246,13 +270,24 @@ function orphaningWarnings(report: SessionReport, plan: ActionPlan): string[] {
 	return report.sessions.flatMap(session => {
 		const monitor = session.monitorPid === undefined ? undefined : findInTree(session.tree, session.monitorPid);
 		const userSide = session.userSidePid === undefined ? undefined : findInTree(session.tree, session.userSidePid);
-		return monitor !== undefined && userSide !== undefined && ids.has(processId(monitor)) && !ids.has(processId(userSide))
-			? [`SIGKILL to the monitor ${monitor.pid} alone orphans the connection: its user-side sshd ${userSide.pid} keeps it open. Kill on the session row ends it.`]
+		return monitor !== undefined &&
+			userSide !== undefined &&
+			ids.has(processId(monitor)) &&
+			!ids.has(processId(userSide))
+			? [
+					`SIGKILL to the monitor ${monitor.pid} alone orphans the connection: its user-side sshd ${userSide.pid} keeps it open. Kill on the session row ends it.`,
+				]
 			: [];
 	});
 }
 
-function processPlan(report: SessionReport, picks: readonly RowPick[], signal: Signal, withDescendants: boolean, operatorUid: number | undefined): ChoicePlan {
+function processPlan(
+	report: SessionReport,
+	picks: readonly RowPick[],
+	signal: Signal,
+	withDescendants: boolean,
+	operatorUid: number | undefined,
+): ChoicePlan {
 	const {roots, sessions} = pickedProcesses(report, picks, signal, operatorUid);
 	if (roots.length === 0) {
 		return {ok: false, message: missing(picks.length)};
@@ -262,26 +297,51 @@ function processPlan(report: SessionReport, picks: readonly RowPick[], signal: S
 	if (withDescendants || picks.some(pick => pick.kind === 'leftover-group')) {
 		const plans = roots.map(({node, peer}) => planProcessAndDescendants(node, signal, peer));
 		const [first] = plans;
-		plan = plans.length === 1 && first !== undefined
-			? first
-			: {action: 'signal-tree', signal, targets: plans.flatMap(each => each.targets), description: plans.map(each => each.description).join(' ')};
+		plan =
+			plans.length === 1 && first !== undefined
+				? first
+				: {
+						action: 'signal-tree',
+						signal,
+						targets: plans.flatMap(each => each.targets),
+						description: plans.map(each => each.description).join(' '),
+					};
 	} else {
-		plan = planSignal(roots.map(({node, peer}) => targetFromProcess(node.process, peer)), signal);
+		plan = planSignal(
+			roots.map(({node, peer}) => targetFromProcess(node.process, peer)),
+			signal,
+		);
 	}
 
 	// Sessions in a mixed set are ended like sessions: their connections are checked afterwards.
-	return {ok: true, plan, endedSessions: endsSessions(signal) ? sessions : [], warnings: orphaningWarnings(report, plan)};
+	return {
+		ok: true,
+		plan,
+		endedSessions: endsSessions(signal) ? sessions : [],
+		warnings: orphaningWarnings(report, plan),
+	};
 }
 
 /** Turns a choice on the picked rows into one plan; rows that vanished are left out. */
-export function planChoice(report: SessionReport, picks: readonly RowPick[], choice: ActionChoice, operatorUid?: number): ChoicePlan {
+export function planChoice(
+	report: SessionReport,
+	picks: readonly RowPick[],
+	choice: ActionChoice,
+	operatorUid?: number,
+): ChoicePlan {
 	if (picks.length === 0) {
 		return {ok: false, message: 'Nothing is selected.'};
 	}
 
 	return choice.kind === 'session' && isSessionSet(picks)
 		? sessionPlan(report, picks, choice.action, operatorUid)
-		: processPlan(report, picks, choice.kind === 'process' ? choice.signal : signalOfSessionAction(choice.action), choice.kind === 'process' && choice.withDescendants, operatorUid);
+		: processPlan(
+				report,
+				picks,
+				choice.kind === 'process' ? choice.signal : signalOfSessionAction(choice.action),
+				choice.kind === 'process' && choice.withDescendants,
+				operatorUid,
+			);
 }
 
 /** A session action on a set that is not all sessions: the same signal to each picked process. */
@@ -307,12 +367,15 @@ function signalOfSessionAction(action: SessionAction): Signal {
 
 /** How many processes below a process row: for the menu's "and its N descendants" line. */
 export function descendantCount(report: SessionReport, picks: readonly RowPick[]): number {
-	return picks.reduce((total, pick) => {
+	let count = 0;
+	for (const pick of picks) {
 		const found = pick.kind === 'process' ? locateProcess(report, pick.id) : undefined;
 		const session = pick.kind === 'session' ? sessionById(report, pick.id) : undefined;
 		const node = found?.node ?? session?.tree;
-		return total + (node === undefined ? 0 : parentsFirst(node).length - 1);
-	}, 0);
+		count += node === undefined ? 0 : parentsFirst(node).length - 1;
+	}
+
+	return count;
 }
 
 /** The process a pick stands for, for the survivors check and labels. */

@@ -6,9 +6,7 @@ export type Signal = {
 	readonly number: number;
 };
 
-export type SignalParse =
-	| {readonly ok: true; readonly signal: Signal}
-	| {readonly ok: false; readonly message: string};
+export type SignalParse = {readonly ok: true; readonly signal: Signal} | {readonly ok: false; readonly message: string};
 
 const lowestSignal = 1;
 // Linux has 64 signals; 34–64 are the real-time ones, which os.constants does not name.
@@ -69,7 +67,7 @@ function fromNumber(number: number, input: string): SignalParse {
 }
 
 function realtimeNumber(name: string): number | undefined {
-	const match = /^RT(MIN|MAX)(?:([+-])(\d{1,2}))?$/.exec(name);
+	const match = /^RT(MIN|MAX)(?:([+-])(\d{1,2}))?$/u.exec(name);
 	if (match === null) {
 		return undefined;
 	}
@@ -107,7 +105,7 @@ export function parseSignal(input: string | number): SignalParse {
 
 	const upper = text.toUpperCase();
 	const bare = upper.startsWith('SIG') ? upper.slice(3) : upper;
-	if (/^\d+$/.test(bare)) {
+	if (/^\d+$/u.test(bare)) {
 		return fromNumber(Number(bare), text);
 	}
 
@@ -179,7 +177,7 @@ export function signalEffect(signal: Signal): string {
 		}
 
 		case 'SIGQUIT': {
-			return 'ends it with a core dump, as Ctrl-\\ does';
+			return String.raw`ends it with a core dump, as Ctrl-\ does`;
 		}
 
 		case 'SIGKILL': {

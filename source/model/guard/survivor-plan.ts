@@ -21,9 +21,7 @@ export function sessionProcesses(session: Session): ProcessRecord[] {
  */
 export function findSurvivors(before: readonly ProcessRecord[], after: readonly ProcessRecord[]): ProcessRecord[] {
 	const beforeIds = new Set(before.map(process => processId(process)));
-	return after.filter(
-		process => beforeIds.has(processId(process)) && process.state !== 'Z' && process.state !== 'X',
-	);
+	return after.filter(process => beforeIds.has(processId(process)) && process.state !== 'Z' && process.state !== 'X');
 }
 
 export type SurvivorPlan = {
@@ -47,4 +45,3 @@ export function planSurvivorCleanup(
 		escalateAfterMs: options.escalateAfterMs,
 	};
 }
-

@@ -73,7 +73,7 @@ export function targetId(target: Pick<ActionTarget, 'pid' | 'startTicks'>): Proc
  */
 export function describeTarget(target: Pick<ActionTarget, 'pid' | 'command'>): string {
 	const limit = 40;
-	const characters = Array.from(sanitizeText(target.command));
+	const characters = [...sanitizeText(target.command)];
 	const command = characters.length > limit ? `${characters.slice(0, limit - 1).join('')}…` : characters.join('');
 	return command === '' ? String(target.pid) : `${target.pid} (${command})`;
 }

@@ -1,13 +1,13 @@
 // Decides what an SSH session is: one TCP connection held by a trusted sshd, found from the
 // listener's children and from the connections sshd processes hold (connections.ts).
 import type {TcpSocket, Snapshot} from '../../proc/types.js';
+import type {Endpoint, Listener, ProcessId, ProcessNode, Session, SessionReport} from '../types.js';
 import {findConnectionTops} from './connections.js';
 import {findLeftovers} from './leftovers.js';
-import {findListeners, type FoundListener} from './listeners.js';
+import {findListeners} from './listeners.js';
 import {findNesting, findOwnSession, nestingDepths, ownChainOf, type Nesting} from './nesting.js';
 import {indexProcesses} from './process-tree.js';
 import {commandsOf, describeSession, type SessionLookups} from './session-facts.js';
-import type {Endpoint, Listener, ProcessId, ProcessNode, Session, SessionReport} from '../types.js';
 
 /** What a report builder reuses from the refresh before. */
 type Reuse = {
@@ -38,7 +38,13 @@ only when one of those is new.
 export function createReportBuilder(): (snapshot: Snapshot) => SessionReport {
 	let previous: SessionReport | undefined;
 	let lastIndex: {readonly sockets: readonly TcpSocket[]; readonly byInode: ReadonlyMap<number, TcpSocket>} | undefined;
-	let lastNesting: {readonly sockets: readonly TcpSocket[]; readonly trees: readonly ProcessNode[]; readonly nesting: ReadonlyMap<ProcessId, Nesting>} | undefined;
+	let lastNesting:
+		| {
+				readonly sockets: readonly TcpSocket[];
+				readonly trees: readonly ProcessNode[];
+				readonly nesting: ReadonlyMap<ProcessId, Nesting>;
+		  }
+		| undefined;
 	const reuse: Reuse = {
 		socketsByInode(sockets) {
 			if (lastIndex?.sockets !== sockets) {
@@ -70,7 +76,9 @@ function assembleReport(snapshot: Snapshot, previous: SessionReport | undefined,
 	// Built once per socket table, not once per session: a box with many sessions has thousands of sockets.
 	const socketsByInode = reuse.socketsByInode(snapshot.sockets);
 	const tops = findConnectionTops(snapshot.processes, index, listeners, {
-		socketsByInode, access: snapshot.access, readerUid: snapshot.readerUid,
+		socketsByInode,
+		access: snapshot.access,
+		readerUid: snapshot.readerUid,
 	});
 	const lookups: SessionLookups = {listenerPorts, socketsByInode, previousSessions};
 	const described = tops.map(top => describeSession(top, index, snapshot, lookups));
@@ -78,7 +86,12 @@ function assembleReport(snapshot: Snapshot, previous: SessionReport | undefined,
 	const sessions = linkSessions(described, reuse.nesting(described, snapshot.sockets), ownSessionId);
 	// Root sees every sshd's sockets; a normal user may not see the session a process came from,
 	// and asks the kernel's table whether its connection is still there.
-	const leftovers = findLeftovers(snapshot.processes, index, sessions, snapshot.readerUid === 0 ? [] : snapshot.sockets);
+	const leftovers = findLeftovers(
+		snapshot.processes,
+		index,
+		sessions,
+		snapshot.readerUid === 0 ? [] : snapshot.sockets,
+	);
 	const shownListeners: Listener[] = listeners;
 	const partialReasons = partialReasonsOf(snapshot);
 	// Unchanged parts are the last report's arrays: the explorer derives its rows, widths and
@@ -88,11 +101,17 @@ function assembleReport(snapshot: Snapshot, previous: SessionReport | undefined,
 		host: snapshot.host,
 		uptimeSeconds: snapshot.uptimeSeconds,
 		loadAverage: snapshot.loadAverage,
-		listeners: previous !== undefined && isSameList(shownListeners, previous.listeners, isSameListener) ? previous.listeners : shownListeners,
+		listeners:
+			previous !== undefined && isSameList(shownListeners, previous.listeners, isSameListener)
+				? previous.listeners
+				: shownListeners,
 		sessions: previous !== undefined && isSameList(sessions, previous.sessions) ? previous.sessions : sessions,
 		ownSessionId,
 		isPartial: partialReasons.length > 0,
-		partialReasons: previous !== undefined && isSameList(partialReasons, previous.partialReasons) ? previous.partialReasons : partialReasons,
+		partialReasons:
+			previous !== undefined && isSameList(partialReasons, previous.partialReasons)
+				? previous.partialReasons
+				: partialReasons,
 		tcpInfoSource: snapshot.tcpInfo?.source,
 		// Only an empty list is kept: left-behind processes are rare, and each is a tree built anew.
 		leftovers: leftovers.length === 0 && previous?.leftovers?.length === 0 ? previous.leftovers : leftovers,
@@ -106,7 +125,7 @@ function partialReasonsOf(snapshot: Snapshot): string[] {
 		return [];
 	}
 
-	const reasons = ['not root: other users\' sockets, executables and environments are unreadable'];
+	const reasons = ["not root: other users' sockets, executables and environments are unreadable"];
 	const hidePid = snapshot.access?.hidePid ?? 'off';
 	if (hidePid !== 'off') {
 		reasons.push(`/proc is mounted hidepid=${hidePid}: other users' processes are hidden`);
@@ -115,17 +134,29 @@ function partialReasonsOf(snapshot: Snapshot): string[] {
 	return reasons;
 }
 
-function isSameList<T>(items: readonly T[], before: readonly T[], isSame: (a: T, b: T) => boolean = (a, b) => a === b): boolean {
+function isSameList<T>(
+	items: readonly T[],
+	before: readonly T[],
+	isSame: (a: T, b: T) => boolean = (a, b) => a === b,
+): boolean {
 	return items.length === before.length && items.every((item, index) => isSame(item, before[index]!));
 }
 
 function isSameListener(a: Listener, b: Listener): boolean {
-	return a.id === b.id && a.command === b.command && isSameList(a.ports, b.ports)
-		&& isSameList(a.addresses, b.addresses, isSameEndpoint);
+	return (
+		a.id === b.id &&
+		a.command === b.command &&
+		isSameList(a.ports, b.ports) &&
+		isSameList(a.addresses, b.addresses, isSameEndpoint)
+	);
 }
 
 function isSameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boolean {
-	return a === b || (a !== undefined && b !== undefined && a.address === b.address && a.port === b.port);
+	if (a === undefined || b === undefined) {
+		return a === b;
+	}
+
+	return a.address === b.address && a.port === b.port;
 }
 
 /**
@@ -137,9 +168,11 @@ without forwards needs no child process at all.
 export function needsTcpInfo(report: SessionReport): boolean {
 	return report.sessions.some(session => {
 		const tcp = session.health?.tcp;
-		return (session.channelReadings?.forwardInodes.length ?? 0) > 0
-			|| (session.health !== undefined && session.health.health !== 'ok' && session.health.health !== 'unknown')
-			|| (tcp !== undefined && (tcp.sendQueueBytes > 0 || tcp.timer === 'retransmit' || tcp.timer === 'zero-window-probe'));
+		return (
+			(session.channelReadings?.forwardInodes.length ?? 0) > 0 ||
+			(session.health !== undefined && session.health.health !== 'ok' && session.health.health !== 'unknown') ||
+			(tcp !== undefined && (tcp.sendQueueBytes > 0 || tcp.timer === 'retransmit' || tcp.timer === 'zero-window-probe'))
+		);
 	});
 }
 
@@ -162,8 +195,15 @@ export function channelCommandPids(report: SessionReport): number[] {
 }
 
 /** Each session with where it was opened from, how deep in its chain, and whether it is the operator's. */
-function linkSessions(sessions: readonly Session[], nesting: ReadonlyMap<ProcessId, Nesting>, ownSessionId: string | undefined): Session[] {
-	const depths = nestingDepths(nesting, sessions.map(session => session.id));
+function linkSessions(
+	sessions: readonly Session[],
+	nesting: ReadonlyMap<ProcessId, Nesting>,
+	ownSessionId: string | undefined,
+): Session[] {
+	const depths = nestingDepths(
+		nesting,
+		sessions.map(session => session.id),
+	);
 	const ownChain = new Set(ownChainOf(ownSessionId, nesting));
 	const outers = new Set([...nesting.values()].map(outer => outer.outerId));
 	// A session is written out again only when one of these changed.
@@ -177,11 +217,15 @@ function linkSessions(sessions: readonly Session[], nesting: ReadonlyMap<Process
 			isOwn: session.id === ownSessionId,
 			isOwnChain: ownChain.has(session.id),
 		};
-		return linked.nestedIn === session.nestedIn && linked.nestedClientPid === session.nestedClientPid && linked.depth === session.depth
-			&& linked.hasNested === session.hasNested && linked.isOwn === session.isOwn && linked.isOwnChain === session.isOwnChain
+		return linked.nestedIn === session.nestedIn &&
+			linked.nestedClientPid === session.nestedClientPid &&
+			linked.depth === session.depth &&
+			linked.hasNested === session.hasNested &&
+			linked.isOwn === session.isOwn &&
+			linked.isOwnChain === session.isOwnChain
 			? session
 			: {...session, ...linked};
 	});
 }
 
-export type {FoundListener};
+export {type FoundListener} from './listeners.js';

@@ -62,7 +62,7 @@ export function channelActivity(input: ChannelInput): ChannelEvidence {
 		}
 	}
 
-	const forwardInodes = input.forwards.map(socket => socket.inode).sort((a, b) => a - b);
+	const forwardInodes = input.forwards.map(socket => socket.inode).toSorted((a, b) => a - b);
 	const lastForwards = before?.readings?.forwardInodes;
 	if (lastForwards !== undefined && !isSameList(lastForwards, forwardInodes)) {
 		seen(takenAt);
@@ -70,15 +70,19 @@ export function channelActivity(input: ChannelInput): ChannelEvidence {
 
 	for (const socket of input.forwards) {
 		const info = input.tcpInfos?.get(socket.inode);
-		const sinceMs = Math.min(info?.lastSendMs ?? Number.POSITIVE_INFINITY, info?.lastReceiveMs ?? Number.POSITIVE_INFINITY);
+		const sinceMs = Math.min(
+			info?.lastSendMs ?? Number.POSITIVE_INFINITY,
+			info?.lastReceiveMs ?? Number.POSITIVE_INFINITY,
+		);
 		if (Number.isFinite(sinceMs)) {
 			seen(takenAt - sinceMs);
 		}
 	}
 
-	const readings = before?.readings !== undefined && isSameReadings(before.readings, ioByProcess, forwardInodes)
-		? before.readings
-		: {ioByProcess, forwardInodes};
+	const readings =
+		before?.readings !== undefined && isSameReadings(before.readings, ioByProcess, forwardInodes)
+			? before.readings
+			: {ioByProcess, forwardInodes};
 	return {activeAt, readings};
 }
 
@@ -86,7 +90,11 @@ function isSameList(a: readonly number[], b: readonly number[]): boolean {
 	return a.length === b.length && a.every((value, index) => value === b[index]);
 }
 
-function isSameReadings(readings: ChannelReadings, ioByProcess: ReadonlyMap<ProcessId, number>, forwardInodes: readonly number[]): boolean {
+function isSameReadings(
+	readings: ChannelReadings,
+	ioByProcess: ReadonlyMap<ProcessId, number>,
+	forwardInodes: readonly number[],
+): boolean {
 	if (readings.ioByProcess.size !== ioByProcess.size || !isSameList(readings.forwardInodes, forwardInodes)) {
 		return false;
 	}

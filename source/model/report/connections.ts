@@ -5,10 +5,10 @@ import type {ProcAccess} from '../../proc/read-proc-access.js';
 import {sshdCommandNames} from '../../proc/ssh-scope.js';
 import {parseSshConnection} from '../../proc/parse/parse-environ.js';
 import type {TcpSocket} from '../../proc/types.js';
+import type {Endpoint, ProcessRecord} from '../types.js';
 import {isSshdProcess, listensOn, type FoundListener} from './listeners.js';
 import {childrenOf, type ProcessIndex} from './process-tree.js';
 import {parseSshdTitle} from './sshd-title.js';
-import type {Endpoint, ProcessRecord} from '../types.js';
 
 export type ConnectionTop = {
 	readonly top: ProcessRecord;
@@ -59,7 +59,13 @@ export function findConnectionTops(
 			// One session per hidden sshd: a ControlMaster's shells share it.
 			if (claimed !== undefined && !hiddenParents.has(process.ppid)) {
 				hiddenParents.add(process.ppid);
-				tops.push({top: process, listenerPid: listenerFor(listeners, claimed), isOrphaned: false, isVerified: false, claimedConnection: claimed});
+				tops.push({
+					top: process,
+					listenerPid: listenerFor(listeners, claimed),
+					isOrphaned: false,
+					isVerified: false,
+					claimedConnection: claimed,
+				});
 			}
 
 			continue;
@@ -70,7 +76,11 @@ export function findConnectionTops(
 		}
 
 		const parent = index.byPid.get(process.ppid);
-		if (parent !== undefined && sshdCommandNames.has(parent.comm) && (isSshdProcess(parent) || !isSshdProcess(process))) {
+		if (
+			parent !== undefined &&
+			sshdCommandNames.has(parent.comm) &&
+			(isSshdProcess(parent) || !isSshdProcess(process))
+		) {
 			// Inside a chain whose top is looked at on its own.
 			continue;
 		}
@@ -80,7 +90,12 @@ export function findConnectionTops(
 			const connection = inboundConnection(process, listeners, lookups);
 			if (connection !== undefined) {
 				const listener = listeners.find(candidate => listensOn(candidate, connection.local));
-				tops.push({top: process, listenerPid: listener?.pid, isOrphaned: title?.role === 'user-side', isVerified: true});
+				tops.push({
+					top: process,
+					listenerPid: listener?.pid,
+					isOrphaned: title?.role === 'user-side',
+					isVerified: true,
+				});
 			}
 		} else if (isUnverifiableOwnSshd(process, parent, lookups)) {
 			tops.push({top: process, listenerPid: undefined, isOrphaned: parent !== undefined, isVerified: false});
@@ -99,9 +114,18 @@ A normal user's process whose parent is hidden from them (hidepid: the user-side
 dumpable, so it is hidden even from its own user), whose environment names an SSH connection
 that the kernel's table still has: the visible part of one of the user's own sessions.
 */
-function claimedConnectionOf(process: ProcessRecord, index: ProcessIndex, lookups: ConnectionLookups): TcpSocket | undefined {
+function claimedConnectionOf(
+	process: ProcessRecord,
+	index: ProcessIndex,
+	lookups: ConnectionLookups,
+): TcpSocket | undefined {
 	const connection = process.sshEnvironment?.connection;
-	if (connection === undefined || process.uid !== lookups.readerUid || process.ppid <= 1 || index.byPid.has(process.ppid)) {
+	if (
+		connection === undefined ||
+		process.uid !== lookups.readerUid ||
+		process.ppid <= 1 ||
+		index.byPid.has(process.ppid)
+	) {
 		return undefined;
 	}
 
@@ -111,7 +135,11 @@ function claimedConnectionOf(process: ProcessRecord, index: ProcessIndex, lookup
 	}
 
 	for (const socket of lookups.socketsByInode.values()) {
-		if (socket.state !== 'LISTEN' && isSameEndpoint(socket.local, ends.local) && isSameEndpoint(socket.remote, ends.peer)) {
+		if (
+			socket.state !== 'LISTEN' &&
+			isSameEndpoint(socket.local, ends.local) &&
+			isSameEndpoint(socket.remote, ends.peer)
+		) {
 			return socket;
 		}
 	}
@@ -125,8 +153,10 @@ function isSameEndpoint(a: Endpoint, b: Endpoint): boolean {
 
 /** A listener's child is a connection only if it is an sshd run by the listener's owner. */
 function isTrustedConnection(child: ProcessRecord, listener: ProcessRecord): boolean {
-	return isSshdProcess(child) || (child.uid === listener.uid && sshdCommandNames.has(child.comm)
-		&& child.unreadable.includes('exe'));
+	return (
+		isSshdProcess(child) ||
+		(child.uid === listener.uid && sshdCommandNames.has(child.comm) && child.unreadable.includes('exe'))
+	);
 }
 
 /**
@@ -135,7 +165,11 @@ end is an address an sshd listener listens on or, with no listener on it (sshd s
 kept), a port that is neither the kernel's pick for an outgoing connection (a `-L` forward)
 nor one the process listens on itself (a `-R` forward).
 */
-function inboundConnection(process: ProcessRecord, listeners: readonly FoundListener[], lookups: ConnectionLookups): TcpSocket | undefined {
+function inboundConnection(
+	process: ProcessRecord,
+	listeners: readonly FoundListener[],
+	lookups: ConnectionLookups,
+): TcpSocket | undefined {
 	const held = (process.socketInodes ?? [])
 		.map(inode => lookups.socketsByInode.get(inode))
 		.filter((socket): socket is TcpSocket => socket !== undefined);
@@ -147,8 +181,12 @@ function inboundConnection(process: ProcessRecord, listeners: readonly FoundList
 	}
 
 	const [first, last] = lookups.access?.ephemeralPorts ?? [32_768, 60_999];
-	return connections.find(socket => !listeners.some(listener => listener.ports.includes(socket.local.port))
-		&& (socket.local.port < first || socket.local.port > last) && !ownPorts.has(socket.local.port));
+	return connections.find(
+		socket =>
+			!listeners.some(listener => listener.ports.includes(socket.local.port)) &&
+			(socket.local.port < first || socket.local.port > last) &&
+			!ownPorts.has(socket.local.port),
+	);
 }
 
 /**
@@ -157,8 +195,16 @@ and fds from its own user (an sshd that changed uid is not dumpable), and its pa
 root-owned monitor, is hidden (hidepid) or gone. Listed, and marked unverified: it is the
 reader's own process, so nobody else can have made it look like this.
 */
-function isUnverifiableOwnSshd(process: ProcessRecord, parent: ProcessRecord | undefined, lookups: ConnectionLookups): boolean {
-	return lookups.readerUid !== 0 && process.uid === lookups.readerUid && process.unreadable.includes('exe')
-		&& parseSshdTitle(process.argv)?.role === 'user-side'
-		&& (parent === undefined || parent.pid === 1 || !sshdCommandNames.has(parent.comm));
+function isUnverifiableOwnSshd(
+	process: ProcessRecord,
+	parent: ProcessRecord | undefined,
+	lookups: ConnectionLookups,
+): boolean {
+	return (
+		lookups.readerUid !== 0 &&
+		process.uid === lookups.readerUid &&
+		process.unreadable.includes('exe') &&
+		parseSshdTitle(process.argv)?.role === 'user-side' &&
+		(parent === undefined || parent.pid === 1 || !sshdCommandNames.has(parent.comm))
+	);
 }

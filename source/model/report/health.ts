@@ -25,7 +25,13 @@ export type HealthAssessment = {
 };
 
 const closingStates: ReadonlySet<TcpState> = new Set([
-	'CLOSE_WAIT', 'FIN_WAIT1', 'FIN_WAIT2', 'LAST_ACK', 'CLOSING', 'CLOSE', 'TIME_WAIT',
+	'CLOSE_WAIT',
+	'FIN_WAIT1',
+	'FIN_WAIT2',
+	'LAST_ACK',
+	'CLOSING',
+	'CLOSE',
+	'TIME_WAIT',
 ]);
 
 export function tcpFigures(socket: TcpSocket, info: TcpInfo | undefined): TcpFigures {
@@ -43,10 +49,18 @@ export function tcpFigures(socket: TcpSocket, info: TcpInfo | undefined): TcpFig
 }
 
 // Every figure, checked by the compiler: a field added to TcpFigures must be added here.
-const figureKeys = Object.keys({
-	state: true, sendQueueBytes: true, receiveQueueBytes: true, timer: true, retransmits: true,
-	lastSendMs: true, lastReceiveMs: true, lastAckMs: true, retransmitsTotal: true,
-} satisfies Record<keyof TcpFigures, true>) as ReadonlyArray<keyof TcpFigures>;
+const figureFlags: Record<keyof TcpFigures, true> = {
+	state: true,
+	sendQueueBytes: true,
+	receiveQueueBytes: true,
+	timer: true,
+	retransmits: true,
+	lastSendMs: true,
+	lastReceiveMs: true,
+	lastAckMs: true,
+	retransmitsTotal: true,
+};
+const figureKeys = Object.keys(figureFlags).filter((key): key is keyof TcpFigures => key in figureFlags);
 
 /** Whether two assessments say the same (a session that reads as before keeps its object). */
 export function isSameAssessment(a: HealthAssessment | undefined, b: HealthAssessment | undefined): boolean {
@@ -55,8 +69,12 @@ export function isSameAssessment(a: HealthAssessment | undefined, b: HealthAsses
 	}
 
 	const [x, y] = [a.tcp, b.tcp];
-	return a.health === b.health && a.evidence.length === b.evidence.length && a.evidence.every((sentence, index) => sentence === b.evidence[index])
-		&& (x === y || (x !== undefined && y !== undefined && figureKeys.every(key => x[key] === y[key])));
+	return (
+		a.health === b.health &&
+		a.evidence.length === b.evidence.length &&
+		a.evidence.every((sentence, index) => sentence === b.evidence[index]) &&
+		(x === y || (x !== undefined && y !== undefined && figureKeys.every(key => x[key] === y[key])))
+	);
 }
 
 /**
@@ -90,7 +108,9 @@ export function assessHealth(
 		const silence = info?.lastAckMs === undefined ? '' : `, no ACK for ${Math.round(info.lastAckMs / 1000)} s`;
 		return {
 			health: 'dead-peer',
-			evidence: [`peer stopped acknowledging: ${socket.retransmits} retransmits, ${socket.sendQueueBytes} B unacknowledged${silence}`],
+			evidence: [
+				`peer stopped acknowledging: ${socket.retransmits} retransmits, ${socket.sendQueueBytes} B unacknowledged${silence}`,
+			],
 			tcp,
 		};
 	}

@@ -1,9 +1,9 @@
 // Processes left behind by a logout: re-parented to PID 1, still carrying the SSH_CONNECTION
 // of a connection that no longer exists, so an admin can find the nohup'ed job of a user who left.
 import {parseSshConnection} from '../../proc/parse/parse-environ.js';
-import {buildTree, flattenTree, type ProcessIndex} from './process-tree.js';
 import type {TcpSocket} from '../../proc/types.js';
 import {processId, type Endpoint, type Leftover, type ProcessRecord, type Session} from '../types.js';
+import {buildTree, flattenTree, type ProcessIndex} from './process-tree.js';
 
 /**
 `sockets`: the kernel's TCP table (as much of it as was read). A connection still in it is alive

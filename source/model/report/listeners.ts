@@ -1,9 +1,9 @@
 // Which processes are sshd, and which of them listen: decided from kernel facts first.
 import {sshdCommandNames} from '../../proc/ssh-scope.js';
 import type {TcpSocket} from '../../proc/types.js';
+import {processId, type Endpoint, type Listener, type ProcessRecord} from '../types.js';
 import {commandLine, type ProcessIndex} from './process-tree.js';
 import {parseSshdTitle} from './sshd-title.js';
-import {processId, type Endpoint, type Listener, type ProcessRecord} from '../types.js';
 
 export type FoundListener = Listener & {readonly process: ProcessRecord};
 
@@ -51,7 +51,7 @@ export function findListeners(
 				id: processId(process),
 				pid: process.pid,
 				command: commandLine(process),
-				ports: [...new Set(addresses.map(address => address.port))].sort((a, b) => a - b),
+				ports: [...new Set(addresses.map(address => address.port))].toSorted((a, b) => a - b),
 				addresses,
 				process,
 			};
@@ -74,6 +74,8 @@ const wildcardAddresses: ReadonlySet<string> = new Set(['0.0.0.0', '::']);
 
 /** Whether a connection's local end is an address:port the listener listens on (a wildcard covers every address, `::` IPv4 too). */
 export function listensOn(listener: Pick<Listener, 'addresses'>, local: Endpoint): boolean {
-	return listener.addresses.some(address => address.port === local.port
-		&& (address.address === local.address || wildcardAddresses.has(address.address)));
+	return listener.addresses.some(
+		address =>
+			address.port === local.port && (address.address === local.address || wildcardAddresses.has(address.address)),
+	);
 }

@@ -1,8 +1,8 @@
 // Chains of sessions: a session opened from inside another one (an `ssh` back into this box),
 // and the chain sshtop itself runs in.
 import type {TcpSocket} from '../../proc/types.js';
-import {ancestorsOf, flattenTree, type ProcessIndex} from './process-tree.js';
 import type {Endpoint, ProcessId, Session} from '../types.js';
+import {ancestorsOf, flattenTree, type ProcessIndex} from './process-tree.js';
 
 /** Where a nested session was opened from: the outer session and its ssh client's pid. */
 export type Nesting = {readonly outerId: ProcessId; readonly clientPid: number};
@@ -52,12 +52,19 @@ function endpointPairKey(from: Endpoint, to: Endpoint): string {
 }
 
 /** Hops above each session: 0 when it was not opened from another session here. Safe against loops. */
-export function nestingDepths(nesting: ReadonlyMap<ProcessId, Nesting>, sessionIds: Iterable<ProcessId>): Map<ProcessId, number> {
+export function nestingDepths(
+	nesting: ReadonlyMap<ProcessId, Nesting>,
+	sessionIds: Iterable<ProcessId>,
+): Map<ProcessId, number> {
 	const depths = new Map<ProcessId, number>();
 	for (const id of sessionIds) {
 		const seen = new Set<ProcessId>([id]);
 		let depth = 0;
-		for (let outer = nesting.get(id)?.outerId; outer !== undefined && !seen.has(outer); outer = nesting.get(outer)?.outerId) {
+		for (
+			let outer = nesting.get(id)?.outerId;
+			outer !== undefined && !seen.has(outer);
+			outer = nesting.get(outer)?.outerId
+		) {
 			seen.add(outer);
 			depth++;
 		}
@@ -82,7 +89,11 @@ export function ownChainOf(ownSessionId: ProcessId | undefined, nesting: Readonl
 The session sshtop runs in, by its parent chain, else by its controlling terminal.
 SSH_CONNECTION is not used: sudo drops it and anyone can set it.
 */
-export function findOwnSession(sessions: readonly Session[], index: ProcessIndex, selfPid: number): ProcessId | undefined {
+export function findOwnSession(
+	sessions: readonly Session[],
+	index: ProcessIndex,
+	selfPid: number,
+): ProcessId | undefined {
 	// A session's tree is everything below its top sshd: the first top among sshtop's ancestors is its session.
 	const sessionByTopPid = new Map(sessions.map(session => [session.pid, session.id]));
 	const chain = [index.byPid.get(selfPid), ...ancestorsOf(index, selfPid)];

@@ -51,7 +51,12 @@ children is made only from the first child that differs from the last report's. 
 the node at this place in the last report, whose children are reused even when this process's
 own record changed.
 */
-function buildNode(index: ProcessIndex, process: ProcessRecord, depth: number, before: ProcessNode | undefined): ProcessNode {
+function buildNode(
+	index: ProcessIndex,
+	process: ProcessRecord,
+	depth: number,
+	before: ProcessNode | undefined,
+): ProcessNode {
 	// The depth limit guards against a corrupt table with a ppid cycle.
 	const records = depth > 512 ? [] : childrenOf(index, process.pid);
 	const kept = before?.children;

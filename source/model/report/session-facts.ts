@@ -3,14 +3,20 @@
 // since the last refresh is the very object of the last report.
 import type {Snapshot, TcpSocket} from '../../proc/types.js';
 import {sshdCommandNames} from '../../proc/ssh-scope.js';
+import {
+	processId,
+	type Endpoint,
+	type Foreground,
+	type ProcessNode,
+	type ProcessRecord,
+	type Session,
+	type SessionKind,
+} from '../types.js';
 import {channelActivity} from './channel-idle.js';
 import type {ConnectionTop} from './connections.js';
 import {assessHealth, isSameAssessment} from './health.js';
 import {buildTree, childrenOf, commandLine, flattenTree, type ProcessIndex} from './process-tree.js';
 import {parseSshdTitle, type SshdTitle} from './sshd-title.js';
-import {
-	processId, type Endpoint, type Foreground, type ProcessNode, type ProcessRecord, type Session, type SessionKind,
-} from '../types.js';
 
 type SshdMember = {readonly process: ProcessRecord; readonly title: SshdTitle | undefined};
 
@@ -35,31 +41,48 @@ export type SessionLookups = {
 	readonly previousSessions: ReadonlyMap<string, Session>;
 };
 
-export function describeSession(found: ConnectionTop, index: ProcessIndex, snapshot: Snapshot, lookups: SessionLookups): Session {
+export function describeSession(
+	found: ConnectionTop,
+	index: ProcessIndex,
+	snapshot: Snapshot,
+	lookups: SessionLookups,
+): Session {
 	const {top} = found;
 	const before = lookups.previousSessions.get(processId(top));
 	const tree = buildTree(index, top, before?.tree);
 	// Same tree, same records: everything read from the processes (titles, ttys, kind, user) is
 	// as it was. Only what the clock, the terminals and the socket table say is worked out again.
-	if (before !== undefined && tree === before.tree && before.listenerPid === found.listenerPid
-		&& before.isOrphaned === found.isOrphaned && before.isVerified === found.isVerified) {
+	if (
+		before?.tree === tree &&
+		before.listenerPid === found.listenerPid &&
+		before.isOrphaned === found.isOrphaned &&
+		before.isVerified === found.isVerified
+	) {
 		const userSide = before.userSidePid === undefined ? undefined : index.byPid.get(before.userSidePid);
-		const foreground = before.ttys.length > 1 ? findForeground(before.ttys, flattenTree(tree), userSide, index, snapshot) : before.foreground;
-		const facts = liveFacts(before, tree, [top, userSide], lookups, snapshot, before, found.claimedConnection);
+		const foreground =
+			before.ttys.length > 1
+				? findForeground(before.ttys, flattenTree(tree), userSide, index, snapshot)
+				: before.foreground;
+		const facts = liveFacts(
+			{session: before, tree, holders: [top, userSide], claimed: found.claimedConnection},
+			{lookups, snapshot},
+			before,
+		);
 		// Nothing moved (an idle user keeps the same idle instant): the very object of the last report.
 		return hasSameFacts(before, facts, foreground) ? before : assembleSession(before, facts, foreground, tree, before);
 	}
 
 	if (found.claimedConnection !== undefined) {
-		return describeSeenFromInside(found, tree, index, snapshot, lookups, before);
+		return describeSeenFromInside(found, tree, {index, snapshot, lookups}, before);
 	}
 
 	const members = sshdMembers(top, index);
 	const topTitle = members[0]?.title;
 	// The user side is the top itself for root logins without privilege separation and for a
 	// connection whose monitor is gone, otherwise the monitor's direct child.
-	const userSide = members.find(member => member.title?.role === 'user-side'
-		&& (member.process === top || member.process.ppid === top.pid));
+	const userSide = members.find(
+		member => member.title?.role === 'user-side' && (member.process === top || member.process.ppid === top.pid),
+	);
 	const userSideTitle = userSide?.title?.role === 'user-side' ? userSide.title : undefined;
 	const processes = flattenTree(tree);
 	const ttys = sessionTtys(userSideTitle, userSide?.process, index);
@@ -83,8 +106,19 @@ export function describeSession(found: ConnectionTop, index: ProcessIndex, snaps
 		isOrphaned: found.isOrphaned,
 		isVerified: found.isVerified,
 	};
-	const foreground = kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot);
-	return assembleSession(fixed, liveFacts(fixed, tree, [top, userSide?.process], lookups, snapshot, before, undefined), foreground, tree, before);
+	const foreground =
+		kind === 'preauth' ? undefined : findForeground(ttys, processes, userSide?.process, index, snapshot);
+	return assembleSession(
+		fixed,
+		liveFacts(
+			{session: fixed, tree, holders: [top, userSide?.process], claimed: undefined},
+			{lookups, snapshot},
+			before,
+		),
+		foreground,
+		tree,
+		before,
+	);
 }
 
 /**
@@ -94,9 +128,11 @@ visible process, and what the sshd's title would say comes from that process and
 function describeSeenFromInside(
 	found: ConnectionTop,
 	tree: ProcessNode,
-	index: ProcessIndex,
-	snapshot: Snapshot,
-	lookups: SessionLookups,
+	{
+		index,
+		snapshot,
+		lookups,
+	}: {readonly index: ProcessIndex; readonly snapshot: Snapshot; readonly lookups: SessionLookups},
 	before: Session | undefined,
 ): Session {
 	const {top} = found;
@@ -118,7 +154,13 @@ function describeSeenFromInside(
 		isVerified: false,
 	};
 	const foreground = findForeground(ttys, processes, undefined, index, snapshot) ?? commandBelow(top, index);
-	return assembleSession(fixed, liveFacts(fixed, tree, [top], lookups, snapshot, before, found.claimedConnection), foreground, tree, before);
+	return assembleSession(
+		fixed,
+		liveFacts({session: fixed, tree, holders: [top], claimed: found.claimedConnection}, {lookups, snapshot}, before),
+		foreground,
+		tree,
+		before,
+	);
 }
 
 /** The command a process runs, followed down while it has a single child. */
@@ -137,16 +179,36 @@ function commandBelow(start: ProcessRecord | undefined, index: ProcessIndex): Fo
 }
 
 /** What a session's processes decide: the same while its tree is. */
-type FixedFacts = Pick<Session, 'id' | 'pid' | 'listenerPid' | 'user' | 'uid' | 'kind' | 'stage' | 'ttys' | 'loginAt' | 'monitorPid' | 'userSidePid' | 'isOrphaned' | 'isVerified'>;
+type FixedFacts = Pick<
+	Session,
+	| 'id'
+	| 'pid'
+	| 'listenerPid'
+	| 'user'
+	| 'uid'
+	| 'kind'
+	| 'stage'
+	| 'ttys'
+	| 'loginAt'
+	| 'monitorPid'
+	| 'userSidePid'
+	| 'isOrphaned'
+	| 'isVerified'
+>;
 
 type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSince' | 'idleSource' | 'channelReadings' | 'health'>;
 
 function hasSameFacts(before: Session, facts: LiveFacts, foreground: Foreground | undefined): boolean {
-	return before.idleSince === facts.idleSince && before.idleSource === facts.idleSource
-		&& before.channelReadings === facts.channelReadings
-		&& isSameEndpoint(before.peer, facts.peer) && isSameEndpoint(before.local, facts.local)
-		&& isSameAssessment(before.health, facts.health)
-		&& (before.foreground === foreground || (before.foreground?.pid === foreground?.pid && before.foreground?.command === foreground?.command));
+	return (
+		before.idleSince === facts.idleSince &&
+		before.idleSource === facts.idleSource &&
+		before.channelReadings === facts.channelReadings &&
+		isSameEndpoint(before.peer, facts.peer) &&
+		isSameEndpoint(before.local, facts.local) &&
+		isSameAssessment(before.health, facts.health) &&
+		(before.foreground === foreground ||
+			(before.foreground?.pid === foreground?.pid && before.foreground?.command === foreground?.command))
+	);
 }
 
 /**
@@ -194,20 +256,32 @@ function assembleSession(
 
 /** A session's processes other than the sshds that hold its connection: its commands. */
 export function commandsOf(session: Pick<Session, 'monitorPid' | 'userSidePid' | 'tree'>): ProcessRecord[] {
-	return flattenTree(session.tree).filter(process => process.pid !== session.monitorPid && process.pid !== session.userSidePid);
+	return flattenTree(session.tree).filter(
+		process => process.pid !== session.monitorPid && process.pid !== session.userSidePid,
+	);
 }
 
 /** What changes without any process changing: the connection's state, and how long the user has been idle. */
 function liveFacts(
-	session: Pick<Session, 'kind' | 'stage' | 'ttys' | 'loginAt' | 'monitorPid' | 'userSidePid'>,
-	tree: ProcessNode,
-	holders: ReadonlyArray<ProcessRecord | undefined>,
-	{listenerPorts, socketsByInode}: SessionLookups,
-	snapshot: Snapshot,
+	{
+		session,
+		tree,
+		holders,
+		claimed,
+	}: {
+		readonly session: Pick<Session, 'kind' | 'stage' | 'ttys' | 'loginAt' | 'monitorPid' | 'userSidePid'>;
+		readonly tree: ProcessNode;
+		/** The sshds that may hold the connection. */
+		readonly holders: ReadonlyArray<ProcessRecord | undefined>;
+		/** The connection found for a session seen only from inside. */
+		readonly claimed: TcpSocket | undefined;
+	},
+	{lookups: {listenerPorts, socketsByInode}, snapshot}: {readonly lookups: SessionLookups; readonly snapshot: Snapshot},
 	before: Session | undefined,
-	claimed: TcpSocket | undefined,
 ): LiveFacts {
-	const connection = findConnection(holders, socketsByInode, listenerPorts) ?? (claimed === undefined ? undefined : socketsByInode.get(claimed.inode));
+	const connection =
+		findConnection(holders, socketsByInode, listenerPorts) ??
+		(claimed === undefined ? undefined : socketsByInode.get(claimed.inode));
 	const tcpInfos = snapshot.tcpInfo?.source === 'ss' ? snapshot.tcpInfo.infos : undefined;
 	const tcpInfo = connection === undefined ? undefined : tcpInfos?.get(connection.inode);
 	const health = assessHealth(connection, tcpInfo, before?.health?.tcp);
@@ -228,7 +302,10 @@ function liveFacts(
 		forwards: forwardedConnections(holders, socketsByInode, connection),
 		processIo: snapshot.processIo,
 		tcpInfos,
-		before: before === undefined ? undefined : {activeAt: before.idleSource === 'channels' ? before.idleSince : undefined, readings: before.channelReadings},
+		before:
+			before === undefined
+				? undefined
+				: {activeAt: before.idleSource === 'channels' ? before.idleSince : undefined, readings: before.channelReadings},
 	});
 	return {...facts, idleSince: evidence.activeAt, idleSource: 'channels', channelReadings: evidence.readings};
 }
@@ -262,7 +339,11 @@ function titleUser(topTitle: SshdTitle | undefined, members: readonly SshdMember
 	return undefined;
 }
 
-function sessionKind(title: SshdTitle | undefined, userSide: ProcessRecord | undefined, index: ProcessIndex): SessionKind {
+function sessionKind(
+	title: SshdTitle | undefined,
+	userSide: ProcessRecord | undefined,
+	index: ProcessIndex,
+): SessionKind {
 	if (title?.role !== 'user-side' || !userSide) {
 		return 'preauth';
 	}
@@ -296,7 +377,13 @@ function sessionTtys(title: SshdTitle | undefined, userSide: ProcessRecord | und
 		return [];
 	}
 
-	return [...new Set(childrenOf(index, userSide.pid).map(child => child.tty).filter(tty => tty !== undefined))];
+	return [
+		...new Set(
+			childrenOf(index, userSide.pid)
+				.map(child => child.tty)
+				.filter(tty => tty !== undefined),
+		),
+	];
 }
 
 function findConnection(
@@ -343,17 +430,18 @@ function findForeground(
 	index: ProcessIndex,
 	snapshot: Snapshot,
 ): Foreground | undefined {
-	const activeTty = [...ttys].sort((a, b) =>
-		(snapshot.ttyActivity.get(b) ?? 0) - (snapshot.ttyActivity.get(a) ?? 0))[0];
+	const activeTty = ttys.toSorted((a, b) => (snapshot.ttyActivity.get(b) ?? 0) - (snapshot.ttyActivity.get(a) ?? 0))[0];
 	if (activeTty !== undefined) {
-		const candidates = processes.filter(process =>
-			process.tty === activeTty && process.processGroup === process.foregroundProcessGroup);
+		const candidates = processes.filter(
+			process => process.tty === activeTty && process.processGroup === process.foregroundProcessGroup,
+		);
 		// A zombie or a process in the middle of exiting (no argv left) is not what the user is
 		// running either, nor are sshtop's own helpers (the ss it runs each refresh).
 		const isFading = (process: ProcessRecord) =>
 			process.state === 'Z' || process.argv.length === 0 || process.ppid === snapshot.selfPid;
-		const latest = candidates.sort((a, b) =>
-			Number(isFading(a)) - Number(isFading(b)) || b.startTicks - a.startTicks || b.pid - a.pid)[0];
+		const latest = candidates.toSorted(
+			(a, b) => Number(isFading(a)) - Number(isFading(b)) || b.startTicks - a.startTicks || b.pid - a.pid,
+		)[0];
 		return latest ? {pid: latest.pid, command: commandLine(latest)} : undefined;
 	}
 
@@ -361,5 +449,9 @@ function findForeground(
 }
 
 function isSameEndpoint(a: Endpoint | undefined, b: Endpoint | undefined): boolean {
-	return a === b || (a !== undefined && b !== undefined && a.address === b.address && a.port === b.port);
+	if (a === undefined || b === undefined) {
+		return a === b;
+	}
+
+	return a.address === b.address && a.port === b.port;
 }

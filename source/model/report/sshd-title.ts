@@ -11,14 +11,14 @@ export type SshdTitle =
 	| {readonly role: 'monitor'; readonly user: string}
 	/** The process that serves the user: `USER@pts/1,pts/2`, `USER@notty`, `USER@internal-sftp`, `USER`. */
 	| {
-		readonly role: 'user-side';
-		readonly user: string;
-		readonly channel: 'tty' | 'notty' | 'internal-sftp' | 'none';
-		readonly ttys: readonly string[];
-	};
+			readonly role: 'user-side';
+			readonly user: string;
+			readonly channel: 'tty' | 'notty' | 'internal-sftp' | 'none';
+			readonly ttys: readonly string[];
+	  };
 
-const titlePattern = /^(?:sshd|sshd-session|sshd-auth): ([^]*)$/;
-const ttyListPattern = /^(?:pts\/\d+|tty[\w/]*)(?:,(?:pts\/\d+|tty[\w/]*))*$/;
+const titlePattern = /^(?:sshd|sshd-session|sshd-auth): ([^]*)$/u;
+const ttyListPattern = /^(?:pts\/\d+|tty[\w/]*)(?:,(?:pts\/\d+|tty[\w/]*))*$/u;
 
 // A process's argv is read once per exec and kept (proc/process-scanner.ts): its title is parsed
 // once too, not on every refresh for every sshd of every session.
@@ -48,7 +48,7 @@ function parseTitle(argv: readonly string[]): SshdTitle | undefined {
 		return {role: 'accepted'};
 	}
 
-	const bracketed = /^(?:(\S+) )?\[(net|pam|preauth|priv)]$/.exec(body);
+	const bracketed = /^(?:(\S+) )?\[(net|pam|preauth|priv)\]$/u.exec(body);
 	if (bracketed) {
 		const [, user, tag] = bracketed;
 		if (tag === 'priv' && user !== undefined) {
@@ -58,7 +58,7 @@ function parseTitle(argv: readonly string[]): SshdTitle | undefined {
 		return {role: 'preauth', user};
 	}
 
-	if (/\s/.test(body) || body === '') {
+	if (/\s/u.test(body) || body === '') {
 		return undefined;
 	}
 

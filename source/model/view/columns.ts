@@ -1,26 +1,50 @@
 // One line of text per row, fitted to the terminal: which session columns fit, how wide,
 // and the exact text of each row. Shared by the explorer and the plain-text view.
+import type {Session, SessionReport} from '../types.js';
 import {displayWidth, fitToWidth, formatBytes, formatEndpoint, formatPercent, type Alignment} from './format.js';
 import {fitLine, LineBuilder, type FormattedRow, type RowHighlight} from './line-builder.js';
 import {healthStyles, sessionCell, sessionTags, type RowContext, type SessionColumn} from './session-cells.js';
 import {rowPrefix, type TreeRow} from './rows.js';
 import {sanitizeCommand, sanitizeText} from './sanitize.js';
-import type {Session, SessionReport} from '../types.js';
-
 
 /** Left to right on screen. */
-const displayOrder: readonly SessionColumn[] = ['user', 'from', 'tty', 'login', 'idle', 'health', 'kind', 'cpu', 'memory'];
+const displayOrder: readonly SessionColumn[] = [
+	'user',
+	'from',
+	'tty',
+	'login',
+	'idle',
+	'health',
+	'kind',
+	'cpu',
+	'memory',
+];
 /** Most important first: on a narrow terminal the last ones are left out. A dead connection must show at 80 columns. */
 const priority: readonly SessionColumn[] = ['user', 'from', 'idle', 'health', 'cpu', 'memory', 'tty', 'login', 'kind'];
 
 const titles: Readonly<Record<SessionColumn, string>> = {
-	user: 'USER', from: 'FROM', tty: 'TTY', login: 'LOGIN', idle: 'IDLE', health: 'HEALTH', kind: 'KIND', cpu: 'CPU%', memory: 'MEM',
+	user: 'USER',
+	from: 'FROM',
+	tty: 'TTY',
+	login: 'LOGIN',
+	idle: 'IDLE',
+	health: 'HEALTH',
+	kind: 'KIND',
+	cpu: 'CPU%',
+	memory: 'MEM',
 };
 
 const alignments: Readonly<Record<SessionColumn, Alignment>> = {
-	user: 'left', from: 'left', tty: 'left', login: 'left', idle: 'right', health: 'left', kind: 'left', cpu: 'right', memory: 'right',
+	user: 'left',
+	from: 'left',
+	tty: 'left',
+	login: 'left',
+	idle: 'right',
+	health: 'left',
+	kind: 'left',
+	cpu: 'right',
+	memory: 'right',
 };
-
 
 /** The narrowest the command may get before a lower-priority column is dropped. */
 const minimumCommandWidth = 14;
@@ -40,7 +64,15 @@ export type ColumnLayout = {
 };
 
 const naturalWidths: Readonly<Record<SessionColumn, readonly [minimum: number, maximum: number]>> = {
-	user: [4, 12], from: [4, 24], tty: [3, 12], login: [5, 5], idle: [5, 6], health: [6, 6], kind: [7, 7], cpu: [5, 5], memory: [6, 6],
+	user: [4, 12],
+	from: [4, 24],
+	tty: [3, 12],
+	login: [5, 5],
+	idle: [5, 6],
+	health: [6, 6],
+	kind: [7, 7],
+	cpu: [5, 5],
+	memory: [6, 6],
 };
 
 // The widths of a session's cells that depend on the session alone (not on the clock or the CPU
@@ -72,9 +104,15 @@ function cellWidth(session: Session, column: SessionColumn, context: RowContext)
 Chooses the session columns that fit `width` (all of them when unlimited) and their
 widths, from the sessions actually shown so the data decides, within bounds.
 */
-export function computeLayout(report: SessionReport, width: number | undefined, options: {readonly showCpu?: boolean} = {}): ColumnLayout {
+export function computeLayout(
+	report: SessionReport,
+	width: number | undefined,
+	options: {readonly showCpu?: boolean} = {},
+): ColumnLayout {
 	const context: RowContext = {usage: {byProcess: new Map(), bySession: new Map()}, now: report.takenAt};
-	const hasListeners = report.sessions.some(session => report.listeners.some(listener => listener.pid === session.listenerPid));
+	const hasListeners = report.sessions.some(session =>
+		report.listeners.some(listener => listener.pid === session.listenerPid),
+	);
 	const sessionIndent = (hasListeners ? 4 : 2) + 1;
 	const widths = new Map<SessionColumn, number>();
 	for (const column of displayOrder) {
@@ -111,13 +149,14 @@ export function computeLayout(report: SessionReport, width: number | undefined, 
 	const userWidth = widths.get('user') ?? 4;
 	return {
 		width,
-		columns: displayOrder.filter(column => chosen.has(column)).map(column => ({column, width: widths.get(column) ?? 1})),
+		columns: displayOrder
+			.filter(column => chosen.has(column))
+			.map(column => ({column, width: widths.get(column) ?? 1})),
 		userWidth,
 		sessionIndent,
 		showCpu: options.showCpu !== false,
 	};
 }
-
 
 /** The title line above the session rows. */
 export function formatTitleLine(layout: ColumnLayout): string {
@@ -136,14 +175,23 @@ export function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContex
 The text of one row and where `highlights` land in it. For a session row, `highlights` holds
 its own fields' ranges (user, peer, ttys, kind) and its foreground command's (`command`).
 */
-export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: RowContext, highlights: readonly RowHighlight[] = []): FormattedRow {
+export function formatRowWithSpans(
+	row: TreeRow,
+	layout: ColumnLayout,
+	context: RowContext,
+	highlights: readonly RowHighlight[] = [],
+): FormattedRow {
 	const rangesOf = (field: string) => highlights.filter(range => range.field === field);
 	switch (row.kind) {
 		case 'listener': {
 			const {listener} = row;
 			const ports = listener.ports.map(port => `:${port}`).join(' ') || '?';
 			const sessions = `${row.sessionCount} session${row.sessionCount === 1 ? '' : 's'}`;
-			return new LineBuilder().prefix(`${rowPrefix(row)}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`).finish(layout.width);
+			return new LineBuilder()
+				.prefix(
+					`${rowPrefix(row)}listener ${ports}  pid ${listener.pid}  ${sessions}  ${sanitizeText(listener.command)}`,
+				)
+				.finish(layout.width);
 		}
 
 		case 'session': {
@@ -151,8 +199,14 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 			const line = new LineBuilder().prefix(`${rowPrefix(row)}${session.isOwnChain || session.isOwn ? '*' : ' '}`);
 			for (const {column, width} of layout.columns) {
 				const field = sessionFieldOf[column];
-				const style = column === 'health' && session.health !== undefined ? healthStyles[session.health.health] : undefined;
-				line.add(sessionCell(session, column, context), field === undefined ? [] : rangesOf(field), {width, alignment: alignments[column]}, style);
+				const style =
+					column === 'health' && session.health !== undefined ? healthStyles[session.health.health] : undefined;
+				line.add(
+					sessionCell(session, column, context),
+					field === undefined ? [] : rangesOf(field),
+					{width, alignment: alignments[column]},
+					style,
+				);
 			}
 
 			for (const tag of sessionTags(session)) {
@@ -165,7 +219,8 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 
 		case 'process': {
 			const {process} = row;
-			const line = new LineBuilder().prefix(rowPrefix(row))
+			const line = new LineBuilder()
+				.prefix(rowPrefix(row))
 				.add(String(process.pid), rangesOf('pid'), {width: pidWidth, alignment: 'right'})
 				.add(sanitizeText(process.user), [], {width: layout.userWidth, alignment: 'left'})
 				.add(sanitizeText(process.state), [], {width: 1, alignment: 'left'});
@@ -181,19 +236,22 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 
 		case 'leftover-group': {
 			const count = `${row.leftoverCount} process${row.leftoverCount === 1 ? '' : 'es'}`;
-			return new LineBuilder().prefix(`${rowPrefix(row)}left behind: ${count} outlived their SSH session`).finish(layout.width);
+			return new LineBuilder()
+				.prefix(`${rowPrefix(row)}left behind: ${count} outlived their SSH session`)
+				.finish(layout.width);
 		}
 
 		case 'leftover': {
 			const {process, leftover} = row;
-			const line = new LineBuilder().prefix(rowPrefix(row))
+			const line = new LineBuilder()
+				.prefix(rowPrefix(row))
 				.add(String(process.pid), [], {width: pidWidth, alignment: 'right'})
 				.add(sanitizeText(process.user), [], {width: layout.userWidth, alignment: 'left'})
 				.add(sanitizeText(process.state), [], {width: 1, alignment: 'left'})
 				.add(formatBytes(process.rssBytes), [], {width: 6, alignment: 'right'});
 			// The top process says where it came from; the ones below it share that.
 			if (row.isTop) {
-				const tty = leftover.sshTty === undefined ? '' : ` ${sanitizeText(leftover.sshTty.replace(/^\/dev\//, ''))}`;
+				const tty = leftover.sshTty === undefined ? '' : ` ${sanitizeText(leftover.sshTty.replace(/^\/dev\//u, ''))}`;
 				line.add(`from ${sanitizeText(formatEndpoint(leftover.peer))}${tty}:`);
 			}
 
@@ -202,5 +260,13 @@ export function formatRowWithSpans(row: TreeRow, layout: ColumnLayout, context: 
 	}
 }
 
-export {channelIdleMark, healthLabels, healthNote, sessionCell, sessionTags, type RowContext, type SessionColumn} from './session-cells.js';
+export {
+	channelIdleMark,
+	healthLabels,
+	healthNote,
+	sessionCell,
+	sessionTags,
+	type RowContext,
+	type SessionColumn,
+} from './session-cells.js';
 export type {FormattedRow, RowHighlight, SpanStyle, TextSpan} from './line-builder.js';

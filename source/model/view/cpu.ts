@@ -40,8 +40,8 @@ function ticksById(report: SessionReport): Map<ProcessId, number> {
 		for (const session of report.sessions) {
 			const ids = idsOf(session.tree);
 			const processes = flattenTree(session.tree);
-			for (let position = 0; position < processes.length; position++) {
-				ticks.set(ids[position]!, processes[position]!.userTicks + processes[position]!.systemTicks);
+			for (const [position, process_] of processes.entries()) {
+				ticks.set(ids[position]!, process_.userTicks + process_.systemTicks);
 			}
 		}
 
@@ -78,16 +78,16 @@ export function measureCpu(previous: SessionReport | undefined, current: Session
 		let sessionPercent: number | undefined;
 		const ids = idsOf(session.tree);
 		const processes = flattenTree(session.tree);
-		for (let position = 0; position < processes.length; position++) {
+		for (const [position, process_] of processes.entries()) {
 			const id = ids[position]!;
-			const process = processes[position]!;
+			const process = process_;
 			const now = process.userTicks + process.systemTicks;
 			const then = before.get(id) ?? (process.startedAt >= previous.takenAt ? 0 : undefined);
 			if (then === undefined) {
 				continue;
 			}
 
-			const percent = Math.max(0, now - then) / (elapsedSeconds * ticksPerSecond) * 100;
+			const percent = (Math.max(0, now - then) / (elapsedSeconds * ticksPerSecond)) * 100;
 			byProcess.set(id, percent);
 			sessionPercent = (sessionPercent ?? 0) + percent;
 		}
@@ -149,7 +149,10 @@ export function steadyCpuUsage(shown: CpuUsage | undefined, measured: CpuUsage):
 		let isSame = before.size === now.size;
 		for (const [id, percent] of now) {
 			const previous = before.get(id);
-			const isJitter = previous !== undefined && Math.abs(percent - previous) < Math.max(1, previous / 10) && !(percent === 0 && previous !== 0);
+			const isJitter =
+				previous !== undefined &&
+				Math.abs(percent - previous) < Math.max(1, previous / 10) &&
+				!(percent === 0 && previous !== 0);
 			const figure = isJitter ? previous : percent;
 			isSame &&= figure === previous;
 			result.set(id, figure);

@@ -1,11 +1,11 @@
-const secondsPerUnit = {
-	s: 1,
-	m: 60,
-	h: 60 * 60,
-	d: 24 * 60 * 60,
-} as const;
+const secondsPerUnit: ReadonlyMap<string, number> = new Map([
+	['s', 1],
+	['m', 60],
+	['h', 60 * 60],
+	['d', 24 * 60 * 60],
+]);
 
-const unitPattern = /(\d+(?:\.\d+)?)([smhd])/gy;
+const unitPattern = /(\d+(?:\.\d+)?)([smhd])/guy;
 
 /**
 Reads a duration written the way people type it in a filter: `90` (seconds), `30s`, `10m`, `1.5h`, `2d`, or a sum such as `1h30m`.
@@ -14,7 +14,7 @@ Reads a duration written the way people type it in a filter: `90` (seconds), `30
 */
 export function parseDuration(text: string): number | undefined {
 	const trimmed = text.trim().toLowerCase();
-	if (/^\d+(?:\.\d+)?$/.test(trimmed)) {
+	if (/^\d+(?:\.\d+)?$/u.test(trimmed)) {
 		return Number(trimmed);
 	}
 
@@ -26,7 +26,7 @@ export function parseDuration(text: string): number | undefined {
 	let consumed = 0;
 	for (const match of trimmed.matchAll(unitPattern)) {
 		const [whole, amount, unit] = match;
-		seconds += Number(amount) * secondsPerUnit[unit as keyof typeof secondsPerUnit];
+		seconds += Number(amount) * (secondsPerUnit.get(unit ?? '') ?? Number.NaN);
 		consumed += whole.length;
 	}
 

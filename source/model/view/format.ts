@@ -13,7 +13,8 @@ string-width segments any other text into graphemes, which made fitting a 200-co
 costliest part of a refresh; these symbols are East Asian "ambiguous", narrow as string-width
 counts them by default. scripts/bundle-patches.mjs gives string-width the same fast path.
 */
-export const narrowText = /^[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]*$/;
+export const narrowText =
+	/^[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]*$/u;
 
 export function displayWidth(text: string): number {
 	return narrowText.test(text) ? text.length : stringWidth(text);
@@ -117,9 +118,10 @@ const monthNames = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep
 export function formatLoginTime(loginAt: number, now: number): string {
 	const login = new Date(loginAt);
 	const today = new Date(now);
-	const isSameDay = login.getFullYear() === today.getFullYear()
-		&& login.getMonth() === today.getMonth()
-		&& login.getDate() === today.getDate();
+	const isSameDay =
+		login.getFullYear() === today.getFullYear() &&
+		login.getMonth() === today.getMonth() &&
+		login.getDate() === today.getDate();
 	if (isSameDay) {
 		return `${String(login.getHours()).padStart(2, '0')}:${String(login.getMinutes()).padStart(2, '0')}`;
 	}
@@ -169,5 +171,7 @@ export function formatEndpoint(endpoint: {readonly address: string; readonly por
 		return '?';
 	}
 
-	return endpoint.address.includes(':') ? `[${endpoint.address}]:${endpoint.port}` : `${endpoint.address}:${endpoint.port}`;
+	return endpoint.address.includes(':')
+		? `[${endpoint.address}]:${endpoint.port}`
+		: `${endpoint.address}:${endpoint.port}`;
 }

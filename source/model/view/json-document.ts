@@ -75,7 +75,9 @@ export type JsonDocument = {
 };
 
 /** The TCP figures with every field present: unknown ages are null, not missing. */
-export type JsonTcp = {[Key in keyof TcpFigures]-?: Exclude<TcpFigures[Key], undefined> | (undefined extends TcpFigures[Key] ? null : never)};
+export type JsonTcp = {
+	[Key in keyof TcpFigures]-?: Exclude<TcpFigures[Key], undefined> | (undefined extends TcpFigures[Key] ? null : never);
+};
 
 function jsonTcp(tcp: TcpFigures): JsonTcp {
 	return {
@@ -117,7 +119,7 @@ export function toJsonDocument(report: SessionReport, sessions: readonly Session
 			id: listener.id,
 			command: listener.command,
 			ports: [...listener.ports],
-			addresses: listener.addresses.map(endpoint),
+			addresses: listener.addresses.map(address => endpoint(address)),
 		})),
 		sessions: sessions.map(session => jsonSession(session, report.takenAt)),
 		tcpInfoSource: report.tcpInfoSource ?? null,
@@ -135,7 +137,8 @@ function jsonLeftover(leftover: Leftover): JsonLeftover {
 		user: process.user,
 		command: commandLine(process),
 		startedAt: new Date(process.startedAt).toISOString(),
-		sshConnection: leftover.peer && leftover.local ? {peer: endpoint(leftover.peer), local: endpoint(leftover.local)} : null,
+		sshConnection:
+			leftover.peer && leftover.local ? {peer: endpoint(leftover.peer), local: endpoint(leftover.local)} : null,
 		sshTty: leftover.sshTty ?? null,
 		processes: jsonProcess(leftover.tree),
 	};

@@ -34,7 +34,12 @@ export class LineBuilder {
 	spans: TextSpan[] = [];
 	private hasCell = false;
 
-	add(raw: string, ranges: readonly RowHighlight[] = [], fit?: {readonly width: number; readonly alignment: Alignment}, style?: SpanStyle): this {
+	add(
+		raw: string,
+		ranges: readonly RowHighlight[] = [],
+		fit?: {readonly width: number; readonly alignment: Alignment},
+		style?: SpanStyle,
+	): this {
 		// Cells are separated by one space; the tree prefix already ends where the first cell starts.
 		if (this.hasCell) {
 			this.text += ' ';

@@ -1,11 +1,11 @@
 // The one-shot view for a pipe or cron: the whole tree, expanded, as plain lines.
+import type {SessionReport} from '../types.js';
 import {computeLayout, formatRow, formatTitleLine} from './columns.js';
 import {unknownCpuUsage} from './cpu.js';
 import {truncateToWidth} from './format.js';
 import {flattenReport} from './rows.js';
 import {defaultViewOptions, viewReport, type ViewOptions} from './session-view.js';
 import {summaryLines, type SummaryOptions} from './summary.js';
-import type {SessionReport} from '../types.js';
 
 export type PlainTextOptions = SummaryOptions & {
 	/** Add SGR colour (bold header, highlighted own session); off for NO_COLOR and pipes. */
@@ -28,7 +28,9 @@ export function renderPlainText(report: SessionReport, options: PlainTextOptions
 	// The same view as the explorer's: matches with their ancestors as context and their children.
 	const {report: shown, filter} = viewReport(report, options.view ?? defaultViewOptions);
 	if (filter.isFiltering) {
-		lines.push(`filter: ${options.view?.query ?? ''} (${filter.matchCount} match${filter.matchCount === 1 ? '' : 'es'})`);
+		lines.push(
+			`filter: ${options.view?.query ?? ''} (${filter.matchCount} match${filter.matchCount === 1 ? '' : 'es'})`,
+		);
 	}
 
 	lines.push('');

@@ -1,7 +1,16 @@
 // The tree the explorer and the plain-text view draw: listener → session (its connection
 // sshd) → that sshd's process tree, flattened to one row per visible line.
 import {flattenTree} from '../report/process-tree.js';
-import {processId, type Leftover, type Listener, type ProcessId, type ProcessNode, type ProcessRecord, type Session, type SessionReport} from '../types.js';
+import {
+	processId,
+	type Leftover,
+	type Listener,
+	type ProcessId,
+	type ProcessNode,
+	type ProcessRecord,
+	type Session,
+	type SessionReport,
+} from '../types.js';
 
 /**
 What is expanded: a policy for rows the user has not touched, and the user's own choices.
@@ -30,13 +39,26 @@ type RowBase = {
 /** A linked list shared by siblings, so a deep tree costs no more than a wide one. */
 export type Guide = {readonly hasMoreBelow: boolean; readonly parent: Guide | undefined};
 
-export type ListenerRow = RowBase & {readonly kind: 'listener'; readonly listener: Listener; readonly sessionCount: number};
+export type ListenerRow = RowBase & {
+	readonly kind: 'listener';
+	readonly listener: Listener;
+	readonly sessionCount: number;
+};
 export type SessionRow = RowBase & {readonly kind: 'session'; readonly session: Session};
-export type ProcessRow = RowBase & {readonly kind: 'process'; readonly process: ProcessRecord; readonly sessionId: ProcessId};
+export type ProcessRow = RowBase & {
+	readonly kind: 'process';
+	readonly process: ProcessRecord;
+	readonly sessionId: ProcessId;
+};
 /** The heading of the processes that outlived their SSH session, after the listeners' sessions. */
 export type LeftoverGroupRow = RowBase & {readonly kind: 'leftover-group'; readonly leftoverCount: number};
 /** A process left behind by a logout (`isTop`), or one below it in its tree. */
-export type LeftoverRow = RowBase & {readonly kind: 'leftover'; readonly process: ProcessRecord; readonly leftover: Leftover; readonly isTop: boolean};
+export type LeftoverRow = RowBase & {
+	readonly kind: 'leftover';
+	readonly process: ProcessRecord;
+	readonly leftover: Leftover;
+	readonly isTop: boolean;
+};
 export type TreeRow = ListenerRow | SessionRow | ProcessRow | LeftoverGroupRow | LeftoverRow;
 
 /** Row id of the "left behind" heading; no process id looks like it. */
@@ -49,7 +71,10 @@ export type RowList = {
 
 // A session's rows ask for its path once per row. Keyed by tree: a session whose processes did
 // not change keeps its tree object from one report to the next (buildTree), and so its path.
-const foregroundPaths = new WeakMap<ProcessNode, {readonly foregroundPid: number | undefined; readonly path: Set<ProcessId>}>();
+const foregroundPaths = new WeakMap<
+	ProcessNode,
+	{readonly foregroundPid: number | undefined; readonly path: Set<ProcessId>}
+>();
 
 /** Nodes to open by default: the path from the session's sshd down to its foreground process. */
 function foregroundPath(session: Session): Set<ProcessId> {
@@ -133,9 +158,16 @@ function childItemsOf(item: PendingNode, nested: NestedPlacement): PendingNode[]
 		}
 
 		case 'process': {
-			const children: PendingNode[] = item.node.children.map(node => ({kind: 'process', node, session: item.session, defaults: item.defaults}));
+			const children: PendingNode[] = item.node.children.map(node => ({
+				kind: 'process',
+				node,
+				session: item.session,
+				defaults: item.defaults,
+			}));
 			const inner = nested.size === 0 ? undefined : nested.get(placementKey(item.session.id, item.node.process.pid));
-			return inner === undefined ? children : [...children, ...inner.map((session): PendingNode => ({kind: 'session', session}))];
+			return inner === undefined
+				? children
+				: [...children, ...inner.map((session): PendingNode => ({kind: 'session', session}))];
 		}
 
 		case 'leftover-group': {
@@ -152,7 +184,10 @@ function childItemsOf(item: PendingNode, nested: NestedPlacement): PendingNode[]
 Where each nested session is drawn: under its ssh client in the outer session, when the outer
 session and that client are shown and following the chain up ends at a session drawn at the top.
 */
-function placeNestedSessions(sessions: readonly Session[]): {readonly placement: NestedPlacement; readonly placed: ReadonlySet<ProcessId>} {
+function placeNestedSessions(sessions: readonly Session[]): {
+	readonly placement: NestedPlacement;
+	readonly placed: ReadonlySet<ProcessId>;
+} {
 	const placement = new Map<string, Session[]>();
 	const placed = new Set<ProcessId>();
 	if (!sessions.some(session => session.nestedIn !== undefined)) {
@@ -183,7 +218,12 @@ function placeNestedSessions(sessions: readonly Session[]): {readonly placement:
 
 	for (const session of sessions) {
 		const outer = session.nestedIn === undefined ? undefined : byId.get(session.nestedIn);
-		if (outer !== undefined && session.nestedClientPid !== undefined && hasClient(outer, session.nestedClientPid) && canPlace(session)) {
+		if (
+			outer !== undefined &&
+			session.nestedClientPid !== undefined &&
+			hasClient(outer, session.nestedClientPid) &&
+			canPlace(session)
+		) {
 			const key = placementKey(outer.id, session.nestedClientPid);
 			placement.set(key, [...(placement.get(key) ?? []), session]);
 			placed.add(session.id);
@@ -220,7 +260,11 @@ function isExpandedByDefault(item: PendingNode, policy: ExpansionPolicy, nested:
 	}
 
 	// A chain reads top-down: the client that opened a nested session shows it.
-	if (item.kind === 'process' && policy !== 'none' && nested.has(placementKey(item.session.id, item.node.process.pid))) {
+	if (
+		item.kind === 'process' &&
+		policy !== 'none' &&
+		nested.has(placementKey(item.session.id, item.node.process.pid))
+	) {
 		return true;
 	}
 
@@ -291,41 +335,102 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 	const rows: TreeRow[] = [];
 	const indexById = new Map<ProcessId, number>();
 	// An explicit stack instead of recursion: a fork bomb's tree must not overflow the call stack.
-	const stack: StackEntry[] = roots.map((item, index) => ({
-		item, parentId: undefined, depth: 0, isLast: index === roots.length - 1, guides: undefined,
-	})).reverse();
+	const stack: StackEntry[] = roots
+		.map((item, index) => ({
+			item,
+			parentId: undefined,
+			depth: 0,
+			isLast: index === roots.length - 1,
+			guides: undefined,
+		}))
+		.toReversed();
 	while (stack.length > 0) {
 		const {item, parentId, depth, isLast, guides} = stack.pop()!;
 		const id = idOf(item);
 		const children = childItemsOf(item, placement);
 		const hasChildren = children.length > 0;
-		const isExpanded = hasChildren && (expansion.overrides.get(id) ?? isExpandedByDefault(item, expansion.policy, placement));
+		const isExpanded =
+			hasChildren && (expansion.overrides.get(id) ?? isExpandedByDefault(item, expansion.policy, placement));
 		// Each row is written out whole: spreading a shared base object was most of the cost of
 		// flattening 500 sessions (V8 leaves its fast path for it), 6 ms against 1 ms.
 		indexById.set(id, rows.length);
 		switch (item.kind) {
 			case 'listener': {
-				rows.push({id, parentId, depth, hasChildren, isExpanded, isLastSibling: isLast, guides, kind: 'listener', listener: item.listener, sessionCount: item.sessions.length});
+				rows.push({
+					id,
+					parentId,
+					depth,
+					hasChildren,
+					isExpanded,
+					isLastSibling: isLast,
+					guides,
+					kind: 'listener',
+					listener: item.listener,
+					sessionCount: item.sessions.length,
+				});
 				break;
 			}
 
 			case 'session': {
-				rows.push({id, parentId, depth, hasChildren, isExpanded, isLastSibling: isLast, guides, kind: 'session', session: item.session});
+				rows.push({
+					id,
+					parentId,
+					depth,
+					hasChildren,
+					isExpanded,
+					isLastSibling: isLast,
+					guides,
+					kind: 'session',
+					session: item.session,
+				});
 				break;
 			}
 
 			case 'process': {
-				rows.push({id, parentId, depth, hasChildren, isExpanded, isLastSibling: isLast, guides, kind: 'process', process: item.node.process, sessionId: item.session.id});
+				rows.push({
+					id,
+					parentId,
+					depth,
+					hasChildren,
+					isExpanded,
+					isLastSibling: isLast,
+					guides,
+					kind: 'process',
+					process: item.node.process,
+					sessionId: item.session.id,
+				});
 				break;
 			}
 
 			case 'leftover-group': {
-				rows.push({id, parentId, depth, hasChildren, isExpanded, isLastSibling: isLast, guides, kind: 'leftover-group', leftoverCount: item.leftovers.length});
+				rows.push({
+					id,
+					parentId,
+					depth,
+					hasChildren,
+					isExpanded,
+					isLastSibling: isLast,
+					guides,
+					kind: 'leftover-group',
+					leftoverCount: item.leftovers.length,
+				});
 				break;
 			}
 
 			case 'leftover': {
-				rows.push({id, parentId, depth, hasChildren, isExpanded, isLastSibling: isLast, guides, kind: 'leftover', process: item.node.process, leftover: item.leftover, isTop: item.node === item.leftover.tree});
+				rows.push({
+					id,
+					parentId,
+					depth,
+					hasChildren,
+					isExpanded,
+					isLastSibling: isLast,
+					guides,
+					kind: 'leftover',
+					process: item.node.process,
+					leftover: item.leftover,
+					isTop: item.node === item.leftover.tree,
+				});
 				break;
 			}
 		}
@@ -334,7 +439,11 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 			const childGuides = depth === 0 ? undefined : {hasMoreBelow: !isLast, parent: guides};
 			for (let index = children.length - 1; index >= 0; index--) {
 				stack.push({
-					item: children[index]!, parentId: id, depth: depth + 1, isLast: index === children.length - 1, guides: childGuides,
+					item: children[index]!,
+					parentId: id,
+					depth: depth + 1,
+					isLast: index === children.length - 1,
+					guides: childGuides,
 				});
 			}
 		}
@@ -347,7 +456,10 @@ export function flattenReport(report: SessionReport, expansion: Expansion = init
 export function allRowIds(report: SessionReport): Set<ProcessId> {
 	const ids = new Set<ProcessId>(report.listeners.map(listener => listener.id));
 	ids.add(leftoverGroupId);
-	for (const tree of [...report.sessions.map(session => session.tree), ...(report.leftovers ?? []).map(leftover => leftover.tree)]) {
+	for (const tree of [
+		...report.sessions.map(session => session.tree),
+		...(report.leftovers ?? []).map(leftover => leftover.tree),
+	]) {
 		const stack = [tree];
 		while (stack.length > 0) {
 			const node = stack.pop()!;

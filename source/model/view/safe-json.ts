@@ -11,7 +11,7 @@ line breaks.
 const unsafeInJson = /[\u007F-\u009F\p{Cf}\p{Zl}\p{Zp}]/gu;
 
 function escaped(character: string): string {
-	return `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
+	return String.raw`\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`;
 }
 
 /**

@@ -13,7 +13,7 @@ function placeholder(character: string): string {
 		return `^${String.fromCodePoint(codePoint + 0x40)}`;
 	}
 
-	if (codePoint === 0x7F) {
+	if (codePoint === 0x7f) {
 		return '^?';
 	}
 

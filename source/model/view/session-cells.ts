@@ -1,12 +1,12 @@
 // The text of a session row's cells: user, peer, ttys, login, idle (in seconds under a minute,
 // `~` without a terminal), health, kind, CPU%, memory; and the words that mark an unusual session.
+import type {SessionHealth} from '../report/health.js';
+import {idleSecondsAt} from '../report/idle.js';
+import type {Session} from '../types.js';
 import {sessionMemoryBytes, type CpuUsage} from './cpu.js';
 import {formatBytes, formatEndpoint, formatIdle, formatLoginTime, formatPercent} from './format.js';
 import type {SpanStyle} from './line-builder.js';
 import {sanitizeText} from './sanitize.js';
-import type {SessionHealth} from '../report/health.js';
-import {idleSecondsAt} from '../report/idle.js';
-import type {Session} from '../types.js';
 
 export type SessionColumn = 'user' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
 
@@ -15,16 +15,22 @@ The HEALTH column: quiet when fine, loud when not. Upper case, so a dead or stal
 stands out without colour too; the explorer also colours them (red, yellow, faint).
 */
 export const healthLabels: Readonly<Record<SessionHealth, string>> = {
-	ok: 'ok', stalled: 'STALL', 'dead-peer': 'DEAD', unknown: '?',
+	ok: 'ok',
+	stalled: 'STALL',
+	'dead-peer': 'DEAD',
+	unknown: '?',
 };
 
 export const healthStyles: Readonly<Record<SessionHealth, SpanStyle | undefined>> = {
-	ok: undefined, stalled: 'warning', 'dead-peer': 'danger', unknown: 'faint',
+	ok: undefined,
+	stalled: 'warning',
+	'dead-peer': 'danger',
+	unknown: 'faint',
 };
 
 /** Why a session's connection is not fine, for the status line: `DEAD: connection is closing (CLOSE_WAIT)`; nothing when it is. */
 export function healthNote(session: Session): string | undefined {
-	const health = session.health;
+	const {health} = session;
 	if (health === undefined || health.health === 'ok') {
 		return undefined;
 	}
@@ -110,7 +116,12 @@ export function sessionCell(session: Session, column: SessionColumn, context: Ro
 				return '-';
 			}
 
-			return formatIdle(shownIdleSeconds(idleSeconds, context)) + ((session.idleSource === 'channels' || session.idleSource === 'network') && idleSeconds !== undefined ? channelIdleMark : '');
+			return (
+				formatIdle(shownIdleSeconds(idleSeconds, context)) +
+				((session.idleSource === 'channels' || session.idleSource === 'network') && idleSeconds !== undefined
+					? channelIdleMark
+					: '')
+			);
 		}
 
 		case 'health': {

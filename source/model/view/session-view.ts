@@ -1,9 +1,15 @@
 // What every view shows of a report: sort(filter(sessions)). The explorer, the plain-text tree
 // and `--json` all go through here, so `--filter`/`--sort` mean the same thing everywhere.
-import {applyFilter, createFilterIndex, unfiltered, type FilterIndex, type FilterResult} from '../filter/apply-filter.js';
+import {
+	applyFilter,
+	createFilterIndex,
+	unfiltered,
+	type FilterIndex,
+	type FilterResult,
+} from '../filter/apply-filter.js';
 import {parseFilterQuery} from '../filter/query-parser.js';
-import {defaultSortKey, sortKeys, sortSessions, type SortKey} from './sort.js';
 import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../types.js';
+import {defaultSortKey, sortKeys, sortSessions, type SortKey} from './sort.js';
 
 export type ViewOptions = {
 	/** The filter line's text; empty shows everything. */
@@ -27,7 +33,10 @@ export type SessionView = {
 export function viewReport(report: SessionReport, options: ViewOptions): SessionView {
 	// The search index is built only once there is something to search: an unfiltered refresh of 500 sessions does not index 1,000 processes.
 	const {terms, hint} = parseFilterQuery(options.query);
-	const filter = terms.length === 0 ? unfiltered(report, hint) : withChains(report, applyFilter((options.filterIndexOf ?? createFilterIndex)(report), options.query));
+	const filter =
+		terms.length === 0
+			? unfiltered(report, hint)
+			: withChains(report, applyFilter((options.filterIndexOf ?? createFilterIndex)(report), options.query));
 	const sessions = sortSessions(filter.sessions, {
 		key: options.sortKey,
 		reverse: options.reverse,
@@ -49,7 +58,9 @@ export function jsonSessions(report: SessionReport, options: ViewOptions): reado
 	const {report: shown, filter} = viewReport(report, options);
 	const byId = new Map(report.sessions.map(session => [session.id, session]));
 	// Sessions shown only to keep a chain readable are not what the filter selected.
-	return shown.sessions.filter(session => !filter.chainIds?.has(session.id)).map(session => byId.get(session.id) ?? session);
+	return shown.sessions
+		.filter(session => !filter.chainIds?.has(session.id))
+		.map(session => byId.get(session.id) ?? session);
 }
 
 /**
@@ -79,7 +90,12 @@ function withChains(report: SessionReport, filter: FilterResult): FilterResult {
 			const outer = shown.get(outerId);
 			const client = outer === undefined ? undefined : findNode(outer.tree, clientPid);
 			const clientMark = client === undefined ? undefined : processMarks.get(processId(client.process));
-			if (!shown.has(session.id) && (clientMark === 'match' || clientMark === 'descendant' || (outer !== undefined && sessionMarks.get(outerId) === 'match'))) {
+			if (
+				!shown.has(session.id) &&
+				(clientMark === 'match' ||
+					clientMark === 'descendant' ||
+					(outer !== undefined && sessionMarks.get(outerId) === 'match'))
+			) {
 				shown.set(session.id, session);
 				chainIds.add(session.id);
 				isChanged = true;
@@ -90,9 +106,7 @@ function withChains(report: SessionReport, filter: FilterResult): FilterResult {
 					shown.set(outerId, {...whole, tree: path.tree});
 					chainIds.add(outerId);
 					sessionMarks.set(outerId, 'context');
-					for (const id of path.ids) {
-						processMarks.set(id, 'context');
-					}
+					markAll(processMarks, path.ids, 'context');
 
 					isChanged = true;
 				}
@@ -122,7 +136,10 @@ function findNode(root: ProcessNode, pid: number): ProcessNode | undefined {
 }
 
 /** The tree from `root` down to `pid` and nothing else, with the ids along it. */
-function pathTo(root: ProcessNode, pid: number): {readonly tree: ProcessNode; readonly ids: readonly ProcessId[]} | undefined {
+function pathTo(
+	root: ProcessNode,
+	pid: number,
+): {readonly tree: ProcessNode; readonly ids: readonly ProcessId[]} | undefined {
 	const parents = new Map<ProcessNode, ProcessNode>();
 	const pending = [root];
 	for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
@@ -156,4 +173,10 @@ export function isSortKey(value: string): value is SortKey {
 /** Why a `--filter` value cannot be used as given, or undefined when every term was understood. */
 export function filterProblem(query: string): string | undefined {
 	return parseFilterQuery(query).hint;
+}
+
+function markAll<Mark>(marks: Map<ProcessId, Mark>, ids: Iterable<ProcessId>, mark: Mark): void {
+	for (const id of ids) {
+		marks.set(id, mark);
+	}
 }

@@ -1,7 +1,7 @@
 // Order of sessions, and of processes inside a session. Sorting reorders sessions and siblings,
 // never moves a process away from its parent.
-import {sessionMemoryBytes} from './cpu.js';
 import type {ProcessId, ProcessNode, Session} from '../types.js';
+import {sessionMemoryBytes} from './cpu.js';
 
 /** In the order the sort key cycles through. */
 export const sortKeys = ['idle', 'login', 'cpu', 'memory', 'user', 'peer', 'pid'] as const;
@@ -59,13 +59,13 @@ export type SortOptions = {
 };
 
 function ipv4SortKey(address: string): string | undefined {
-	const octets = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/i.exec(address)?.slice(1);
+	const octets = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/iu.exec(address)?.slice(1);
 	return octets === undefined ? undefined : `4 ${octets.map(octet => octet.padStart(3, '0')).join('.')}`;
 }
 
 function ipv6SortKey(address: string): string | undefined {
 	const halves = address.toLowerCase().split('::');
-	if (halves.length > 2 || !/^[\da-f:]+$/.test(address.toLowerCase())) {
+	if (halves.length > 2 || !/^[\da-f:]+$/u.test(address.toLowerCase())) {
 		return undefined;
 	}
 
@@ -137,15 +137,16 @@ function compareKnown(a: number | string, b: number | string, key: SortKey): num
 	}
 
 	if (key === 'user') {
-		return (userCollator ??= new Intl.Collator('en', {numeric: true})).compare(String(a), String(b)) || (String(a) < String(b) ? -1 : (String(a) > String(b) ? 1 : 0));
+		userCollator ??= new Intl.Collator('en', {numeric: true});
+		return userCollator.compare(String(a), String(b)) || (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0);
 	}
 
-	return String(a) < String(b) ? -1 : (String(a) > String(b) ? 1 : 0);
+	return String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0;
 }
 
 /** Stable whatever the key or direction: oldest login first, then lowest pid, then id. */
 function compareTies(a: Session, b: Session): number {
-	return a.loginAt - b.loginAt || a.pid - b.pid || (a.id < b.id ? -1 : (a.id > b.id ? 1 : 0));
+	return a.loginAt - b.loginAt || a.pid - b.pid || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 /**
@@ -210,7 +211,7 @@ function sortOnce(root: ProcessNode): ProcessNode {
 		}
 
 		frames.pop();
-		const children = node.children.map(child => sortedByNode.get(child) ?? child).sort(compareSiblings);
+		const children = node.children.map(child => sortedByNode.get(child) ?? child).toSorted(compareSiblings);
 		const isUnchanged = children.every((child, position) => child === node.children[position]);
 		sortedByNode.set(node, isUnchanged ? node : {process: node.process, children});
 	}

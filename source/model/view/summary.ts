@@ -1,9 +1,9 @@
 // The header text above the tree: host, uptime, load, sessions, listeners, idle policy.
 import type {IdlePolicy} from '../../proc/parse/parse-sshd-policy.js';
+import type {ProcessId, SessionReport} from '../types.js';
 import {formatCoarseAge, formatDuration, formatLoad, formatUptime} from './format.js';
 import {sanitizeText} from './sanitize.js';
 import {sortDirection, type SortKey} from './sort.js';
-import type {ProcessId, SessionReport} from '../types.js';
 
 export type SummaryOptions = {
 	/** Idle policy per listener id, for the listeners whose sshd could be asked. */
@@ -18,7 +18,13 @@ export type SummaryOptions = {
 };
 
 const sortNames: Readonly<Record<SortKey, string>> = {
-	idle: 'idle', login: 'login time', cpu: 'CPU', memory: 'memory', user: 'user', peer: 'peer', pid: 'pid',
+	idle: 'idle',
+	login: 'login time',
+	cpu: 'CPU',
+	memory: 'memory',
+	user: 'user',
+	peer: 'peer',
+	pid: 'pid',
 };
 
 /** `sort: idle ↓`: the key and which way it runs (↓ largest first, ↑ smallest first). */
@@ -28,23 +34,32 @@ export function formatSort(key: SortKey, reverse: boolean): string {
 
 export function formatIdlePolicy(policy: IdlePolicy): string {
 	const interval = policy.clientAliveIntervalSeconds;
-	const probes = interval === 0
-		? 'ClientAliveInterval 0 (off)'
-		: `ClientAlive ${interval}s × ${policy.clientAliveCountMax} (drops after ${formatDuration(interval * policy.clientAliveCountMax)} unanswered)`;
+	const probes =
+		interval === 0
+			? 'ClientAliveInterval 0 (off)'
+			: `ClientAlive ${interval}s × ${policy.clientAliveCountMax} (drops after ${formatDuration(interval * policy.clientAliveCountMax)} unanswered)`;
 	return `${probes}, TCPKeepAlive ${policy.tcpKeepAlive ? 'yes' : 'no'}`;
 }
 
 export function summaryLines(report: SessionReport, options: SummaryOptions = {}): string[] {
 	const status = options.isPaused ? '  [PAUSED — p resumes]' : '';
 	const sort = options.sort === undefined ? '' : `  ${formatSort(options.sort.key, options.sort.reverse)}`;
-	const lines = [`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage, options.isCoarse ? 1 : 2)}${sort}${status}`];
+	const lines = [
+		`${sanitizeText(report.host)}  up ${formatUptime(report.uptimeSeconds)}  load ${formatLoad(report.loadAverage, options.isCoarse ? 1 : 2)}${sort}${status}`,
+	];
 	const authenticating = report.sessions.filter(session => session.stage === 'authenticating').length;
 	const count = `${report.sessions.length} session${report.sessions.length === 1 ? '' : 's'}`;
 	const isHidden = report.partialReasons.some(reason => reason.includes('hidepid'));
-	const listeners = report.listeners.length === 0
-		? (isHidden ? 'no sshd listener visible (hidepid)' : 'no sshd listener found')
-		: `listening on ${report.listeners.map(listener => `${listener.ports.map(port => `:${port}`).join(',') || '?'} (pid ${listener.pid})`).join(', ')}`;
-	const fullScan = options.lastFullScanAt === undefined ? '' : `  ·  full scan ${formatCoarseAge((report.takenAt - options.lastFullScanAt) / 1000)} ago`;
+	const listeners =
+		report.listeners.length === 0
+			? isHidden
+				? 'no sshd listener visible (hidepid)'
+				: 'no sshd listener found'
+			: `listening on ${report.listeners.map(listener => `${listener.ports.map(port => `:${port}`).join(',') || '?'} (pid ${listener.pid})`).join(', ')}`;
+	const fullScan =
+		options.lastFullScanAt === undefined
+			? ''
+			: `  ·  full scan ${formatCoarseAge((report.takenAt - options.lastFullScanAt) / 1000)} ago`;
 	lines.push(`${count}${authenticating > 0 ? ` (${authenticating} authenticating)` : ''}  ·  ${listeners}${fullScan}`);
 	// Listeners with the same policy share one line, so several sshds do not crowd out the tree.
 	const listenersByPolicy = new Map<string, string[]>();
@@ -52,7 +67,10 @@ export function summaryLines(report: SessionReport, options: SummaryOptions = {}
 		const policy = options.policies?.get(listener.id);
 		if (policy !== undefined) {
 			const name = listener.ports.map(port => `:${port}`).join(',') || `pid ${listener.pid}`;
-			listenersByPolicy.set(formatIdlePolicy(policy), [...(listenersByPolicy.get(formatIdlePolicy(policy)) ?? []), name]);
+			listenersByPolicy.set(formatIdlePolicy(policy), [
+				...(listenersByPolicy.get(formatIdlePolicy(policy)) ?? []),
+				name,
+			]);
 		}
 	}
 
@@ -66,8 +84,10 @@ export function summaryLines(report: SessionReport, options: SummaryOptions = {}
 	}
 
 	if (isHidden) {
-		const hidePid = /hidepid=(\w+)/.exec(report.partialReasons.join(' '))?.[1] ?? '?';
-		lines.push(`Restricted view: /proc is mounted hidepid=${hidePid}; other users' sessions are hidden, yours are listed`);
+		const hidePid = /hidepid=(\w+)/u.exec(report.partialReasons.join(' '))?.[1] ?? '?';
+		lines.push(
+			`Restricted view: /proc is mounted hidepid=${hidePid}; other users' sessions are hidden, yours are listed`,
+		);
 	}
 
 	// What could not be looked at, said once: an empty list must not read as "nothing there".

@@ -1,4 +1,5 @@
 // Parser for /proc/PID/cmdline: NUL-separated argv, possibly rewritten by setproctitle.
+import {Buffer} from 'node:buffer';
 
 /**
  * Splits raw cmdline bytes into arguments. Invalid UTF-8 becomes U+FFFD. Trailing NULs are

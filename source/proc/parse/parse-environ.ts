@@ -1,4 +1,5 @@
 // Picks the SSH variables out of /proc/PID/environ (NUL-separated NAME=value pairs).
+import {Buffer} from 'node:buffer';
 
 export type SshEnvironment = {
 	/** SSH_CONNECTION: "client_address client_port server_address server_port". */
@@ -27,14 +28,20 @@ export type SshConnectionEnds = {
 
 /** Returns undefined unless the value has four fields with numeric ports. */
 export function parseSshConnection(value: string): SshConnectionEnds | undefined {
-	const fields = value.trim().split(/\s+/);
+	const fields = value.trim().split(/\s+/u);
 	const [peerAddress, peerPort, localAddress, localPort] = fields;
-	if (fields.length !== 4 || !peerAddress || !localAddress || !/^\d+$/.test(peerPort ?? '') || !/^\d+$/.test(localPort ?? '')) {
+	if (
+		fields.length !== 4 ||
+		!peerAddress ||
+		!localAddress ||
+		!/^\d+$/u.test(peerPort ?? '') ||
+		!/^\d+$/u.test(localPort ?? '')
+	) {
 		return undefined;
 	}
 
 	// sshd prints v4-mapped peers as ::ffff:a.b.c.d; /proc/net/tcp6 is shown as plain IPv4.
-	const plain = (address: string) => address.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/i, '$1');
+	const plain = (address: string) => address.replace(/^:{2}f{4}:((?:\d+\.){3}\d+)$/iu, '$1');
 	return {
 		peer: {address: plain(peerAddress), port: Number(peerPort)},
 		local: {address: plain(localAddress), port: Number(localPort)},

@@ -1,5 +1,6 @@
 // Parser for /proc/net/tcp and /proc/net/tcp6 (see proc(5) and net/ipv4/tcp_ipv4.c get_tcp4_sock).
 
+import {Buffer} from 'node:buffer';
 import type {Endpoint, TcpSocket, TcpState, TcpTimer} from '../types.js';
 
 const states: Readonly<Record<number, TcpState>> = {
@@ -64,9 +65,14 @@ function parseLine(
 	wanted: ReadonlySet<number> | undefined,
 	wantedLocalPorts: ReadonlySet<number> | undefined,
 ): TcpSocket | undefined {
-	const fields = line.trim().split(/\s+/);
-	if (fields.length < 10 || (wanted !== undefined && fields[3] !== listenStateHex && !wanted.has(Number(fields[9]))
-		&& !(wantedLocalPorts !== undefined && wantedLocalPorts.has(localPortOf(fields[1]))))) {
+	const fields = line.trim().split(/\s+/u);
+	if (
+		fields.length < 10 ||
+		(wanted !== undefined &&
+			fields[3] !== listenStateHex &&
+			!wanted.has(Number(fields[9])) &&
+			!wantedLocalPorts?.has(localPortOf(fields[1])))
+	) {
 		return undefined;
 	}
 
@@ -108,13 +114,13 @@ function parseEndpoint(text: string | undefined, family: 4 | 6, byteOrder: ByteO
 	const [addressHex, portHex] = (text ?? '').split(':');
 	const port = Number.parseInt(portHex ?? '', 16);
 	const expectedLength = family === 4 ? 8 : 32;
-	if (addressHex?.length !== expectedLength || !/^[\dA-Fa-f]+$/.test(addressHex) || !Number.isInteger(port)) {
+	if (addressHex?.length !== expectedLength || !/^[\dA-Fa-f]+$/u.test(addressHex) || !Number.isInteger(port)) {
 		return undefined;
 	}
 
 	const bytes = Buffer.alloc(expectedLength / 2);
 	for (let word = 0; word < expectedLength / 8; word++) {
-		const value = Number.parseInt(addressHex.slice(word * 8, (word * 8) + 8), 16);
+		const value = Number.parseInt(addressHex.slice(word * 8, word * 8 + 8), 16);
 		if (byteOrder === 'LE') {
 			bytes.writeUInt32LE(value, word * 4);
 		} else {

@@ -5,7 +5,14 @@
 export type HidePid = 'off' | 'noaccess' | 'invisible' | 'ptraceable';
 
 const hidePidNames: Readonly<Record<string, HidePid>> = {
-	0: 'off', off: 'off', 1: 'noaccess', noaccess: 'noaccess', 2: 'invisible', invisible: 'invisible', 4: 'ptraceable', ptraceable: 'ptraceable',
+	0: 'off',
+	off: 'off',
+	1: 'noaccess',
+	noaccess: 'noaccess',
+	2: 'invisible',
+	invisible: 'invisible',
+	4: 'ptraceable',
+	ptraceable: 'ptraceable',
 };
 
 /**
@@ -15,7 +22,7 @@ mount wins, as the last one mounted is the one a path resolves to. `off` when no
 export function parseHidePid(mountinfo: string, mountPoint = '/proc'): HidePid {
 	let hidePid: HidePid = 'off';
 	for (const line of mountinfo.split('\n')) {
-		// id parent major:minor root mount-point options [optional fields] - fstype source super-options
+		// Id parent major:minor root mount-point options [optional fields] - fstype source super-options
 		const fields = line.split(' ');
 		const separator = fields.indexOf('-');
 		if (separator === -1 || fields[4] !== mountPoint || fields[separator + 1] !== 'proc') {
@@ -32,15 +39,15 @@ export function parseHidePid(mountinfo: string, mountPoint = '/proc'): HidePid {
 
 /** `/proc/sys/net/ipv4/ip_local_port_range`: two numbers, the first and last ephemeral port. */
 export function parsePortRange(text: string): readonly [number, number] | undefined {
-	const [first, last] = text.trim().split(/\s+/).map(Number);
+	const [first, last] = text.trim().split(/\s+/u).map(Number);
 	return first !== undefined && last !== undefined && Number.isInteger(first) && Number.isInteger(last) && first <= last
 		? [first, last]
 		: undefined;
 }
 
-/** rchar + wchar of /proc/PID/io: every character the process read or wrote, through any file. */
+/** Rchar + wchar of /proc/PID/io: every character the process read or wrote, through any file. */
 export function parseIoCharacters(text: string): number | undefined {
-	const read = /^rchar:\s*(\d+)/m.exec(text)?.[1];
-	const written = /^wchar:\s*(\d+)/m.exec(text)?.[1];
+	const read = /^rchar:\s*(\d+)/mu.exec(text)?.[1];
+	const written = /^wchar:\s*(\d+)/mu.exec(text)?.[1];
 	return read === undefined || written === undefined ? undefined : Number(read) + Number(written);
 }

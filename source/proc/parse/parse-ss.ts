@@ -32,7 +32,7 @@ export function parseSsTcpInfo(text: string): Map<number, TcpInfo> {
 			continue;
 		}
 
-		if (/^\s/.test(line)) {
+		if (/^\s/u.test(line)) {
 			for (const [key, value] of keyValues(line)) {
 				pairs.set(key, value);
 			}
@@ -41,7 +41,7 @@ export function parseSsTcpInfo(text: string): Map<number, TcpInfo> {
 		}
 
 		flush();
-		const inodeMatch = /\bino:(\d+)/.exec(line);
+		const inodeMatch = /\bino:(\d+)/u.exec(line);
 		inode = inodeMatch ? Number(inodeMatch[1]) : undefined;
 		pairs = new Map();
 	}
@@ -51,10 +51,13 @@ export function parseSsTcpInfo(text: string): Map<number, TcpInfo> {
 }
 
 function keyValues(line: string): Array<[string, string]> {
-	return line.trim().split(/\s+/).flatMap(token => {
-		const colon = token.indexOf(':');
-		return colon > 0 ? [[token.slice(0, colon), token.slice(colon + 1)] as [string, string]] : [];
-	});
+	return line
+		.trim()
+		.split(/\s+/u)
+		.flatMap(token => {
+			const colon = token.indexOf(':');
+			return colon > 0 ? [[token.slice(0, colon), token.slice(colon + 1)] as [string, string]] : [];
+		});
 }
 
 function toInfo(inode: number, pairs: ReadonlyMap<string, string>): TcpInfo {

@@ -12,7 +12,7 @@ export type IdlePolicy = {
 export function parseSshdPolicy(text: string): IdlePolicy | undefined {
 	const values = new Map<string, string>();
 	for (const line of text.split('\n')) {
-		const match = /^(\S+)\s+(.*)$/.exec(line.trim());
+		const match = /^(\S+)\s+(.*)$/u.exec(line.trim());
 		if (match?.[1] !== undefined && match[2] !== undefined) {
 			values.set(match[1].toLowerCase(), match[2].trim());
 		}
@@ -40,9 +40,12 @@ Reads the sshd binary and `-f` config path from a listener's command line, which
 its argv or OpenSSH's listener title (`sshd: /usr/sbin/sshd -D -f /etc/x [listener] 0 of 10-100 startups`).
 */
 export function parseSshdInvocation(command: string): SshdInvocation {
-	const words = command.replace(/^sshd:\s+/, '').split(/\s+/).filter(word => word.length > 0);
+	const words = command
+		.replace(/^sshd:\s+/u, '')
+		.split(/\s+/u)
+		.filter(word => word.length > 0);
 	const first = words[0];
-	const executable = first !== undefined && first.startsWith('/') && /\/sshd$/.test(first) ? first : undefined;
+	const executable = first !== undefined && first.startsWith('/') && first.endsWith('/sshd') ? first : undefined;
 	let configPath: string | undefined;
 	for (const [index, word] of words.entries()) {
 		if (word === '-f') {

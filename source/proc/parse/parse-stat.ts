@@ -1,5 +1,6 @@
 // Parser for /proc/PID/stat. The command name (comm) sits between the first '(' and the LAST ')'
 // and may itself contain spaces, parentheses or newlines, so the fields are found from the end.
+import {type Buffer} from 'node:buffer';
 
 export type StatFields = {
 	readonly pid: number;
@@ -32,7 +33,11 @@ function splitAtComm(text: string): {readonly pid: number; readonly comm: string
 		return undefined;
 	}
 
-	return {pid: Number(text.slice(0, open).trim()), comm: text.slice(open + 1, close), rest: text.slice(close + 2).trim()};
+	return {
+		pid: Number(text.slice(0, open).trim()),
+		comm: text.slice(open + 1, close),
+		rest: text.slice(close + 2).trim(),
+	};
 }
 
 /** Returns undefined when the text is not a stat line (truncated read, garbage). */
@@ -104,14 +109,31 @@ export function parseStatHead(text: string): StatHead | undefined {
 	for (let start = 0; field < 22; field++) {
 		const space = rest.indexOf(' ', start);
 		const end = space === -1 ? rest.length : space;
-		if (field === 0) {
-			state = rest.slice(start, end);
-		} else if (field === 1) {
-			ppid = Number(rest.slice(start, end));
-		} else if (field === 6) {
-			flags = Number(rest.slice(start, end));
-		} else if (field === 19) {
-			startTicks = Number(rest.slice(start, end));
+		switch (field) {
+			case 0: {
+				state = rest.slice(start, end);
+
+				break;
+			}
+
+			case 1: {
+				ppid = Number(rest.slice(start, end));
+
+				break;
+			}
+
+			case 6: {
+				flags = Number(rest.slice(start, end));
+
+				break;
+			}
+
+			case 19: {
+				startTicks = Number(rest.slice(start, end));
+
+				break;
+			}
+			// No default
 		}
 
 		if (space === -1) {
@@ -145,14 +167,22 @@ back to parseStatHead for those.
 export function parseStatLink(bytes: Buffer): StatLink | undefined {
 	const open = bytes.indexOf(openParenthesis);
 	const close = bytes.lastIndexOf(closeParenthesis);
-	if (open < 2 || close < open || bytes[open - 1] !== space || bytes[close + 1] !== space || bytes[close + 3] !== space) {
+	if (
+		open < 2 ||
+		close < open ||
+		bytes[open - 1] !== space ||
+		bytes[close + 1] !== space ||
+		bytes[close + 3] !== space
+	) {
 		return undefined;
 	}
 
 	const pid = digitsValue(bytes, 0, open - 1);
 	const ppidEnd = bytes.indexOf(space, close + 4);
 	const ppid = ppidEnd === -1 ? undefined : digitsValue(bytes, close + 4, ppidEnd);
-	return pid === undefined || ppid === undefined ? undefined : {pid, comm: bytes.toString('utf8', open + 1, close), ppid};
+	return pid === undefined || ppid === undefined
+		? undefined
+		: {pid, comm: bytes.toString('utf8', open + 1, close), ppid};
 }
 
 /** The number the bytes from `start` up to `end` spell in decimal digits; undefined if any is not one. */
@@ -168,7 +198,7 @@ function digitsValue(bytes: Buffer, start: number, end: number): number | undefi
 			return undefined;
 		}
 
-		value = (value * 10) + digit;
+		value = value * 10 + digit;
 	}
 
 	return value;

@@ -14,15 +14,15 @@ export type StatusFields = {
 };
 
 export function parseStatus(text: string): StatusFields {
-	const uidLine = /^Uid:\s+(\d+)\s+(\d+)/m.exec(text);
-	const tgid = /^Tgid:\s+(\d+)/m.exec(text)?.[1];
-	const namespacePids = /^NSpid:\s+([\d\s]+)$/m.exec(text)?.[1]?.trim().split(/\s+/) ?? [];
+	const uidLine = /^Uid:\s+(\d+)\s+(\d+)/mu.exec(text);
+	const tgid = /^Tgid:\s+(\d+)/mu.exec(text)?.[1];
+	const namespacePids = /^NSpid:\s+([\d\s]+)$/mu.exec(text)?.[1]?.trim().split(/\s+/u) ?? [];
 	return {
 		realUid: uidLine ? Number(uidLine[1]) : undefined,
 		effectiveUid: uidLine ? Number(uidLine[2]) : undefined,
 		threadGroupId: tgid === undefined ? undefined : Number(tgid),
-		ignoredSignals: /^SigIgn:\s+([\da-f]+)$/im.exec(text)?.[1],
-		caughtSignals: /^SigCgt:\s+([\da-f]+)$/im.exec(text)?.[1],
+		ignoredSignals: /^sigign:\s+([\da-f]+)$/imu.exec(text)?.[1],
+		caughtSignals: /^sigcgt:\s+([\da-f]+)$/imu.exec(text)?.[1],
 		isNamespaceInit: namespacePids.length > 1 && namespacePids.at(-1) === '1',
 	};
 }

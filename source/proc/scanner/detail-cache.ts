@@ -5,7 +5,13 @@
 // `revalidateMs` if it ran since: a process that did not run changed none of them.
 import {parseStat, type StatFields} from '../parse/parse-stat.js';
 import type {SshEnvironment} from '../parse/parse-environ.js';
-import {buildRecord, readDetails, readSocketInodes, type ProcessDetails, type ProcessReadContext} from '../read-processes.js';
+import {
+	buildRecord,
+	readDetails,
+	readSocketInodes,
+	type ProcessDetails,
+	type ProcessReadContext,
+} from '../read-processes.js';
 import {sshdCommandNames} from '../ssh-scope.js';
 import type {ProcessRecord, UnreadablePart} from '../types.js';
 import type {EnvironmentReading} from './environments.js';
@@ -17,7 +23,7 @@ import {execFingerprint, type Candidate, type LastReading, type StatReader} from
 export type Watched = {
 	readonly pid: number;
 	readonly startTicks: number;
-	/** comm, start_code and start_stack: an exec changes at least one (ASLR moves the stack). */
+	/** Comm, start_code and start_stack: an exec changes at least one (ASLR moves the stack). */
 	readonly fingerprint: string;
 	/** When this fingerprint replaced another (an exec seen), undefined for the first one. */
 	readonly execSeenAt: number | undefined;
@@ -59,7 +65,11 @@ export type MembersReading = {
 export type DetailCache = {
 	readonly watched: () => ReadonlyMap<number, Watched>;
 	/** Makes the members' records and keeps what they were made from; returns the pids no longer watched too. */
-	readonly refresh: (reading: MembersReading) => {readonly processes: ProcessRecord[]; readonly detailReads: number; readonly gone: number[]};
+	readonly refresh: (reading: MembersReading) => {
+		readonly processes: ProcessRecord[];
+		readonly detailReads: number;
+		readonly gone: number[];
+	};
 	/** The watched processes' sockets with the run marks taken before they were read, for the next run's hint. */
 	readonly hintedSockets: () => HintedSockets[];
 };
@@ -67,7 +77,15 @@ export type DetailCache = {
 export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: DetailCacheOptions): DetailCache {
 	let watched = new Map<number, Watched>();
 
-	const refresh: DetailCache['refresh'] = ({startedAt, context, membership, candidates, environments, probed, hintedSockets}) => {
+	const refresh: DetailCache['refresh'] = ({
+		startedAt,
+		context,
+		membership,
+		candidates,
+		environments,
+		probed,
+		hintedSockets,
+	}) => {
 		const {underSshd, sortedMembers, childrenByParent} = membership;
 		const nextWatched = new Map<number, Watched>();
 		const processes: ProcessRecord[] = [];
@@ -89,14 +107,16 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 			// Only an sshd's children decide anything (its title): no key for the others.
 			const childrenKey = sshdCommandNames.has(stat.comm) ? (childrenByParent.get(pid) ?? []).join(',') : '';
 			const execSeenAt = previous && previous.fingerprint !== fingerprint ? startedAt : previous?.execSeenAt;
-			const isYoung = startedAt - (context.bootTime + (stat.startTicks * 1000 / context.clockTicksPerSecond)) < youngMs
-				|| (execSeenAt !== undefined && startedAt - execSeenAt < youngMs);
-			const mustRead = previous === undefined
-				|| previous.fingerprint !== fingerprint
-				|| isYoung
-				|| (startedAt - previous.detailsReadAt >= revalidateMs && mayHaveRunSince(previous.detailsRunMark, stats.runMarkOf(pid), stat.threads))
-				|| (sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey)
-				|| (previous.parentPid !== stat.ppid);
+			const isYoung =
+				startedAt - (context.bootTime + (stat.startTicks * 1000) / context.clockTicksPerSecond) < youngMs ||
+				(execSeenAt !== undefined && startedAt - execSeenAt < youngMs);
+			const mustRead =
+				previous?.fingerprint !== fingerprint ||
+				isYoung ||
+				(startedAt - previous.detailsReadAt >= revalidateMs &&
+					mayHaveRunSince(previous.detailsRunMark, stats.runMarkOf(pid), stat.threads)) ||
+				(sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey) ||
+				previous.parentPid !== stat.ppid;
 			let details: ProcessDetails;
 			let detailsReadAt: number;
 			let socketInodes: Watched['socketInodes'];
@@ -105,7 +125,10 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 			if (mustRead) {
 				detailsRunMark = stats.detailsRunMark(pid);
 				const fresh = readDetails(`${procRoot}/${pid}`, stat);
-				if (fresh === undefined || (probed.has(pid) && fresh.threadGroupId !== undefined && fresh.threadGroupId !== pid)) {
+				if (
+					fresh === undefined ||
+					(probed.has(pid) && fresh.threadGroupId !== undefined && fresh.threadGroupId !== pid)
+				) {
 					continue;
 				}
 
@@ -113,7 +136,9 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 				details = fresh;
 				detailsReadAt = startedAt;
 				socketInodes = underSshd.has(pid)
-					? (keptSockets(hintedSockets?.get(pid), stat, detailsRunMark) ?? readSocketInodes(procRoot, pid) ?? 'unreadable')
+					? (keptSockets(hintedSockets?.get(pid), stat, detailsRunMark) ??
+						readSocketInodes(procRoot, pid) ??
+						'unreadable')
 					: undefined;
 				detailsChildrenKey = childrenKey;
 			} else {
@@ -123,9 +148,10 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 
 			const environment = environments.get(pid);
 			// The same line, details, environment reading and user names make the same record.
-			const record = !mustRead && unchanged !== undefined && unchanged.userNames === context.userNames && environment === previous?.environment
-				? unchanged.record
-				: recordOf(context, stat, details, socketInodes, environment);
+			const record =
+				!mustRead && unchanged?.userNames === context.userNames && environment === previous?.environment
+					? unchanged.record
+					: recordOf(context, stat, details, socketInodes, environment);
 			processes.push(record);
 			if (previous !== undefined && !mustRead && record === unchanged?.record) {
 				nextWatched.set(pid, previous);
@@ -162,7 +188,12 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 			const sockets: HintedSockets[] = [];
 			for (const entry of watched.values()) {
 				if (Array.isArray(entry.socketInodes) && entry.detailsRunMark !== undefined) {
-					sockets.push({pid: entry.pid, startTicks: entry.startTicks, runMark: entry.detailsRunMark, inodes: entry.socketInodes});
+					sockets.push({
+						pid: entry.pid,
+						startTicks: entry.startTicks,
+						runMark: entry.detailsRunMark,
+						inodes: entry.socketInodes,
+					});
 				}
 			}
 
@@ -207,8 +238,12 @@ function recordOf(
 A hint's sockets of a process (scan-hint.ts), when they are still its sockets: the same process
 (pid and start time), and it has not run since they were read (quiet-processes.ts).
 */
-function keptSockets(hinted: HintedSockets | undefined, stat: StatFields, runMark: string | undefined): readonly number[] | undefined {
-	return hinted !== undefined && hinted.startTicks === stat.startTicks && !mayHaveRunSince(hinted.runMark, runMark, stat.threads)
+function keptSockets(
+	hinted: HintedSockets | undefined,
+	stat: StatFields,
+	runMark: string | undefined,
+): readonly number[] | undefined {
+	return hinted?.startTicks === stat.startTicks && !mayHaveRunSince(hinted.runMark, runMark, stat.threads)
 		? hinted.inodes
 		: undefined;
 }

@@ -18,7 +18,10 @@ export type EnvironmentReader = {
 };
 
 export function createEnvironmentReader(procRoot: string): EnvironmentReader {
-	let readings = new Map<number, {readonly fingerprint: string; readonly startTicks: number; readonly environment: EnvironmentReading}>();
+	let readings = new Map<
+		number,
+		{readonly fingerprint: string; readonly startTicks: number; readonly environment: EnvironmentReading}
+	>();
 	return {
 		environmentOf({stat, statText}, isParentHidden) {
 			if ((stat.ppid !== 1 && !isParentHidden) || (stat.flags & kernelThreadFlag) !== 0 || stat.state === 'Z') {
@@ -33,7 +36,9 @@ export function createEnvironmentReader(procRoot: string): EnvironmentReader {
 
 			const bytes = readWholeBytes(`${procRoot}/${stat.pid}/environ`);
 			const environment = isFailure(bytes)
-				? (meansVanished(bytes) ? 'none' : 'unreadable')
+				? meansVanished(bytes)
+					? 'none'
+					: 'unreadable'
 				: (parseSshEnvironment(bytes) ?? 'none');
 			readings.set(stat.pid, {startTicks: stat.startTicks, fingerprint, environment});
 			return environment;

@@ -3,6 +3,7 @@
 // open, a read and a close (a third of the cost, measured). A descriptor stays bound to the
 // process it was opened for: once that process is gone its reads fail, even if its pid has
 // been handed to a new process, so a held file can never describe a different process.
+import {Buffer} from 'node:buffer';
 import {closeSync, openSync, readSync} from 'node:fs';
 import {errorCode, isFailure, readText, readWholeText as readWholeFile, type ReadFailure} from '../read-file.js';
 
@@ -25,8 +26,8 @@ Beyond this many, files are opened and closed on each read as before: a quarter 
 process's descriptor limit (Node raises the soft limit to the hard one at start), at most 8192.
 */
 export function heldFilesLimit(limitsText: string | undefined): number {
-	const soft = /^Max open files\s+(\d+|unlimited)/m.exec(limitsText ?? '')?.[1];
-	const descriptors = soft === undefined ? 1024 : (soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft));
+	const soft = /^Max open files\s+(\d+|unlimited)/mu.exec(limitsText ?? '')?.[1];
+	const descriptors = soft === undefined ? 1024 : soft === 'unlimited' ? Number.POSITIVE_INFINITY : Number(soft);
 	return Math.min(8192, Math.floor(descriptors / 4));
 }
 

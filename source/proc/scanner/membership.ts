@@ -13,10 +13,19 @@ export type Membership = {
 	readonly childrenByParent: ReadonlyMap<number, readonly number[]>;
 };
 
-export function membershipOf(links: readonly StatLink[], environments: ReadonlyMap<number, EnvironmentReading>, selfPid: number): Membership {
+export function membershipOf(
+	links: readonly StatLink[],
+	environments: ReadonlyMap<number, EnvironmentReading>,
+	selfPid: number,
+): Membership {
 	const everyonesChildren = childrenByParentOf(links);
-	const underSshd = descendantsOf(everyonesChildren, links.filter(link => sshdCommandNames.has(link.comm)).map(link => link.pid));
-	const leftoverRoots = [...environments].filter(([, environment]) => hasSshConnection(environment)).map(([pid]) => pid);
+	const underSshd = descendantsOf(
+		everyonesChildren,
+		links.filter(link => sshdCommandNames.has(link.comm)).map(link => link.pid),
+	);
+	const leftoverRoots = [...environments]
+		.filter(([, environment]) => hasSshConnection(environment))
+		.map(([pid]) => pid);
 	const members = descendantsOf(everyonesChildren, [...underSshd, ...leftoverRoots]);
 	members.add(selfPid);
 	const childrenByParent = childrenByParentOf(links.filter(link => members.has(link.pid)));
@@ -25,7 +34,7 @@ export function membershipOf(links: readonly StatLink[], environments: ReadonlyM
 		siblings.sort((a, b) => a - b);
 	}
 
-	return {underSshd, sortedMembers: [...members].sort((a, b) => a - b), childrenByParent};
+	return {underSshd, sortedMembers: [...members].toSorted((a, b) => a - b), childrenByParent};
 }
 
 /** What membership needs to know of a watched process from the last scan. */
@@ -50,8 +59,12 @@ export function isMembershipUnchanged(
 	for (const [pid, entry] of watched) {
 		const stat = candidates.get(pid)?.stat;
 		const last = entry.last?.stat;
-		if (stat === undefined || last === undefined || stat.ppid !== last.ppid || stat.comm !== last.comm
-			|| (stat.ppid === 1 && environments.get(pid) !== entry.environment)) {
+		if (
+			stat === undefined ||
+			last?.ppid !== stat.ppid ||
+			last.comm !== stat.comm ||
+			(stat.ppid === 1 && environments.get(pid) !== entry.environment)
+		) {
 			return false;
 		}
 	}

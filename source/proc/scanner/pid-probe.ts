@@ -9,8 +9,7 @@ import {forkMarginPids, probeRange} from './pid-range.js';
 const listAbove = 256;
 
 export type NewPids =
-	| {readonly kind: 'pids'; readonly pids: readonly number[]}
-	| {readonly kind: 'too-many'; readonly reason: string};
+	{readonly kind: 'pids'; readonly pids: readonly number[]} | {readonly kind: 'too-many'; readonly reason: string};
 
 export type PidProbe = {
 	/** The kernel's pid_max, read once; undefined when unreadable. */
@@ -27,7 +26,11 @@ export type PidProbe = {
 	Tries each pid not in `isKnown` and not seen by the last scan; `read` says whether it could be
 	read. Pids that could not be read yet are tried once more by the next watch scan.
 	*/
-	readonly probe: (pids: readonly number[], isKnown: (pid: number) => boolean, read: (pid: number) => boolean) => {readonly attempts: number};
+	readonly probe: (
+		pids: readonly number[],
+		isKnown: (pid: number) => boolean,
+		read: (pid: number) => boolean,
+	) => {readonly attempts: number};
 	/** Ends a scan: `seen`, the pids whose stat it read. */
 	readonly scanDone: (isFullScan: boolean, lastPid: number | undefined, seen: ReadonlySet<number>) => void;
 };

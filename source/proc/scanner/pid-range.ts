@@ -5,8 +5,8 @@
 
 /** The last allocated pid from /proc/loadavg ("0.10 0.20 0.30 1/123 4567"). */
 export function parseLastPid(loadavgText: string): number | undefined {
-	const field = loadavgText.trim().split(/\s+/)[4];
-	return field !== undefined && /^\d+$/.test(field) ? Number(field) : undefined;
+	const field = loadavgText.trim().split(/\s+/u)[4];
+	return field !== undefined && /^\d+$/u.test(field) ? Number(field) : undefined;
 }
 
 /**
@@ -26,7 +26,13 @@ export type ProbeRange =
  * by the previous refresh may have been too young to read. The allocator wraps at pid_max back
  * to 301 (RESERVED_PIDS), skipping pids still in use.
  */
-export function probeRange(previousLastPid: number, lastPid: number, pidMax: number | undefined, marginPids: number, limit: number): ProbeRange {
+export function probeRange(
+	previousLastPid: number,
+	lastPid: number,
+	pidMax: number | undefined,
+	marginPids: number,
+	limit: number,
+): ProbeRange {
 	const from = previousLastPid - marginPids + 1;
 	if (lastPid >= previousLastPid) {
 		const start = Math.max(1, from);
@@ -38,7 +44,7 @@ export function probeRange(previousLastPid: number, lastPid: number, pidMax: num
 	}
 
 	const firstAfterWrap = 300;
-	const count = (pidMax - Math.max(1, from)) + Math.max(0, lastPid - firstAfterWrap + 1);
+	const count = pidMax - Math.max(1, from) + Math.max(0, lastPid - firstAfterWrap + 1);
 	if (count > limit) {
 		return {kind: 'too-many'};
 	}

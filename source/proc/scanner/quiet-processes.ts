@@ -31,11 +31,18 @@ const initPid = 1;
 
 /** The pids that may have run between their two readings. */
 export function pidsThatRan(readings: readonly RunReading[]): Set<number> {
-	return new Set(readings.filter(reading => mayHaveRunSince(reading.before, reading.now, reading.threads)).map(reading => reading.pid));
+	return new Set(
+		readings
+			.filter(reading => mayHaveRunSince(reading.before, reading.now, reading.threads))
+			.map(reading => reading.pid),
+	);
 }
 
 /** The pids whose stat lines must be read; every other reading's kept stat line is current. */
-export function pidsToRead(readings: readonly RunReading[], ran: ReadonlySet<number> = pidsThatRan(readings)): Set<number> {
+export function pidsToRead(
+	readings: readonly RunReading[],
+	ran: ReadonlySet<number> = pidsThatRan(readings),
+): Set<number> {
 	const watchedPids = new Set<number>();
 	const activeTtys = new Set<number>();
 	for (const reading of readings) {
@@ -67,5 +74,5 @@ export function mayHaveRunSince(before: string | undefined, now: string | undefi
  */
 function hasRunTime(schedstat: string): boolean {
 	const time = schedstat.slice(0, schedstat.indexOf(' '));
-	return time !== '' && /^\d+$/.test(time) && !/^0+$/.test(time);
+	return time !== '' && /^\d+$/u.test(time) && !/^0+$/u.test(time);
 }

@@ -68,14 +68,35 @@ export function parseScanHint(text: string): ScanHint | undefined {
 		return undefined;
 	}
 
-	const {version, bootId, pidNamespace, forks, lastPid, pids, sockets} = value as Record<string, unknown>;
-	if (version !== hintVersion || typeof bootId !== 'string' || bootId === '' || typeof pidNamespace !== 'string' || pidNamespace === ''
-		|| !isCount(forks) || !isPid(lastPid) || !Array.isArray(pids) || pids.length > maxHintPids || !pids.every(pid => isPid(pid))
-		|| !Array.isArray(sockets) || sockets.length > maxHintPids || !sockets.every(entry => isHintedSockets(entry))) {
+	const fields = new Map<string, unknown>(Object.entries(value));
+	const [version, bootId, pidNamespace, forks, lastPid, pids, sockets] = [
+		'version',
+		'bootId',
+		'pidNamespace',
+		'forks',
+		'lastPid',
+		'pids',
+		'sockets',
+	].map(name => fields.get(name));
+	if (
+		version !== hintVersion ||
+		typeof bootId !== 'string' ||
+		bootId === '' ||
+		typeof pidNamespace !== 'string' ||
+		pidNamespace === '' ||
+		!isCount(forks) ||
+		!isPid(lastPid) ||
+		!Array.isArray(pids) ||
+		pids.length > maxHintPids ||
+		!pids.every(pid => isPid(pid)) ||
+		!Array.isArray(sockets) ||
+		sockets.length > maxHintPids ||
+		!sockets.every(entry => isHintedSockets(entry))
+	) {
 		return undefined;
 	}
 
-	return {bootId, pidNamespace, forks, lastPid, pids: pids as number[], sockets: sockets as HintedSockets[]};
+	return {bootId, pidNamespace, forks, lastPid, pids, sockets};
 }
 
 function isHintedSockets(value: unknown): value is HintedSockets {
@@ -83,26 +104,40 @@ function isHintedSockets(value: unknown): value is HintedSockets {
 		return false;
 	}
 
-	const {pid, startTicks, runMark, inodes} = value as Record<string, unknown>;
-	return isPid(pid) && isCount(startTicks) && typeof runMark === 'string' && /^\d{1,20} \d{1,20} \d{1,20}\n?$/.test(runMark)
-		&& Array.isArray(inodes) && inodes.length <= maxInodesPerProcess && inodes.every(inode => isCount(inode));
+	const fields = new Map<string, unknown>(Object.entries(value));
+	const [pid, startTicks, runMark, inodes] = ['pid', 'startTicks', 'runMark', 'inodes'].map(name => fields.get(name));
+	return (
+		isPid(pid) &&
+		isCount(startTicks) &&
+		typeof runMark === 'string' &&
+		/^(?:\d{1,20} ){2}\d{1,20}\n?$/u.test(runMark) &&
+		Array.isArray(inodes) &&
+		inodes.length <= maxInodesPerProcess &&
+		inodes.every(inode => isCount(inode))
+	);
 }
 
 export type HintedPids =
 	| {
-		readonly kind: 'pids';
-		/** The hint's own pids: most are still there. */
-		readonly hinted: readonly number[];
-		/** Every pid handed out since, most of them threads' or gone: worth a listing of /proc when many. */
-		readonly handedOut: readonly number[];
-	}
+			readonly kind: 'pids';
+			/** The hint's own pids: most are still there. */
+			readonly hinted: readonly number[];
+			/** Every pid handed out since, most of them threads' or gone: worth a listing of /proc when many. */
+			readonly handedOut: readonly number[];
+	  }
 	| {readonly kind: 'unusable'; readonly reason: string};
 
 /**
  * The pids a first scan reads instead of all of /proc: the hint's, and every pid handed out
  * since (with pid-range.ts's margin for forks in progress when the hint was taken).
  */
-export function hintedPids(hint: ScanHint, mark: SystemMark | undefined, lastPid: number | undefined, pidMax: number | undefined, limit: number): HintedPids {
+export function hintedPids(
+	hint: ScanHint,
+	mark: SystemMark | undefined,
+	lastPid: number | undefined,
+	pidMax: number | undefined,
+	limit: number,
+): HintedPids {
 	if (mark === undefined || lastPid === undefined) {
 		return {kind: 'unusable', reason: 'no boot id, pid namespace or fork count'};
 	}

@@ -7,12 +7,19 @@
 // (pid-probe.ts). Details are read again only when they may have changed (detail-cache.ts), the
 // socket table only when it may have (socket-table.ts). A start from the last run's scan hint
 // (scan-hint.ts) makes its first read a watch scan of the hinted pids and the full scan the next.
+import process from 'node:process';
 import {hostname} from 'node:os';
-import type {StatLink} from '../parse/parse-stat.js';
 import {parseLoadAverage, parseUptime} from '../parse/parse-system.js';
 import {isFailure, readWholeText} from '../read-file.js';
 import type {ProcessReadContext} from '../read-processes.js';
-import {bootTimeSeconds, clockTicksPerSecond, pageSizeBytes, readSystemMark, readTtyActivity, createUserNamesReader} from '../read-snapshot.js';
+import {
+	bootTimeSeconds,
+	clockTicksPerSecond,
+	pageSizeBytes,
+	readSystemMark,
+	readTtyActivity,
+	createUserNamesReader,
+} from '../read-snapshot.js';
 import type {TcpInfoReading} from '../read-tcp-info.js';
 import type {Snapshot} from '../types.js';
 import {createDetailCache} from './detail-cache.js';
@@ -121,10 +128,13 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	const stats = createStatReader(procRoot, options.holdStatFiles ?? procRoot === '/proc');
 	const environments = createEnvironmentReader(procRoot);
 	const details = createDetailCache({
-		procRoot, stats, youngMs: options.youngMs ?? defaults.youngMs, revalidateMs: options.revalidateMs ?? defaults.revalidateMs,
+		procRoot,
+		stats,
+		youngMs: options.youngMs ?? defaults.youngMs,
+		revalidateMs: options.revalidateMs ?? defaults.revalidateMs,
 	});
 	const socketTable = createSocketTable(procRoot, options.socketsMaxAgeMs ?? defaults.socketsMaxAgeMs, isRoot);
-	let hint = options.hint;
+	let {hint} = options;
 	let latestHint: ScanHint | undefined;
 	let lastScan: ScanSummary | undefined;
 	let membership: Membership | undefined;
@@ -133,7 +143,10 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 	const startFromHint = (lastPid: number | undefined) => {
 		const startHint = hint;
 		hint = undefined;
-		const hinted = startHint === undefined ? undefined : hintedPids(startHint, readSystemMark(procRoot), lastPid, pidProbe.pidMax(), probeLimit);
+		const hinted =
+			startHint === undefined
+				? undefined
+				: hintedPids(startHint, readSystemMark(procRoot), lastPid, pidProbe.pidMax(), probeLimit);
 		if (startHint === undefined || hinted?.kind !== 'pids') {
 			return undefined;
 		}
@@ -145,6 +158,87 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			handedOut: hinted.handedOut,
 			sockets: new Map<number, HintedSockets>(startHint.sockets.map(entry => [entry.pid, entry])),
 		};
+	};
+
+	/** Why this read is a full scan (undefined: a watch scan), a start from a hint, and the new pids to probe. */
+	const planRead = (startedAt: number, lastPid: number | undefined) => {
+		const reason = schedule.fullScanReason(startedAt);
+		const hinted = reason === 'first' ? startFromHint(lastPid) : undefined;
+		if (hinted) {
+			// A hint's own pids are not thinned out: most are still there.
+			return {reason: undefined, hinted, probe: pidProbe.thinOut(hinted.handedOut, lastPid)};
+		}
+
+		if (reason !== undefined) {
+			return {reason, hinted, probe: []};
+		}
+
+		const fresh = pidProbe.newPids(lastPid);
+		return fresh.kind === 'too-many'
+			? {reason: fresh.reason, hinted, probe: []}
+			: {reason: undefined, hinted, probe: pidProbe.thinOut(fresh.pids, lastPid)};
+	};
+
+	/** Every process's line in a full scan; otherwise the watched ones that may have changed and the probed pids. */
+	const readCandidates = (
+		isFullScan: boolean,
+		watched: ReturnType<typeof details.watched>,
+		toRead: ReadonlySet<number>,
+		probe: readonly number[],
+	) => {
+		if (isFullScan) {
+			const {candidates, links, vanishedCount} = stats.readAll(watched, selfPid);
+			return {
+				candidates,
+				links,
+				vanishedCount,
+				statReads: links.length + vanishedCount,
+				probed: new Set<number>(),
+				probeAttempts: 0,
+			};
+		}
+
+		const {candidates, statReads} = stats.readWatched(watched, toRead);
+		const probed = new Set<number>();
+		const {attempts} = pidProbe.probe(
+			probe,
+			pid => candidates.has(pid),
+			pid => {
+				const candidate = stats.readCandidate(pid, watched);
+				if (candidate) {
+					candidates.set(pid, candidate);
+					probed.add(pid);
+				}
+
+				return candidate !== undefined;
+			},
+		);
+		return {
+			candidates,
+			links: [],
+			vanishedCount: 0,
+			statReads: statReads + probed.size,
+			probed,
+			probeAttempts: attempts,
+		};
+	};
+
+	/**
+	Possible leftovers: PID 1's children whose environment names an SSH connection, and a normal
+	user's processes whose parent is hidden.
+	*/
+	const readEnvironments = (candidates: ReadonlyMap<number, Candidate>, visible: ReadonlySet<number> | undefined) => {
+		const readings = new Map<number, EnvironmentReading>();
+		for (const candidate of candidates.values()) {
+			const {ppid} = candidate.stat;
+			const isParentHidden = visible !== undefined && ppid > 1 && !visible.has(ppid) && !stats.isVisiblePid(ppid);
+			const environment = environments.environmentOf(candidate, isParentHidden);
+			if (environment !== undefined) {
+				readings.set(candidate.stat.pid, environment);
+			}
+		}
+
+		return readings;
 	};
 
 	const read = (tcpInfo?: TcpInfoReading): Snapshot => {
@@ -161,57 +255,16 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			pageSizeBytes: pageSizeBytes(),
 		};
 
-		let reason = schedule.fullScanReason(startedAt);
-		const hinted = reason === 'first' ? startFromHint(lastPid) : undefined;
-		let probe: readonly number[] = [];
-		if (hinted) {
-			reason = undefined;
-			probe = hinted.handedOut;
-		} else if (reason === undefined) {
-			const fresh = pidProbe.newPids(lastPid);
-			if (fresh.kind === 'too-many') {
-				reason = fresh.reason;
-			} else {
-				probe = fresh.pids;
-			}
-		}
-
-		// A hint's own pids are not thinned out: most are still there.
-		probe = pidProbe.thinOut(probe, lastPid);
+		const {reason, hinted, probe} = planRead(startedAt, lastPid);
 		const isFullScan = reason !== undefined;
 		const watched = details.watched();
 		// Before any stat line is read: a run between the two reads shows at the next scan.
 		const {ran, toRead} = stats.readRunMarks(watched);
 		// Before the watched set is replaced: its entries know which processes hold sockets.
 		const hasHolderRun = hasSocketHolderRun(watched, ran, selfPid);
-
-		let candidates: Map<number, Candidate>;
-		/** A full scan's parent links of every process it read; a watch scan's come from its candidates. */
-		let links: readonly StatLink[] = [];
-		let vanishedCount = 0;
-		let statReads: number;
-		const probed = new Set<number>();
-		let probeAttempts = 0;
-		if (isFullScan) {
-			const all = stats.readAll(watched, selfPid);
-			({candidates, links, vanishedCount} = all);
-			statReads = links.length + vanishedCount;
-		} else {
-			const kept = stats.readWatched(watched, toRead);
-			candidates = kept.candidates;
-			const tried = pidProbe.probe(hinted ? [...hinted.hintedPids, ...probe] : probe, pid => candidates.has(pid), pid => {
-				const candidate = stats.readCandidate(pid, watched);
-				if (candidate) {
-					candidates.set(pid, candidate);
-					probed.add(pid);
-				}
-
-				return candidate !== undefined;
-			});
-			probeAttempts = tried.attempts;
-			statReads = kept.statReads + probed.size;
-		}
-
+		const scan = readCandidates(isFullScan, watched, toRead, hinted ? [...hinted.hintedPids, ...probe] : probe);
+		const {candidates, links, vanishedCount, probed, probeAttempts} = scan;
+		let {statReads} = scan;
 		const seen = new Set(isFullScan ? links.map(link => link.pid) : candidates.keys());
 		pidProbe.scanDone(isFullScan, lastPid, seen);
 		if (!candidates.has(selfPid)) {
@@ -221,20 +274,21 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 			}
 		}
 
-		// Possible leftovers: PID 1's children whose environment names an SSH connection, and a
-		// normal user's processes whose parent is hidden.
-		const environmentReadings = new Map<number, EnvironmentReading>();
-		const visible = isRoot ? undefined : new Set([...candidates.keys(), ...links.map(link => link.pid), ...watched.keys()]);
-		for (const candidate of candidates.values()) {
-			const {ppid} = candidate.stat;
-			const environment = environments.environmentOf(candidate, visible !== undefined && ppid > 1 && !visible.has(ppid) && !stats.isVisiblePid(ppid));
-			if (environment !== undefined) {
-				environmentReadings.set(candidate.stat.pid, environment);
-			}
-		}
-
-		if (membership === undefined || isFullScan || probed.size > 0 || !isMembershipUnchanged(watched, candidates, environmentReadings)) {
-			membership = membershipOf(isFullScan ? links : [...candidates.values()].map(candidate => candidate.stat), environmentReadings, selfPid);
+		const environmentReadings = readEnvironments(
+			candidates,
+			isRoot ? undefined : new Set([...candidates.keys(), ...links.map(link => link.pid), ...watched.keys()]),
+		);
+		if (
+			membership === undefined ||
+			isFullScan ||
+			probed.size > 0 ||
+			!isMembershipUnchanged(watched, candidates, environmentReadings)
+		) {
+			membership = membershipOf(
+				isFullScan ? links : [...candidates.values()].map(candidate => candidate.stat),
+				environmentReadings,
+				selfPid,
+			);
 		}
 
 		// A member a full scan did not decode: its parent came after it in pid order (the pids
@@ -252,7 +306,13 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		}
 
 		const {processes, detailReads, gone} = details.refresh({
-			startedAt, context, membership, candidates, environments: environmentReadings, probed, hintedSockets: hinted?.sockets,
+			startedAt,
+			context,
+			membership,
+			candidates,
+			environments: environmentReadings,
+			probed,
+			hintedSockets: hinted?.sockets,
 		});
 		stats.release(gone);
 		const sockets = socketTable.socketsFor({isFullScan, processes, startedAt, hasHolderRun});
@@ -264,13 +324,20 @@ export function createProcessScanner(options: ScannerOptions = {}): ProcessScann
 		// behind with every run.
 		if (isFullScan || hinted) {
 			const mark = lastPid === undefined ? undefined : readSystemMark(procRoot);
-			latestHint = mark === undefined || lastPid === undefined
-				? undefined
-				: {...mark, lastPid, pids: [...details.watched().keys()], sockets: details.hintedSockets()};
+			latestHint =
+				mark === undefined || lastPid === undefined
+					? undefined
+					: {...mark, lastPid, pids: [...details.watched().keys()], sockets: details.hintedSockets()};
 		}
 
 		lastScan = {
-			kind: isFullScan ? 'full' : 'watch', reason: hinted ? 'hint' : reason, durationMs, watchedCount: processes.length, statReads, detailReads, probeAttempts,
+			kind: isFullScan ? 'full' : 'watch',
+			reason: hinted ? 'hint' : reason,
+			durationMs,
+			watchedCount: processes.length,
+			statReads,
+			detailReads,
+			probeAttempts,
 		};
 		const uptimeText = readWholeText(`${procRoot}/uptime`);
 		const hostText = readWholeText(`${procRoot}/sys/kernel/hostname`);

@@ -19,13 +19,22 @@ export type ScanSchedule = {
 	readonly fullScanReason: (startedAt: number) => string | undefined;
 	/** The first read came from a scan hint: the next one looks at everything. */
 	readonly startedFromHint: () => void;
-	readonly scanDone: (scan: {readonly isFullScan: boolean; readonly startedAt: number; readonly durationMs: number; readonly listenKey: string}) => void;
+	readonly scanDone: (scan: {
+		readonly isFullScan: boolean;
+		readonly startedAt: number;
+		readonly durationMs: number;
+		readonly listenKey: string;
+	}) => void;
 	readonly lastFullScanAt: () => number | undefined;
 	/** After a start from a hint, until the full scan that follows it. */
 	readonly isFullScanDue: () => boolean;
 };
 
-export function createScanSchedule({fullScanIntervalMs, earlyFullScanGapMs, fullScanCostFactor}: ScheduleOptions): ScanSchedule {
+export function createScanSchedule({
+	fullScanIntervalMs,
+	earlyFullScanGapMs,
+	fullScanCostFactor,
+}: ScheduleOptions): ScanSchedule {
 	let lastFullScanAt: number | undefined;
 	let lastFullScanDurationMs = 0;
 	/** A wish for a full scan stays until a full scan serves it. */
@@ -34,8 +43,16 @@ export function createScanSchedule({fullScanIntervalMs, earlyFullScanGapMs, full
 	return {
 		fullScanReason(startedAt) {
 			const sinceFullScan = lastFullScanAt === undefined ? Number.POSITIVE_INFINITY : startedAt - lastFullScanAt;
-			const wanted = fullScanWanted !== undefined && (fullScanWanted === 'first' || sinceFullScan >= earlyFullScanGapMs) ? fullScanWanted : undefined;
-			return wanted ?? (sinceFullScan >= Math.max(fullScanIntervalMs, lastFullScanDurationMs * fullScanCostFactor) ? 'interval' : undefined);
+			const wanted =
+				fullScanWanted !== undefined && (fullScanWanted === 'first' || sinceFullScan >= earlyFullScanGapMs)
+					? fullScanWanted
+					: undefined;
+			return (
+				wanted ??
+				(sinceFullScan >= Math.max(fullScanIntervalMs, lastFullScanDurationMs * fullScanCostFactor)
+					? 'interval'
+					: undefined)
+			);
 		},
 		startedFromHint() {
 			fullScanWanted = afterHintReason;

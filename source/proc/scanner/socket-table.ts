@@ -48,8 +48,12 @@ export function createSocketTable(procRoot: string, maxAgeMs: number, isRoot: bo
 			const holders = holdersKeyOf(processes);
 			const localPorts = isRoot ? undefined : sshConnectionPorts(processes);
 			const kept = table;
-			if (kept !== undefined && !isFullScan && kept.localPortsKey === portsKey(localPorts)
-				&& processes.every(process => (process.socketInodes ?? []).every(inode => kept.lookedUp.has(inode)))) {
+			if (
+				kept !== undefined &&
+				!isFullScan &&
+				kept.localPortsKey === portsKey(localPorts) &&
+				processes.every(process => (process.socketInodes ?? []).every(inode => kept.lookedUp.has(inode)))
+			) {
 				if (hasHolderRun && !kept.hasHolderRun) {
 					table = {...kept, hasHolderRun};
 				}
@@ -73,7 +77,10 @@ export function createSocketTable(procRoot: string, maxAgeMs: number, isRoot: bo
 			// Only the sockets these processes hold (and the listeners): the model looks up no other.
 			// Inodes missing from a fresh table are not TCP (an sshd's unix sockets): no need to look again.
 			const sockets = readTcpSockets(procRoot, inodes, localPorts);
-			const listening = sockets.filter(socket => socket.state === 'LISTEN').map(socket => socket.inode).sort((a, b) => a - b);
+			const listening = sockets
+				.filter(socket => socket.state === 'LISTEN')
+				.map(socket => socket.inode)
+				.toSorted((a, b) => a - b);
 			table = {
 				sockets,
 				readAt: startedAt,
@@ -100,9 +107,17 @@ export type SocketHolder = {
 Whether a watched process that holds sockets (or whose sockets are unreadable) ran. sshtop and its
 ancestors are left out: drawing a frame wakes the sshd of its own session.
 */
-export function hasSocketHolderRun(watched: ReadonlyMap<number, SocketHolder>, ran: ReadonlySet<number>, selfPid: number): boolean {
+export function hasSocketHolderRun(
+	watched: ReadonlyMap<number, SocketHolder>,
+	ran: ReadonlySet<number>,
+	selfPid: number,
+): boolean {
 	const ownChain = new Set<number>();
-	for (let pid: number | undefined = selfPid; pid !== undefined && !ownChain.has(pid); pid = watched.get(pid)?.parentPid) {
+	for (
+		let pid: number | undefined = selfPid;
+		pid !== undefined && !ownChain.has(pid);
+		pid = watched.get(pid)?.parentPid
+	) {
 		ownChain.add(pid);
 	}
 
@@ -131,16 +146,26 @@ function sshConnectionPorts(processes: readonly ProcessRecord[]): ReadonlySet<nu
 }
 
 function portsKey(ports: ReadonlySet<number> | undefined): string {
-	return ports === undefined ? '' : [...ports].sort((a, b) => a - b).join(',');
+	return ports === undefined ? '' : [...ports].toSorted((a, b) => a - b).join(',');
 }
 
 function holdersKeyOf(processes: readonly ProcessRecord[]): string {
-	return processes.filter(process => (process.socketInodes?.length ?? 0) > 0).map(process => process.pid).join(',');
+	return processes
+		.filter(process => (process.socketInodes?.length ?? 0) > 0)
+		.map(process => process.pid)
+		.join(',');
 }
 
 /** Whether a socket's row can change only when the process that holds it runs (or its keepalive fails, which wakes it). */
 function isQuietTable(sockets: Sockets, wanted: ReadonlySet<number>): boolean {
-	return sockets.every(socket => socket.state === 'LISTEN' || !wanted.has(socket.inode) || (socket.state === 'ESTABLISHED'
-		&& socket.sendQueueBytes === 0 && socket.receiveQueueBytes === 0 && socket.retransmits === 0
-		&& (socket.timer === 'none' || socket.timer === 'keepalive')));
+	return sockets.every(
+		socket =>
+			socket.state === 'LISTEN' ||
+			!wanted.has(socket.inode) ||
+			(socket.state === 'ESTABLISHED' &&
+				socket.sendQueueBytes === 0 &&
+				socket.receiveQueueBytes === 0 &&
+				socket.retransmits === 0 &&
+				(socket.timer === 'none' || socket.timer === 'keepalive')),
+	);
 }

@@ -45,7 +45,10 @@ export type StatReader = {
 	Reads each watched process's schedstat, and returns the pids that may have run since the
 	last scan and those whose stat lines a watch scan must read: the others' kept lines are current.
 	*/
-	readonly readRunMarks: (watched: WatchedLines) => {readonly ran: ReadonlySet<number>; readonly toRead: ReadonlySet<number>};
+	readonly readRunMarks: (watched: WatchedLines) => {
+		readonly ran: ReadonlySet<number>;
+		readonly toRead: ReadonlySet<number>;
+	};
 	/** This scan's run mark of a watched process. */
 	readonly runMarkOf: (pid: number) => string | undefined;
 	/** A process's run mark as its details are about to be read: this scan's, or read now for a new one. */
@@ -54,7 +57,10 @@ export type StatReader = {
 	/** Every process's line; decoded only for the watched ones, sshtop and those that may be SSH's. */
 	readonly readAll: (watched: WatchedLines, selfPid: number) => FullScanReading;
 	/** The watched processes' lines: read again for `toRead`, the kept ones otherwise. */
-	readonly readWatched: (watched: WatchedLines, toRead: ReadonlySet<number>) => {readonly candidates: Map<number, Candidate>; readonly statReads: number};
+	readonly readWatched: (
+		watched: WatchedLines,
+		toRead: ReadonlySet<number>,
+	) => {readonly candidates: Map<number, Candidate>; readonly statReads: number};
 	/** Whether this reader may see a pid at all (hidepid hides other users' processes). */
 	readonly isVisiblePid: (pid: number) => boolean;
 	/** Forgets processes no longer watched and closes their files. */
@@ -99,7 +105,14 @@ export function createStatReader(procRoot: string, isHolding: boolean): StatRead
 				runMarks.set(pid, next);
 			}
 
-			readings.push({pid, ppid: stat?.ppid ?? 0, ttyNumber: stat?.ttyNumber ?? 0, threads: stat?.threads ?? 0, before, now});
+			readings.push({
+				pid,
+				ppid: stat?.ppid ?? 0,
+				ttyNumber: stat?.ttyNumber ?? 0,
+				threads: stat?.threads ?? 0,
+				before,
+				now,
+			});
 		}
 
 		const ran = pidsThatRan(readings);
@@ -138,7 +151,11 @@ export function createStatReader(procRoot: string, isHolding: boolean): StatRead
 	sshd, a child of one seen so far, a child of PID 1, whose environment is looked at), or the
 	line is not in the kernel's shape.
 	*/
-	const readLinkOrCandidate = (pid: number, mayBeSsh: ReadonlySet<number>, watched: WatchedLines): StatLink | Candidate | undefined => {
+	const readLinkOrCandidate = (
+		pid: number,
+		mayBeSsh: ReadonlySet<number>,
+		watched: WatchedLines,
+	): StatLink | Candidate | undefined => {
 		const bytes = peekWholeBytes(statPath(pid));
 		if (isFailure(bytes)) {
 			return undefined;
@@ -159,7 +176,8 @@ export function createStatReader(procRoot: string, isHolding: boolean): StatRead
 		/** Pids decoded because they may be SSH's: their children are decoded too. */
 		const mayBeSsh = new Set<number>();
 		for (const pid of listPids(procRoot)) {
-			const reading = watched.has(pid) || pid === selfPid ? readCandidate(pid, watched) : readLinkOrCandidate(pid, mayBeSsh, watched);
+			const reading =
+				watched.has(pid) || pid === selfPid ? readCandidate(pid, watched) : readLinkOrCandidate(pid, mayBeSsh, watched);
 			if (reading === undefined) {
 				vanishedCount++;
 			} else if ('stat' in reading) {
@@ -181,7 +199,9 @@ export function createStatReader(procRoot: string, isHolding: boolean): StatRead
 		let statReads = 0;
 		for (const [pid, {last}] of watched) {
 			const mustRead = last === undefined || toRead.has(pid);
-			const candidate = mustRead ? readCandidate(pid, watched) : {stat: last.stat, statText: last.statText, unchanged: last};
+			const candidate = mustRead
+				? readCandidate(pid, watched)
+				: {stat: last.stat, statText: last.statText, unchanged: last};
 			if (candidate) {
 				candidates.set(pid, candidate);
 			}
@@ -210,7 +230,7 @@ export function createStatReader(procRoot: string, isHolding: boolean): StatRead
 }
 
 /**
-comm plus start_code and start_stack (fields 26 and 28 of stat): an exec replaces the address
+Comm plus start_code and start_stack (fields 26 and 28 of stat): an exec replaces the address
 space, and with ASLR the stack moves on every exec. Readers that may not trace the process see
 zeros there and fall back to comm alone.
 */

@@ -1,9 +1,16 @@
 // Carries out the request the reducer put in state, once per request id, and reports back
 // with ActionEvents. The only UI code that calls the executor; nothing here throws into React.
-import {useEffect, useRef} from 'react';
+import {useEffect, useLayoutEffect, useRef} from 'react';
 import type {Confirmation, GuardContext} from '../../model/guard/guard.js';
 import type {ActionPlan} from '../../model/guard/plan.js';
-import {reached, type Escalation, type SessionsEnded, type SessionsSignalled, type SignalReport, type TargetResult} from '../../model/guard/results.js';
+import {
+	reached,
+	type Escalation,
+	type SessionsEnded,
+	type SessionsSignalled,
+	type SignalReport,
+	type TargetResult,
+} from '../../model/guard/results.js';
 import type {SurvivorPlan} from '../../model/guard/survivor-plan.js';
 import type {Endpoint, Session} from '../../model/types.js';
 import type {ActionEvent, ActionRequest} from '../state/action-state.js';
@@ -22,11 +29,22 @@ function auditWarningOf(reports: ReadonlyArray<SignalReport | undefined>): strin
 	return undefined;
 }
 
-async function carryOut(request: ActionRequest, executor: ActionExecutor, report: (event: ActionEvent) => void): Promise<void> {
+async function carryOut(
+	request: ActionRequest,
+	executor: ActionExecutor,
+	report: (event: ActionEvent) => void,
+): Promise<void> {
 	const {proposal} = request;
-	const dispatch = {context: proposal.context, confirmations: request.confirmations, operatorPeer: request.operatorPeer};
+	const dispatch = {
+		context: proposal.context,
+		confirmations: request.confirmations,
+		operatorPeer: request.operatorPeer,
+	};
 	if (proposal.kind === 'survivors') {
-		const cleanup = await executor.cleanUpSurvivors({term: proposal.plan, escalateAfterMs: proposal.escalateAfterMs}, dispatch);
+		const cleanup = await executor.cleanUpSurvivors(
+			{term: proposal.plan, escalateAfterMs: proposal.escalateAfterMs},
+			dispatch,
+		);
 		// Each result keeps its own signal: TERM to some, KILL to those still running after the grace.
 		const results: TargetResult[] = [...cleanup.first.results, ...(cleanup.kill?.results ?? [])];
 		report({
@@ -44,7 +62,13 @@ async function carryOut(request: ActionRequest, executor: ActionExecutor, report
 	if (proposal.endedSessions.length === 0) {
 		const signalReport = executor.execute(proposal.plan, dispatch);
 		report({
-			type: 'finished', requestId: request.id, at: Date.now(), results: signalReport.results, checks: [], auditWarning: auditWarningOf([signalReport]), isLookingForSurvivors: false,
+			type: 'finished',
+			requestId: request.id,
+			at: Date.now(),
+			results: signalReport.results,
+			checks: [],
+			auditWarning: auditWarningOf([signalReport]),
+			isLookingForSurvivors: false,
 		});
 		return;
 	}
@@ -54,7 +78,13 @@ async function carryOut(request: ActionRequest, executor: ActionExecutor, report
 		const results = reports.flatMap(signalReport => signalReport.results);
 		isLookingForSurvivors = results.some(result => reached(result));
 		report({
-			type: 'finished', requestId: request.id, at: Date.now(), results, checks, auditWarning: auditWarningOf(reports), isLookingForSurvivors,
+			type: 'finished',
+			requestId: request.id,
+			at: Date.now(),
+			results,
+			checks,
+			auditWarning: auditWarningOf(reports),
+			isLookingForSurvivors,
 		});
 	});
 	if (isLookingForSurvivors) {
@@ -80,7 +110,12 @@ export type ActionExecutor = {
 	As execute, for a plan that ends sessions: checks that each connection is gone (told through
 	`onChecked`), then waits for the sessions' processes to exit and lists those still running.
 	*/
-	readonly endSessions: (plan: ActionPlan, sessions: readonly Session[], dispatch: ActionDispatch, onChecked: (checked: SessionsSignalled) => void) => Promise<SessionsEnded>;
+	readonly endSessions: (
+		plan: ActionPlan,
+		sessions: readonly Session[],
+		dispatch: ActionDispatch,
+		onChecked: (checked: SessionsSignalled) => void,
+	) => Promise<SessionsEnded>;
 	/** SIGTERM to survivors, and SIGKILL after the plan's grace period when asked. */
 	readonly cleanUpSurvivors: (plan: SurvivorPlan, dispatch: ActionDispatch) => Promise<Escalation>;
 };
@@ -96,7 +131,9 @@ export type UseActionsOptions = {
 export function useActions({request, executor, onEvent, onSettled}: UseActionsOptions): void {
 	const started = useRef(new Set<number>());
 	const latest = useRef({executor, onEvent, onSettled});
-	latest.current = {executor, onEvent, onSettled};
+	useLayoutEffect(() => {
+		latest.current = {executor, onEvent, onSettled};
+	});
 	useEffect(() => {
 		if (request === undefined || started.current.has(request.id)) {
 			return;
@@ -109,7 +146,12 @@ export function useActions({request, executor, onEvent, onSettled}: UseActionsOp
 
 		void carryOut(request, latest.current.executor, report)
 			.catch((error: unknown) => {
-				report({type: 'failed', requestId: request.id, at: Date.now(), message: `The action failed: ${messageOf(error)}`});
+				report({
+					type: 'failed',
+					requestId: request.id,
+					at: Date.now(),
+					message: `The action failed: ${messageOf(error)}`,
+				});
 			})
 			.finally(() => {
 				latest.current.onSettled();

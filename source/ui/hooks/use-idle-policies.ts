@@ -5,7 +5,10 @@ import type {Listener, ProcessId} from '../../model/types.js';
 
 export type LoadIdlePolicy = (listener: Listener) => Promise<IdlePolicy | undefined>;
 
-export function useIdlePolicies(listeners: readonly Listener[] | undefined, loadPolicy: LoadIdlePolicy | undefined): ReadonlyMap<ProcessId, IdlePolicy> {
+export function useIdlePolicies(
+	listeners: readonly Listener[] | undefined,
+	loadPolicy: LoadIdlePolicy | undefined,
+): ReadonlyMap<ProcessId, IdlePolicy> {
 	const [policies, setPolicies] = useState<ReadonlyMap<ProcessId, IdlePolicy>>(() => new Map());
 	const asked = useRef(new Set<ProcessId>());
 	const isMounted = useRef(true);
@@ -26,11 +29,14 @@ export function useIdlePolicies(listeners: readonly Listener[] | undefined, load
 			}
 
 			asked.current.add(listener.id);
-			void loadPolicy(listener).then(policy => {
-				if (policy !== undefined && isMounted.current) {
-					setPolicies(current => new Map([...current, [listener.id, policy]]));
-				}
-			}, () => undefined);
+			void loadPolicy(listener).then(
+				policy => {
+					if (policy !== undefined && isMounted.current) {
+						setPolicies(current => new Map([...current, [listener.id, policy]]));
+					}
+				},
+				() => undefined,
+			);
 		}
 	}, [listeners, loadPolicy]);
 	return policies;

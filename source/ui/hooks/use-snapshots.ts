@@ -5,7 +5,7 @@
 // an idle explorer costs one read per interval and no rendering. `flush` sends the newest
 // report unconditionally; the explorer calls it before every key press and resize, so what
 // the user acts on or scrolls to is never older than the last read.
-import {useCallback, useEffect, useRef} from 'react';
+import {useCallback, useEffect, useLayoutEffect, useRef} from 'react';
 import {measureCpu, steadyCpuUsage, type CpuUsage} from '../../model/view/cpu.js';
 import type {SessionReport} from '../../model/types.js';
 import type {ExplorerEvent} from '../state/explorer-state.js';
@@ -38,24 +38,37 @@ export type Snapshots = {
 	readonly flush: () => void;
 };
 
-export function useSnapshots({load, intervalSeconds, isPaused, dispatch, refreshToken = 0, lastFullScanAt, initialReport, wantsEarlyRefresh}: UseSnapshotsOptions): Snapshots {
+export function useSnapshots({
+	load,
+	intervalSeconds,
+	isPaused,
+	dispatch,
+	refreshToken = 0,
+	lastFullScanAt,
+	initialReport,
+	wantsEarlyRefresh,
+}: UseSnapshotsOptions): Snapshots {
 	const previousReport = useRef<SessionReport | undefined>(initialReport);
 	const shownUsage = useRef<CpuUsage | undefined>(undefined);
 	const latest = useRef<Arrival | undefined>(undefined);
 	const skipFirstLoad = useRef(initialReport !== undefined);
 	const loadReference = useRef(load);
-	loadReference.current = load;
 	const fullScanReference = useRef(lastFullScanAt);
-	fullScanReference.current = lastFullScanAt;
 	const earlyReference = useRef(wantsEarlyRefresh);
-	earlyReference.current = wantsEarlyRefresh;
+	// The refresh timer reads the latest of these without being restarted when they change.
+	useLayoutEffect(() => {
+		loadReference.current = load;
+		fullScanReference.current = lastFullScanAt;
+		earlyReference.current = wantsEarlyRefresh;
+	});
 	useEffect(() => {
 		if (isPaused) {
 			return;
 		}
 
 		let timer: NodeJS.Timeout | undefined;
-		const wait = () => (earlyReference.current?.() ? Math.min(earlyRefreshMs, intervalSeconds * 1000) : intervalSeconds * 1000);
+		const wait = () =>
+			earlyReference.current?.() ? Math.min(earlyRefreshMs, intervalSeconds * 1000) : intervalSeconds * 1000;
 		const refresh = () => {
 			try {
 				const report = loadReference.current();

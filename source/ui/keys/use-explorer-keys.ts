@@ -27,19 +27,22 @@ const nothingFirst = () => undefined;
 
 /** `beforeKey` runs before each key is dispatched (the explorer sends the newest report then). */
 export function useExplorerKeys(dispatch: (action: ExplorerEvent) => void, beforeKey: () => void = nothingFirst): void {
-	const handleInput = useCallback((input: string, key: Key) => {
-		beforeKey();
-		const characters = Array.from(input);
-		if (characters.length > 1 && !key.ctrl && !key.meta) {
-			for (const character of characters) {
-				dispatch({type: 'key-pressed', input: character, key: keyForCharacter(character, key)});
+	const handleInput = useCallback(
+		(input: string, key: Key) => {
+			beforeKey();
+			const characters = [...input];
+			if (characters.length > 1 && !key.ctrl && !key.meta) {
+				for (const character of characters) {
+					dispatch({type: 'key-pressed', input: character, key: keyForCharacter(character, key)});
+				}
+
+				return;
 			}
 
-			return;
-		}
-
-		dispatch({type: 'key-pressed', input, key});
-	}, [dispatch, beforeKey]);
+			dispatch({type: 'key-pressed', input, key});
+		},
+		[dispatch, beforeKey],
+	);
 	useInput(handleInput);
 	useFunctionKeys(dispatch, beforeKey);
 }

@@ -6,7 +6,14 @@ import {parseSignal, SIGHUP, SIGKILL, SIGTERM} from '../../model/guard/signal-ca
 import {planSurvivorCleanup} from '../../model/guard/survivor-plan.js';
 import {targetNotes} from '../../model/guard/target-notes.js';
 import type {Session, SessionReport} from '../../model/types.js';
-import {type ActionChoice, descendantCount, guardContextFromReport, isSessionSet, planChoice, type RowPick} from '../../model/guard/row-plans.js';
+import {
+	type ActionChoice,
+	descendantCount,
+	guardContextFromReport,
+	isSessionSet,
+	planChoice,
+	type RowPick,
+} from '../../model/guard/row-plans.js';
 import type {Survivor} from '../../model/guard/results.js';
 import {listenerMenuItems, processMenuItems, sessionMenuItems, titleOf, type MenuItem} from './action-menus.js';
 import type {ActionsState} from './action-state.js';
@@ -27,39 +34,39 @@ export type Proposal = {
 
 export type Dialog =
 	| {
-		readonly kind: 'menu';
-		readonly picks: readonly RowPick[];
-		readonly title: string;
-		readonly items: readonly MenuItem[];
-		readonly cursor: number;
-		/** Process menus only: the signal goes to each process and all its descendants. */
-		readonly withDescendants: boolean;
-		readonly descendantCount: number;
-	}
+			readonly kind: 'menu';
+			readonly picks: readonly RowPick[];
+			readonly title: string;
+			readonly items: readonly MenuItem[];
+			readonly cursor: number;
+			/** Process menus only: the signal goes to each process and all its descendants. */
+			readonly withDescendants: boolean;
+			readonly descendantCount: number;
+	  }
 	| {
-		readonly kind: 'signal-entry';
-		readonly picks: readonly RowPick[];
-		readonly title: string;
-		readonly isSessionMenu: boolean;
-		readonly withDescendants: boolean;
-		readonly text: string;
-		readonly error: string | undefined;
-	}
+			readonly kind: 'signal-entry';
+			readonly picks: readonly RowPick[];
+			readonly title: string;
+			readonly isSessionMenu: boolean;
+			readonly withDescendants: boolean;
+			readonly text: string;
+			readonly error: string | undefined;
+	  }
 	| {
-		readonly kind: 'confirm';
-		readonly proposal: Proposal;
-		/** 0: the main question; 1..n: the extra confirmations, one per target that needs one. */
-		readonly step: number;
-		readonly isYesFocused: boolean;
-	}
+			readonly kind: 'confirm';
+			readonly proposal: Proposal;
+			/** 0: the main question; 1..n: the extra confirmations, one per target that needs one. */
+			readonly step: number;
+			readonly isYesFocused: boolean;
+	  }
 	| {readonly kind: 'refused'; readonly title: string; readonly lines: readonly string[]}
 	| {readonly kind: 'running'; readonly text: string}
 	| {
-		readonly kind: 'survivors';
-		readonly survivors: readonly Survivor[];
-		readonly context: GuardContext;
-		readonly cursor: number;
-	};
+			readonly kind: 'survivors';
+			readonly survivors: readonly Survivor[];
+			readonly context: GuardContext;
+			readonly cursor: number;
+	  };
 
 export type DialogKind = Dialog['kind'];
 
@@ -75,7 +82,7 @@ export function openMenu(actions: ActionsState, report: SessionReport, picks: re
 			kind: 'menu',
 			picks,
 			title: titleOf(report, picks),
-			items: isSessionMenu ? sessionMenuItems : (isListenerMenu ? listenerMenuItems : processMenuItems(false)),
+			items: isSessionMenu ? sessionMenuItems : isListenerMenu ? listenerMenuItems : processMenuItems(false),
 			cursor: 0,
 			withDescendants: false,
 			descendantCount: isSessionMenu ? 0 : descendantCount(report, picks),
@@ -84,7 +91,12 @@ export function openMenu(actions: ActionsState, report: SessionReport, picks: re
 }
 
 /** Plans a choice and asks the guard; the dialog that follows is a confirmation or a refusal. */
-export function propose(actions: ActionsState, report: SessionReport, picks: readonly RowPick[], choice: ActionChoice): ActionsState {
+export function propose(
+	actions: ActionsState,
+	report: SessionReport,
+	picks: readonly RowPick[],
+	choice: ActionChoice,
+): ActionsState {
 	const planned = planChoice(report, picks, choice, actions.operatorUid);
 	if (!planned.ok) {
 		return {...actions, dialog: {kind: 'refused', title: 'Nothing to do', lines: [planned.message]}};
@@ -119,16 +131,27 @@ function confirm(actions: ActionsState, proposal: Proposal): ActionsState {
 
 /** The targets that need a second yes, in order: the confirm dialog's steps after the first. */
 export function extraQuestions(proposal: Proposal): Array<Extract<Assessment, {kind: 'needs-confirmation'}>> {
-	return proposal.assessments.filter((assessment): assessment is Extract<Assessment, {kind: 'needs-confirmation'}> => assessment.kind === 'needs-confirmation');
+	return proposal.assessments.filter(
+		(assessment): assessment is Extract<Assessment, {kind: 'needs-confirmation'}> =>
+			assessment.kind === 'needs-confirmation',
+	);
 }
 
-export function quickChoice(picks: readonly RowPick[], command: 'quick-term' | 'quick-hang-up' | 'quick-kill'): ActionChoice {
+export function quickChoice(
+	picks: readonly RowPick[],
+	command: 'quick-term' | 'quick-hang-up' | 'quick-kill',
+): ActionChoice {
 	if (isSessionSet(picks)) {
-		const action = command === 'quick-term' ? {kind: 'end'} as const : (command === 'quick-hang-up' ? {kind: 'hang-up'} as const : {kind: 'kill'} as const);
+		const action =
+			command === 'quick-term'
+				? ({kind: 'end'} as const)
+				: command === 'quick-hang-up'
+					? ({kind: 'hang-up'} as const)
+					: ({kind: 'kill'} as const);
 		return {kind: 'session', action};
 	}
 
-	const signal = command === 'quick-term' ? SIGTERM : (command === 'quick-hang-up' ? SIGHUP : SIGKILL);
+	const signal = command === 'quick-term' ? SIGTERM : command === 'quick-hang-up' ? SIGHUP : SIGKILL;
 	return {kind: 'process', signal, withDescendants: false};
 }
 
@@ -160,7 +183,8 @@ export function accept(actions: ActionsState, report: SessionReport | undefined)
 				};
 			}
 
-			const choice = item.choice.kind === 'process' ? {...item.choice, withDescendants: dialog.withDescendants} : item.choice;
+			const choice =
+				item.choice.kind === 'process' ? {...item.choice, withDescendants: dialog.withDescendants} : item.choice;
 			return propose(actions, report, dialog.picks, choice);
 		}
 
@@ -189,9 +213,12 @@ export function accept(actions: ActionsState, report: SessionReport | undefined)
 				return cancel(actions);
 			}
 
-			const cleanup = planSurvivorCleanup(dialog.survivors.map(survivor => survivor.record), {
-				escalateAfterMs: dialog.cursor === 2 ? survivorGraceMs : undefined,
-			});
+			const cleanup = planSurvivorCleanup(
+				dialog.survivors.map(survivor => survivor.record),
+				{
+					escalateAfterMs: dialog.cursor === 2 ? survivorGraceMs : undefined,
+				},
+			);
 			// Each survivor keeps the peer of the session it outlived.
 			const plan: ActionPlan = {...cleanup.term, targets: dialog.survivors.map(survivor => survivor.target)};
 			return confirm(actions, {
@@ -253,7 +280,10 @@ export function moveCursor(actions: ActionsState, step: number): ActionsState {
 	}
 
 	if (dialog?.kind === 'survivors') {
-		return {...actions, dialog: {...dialog, cursor: (dialog.cursor + step + survivorChoices.length) % survivorChoices.length}};
+		return {
+			...actions,
+			dialog: {...dialog, cursor: (dialog.cursor + step + survivorChoices.length) % survivorChoices.length},
+		};
 	}
 
 	if (dialog?.kind === 'confirm') {
@@ -270,9 +300,13 @@ export const survivorChoices = [
 ] as const;
 
 /** A key typed into the signal-entry line; undefined when the key is not text. */
-export function typeIntoDialog(actions: ActionsState, input: string, key: {readonly ctrl: boolean; readonly meta: boolean}): ActionsState | undefined {
+export function typeIntoDialog(
+	actions: ActionsState,
+	input: string,
+	key: {readonly ctrl: boolean; readonly meta: boolean},
+): ActionsState | undefined {
 	const {dialog} = actions;
-	if (dialog?.kind !== 'signal-entry' || key.ctrl || key.meta || !/^[\w+-]$/.test(input)) {
+	if (dialog?.kind !== 'signal-entry' || key.ctrl || key.meta || !/^[\w+-]$/u.test(input)) {
 		return undefined;
 	}
 

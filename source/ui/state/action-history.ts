@@ -1,7 +1,12 @@
 // What actions did: one history entry per signal and target (and per connection check), the
 // status line of the last action, and the header's notes about actions.
-import type {ConnectionCheck, ConnectionOutcome} from '../../model/guard/results.js';
-import {summarizeResults, type TargetResult, type TargetResultKind} from '../../model/guard/results.js';
+import {
+	summarizeResults,
+	type ConnectionCheck,
+	type ConnectionOutcome,
+	type TargetResult,
+	type TargetResultKind,
+} from '../../model/guard/results.js';
 import type {ActionsState} from './action-state.js';
 
 export type HistoryEntry = {
@@ -28,7 +33,9 @@ export function statusOf(results: readonly TargetResult[], checks: readonly Conn
 		}
 
 		const problem = results.find(result => result.kind !== 'sent');
-		text = [...bySignal].map(([name, each]) => `${name}: ${summarizeResults(each)}`).join('; ') + (problem === undefined ? '' : `. ${problem.sentence}`);
+		text =
+			[...bySignal].map(([name, each]) => `${name}: ${summarizeResults(each)}`).join('; ') +
+			(problem === undefined ? '' : `. ${problem.sentence}`);
 	}
 
 	const stillConnected = checks.filter(check => check.outcome === 'still-connected');
@@ -36,7 +43,9 @@ export function statusOf(results: readonly TargetResult[], checks: readonly Conn
 		return `${text} Still connected: ${stillConnected.map(check => check.sentence).join(' ')}`;
 	}
 
-	return checks.length === 0 ? text : `${text} ${checks.length === 1 ? checks[0]!.sentence : `All ${checks.length} connections are closed.`}`;
+	return checks.length === 0
+		? text
+		: `${text} ${checks.length === 1 ? checks[0]!.sentence : `All ${checks.length} connections are closed.`}`;
 }
 
 export function record(actions: ActionsState, entries: readonly HistoryEntry[]): ActionsState['history'] {
@@ -44,9 +53,17 @@ export function record(actions: ActionsState, entries: readonly HistoryEntry[]):
 }
 
 /** Header lines about actions: read-only mode, an audit log that could not be written. */
-export function actionHeaderLines(actions: ActionsState): string[] {
+export function actionHeaderLines(
+	actions: Pick<ActionsState, 'isReadOnly' | 'readOnlyReason' | 'auditWarning'>,
+): string[] {
 	return [
-		...(actions.isReadOnly ? [actions.readOnlyReason === undefined ? 'READ-ONLY: every action is disabled.' : `READ-ONLY: every action is disabled (${actions.readOnlyReason}).`] : []),
+		...(actions.isReadOnly
+			? [
+					actions.readOnlyReason === undefined
+						? 'READ-ONLY: every action is disabled.'
+						: `READ-ONLY: every action is disabled (${actions.readOnlyReason}).`,
+				]
+			: []),
 		...(actions.auditWarning === undefined ? [] : [`Warning: ${actions.auditWarning}`]),
 	];
 }

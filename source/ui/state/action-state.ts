@@ -2,13 +2,22 @@
 // executor, results and their history. Pure; explorer-state.ts routes keys and events here, and
 // use-actions.ts carries out `request` and reports back with an ActionEvent. The dialogs, menus,
 // tags and history each have their own module.
+import process from 'node:process';
 import type {Confirmation} from '../../model/guard/guard.js';
-import type {ConnectionCheck} from '../../model/guard/results.js';
-import type {Survivor} from '../../model/guard/results.js';
-import type {TargetResult} from '../../model/guard/results.js';
+import {type ConnectionCheck, type Survivor, type TargetResult} from '../../model/guard/results.js';
 import type {Endpoint, SessionReport} from '../../model/types.js';
 import {isSessionSet, type RowPick} from '../../model/guard/row-plans.js';
-import {accept, answerYes, cancel, moveCursor, openMenu, propose, quickChoice, type Dialog, type Proposal} from './action-dialog-state.js';
+import {
+	accept,
+	answerYes,
+	cancel,
+	moveCursor,
+	openMenu,
+	propose,
+	quickChoice,
+	type Dialog,
+	type Proposal,
+} from './action-dialog-state.js';
 import {processMenuItems} from './action-menus.js';
 import {record, statusOf, type HistoryEntry} from './action-history.js';
 import {picksFor, toggleTag} from './tags.js';
@@ -55,27 +64,40 @@ export type ActionsState = {
 /** What the executor reports back. */
 export type ActionEvent =
 	| {
-		readonly type: 'finished';
-		readonly requestId: number;
-		readonly at: number;
-		/** Every signal sent, one result per signal and target, in order. */
-		readonly results: readonly TargetResult[];
-		/** After a session action: whether each connection the signal reached is gone. */
-		readonly checks: readonly ConnectionCheck[];
-		readonly auditWarning: string | undefined;
-		/** True when the survivors of the ended sessions are being looked for. */
-		readonly isLookingForSurvivors: boolean;
-	}
+			readonly type: 'finished';
+			readonly requestId: number;
+			readonly at: number;
+			/** Every signal sent, one result per signal and target, in order. */
+			readonly results: readonly TargetResult[];
+			/** After a session action: whether each connection the signal reached is gone. */
+			readonly checks: readonly ConnectionCheck[];
+			readonly auditWarning: string | undefined;
+			/** True when the survivors of the ended sessions are being looked for. */
+			readonly isLookingForSurvivors: boolean;
+	  }
 	| {readonly type: 'survivors-found'; readonly requestId: number; readonly survivors: readonly Survivor[]}
 	| {readonly type: 'failed'; readonly requestId: number; readonly at: number; readonly message: string};
 
 /** The commands of the key table that act: every one is routed here (isActionCommand). */
 export const actionCommands = [
-	'open-actions', 'quick-term', 'quick-hang-up', 'quick-kill', 'toggle-tag', 'untag-all', 'toggle-history',
-	'dialog-yes', 'dialog-no', 'dialog-accept', 'dialog-up', 'dialog-down', 'dialog-switch', 'dialog-descendants', 'dialog-erase',
+	'open-actions',
+	'quick-term',
+	'quick-hang-up',
+	'quick-kill',
+	'toggle-tag',
+	'untag-all',
+	'toggle-history',
+	'dialog-yes',
+	'dialog-no',
+	'dialog-accept',
+	'dialog-up',
+	'dialog-down',
+	'dialog-switch',
+	'dialog-descendants',
+	'dialog-erase',
 ] as const;
 
-export type ActionCommand = typeof actionCommands[number];
+export type ActionCommand = (typeof actionCommands)[number];
 
 const actionCommandSet: ReadonlySet<string> = new Set(actionCommands);
 
@@ -86,17 +108,21 @@ export function isActionCommand(command: string): command is ActionCommand {
 export const readOnlyNotice = 'Read-only: actions are disabled (started with --read-only).';
 
 function readOnlyNoticeOf(actions: ActionsState): string {
-	return actions.readOnlyReason === undefined ? readOnlyNotice : `Read-only: actions are disabled (${actions.readOnlyReason}).`;
+	return actions.readOnlyReason === undefined
+		? readOnlyNotice
+		: `Read-only: actions are disabled (${actions.readOnlyReason}).`;
 }
 
-export function createActionsState(options: {
-	readonly selfPid?: number;
-	readonly isReadOnly?: boolean;
-	readonly readOnlyReason?: string | undefined;
-	readonly operatorUid?: number;
-	/** Why the audit log cannot be written, found before any action (prepareAuditLog). */
-	readonly auditWarning?: string | undefined;
-} = {}): ActionsState {
+export function createActionsState(
+	options: {
+		readonly selfPid?: number;
+		readonly isReadOnly?: boolean;
+		readonly readOnlyReason?: string | undefined;
+		readonly operatorUid?: number;
+		/** Why the audit log cannot be written, found before any action (prepareAuditLog). */
+		readonly auditWarning?: string | undefined;
+	} = {},
+): ActionsState {
 	return {
 		isReadOnly: options.isReadOnly ?? false,
 		readOnlyReason: options.readOnlyReason,
@@ -133,7 +159,11 @@ export function runActionCommand(
 		}
 
 		case 'untag-all': {
-			return {...actions, tags: [], status: actions.tags.length === 0 ? actions.status : `Untagged ${actions.tags.length}.`};
+			return {
+				...actions,
+				tags: [],
+				status: actions.tags.length === 0 ? actions.status : `Untagged ${actions.tags.length}.`,
+			};
 		}
 
 		case 'toggle-tag': {
@@ -153,7 +183,9 @@ export function runActionCommand(
 				return withStatus(actions, 'Select a row to act on first.');
 			}
 
-			return command === 'open-actions' ? openMenu(actions, report, picks) : propose(actions, report, picks, quickChoice(picks, command));
+			return command === 'open-actions'
+				? openMenu(actions, report, picks)
+				: propose(actions, report, picks, quickChoice(picks, command));
 		}
 
 		case 'dialog-yes': {
@@ -183,7 +215,11 @@ export function runActionCommand(
 
 		case 'dialog-descendants': {
 			const {dialog} = actions;
-			if (dialog?.kind !== 'menu' || isSessionSet(dialog.picks) || dialog.picks.every(pick => pick.kind === 'listener')) {
+			if (
+				dialog?.kind !== 'menu' ||
+				isSessionSet(dialog.picks) ||
+				dialog.picks.every(pick => pick.kind === 'listener')
+			) {
 				return actions;
 			}
 
@@ -193,7 +229,9 @@ export function runActionCommand(
 
 		case 'dialog-erase': {
 			const {dialog} = actions;
-			return dialog?.kind === 'signal-entry' ? {...actions, dialog: {...dialog, text: dialog.text.slice(0, -1), error: undefined}} : actions;
+			return dialog?.kind === 'signal-entry'
+				? {...actions, dialog: {...dialog, text: dialog.text.slice(0, -1), error: undefined}}
+				: actions;
 		}
 	}
 }
@@ -207,7 +245,12 @@ export function actionEventArrived(actions: ActionsState, event: ActionEvent): A
 	switch (event.type) {
 		case 'finished': {
 			const entries: HistoryEntry[] = [
-				...event.results.map(result => ({at: event.at, kind: result.kind, signal: result.signal.name, sentence: result.sentence})),
+				...event.results.map(result => ({
+					at: event.at,
+					kind: result.kind,
+					signal: result.signal.name,
+					sentence: result.sentence,
+				})),
 				...event.checks.map(check => ({at: event.at, kind: check.outcome, signal: '', sentence: check.sentence})),
 			];
 			return {
@@ -223,7 +266,7 @@ export function actionEventArrived(actions: ActionsState, event: ActionEvent): A
 		}
 
 		case 'survivors-found': {
-			const base = (actions.status ?? '').replace(/ Looking for processes that outlived it…$/, '');
+			const base = (actions.status ?? '').replace(/ Looking for processes that outlived it…$/u, '');
 			if (event.survivors.length === 0) {
 				return {...actions, request: undefined, dialog: undefined, status: `${base} Nothing outlived it.`.trim()};
 			}
@@ -231,7 +274,8 @@ export function actionEventArrived(actions: ActionsState, event: ActionEvent): A
 			return {
 				...actions,
 				request: undefined,
-				status: `${base} ${event.survivors.length} process${event.survivors.length === 1 ? '' : 'es'} outlived it.`.trim(),
+				status:
+					`${base} ${event.survivors.length} process${event.survivors.length === 1 ? '' : 'es'} outlived it.`.trim(),
 				dialog: {kind: 'survivors', survivors: event.survivors, context: actions.request.proposal.context, cursor: 0},
 			};
 		}
@@ -242,7 +286,9 @@ export function actionEventArrived(actions: ActionsState, event: ActionEvent): A
 				request: undefined,
 				dialog: undefined,
 				status: event.message,
-				history: record(actions, [{at: event.at, kind: 'refused', signal: actions.request.proposal.plan.signal.name, sentence: event.message}]),
+				history: record(actions, [
+					{at: event.at, kind: 'refused', signal: actions.request.proposal.plan.signal.name, sentence: event.message},
+				]),
 			};
 		}
 	}

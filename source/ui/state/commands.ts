@@ -74,7 +74,7 @@ export function runCommand(state: ExplorerState, command: ExplorerCommand): Expl
 		}
 
 		case 'filter-delete': {
-			return setFilterQuery(state, Array.from(state.filterQuery).slice(0, -1).join(''));
+			return setFilterQuery(state, [...state.filterQuery].slice(0, -1).join(''));
 		}
 
 		case 'filter-clear-line': {
@@ -124,7 +124,7 @@ export function runCommand(state: ExplorerState, command: ExplorerCommand): Expl
 		}
 
 		case 'expand': {
-			if (row === undefined || !row.hasChildren) {
+			if (!row?.hasChildren) {
 				return state;
 			}
 

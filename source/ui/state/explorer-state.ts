@@ -49,7 +49,12 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 	};
 	return initial.report === undefined
 		? state
-		: explorerReducer(state, {type: 'report-arrived', report: initial.report, usage: unknownCpuUsage, lastFullScanAt: initial.lastFullScanAt});
+		: explorerReducer(state, {
+				type: 'report-arrived',
+				report: initial.report,
+				usage: unknownCpuUsage,
+				lastFullScanAt: initial.lastFullScanAt,
+			});
 }
 
 export function explorerReducer(state: ExplorerState, event: ExplorerEvent): ExplorerState {
@@ -87,7 +92,12 @@ export function explorerReducer(state: ExplorerState, event: ExplorerEvent): Exp
 			}
 
 			const list = selectRows(state);
-			return {...state, width, viewportHeight: height, scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height)};
+			return {
+				...state,
+				width,
+				viewportHeight: height,
+				scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height),
+			};
 		}
 
 		case 'key-pressed': {

@@ -19,8 +19,22 @@ export function setFilterQuery(state: ExplorerState, filterQuery: string): Explo
 
 /** Text typed while the filter line is open: printable characters, no control keys. */
 export function isTyping(input: string, key: Key): boolean {
-	return input !== '' && !key.ctrl && !key.meta && !key.return && !key.escape && !key.tab && !key.backspace && !key.delete
-		&& !key.upArrow && !key.downArrow && !key.leftArrow && !key.rightArrow && !key.pageUp && !key.pageDown
+	return (
+		input !== '' &&
+		!key.ctrl &&
+		!key.meta &&
+		!key.return &&
+		!key.escape &&
+		!key.tab &&
+		!key.backspace &&
+		!key.delete &&
+		!key.upArrow &&
+		!key.downArrow &&
+		!key.leftArrow &&
+		!key.rightArrow &&
+		!key.pageUp &&
+		!key.pageDown &&
 		// eslint-disable-next-line no-control-regex -- control characters are keys, not text.
-		&& !/[\u0000-\u001F\u007F]/.test(input);
+		!/[\u0000-\u001F\u007F]/u.test(input)
+	);
 }

@@ -20,7 +20,9 @@ export function keyContextOf(state: ExplorerState, list: RowList = selectRows(st
 		dialog: state.actions.dialog?.kind,
 		isReadOnly: state.actions.isReadOnly,
 		hasTags: state.actions.tags.length > 0,
-		canAddDescendants: state.actions.dialog?.kind === 'menu' && state.actions.dialog.descendantCount >= 0
-			&& !state.actions.dialog.picks.every(pick => pick.kind === 'session' || pick.kind === 'listener'),
+		canAddDescendants:
+			state.actions.dialog?.kind === 'menu' &&
+			state.actions.dialog.descendantCount >= 0 &&
+			!state.actions.dialog.picks.every(pick => pick.kind === 'session' || pick.kind === 'listener'),
 	};
 }

@@ -9,7 +9,10 @@ import type {ProcessRecord, Session, SessionReport} from '../../model/types.js';
 import type {ExplorerState} from './types.js';
 
 /** What the rows are derived from; a change to any of these re-derives, nothing else does. */
-export type ViewInput = Pick<ExplorerState, 'report' | 'usage' | 'expansion' | 'filterQuery' | 'filterExpansion' | 'sortKey' | 'isSortReversed'>;
+export type ViewInput = Pick<
+	ExplorerState,
+	'report' | 'usage' | 'expansion' | 'filterQuery' | 'filterExpansion' | 'sortKey' | 'isSortReversed'
+>;
 
 export type ExplorerView = {
 	readonly list: RowList;
@@ -21,7 +24,14 @@ export type RenderCache = {
 	/** The last two row derivations (view.ts). */
 	views: Array<{readonly input: ViewInput; readonly view: ExplorerView}>;
 	/** Column layouts by width, for one array of sessions within one wall-clock minute (visible-rows.ts). */
-	readonly layouts: WeakMap<readonly Session[], {readonly listeners: SessionReport['listeners']; readonly minute: number; readonly byWidth: Map<number, ColumnLayout>}>;
+	readonly layouts: WeakMap<
+		readonly Session[],
+		{
+			readonly listeners: SessionReport['listeners'];
+			readonly minute: number;
+			readonly byWidth: Map<number, ColumnLayout>;
+		}
+	>;
 	/** A process row's line, by the record it shows (visible-rows.ts). */
 	readonly processLines: WeakMap<ProcessRecord, {readonly key: string; readonly line: FormattedRow}>;
 	/** A session row's line, by session id, with the cells it was made of (visible-rows.ts). */
@@ -33,5 +43,12 @@ export type RenderCache = {
 };
 
 export function createRenderCache(): RenderCache {
-	return {views: [], layouts: new WeakMap(), processLines: new WeakMap(), sessionLines: new Map(), screenKeys: new WeakMap(), filterIndexes: new WeakMap()};
+	return {
+		views: [],
+		layouts: new WeakMap(),
+		processLines: new WeakMap(),
+		sessionLines: new Map(),
+		screenKeys: new WeakMap(),
+		filterIndexes: new WeakMap(),
+	};
 }

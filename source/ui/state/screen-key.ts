@@ -25,7 +25,12 @@ function screenKey(state: ExplorerState, report: SessionReport, width: number): 
 	const {list, filter} = selectView(state);
 	const index = selectedIndex(state, list);
 	const parts = [
-		...summaryLines(report, {isCoarse: true, isPaused: state.isPaused, sort: {key: state.sortKey, reverse: state.isSortReversed}, lastFullScanAt: state.lastFullScanAt}),
+		...summaryLines(report, {
+			isCoarse: true,
+			isPaused: state.isPaused,
+			sort: {key: state.sortKey, reverse: state.isSortReversed},
+			lastFullScanAt: state.lastFullScanAt,
+		}),
 		`${list.rows.length} ${index} ${state.selection?.id} ${state.notice}`,
 		healthNoteOfRow(index === undefined ? undefined : list.rows[index], report) ?? '',
 		JSON.stringify(keyContextOf(state, list)),
@@ -36,7 +41,16 @@ function screenKey(state: ExplorerState, report: SessionReport, width: number): 
 		const layout = layoutOf(report, width, state.renderCache);
 		parts.push(formatTitleLine(layout));
 		const context = {usage: state.usage, now: report.takenAt, isIdleByMinute: true};
-		const rows = visibleRows({list, layout, context, scrollOffset: state.scrollOffset, height: state.viewportHeight, filter, taggedIds: taggedIds(state.actions), cache: state.renderCache});
+		const rows = visibleRows({
+			list,
+			layout,
+			context,
+			scrollOffset: state.scrollOffset,
+			height: state.viewportHeight,
+			filter,
+			taggedIds: taggedIds(state.actions),
+			cache: state.renderCache,
+		});
 		for (const {row, formatted, isDimmed} of rows) {
 			parts.push(`${row.id} ${isDimmed} ${JSON.stringify(formatted.spans)} ${formatted.text}`);
 		}
@@ -49,7 +63,12 @@ function screenKey(state: ExplorerState, report: SessionReport, width: number): 
 
 /** Whether a refresh would leave the frame as it is (unknown before the first report and width). */
 export function isSameScreen(shown: ExplorerState, next: ExplorerState): boolean {
-	if (shown.report === undefined || next.report === undefined || shown.width === undefined || shown.width !== next.width) {
+	if (
+		shown.report === undefined ||
+		next.report === undefined ||
+		shown.width === undefined ||
+		shown.width !== next.width
+	) {
 		return false;
 	}
 

@@ -23,7 +23,7 @@ export function selectionAt(list: RowList, index: number): Selection | undefined
 	}
 
 	const ancestors: ProcessId[] = [];
-	let parentId = row.parentId;
+	let {parentId} = row;
 	while (parentId !== undefined) {
 		ancestors.unshift(parentId);
 		const parentIndex = list.indexById.get(parentId);
@@ -78,14 +78,20 @@ selection follows the connection to it, and the footer says what happened.
 export function followConnection(state: ExplorerState, before: SessionReport | undefined): ExplorerState {
 	const {selection, report} = state;
 	const sessionId = selection?.sessionId;
-	if (selection === undefined || sessionId === undefined || report === undefined || report.sessions.some(session => session.id === sessionId)) {
+	if (
+		selection === undefined ||
+		sessionId === undefined ||
+		report === undefined ||
+		report.sessions.some(session => session.id === sessionId)
+	) {
 		return state;
 	}
 
 	const gone = before?.sessions.find(session => session.id === sessionId);
-	const successor = gone?.userSidePid === undefined
-		? undefined
-		: report.sessions.find(session => session.pid === gone.userSidePid && session.isOrphaned);
+	const successor =
+		gone?.userSidePid === undefined
+			? undefined
+			: report.sessions.find(session => session.pid === gone.userSidePid && session.isOrphaned);
 	if (successor === undefined) {
 		return state;
 	}
@@ -93,7 +99,11 @@ export function followConnection(state: ExplorerState, before: SessionReport | u
 	const renamed = (id: ProcessId) => (id === sessionId ? successor.id : id);
 	return {
 		...state,
-		selection: {id: renamed(selection.id), ancestors: selection.ancestors.map(renamed), sessionId: successor.id},
+		selection: {
+			id: renamed(selection.id),
+			ancestors: selection.ancestors.map(id => renamed(id)),
+			sessionId: successor.id,
+		},
 		notice: `The session's monitor ${sessionId.split(':')[0] ?? '?'} is gone; its connection lives on, orphaned`,
 	};
 }
@@ -107,7 +117,7 @@ export function reselect(state: ExplorerState, previous: RowList, next: RowList)
 	const {selection} = state;
 	const previousIndex = selection === undefined ? undefined : previous.indexById.get(selection.id);
 	let index: number | undefined;
-	let notice = state.notice;
+	let {notice} = state;
 	if (selection !== undefined) {
 		index = next.indexById.get(selection.id);
 		for (let level = selection.ancestors.length - 1; index === undefined && level >= 0; level--) {
@@ -119,8 +129,9 @@ export function reselect(state: ExplorerState, previous: RowList, next: RowList)
 		}
 
 		// Wherever the cursor lands, it is no longer in the session the user was looking at: say so.
-		const sessionEnded = selection.sessionId !== undefined
-			&& !(state.report?.sessions.some(session => session.id === selection.sessionId) ?? false);
+		const sessionEnded =
+			selection.sessionId !== undefined &&
+			!(state.report?.sessions.some(session => session.id === selection.sessionId) ?? false);
 		if (sessionEnded) {
 			notice = 'The selected session ended';
 		} else if (selection.sessionId !== undefined && !next.indexById.has(selection.sessionId)) {
@@ -136,9 +147,10 @@ export function reselect(state: ExplorerState, previous: RowList, next: RowList)
 
 	// Keep the selected row at the same height on screen when rows appear or vanish above it.
 	const screenRow = previousIndex === undefined ? undefined : previousIndex - state.scrollOffset;
-	const offset = screenRow === undefined || next.indexById.get(selection?.id ?? '') === undefined
-		? state.scrollOffset
-		: index - screenRow;
+	const offset =
+		screenRow === undefined || next.indexById.get(selection?.id ?? '') === undefined
+			? state.scrollOffset
+			: index - screenRow;
 	return {
 		...state,
 		selection: selectionAt(next, index),

@@ -70,17 +70,17 @@ export type InitialView = {
 
 export type ExplorerEvent =
 	| {
-		readonly type: 'report-arrived';
-		readonly report: SessionReport;
-		readonly usage: CpuUsage;
-		readonly lastFullScanAt?: number | undefined;
-		/**
+			readonly type: 'report-arrived';
+			readonly report: SessionReport;
+			readonly usage: CpuUsage;
+			readonly lastFullScanAt?: number | undefined;
+			/**
 		A timed refresh: kept only when it changes what is on screen, so an idle explorer neither
 		renders nor writes. Whatever is held back is sent again, unconditionally, before the next
 		key press (use-snapshots.ts), so keys always act on the newest report.
 		*/
-		readonly isQuiet?: boolean;
-	}
+			readonly isQuiet?: boolean;
+	  }
 	| {readonly type: 'load-failed'; readonly message: string}
 	| {readonly type: 'viewport-resized'; readonly height: number; readonly width?: number}
 	/** A key press, resolved against the key table with the state as it is when it is applied. */

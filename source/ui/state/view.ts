@@ -17,15 +17,28 @@ refresh in which nothing happened keeps those arrays (model/report/build-report.
 ones. A filter is matched against the report itself (its idle terms against the report's time).
 */
 function hasSameRows(a: SessionReport | undefined, b: SessionReport | undefined, filterQuery: string): boolean {
-	return a === b || (filterQuery === '' && a !== undefined && b !== undefined && a.sessions === b.sessions
-		&& a.listeners === b.listeners && a.leftovers === b.leftovers);
+	if (a === b) {
+		return true;
+	}
+
+	if (a === undefined || b === undefined || filterQuery !== '') {
+		return false;
+	}
+
+	return a.sessions === b.sessions && a.listeners === b.listeners && a.leftovers === b.leftovers;
 }
 
 function sameViewInput(a: ViewInput, b: ViewInput): boolean {
-	return a.filterQuery === b.filterQuery && hasSameRows(a.report, b.report, a.filterQuery) && a.expansion === b.expansion
-		&& a.filterExpansion === b.filterExpansion && a.sortKey === b.sortKey && a.isSortReversed === b.isSortReversed
+	return (
+		a.filterQuery === b.filterQuery &&
+		hasSameRows(a.report, b.report, a.filterQuery) &&
+		a.expansion === b.expansion &&
+		a.filterExpansion === b.filterExpansion &&
+		a.sortKey === b.sortKey &&
+		a.isSortReversed === b.isSortReversed &&
 		// CPU figures only move the rows when sorting by CPU.
-		&& (a.usage === b.usage || a.sortKey !== 'cpu');
+		(a.usage === b.usage || a.sortKey !== 'cpu')
+	);
 }
 
 /**

@@ -1,7 +1,16 @@
 // The rows the tree view shows, formatted: only the slice in the viewport. Pure, so the
 // reducer can tell whether a refresh changed anything on screen (state.ts) with the very
 // text the view draws (tree-view.tsx).
-import {computeLayout, formatRowWithSpans, healthNote, sessionCell, type ColumnLayout, type FormattedRow, type RowContext, type RowHighlight} from '../../model/view/columns.js';
+import {
+	computeLayout,
+	formatRowWithSpans,
+	healthNote,
+	sessionCell,
+	type ColumnLayout,
+	type FormattedRow,
+	type RowContext,
+	type RowHighlight,
+} from '../../model/view/columns.js';
 import type {FilterResult} from '../../model/filter/apply-filter.js';
 import {formatPercent} from '../../model/view/format.js';
 import {rowPrefix, type RowList, type SessionRow, type TreeRow} from '../../model/view/rows.js';
@@ -19,7 +28,7 @@ were at the minute, so a layout measured at a minute's first refresh fits them a
 export function layoutOf(report: SessionReport, width: number, cache: Pick<RenderCache, 'layouts'>): ColumnLayout {
 	const minute = Math.floor(report.takenAt / 60_000);
 	let cached = cache.layouts.get(report.sessions);
-	if (cached === undefined || cached.listeners !== report.listeners || cached.minute !== minute) {
+	if (cached?.listeners !== report.listeners || cached.minute !== minute) {
 		cached = {listeners: report.listeners, minute, byWidth: new Map()};
 		cache.layouts.set(report.sessions, cached);
 	}
@@ -61,7 +70,7 @@ function foregroundIdOf(session: Session): ProcessId | undefined {
 }
 
 function highlightsOf(row: TreeRow, filter: FilterResult | undefined): readonly RowHighlight[] {
-	if (filter === undefined || !filter.isFiltering) {
+	if (!filter?.isFiltering) {
 		return [];
 	}
 
@@ -71,7 +80,10 @@ function highlightsOf(row: TreeRow, filter: FilterResult | undefined): readonly 
 
 	if (row.kind === 'session') {
 		const foregroundId = foregroundIdOf(row.session);
-		const foreground = foregroundId === undefined ? [] : (filter.processHighlights.get(foregroundId) ?? []).filter(range => range.field === 'command');
+		const foreground =
+			foregroundId === undefined
+				? []
+				: (filter.processHighlights.get(foregroundId) ?? []).filter(range => range.field === 'command');
 		return [...(filter.sessionHighlights.get(row.id) ?? []), ...foreground];
 	}
 
@@ -79,7 +91,7 @@ function highlightsOf(row: TreeRow, filter: FilterResult | undefined): readonly 
 }
 
 function isContext(row: TreeRow, filter: FilterResult | undefined): boolean {
-	if (filter === undefined || !filter.isFiltering) {
+	if (!filter?.isFiltering) {
 		return false;
 	}
 
@@ -110,11 +122,26 @@ A session row's line, by the session's id: a refresh builds every session anew (
 grown), but the cells it shows change far less often. The key is the text of every cell and what
 else the line is made of; fitting the cells to their columns is what it saves.
 */
-function formatSessionRow(row: SessionRow, layout: ColumnLayout, context: RowContext, sessionLines: RenderCache['sessionLines']): FormattedRow {
+function formatSessionRow(
+	row: SessionRow,
+	layout: ColumnLayout,
+	context: RowContext,
+	sessionLines: RenderCache['sessionLines'],
+): FormattedRow {
 	const {session} = row;
 	const cells = layout.columns.map(({column, width}) => `${width}\u0001${sessionCell(session, column, context)}`);
 	const foreground = session.foreground === undefined ? '\u0002' : session.foreground.command;
-	const key = [rowPrefix(row), session.isOwn, session.isOwnChain, session.isOrphaned, session.isVerified, layout.width, session.health?.health, foreground, ...cells].join('\0');
+	const key = [
+		rowPrefix(row),
+		session.isOwn,
+		session.isOwnChain,
+		session.isOrphaned,
+		session.isVerified,
+		layout.width,
+		session.health?.health,
+		foreground,
+		...cells,
+	].join('\0');
 	const cached = sessionLines.get(row.id);
 	if (cached?.key === key) {
 		return cached.line;
@@ -135,7 +162,13 @@ process's stat line does not change, so on a quiet refresh most process rows are
 refresh before. The key holds the rest of what the line shows: its place in the tree, the widths
 it is fitted to and its CPU figure.
 */
-function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext, highlights: readonly RowHighlight[], cache: VisibleRowsInput['cache']): FormattedRow {
+function formatRow(
+	row: TreeRow,
+	layout: ColumnLayout,
+	context: RowContext,
+	highlights: readonly RowHighlight[],
+	cache: VisibleRowsInput['cache'],
+): FormattedRow {
 	if (highlights.length > 0 || (row.kind !== 'process' && row.kind !== 'session')) {
 		return formatRowWithSpans(row, layout, context, highlights);
 	}
@@ -157,7 +190,16 @@ function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext, high
 }
 
 /** The rows inside the viewport, each as the exact text (and emphasis) it is drawn with. */
-export function visibleRows({list, layout, context, scrollOffset, height, filter, taggedIds, cache}: VisibleRowsInput): ShownRow[] {
+export function visibleRows({
+	list,
+	layout,
+	context,
+	scrollOffset,
+	height,
+	filter,
+	taggedIds,
+	cache,
+}: VisibleRowsInput): ShownRow[] {
 	return list.rows.slice(scrollOffset, scrollOffset + height).map(row => {
 		const formatted = formatRow(row, layout, context, highlightsOf(row, filter), cache);
 		return {
