@@ -13,7 +13,6 @@ import {runReap} from './app/reap-command.js';
 import {createReportLoader, loadReportOnce, scanHintFile} from './app/report-source.js';
 import {colorWanted, runExplorer} from './app/explorer-app.js';
 
-// eslint-disable-next-line @typescript-eslint/naming-convention -- defined by the bundler (scripts/bundle-app.mjs).
 declare const SSHTOP_VERSION: string | undefined;
 
 function packageVersion(): string {

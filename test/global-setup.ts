@@ -2,6 +2,7 @@
 // sockets, copies of the program for other users), removed at the end; and the unprivileged
 // account the end-to-end tests log in as (root only), created if missing and removed afterwards
 // when this run created it. The suite leaves no user and no file behind.
+import process from 'node:process';
 import {chmodSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';

@@ -12,14 +12,14 @@ describe('README.md', () => {
 
 	it('shows the two quick-start commands and the test command', () => {
 		expect(readme).toContain('npm ci && npm start');
-		expect(readme).toMatch(/^bash .ci\/run +# as root/m);
+		expect(readme).toMatch(/^bash .ci\/run +# as root/mu);
 		// A root-only box has no sudo.
 		expect(readme).not.toContain('sudo bash .ci/run');
 		expect(readme).toContain('npm test');
 	});
 
 	it('documents every command-line flag', () => {
-		const flags = [...helpText('0').matchAll(/^ {2}(--[a-z-]+)/gm)].map(match => match[1]!);
+		const flags = [...helpText('0').matchAll(/^ {2}(--[a-z-]+)/gmu)].map(match => match[1]!);
 		expect(flags.length).toBeGreaterThan(3);
 		for (const flag of flags) {
 			expect(readme, flag).toContain(flag);

@@ -303,7 +303,6 @@ async function buildInkHello(directory: string): Promise<InkHello> {
 		jsx: 'automatic',
 		minify: true,
 		legalComments: 'none',
-		// eslint-disable-next-line @typescript-eslint/naming-convention -- the expression esbuild replaces.
 		define: {'process.env.NODE_ENV': '"production"'},
 		alias: {
 			'react-devtools-core': stub('devtools-stub.mjs'),

@@ -88,6 +88,23 @@ function isAllowedOrConfirmed(
 	}
 }
 
+/** How long a zombie's parent gets to reap it before the result says it did not. */
+const zombieReapWaitMs = 250;
+
+/** Whether the zombie `target` is reaped within `waitMs`: polled, without sending anything. */
+function isReapedWithin(target: ActionTarget, waitMs: number): boolean {
+	const pause = new Int32Array(new SharedArrayBuffer(4));
+	for (const deadline = Date.now() + waitMs; Date.now() < deadline;) {
+		Atomics.wait(pause, 0, 0, 10);
+		const live = readLiveStat(target.pid);
+		if (live.kind === 'gone' || (live.kind === 'alive' && live.stat.startTicks !== target.startTicks)) {
+			return true;
+		}
+	}
+
+	return false;
+}
+
 function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 	// From here to process.kill nothing awaits, so no other code of ours runs in between.
 	// Two gaps remain. The process can exit and its pid be handed to a new process between
@@ -126,6 +143,12 @@ function signalOne(target: ActionTarget, signal: Signal): TargetResult {
 	}
 
 	if (stat.state === 'Z') {
+		// The monitor of a session whose user side was just killed exits on its own, and its
+		// parent reaps it at once: that is a process that had already exited, not a stuck zombie.
+		if (isReapedWithin(target, zombieReapWaitMs)) {
+			return gone(target, signal);
+		}
+
 		return {
 			kind: 'zombie',
 			target,

@@ -70,7 +70,7 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			wantsEarlyRefresh={options.load.wantsEarlyRefresh}
 			intervalSeconds={options.intervalSeconds}
 			loadPolicy={options.loadPolicy ?? askSshd}
-			color={options.color ?? colorWanted()}
+			hasColor={options.color ?? colorWanted()}
 			isReadOnly={options.isReadOnly ?? false}
 			{...(readOnlyReason === undefined ? {} : {readOnlyReason})}
 			{...(auditWarning === undefined ? {} : {auditWarning})}

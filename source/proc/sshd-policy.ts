@@ -76,7 +76,6 @@ export async function readSshdPolicy(
 		timeout: options.timeoutMilliseconds ?? 2000,
 		reject: false,
 		stdin: 'ignore',
-		// eslint-disable-next-line @typescript-eslint/naming-convention -- an environment variable's name.
 		env: {LC_ALL: 'C'},
 		extendEnv: false,
 	});

@@ -25,7 +25,7 @@ export type ExplorerProps = {
 	readonly load: () => SessionReport;
 	readonly intervalSeconds: number;
 	readonly loadPolicy?: LoadIdlePolicy;
-	readonly color: boolean;
+	readonly hasColor: boolean;
 	/** Filter and sort to start with (`--filter`, `--sort`, `--reverse`). */
 	readonly initialView?: InitialView;
 	/** Sends the confirmed actions: the real, guarded and audited one (app/action-executor.ts), or a test's. */
@@ -53,7 +53,7 @@ export function Explorer({
 	load,
 	intervalSeconds,
 	loadPolicy,
-	color,
+	hasColor,
 	initialView,
 	actionExecutor,
 	isReadOnly = false,
@@ -184,7 +184,7 @@ export function Explorer({
 					scrollOffset={state.scrollOffset}
 					height={viewportHeight}
 					selectedId={state.selection?.id}
-					color={color}
+					hasColor={hasColor}
 					width={width}
 					filter={filter}
 					emptyText={filter?.isFiltering ? 'No session matches the filter.' : 'No SSH sessions.'}

@@ -10,7 +10,7 @@ export type TreeRowProps = {
 	readonly text: string;
 	readonly isSelected: boolean;
 	readonly tone: RowTone;
-	readonly color: boolean;
+	readonly hasColor: boolean;
 	/** Shown only as the path to a filter match: drawn faint. */
 	readonly isDimmed?: boolean;
 	/** Filter matches inside `text`, in order and not overlapping. */
@@ -70,7 +70,7 @@ function emphasise(text: string, spans: readonly TextSpan[], tone: RowTone, colo
 }
 
 export const TreeRowLine = memo(
-	({text, isSelected, tone, color, isDimmed = false, spans = []}: TreeRowProps) => {
+	({text, isSelected, tone, hasColor, isDimmed = false, spans = []}: TreeRowProps) => {
 		// Rows come padded to the width. Ink draws every cell of every line on each frame, so the
 		// padding would cost as much as the text; only the selection bar needs it, to be full width.
 		const body = isSelected ? text : text.trimEnd();
@@ -78,14 +78,14 @@ export const TreeRowLine = memo(
 			body,
 			body === text ? spans : spans.filter(([start]) => start < body.length),
 			tone,
-			color,
+			hasColor,
 			isDimmed,
 		);
 		return (
 			<Text
 				wrap="truncate"
 				bold={tone === 'listener' || tone === 'title'}
-				color={color && tone === 'own' ? 'cyan' : undefined}
+				color={hasColor && tone === 'own' ? 'cyan' : undefined}
 			>
 				{isSelected ? inverse(shown) : shown}
 			</Text>
@@ -95,7 +95,7 @@ export const TreeRowLine = memo(
 		before.text === after.text &&
 		before.isSelected === after.isSelected &&
 		before.tone === after.tone &&
-		before.color === after.color &&
+		before.hasColor === after.hasColor &&
 		before.isDimmed === after.isDimmed &&
 		sameSpans(before.spans, after.spans),
 );

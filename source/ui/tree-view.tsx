@@ -17,7 +17,7 @@ export type TreeViewProps = {
 	readonly scrollOffset: number;
 	readonly height: number;
 	readonly selectedId: ProcessId | undefined;
-	readonly color: boolean;
+	readonly hasColor: boolean;
 	readonly width: number;
 	/** The filter in force: its matches are emphasised, rows shown only as context are faint. */
 	readonly filter?: FilterResult | undefined;
@@ -47,7 +47,7 @@ export function TreeView({
 	scrollOffset,
 	height,
 	selectedId,
-	color,
+	hasColor,
 	width,
 	filter,
 	emptyText = 'No SSH sessions.',
@@ -65,7 +65,7 @@ export function TreeView({
 
 	return (
 		<Box flexDirection="column">
-			<TreeRowLine text={formatTitleLine(layout)} isSelected={false} tone="title" color={color} />
+			<TreeRowLine text={formatTitleLine(layout)} isSelected={false} tone="title" hasColor={hasColor} />
 			{visible.map(({row, formatted, isDimmed}) => (
 				<TreeRowLine
 					key={row.id}
@@ -74,7 +74,7 @@ export function TreeView({
 					isDimmed={isDimmed}
 					isSelected={row.id === selectedId}
 					tone={toneOf(row)}
-					color={color}
+					hasColor={hasColor}
 				/>
 			))}
 		</Box>

@@ -1,3 +1,4 @@
+import process from 'node:process';
 import {chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -46,7 +47,6 @@ function entry(pid: number): AuditEntry {
 }
 
 function modeOf(file: string): number {
-	// eslint-disable-next-line no-bitwise
 	return statSync(file).mode & 0o777;
 }
 
@@ -90,7 +90,7 @@ describe('appendAuditEntry', () => {
 		const logPath = path.join(file, 'sshtop', 'actions.log');
 		const result = appendAuditEntry(logPath, entry(4));
 		expect(result).toMatchObject({ok: false, path: logPath});
-		expect(result.ok ? '' : result.warning).toMatch(/^Audit log .*actions\.log not written: .*ENOTDIR/);
+		expect(result.ok ? '' : result.warning).toMatch(/^Audit log .*actions\.log not written: .*ENOTDIR/u);
 	});
 
 	test('a directory in place of the log file is a warning, and the directory is left alone', () => {
@@ -98,7 +98,7 @@ describe('appendAuditEntry', () => {
 		mkdirSync(logPath);
 		const result = appendAuditEntry(logPath, entry(5));
 		expect(result.ok).toBe(false);
-		expect(result.ok ? '' : result.warning).toMatch(/EISDIR/);
+		expect(result.ok ? '' : result.warning).toMatch(/EISDIR/u);
 		expect(statSync(logPath).isDirectory()).toBe(true);
 	});
 
@@ -149,13 +149,19 @@ describe('the operator', () => {
 
 describe('checked before anything is sent', () => {
 	test('a path under /proc or /sys is refused at once, also through a link to them, and nothing is created', () => {
-		expect(auditLogPathProblem('/proc/x/y.log')).toBe('/proc/x/y.log is under /proc, a kernel interface, not a place for a log file');
-		expect(auditLogPathProblem('/sys/kernel/actions.log')).toMatch(/under \/sys/);
+		expect(auditLogPathProblem('/proc/x/y.log')).toBe(
+			'/proc/x/y.log is under /proc, a kernel interface, not a place for a log file',
+		);
+		expect(auditLogPathProblem('/sys/kernel/actions.log')).toMatch(/under \/sys/u);
 		const link = path.join(directory, 'to-proc');
 		symlinkSync('/proc/self', link);
-		expect(auditLogPathProblem(path.join(link, 'actions.log'))).toMatch(/under \/proc/);
+		expect(auditLogPathProblem(path.join(link, 'actions.log'))).toMatch(/under \/proc/u);
 		expect(auditLogPathProblem(path.join(directory, 'state', 'actions.log'))).toBeUndefined();
-		expect(prepareAuditLog('/proc/x/y.log')).toEqual({ok: false, path: '/proc/x/y.log', warning: 'Audit log refused: /proc/x/y.log is under /proc, a kernel interface, not a place for a log file'});
+		expect(prepareAuditLog('/proc/x/y.log')).toEqual({
+			ok: false,
+			path: '/proc/x/y.log',
+			warning: 'Audit log refused: /proc/x/y.log is under /proc, a kernel interface, not a place for a log file',
+		});
 		expect(appendAuditEntry('/proc/x/y.log', entry(1)).ok).toBe(false);
 	});
 
@@ -172,7 +178,7 @@ describe('checked before anything is sent', () => {
 		writeFileSync(blocked, '');
 		const result = prepareAuditLog(path.join(blocked, 'actions.log'));
 		expect(result.ok).toBe(false);
-		expect(!result.ok && result.warning).toMatch(/^Audit log .*actions\.log cannot be written: E[A-Z]+/);
+		expect(!result.ok && result.warning).toMatch(/^Audit log .*actions\.log cannot be written: E[A-Z]+/u);
 	});
 
 	test('lines are safe to print: C1, bidi, zero-width and line separators are escaped, the JSON the same', () => {
@@ -181,7 +187,7 @@ describe('checked before anything is sent', () => {
 		const line = {...entry(7), targets: [{...entry(7).targets[0]!, command: hostile}]};
 		appendAuditEntry(log, line);
 		const text = readFileSync(log, 'utf8');
-		expect(text).not.toMatch(/[\u0080-\u009F\u202A-\u202E\u200B\u2028]/);
+		expect(text).not.toMatch(/[\u0080-\u009F\u202A-\u202E\u200B\u2028]/u);
 		expect((JSON.parse(text) as AuditEntry).targets[0]?.command).toBe(hostile);
 	});
 });

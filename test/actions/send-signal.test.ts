@@ -1,5 +1,6 @@
 // The executor against real, throw-away processes. What happened is checked with ps and
 // with waitpid's report (the child's exit event), never with the executor's own readings.
+import process from 'node:process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -7,7 +8,14 @@ import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest';
 import type {GuardContext} from '../../source/model/guard/guard.js';
 import {executeSignal, type SignalRequest} from '../../source/actions/send-signal.js';
 import {summarizeResults} from '../../source/model/guard/results.js';
-import {parseSignal, type Signal, SIGCONT, SIGKILL, SIGSTOP, SIGTERM} from '../../source/model/guard/signal-catalogue.js';
+import {
+	parseSignal,
+	type Signal,
+	SIGCONT,
+	SIGKILL,
+	SIGSTOP,
+	SIGTERM,
+} from '../../source/model/guard/signal-catalogue.js';
 import {cleanUpSurvivors} from '../../source/actions/survivors.js';
 import {planSurvivorCleanup} from '../../source/model/guard/survivor-plan.js';
 import type {ActionTarget} from '../../source/model/guard/target.js';
@@ -60,10 +68,13 @@ function send(
 }
 
 async function waitForPsState(pid: number, predicate: (stat: string | undefined) => boolean, description: string) {
-	return waitFor(async () => {
-		const stat = await psStat(pid);
-		return predicate(stat) ? {stat} : undefined;
-	}, {description, timeoutMs: 5000});
+	return waitFor(
+		async () => {
+			const stat = await psStat(pid);
+			return predicate(stat) ? {stat} : undefined;
+		},
+		{description, timeoutMs: 5000},
+	);
 }
 
 // Perl rather than sleep where a signal handler matters: sleep has none, and the kernel
@@ -83,15 +94,18 @@ describe('sending to live processes', () => {
 
 	test('a set of targets gets one result each, and every one is gone', async () => {
 		const children = [startChild('sleep', ['301']), startChild('sleep', ['302']), startChild('sleep', ['303'])];
-		const report = send(children.map(child => targetFor(child.pid)), SIGKILL, {action: 'signal'});
+		const report = send(
+			children.map(child => targetFor(child.pid)),
+			SIGKILL,
+			{action: 'signal'},
+		);
 		expect(report.results.map(result => [result.target.pid, result.kind])).toEqual(
 			children.map(child => [child.pid, 'sent']),
 		);
 		expect(summarizeResults(report.results)).toBe('3 sent');
 		for (const child of children) {
-			// eslint-disable-next-line no-await-in-loop
 			expect((await child.exit).signal).toBe('SIGKILL');
-			// eslint-disable-next-line no-await-in-loop
+
 			expect(await isGoneByPs(child.pid)).toBe(true);
 		}
 	});
@@ -137,16 +151,19 @@ describe('sending to live processes', () => {
 
 describe('targets that cannot or must not be signalled', () => {
 	test('a zombie is reported as a zombie, naming the parent that has not reaped it', async () => {
-		// sh starts `sleep 0` in the background and becomes perl, which never waits for it
+		// Sh starts `sleep 0` in the background and becomes perl, which never waits for it
 		// until TERM: the exited sleep stays a zombie child of perl.
 		const parent = startChild('sh', [
 			'-c',
 			String.raw`sleep 0 & exec perl -e '$SIG{TERM} = sub { wait; exit 0 }; sleep 1 while 1'`,
 		]);
-		const {zombiePid} = await waitFor(async () => {
-			const zombie = (await psChildren(parent.pid)).find(child => child.stat.startsWith('Z'));
-			return zombie === undefined ? undefined : {zombiePid: zombie.pid};
-		}, {description: 'a zombie child under perl'});
+		const {zombiePid} = await waitFor(
+			async () => {
+				const zombie = (await psChildren(parent.pid)).find(child => child.stat.startsWith('Z'));
+				return zombie === undefined ? undefined : {zombiePid: zombie.pid};
+			},
+			{description: 'a zombie child under perl'},
+		);
 		expect(await psParent(zombiePid)).toBe(parent.pid);
 
 		// Seen as a zombie when it was chosen: explained, and nothing is attempted.
@@ -185,7 +202,7 @@ describe('targets that cannot or must not be signalled', () => {
 				sentence: `Process ${child.pid} changed: the pid now belongs to another process (sleep); nothing was sent.`,
 			}),
 		]);
-		expect(await psStat(child.pid)).toMatch(/^S/);
+		expect(await psStat(child.pid)).toMatch(/^S/u);
 		expect(child.process.exitCode).toBeNull();
 		expect(child.process.signalCode).toBeNull();
 	});
@@ -198,7 +215,10 @@ describe('targets that cannot or must not be signalled', () => {
 		expect(await psStat(child.pid)).toBeUndefined();
 
 		expect(send([target], SIGTERM).results).toEqual([
-			expect.objectContaining({kind: 'gone', sentence: `${child.pid} (sleep 307) had already exited; nothing was sent.`}),
+			expect.objectContaining({
+				kind: 'gone',
+				sentence: `${child.pid} (sleep 307) had already exited; nothing was sent.`,
+			}),
 		]);
 	});
 
@@ -236,7 +256,7 @@ describe('targets that cannot or must not be signalled', () => {
 			expect(report.results[0]).toMatchObject({kind: 'refused', reason: 'invalid-signal'});
 		}
 
-		expect(await psStat(child.pid)).toMatch(/^S/);
+		expect(await psStat(child.pid)).toMatch(/^S/u);
 	});
 });
 
@@ -257,7 +277,7 @@ describe('targets that need a confirmation', () => {
 			reason: 'unconfirmed',
 			sentence: `Not sent without confirmation. This is the SSH listener (pid ${child.pid}, port 2222): stopping the listener refuses new logins; existing sessions stay.`,
 		});
-		expect(await psStat(child.pid)).toMatch(/^S/);
+		expect(await psStat(child.pid)).toMatch(/^S/u);
 	});
 
 	test('a confirmation for another reason does not count', async () => {
@@ -268,7 +288,7 @@ describe('targets that need a confirmation', () => {
 			confirmations: [{targetId: processId(target), kind: 'own-session'}],
 		});
 		expect(report.results[0]).toMatchObject({kind: 'refused', reason: 'unconfirmed'});
-		expect(await psStat(child.pid)).toMatch(/^S/);
+		expect(await psStat(child.pid)).toMatch(/^S/u);
 	});
 
 	test('with its confirmation the listener is signalled', async () => {
@@ -328,7 +348,7 @@ describe('every action is audited', () => {
 		expect(added).toHaveLength(1);
 		const entry = JSON.parse(added[0]!) as Record<string, unknown>;
 		expect(entry).toEqual({
-			time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+			time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/u) as unknown,
 			action: 'signal-tree',
 			operator: {uid: process.getuid?.(), user: testOperator.user, peer: '192.0.2.10:50000'},
 			signal: {name: 'SIGTERM', number: 15},
@@ -352,9 +372,14 @@ describe('every action is audited', () => {
 	test('an unwritable log is a warning in the report; the signal is still sent', async () => {
 		const child = startChild('sleep', ['315']);
 		// A log path below a regular file: mkdir fails with ENOTDIR even for root.
-		const report = send([targetFor(child.pid)], SIGTERM, {auditLogPath: path.join(auditLogPath, 'nested', 'actions.log')});
+		const report = send([targetFor(child.pid)], SIGTERM, {
+			auditLogPath: path.join(auditLogPath, 'nested', 'actions.log'),
+		});
 		expect(report.results[0]?.kind).toBe('sent');
-		expect(report.audit).toMatchObject({ok: false, warning: expect.stringMatching(/^Audit log .* not written: /)});
+		expect(report.audit).toMatchObject({
+			ok: false,
+			warning: expect.stringMatching(/^Audit log .* not written: /u) as unknown,
+		});
 		expect((await child.exit).signal).toBe('SIGTERM');
 	});
 });

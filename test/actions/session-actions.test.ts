@@ -1,5 +1,6 @@
 // Session actions against real OpenSSH connections to the private test sshd: the plan picks
 // the process, the executor signals it, and ps says whether the connection really ended.
+import process from 'node:process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -77,7 +78,7 @@ async function waitUntilGone(pid: number, description: string): Promise<void> {
 
 /** The user-side sshd as ps sees it: the one child of the monitor titled `sshd: USER@…`. */
 async function psUserSide(monitorPid: number): Promise<number | undefined> {
-	const children = (await readPs()).childrenOf(monitorPid).filter(row => /^sshd(?:-session)?: \S+@/.test(row.args));
+	const children = (await readPs()).childrenOf(monitorPid).filter(row => /^sshd(?:-session)?: \S+@/u.test(row.args));
 	return children.length === 1 ? children[0]!.pid : undefined;
 }
 
@@ -91,11 +92,14 @@ describe.skipIf(!isRoot)('with privilege separation (an unprivileged login)', ()
 	test('End session: SIGTERM to the monitor ends the connection; a nohup job survives and the follow-up ends it', async () => {
 		const client = await shellOf(sshd.unprivilegedUser, 'split login to end');
 		typeLine(client, 'nohup sleep 611 >/dev/null 2>&1 &');
-		const {survivorPid} = await waitFor(async () => {
-			const {session} = readSession(client.sessionPid);
-			const sleep = sessionProcesses(session).find(process => process.argv.join(' ') === 'sleep 611');
-			return sleep === undefined ? undefined : {survivorPid: sleep.pid};
-		}, {description: 'the nohup sleep to run in the session'});
+		const {survivorPid} = await waitFor(
+			async () => {
+				const {session} = readSession(client.sessionPid);
+				const sleep = sessionProcesses(session).find(process => process.argv.join(' ') === 'sleep 611');
+				return sleep === undefined ? undefined : {survivorPid: sleep.pid};
+			},
+			{description: 'the nohup sleep to run in the session'},
+		);
 
 		const before = readSession(client.sessionPid);
 		const userSide = await psUserSide(client.sessionPid);
@@ -129,7 +133,7 @@ describe.skipIf(!isRoot)('with privilege separation (an unprivileged login)', ()
 	test('Kill: SIGKILL to the user side, then the monitor: the connection goes at once', async () => {
 		const client = await shellOf(sshd.unprivilegedUser, 'split login to kill');
 		const reading = readSession(client.sessionPid);
-		const userSidePid = reading.session.userSidePid;
+		const {userSidePid} = reading.session;
 		const userSide = await psUserSide(client.sessionPid);
 		expect(userSide, 'ps shows one user-side sshd under the monitor').toEqual(expect.any(Number));
 		expect(userSidePid).toBe(userSide);
@@ -151,7 +155,7 @@ describe.skipIf(!isRoot)('a root login without a split', () => {
 		expect(reading.session.userSidePid).toBeUndefined();
 		const {plan, report} = act(reading, {kind: 'kill'});
 		expect(plan.targets.map(target => target.pid)).toEqual([client.sessionPid]);
-		expect(plan.description).toMatch(/the session's only sshd/);
+		expect(plan.description).toMatch(/the session's only sshd/u);
 		expect(report.results.map(result => result.kind)).toEqual(['sent']);
 
 		await waitUntilGone(client.sessionPid, 'the sshd to die');

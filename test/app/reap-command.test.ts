@@ -49,13 +49,15 @@ beforeAll(async () => {
 	// narrows it to exactly these two connections.
 	scope = ['--user', user, '--filter', `from:${clients.map(client => `127.0.0.1:${client.localPort}`).join(',')}`];
 	const ps = await readPs();
-	sessionProcesses = clients.flatMap(client => [client.sessionPid, ...ps.descendantsOf(client.sessionPid).map(row => row.pid)]);
+	sessionProcesses = clients.flatMap(client => [
+		client.sessionPid,
+		...ps.descendantsOf(client.sessionPid).map(row => row.pid),
+	]);
 	auditDirectory = mkdtempSync(path.join(tmpdir(), 'sshtop-reap-audit-'));
 });
 
 afterAll(async () => {
 	for (const client of clients) {
-		// eslint-disable-next-line no-await-in-loop
 		await client.stop();
 	}
 
@@ -72,7 +74,9 @@ function sessionPids(): number[] {
 async function connectionsOpen(): Promise<number> {
 	const ports = new Set(clients.map(client => client.localPort));
 	const sockets = await readSs();
-	return sockets.filter(socket => socket.local.port === sshd.port && ports.has(socket.peer.port) && socket.state === 'ESTAB').length;
+	return sockets.filter(
+		socket => socket.local.port === sshd.port && ports.has(socket.peer.port) && socket.state === 'ESTAB',
+	).length;
 }
 
 describe('sshtop reap against two real sessions', () => {
@@ -80,7 +84,12 @@ describe('sshtop reap against two real sessions', () => {
 		const text = await runSshtop(['reap', ...scope]);
 		expect(text.exitCode, text.stderr).toBe(0);
 		for (const client of clients) {
-			expect(text.stdout).toMatch(new RegExp(`^would reap session ${client.sessionPid} ${user} from 127\\.0\\.0\\.1:${client.localPort} idle \\S+ health ok: SIGTERM to pid ${client.sessionPid}$`, 'm'));
+			expect(text.stdout).toMatch(
+				new RegExp(
+					String.raw`^would reap session ${client.sessionPid} ${user} from 127\.0\.0\.1:${client.localPort} idle \S+ health ok: SIGTERM to pid ${client.sessionPid}$`,
+					'mu',
+				),
+			);
 		}
 
 		const json = await runSshtop(['reap', ...scope, '--json']);
@@ -104,25 +113,37 @@ describe('sshtop reap against two real sessions', () => {
 		expect(run.exitCode, run.stderr).toBe(0);
 		const document = JSON.parse(run.stdout) as ReapJson;
 		expect(document.mode).toBe('executed');
-		expect(document.targets.map(target => [target.pid, target.result]).sort(([a], [b]) => Number(a) - Number(b)))
-			.toEqual(sessionPids().map(pid => [pid, 'sent']));
+		expect(
+			document.targets.map(target => [target.pid, target.result]).sort(([a], [b]) => Number(a) - Number(b)),
+		).toEqual(sessionPids().map(pid => [pid, 'sent']));
 
 		await waitUntil(async () => (await connectionsOpen()) === 0, {description: 'both connections closed per ss'});
-		await waitUntil(async () => {
-			const ps = await readPs();
-			return sessionProcesses.every(pid => ps.get(pid) === undefined);
-		}, {description: 'every process of both sessions gone per ps'});
+		await waitUntil(
+			async () => {
+				const ps = await readPs();
+				return sessionProcesses.every(pid => ps.get(pid) === undefined);
+			},
+			{description: 'every process of both sessions gone per ps'},
+		);
 
-		const lines = readFileSync(auditLog, 'utf8').trim().split('\n').map(line => JSON.parse(line) as AuditLine);
+		const lines = readFileSync(auditLog, 'utf8')
+			.trim()
+			.split('\n')
+			.map(line => JSON.parse(line) as AuditLine);
 		// One line per session, as an End session in the explorer writes.
 		const reap = lines.filter(line => line.action === 'reap');
 		expect(reap.map(line => line.signal.name)).toEqual(['SIGTERM', 'SIGTERM']);
-		expect(reap.map(line => line.targets.map(target => `${target.pid} ${target.result}`).join(', ')).sort())
-			.toEqual(sessionPids().map(pid => `${pid} sent`).sort());
+		expect(reap.map(line => line.targets.map(target => `${target.pid} ${target.result}`).join(', ')).sort()).toEqual(
+			sessionPids()
+				.map(pid => `${pid} sent`)
+				.sort(),
+		);
 
 		const survivors = document.targets.flatMap(target => target.survivors ?? []);
 		const killed = lines.filter(line => line.action === 'kill-survivors').flatMap(line => line.targets);
 		expect(killed.map(target => target.pid).sort()).toEqual(survivors.map(survivor => survivor.pid).sort());
-		expect(lines.filter(line => line.action === 'kill-survivors').every(line => line.signal.name === 'SIGKILL')).toBe(true);
+		expect(lines.filter(line => line.action === 'kill-survivors').every(line => line.signal.name === 'SIGKILL')).toBe(
+			true,
+		);
 	});
 });

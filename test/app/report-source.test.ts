@@ -7,11 +7,19 @@ import {createReportLoader, scanHintFile} from '../../source/app/report-source.j
 import {FakeProc, fakeBootSeconds} from '../proc/fake-proc.js';
 
 const listenLine = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1';
-const connectionLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1';
+const connectionLine =
+	'   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1';
 /** The same connection with 512 bytes waiting for the client's ACK, under the retransmit timer. */
 const queuedLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000200:00000000 01:00000020 00000000     0        0 9001 1';
 const ssInfo: TcpInfo = {
-	inode: 9001, lastSendMs: 1000, lastReceiveMs: 2000, lastAckMs: 1000, retransmitsNow: 0, retransmitsTotal: 0, unackedSegments: 0, roundTripMs: 1,
+	inode: 9001,
+	lastSendMs: 1000,
+	lastReceiveMs: 2000,
+	lastAckMs: 1000,
+	retransmitsNow: 0,
+	retransmitsTotal: 0,
+	unackedSegments: 0,
+	roundTripMs: 1,
 };
 
 describe('the explorer’s report loader', () => {
@@ -20,9 +28,34 @@ describe('the explorer’s report loader', () => {
 		fake = new FakeProc();
 		for (const process of [
 			{pid: 1, comm: 'init', ppid: 0, start: 1, cmdline: '/sbin/init\0', exe: '/sbin/init'},
-			{pid: 100, comm: 'sshd', ppid: 1, start: 500, cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0', exe: '/usr/sbin/sshd', fds: ['socket:[9000]']},
-			{pid: 200, comm: 'sshd', ppid: 100, start: 900, cmdline: 'sshd: alice [priv]\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']},
-			{pid: 201, comm: 'sshd', ppid: 200, start: 901, uid: 1000, cmdline: 'sshd: alice@pts/3\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']},
+			{
+				pid: 100,
+				comm: 'sshd',
+				ppid: 1,
+				start: 500,
+				cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0',
+				exe: '/usr/sbin/sshd',
+				fds: ['socket:[9000]'],
+			},
+			{
+				pid: 200,
+				comm: 'sshd',
+				ppid: 100,
+				start: 900,
+				cmdline: 'sshd: alice [priv]\0',
+				exe: '/usr/sbin/sshd',
+				fds: ['socket:[9001]'],
+			},
+			{
+				pid: 201,
+				comm: 'sshd',
+				ppid: 200,
+				start: 901,
+				uid: 1000,
+				cmdline: 'sshd: alice@pts/3\0',
+				exe: '/usr/sbin/sshd',
+				fds: ['socket:[9001]'],
+			},
 			{pid: 202, comm: 'bash', ppid: 201, start: 902, uid: 1000, tty: 34_819, cmdline: '-bash\0', exe: '/usr/bin/bash'},
 		]) {
 			fake.write(process);
@@ -45,21 +78,28 @@ describe('the explorer’s report loader', () => {
 		fake.setTcp([listenLine, queuedLine]);
 	};
 
-	const loader = (tcpInfoIntervalMs: number, reads: {count: number}, firstTcpInfoDelayMs = 0, reading: TcpInfoReading = {source: 'proc-only', reason: 'a test'}) => createReportLoader({
-		procRoot: fake.proc,
-		devRoot: fake.dev,
-		passwdPath: fake.passwd,
-		selfPid: 999,
-		now: () => (fakeBootSeconds + 3600) * 1000,
-		tcpInfoIntervalMs,
-		firstTcpInfoDelayMs,
-		// The socket table as it is at each refresh (the explorer reads it every 10 s).
-		socketsMaxAgeMs: 0,
-		async readTcpInfo(): Promise<TcpInfoReading> {
-			reads.count++;
-			return reading;
-		},
-	});
+	const procOnlyReading: TcpInfoReading = {source: 'proc-only', reason: 'a test'};
+	const loader = (
+		tcpInfoIntervalMs: number,
+		reads: {count: number},
+		firstTcpInfoDelayMs = 0,
+		reading: TcpInfoReading = procOnlyReading,
+	) =>
+		createReportLoader({
+			procRoot: fake.proc,
+			devRoot: fake.dev,
+			passwdPath: fake.passwd,
+			selfPid: 999,
+			now: () => (fakeBootSeconds + 3600) * 1000,
+			tcpInfoIntervalMs,
+			firstTcpInfoDelayMs,
+			// The socket table as it is at each refresh (the explorer reads it every 10 s).
+			socketsMaxAgeMs: 0,
+			async readTcpInfo(): Promise<TcpInfoReading> {
+				reads.count++;
+				return reading;
+			},
+		});
 
 	describe('when it asks ss', () => {
 		// The loader times ss by setTimeout and Date.now: faked, so each test says how much time
@@ -73,9 +113,10 @@ describe('the explorer’s report loader', () => {
 			vi.useRealTimers();
 		});
 
-		const settle = async () => new Promise(resolve => {
-			setImmediate(resolve);
-		});
+		const settle = async () =>
+			new Promise(resolve => {
+				setImmediate(resolve);
+			});
 
 		/** `milliseconds` pass: due timers fire, and what they started settles. */
 		const pass = async (milliseconds: number) => {
@@ -89,7 +130,7 @@ describe('the explorer’s report loader', () => {
 			const load = loader(60_000, reads);
 			for (let refresh = 0; refresh < 5; refresh++) {
 				expect(load().sessions).toHaveLength(1);
-				// eslint-disable-next-line no-await-in-loop -- refreshes a second apart.
+
 				await pass(1000);
 			}
 
@@ -107,7 +148,7 @@ describe('the explorer’s report loader', () => {
 			const load = loader(0, reads);
 			for (let refresh = 0; refresh < 3; refresh++) {
 				load();
-				// eslint-disable-next-line no-await-in-loop -- past the first reading's delay, each reading settled.
+
 				await pass(10);
 				expect(reads.count).toBe(refresh + 1);
 			}
@@ -134,7 +175,7 @@ describe('the explorer’s report loader', () => {
 			for (let refresh = 0; refresh < 3; refresh++) {
 				// Without a terminal, the idle time comes from the session's channels, not from ss.
 				expect(load().sessions[0]?.idleSource).toBe('channels');
-				// eslint-disable-next-line no-await-in-loop -- past the first reading's delay.
+
 				await pass(10);
 			}
 
@@ -174,9 +215,15 @@ describe('the explorer’s report loader', () => {
 	});
 
 	describe('scan hint file', () => {
-		const hintLoader = (file: string) => createReportLoader({
-			procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => (fakeBootSeconds + 3600) * 1000, scanHintFile: file,
-		});
+		const hintLoader = (file: string) =>
+			createReportLoader({
+				procRoot: fake.proc,
+				devRoot: fake.dev,
+				passwdPath: fake.passwd,
+				selfPid: 999,
+				now: () => (fakeBootSeconds + 3600) * 1000,
+				scanHintFile: file,
+			});
 		const hintFile = () => path.join(fake.root, 'cache', 'sshtop', 'scan-hint.json');
 
 		beforeEach(() => {
@@ -192,14 +239,26 @@ describe('the explorer’s report loader', () => {
 			expect(statSync(path.dirname(hintFile())).mode & 0o777).toBe(0o700);
 			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({pids: [100, 200, 201, 202], lastPid: 202});
 
-			fake.write({pid: 300, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0', exe: '/usr/bin/vim'});
+			fake.write({
+				pid: 300,
+				comm: 'vim',
+				ppid: 202,
+				start: 360_000,
+				uid: 1000,
+				tty: 34_819,
+				cmdline: 'vim\0',
+				exe: '/usr/bin/vim',
+			});
 			fake.setLastPid(300);
 			const next = hintLoader(hintFile());
 			expect(next().sessions).toHaveLength(1);
 			expect(next.lastScan()).toMatchObject({kind: 'watch', reason: 'hint'});
 			expect(next.wantsEarlyRefresh()).toBe(true);
 			// Rewritten at once, so a run that ends before its full scan does not leave the next one further behind.
-			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({pids: [100, 200, 201, 202, 300], lastPid: 300});
+			expect(JSON.parse(readFileSync(hintFile(), 'utf8'))).toMatchObject({
+				pids: [100, 200, 201, 202, 300],
+				lastPid: 300,
+			});
 			next();
 			expect(next.lastScan()).toMatchObject({kind: 'full', reason: 'after a hinted start'});
 			expect(next.wantsEarlyRefresh()).toBe(false);
@@ -216,7 +275,7 @@ describe('the explorer’s report loader', () => {
 
 		it('is a garbage file read as no hint: the first read is a full scan and the file is replaced', () => {
 			mkdirSync(path.dirname(hintFile()), {mode: 0o700});
-			writeFileSync(hintFile(), '\u0000\u00ff{"version":1', {mode: 0o600});
+			writeFileSync(hintFile(), '\u0000\u00FF{"version":1', {mode: 0o600});
 			const loader = hintLoader(hintFile());
 			expect(loader().sessions).toHaveLength(1);
 			expect(loader.lastScan()).toMatchObject({kind: 'full', reason: 'first'});

@@ -1,5 +1,6 @@
 // The command line: parseCli turns flags into options or a one-line error, and main() exits 2
 // with that error (usage errors), or hands `reap` to its own parser before parseCli sees it.
+import process from 'node:process';
 import {readFileSync} from 'node:fs';
 import {afterEach, beforeEach, describe, expect, test, vi} from 'vitest';
 import {type CliOptions, helpText, parseCli} from '../../source/cli-options.js';
@@ -73,7 +74,10 @@ describe('each flag', () => {
 	});
 
 	test('--audit-log takes the path as given, absolute or relative', () => {
-		expect(optionsOf(['--audit-log', '/var/tmp/sshtop/actions.log'])).toEqual({...defaults, auditLogPath: '/var/tmp/sshtop/actions.log'});
+		expect(optionsOf(['--audit-log', '/var/tmp/sshtop/actions.log'])).toEqual({
+			...defaults,
+			auditLogPath: '/var/tmp/sshtop/actions.log',
+		});
 		expect(optionsOf(['--audit-log', 'actions.log']).auditLogPath).toBe('actions.log');
 	});
 
@@ -96,7 +100,22 @@ describe('each flag', () => {
 	});
 
 	test('flags combine, in any order', () => {
-		expect(optionsOf(['--reverse', '--json', '--sort', 'memory', '--filter', 'bob', '--interval', '10', '--read-only', '--require-audit', '--audit-log', '/tmp/a.log'])).toEqual({
+		expect(
+			optionsOf([
+				'--reverse',
+				'--json',
+				'--sort',
+				'memory',
+				'--filter',
+				'bob',
+				'--interval',
+				'10',
+				'--read-only',
+				'--require-audit',
+				'--audit-log',
+				'/tmp/a.log',
+			]),
+		).toEqual({
 			mode: 'json',
 			intervalSeconds: 10,
 			isReadOnly: true,
@@ -111,26 +130,32 @@ describe('each flag', () => {
 
 describe('bad values', () => {
 	test.each(['abc', '0.1', '0', '-1', '3601', 'Infinity', 'NaN', ''])('--interval=%j says what it takes', value => {
-		expect(errorOf([`--interval=${value}`])).toBe(`--interval takes a number of seconds from 0.2 to 3600, not "${value}"`);
+		expect(errorOf([`--interval=${value}`])).toBe(
+			`--interval takes a number of seconds from 0.2 to 3600, not "${value}"`,
+		);
 	});
 
 	test('--interval followed by what looks like a flag is ambiguous, not a value', () => {
-		expect(errorOf(['--interval', '-1'])).toBe('Option \'--interval\' argument is ambiguous.');
+		expect(errorOf(['--interval', '-1'])).toBe("Option '--interval' argument is ambiguous.");
 		expect(errorOf(['--interval', 'abc'])).toBe('--interval takes a number of seconds from 0.2 to 3600, not "abc"');
 	});
 
 	test('a flag missing its value names the flag', () => {
-		expect(errorOf(['--interval'])).toBe('Option \'--interval <value>\' argument missing');
-		expect(errorOf(['--filter'])).toBe('Option \'--filter <value>\' argument missing');
-		expect(errorOf(['--sort'])).toBe('Option \'--sort <value>\' argument missing');
-		expect(errorOf(['--audit-log'])).toBe('Option \'--audit-log <value>\' argument missing');
+		expect(errorOf(['--interval'])).toBe("Option '--interval <value>' argument missing");
+		expect(errorOf(['--filter'])).toBe("Option '--filter <value>' argument missing");
+		expect(errorOf(['--sort'])).toBe("Option '--sort <value>' argument missing");
+		expect(errorOf(['--audit-log'])).toBe("Option '--audit-log <value>' argument missing");
 	});
 
 	test('--audit-log refuses an empty path and one under /proc or /sys', () => {
 		expect(errorOf(['--audit-log', ''])).toBe('--audit-log takes a file path, not an empty string');
 		expect(errorOf(['--audit-log', '  '])).toBe('--audit-log takes a file path, not an empty string');
-		expect(errorOf(['--audit-log', '/proc/self/fd/1'])).toBe('--audit-log: /proc/self/fd/1 is under /proc, a kernel interface, not a place for a log file');
-		expect(errorOf(['--audit-log', '/sys/kernel/actions.log'])).toBe('--audit-log: /sys/kernel/actions.log is under /sys, a kernel interface, not a place for a log file');
+		expect(errorOf(['--audit-log', '/proc/self/fd/1'])).toBe(
+			'--audit-log: /proc/self/fd/1 is under /proc, a kernel interface, not a place for a log file',
+		);
+		expect(errorOf(['--audit-log', '/sys/kernel/actions.log'])).toBe(
+			'--audit-log: /sys/kernel/actions.log is under /sys, a kernel interface, not a place for a log file',
+		);
 	});
 
 	test('--sort lists the keys it takes; they are lower case', () => {
@@ -140,24 +165,34 @@ describe('bad values', () => {
 	});
 
 	test('a yes/no flag takes no value', () => {
-		expect(errorOf(['--json=1'])).toBe('Option \'--json\' does not take an argument');
-		expect(errorOf(['--read-only=yes'])).toBe('Option \'--read-only\' does not take an argument');
+		expect(errorOf(['--json=1'])).toBe("Option '--json' does not take an argument");
+		expect(errorOf(['--read-only=yes'])).toBe("Option '--read-only' does not take an argument");
 	});
 
 	test('unknown flags are named, long or short', () => {
-		expect(errorOf(['--bogus'])).toBe('Unknown option \'--bogus\'');
-		expect(errorOf(['-x'])).toBe('Unknown option \'-x\'');
+		expect(errorOf(['--bogus'])).toBe("Unknown option '--bogus'");
+		expect(errorOf(['-x'])).toBe("Unknown option '-x'");
 		// No abbreviations.
-		expect(errorOf(['--int', '5'])).toBe('Unknown option \'--int\'');
+		expect(errorOf(['--int', '5'])).toBe("Unknown option '--int'");
 	});
 
 	test('positional arguments are refused, `reap` included: main hands that to its own parser first', () => {
-		expect(errorOf(['reap'])).toBe('Unexpected argument \'reap\'. This command does not take positional arguments');
-		expect(errorOf(['--json', 'extra'])).toBe('Unexpected argument \'extra\'. This command does not take positional arguments');
+		expect(errorOf(['reap'])).toBe("Unexpected argument 'reap'. This command does not take positional arguments");
+		expect(errorOf(['--json', 'extra'])).toBe(
+			"Unexpected argument 'extra'. This command does not take positional arguments",
+		);
 	});
 
 	test('every error is one line', () => {
-		for (const argv of [['--bogus'], ['--interval'], ['--interval', 'x'], ['--json=1'], ['reap'], ['--sort', 'x'], ['--audit-log', '/proc/x']]) {
+		for (const argv of [
+			['--bogus'],
+			['--interval'],
+			['--interval', 'x'],
+			['--json=1'],
+			['reap'],
+			['--sort', 'x'],
+			['--audit-log', '/proc/x'],
+		]) {
 			expect(errorOf(argv)).not.toContain('\n');
 		}
 	});
@@ -183,7 +218,7 @@ describe('main: exit codes and the reap subcommand', () => {
 
 	afterEach(() => {
 		vi.restoreAllMocks();
-		// main() stops quietly on EPIPE through a listener of its own: one per call here.
+		// Main() stops quietly on EPIPE through a listener of its own: one per call here.
 		for (const listener of process.stdout.listeners('error').slice(stdoutErrorListeners)) {
 			process.stdout.off('error', listener as (error: Error) => void);
 		}
@@ -191,21 +226,25 @@ describe('main: exit codes and the reap subcommand', () => {
 
 	test('a usage error exits 2, with the error and where to look on stderr, nothing on stdout', async () => {
 		await expect(main(['--interval', '0'])).resolves.toBe(2);
-		expect(stderr.join('')).toBe('sshtop: --interval takes a number of seconds from 0.2 to 3600, not "0" (see sshtop --help)\n');
+		expect(stderr.join('')).toBe(
+			'sshtop: --interval takes a number of seconds from 0.2 to 3600, not "0" (see sshtop --help)\n',
+		);
 		expect(stdout).toEqual([]);
 		stderr.length = 0;
 		await expect(main(['--bogus'])).resolves.toBe(2);
-		expect(stderr.join('')).toBe('sshtop: Unknown option \'--bogus\' (see sshtop --help)\n');
+		expect(stderr.join('')).toBe("sshtop: Unknown option '--bogus' (see sshtop --help)\n");
 	});
 
 	test('a filter the one-shot --json cannot read is a usage error too, before anything is read', async () => {
 		await expect(main(['--json', '--filter', 'idle>abc'])).resolves.toBe(2);
-		expect(stderr.join('')).toMatch(/^sshtop: --filter: idle: 'abc' is not a duration.* \(see sshtop --help\)\n$/);
+		expect(stderr.join('')).toMatch(/^sshtop: --filter: idle: 'abc' is not a duration.* \(see sshtop --help\)\n$/u);
 		expect(stdout).toEqual([]);
 	});
 
 	test('--help prints the help with the reap summary, and --version the package version; both exit 0', async () => {
-		const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+		const {version} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+			version: string;
+		};
 		await expect(main(['--help'])).resolves.toBe(0);
 		expect(stdout.join('')).toContain(helpText(version));
 		expect(stdout.join('')).toContain('sshtop reap');
@@ -217,11 +256,11 @@ describe('main: exit codes and the reap subcommand', () => {
 
 	test('`reap` goes to the reap parser: its own errors (exit 2) and its own help', async () => {
 		await expect(main(['reap', '--bogus'])).resolves.toBe(2);
-		expect(stderr.join('')).toBe('sshtop reap: Unknown option \'--bogus\' (see sshtop reap --help)\n');
+		expect(stderr.join('')).toBe("sshtop reap: Unknown option '--bogus' (see sshtop reap --help)\n");
 		stderr.length = 0;
 		// A flag of the explorer is not one of reap's.
 		await expect(main(['reap', '--interval', '5'])).resolves.toBe(2);
-		expect(stderr.join('')).toMatch(/^sshtop reap: Unknown option '--interval'/);
+		expect(stderr.join('')).toMatch(/^sshtop reap: Unknown option '--interval'/u);
 		await expect(main(['reap', '--help'])).resolves.toBe(0);
 		expect(stdout.join('')).toContain('sshtop reap --idle');
 	});

@@ -1,6 +1,7 @@
 // The explorer in a real terminal, as a person uses it over SSH: tmux runs `ssh -tt` into the
 // private test sshd, sshtop runs in that remote shell, and the test reads the screen.
 // Ground truth about sessions comes from ps and ss, never from sshtop's own code.
+import process from 'node:process';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -18,8 +19,8 @@ const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 // SSHTOP_E2E_BIN runs the suite against another build of the same CLI (an installed one, say).
 const sshtopPath = process.env['SSHTOP_E2E_BIN'] ?? path.join(repositoryRoot, 'dist', 'sshtop.js');
 
-const quote = (text: string) => `'${text.replaceAll('\'', String.raw`'\''`)}'`;
-const processRow = /[├└]─[▾▸─] +\d+ \S+ +[A-Z] /m;
+const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
+const processRow = /[├└]─[▾▸─] +\d+ \S+ +[A-Z] /mu;
 
 describe('the explorer in a terminal, over SSH', () => {
 	let sshd: TestSshd;
@@ -30,14 +31,21 @@ describe('the explorer in a terminal, over SSH', () => {
 	let ownPort: number;
 
 	async function truthOf(port: number): Promise<SessionTruth> {
-		return waitFor(async () => {
-			const [table, sockets] = await Promise.all([readPs(), readSs()]);
-			return sessionTruth(sockets, table, sshd.pid, sshd.port, port);
-		}, {description: `the server side of client port ${port}`});
+		return waitFor(
+			async () => {
+				const [table, sockets] = await Promise.all([readPs(), readSs()]);
+				return sessionTruth(sockets, table, sshd.pid, {serverPort: sshd.port, clientPort: port});
+			},
+			{description: `the server side of client port ${port}`},
+		);
 	}
 
 	async function paneTitle(): Promise<string> {
-		const {stdout} = await execa('tmux', ['-L', tmux.socketName, 'display-message', '-p', '-t', 'main', '#{pane_title}'], {env: {TMUX_TMPDIR: testRunDirectory()}});
+		const {stdout} = await execa(
+			'tmux',
+			['-L', tmux.socketName, 'display-message', '-p', '-t', 'main', '#{pane_title}'],
+			{env: {TMUX_TMPDIR: testRunDirectory()}},
+		);
 		return stdout;
 	}
 
@@ -66,20 +74,31 @@ describe('the explorer in a terminal, over SSH', () => {
 			connectShell(sshd, {user: sshd.unprivilegedUser, label: 'another user’s shell'}),
 			connectCommand(sshd, 'sleep 60042'),
 		]);
-		const ssh = ['ssh', '-tt', '-p', String(sshd.port), ...sshd.clientOptions, `${sshd.defaultUser}@127.0.0.1`].map(quote).join(' ');
+		const ssh = ['ssh', '-tt', '-p', String(sshd.port), ...sshd.clientOptions, `${sshd.defaultUser}@127.0.0.1`]
+			.map(word => quote(word))
+			.join(' ');
 		tmux = await startTmux({command: `exec ${ssh}`, columns: 140, rows: 40});
-		await tmux.waitForScreen(screen => /[$#] *$/m.test(screen), {description: 'the remote shell prompt', timeoutMs: 20_000});
-		await tmux.sendText('PS1=\'remote> \'');
+		await tmux.waitForScreen(screen => /[$#] *$/mu.test(screen), {
+			description: 'the remote shell prompt',
+			timeoutMs: 20_000,
+		});
+		await tmux.sendText("PS1='remote> '");
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => screen.includes('remote> '));
-		ownPort = await waitFor(async () => {
-			const [table, sockets] = await Promise.all([readPs(), readSs()]);
-			return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
-		}, {description: 'the port of the ssh client in tmux'});
+		ownPort = await waitFor(
+			async () => {
+				const [table, sockets] = await Promise.all([readPs(), readSs()]);
+				return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
+			},
+			{description: 'the port of the ssh client in tmux'},
+		);
 		own = await truthOf(ownPort);
 		await tmux.sendText(explorerCommand());
 		await tmux.sendKeys('Enter');
-		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined, {description: 'the explorer', timeoutMs: 20_000});
+		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined, {
+			description: 'the explorer',
+			timeoutMs: 20_000,
+		});
 	}, 60_000);
 
 	afterAll(async () => {
@@ -88,21 +107,29 @@ describe('the explorer in a terminal, over SSH', () => {
 	});
 
 	it('shows each session of the test sshd with its user, tty and peer port, as ps and ss say', async () => {
-		const screen = await tmux.waitForScreen(text => sessionLine(text, command.localPort) !== undefined && sessionLine(text, otherShell.localPort) !== undefined);
+		const screen = await tmux.waitForScreen(
+			text =>
+				sessionLine(text, command.localPort) !== undefined && sessionLine(text, otherShell.localPort) !== undefined,
+		);
 		for (const client of [otherShell, command]) {
 			const truth = await truthOf(client.localPort);
 			const line = sessionLine(screen, client.localPort)!;
 			expect(line).toContain(truth.user);
-			expect(line).toMatch(new RegExp(` ${truth.ttys[0] ?? '-'} `));
+			expect(line).toMatch(new RegExp(` ${truth.ttys[0] ?? '-'} `, 'u'));
 		}
 
 		const ownLine = sessionLine(screen, ownPort)!;
 		expect(ownLine).toContain(own.ttys[0]);
-		expect(screen).toMatch(new RegExp(`\\d+ sessions? .*listening on .*:${sshd.port} \\(pid ${sshd.pid}\\)`));
+		expect(screen).toMatch(
+			new RegExp(String.raw`\d+ sessions? .*listening on .*:${sshd.port} \(pid ${sshd.pid}\)`, 'u'),
+		);
 		if (isRoot) {
 			// Root may ask the test sshd (sshd -T -f its config): no ClientAlive settings, TCPKeepAlive on.
 			// The answer comes in the background, so wait for it.
-			const policy = new RegExp(`idle policy(?: :${sshd.port})?: ClientAliveInterval 0 \\(off\\), TCPKeepAlive yes`);
+			const policy = new RegExp(
+				String.raw`idle policy(?: :${sshd.port})?: ClientAliveInterval 0 \(off\), TCPKeepAlive yes`,
+				'u',
+			);
 			await tmux.waitForScreen(text => policy.test(text));
 		}
 	});
@@ -117,15 +144,23 @@ describe('the explorer in a terminal, over SSH', () => {
 	it('collapses every session with c and expands the selected one with →', async () => {
 		await tmux.sendText('c');
 		// Process rows (tree glyphs, then a pid) are gone; session rows still name their foreground command.
-		await tmux.waitForScreen(screen => !processRow.test(screen) && sessionLine(screen, command.localPort) !== undefined);
+		await tmux.waitForScreen(
+			screen => !processRow.test(screen) && sessionLine(screen, command.localPort) !== undefined,
+		);
 		// Walk to the other user's session with j and ↑.
-		await moveSelectionTo(tmux, lines => lines.findIndex(line => line.includes(`127.0.0.1:${otherShell.localPort} `)), 'the other user’s session');
+		await moveSelectionTo(
+			tmux,
+			lines => lines.findIndex(line => line.includes(`127.0.0.1:${otherShell.localPort} `)),
+			'the other user’s session',
+		);
 		const otherTruth = await truthOf(otherShell.localPort);
 		await tmux.sendKeys('Right');
 		// One level opens: the connection sshd's child (the user-side sshd under privilege separation).
 		const child = otherTruth.members.find(row => row.ppid === otherTruth.pid);
 		expect(child).toBeDefined();
-		await tmux.waitForScreen(screen => screen.split('\n').some(line => new RegExp(`─[▾▸─] +${child!.pid} +${child!.user} `).test(line)));
+		await tmux.waitForScreen(screen =>
+			screen.split('\n').some(line => new RegExp(`─[▾▸─] +${child!.pid} +${child!.user} `, 'u').test(line)),
+		);
 	});
 
 	it('opens a help screen with ? that lists the keys, and closes it with ?', async () => {
@@ -148,7 +183,9 @@ describe('the explorer in a terminal, over SSH', () => {
 		const titleBefore = await paneTitle();
 		// Another user names a background job with an OSC title sequence, a bell and a clear-screen.
 		typeLine(otherShell, String.raw`exec -a $'\e]0;pwned\a\e[2J' sleep 60043 &`);
-		await waitFor(async () => (await readPs()).rows.find(row => row.args.includes('pwned')), {description: 'the hostile process'});
+		await waitFor(async () => (await readPs()).rows.find(row => row.args.includes('pwned')), {
+			description: 'the hostile process',
+		});
 		await tmux.sendText('e');
 		const screen = await tmux.waitForScreen(text => text.includes('^[]0;pwned^G^[[2J'));
 		expect(sessionLine(screen, ownPort)).toBeDefined();
@@ -162,7 +199,7 @@ describe('the explorer in a terminal, over SSH', () => {
 			const lines = text.split('\n');
 			return lines.length === 24 && sessionLine(text, ownPort) !== undefined && lines.every(line => line.length < 80);
 		});
-		expect(screen.match(/ up \d+/g)).toHaveLength(1);
+		expect(screen.match(/ up \d+/gu)).toHaveLength(1);
 		expect(screen).toContain('q quit');
 	});
 
@@ -179,7 +216,7 @@ describe('the explorer in a terminal, over SSH', () => {
 		await tmux.sendText('echo typed-$((6*7))');
 		await tmux.waitForScreen(screen => screen.includes('remote> echo typed-$((6*7))'));
 		await tmux.sendKeys('Enter');
-		await tmux.waitForScreen(screen => /^typed-42$/m.test(screen));
+		await tmux.waitForScreen(screen => /^typed-42$/mu.test(screen));
 	});
 
 	it('quits with Ctrl-C too', async () => {

@@ -1,6 +1,7 @@
 // Filtering and sorting against real SSH sessions of a private sshd: the explorer's filter line
 // in a real terminal (tmux, over ssh), and `--filter`/`--sort`/`--reverse` for `--json` and the
 // plain tree. Ground truth comes from ps and ss, never from sshtop's own code.
+import process from 'node:process';
 import {existsSync} from 'node:fs';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -12,7 +13,7 @@ import {startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const sshtopPath = process.env['SSHTOP_E2E_BIN'] ?? cliPath;
-const quote = (text: string) => `'${text.replaceAll('\'', String.raw`'\''`)}'`;
+const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 
 type JsonNode = {readonly pid: number; readonly command: string; readonly children: readonly JsonNode[]};
 
@@ -40,10 +41,13 @@ describe('filter and sort over real SSH sessions', () => {
 	let ownPort: number;
 
 	async function truthOf(port: number): Promise<SessionTruth> {
-		return waitFor(async () => {
-			const [table, sockets] = await Promise.all([readPs(), readSs()]);
-			return sessionTruth(sockets, table, sshd.pid, sshd.port, port);
-		}, {description: `the server side of client port ${port}`});
+		return waitFor(
+			async () => {
+				const [table, sockets] = await Promise.all([readPs(), readSs()]);
+				return sessionTruth(sockets, table, sshd.pid, {serverPort: sshd.port, clientPort: port});
+			},
+			{description: `the server side of client port ${port}`},
+		);
 	}
 
 	/** Esc clears the filter (every session of the box is shown); then only this sshd's again. */
@@ -52,12 +56,15 @@ describe('filter and sort over real SSH sessions', () => {
 		await tmux.waitForScreen(text => !text.includes('filter:'), {description: 'the filter cleared'});
 		await tmux.sendText(`/port:${sshd.port}`);
 		await tmux.sendKeys('Enter');
-		await tmux.waitForScreen(text => [ownPort, otherShell.localPort, command.localPort].every(port => portsOnScreen(text).includes(port)), {description: 'every session of this sshd again'});
+		await tmux.waitForScreen(
+			text => [ownPort, otherShell.localPort, command.localPort].every(port => portsOnScreen(text).includes(port)),
+			{description: 'every session of this sshd again'},
+		);
 	}
 
 	/** Ports of the test sshd's sessions on screen (session rows show `127.0.0.1:PORT`). */
 	function portsOnScreen(screen: string): number[] {
-		return [...screen.matchAll(/ 127\.0\.0\.1:(\d+) /g)].map(match => Number(match[1]));
+		return [...screen.matchAll(/ 127\.0\.0\.1:(\d+) /gu)].map(match => Number(match[1]));
 	}
 
 	beforeAll(async () => {
@@ -72,16 +79,24 @@ describe('filter and sort over real SSH sessions', () => {
 			connectShell(sshd, {user: otherUser, label: 'the other user’s shell'}),
 			connectCommand(sshd, 'sleep 60051'),
 		]);
-		const ssh = ['ssh', '-tt', '-p', String(sshd.port), ...sshd.clientOptions, `${sshd.defaultUser}@127.0.0.1`].map(quote).join(' ');
+		const ssh = ['ssh', '-tt', '-p', String(sshd.port), ...sshd.clientOptions, `${sshd.defaultUser}@127.0.0.1`]
+			.map(word => quote(word))
+			.join(' ');
 		tmux = await startTmux({command: `exec ${ssh}`, columns: 150, rows: 40});
-		await tmux.waitForScreen(screen => /[$#] *$/m.test(screen), {description: 'the remote shell prompt', timeoutMs: 20_000});
-		await tmux.sendText('PS1=\'remote> \'');
+		await tmux.waitForScreen(screen => /[$#] *$/mu.test(screen), {
+			description: 'the remote shell prompt',
+			timeoutMs: 20_000,
+		});
+		await tmux.sendText("PS1='remote> '");
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => screen.includes('remote> '));
-		ownPort = await waitFor(async () => {
-			const [table, sockets] = await Promise.all([readPs(), readSs()]);
-			return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
-		}, {description: 'the port of the ssh client in tmux'});
+		ownPort = await waitFor(
+			async () => {
+				const [table, sockets] = await Promise.all([readPs(), readSs()]);
+				return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
+			},
+			{description: 'the port of the ssh client in tmux'},
+		);
 		// Only this test sshd's sessions: they are on the screen however many others the box has.
 		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)} --filter port:${sshd.port}`);
 		await tmux.sendKeys('Enter');
@@ -113,15 +128,18 @@ describe('filter and sort over real SSH sessions', () => {
 		);
 		// Of this test's connections exactly the other user's is left; any session on screen
 		// (another sshd on the box may have some) is that user's.
-		const ours = [ownPort, otherShell.localPort, command.localPort];
-		expect(portsOnScreen(screen).filter(port => ours.includes(port))).toEqual([otherShell.localPort]);
-		const sessionLines = screen.split('\n').filter(line => / 127\.0\.0\.1:\d+ /.test(line));
+		const ours = new Set([ownPort, otherShell.localPort, command.localPort]);
+		expect(portsOnScreen(screen).filter(port => ours.has(port))).toEqual([otherShell.localPort]);
+		const sessionLines = screen.split('\n').filter(line => / 127\.0\.0\.1:\d+ /u.test(line));
 		expect(sessionLines.length).toBeGreaterThan(0);
 		for (const line of sessionLines) {
 			expect(line).toContain(otherUser);
 		}
+
 		await tmux.sendKeys('Enter');
-		await tmux.waitForScreen(text => text.includes(`filter: port:${sshd.port} ${otherUser} (`), {description: 'the kept filter in the footer'});
+		await tmux.waitForScreen(text => text.includes(`filter: port:${sshd.port} ${otherUser} (`), {
+			description: 'the kept filter in the footer',
+		});
 		await showOnlyThisSshd();
 	});
 
@@ -141,13 +159,13 @@ describe('filter and sort over real SSH sessions', () => {
 		expect(portsOnScreen(screen)).toEqual([command.localPort]);
 		// The whole session is shown: every process ps counts under its top sshd.
 		for (const member of truth.members.filter(row => row.pid !== truth.pid)) {
-			expect(screen).toMatch(new RegExp(`─[▾▸─] +${member.pid} `));
+			expect(screen).toMatch(new RegExp(`─[▾▸─] +${member.pid} `, 'u'));
 		}
 
 		// The port in the FROM column is marked: underlined by the filter (tmux keeps the attribute).
 		const coloured = await tmux.capturePane({colors: true});
 		const row = coloured.split('\n').find(line => line.includes(`${command.localPort}`));
-		expect(row).toMatch(new RegExp(`\\u001B\\[[\\d;]*4[\\d;]*m(?:\\u001B\\[[\\d;]*m)*${command.localPort}`));
+		expect(row).toMatch(new RegExp(String.raw`\u001B\[[\d;]*4[\d;]*m(?:\u001B\[[\d;]*m)*${command.localPort}`, 'u'));
 		await showOnlyThisSshd();
 	});
 
@@ -166,7 +184,9 @@ describe('filter and sort over real SSH sessions', () => {
 		expect(sessions).toHaveLength(1);
 		expect(sessions[0]!.peer?.port).toBe(command.localPort);
 		expect(sessions[0]!.pid).toBe(truth.pid);
-		expect(pidsOf(sessions[0]!.processes).toSorted((a, b) => a - b)).toEqual(truth.members.map(row => row.pid).toSorted((a, b) => a - b));
+		expect(pidsOf(sessions[0]!.processes).toSorted((a, b) => a - b)).toEqual(
+			truth.members.map(row => row.pid).toSorted((a, b) => a - b),
+		);
 	});
 
 	it('--json --filter on a process keeps each matching session’s tree whole (the JSON tree is a contract)', async () => {
@@ -186,11 +206,13 @@ describe('filter and sort over real SSH sessions', () => {
 		expect(sessions.some(session => session.peer?.port === otherShell.localPort)).toBe(true);
 	});
 
-	it('--json --filter \'idle>1h\' lists only sessions idle longer than an hour', async () => {
+	it("--json --filter 'idle>1h' lists only sessions idle longer than an hour", async () => {
 		const sessions = await jsonSessions('--filter', 'idle>1h');
 		expect(sessions.every(session => (session.idleSeconds ?? 0) > 3600)).toBe(true);
 		// Ours were all opened a moment ago.
-		expect(sessions.some(session => [ownPort, otherShell.localPort, command.localPort].includes(session.peer?.port ?? -1))).toBe(false);
+		expect(
+			sessions.some(session => [ownPort, otherShell.localPort, command.localPort].includes(session.peer?.port ?? -1)),
+		).toBe(false);
 	});
 
 	it('--json --sort pid orders sessions by pid, --reverse the other way', async () => {
@@ -226,15 +248,16 @@ describe('filter and sort over real SSH sessions', () => {
 			['--filter', 'pid:x'],
 			['--json', '--sort'],
 		]) {
-			// eslint-disable-next-line no-await-in-loop -- one command at a time, each checked.
 			const result = await runCli(...args);
 			expect(result.exitCode, args.join(' ')).toBe(2);
 			expect(result.stdout, args.join(' ')).toBe('');
 			expect(result.stderr.trimEnd().split('\n'), args.join(' ')).toHaveLength(1);
 		}
 
-		expect((await runCli('--json', '--sort', 'colour')).stderr).toMatch(/--sort takes one of idle, login, cpu, memory, user, peer, pid/);
-		expect((await runCli('--json', '--filter', 'idle>abc')).stderr).toMatch(/--filter: idle: 'abc' is not a duration/);
+		expect((await runCli('--json', '--sort', 'colour')).stderr).toMatch(
+			/--sort takes one of idle, login, cpu, memory, user, peer, pid/u,
+		);
+		expect((await runCli('--json', '--filter', 'idle>abc')).stderr).toMatch(/--filter: idle: 'abc' is not a duration/u);
 	});
 
 	it('--help describes the new flags with examples', async () => {
@@ -242,6 +265,6 @@ describe('filter and sort over real SSH sessions', () => {
 		expect(result.stdout).toContain('--filter QUERY');
 		expect(result.stdout).toContain('--sort KEY');
 		expect(result.stdout).toContain('--reverse');
-		expect(result.stdout).toContain('sshtop --json --filter \'idle>1h\'');
+		expect(result.stdout).toContain("sshtop --json --filter 'idle>1h'");
 	});
 });

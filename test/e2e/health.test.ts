@@ -5,12 +5,19 @@ import {statSync} from 'node:fs';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
 import {createNetworkNamespace, networkNamespaceProblem, type NetworkNamespace} from './harness/netns.js';
-import {serverSocketNow, startHalfDeadSession, startStalledSession, type UnhealthySession} from './harness/scenarios.js';
+import {
+	serverSocketNow,
+	startHalfDeadSession,
+	startStalledSession,
+	type UnhealthySession,
+} from './harness/scenarios.js';
 import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
 import {ensureBuilt, readDocument, type JsonDocument, type JsonSession} from './harness/sshtop.js';
 import {waitFor} from './harness/wait-for.js';
 
-const skipReason = isRoot ? await networkNamespaceProblem() : 'not root: other users\' sockets and network namespaces need root';
+const skipReason = isRoot
+	? await networkNamespaceProblem()
+	: "not root: other users' sockets and network namespaces need root";
 
 function sessionFor(document: JsonDocument, client: SshClient): JsonSession | undefined {
 	const matches = document.sessions.filter(
@@ -47,7 +54,11 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 	async function snapshot(): Promise<JsonDocument> {
 		const document = await readDocument();
 		const session = sessionFor(document, quiet);
-		quietSamples.push({at: Date.now(), health: session?.health ?? 'not listed', evidence: session?.healthEvidence ?? []});
+		quietSamples.push({
+			at: Date.now(),
+			health: session?.health ?? 'not listed',
+			evidence: session?.healthEvidence ?? [],
+		});
 		return document;
 	}
 
@@ -118,7 +129,7 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 				last = sessionFor(document, stalled!.client);
 				return last?.health === 'stalled' ? {session: last, before, after} : undefined;
 			},
-			{timeoutMs: 60_000, intervalMs: 500, description: 'the stopped client\'s session to be called stalled'},
+			{timeoutMs: 60_000, intervalMs: 500, description: "the stopped client's session to be called stalled"},
 		).catch((error: unknown) => {
 			throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast seen: ${describeSession(last)}`);
 		});
@@ -158,7 +169,7 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 		expect(session.tcp?.timer).not.toBe('zero-window-probe');
 	});
 
-	it('publishes ss\'s lastrcv for a notty command, whose idle time comes from its channels and keeps growing', async () => {
+	it("publishes ss's lastrcv for a notty command, whose idle time comes from its channels and keeps growing", async () => {
 		const readNotty = async () => {
 			const before = await serverSocketNow(sshd, notty);
 			const document = await readDocument();
@@ -177,16 +188,17 @@ describe.skipIf(skipReason !== undefined)(`connection health${skipReason ? ` (sk
 		const later = await waitFor(
 			async () => {
 				const reading = await readNotty();
-				return typeof reading.session?.idleSeconds === 'number' && reading.session.idleSeconds >= first.session!.idleSeconds! + 2
+				return typeof reading.session?.idleSeconds === 'number' &&
+					reading.session.idleSeconds >= first.session!.idleSeconds! + 2
 					? reading
 					: undefined;
 			},
-			{timeoutMs: 20_000, intervalMs: 500, description: 'the notty session\'s idle time to grow by 2 s'},
+			{timeoutMs: 20_000, intervalMs: 500, description: "the notty session's idle time to grow by 2 s"},
 		);
 		expect(later.session?.idleSource).toBe('channels');
 	}, 40_000);
 
-	it('measures a pty shell\'s idle time on its terminal, as w does: from the device\'s last access', async () => {
+	it("measures a pty shell's idle time on its terminal, as w does: from the device's last access", async () => {
 		const {ttys} = sessionFor(await readDocument(), quiet)!;
 		expect(ttys).toHaveLength(1);
 		const lastAccess = () => statSync(`/dev/${ttys[0]!}`).atimeMs;

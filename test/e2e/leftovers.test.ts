@@ -18,10 +18,12 @@ import {
 import {waitFor} from './harness/wait-for.js';
 
 // Reading another user's /proc/PID/environ needs root; the scenario also needs a pty shell.
-const skipReason = isRoot ? ptyProblem() : 'not root: only root can read the environment of other users\' processes';
+const skipReason = isRoot ? ptyProblem() : "not root: only root can read the environment of other users' processes";
 
 function environmentOf(pid: number): Map<string, string> {
-	const entries = readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').filter(entry => entry.includes('='));
+	const entries = readFileSync(`/proc/${pid}/environ`, 'latin1')
+		.split('\0')
+		.filter(entry => entry.includes('='));
 	return new Map(entries.map(entry => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
 }
 
@@ -105,7 +107,9 @@ describe.skipIf(skipReason !== undefined)(`leftover processes${skipReason ? ` (s
 		const table = await readPs();
 		expect(table.get(leaving.sessionPid)).toBeUndefined();
 		for (const sleep of [nohupSleep, setsidSleep]) {
-			expect(environmentOf(sleep.pid).get('SSH_CONNECTION')).toBe(`127.0.0.1 ${leaving.localPort} 127.0.0.1 ${sshd.port}`);
+			expect(environmentOf(sleep.pid).get('SSH_CONNECTION')).toBe(
+				`127.0.0.1 ${leaving.localPort} 127.0.0.1 ${sshd.port}`,
+			);
 		}
 	});
 
@@ -124,7 +128,7 @@ describe.skipIf(skipReason !== undefined)(`leftover processes${skipReason ? ` (s
 				local: {address: '127.0.0.1', port: sshd.port},
 			});
 			expect(leftover.sshTty).toBe(environmentOf(sleep.pid).get('SSH_TTY') ?? null);
-			expect(leftover.sshTty).toMatch(/^\/dev\/pts\/\d+$/);
+			expect(leftover.sshTty).toMatch(/^\/dev\/pts\/\d+$/u);
 			const startedAt = Date.parse(leftover.startedAt);
 			// Lstart has whole seconds.
 			expect(startedAt).toBeGreaterThanOrEqual(sleep.startedAt);
@@ -134,13 +138,15 @@ describe.skipIf(skipReason !== undefined)(`leftover processes${skipReason ? ` (s
 		}
 	});
 
-	it('counts a left-behind process in no session, and no live session\'s process as left behind', () => {
+	it("counts a left-behind process in no session, and no live session's process as left behind", () => {
 		const inSessions = new Set(document.sessions.flatMap(session => flatten(session.processes).map(node => node.pid)));
 		expect(inSessions.has(nohupSleep.pid)).toBe(false);
 		expect(inSessions.has(setsidSleep.pid)).toBe(false);
 		const stayingSession = document.sessions.find(session => session.peer?.port === staying.localPort);
 		expect(stayingSession?.pid).toBe(staying.sessionPid);
-		const leftoverPids = new Set(document.leftovers.flatMap(leftover => flatten(leftover.processes).map(node => node.pid)));
+		const leftoverPids = new Set(
+			document.leftovers.flatMap(leftover => flatten(leftover.processes).map(node => node.pid)),
+		);
 		for (const node of flatten(stayingSession!.processes)) {
 			expect(leftoverPids.has(node.pid), `${node.pid} ${node.command}`).toBe(false);
 		}

@@ -27,13 +27,18 @@ import {
 } from './harness/sshtop.js';
 import {waitFor, waitUntil} from './harness/wait-for.js';
 
-const skipReason = isRoot ? await networkNamespaceProblem() : 'not root: reaping other users\' sessions and network namespaces need root';
+const skipReason = isRoot
+	? await networkNamespaceProblem()
+	: "not root: reaping other users' sessions and network namespaces need root";
 
 function parseReap(run: SshtopRun): ReapDocument {
 	try {
 		return JSON.parse(run.stdout) as ReapDocument;
 	} catch (error: unknown) {
-		throw new Error(`reap --json printed no JSON (exit ${run.exitCode}): ${String(error)}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`);
+		throw new Error(
+			`reap --json printed no JSON (exit ${run.exitCode}): ${String(error)}\nstdout:\n${run.stdout}\nstderr:\n${run.stderr}`,
+			{cause: error},
+		);
 	}
 }
 
@@ -57,14 +62,17 @@ function readAudit(file: string): {readonly lines: readonly string[]; readonly r
 	let text = '';
 	try {
 		text = readFileSync(file, 'utf8');
-	} catch {}
+	} catch {
+		// Not written yet.
+	}
 
 	const lines = text.split('\n').filter(line => line.trim() !== '');
 	const records: AuditRecord[] = [];
 	for (const line of lines) {
 		const entry = JSON.parse(line) as Record<string, unknown>;
 		const signalField = entry['signal'];
-		const signal = typeof signalField === 'object' && signalField !== null ? (signalField as {name?: unknown}).name : signalField;
+		const signal =
+			typeof signalField === 'object' && signalField !== null ? (signalField as {name?: unknown}).name : signalField;
 		const targets = Array.isArray(entry['targets']) ? (entry['targets'] as Array<Record<string, unknown>>) : [entry];
 		for (const target of targets) {
 			records.push({pid: Number(target['pid']), result: target['result'], signal: target['signal'] ?? signal, line});
@@ -98,7 +106,11 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		namespace = await createNetworkNamespace();
 		sshd = await startTestSshd({extraListenAddresses: [deadNamespace.hostAddress, namespace.hostAddress]});
 		[userIdle, userShell, rootFromNamespace, rootShell] = await Promise.all([
-			connectCommand(sshd, 'sleep 60401', {user: unprivilegedTestUser, from: namespace, label: `idle notty sleep of ${unprivilegedTestUser}`}),
+			connectCommand(sshd, 'sleep 60401', {
+				user: unprivilegedTestUser,
+				from: namespace,
+				label: `idle notty sleep of ${unprivilegedTestUser}`,
+			}),
 			connectShell(sshd, {user: unprivilegedTestUser, from: namespace, label: `idle shell of ${unprivilegedTestUser}`}),
 			connectShell(sshd, {from: namespace, label: 'root shell from the namespace'}),
 			connectShell(sshd, {label: 'root shell from 127.0.0.1'}),
@@ -133,7 +145,10 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 	function allStillRunning(clients: readonly SshClient[]): void {
 		for (const client of clients) {
 			const session = ownProcess(client.sessionPid);
-			expect(session !== undefined && isRunning(session), `${client.label}: session ${client.sessionPid} still running`).toBe(true);
+			expect(
+				session !== undefined && isRunning(session),
+				`${client.label}: session ${client.sessionPid} still running`,
+			).toBe(true);
 		}
 	}
 
@@ -148,10 +163,13 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		expect(plan).toContain(String(session.sessionPid));
 		expect(plan).toContain('root');
 		expect(plan).toContain('dead-peer');
-		expect(plan).toMatch(/\b(?:SIG)?TERM\b/);
+		expect(plan).toMatch(/\b(?:SIG)?TERM\b/u);
 		for (const other of sessions().filter(each => each !== session)) {
 			expect(run.stdout, other.label).not.toContain(endpoint(other));
-			expect(lines.some(line => new RegExp(`\\b${other.sessionPid}\\b`).test(line)), other.label).toBe(false);
+			expect(
+				lines.some(line => new RegExp(String.raw`\b${other.sessionPid}\b`, 'u').test(line)),
+				other.label,
+			).toBe(false);
 		}
 
 		// Nothing was sent: every session is still there, and the dead one still retransmits.
@@ -163,7 +181,7 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		const plain = await runSshtop(['reap', '--health', 'dead-peer']);
 		// The half-dead shell's terminal, whose last access is its idle time (its loop only writes).
 		const tty = (await readPs()).descendantsOf(halfDead!.client.sessionPid).find(row => row.tty !== undefined)?.tty;
-		expect(tty, 'the half-dead shell\'s terminal per ps').toMatch(/^pts\/\d+$/);
+		expect(tty, "the half-dead shell's terminal per ps").toMatch(/^pts\/\d+$/u);
 		const lastAccess = () => statSync(`/dev/${tty!}`).atimeMs;
 		const accessBefore = lastAccess();
 		const json = await runSshtop(['reap', '--health', 'dead-peer', '--json']);
@@ -175,7 +193,7 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		const ours = document.targets.filter(target => sessions().some(client => client.sessionPid === target.pid));
 		expect(ours.map(target => target.pid)).toEqual([halfDead!.client.sessionPid]);
 		const target = ours[0]!;
-		expect(target.sessionId).toMatch(new RegExp(`^${target.pid}:\\d+$`));
+		expect(target.sessionId).toMatch(new RegExp(String.raw`^${target.pid}:\d+$`, 'u'));
 		expect(target.user).toBe('root');
 		expect(target.peer).toEqual({address: halfDead!.client.localAddress, port: halfDead!.client.localPort});
 		expect(target.health).toBe('dead-peer');
@@ -186,7 +204,10 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		expect(target.idleSeconds).toBeLessThanOrEqual(Math.floor((json.endedAt - accessBefore) / 1000));
 		// Every session in the document is one line of the plain plan, and the other way round.
 		for (const each of document.targets) {
-			expect(plain.stdout.split('\n').filter(line => new RegExp(`\\b${each.pid}\\b`).test(line)), `plan line for ${each.pid}`).toHaveLength(1);
+			expect(
+				plain.stdout.split('\n').filter(line => new RegExp(String.raw`\b${each.pid}\b`, 'u').test(line)),
+				`plan line for ${each.pid}`,
+			).toHaveLength(1);
 		}
 
 		for (const each of document.targets) {
@@ -213,7 +234,9 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		expect(await ourTargets(['--from', namespace.namespaceAddress])).toEqual(
 			[userIdle.sessionPid, userShell.sessionPid, rootFromNamespace.sessionPid].sort(),
 		);
-		expect(await ourTargets(['--from', namespace.namespaceAddress, '--user', 'root'])).toEqual([rootFromNamespace.sessionPid]);
+		expect(await ourTargets(['--from', namespace.namespaceAddress, '--user', 'root'])).toEqual([
+			rootFromNamespace.sessionPid,
+		]);
 		// The half-dead session is root's: no session is both dead-peer and the test account's.
 		expect(await ourTargets(['--health', 'dead-peer', '--user', unprivilegedTestUser])).toEqual([]);
 		// Every session here is minutes old at most.
@@ -248,7 +271,6 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 			['reap', '--health', 'dead-peer', '--dry-run', '--yes'],
 		];
 		for (const args of cases) {
-			// eslint-disable-next-line no-await-in-loop
 			const run = await runSshtop(args);
 			expect(run.exitCode, `${args.join(' ')}: ${run.stderr}`).toBe(2);
 			expect(run.stderr.trim(), args.join(' ')).not.toBe('');
@@ -258,15 +280,15 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		allStillRunning(sessions());
 	});
 
-	it('leaves the operator\'s own session out when run inside an SSH session', async () => {
+	it("leaves the operator's own session out when run inside an SSH session", async () => {
 		operator = await connectShell(sshd, {label: 'operator shell running reap'});
 		const output = path.join(sshd.directory, 'reap-inside.json');
 		typeLine(operator, `node ${cliPath} reap --user root --json > ${output} 2>&1; echo reap-exit-$((0+$?))`);
-		await waitUntil(() => /reap-exit-\d+/.test(operator!.output()), {
+		await waitUntil(() => /reap-exit-\d+/u.test(operator!.output()), {
 			timeoutMs: 30_000,
 			description: 'reap inside the operator session to finish',
 		});
-		expect(operator.output()).toMatch(/reap-exit-0\b/);
+		expect(operator.output()).toMatch(/reap-exit-0\b/u);
 		const document = JSON.parse(readFileSync(output, 'utf8')) as ReapDocument;
 		expect(document.mode).toBe('dry-run');
 		const targetPids = document.targets.map(target => target.pid);
@@ -300,7 +322,7 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		allStillRunning(sessions());
 	});
 
-	it('--yes ends exactly the selected user\'s sessions, KILLs what survives the grace, and audits each one as sent', async () => {
+	it("--yes ends exactly the selected user's sessions, KILLs what survives the grace, and audits each one as sent", async () => {
 		const auditLog = path.join(auditDirectory, 'reap.log');
 		const targets = [userIdle, userShell];
 		const bystanders = sessions().filter(client => !targets.includes(client));
@@ -332,19 +354,21 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		await waitFor(
 			async () => {
 				const sockets = await readSs();
-				return targets.every(client => serverSocketOf(sockets, sshd.port, client.localPort, client.localAddress) === undefined);
+				return targets.every(
+					client => serverSocketOf(sockets, sshd.port, client.localPort, client.localAddress) === undefined,
+				);
 			},
 			{timeoutMs: 15_000, description: 'ss to show the reaped connections gone'},
 		);
 		await waitUntil(() => clientProcesses.every(owned => !isRunning(owned)), {
 			timeoutMs: 15_000,
-			description: 'the reaped sessions\' ssh clients to exit',
+			description: "the reaped sessions' ssh clients to exit",
 		});
 		// The notty sleep would outlive its connection; the grace KILL ends it.
 		if (userIdleSleep.owned !== undefined) {
 			await waitUntil(() => !isRunning(userIdleSleep.owned!), {
 				timeoutMs: 15_000,
-				description: 'the reaped notty session\'s sleep to be gone',
+				description: "the reaped notty session's sleep to be gone",
 			});
 		}
 
@@ -363,19 +387,26 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		const audit = readAudit(auditLog);
 		expect(audit.lines.length).toBeGreaterThanOrEqual(targets.length);
 		for (const client of targets) {
-			const terms = audit.records.filter(record => record.pid === client.sessionPid && isSignal(record.signal, 'TERM', 15));
+			const terms = audit.records.filter(
+				record => record.pid === client.sessionPid && isSignal(record.signal, 'TERM', 15),
+			);
 			expect(terms, `${client.label}:\n${audit.lines.join('\n')}`).toHaveLength(1);
 			expect(terms[0]!.result).toBe('sent');
 		}
 
 		const targetLines = new Set(
-			audit.records.filter(record => targets.some(client => client.sessionPid === record.pid)).map(record => record.line),
+			audit.records
+				.filter(record => targets.some(client => client.sessionPid === record.pid))
+				.map(record => record.line),
 		);
 		// The contract: one JSON line per target, so each session's fate can be grepped on its own.
 		expect(targetLines.size, `one audit line per target expected:\n${audit.lines.join('\n')}`).toBe(targets.length);
 		// Nothing in the log touches a bystander.
 		for (const client of bystanders) {
-			expect(audit.records.some(record => record.pid === client.sessionPid), client.label).toBe(false);
+			expect(
+				audit.records.some(record => record.pid === client.sessionPid),
+				client.label,
+			).toBe(false);
 		}
 	}, 60_000);
 });

@@ -1,21 +1,34 @@
 import {describe, expect, test} from 'vitest';
 import {
-	applySgr, darkTheme, escapeXml, parseLine, plainStyle, resolveColor, screenToSvg, type CellStyle,
+	applySgr,
+	darkTheme,
+	escapeXml,
+	parseLine,
+	plainStyle,
+	resolveColor,
+	screenToSvg,
+	type CellStyle,
 } from '../../scripts/media/ansi-to-svg.js';
 
 const esc = '\u001B';
 const style = (change: Partial<CellStyle>): CellStyle => ({...plainStyle, ...change});
-const runsOf = (line: string) => parseLine(line).runs.map(({text, column, cells, style}) => ({text, column, cells, style}));
+const runsOf = (line: string) =>
+	parseLine(line).runs.map(({text, column, cells, style}) => ({text, column, cells, style}));
 
 /** The <tspan> elements of an SVG, with their attributes and text. */
 function tspans(svg: string): Array<{readonly attributes: string; readonly text: string}> {
-	return [...svg.matchAll(/<tspan ([^>]*)>([^<]*)<\/tspan>/g)].map(match => ({attributes: match[1]!, text: match[2]!}));
+	return [...svg.matchAll(/<tspan ([^>]*)>([^<]*)<\/tspan>/gu)].map(match => ({
+		attributes: match[1]!,
+		text: match[2]!,
+	}));
 }
 
 describe('SGR sequences change the style of the cells after them', () => {
 	test('bold, faint, italic, underline, inverse, strike-through, and each of them off again', () => {
 		const on = applySgr(plainStyle, '1;2;3;4;7;9');
-		expect(on).toEqual(style({isBold: true, isFaint: true, isItalic: true, isUnderlined: true, isInverse: true, isStruckThrough: true}));
+		expect(on).toEqual(
+			style({isBold: true, isFaint: true, isItalic: true, isUnderlined: true, isInverse: true, isStruckThrough: true}),
+		);
 		expect(applySgr(on, '22;23;24;27;29')).toEqual(plainStyle);
 	});
 
@@ -105,7 +118,7 @@ describe('the SVG', () => {
 
 	test('is a whole terminal screen: columns × cells plus padding, a dark background', () => {
 		const svg = screenToSvg('hi', {...options, cellWidth: 10, cellHeight: 20, padding: 5});
-		expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="110" height="70" viewBox="0 0 110 70"/);
+		expect(svg).toMatch(/^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="110" height="70" viewBox="0 0 110 70"/u);
 		expect(svg).toContain(`<rect width="100%" height="100%" rx="6" fill="${darkTheme.background}"/>`);
 		expect(svg).toContain('xml:space="preserve"');
 	});
@@ -125,7 +138,13 @@ describe('the SVG', () => {
 	});
 
 	test('colours and attributes become fill, font-weight, font-style, opacity and decoration', () => {
-		const spans = tspans(screenToSvg(`${esc}[31ma${esc}[0;1;3;4mb${esc}[0;2mc${esc}[0;38;2;1;2;3md`, {...options, cellWidth: 10, padding: 0}));
+		const spans = tspans(
+			screenToSvg(`${esc}[31ma${esc}[0;1;3;4mb${esc}[0;2mc${esc}[0;38;2;1;2;3md`, {
+				...options,
+				cellWidth: 10,
+				padding: 0,
+			}),
+		);
 		expect(spans.map(span => span.attributes)).toEqual([
 			`x="0" fill="${darkTheme.palette[1]}"`,
 			'x="10" font-weight="bold" font-style="italic" text-decoration="underline"',
@@ -157,11 +176,11 @@ describe('the SVG', () => {
 	test('hostile text cannot end the document or inject markup: only our own elements are in it', () => {
 		const hostile = `</text></svg><svg onload="alert(1)">${esc}]0;\u0007pwned\u0000\u001F${esc}[38;5;999m${esc}[38;2;999;300;256mX`;
 		const svg = screenToSvg(hostile, {columns: 80, rows: 1});
-		const elements = [...svg.matchAll(/<([a-z]+)[\s>/]/g)].map(match => match[1]);
+		const elements = [...svg.matchAll(/<([a-z]+)[\s>/]/gu)].map(match => match[1]);
 		expect(new Set(elements)).toEqual(new Set(['svg', 'rect', 'g', 'text', 'tspan']));
-		// eslint-disable-next-line no-control-regex
-		expect(svg).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
-		expect(svg.match(/<\/svg>/g)).toHaveLength(1);
+
+		expect(svg).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/u);
+		expect(svg.match(/<\/svg>/gu)).toHaveLength(1);
 		// Out-of-range colours become the default or are clamped, never raw input.
 		expect(svg).not.toContain('999');
 		expect(tspans(svg).at(-1)).toEqual({attributes: expect.stringContaining('fill="#ffffff"') as string, text: 'X'});

@@ -1,10 +1,17 @@
+import process from 'node:process';
 import {readFileSync, rmSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {afterAll, describe, expect, it} from 'vitest';
 import stringWidth from 'string-width';
-// @ts-expect-error -- a plain .mjs build script, without type declarations.
-import {narrowCharacterClass, rewriteInkOutput, rewriteSliceAnsi, rewriteStringWidth, rewriteStyledChars, rewriteTokenize} from '../../scripts/bundle-patches.mjs';
+import {
+	narrowCharacterClass,
+	rewriteInkOutput,
+	rewriteSliceAnsi,
+	rewriteStringWidth,
+	rewriteStyledChars,
+	rewriteTokenize,
+} from '../../scripts/bundle-patches.mjs';
 import {narrowText} from '../../source/model/view/format.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -14,7 +21,7 @@ const copies = ['node_modules/string-width/index.js', 'node_modules/wrap-ansi/no
 function charactersOf(characterClass: string): string[] {
 	const body = characterClass.slice(1, -1);
 	const characters: string[] = [];
-	for (const [, from, to] of body.matchAll(/\\u([\dA-F]{4})(?:-\\u([\dA-F]{4}))?/g)) {
+	for (const [, from, to] of body.matchAll(/\\u([\dA-F]{4})(?:-\\u([\dA-F]{4}))?/gu)) {
 		for (let code = Number.parseInt(from!, 16); code <= Number.parseInt(to ?? from!, 16); code++) {
 			characters.push(String.fromCodePoint(code));
 		}
@@ -55,18 +62,21 @@ describe('the start-up patches applied to string-width in the bundle', () => {
 		expect(narrowText.source).toBe(`^${narrowCharacterClass}*$`);
 	});
 
-	it.each(copies)('still finds what it rewrites in %s, and the rewritten module measures as the original does', async copy => {
-		const file = path.join(root, copy);
-		const original = await import(pathToFileURL(file).href) as {default: (text: string) => number};
-		// Next to the original, so its own imports resolve the same way.
-		const rewrittenFile = path.join(path.dirname(file), `index.sshtop-test-${process.pid}.mjs`);
-		writeFileSync(rewrittenFile, rewriteStringWidth(readFileSync(file, 'utf8'), file));
-		written.push(rewrittenFile);
-		const rewritten = await import(pathToFileURL(rewrittenFile).href) as {default: (text: string) => number};
-		for (const sample of [...samples, charactersOf(narrowCharacterClass).join('')]) {
-			expect(rewritten.default(sample), sample).toBe(original.default(sample));
-		}
-	});
+	it.each(copies)(
+		'still finds what it rewrites in %s, and the rewritten module measures as the original does',
+		async copy => {
+			const file = path.join(root, copy);
+			const original = (await import(pathToFileURL(file).href)) as {default: (text: string) => number};
+			// Next to the original, so its own imports resolve the same way.
+			const rewrittenFile = path.join(path.dirname(file), `index.sshtop-test-${process.pid}.mjs`);
+			writeFileSync(rewrittenFile, rewriteStringWidth(readFileSync(file, 'utf8'), file));
+			written.push(rewrittenFile);
+			const rewritten = (await import(pathToFileURL(rewrittenFile).href)) as {default: (text: string) => number};
+			for (const sample of [...samples, charactersOf(narrowCharacterClass).join('')]) {
+				expect(rewritten.default(sample), sample).toBe(original.default(sample));
+			}
+		},
+	);
 });
 
 describe('the patches that make Ink redraw a frame faster', () => {
@@ -78,14 +88,21 @@ describe('the patches that make Ink redraw a frame faster', () => {
 	});
 
 	/** Imports a rewritten copy of a dependency's module, next to the original so its imports resolve. */
-	async function importRewritten<T>(relative: string, rewrite: (contents: string, file: string) => string, copy = ''): Promise<{original: T; rewritten: T}> {
+	async function importRewritten<T>(
+		relative: string,
+		rewrite: (contents: string, file: string) => string,
+		copy = '',
+	): Promise<{original: T; rewritten: T}> {
 		const file = path.join(root, relative);
-		const rewrittenFile = path.join(path.dirname(file), `${path.basename(file, '.js')}.sshtop-test-${process.pid}${copy}.js`);
+		const rewrittenFile = path.join(
+			path.dirname(file),
+			`${path.basename(file, '.js')}.sshtop-test-${process.pid}${copy}.js`,
+		);
 		writeFileSync(rewrittenFile, rewrite(readFileSync(file, 'utf8'), file));
 		written.push(rewrittenFile);
 		return {
-			original: await import(pathToFileURL(file).href) as T,
-			rewritten: await import(pathToFileURL(rewrittenFile).href) as T,
+			original: (await import(pathToFileURL(file).href)) as T,
+			rewritten: (await import(pathToFileURL(rewrittenFile).href)) as T,
 		};
 	}
 
@@ -102,7 +119,10 @@ describe('the patches that make Ink redraw a frame faster', () => {
 
 	it('tokenize splits lines into the same tokens, walking narrow text without the segmenter', async () => {
 		type Tokenize = {tokenize: (text: string, endChar?: number) => unknown[]};
-		const {original, rewritten} = await importRewritten<Tokenize>('node_modules/@alcalzone/ansi-tokenize/build/tokenize.js', rewriteTokenize);
+		const {original, rewritten} = await importRewritten<Tokenize>(
+			'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
+			rewriteTokenize,
+		);
 		const lines = [
 			...styled,
 			...samples,
@@ -119,12 +139,16 @@ describe('the patches that make Ink redraw a frame faster', () => {
 		}
 
 		// A fresh copy, with Intl.Segmenter counted: the lines sshtop draws never build one.
-		const {rewritten: fresh} = await importRewritten<Tokenize>('node_modules/@alcalzone/ansi-tokenize/build/tokenize.js', rewriteTokenize, '-fresh');
-		const {Segmenter} = Intl;
-		const intl = Intl as {Segmenter: typeof Segmenter};
+		const {rewritten: fresh} = await importRewritten<Tokenize>(
+			'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
+			rewriteTokenize,
+			'-fresh',
+		);
+		const {Segmenter: RealSegmenter} = Intl;
+		const intl = Intl as {Segmenter: typeof RealSegmenter};
 		let built = 0;
-		intl.Segmenter = class extends Segmenter {
-			constructor(...parameters: ConstructorParameters<typeof Segmenter>) {
+		intl.Segmenter = class extends RealSegmenter {
+			constructor(...parameters: ConstructorParameters<typeof RealSegmenter>) {
 				super(...parameters);
 				built++;
 			}
@@ -137,13 +161,16 @@ describe('the patches that make Ink redraw a frame faster', () => {
 			fresh.tokenize('e\u0301');
 			expect(built).toBe(1);
 		} finally {
-			intl.Segmenter = Segmenter;
+			intl.Segmenter = RealSegmenter;
 		}
 	});
 
 	it('slice-ansi, building its segmenter on first use, tokenizes lines as the original does', async () => {
 		type TokenizeAnsi = {default: (text: string, options?: {endCharacter?: number}) => unknown[]};
-		const {original, rewritten} = await importRewritten<TokenizeAnsi>('node_modules/slice-ansi/tokenize-ansi.js', rewriteSliceAnsi);
+		const {original, rewritten} = await importRewritten<TokenizeAnsi>(
+			'node_modules/slice-ansi/tokenize-ansi.js',
+			rewriteSliceAnsi,
+		);
 		for (const line of [...styled, ...samples]) {
 			expect(rewritten.default(line), line).toEqual(original.default(line));
 			expect(rewritten.default(line, {endCharacter: 4}), line).toEqual(original.default(line, {endCharacter: 4}));
@@ -156,8 +183,13 @@ describe('the patches that make Ink redraw a frame faster', () => {
 			styledCharsFromTokens: (tokens: unknown[]) => unknown[];
 			styledCharsToString: (chars: unknown[]) => string;
 		};
-		const index = await import(pathToFileURL(path.join(root, 'node_modules/@alcalzone/ansi-tokenize/build/index.js')).href) as Tokenizer;
-		const {original, rewritten} = await importRewritten<Tokenizer>('node_modules/@alcalzone/ansi-tokenize/build/styledChars.js', rewriteStyledChars);
+		const index = (await import(
+			pathToFileURL(path.join(root, 'node_modules/@alcalzone/ansi-tokenize/build/index.js')).href
+		)) as Tokenizer;
+		const {original, rewritten} = await importRewritten<Tokenizer>(
+			'node_modules/@alcalzone/ansi-tokenize/build/styledChars.js',
+			rewriteStyledChars,
+		);
 		for (const line of [...styled, styled.join('')]) {
 			const chars = index.styledCharsFromTokens(index.tokenize(line));
 			expect(rewritten.styledCharsToString(chars), line).toBe(original.styledCharsToString(chars));
@@ -165,13 +197,18 @@ describe('the patches that make Ink redraw a frame faster', () => {
 	});
 
 	it('Ink’s Output gives the same frames with caches kept from one frame to the next', async () => {
-		type OutputModule = {default: new (options: {width: number; height: number}) => {
-			write: (x: number, y: number, text: string, options: {transformers: unknown[]}) => void;
-			clip: (clip: Record<string, number>) => void;
-			unclip: () => void;
-			get: () => {output: string; height: number};
-		}};
-		const {original, rewritten} = await importRewritten<OutputModule>('node_modules/ink/build/output.js', rewriteInkOutput);
+		type OutputModule = {
+			default: new (options: {width: number; height: number}) => {
+				write: (x: number, y: number, text: string, options: {transformers: unknown[]}) => void;
+				clip: (clip: Record<string, number>) => void;
+				unclip: () => void;
+				get: () => {output: string; height: number};
+			};
+		};
+		const {original, rewritten} = await importRewritten<OutputModule>(
+			'node_modules/ink/build/output.js',
+			rewriteInkOutput,
+		);
 		const frame = (Output: OutputModule['default'], lines: readonly string[]) => {
 			const output = new Output({width: 60, height: lines.length + 1});
 			for (const [y, line] of lines.entries()) {
@@ -184,19 +221,23 @@ describe('the patches that make Ink redraw a frame faster', () => {
 			return output.get();
 		};
 
-		for (const lines of [styled, styled.slice(2), [...styled].reverse(), styled]) {
+		for (const lines of [styled, styled.slice(2), styled.toReversed(), styled]) {
 			expect(frame(rewritten.default, lines)).toEqual(frame(original.default, lines));
 		}
 
 		// Frames that change one row at a time, with pieces side by side in a row, clipped, shifted
 		// and transformed: the same text as Ink's own, frame after frame.
 		const pieces = (seed: number) => {
-			const output = new rewritten.default({width: 50, height: 6});
-			const reference = new original.default({width: 50, height: 6});
+			const {default: RewrittenOutput} = rewritten;
+			const {default: OriginalOutput} = original;
+			const output = new RewrittenOutput({width: 50, height: 6});
+			const reference = new OriginalOutput({width: 50, height: 6});
 			for (const target of [output, reference]) {
 				target.write(0, 0, `load ${seed % 3}`, {transformers: []});
 				target.write(10, 0, styled[seed % styled.length]!, {transformers: []});
-				target.write(seed % 4, 1, `${styled[1]!}\n${styled[(seed + 2) % styled.length]!}`, {transformers: [(line: string) => `>${line}`]});
+				target.write(seed % 4, 1, `${styled[1]!}\n${styled[(seed + 2) % styled.length]!}`, {
+					transformers: [(line: string) => `>${line}`],
+				});
 				target.clip({x1: 3, x2: 12 + (seed % 5), y1: 0, y2: 6});
 				target.write(1, 3, styled[2]!, {transformers: []});
 				target.unclip();
@@ -213,11 +254,20 @@ describe('the patches that make Ink redraw a frame faster', () => {
 
 		// Two frames' worth of lines at most, however many frames went by with new text.
 		for (let index = 0; index < 50; index++) {
-			frame(rewritten.default, styled.map(line => `${line} ${index}`));
+			frame(
+				rewritten.default,
+				styled.map(line => `${line} ${index}`),
+			);
 		}
 
-		type Caches = {styledChars: Map<string, unknown>; previousStyledChars: Map<string, unknown>; rows: Map<string, unknown>; previousRows: Map<string, unknown>};
-		const {caches} = new rewritten.default({width: 1, height: 1}) as unknown as {caches: Caches};
+		type Caches = {
+			styledChars: Map<string, unknown>;
+			previousStyledChars: Map<string, unknown>;
+			rows: Map<string, unknown>;
+			previousRows: Map<string, unknown>;
+		};
+		const {default: RewrittenOutput} = rewritten;
+		const {caches} = new RewrittenOutput({width: 1, height: 1}) as unknown as {caches: Caches};
 		expect(caches.styledChars.size + caches.previousStyledChars.size).toBeLessThanOrEqual(2 * (styled.length + 1));
 		expect(caches.rows.size + caches.previousRows.size).toBeLessThanOrEqual(2 * (styled.length + 1));
 	});

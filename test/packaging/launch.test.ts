@@ -1,7 +1,21 @@
-// dist/sshtop.js starts the application bundle through V8's code cache (source/launch.ts). The
+// Dist/sshtop.js starts the application bundle through V8's code cache (source/launch.ts). The
 // cache is compiled code run by whoever runs sshtop, so where it lives and who may write it
 // matter as much as whether it is used.
-import {chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import process from 'node:process';
+import {Buffer} from 'node:buffer';
+import {
+	chmodSync,
+	chownSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+	writeFileSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -15,7 +29,11 @@ describe('the launcher’s code cache', () => {
 	const cacheDirectory = () => path.join(cacheHome, 'sshtop');
 	const cacheFiles = () => (existsSync(cacheDirectory()) ? readdirSync(cacheDirectory()) : []);
 	const run = async (args: readonly string[], environment: Record<string, string> = {}) =>
-		execa('node', [cliPath, ...args], {env: {XDG_CACHE_HOME: cacheHome, ...environment}, stdin: 'ignore', timeout: 30_000});
+		execa('node', [cliPath, ...args], {
+			env: {XDG_CACHE_HOME: cacheHome, ...environment},
+			stdin: 'ignore',
+			timeout: 30_000,
+		});
 
 	beforeAll(async () => {
 		await ensureBuilt();
@@ -32,7 +50,7 @@ describe('the launcher’s code cache', () => {
 	it('writes the compiled bundle to a private file in the user’s cache directory, then starts from it', async () => {
 		expect((await run(['--version'])).stdout).toBe(version);
 		const [file] = cacheFiles();
-		expect(file).toMatch(/^app-\d+-\d+-nodev[\d.]+-\w+-command\.v8cache$/);
+		expect(file).toMatch(/^app-\d+-\d+-nodev[\d.]+-\w+-command\.v8cache$/u);
 		expect(statSync(cacheDirectory()).mode & 0o777).toBe(0o700);
 		const written = statSync(path.join(cacheDirectory(), file!));
 		expect(written.mode & 0o777).toBe(0o600);
@@ -74,13 +92,16 @@ describe('the launcher’s code cache', () => {
 	});
 
 	// Giving a directory to another user takes root.
-	it.skipIf(process.getuid?.() !== 0)('keeps no cache where another user owns the cache home (sudo with that user’s HOME)', async () => {
-		const othersHome = path.join(cacheHome, 'other');
-		mkdirSync(othersHome, {mode: 0o755});
-		chownSync(othersHome, 65_534, 65_534);
-		await run(['--version'], {XDG_CACHE_HOME: othersHome});
-		expect(existsSync(path.join(othersHome, 'sshtop'))).toBe(false);
-	});
+	it.skipIf(process.getuid?.() !== 0)(
+		'keeps no cache where another user owns the cache home (sudo with that user’s HOME)',
+		async () => {
+			const othersHome = path.join(cacheHome, 'other');
+			mkdirSync(othersHome, {mode: 0o755});
+			chownSync(othersHome, 65_534, 65_534);
+			await run(['--version'], {XDG_CACHE_HOME: othersHome});
+			expect(existsSync(path.join(othersHome, 'sshtop'))).toBe(false);
+		},
+	);
 
 	it('neither follows nor writes through a symbolic link where the cache directory should be', async () => {
 		const elsewhere = path.join(cacheHome, 'elsewhere');
@@ -124,17 +145,35 @@ describe('the installed program', () => {
 		const bin = mkdtempSync(path.join(tmpdir(), 'sshtop-path-'));
 		try {
 			const noted = path.join(bin, 'arguments');
-			writeFileSync(path.join(bin, 'node'), `#!/bin/sh\nprintf '%s\\n' "$@" > ${noted}\nexec ${process.execPath} "$@"\n`, {mode: 0o755});
-			const {stdout} = await execa(cliPath, ['--version'], {stdin: 'ignore', timeout: 30_000, env: {PATH: `${bin}:${process.env['PATH']}`}});
+			writeFileSync(
+				path.join(bin, 'node'),
+				`#!/bin/sh\nprintf '%s\\n' "$@" > ${noted}\nexec ${process.execPath} "$@"\n`,
+				{mode: 0o755},
+			);
+			const {stdout} = await execa(cliPath, ['--version'], {
+				stdin: 'ignore',
+				timeout: 30_000,
+				env: {PATH: `${bin}:${process.env['PATH']}`},
+			});
 			expect(stdout).toBe(version);
-			expect(readFileSync(noted, 'utf8').split('\n').slice(0, 5)).toEqual(['--single-threaded-gc', '--no-opt', '--no-memory-reducer', cliPath, '--version']);
+			expect(readFileSync(noted, 'utf8').split('\n').slice(0, 5)).toEqual([
+				'--single-threaded-gc',
+				'--no-opt',
+				'--no-memory-reducer',
+				cliPath,
+				'--version',
+			]);
 		} finally {
 			rmSync(bin, {recursive: true, force: true});
 		}
 	});
 
 	it('stops quietly, with status 0, when the reader of its output goes away (sshtop --json | head -c 10)', async () => {
-		const result = await execa('bash', ['-c', `set -o pipefail; node ${cliPath} --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`], {timeout: 30_000, reject: false});
+		const result = await execa(
+			'bash',
+			['-c', `set -o pipefail; node ${cliPath} --json | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"`],
+			{timeout: 30_000, reject: false},
+		);
 		expect(result.stderr).toBe('');
 		expect(result.stdout).toBe('0');
 	});

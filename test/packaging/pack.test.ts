@@ -24,7 +24,7 @@ const manifest = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'),
 /** Files under media/ that README.md shows or links to, as `](media/x.png)` or `src="media/x.png"`. */
 function mediaReferencedByReadme(): string[] {
 	const readme = readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
-	const references = [...readme.matchAll(/(?:\]\(|src=["'])\.?\/?(media\/[^)"'\s#?]+)/g)].map(match => match[1]!);
+	const references = [...readme.matchAll(/(?:\]\(|src=["'])\.?\/?(media\/[^)"'\s#?]+)/gu)].map(match => match[1]!);
 	return [...new Set(references)];
 }
 
@@ -63,24 +63,41 @@ describe('npm package', () => {
 
 		const {files} = await packDryRun();
 		expect(files.map(file => file.path).sort()).toEqual(
-			['CHANGELOG.md', 'LICENSE', 'README.md', 'dist/sshtop.js', 'dist/sshtop-app.cjs', 'package.json', ...media].sort(),
+			[
+				'CHANGELOG.md',
+				'LICENSE',
+				'README.md',
+				'dist/sshtop.js',
+				'dist/sshtop-app.cjs',
+				'package.json',
+				...media,
+			].sort(),
 		);
 	});
 
 	it('has a bin that points at a packed file that starts Node (through sh, to pass its collector flag)', async () => {
 		expect(Object.keys(manifest.bin)).toEqual(['sshtop']);
-		const binPath = manifest.bin['sshtop']!.replace(/^\.\//, '');
+		const binPath = manifest.bin['sshtop']!.replace(/^\.\//u, '');
 		const {files} = await packDryRun();
 		expect(files.map(file => file.path)).toContain(binPath);
-		expect(readFileSync(path.join(projectRoot, binPath), 'utf8').split('\n').slice(0, 2)).toEqual(['#!/bin/sh', `':' //; exec node --single-threaded-gc --no-opt --no-memory-reducer "$0" "$@"`]);
+		expect(readFileSync(path.join(projectRoot, binPath), 'utf8').split('\n').slice(0, 2)).toEqual([
+			'#!/bin/sh',
+			`':' //; exec node --single-threaded-gc --no-opt --no-memory-reducer "$0" "$@"`,
+		]);
 	});
 
 	it('installs with npm install -g and runs as sshtop', async () => {
 		const prefix = path.join(temporary, 'global');
 		await npm(['install', '--global', '--prefix', prefix, '--prefer-offline', '--ignore-scripts', tarball], temporary);
-		const {stdout: version} = await execa(path.join(prefix, 'bin', 'sshtop'), ['--version'], {cwd: temporary, timeout: 30_000});
+		const {stdout: version} = await execa(path.join(prefix, 'bin', 'sshtop'), ['--version'], {
+			cwd: temporary,
+			timeout: 30_000,
+		});
 		expect(version).toBe(manifest.version);
-		const {stdout: help} = await execa(path.join(prefix, 'bin', 'sshtop'), ['--help'], {cwd: temporary, timeout: 30_000});
+		const {stdout: help} = await execa(path.join(prefix, 'bin', 'sshtop'), ['--help'], {
+			cwd: temporary,
+			timeout: 30_000,
+		});
 		expect(help).toContain('--json');
 	}, 180_000);
 
@@ -90,7 +107,10 @@ describe('npm package', () => {
 		const npxRoot = path.join(cache.trim(), '_npx');
 		const before = new Set(existsSync(npxRoot) ? readdirSync(npxRoot) : []);
 		try {
-			const {stdout} = await npm(['exec', '--yes', '--prefer-offline', `--package=${tarball}`, '--', 'sshtop', '--version'], temporary);
+			const {stdout} = await npm(
+				['exec', '--yes', '--prefer-offline', `--package=${tarball}`, '--', 'sshtop', '--version'],
+				temporary,
+			);
 			expect(stdout.trim()).toBe(manifest.version);
 		} finally {
 			for (const entry of existsSync(npxRoot) ? readdirSync(npxRoot) : []) {

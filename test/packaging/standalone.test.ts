@@ -1,7 +1,18 @@
 // The single executable (npm run build:standalone → dist/sshtop-linux-x64) runs where there is
 // no Node: copied into an empty directory (no node_modules, no package.json) and run with a
 // PATH from which `node` cannot be found.
-import {copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync} from 'node:fs';
+import process from 'node:process';
+import {
+	copyFileSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	statSync,
+	symlinkSync,
+} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -16,7 +27,9 @@ const isLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
 /** The newest modification time among the files the executable is built from. */
 function newestInputChange(): number {
 	const inputs = [
-		...readdirSync(path.join(projectRoot, 'source'), {recursive: true, encoding: 'utf8'}).map(file => path.join('source', file)),
+		...readdirSync(path.join(projectRoot, 'source'), {recursive: true, encoding: 'utf8'}).map(file =>
+			path.join('source', file),
+		),
 		'scripts/build-standalone.mjs',
 		'scripts/bundle-app.mjs',
 		'scripts/bundle-patches.mjs',
@@ -66,11 +79,22 @@ describe.skipIf(!isLinuxX64)('standalone executable without Node', () => {
 	});
 
 	async function run(args: readonly string[]) {
-		return execa(executable, args, {cwd: directory, env: environment, extendEnv: false, reject: false, timeout: 30_000});
+		return execa(executable, args, {
+			cwd: directory,
+			env: environment,
+			extendEnv: false,
+			reject: false,
+			timeout: 30_000,
+		});
 	}
 
 	it('runs with a PATH on which node cannot be found, from a directory without node_modules', async () => {
-		const lookup = await execa('/bin/sh', ['-c', 'command -v node'], {cwd: directory, env: environment, extendEnv: false, reject: false});
+		const lookup = await execa('/bin/sh', ['-c', 'command -v node'], {
+			cwd: directory,
+			env: environment,
+			extendEnv: false,
+			reject: false,
+		});
 		expect(lookup.exitCode).not.toBe(0);
 		expect(lookup.stdout).toBe('');
 		expect(readdirSync(directory).sort()).toEqual(['bin', executableName]);

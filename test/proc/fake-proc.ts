@@ -12,7 +12,7 @@ export type FakeProcess = {
 	readonly tty?: number;
 	readonly flags?: number;
 	readonly state?: string;
-	/** start_code: a new value stands for an exec. */
+	/** Start_code: a new value stands for an exec. */
 	readonly codeAddress?: number;
 	readonly uid?: number;
 	/** The thread group id when this pid is a thread of another process. */
@@ -33,9 +33,32 @@ export const fakeBootSeconds = 1_763_798_400;
 
 export function statLine(process: FakeProcess): string {
 	const fields = [
-		process.state ?? 'S', process.ppid, process.pid, process.pid, process.tty ?? 0, process.foregroundGroup ?? -1, process.flags ?? 4_194_304,
-		0, 0, 0, 0, 5, 6, 0, 0, 20, 0, process.threads ?? 1, 0, process.start ?? 1000, 1000, 10,
-		0, process.codeAddress ?? 4096, 8192, 0x7F_FF_00,
+		process.state ?? 'S',
+		process.ppid,
+		process.pid,
+		process.pid,
+		process.tty ?? 0,
+		process.foregroundGroup ?? -1,
+		process.flags ?? 4_194_304,
+		0,
+		0,
+		0,
+		0,
+		5,
+		6,
+		0,
+		0,
+		20,
+		0,
+		process.threads ?? 1,
+		0,
+		process.start ?? 1000,
+		1000,
+		10,
+		0,
+		process.codeAddress ?? 4096,
+		8192,
+		0x7f_ff_00,
 	];
 	return `${process.pid} (${process.comm}) ${fields.join(' ')} 0 0 0\n`;
 }
@@ -81,10 +104,13 @@ export class FakeProc {
 
 	/** Lines of /proc/net/tcp after its header. */
 	setTcp(lines: readonly string[]): void {
-		writeFileSync(path.join(this.proc, 'net/tcp'), [
-			'  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
-			...lines,
-		].join('\n'));
+		writeFileSync(
+			path.join(this.proc, 'net/tcp'),
+			[
+				'  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+				...lines,
+			].join('\n'),
+		);
 	}
 
 	/** Creates or replaces a process directory. */
@@ -94,12 +120,16 @@ export class FakeProc {
 		mkdirSync(directory);
 		writeFileSync(path.join(directory, 'stat'), statLine(process));
 		const uid = process.uid ?? 0;
-		writeFileSync(path.join(directory, 'status'), `Name:\t${process.comm}\nTgid:\t${process.tgid ?? process.pid}\nPid:\t${process.pid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n`);
+		writeFileSync(
+			path.join(directory, 'status'),
+			`Name:\t${process.comm}\nTgid:\t${process.tgid ?? process.pid}\nPid:\t${process.pid}\nUid:\t${uid}\t${uid}\t${uid}\t${uid}\n`,
+		);
 		writeFileSync(path.join(directory, 'cmdline'), process.cmdline ?? '');
 		writeFileSync(path.join(directory, 'environ'), process.environ ?? '');
 		if (process.schedstat !== undefined) {
 			writeFileSync(path.join(directory, 'schedstat'), process.schedstat);
 		}
+
 		if (process.exe) {
 			symlinkSync(process.exe, path.join(directory, 'exe'));
 		}

@@ -1,3 +1,4 @@
+import {type Buffer} from 'node:buffer';
 import {readFileSync} from 'node:fs';
 
 export const fixturesDirectory = new URL('../fixtures/', import.meta.url);

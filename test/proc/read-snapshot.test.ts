@@ -1,3 +1,5 @@
+import {Buffer} from 'node:buffer';
+import process from 'node:process';
 import {execFileSync} from 'node:child_process';
 import {mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -5,6 +7,8 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {readSnapshot} from '../../source/proc/read-snapshot.js';
 import type {Snapshot} from '../../source/proc/types.js';
+
+const ownPid = process.pid;
 
 type FakeProcess = {
 	readonly pid: number;
@@ -15,8 +19,36 @@ type FakeProcess = {
 	readonly fds?: readonly string[];
 };
 
-function statLine(pid: number, comm: string, ppid: number, extra: {tty?: number; flags?: number; start?: number; rss?: number; state?: string} = {}): string {
-	const fields = [extra.state ?? 'S', ppid, pid, pid, extra.tty ?? 0, -1, extra.flags ?? 4_194_304, 0, 0, 0, 0, 5, 6, 0, 0, 20, 0, 1, 0, extra.start ?? 1000, 1000, extra.rss ?? 10];
+function statLine(
+	pid: number,
+	comm: string,
+	ppid: number,
+	extra: {tty?: number; flags?: number; start?: number; rss?: number; state?: string} = {},
+): string {
+	const fields = [
+		extra.state ?? 'S',
+		ppid,
+		pid,
+		pid,
+		extra.tty ?? 0,
+		-1,
+		extra.flags ?? 4_194_304,
+		0,
+		0,
+		0,
+		0,
+		5,
+		6,
+		0,
+		0,
+		20,
+		0,
+		1,
+		0,
+		extra.start ?? 1000,
+		1000,
+		extra.rss ?? 10,
+	];
 	return `${pid} (${comm}) ${fields.join(' ')} 0 0 0 0\n`;
 }
 
@@ -27,11 +59,14 @@ function writeFakeProc(root: string, processes: readonly FakeProcess[]): void {
 	mkdirSync(path.join(root, 'sys/kernel'), {recursive: true});
 	writeFileSync(path.join(root, 'sys/kernel/hostname'), 'fixture-host\n');
 	mkdirSync(path.join(root, 'net'));
-	writeFileSync(path.join(root, 'net/tcp'), [
-		'  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
-		'   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1',
-		'   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1',
-	].join('\n'));
+	writeFileSync(
+		path.join(root, 'net/tcp'),
+		[
+			'  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+			'   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1',
+			'   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1',
+		].join('\n'),
+	);
 	writeFileSync(path.join(root, 'net/tcp6'), '  sl  local_address remote_address st\n');
 	for (const process of processes) {
 		const directory = path.join(root, String(process.pid));
@@ -72,15 +107,45 @@ describe('readSnapshot over a fixture /proc tree', () => {
 		writeFakeProc(proc, [
 			{pid: 1, stat: statLine(1, 'init', 0), cmdline: '/sbin/init\0', exe: '/sbin/init'},
 			{pid: 2, stat: statLine(2, 'kthreadd', 0, {flags: 0x20_80_40})},
-			{pid: 100, stat: statLine(100, 'sshd', 1, {start: 500}), cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0\0\0', exe: '/usr/sbin/sshd', fds: ['/dev/null', 'socket:[9000]', 'pipe:[1]']},
-			{pid: 200, stat: statLine(200, 'sshd', 100, {start: 900}), cmdline: 'sshd: alice [priv]\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']},
-			{pid: 201, stat: statLine(201, 'sshd', 200), status: 'Uid:\t1000\t1000\t1000\t1000\n', cmdline: 'sshd: alice@pts/3\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']},
-			{pid: 202, stat: statLine(202, 'evil) S 1 (x', 201, {tty: 34_819, rss: 3}), status: 'Uid:\t4242\t4242\t4242\t4242\n', cmdline: Buffer.concat([Buffer.from('caf\u00E9\0\u001B]0;title\u0007\0'), Buffer.from([0xFF, 0])]), fds: ['socket:[123456]']},
+			{
+				pid: 100,
+				stat: statLine(100, 'sshd', 1, {start: 500}),
+				cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0\0\0',
+				exe: '/usr/sbin/sshd',
+				fds: ['/dev/null', 'socket:[9000]', 'pipe:[1]'],
+			},
+			{
+				pid: 200,
+				stat: statLine(200, 'sshd', 100, {start: 900}),
+				cmdline: 'sshd: alice [priv]\0',
+				exe: '/usr/sbin/sshd',
+				fds: ['socket:[9001]'],
+			},
+			{
+				pid: 201,
+				stat: statLine(201, 'sshd', 200),
+				status: 'Uid:\t1000\t1000\t1000\t1000\n',
+				cmdline: 'sshd: alice@pts/3\0',
+				exe: '/usr/sbin/sshd',
+				fds: ['socket:[9001]'],
+			},
+			{
+				pid: 202,
+				stat: statLine(202, 'evil) S 1 (x', 201, {tty: 34_819, rss: 3}),
+				status: 'Uid:\t4242\t4242\t4242\t4242\n',
+				cmdline: Buffer.concat([Buffer.from('caf\u00E9\0\u001B]0;title\u0007\0'), Buffer.from([0xff, 0])]),
+				fds: ['socket:[123456]'],
+			},
 			{pid: 203, stat: statLine(203, 'zombie', 202, {state: 'Z', tty: 34_819})},
 			{pid: 300, stat: statLine(300, 'cron', 1), cmdline: '/usr/sbin/cron\0', fds: ['socket:[555]']},
 			{pid: 400, stat: 'garbage without a parenthesis\n'},
 		]);
-		snapshot = readSnapshot({procRoot: proc, devRoot: dev, passwdPath: path.join(root, 'passwd'), now: () => Date.parse('2026-11-22T08:00:00Z')});
+		snapshot = readSnapshot({
+			procRoot: proc,
+			devRoot: dev,
+			passwdPath: path.join(root, 'passwd'),
+			now: () => Date.parse('2026-11-22T08:00:00Z'),
+		});
 	});
 
 	afterAll(() => {
@@ -142,8 +207,12 @@ describe('readSnapshot over a fixture /proc tree', () => {
 describe('readSnapshot over the real /proc', () => {
 	it('agrees with ps about this process and its parent', () => {
 		const snapshot = readSnapshot();
-		const self = snapshot.processes.find(process => process.pid === process.pid && process.pid === globalThis.process.pid);
-		const psLine = execFileSync('ps', ['-o', 'pid=,ppid=,user=,comm=', '-p', String(globalThis.process.pid)], {encoding: 'utf8'}).trim().split(/\s+/);
+		const self = snapshot.processes.find(record => record.pid === ownPid);
+		const psLine = execFileSync('ps', ['-o', 'pid=,ppid=,user=,comm=', '-p', String(ownPid)], {
+			encoding: 'utf8',
+		})
+			.trim()
+			.split(/\s+/u);
 		expect(self).toBeDefined();
 		expect([String(self!.pid), String(self!.ppid), self!.user]).toEqual(psLine.slice(0, 3));
 		expect(self!.comm.startsWith(psLine[3]!.slice(0, 15))).toBe(true);

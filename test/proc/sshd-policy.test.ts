@@ -1,3 +1,4 @@
+import process from 'node:process';
 import {spawn} from 'node:child_process';
 import {chmodSync, existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -14,6 +15,7 @@ function readExe(pid: number): string | undefined {
 		return undefined;
 	}
 }
+
 const directory = mkdtempSync(path.join(tmpdir(), 'sshtop-policy-'));
 afterAll(() => {
 	rmSync(directory, {recursive: true, force: true});
@@ -49,7 +51,9 @@ describe('which sshd binary may be run for its idle policy', () => {
 		// A process anyone can start, titled like an sshd listener: its exe is sleep, so nothing is run.
 		const impostor = spawn('sleep', ['30'], {argv0: 'sshd: /tmp/evil/sshd -f /etc/shadow [listener]'});
 		try {
-			expect(await readSshdPolicy({pid: impostor.pid!, command: 'sshd: /tmp/evil/sshd -f /etc/shadow [listener]'})).toBeUndefined();
+			expect(
+				await readSshdPolicy({pid: impostor.pid!, command: 'sshd: /tmp/evil/sshd -f /etc/shadow [listener]'}),
+			).toBeUndefined();
 		} finally {
 			impostor.kill();
 		}
@@ -70,13 +74,15 @@ describe.runIf(isRoot && isTrustedSshdBinary('/usr/sbin/sshd'))('asking a real s
 		try {
 			const deadline = Date.now() + 5000;
 			while (readExe(sshd.pid!) !== '/usr/sbin/sshd' && Date.now() < deadline) {
-				// eslint-disable-next-line no-await-in-loop -- until the child has exec'd sshd.
 				await new Promise(resolve => {
 					setTimeout(resolve, 10);
 				});
 			}
 
-			const policy = await readSshdPolicy({pid: sshd.pid!, command: `sshd: /usr/sbin/sshd -D -f ${config} [listener] 0 of 10-100 startups`});
+			const policy = await readSshdPolicy({
+				pid: sshd.pid!,
+				command: `sshd: /usr/sbin/sshd -D -f ${config} [listener] 0 of 10-100 startups`,
+			});
 			expect(policy).toEqual({clientAliveIntervalSeconds: 45, clientAliveCountMax: 4, tcpKeepAlive: false});
 		} finally {
 			sshd.kill();

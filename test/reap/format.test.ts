@@ -15,20 +15,32 @@ const alice = {
 };
 // A user name is whatever the client sent before logging in: it must not reach the terminal raw.
 const mallory = shellSession(2000, {user: 'mal\u001B[2Jlory', tty: 'pts/1', idleSeconds: undefined, peer: undefined});
-const own = {...shellSession(3000, {user: 'alice', tty: 'pts/2', idleSeconds: 0, peer: {address: '198.51.100.1', port: 40_000}}), isOwn: true};
+const own = {
+	...shellSession(3000, {user: 'alice', tty: 'pts/2', idleSeconds: 0, peer: {address: '198.51.100.1', port: 40_000}}),
+	isOwn: true,
+};
 const fixture = {...report([alice, mallory, own]), ownSessionId: own.id};
 const plan: ReapPlan = planReap(fixture, {criteria: {filter: 'kind:shell'}, signal: SIGTERM}, context);
 
-function result(kind: 'sent' | 'gone' | 'not-permitted' | 'changed' | 'zombie', pid: number, signal: Signal = SIGTERM): TargetResult {
+function result(
+	kind: 'sent' | 'gone' | 'not-permitted' | 'changed' | 'zombie',
+	pid: number,
+	signal: Signal = SIGTERM,
+): TargetResult {
 	const target = targetFromProcess(processNode(pid, `proc ${pid}`).process);
 	return kind === 'sent'
 		? {kind, target, signal, continued: false, sentence: `Sent to ${pid}.`}
-		: (kind === 'zombie' ? {kind, target, signal, parentPid: 1, sentence: `${pid} is a zombie.`} : {kind, target, signal, sentence: `${pid}: ${kind}.`});
+		: kind === 'zombie'
+			? {kind, target, signal, parentPid: 1, sentence: `${pid} is a zombie.`}
+			: {kind, target, signal, sentence: `${pid}: ${kind}.`};
 }
 
 const closed = (sessionId: string) => ({sessionId, outcome: 'closed' as const, sentence: 'the connection is closed.'});
 
-function executed(kinds: ReadonlyArray<'sent' | 'gone' | 'not-permitted' | 'changed' | 'zombie'>, survivors: readonly TargetResult[] = []): ReapResults {
+function executed(
+	kinds: ReadonlyArray<'sent' | 'gone' | 'not-permitted' | 'changed' | 'zombie'>,
+	survivors: readonly TargetResult[] = [],
+): ReapResults {
 	return {
 		takenAt: plan.takenAt,
 		outcomes: plan.targets.map((planned, index) => {
@@ -49,7 +61,9 @@ describe('the dry run as text', () => {
 	const lines = planLines(plan);
 
 	test('one line per session: pid, user, peer, idle, health, signal and target pid', () => {
-		expect(lines[0]).toBe('would reap session 1000 alice from 10.0.0.5:50022 idle 42m health dead-peer: SIGTERM to pid 1000');
+		expect(lines[0]).toBe(
+			'would reap session 1000 alice from 10.0.0.5:50022 idle 42m health dead-peer: SIGTERM to pid 1000',
+		);
 	});
 
 	test('what a client chose is made terminal-safe; unknown values show as ?', () => {
@@ -57,7 +71,9 @@ describe('the dry run as text', () => {
 	});
 
 	test('excluded sessions say why; the summary says nothing was sent', () => {
-		expect(lines[2]).toBe('excluded session 3000 alice from 198.51.100.1:40000 idle 0s health unknown: own-session: sshtop runs in this session: reaping it would disconnect you.');
+		expect(lines[2]).toBe(
+			'excluded session 3000 alice from 198.51.100.1:40000 idle 0s health unknown: own-session: sshtop runs in this session: reaping it would disconnect you.',
+		);
 		expect(lines.at(-1)).toBe('Dry run: 2 sessions would be reaped, 1 excluded; nothing was sent. Add --yes to do it.');
 	});
 
@@ -72,10 +88,39 @@ describe('the --json documents', () => {
 			schemaVersion: 1,
 			mode: 'dry-run',
 			targets: [
-				{sessionId: alice.id, pid: 1000, user: 'alice', peer: {address: '10.0.0.5', port: 50_022}, idleSeconds: 2520, health: 'dead-peer', signal: 'SIGTERM', targetPid: 1000, targetPids: [1000], message: 'Would send SIGTERM to 1000 (sshd: alice [priv]).'},
-				{sessionId: mallory.id, pid: 2000, user: 'mal\u001B[2Jlory', peer: null, idleSeconds: null, health: 'unknown', signal: 'SIGTERM', targetPid: 2000, targetPids: [2000], message: 'Would send SIGTERM to 2000 (sshd: mal^[[2Jlory [priv]).'},
+				{
+					sessionId: alice.id,
+					pid: 1000,
+					user: 'alice',
+					peer: {address: '10.0.0.5', port: 50_022},
+					idleSeconds: 2520,
+					health: 'dead-peer',
+					signal: 'SIGTERM',
+					targetPid: 1000,
+					targetPids: [1000],
+					message: 'Would send SIGTERM to 1000 (sshd: alice [priv]).',
+				},
+				{
+					sessionId: mallory.id,
+					pid: 2000,
+					user: 'mal\u001B[2Jlory',
+					peer: null,
+					idleSeconds: null,
+					health: 'unknown',
+					signal: 'SIGTERM',
+					targetPid: 2000,
+					targetPids: [2000],
+					message: 'Would send SIGTERM to 2000 (sshd: mal^[[2Jlory [priv]).',
+				},
 			],
-			excluded: [{sessionId: own.id, pid: 3000, reason: 'own-session', message: 'sshtop runs in this session: reaping it would disconnect you.'}],
+			excluded: [
+				{
+					sessionId: own.id,
+					pid: 3000,
+					reason: 'own-session',
+					message: 'sshtop runs in this session: reaping it would disconnect you.',
+				},
+			],
 		});
 	});
 
@@ -86,20 +131,32 @@ describe('the --json documents', () => {
 			[1000, 'sent', 'Sent to 1000. the connection is closed.', 'closed'],
 			[2000, 'gone', '2000: gone.', null],
 		]);
-		expect(document.targets[0]?.results).toEqual([{pid: 1000, command: 'proc 1000', signal: 'SIGTERM', result: 'sent', message: 'Sent to 1000.'}]);
-		expect(document.targets[0]?.survivors).toEqual([{pid: 1010, command: 'proc 1010', signal: 'SIGKILL', result: 'sent', message: 'Sent to 1010.'}]);
+		expect(document.targets[0]?.results).toEqual([
+			{pid: 1000, command: 'proc 1000', signal: 'SIGTERM', result: 'sent', message: 'Sent to 1000.'},
+		]);
+		expect(document.targets[0]?.survivors).toEqual([
+			{pid: 1010, command: 'proc 1010', signal: 'SIGKILL', result: 'sent', message: 'Sent to 1010.'},
+		]);
 		expect(document.targets[1]?.survivors).toEqual([]);
 	});
 });
 
 describe('the results as text', () => {
 	test('one line per session with whether its connection closed, each signal and survivor below it, then a tally', () => {
-		const lines = resultLines({...executed(['sent', 'not-permitted'], [result('sent', 1010, SIGKILL)]), graceNote: '1 process still running after 2s got SIGKILL.'});
-		expect(lines[0]).toBe('reap session 1000 alice from 10.0.0.5:50022 idle 42m health dead-peer: SIGTERM to pid 1000: connection closed');
+		const lines = resultLines({
+			...executed(['sent', 'not-permitted'], [result('sent', 1010, SIGKILL)]),
+			graceNote: '1 process still running after 2s got SIGKILL.',
+		});
+		expect(lines[0]).toBe(
+			'reap session 1000 alice from 10.0.0.5:50022 idle 42m health dead-peer: SIGTERM to pid 1000: connection closed',
+		);
 		expect(lines[1]).toBe('  SIGTERM to 1000 (proc 1000): sent: Sent to 1000.');
 		expect(lines[2]).toBe('  survivor 1010 (proc 1010): SIGKILL: sent: Sent to 1010.');
-		expect(lines[3]).toMatch(/^reap session 2000 .*: SIGTERM to pid 2000: not permitted$/);
-		expect(lines.slice(-2)).toEqual(['1 process still running after 2s got SIGKILL.', 'Reaped 2 sessions (1 closed), 1 excluded.']);
+		expect(lines[3]).toMatch(/^reap session 2000 .*: SIGTERM to pid 2000: not permitted$/u);
+		expect(lines.slice(-2)).toEqual([
+			'1 process still running after 2s got SIGKILL.',
+			'Reaped 2 sessions (1 closed), 1 excluded.',
+		]);
 	});
 });
 
@@ -112,9 +169,36 @@ describe('the exit code', () => {
 		['one a zombie', executed(['zombie', 'sent']), 1],
 		['a survivor could not be killed', executed(['sent', 'sent'], [result('not-permitted', 1010)]), 1],
 		['a survivor exited (zombie) before SIGKILL', executed(['sent', 'sent'], [result('zombie', 1010)]), 0],
-		['own session excluded: that is the rule, not a failure', {takenAt, outcomes: [], excluded: plan.excluded, graceNote: undefined}, 0],
-		['a connection still open after the signal and the grace', {...executed(['sent', 'sent']), outcomes: executed(['sent', 'sent']).outcomes.map(outcome => ({...outcome, connection: {sessionId: outcome.planned.session.id, outcome: 'still-connected' as const, sentence: 'still connected.'}}))}, 1],
-		['a session refused by the guard', {takenAt, outcomes: [], excluded: [{session: alice, reason: 'refused', message: 'Refused.'}], graceNote: undefined}, 1],
+		[
+			'own session excluded: that is the rule, not a failure',
+			{takenAt, outcomes: [], excluded: plan.excluded, graceNote: undefined},
+			0,
+		],
+		[
+			'a connection still open after the signal and the grace',
+			{
+				...executed(['sent', 'sent']),
+				outcomes: executed(['sent', 'sent']).outcomes.map(outcome => ({
+					...outcome,
+					connection: {
+						sessionId: outcome.planned.session.id,
+						outcome: 'still-connected' as const,
+						sentence: 'still connected.',
+					},
+				})),
+			},
+			1,
+		],
+		[
+			'a session refused by the guard',
+			{
+				takenAt,
+				outcomes: [],
+				excluded: [{session: alice, reason: 'refused', message: 'Refused.'}],
+				graceNote: undefined,
+			},
+			1,
+		],
 		['nothing matched', {takenAt, outcomes: [], excluded: [], graceNote: undefined}, 0],
 	])('%s: %d', (_name, results, code) => {
 		expect(reapExitCode(results)).toBe(code);

@@ -1,6 +1,12 @@
 import {describe, expect, test} from 'vitest';
 import {SIGHUP, SIGKILL, SIGTERM} from '../../source/model/guard/signal-catalogue.js';
-import {parseReapArgs, reapCommandSummary, reapFlagHelp, reapHelpText, type ReapOptions} from '../../source/reap/reap-options.js';
+import {
+	parseReapArgs,
+	reapCommandSummary,
+	reapFlagHelp,
+	reapHelpText,
+	type ReapOptions,
+} from '../../source/reap/reap-options.js';
 import {runReap} from '../../source/app/reap-command.js';
 
 function options(argv: readonly string[]): ReapOptions {
@@ -36,10 +42,28 @@ describe('sshtop reap options', () => {
 	});
 
 	test('every flag at once', () => {
-		expect(options([
-			'--idle', '1h30m', '--health', 'dead-peer', '--user', 'alice', '--from', '10.0.', '--filter', 'kind:shell vim',
-			'--signal', 'HUP', '--grace', '2s', '--yes', '--json', '--audit-log', '/tmp/reap.log',
-		])).toEqual({
+		expect(
+			options([
+				'--idle',
+				'1h30m',
+				'--health',
+				'dead-peer',
+				'--user',
+				'alice',
+				'--from',
+				'10.0.',
+				'--filter',
+				'kind:shell vim',
+				'--signal',
+				'HUP',
+				'--grace',
+				'2s',
+				'--yes',
+				'--json',
+				'--audit-log',
+				'/tmp/reap.log',
+			]),
+		).toEqual({
 			mode: 'execute',
 			criteria: {idleSeconds: 5400, health: 'dead-peer', user: 'alice', from: '10.0.', filter: 'kind:shell vim'},
 			signal: SIGHUP,
@@ -68,12 +92,7 @@ describe('sshtop reap options', () => {
 		expect(options(['--health', health]).criteria.health).toBe(health.toLowerCase());
 	});
 
-	test.each([
-		['10.0.'],
-		['127.0.0.1:50022'],
-		['[fe80::1]:22'],
-		[':50022'],
-	])('--from %s is an address prefix', from => {
+	test.each([['10.0.'], ['127.0.0.1:50022'], ['[fe80::1]:22'], [':50022']])('--from %s is an address prefix', from => {
 		expect(options(['--from', from]).criteria.from).toBe(from);
 	});
 
@@ -87,32 +106,32 @@ describe('sshtop reap options', () => {
 	});
 
 	test.each([
-		[[], /give at least one of --idle, --health, --user, --from, --filter/],
-		[['--yes'], /give at least one of/],
-		[['--signal', 'KILL', '--json'], /give at least one of/],
-		[['--bogus'], /Unknown option '--bogus'/],
-		[['--idle', '1h', 'alice'], /Unexpected argument 'alice'/],
-		[['--idle'], /--idle/],
-		[['--idle', 'abc'], /--idle takes a duration such as 30s, 10m, 2h or 1d, not "abc"/],
-		[['--idle=-5m'], /--idle takes a duration/],
-		[['--idle', '-5m'], /Option '--idle' argument is ambiguous/],
-		[['--health', 'zombie'], /--health takes one of ok, stalled, dead-peer, unknown, not "zombie"/],
-		[['--user', ''], /--user needs a login name/],
-		[['--from', 'bastion.example.org'], /--from: 'bastion.example.org' is not an address/],
-		[['--from', ':99999'], /--from: 99999 is not a port/],
-		[['--from', ''], /--from needs an address/],
-		[['--filter', ''], /--filter needs a query/],
-		[['--filter', '   '], /--filter needs a query/],
-		[['--filter', 'idle>abc'], /--filter: idle: 'abc' is not a duration/],
-		[['--filter', 'usr:alice'], /--filter: unknown filter 'usr:'/],
-		[['--filter', 'health:zombie'], /--filter: health: 'zombie' is not one of/],
-		[['--idle', '1h', '--signal', 'BOGUS'], /--signal: Unknown signal "BOGUS"/],
-		[['--idle', '1h', '--signal', '0'], /--signal: /],
-		[['--idle', '1h', '--signal', '99'], /--signal: /],
-		[['--idle', '1h', '--grace', 'soon'], /--grace takes a duration from 0s to 1d such as 10s or 2m, not "soon"/],
-		[['--idle', '1h', '--grace', '2d'], /--grace takes a duration from 0s to 1d/],
-		[['--idle', '1h', '--dry-run', '--yes'], /--dry-run and --yes contradict each other/],
-		[['--idle', '1h', '--audit-log', ''], /--audit-log needs a file path/],
+		[[], /give at least one of --idle, --health, --user, --from, --filter/u],
+		[['--yes'], /give at least one of/u],
+		[['--signal', 'KILL', '--json'], /give at least one of/u],
+		[['--bogus'], /Unknown option '--bogus'/u],
+		[['--idle', '1h', 'alice'], /Unexpected argument 'alice'/u],
+		[['--idle'], /--idle/u],
+		[['--idle', 'abc'], /--idle takes a duration such as 30s, 10m, 2h or 1d, not "abc"/u],
+		[['--idle=-5m'], /--idle takes a duration/u],
+		[['--idle', '-5m'], /Option '--idle' argument is ambiguous/u],
+		[['--health', 'zombie'], /--health takes one of ok, stalled, dead-peer, unknown, not "zombie"/u],
+		[['--user', ''], /--user needs a login name/u],
+		[['--from', 'bastion.example.org'], /--from: 'bastion.example.org' is not an address/u],
+		[['--from', ':99999'], /--from: 99999 is not a port/u],
+		[['--from', ''], /--from needs an address/u],
+		[['--filter', ''], /--filter needs a query/u],
+		[['--filter', '   '], /--filter needs a query/u],
+		[['--filter', 'idle>abc'], /--filter: idle: 'abc' is not a duration/u],
+		[['--filter', 'usr:alice'], /--filter: unknown filter 'usr:'/u],
+		[['--filter', 'health:zombie'], /--filter: health: 'zombie' is not one of/u],
+		[['--idle', '1h', '--signal', 'BOGUS'], /--signal: Unknown signal "BOGUS"/u],
+		[['--idle', '1h', '--signal', '0'], /--signal: /u],
+		[['--idle', '1h', '--signal', '99'], /--signal: /u],
+		[['--idle', '1h', '--grace', 'soon'], /--grace takes a duration from 0s to 1d such as 10s or 2m, not "soon"/u],
+		[['--idle', '1h', '--grace', '2d'], /--grace takes a duration from 0s to 1d/u],
+		[['--idle', '1h', '--dry-run', '--yes'], /--dry-run and --yes contradict each other/u],
+		[['--idle', '1h', '--audit-log', ''], /--audit-log needs a file path/u],
 	])('%j is refused: %s', (argv, message) => {
 		const text = problem(argv);
 		expect(text).toMatch(message);
@@ -122,10 +141,19 @@ describe('sshtop reap options', () => {
 	test('a refusal is one line on stderr and exit code 2, with nothing on stdout', async () => {
 		const out: string[] = [];
 		const error: string[] = [];
-		const code = await runReap(['--idle', 'abc'], {stdout: text => out.push(text), stderr: text => error.push(text)});
+		const code = await runReap(['--idle', 'abc'], {
+			stdout(text) {
+				out.push(text);
+			},
+			stderr(text) {
+				error.push(text);
+			},
+		});
 		expect(code).toBe(2);
 		expect(out).toEqual([]);
-		expect(error).toEqual(['sshtop reap: --idle takes a duration such as 30s, 10m, 2h or 1d, not "abc" (see sshtop reap --help)\n']);
+		expect(error).toEqual([
+			'sshtop reap: --idle takes a duration such as 30s, 10m, 2h or 1d, not "abc" (see sshtop reap --help)\n',
+		]);
 	});
 });
 
@@ -133,12 +161,29 @@ describe('sshtop reap --help', () => {
 	const help = reapHelpText();
 
 	test('lists every flag the parser accepts, each with an example that parses', () => {
-		for (const flag of ['--idle', '--health', '--user', '--from', '--filter', '--signal', '--grace', '--dry-run', '--yes', '--json', '--audit-log', '--help']) {
+		for (const flag of [
+			'--idle',
+			'--health',
+			'--user',
+			'--from',
+			'--filter',
+			'--signal',
+			'--grace',
+			'--dry-run',
+			'--yes',
+			'--json',
+			'--audit-log',
+			'--help',
+		]) {
 			expect(help).toContain(`  ${flag}`);
 		}
 
 		for (const entry of reapFlagHelp) {
-			const argv = entry.example.replace(/ \|.*$/, '').split(' ').slice(2).map(word => word.replaceAll('"', ''));
+			const argv = entry.example
+				.replace(/ \|.*$/u, '')
+				.split(' ')
+				.slice(2)
+				.map(word => word.replaceAll('"', ''));
 			// The examples quote one filter argument; rejoin it the way a shell would.
 			const filterAt = argv.indexOf('--filter');
 			const words = filterAt === -1 ? argv : [...argv.slice(0, filterAt + 1), argv.slice(filterAt + 1).join(' ')];
@@ -148,12 +193,12 @@ describe('sshtop reap --help', () => {
 
 	test('shows cron lines and says what is never reaped', () => {
 		expect(help).toContain('*/5 * * * * root sshtop reap --health dead-peer --yes');
-		expect(help).toMatch(/Never reaped: the session sshtop runs in/);
-		expect(help).toMatch(/preauth/);
+		expect(help).toMatch(/Never reaped: the session sshtop runs in/u);
+		expect(help).toMatch(/preauth/u);
 	});
 
 	test('sshtop --help names the command with an example', () => {
-		expect(reapCommandSummary).toMatch(/^ {2}reap {2}end the sessions that match a policy/m);
+		expect(reapCommandSummary).toMatch(/^ {2}reap {2}end the sessions that match a policy/mu);
 		expect(reapCommandSummary).toContain('e.g. sshtop reap --health dead-peer --yes');
 	});
 });

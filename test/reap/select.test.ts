@@ -7,31 +7,51 @@ import type {Session, SessionReport} from '../../source/model/types.js';
 import type {ReapCriteria} from '../../source/reap/reap-options.js';
 import {isPreauthNamed, matchingSessions, planLeftoverReap, planReap, type ReapPlan} from '../../source/reap/select.js';
 import {
-	commandSession, fakeSnapshot, listenerProcess, listening, processNode, processRecord, pts, report, session, shellSession, socket, sshd,
+	commandSession,
+	fakeSnapshot,
+	listenerProcess,
+	listening,
+	processNode,
+	processRecord,
+	pts,
+	report,
+	session,
+	shellSession,
+	socket,
+	sshd,
 } from '../fixtures/builders.js';
 
 function withHealth(session: Session, health: SessionHealth | undefined): Session {
 	return health === undefined ? session : {...session, health: {health, evidence: [], tcp: undefined}};
 }
 
-// alice 1000: an hour idle, healthy.       alice 2000: a minute idle, dead peer.
+// Alice 1000: an hour idle, healthy.       alice 2000: a minute idle, dead peer.
 // bob 3000: `sleep 999` without a tty (idle unknown), stalled.   bob 4000: two hours idle, no health reading.
 // 5000: a connection still logging in, dead peer.
 const fixture: SessionReport = report([
-	withHealth(shellSession(1000, {user: 'alice', idleSeconds: 3600, peer: {address: '198.51.100.1', port: 40_000}}), 'ok'),
-	withHealth(shellSession(2000, {user: 'alice', tty: 'pts/1', idleSeconds: 60, peer: {address: '10.0.0.5', port: 50_022}}), 'dead-peer'),
+	withHealth(
+		shellSession(1000, {user: 'alice', idleSeconds: 3600, peer: {address: '198.51.100.1', port: 40_000}}),
+		'ok',
+	),
+	withHealth(
+		shellSession(2000, {user: 'alice', tty: 'pts/1', idleSeconds: 60, peer: {address: '10.0.0.5', port: 50_022}}),
+		'dead-peer',
+	),
 	withHealth(commandSession(3000, 'sleep 999', {user: 'bob', peer: {address: '10.0.0.6', port: 50_100}}), 'stalled'),
 	shellSession(4000, {user: 'bob', tty: 'pts/2', idleSeconds: 7200, peer: {address: '10.0.0.5', port: 50_200}}),
-	withHealth(session(processNode(5000, 'sshd: [accepted]', {user: 'root', uid: 0}), {
-		user: '?',
-		uid: undefined,
-		kind: 'preauth',
-		stage: 'authenticating',
-		ttys: [],
-		idleSeconds: undefined,
-		userSidePid: undefined,
-		peer: {address: '10.0.0.9', port: 40_400},
-	}), 'dead-peer'),
+	withHealth(
+		session(processNode(5000, 'sshd: [accepted]', {user: 'root', uid: 0}), {
+			user: '?',
+			uid: undefined,
+			kind: 'preauth',
+			stage: 'authenticating',
+			ttys: [],
+			idleSeconds: undefined,
+			userSidePid: undefined,
+			peer: {address: '10.0.0.9', port: 40_400},
+		}),
+		'dead-peer',
+	),
 ]);
 
 const nobodyRunsHere: GuardContext = {selfPid: 99_999, selfAncestorIds: [], listeners: [], ownSession: undefined};
@@ -70,7 +90,7 @@ describe('which sessions a criterion selects', () => {
 	test.each<[string, ReapCriteria, number[]]>([
 		['user and idle', {user: 'alice', idleSeconds: 3600}, [1000]],
 		['user, from and health', {user: 'bob', from: '10.0.0.5', health: 'unknown'}, [4000]],
-		['user and a health none of the user\'s sessions has', {user: 'alice', health: 'stalled'}, []],
+		["user and a health none of the user's sessions has", {user: 'alice', health: 'stalled'}, []],
 		['from and filter', {from: '10.0.', filter: 'kind:shell'}, [2000, 4000]],
 		['idle and health: the idle session is healthy, the dead one busy', {idleSeconds: 600, health: 'dead-peer'}, []],
 	])('criteria are ANDed: %s', (_name, criteria, pids) => {
@@ -83,11 +103,13 @@ describe('which sessions a criterion selects', () => {
 });
 
 describe('what each planned session gets', () => {
-	test('the chosen signal to the session\'s top sshd (its monitor), with the session it ends', () => {
+	test("the chosen signal to the session's top sshd (its monitor), with the session it ends", () => {
 		const [first] = plan({user: 'alice', idleSeconds: 3600}, nobodyRunsHere, fixture, SIGHUP).targets;
 		expect(first?.signal).toEqual(SIGHUP);
 		const monitor = fixture.sessions[0]!.tree.process;
-		expect(first?.targets).toEqual([expect.objectContaining({pid: 1000, startTicks: monitor.startTicks, user: 'root', command: 'sshd: alice [priv]'})]);
+		expect(first?.targets).toEqual([
+			expect.objectContaining({pid: 1000, startTicks: monitor.startTicks, user: 'root', command: 'sshd: alice [priv]'}),
+		]);
 		expect(first?.targets[0]?.peer).toEqual({address: '198.51.100.1', port: 40_000});
 	});
 });
@@ -97,7 +119,7 @@ describe('connections still logging in', () => {
 		const result = plan({from: '10.0.0.9'});
 		expect(targetPids(result)).toEqual([]);
 		expect(excludedPids(result)).toEqual([[5000, 'preauth']]);
-		expect(result.excluded[0]?.message).toMatch(/--health.*kind:preauth/);
+		expect(result.excluded[0]?.message).toMatch(/--health.*kind:preauth/u);
 	});
 
 	test.each<[string, ReapCriteria]>([
@@ -148,28 +170,35 @@ describe('what reap never touches', () => {
 		const result = plan({from: '192.168.0.100'}, context, real);
 		expect(targetPids(result)).toEqual([200]);
 		expect(excludedPids(result)).toEqual([[300, 'own-session']]);
-		expect(result.excluded[0]?.message).toMatch(/sshtop runs in this session/);
+		expect(result.excluded[0]?.message).toMatch(/sshtop runs in this session/u);
 	});
 
 	test('even for a signal the guard lets through everywhere (SIGCONT)', () => {
 		expect(excludedPids(plan({from: '192.168.0.100'}, context, real, SIGCONT))).toEqual([[300, 'own-session']]);
 	});
 
-	test('the guard\'s own-session verdict excludes it when the report did not mark it', () => {
-		const unmarked: SessionReport = {...real, ownSessionId: undefined, sessions: real.sessions.map(session => ({...session, isOwn: false}))};
+	test("the guard's own-session verdict excludes it when the report did not mark it", () => {
+		const unmarked: SessionReport = {
+			...real,
+			ownSessionId: undefined,
+			sessions: real.sessions.map(session => ({...session, isOwn: false})),
+		};
 		const result = plan({user: 'root'}, context, unmarked);
 		expect(excludedPids(result)).toEqual([[300, 'own-session']]);
-		expect(result.excluded[0]?.message).toMatch(/YOUR session/);
+		expect(result.excluded[0]?.message).toMatch(/YOUR session/u);
 	});
 
-	test('a session the operator\'s session is nested in is excluded too: ending it disconnects the operator', () => {
+	test("a session the operator's session is nested in is excluded too: ending it disconnects the operator", () => {
 		const outer = shellSession(1000, {user: 'alice'});
 		const inner = {...shellSession(2000, {user: 'alice', tty: 'pts/1'}), nestedIn: outer.id, isOwn: true};
 		const nested: SessionReport = {...report([outer, inner]), ownSessionId: inner.id};
 		const result = plan({user: 'alice'}, nobodyRunsHere, nested);
 		expect(targetPids(result)).toEqual([]);
-		expect(excludedPids(result)).toEqual([[1000, 'own-session'], [2000, 'own-session']]);
-		expect(result.excluded[0]?.message).toMatch(/runs inside this one/);
+		expect(excludedPids(result)).toEqual([
+			[1000, 'own-session'],
+			[2000, 'own-session'],
+		]);
+		expect(result.excluded[0]?.message).toMatch(/runs inside this one/u);
 	});
 
 	test('a session whose sshd is a listener is excluded', () => {
@@ -181,7 +210,7 @@ describe('what reap never touches', () => {
 		const result = plan({user: 'alice'}, listenerContext);
 		expect(targetPids(result)).toEqual([2000]);
 		expect(excludedPids(result)).toEqual([[1000, 'listener']]);
-		expect(result.excluded[0]?.message).toMatch(/SSH listener/);
+		expect(result.excluded[0]?.message).toMatch(/SSH listener/u);
 	});
 
 	test('PID 1 and sshtop itself are refused by the guard', () => {
@@ -189,10 +218,13 @@ describe('what reap never touches', () => {
 		const refused = report([init, shellSession(600, {user: 'carol', tty: 'pts/6'})]);
 		const result = plan({user: 'carol'}, {...nobodyRunsHere, selfPid: 600}, refused);
 		expect(targetPids(result)).toEqual([]);
-		expect(excludedPids(result)).toEqual([[1, 'refused'], [600, 'refused']]);
+		expect(excludedPids(result)).toEqual([
+			[1, 'refused'],
+			[600, 'refused'],
+		]);
 		expect(result.excluded.map(exclusion => exclusion.message)).toEqual([
-			expect.stringMatching(/PID 1 is the init process/),
-			expect.stringMatching(/is sshtop itself/),
+			expect.stringMatching(/PID 1 is the init process/u),
+			expect.stringMatching(/is sshtop itself/u),
 		]);
 	});
 
@@ -203,7 +235,7 @@ describe('what reap never touches', () => {
 });
 
 describe('--filter in reap matches words exactly', () => {
-	test('a near miss selects nothing, where the explorer\'s fuzzy filter would forgive it', () => {
+	test("a near miss selects nothing, where the explorer's fuzzy filter would forgive it", () => {
 		expect(targetPids(plan({filter: 'sleap'}))).toEqual([]);
 		expect(targetPids(plan({filter: 'sleep'}))).toEqual([3000]);
 		expect(targetPids(plan({filter: 'slee'}))).toEqual([3000]);
@@ -216,17 +248,31 @@ describe('--filter in reap matches words exactly', () => {
 });
 
 describe('reap --leftovers', () => {
-	const left = buildReport(fakeSnapshot({
-		processes: [
-			listenerProcess(100, 9000),
-			// nohup'ed by alice, whose connection from port 50002 is gone, with a child.
-			processRecord({pid: 600, ppid: 1, uid: 1000, argv: ['nohup', 'sleep', '3600'], sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/7'}}),
-			processRecord({pid: 601, ppid: 600, uid: 1000, argv: ['worker']}),
-			// setsid'ed by bob from 10.0.0.9, also gone.
-			processRecord({pid: 700, ppid: 1, uid: 1001, argv: ['backup.sh'], sshEnvironment: {connection: '10.0.0.9 50003 10.0.0.5 22', tty: undefined}}),
-		],
-		sockets: [listening(9000, 22)],
-	}));
+	const left = buildReport(
+		fakeSnapshot({
+			processes: [
+				listenerProcess(100, 9000),
+				// Nohup'ed by alice, whose connection from port 50002 is gone, with a child.
+				processRecord({
+					pid: 600,
+					ppid: 1,
+					uid: 1000,
+					argv: ['nohup', 'sleep', '3600'],
+					sshEnvironment: {connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/7'},
+				}),
+				processRecord({pid: 601, ppid: 600, uid: 1000, argv: ['worker']}),
+				// Setsid'ed by bob from 10.0.0.9, also gone.
+				processRecord({
+					pid: 700,
+					ppid: 1,
+					uid: 1001,
+					argv: ['backup.sh'],
+					sshEnvironment: {connection: '10.0.0.9 50003 10.0.0.5 22', tty: undefined},
+				}),
+			],
+			sockets: [listening(9000, 22)],
+		}),
+	);
 	const leftovers = (criteria: ReapCriteria) => planLeftoverReap(left, {criteria, signal: SIGTERM}, nobodyRunsHere);
 
 	test('every process left behind, each with what runs below it, parents first', () => {

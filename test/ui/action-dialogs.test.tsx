@@ -2,14 +2,17 @@
 // with an executor that records what it is asked and sends nothing.
 import {afterEach, describe, expect, test} from 'vitest';
 import {processId} from '../../source/model/types.js';
+import {child, processRecord, report, shellSession} from '../fixtures/builders.js';
 import {recordingExecutor, type RecordingExecutor} from './action-fakes.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, processRecord, report, shellSession} from '../fixtures/builders.js';
 
 const selectionStart = '\u001B[7m';
 
 function selectedLine(frame: string): string | undefined {
-	return frame.split('\n').find(line => line.includes(selectionStart))?.replaceAll(/\u001B\[\d+m/g, '');
+	return frame
+		.split('\n')
+		.find(line => line.includes(selectionStart))
+		?.replaceAll(/\u001B\[\d+m/gu, '');
 }
 
 const hostileArgv = ['evil\u001B]0;pwned\u0007', 'line\nbreak\u001B[2J'];
@@ -23,7 +26,12 @@ const bob = shellSession(2000, {
 	],
 });
 const carol = shellSession(3000, {user: 'carol', tty: 'pts/2', peer: {address: '203.0.113.7', port: 43_000}});
-const own = shellSession(1000, {user: 'alice', isOwn: true, tty: 'pts/0', peer: {address: '203.0.113.7', port: 50_312}});
+const own = shellSession(1000, {
+	user: 'alice',
+	isOwn: true,
+	tty: 'pts/0',
+	peer: {address: '203.0.113.7', port: 50_312},
+});
 
 let harness: ExplorerHarness | undefined;
 afterEach(() => {
@@ -38,14 +46,16 @@ async function select(explorer: ExplorerHarness, text: string): Promise<void> {
 	for (let step = 0; step < 40 && !(selectedLine(explorer.frame())?.includes(text) ?? false); step++) {
 		const before = selectedLine(explorer.frame());
 		explorer.press('j');
-		// eslint-disable-next-line no-await-in-loop -- one key at a time, watching the cursor.
+
 		await explorer.waitFor(frame => selectedLine(frame) !== before, 'the cursor to move');
 	}
 
 	expect(selectedLine(explorer.frame())).toContain(text);
 }
 
-async function start(options: {readonly executor?: RecordingExecutor; readonly isReadOnly?: boolean; readonly rows?: number} = {}) {
+async function start(
+	options: {readonly executor?: RecordingExecutor; readonly isReadOnly?: boolean; readonly rows?: number} = {},
+) {
 	const executor = options.executor ?? recordingExecutor();
 	harness = await renderExplorer(report([own, bob, carol]), {
 		actionExecutor: executor,
@@ -84,10 +94,10 @@ describe('the session action menu', () => {
 		await explorer.waitFor(frame => frame.includes('End session'));
 		explorer.press(keys.enter);
 		const dialog = await explorer.waitFor(frame => frame.includes('Default is No'), 'the confirmation');
-		expect(dialog).toContain('End session: SIGTERM to the session\'s privileged monitor 2000');
+		expect(dialog).toContain("End session: SIGTERM to the session's privileged monitor 2000");
 		expect(dialog).toContain('Signal: SIGTERM (15)');
-		expect(dialog).toMatch(/PID +USER +TTY +PEER +COMMAND/);
-		expect(dialog).toMatch(/2000 root +- +203\.0\.113\.7:41022 +sshd: bob \[priv]/);
+		expect(dialog).toMatch(/PID +USER +TTY +PEER +COMMAND/u);
+		expect(dialog).toMatch(/2000 root +- +203\.0\.113\.7:41022 +sshd: bob \[priv\]/u);
 		expect(selectedLine(dialog)).toContain('[ No ]');
 		// Enter on the default answer cancels.
 		explorer.press(keys.enter);
@@ -103,7 +113,10 @@ describe('the session action menu', () => {
 		explorer.press(keys.enter);
 		await explorer.waitFor(frame => frame.includes('Default is No'));
 		explorer.press('y');
-		await explorer.waitFor(frame => frame.includes('Sent SIGTERM to 2000 (sshd: bob [priv])'), 'the result in the status line');
+		await explorer.waitFor(
+			frame => frame.includes('Sent SIGTERM to 2000 (sshd: bob [priv])'),
+			'the result in the status line',
+		);
 		expect(executor.executed).toHaveLength(1);
 		const [call] = executor.executed;
 		expect(call?.plan.action).toBe('end-session');
@@ -120,11 +133,14 @@ describe('the session action menu', () => {
 		await select(explorer, '41022');
 		for (const cancelKey of [keys.escape, 'n']) {
 			explorer.press('t');
-			// eslint-disable-next-line no-await-in-loop -- one dialog after another.
+
 			await explorer.waitFor(frame => frame.includes('Default is No'));
 			explorer.press(cancelKey);
-			// eslint-disable-next-line no-await-in-loop -- one dialog after another.
-			await explorer.waitFor(frame => !frame.includes('Default is No') && frame.includes('Cancelled'), 'the dialog to close');
+
+			await explorer.waitFor(
+				frame => !frame.includes('Default is No') && frame.includes('Cancelled'),
+				'the dialog to close',
+			);
 		}
 
 		expect(executor.executed).toHaveLength(0);
@@ -147,10 +163,19 @@ describe('the session action menu', () => {
 		explorer.press('y');
 		await explorer.waitFor(frame => frame.includes('Sent SIGHUP'));
 		explorer.press('K');
-		await explorer.waitFor(frame => frame.includes('Kill: SIGKILL to the user-side sshd 2001 (sshd: bob@pts/1), then the monitor 2000'), 'the kill confirmation');
+		await explorer.waitFor(
+			frame => frame.includes('Kill: SIGKILL to the user-side sshd 2001 (sshd: bob@pts/1), then the monitor 2000'),
+			'the kill confirmation',
+		);
 		explorer.press('y');
 		await explorer.waitFor(frame => frame.includes('SIGKILL: 2 sent'));
-		expect(executor.executed.map(call => [call.plan.action, call.plan.signal.name, call.plan.targets.map(target => target.pid)])).toEqual([
+		expect(
+			executor.executed.map(call => [
+				call.plan.action,
+				call.plan.signal.name,
+				call.plan.targets.map(target => target.pid),
+			]),
+		).toEqual([
 			['hang-up', 'SIGHUP', [2000]],
 			['kill-session', 'SIGKILL', [2001, 2000]],
 		]);
@@ -182,7 +207,7 @@ describe('the process signal menu and quick keys', () => {
 		explorer.press('k');
 		const menu = await explorer.waitFor(frame => frame.includes('Other…'), 'the signal menu');
 		for (const signal of ['TERM', 'HUP', 'INT', 'QUIT', 'KILL', 'STOP', 'CONT', 'USR1', 'USR2']) {
-			expect(menu).toMatch(new RegExp(`^(?:\u001B\\[7m)?(?:> | {2})${signal} `, 'm'));
+			expect(menu).toMatch(new RegExp(`^(?:\u001B\\[7m)?(?:> | {2})${signal} `, 'mu'));
 		}
 
 		expect(menu).toContain('[ ] d: this process and its descendants (2 processes below)');
@@ -201,20 +226,28 @@ describe('the process signal menu and quick keys', () => {
 		await select(explorer, '-bash');
 		explorer.press('e');
 		await select(explorer, 'sleep 600');
-		for (const [key, signal] of [['t', 'SIGTERM'], ['h', 'SIGHUP'], ['K', 'SIGKILL']] as const) {
+		for (const [key, signal] of [
+			['t', 'SIGTERM'],
+			['h', 'SIGHUP'],
+			['K', 'SIGKILL'],
+		] as const) {
 			explorer.press(key);
-			// eslint-disable-next-line no-await-in-loop -- one dialog after another.
-			await explorer.waitFor(frame => frame.includes(`${signal} to 2003 (sleep 600).`) && frame.includes('Default is No'));
+
+			await explorer.waitFor(
+				frame => frame.includes(`${signal} to 2003 (sleep 600).`) && frame.includes('Default is No'),
+			);
 			explorer.press('y');
-			// eslint-disable-next-line no-await-in-loop -- one dialog after another.
+
 			await explorer.waitFor(frame => frame.includes(`Sent ${signal} to 2003`));
 		}
 
-		expect(executor.executed.map(call => [call.plan.signal.name, call.plan.targets.map(target => target.pid)])).toEqual([
-			['SIGTERM', [2003]],
-			['SIGHUP', [2003]],
-			['SIGKILL', [2003]],
-		]);
+		expect(executor.executed.map(call => [call.plan.signal.name, call.plan.targets.map(target => target.pid)])).toEqual(
+			[
+				['SIGTERM', [2003]],
+				['SIGHUP', [2003]],
+				['SIGKILL', [2003]],
+			],
+		);
 	});
 
 	test('a hostile command line is shown as text in the target list, never as escape sequences', async () => {
@@ -236,10 +269,16 @@ describe('tags', () => {
 		const {explorer, executor} = await start();
 		await select(explorer, '41022');
 		explorer.press(' ');
-		await explorer.waitFor(frame => frame.split('\n').some(line => line.includes('41022') && /[▾▸─]\+/.test(line)), 'the tag mark on bob');
+		await explorer.waitFor(
+			frame => frame.split('\n').some(line => line.includes('41022') && /[▾▸─]\+/u.test(line)),
+			'the tag mark on bob',
+		);
 		await select(explorer, '43000');
 		explorer.press(' ');
-		await explorer.waitFor(frame => frame.split('\n').some(line => line.includes('43000') && /[▾▸─]\+/.test(line)), 'the tag mark on carol');
+		await explorer.waitFor(
+			frame => frame.split('\n').some(line => line.includes('43000') && /[▾▸─]\+/u.test(line)),
+			'the tag mark on carol',
+		);
 		// The tags act wherever the cursor is.
 		await select(explorer, '50312');
 		explorer.press('k');
@@ -248,35 +287,45 @@ describe('tags', () => {
 		explorer.press(keys.enter);
 		const dialog = await explorer.waitFor(frame => frame.includes('Default is No'));
 		expect(dialog).toContain('Targets (2):');
-		expect(dialog).toMatch(/2000 root .*sshd: bob \[priv]/);
-		expect(dialog).toMatch(/3000 root .*sshd: carol \[priv]/);
-		expect(dialog).not.toMatch(/1000 root .*sshd: alice/);
+		expect(dialog).toMatch(/2000 root .*sshd: bob \[priv\]/u);
+		expect(dialog).toMatch(/3000 root .*sshd: carol \[priv\]/u);
+		expect(dialog).not.toMatch(/1000 root .*sshd: alice/u);
 		explorer.press('y');
 		await explorer.waitFor(frame => frame.includes('SIGTERM: 2 sent'));
 		expect(executor.executed[0]?.plan.targets.map(target => target.pid)).toEqual([2000, 3000]);
 		explorer.press('u');
-		await explorer.waitFor(frame => !frame.split('\n').some(line => /[▾▸─]\+/.test(line)), 'no tag marks');
+		await explorer.waitFor(frame => !frame.split('\n').some(line => /[▾▸─]\+/u.test(line)), 'no tag marks');
 	});
 
 	test('a tag survives a refresh by identity and is dropped when its process is gone', async () => {
 		const {explorer} = await start();
 		await select(explorer, '43000');
 		explorer.press(' ');
-		await explorer.waitFor(frame => frame.split('\n').some(line => line.includes('43000') && /[▾▸─]\+/.test(line)));
+		await explorer.waitFor(frame => frame.split('\n').some(line => line.includes('43000') && /[▾▸─]\+/u.test(line)));
 		explorer.setReport(report([carol, own, bob]));
 		await explorer.refresh();
-		expect(explorer.frame().split('\n').some(line => line.includes('43000') && /[▾▸─]\+/.test(line))).toBe(true);
+		expect(
+			explorer
+				.frame()
+				.split('\n')
+				.some(line => line.includes('43000') && /[▾▸─]\+/u.test(line)),
+		).toBe(true);
 		// Same pid, new start time: another process, so not tagged.
 		const reborn = shellSession(3000, {user: 'carol', tty: 'pts/2', peer: {address: '203.0.113.7', port: 43_000}});
 		const rebornTree = {...reborn.tree, process: processRecord({...reborn.tree.process, startTicks: 123_456})};
 		explorer.setReport(report([own, bob, {...reborn, tree: rebornTree, id: processId(rebornTree.process)}]));
 		await explorer.refresh();
-		expect(explorer.frame().split('\n').some(line => /[▾▸─]\+/.test(line))).toBe(false);
+		expect(
+			explorer
+				.frame()
+				.split('\n')
+				.some(line => /[▾▸─]\+/u.test(line)),
+		).toBe(false);
 	});
 });
 
 describe('safety in the dialogs', () => {
-	test('the operator\'s own session needs a second yes that says YOUR session; n there sends nothing', async () => {
+	test("the operator's own session needs a second yes that says YOUR session; n there sends nothing", async () => {
 		const {explorer, executor} = await start();
 		await select(explorer, '50312');
 		explorer.press('k');
@@ -285,7 +334,10 @@ describe('safety in the dialogs', () => {
 		const first = await explorer.waitFor(frame => frame.includes('Default is No'));
 		expect(first).toContain('1 target needs an extra confirmation after this one.');
 		explorer.press('y');
-		const second = await explorer.waitFor(frame => frame.includes('Extra confirmation 1 of 1'), 'the second confirmation');
+		const second = await explorer.waitFor(
+			frame => frame.includes('Extra confirmation 1 of 1'),
+			'the second confirmation',
+		);
 		expect(second).toContain('This is YOUR session (from 203.0.113.7:50312): you will be disconnected');
 		expect(selectedLine(second)).toContain('[ No ]');
 		explorer.press('n');
@@ -298,7 +350,7 @@ describe('safety in the dialogs', () => {
 		expect(executor.executed[0]?.dispatch.confirmations).toEqual([{targetId: own.id, kind: 'own-session'}]);
 	});
 
-	test('sshtop\'s own process is refused outright: no Yes to press', async () => {
+	test("sshtop's own process is refused outright: no Yes to press", async () => {
 		const {explorer, executor} = await start({executor: recordingExecutor({selfPid: 2003})});
 		await select(explorer, '-bash');
 		explorer.press('e');
@@ -329,11 +381,24 @@ describe('safety in the dialogs', () => {
 });
 
 describe('results and history', () => {
-	test('each target\'s result goes to the history pane, which H shows and hides', async () => {
+	test("each target's result goes to the history pane, which H shows and hides", async () => {
 		const executor = recordingExecutor({
-			resultFor: (target, plan) => (target.pid === 3000
-				? {kind: 'not-permitted', target, signal: plan.signal, sentence: 'Not permitted to signal 3000 (sshd: carol [priv]), owned by root: run sshtop as root or as that user.'}
-				: {kind: 'sent', target, signal: plan.signal, continued: false, sentence: `Sent ${plan.signal.name} to ${target.pid}.`}),
+			resultFor: (target, plan) =>
+				target.pid === 3000
+					? {
+							kind: 'not-permitted',
+							target,
+							signal: plan.signal,
+							sentence:
+								'Not permitted to signal 3000 (sshd: carol [priv]), owned by root: run sshtop as root or as that user.',
+						}
+					: {
+							kind: 'sent',
+							target,
+							signal: plan.signal,
+							continued: false,
+							sentence: `Sent ${plan.signal.name} to ${target.pid}.`,
+						},
 			auditWarning: 'Audit log /nope/actions.log not written: EACCES',
 		});
 		const {explorer} = await start({executor});
@@ -343,11 +408,14 @@ describe('results and history', () => {
 		explorer.press(' ');
 		await select(explorer, '43000');
 		explorer.press(' ', 't', 'y');
-		const frame = await explorer.waitFor(text => text.includes('History (3; H hides)'), 'two results and a connection check');
-		expect(frame).toMatch(/SIGTERM +sent +Sent SIGTERM to 2000\./);
-		expect(frame).toMatch(/SIGTERM +not permitted +Not permitted to signal 3000/);
+		const frame = await explorer.waitFor(
+			text => text.includes('History (3; H hides)'),
+			'two results and a connection check',
+		);
+		expect(frame).toMatch(/SIGTERM +sent +Sent SIGTERM to 2000\./u);
+		expect(frame).toMatch(/SIGTERM +not permitted +Not permitted to signal 3000/u);
 		// Only the session the signal reached is checked, and its connection is closed.
-		expect(frame).toMatch(/ +connection closed +session 2000: the connection is closed\./);
+		expect(frame).toMatch(/ +connection closed +session 2000: the connection is closed\./u);
 		expect(frame).toContain('SIGTERM: 1 sent, 1 not permitted. Not permitted to signal 3000');
 		expect(frame).toContain('Warning: Audit log /nope/actions.log not written: EACCES');
 		explorer.press('H');
@@ -355,16 +423,40 @@ describe('results and history', () => {
 	});
 
 	test('what outlived an ended session is listed and offered SIGTERM, still confirmed', async () => {
-		const survivor = processRecord({pid: 2003, ppid: 1, user: 'bob', tty: undefined, comm: 'sleep', argv: ['nohup', 'sleep', '600']});
+		const survivor = processRecord({
+			pid: 2003,
+			ppid: 1,
+			user: 'bob',
+			tty: undefined,
+			comm: 'sleep',
+			argv: ['nohup', 'sleep', '600'],
+		});
 		const executor = recordingExecutor({
-			survivors: [{record: survivor, sessionId: bob.id, target: {pid: 2003, startTicks: survivor.startTicks, ppid: 1, isKernelThread: false, state: 'S', uid: 1000, user: 'bob', tty: undefined, command: 'nohup sleep 600', peer: bob.peer}}],
+			survivors: [
+				{
+					record: survivor,
+					sessionId: bob.id,
+					target: {
+						pid: 2003,
+						startTicks: survivor.startTicks,
+						ppid: 1,
+						isKernelThread: false,
+						state: 'S',
+						uid: 1000,
+						user: 'bob',
+						tty: undefined,
+						command: 'nohup sleep 600',
+						peer: bob.peer,
+					},
+				},
+			],
 		});
 		const {explorer} = await start({executor});
 		await select(explorer, '41022');
 		explorer.press('t', 'y');
 		const dialog = await explorer.waitFor(frame => frame.includes('outlived the session'), 'the survivors dialog');
 		expect(dialog).toContain('1 process outlived the session and keeps running:');
-		expect(dialog).toMatch(/2003 bob +- +203\.0\.113\.7:41022 +nohup sleep 600/);
+		expect(dialog).toMatch(/2003 bob +- +203\.0\.113\.7:41022 +nohup sleep 600/u);
 		expect(selectedLine(dialog)).toContain('Leave them running');
 		explorer.press(keys.down, keys.down, keys.enter);
 		const confirm = await explorer.waitFor(frame => frame.includes('Default is No'), 'the survivors confirmation');

@@ -18,25 +18,34 @@ export type RecordingExecutor = ActionExecutor & {
 };
 
 export function sentResult(target: ActionTarget, signal: Signal): TargetResult {
-	return {kind: 'sent', target, signal, continued: false, sentence: `Sent ${signal.name} to ${describeTarget(target)}.`};
+	return {
+		kind: 'sent',
+		target,
+		signal,
+		continued: false,
+		sentence: `Sent ${signal.name} to ${describeTarget(target)}.`,
+	};
 }
 
-export function recordingExecutor(options: {
-	readonly selfPid?: number;
-	/** The result for each target; every target is "sent" when absent. */
-	readonly resultFor?: (target: ActionTarget, plan: ActionPlan) => TargetResult;
-	readonly survivors?: readonly Survivor[];
-	/** What the check after a session action finds; closed when absent. */
-	readonly connectionOutcome?: 'closed' | 'still-connected';
-	readonly auditWarning?: string;
-} = {}): RecordingExecutor {
+export function recordingExecutor(
+	options: {
+		readonly selfPid?: number;
+		/** The result for each target; every target is "sent" when absent. */
+		readonly resultFor?: (target: ActionTarget, plan: ActionPlan) => TargetResult;
+		readonly survivors?: readonly Survivor[];
+		/** What the check after a session action finds; closed when absent. */
+		readonly connectionOutcome?: 'closed' | 'still-connected';
+		readonly auditWarning?: string;
+	} = {},
+): RecordingExecutor {
 	const executed: RecordingExecutor['executed'] = [];
 	const survivorQueries: RecordingExecutor['survivorQueries'] = [];
 	const sessionChecks: RecordingExecutor['sessionChecks'] = [];
 	const cleanups: RecordingExecutor['cleanups'] = [];
-	const audit: SignalReport['audit'] = options.auditWarning === undefined
-		? {ok: true, path: '/tmp/audit.log'}
-		: {ok: false, path: '/tmp/audit.log', warning: options.auditWarning};
+	const audit: SignalReport['audit'] =
+		options.auditWarning === undefined
+			? {ok: true, path: '/tmp/audit.log'}
+			: {ok: false, path: '/tmp/audit.log', warning: options.auditWarning};
 	const report = (plan: ActionPlan): SignalReport => ({
 		signal: plan.signal,
 		results: plan.targets.map(target => options.resultFor?.(target, plan) ?? sentResult(target, plan.signal)),
@@ -58,14 +67,22 @@ export function recordingExecutor(options: {
 			const outcome = options.connectionOutcome ?? 'closed';
 			const signalReport = report(plan);
 			// As the real one: only the sessions a signal reached are checked, and looked at for survivors.
-			const reached = sessions.filter(session => signalReport.results.some(result =>
-				result.kind === 'sent' && [session.monitorPid, session.userSidePid, session.pid].includes(result.target.pid)));
+			const reached = sessions.filter(session =>
+				signalReport.results.some(
+					result =>
+						result.kind === 'sent' &&
+						[session.monitorPid, session.userSidePid, session.pid].includes(result.target.pid),
+				),
+			);
 			const checked = {
 				reports: [signalReport],
 				checks: reached.map(session => ({
 					sessionId: session.id,
 					outcome,
-					sentence: outcome === 'closed' ? `session ${session.pid}: the connection is closed.` : `session ${session.pid} is still connected 3 s later.`,
+					sentence:
+						outcome === 'closed'
+							? `session ${session.pid}: the connection is closed.`
+							: `session ${session.pid} is still connected 3 s later.`,
 				})),
 			};
 			onChecked(checked);
@@ -73,12 +90,20 @@ export function recordingExecutor(options: {
 				survivorQueries.push(reached);
 			}
 
-			return {...checked, survivors: reached.length === 0 ? [] : [...(options.survivors ?? [])], kill: undefined, survivorProblem: undefined};
+			return {
+				...checked,
+				survivors: reached.length === 0 ? [] : [...(options.survivors ?? [])],
+				kill: undefined,
+				survivorProblem: undefined,
+			};
 		},
 		async cleanUpSurvivors(plan, dispatch): Promise<Escalation> {
 			cleanups.push({plan, dispatch});
 			const first = report(plan.term);
-			const kill = plan.escalateAfterMs === undefined ? undefined : report({...plan.term, signal: SIGKILL, action: 'kill-survivors'});
+			const kill =
+				plan.escalateAfterMs === undefined
+					? undefined
+					: report({...plan.term, signal: SIGKILL, action: 'kill-survivors'});
 			return {first, kill};
 		},
 	};

@@ -5,12 +5,12 @@ import {SIGTERM} from '../../source/model/guard/signal-catalogue.js';
 import {targetFromProcess} from '../../source/model/guard/target.js';
 import type {Leftover} from '../../source/model/types.js';
 import {targetNotes} from '../../source/ui/state/action-state.js';
+import {child, listener, listenerProcess, node, processRecord, report, shellSession} from '../fixtures/builders.js';
 import {recordingExecutor} from './action-fakes.js';
 import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
-import {child, listener, listenerProcess, node, processRecord, report, shellSession} from '../fixtures/builders.js';
 
 const selectionStart = '\u001B[7m';
-const plain = (text: string) => text.replaceAll(/\u001B\[\d+m/g, '');
+const plain = (text: string) => text.replaceAll(/\u001B\[\d+m/gu, '');
 const selectedLine = (frame: string) => plain(frame.split('\n').find(line => line.includes(selectionStart)) ?? '');
 
 const listenerRecord = listenerProcess(800, 9000);
@@ -20,9 +20,22 @@ const bob = shellSession(2000, {
 	peer: {address: '203.0.113.7', port: 41_022},
 	shellChildren: [child(2003, 2002, ['defunct-child'], {user: 'bob', tty: 'pts/1', state: 'Z', argv: []})],
 });
-const sleeper = node(processRecord({pid: 7000, user: 'alice', comm: 'nohup', argv: ['sh', 'job.sh']}), child(7001, 7000, ['sleep', '3600']));
-const leftover: Leftover = {id: '7000:70000', tree: sleeper, peer: {address: '198.51.100.9', port: 40_000}, local: {address: '10.0.0.1', port: 22}, sshTty: '/dev/pts/4'};
-const fixture = report([bob], {listeners: [{...listener({pid: 800}), process: listenerRecord}], leftovers: [leftover], leftoversReadable: true});
+const sleeper = node(
+	processRecord({pid: 7000, user: 'alice', comm: 'nohup', argv: ['sh', 'job.sh']}),
+	child(7001, 7000, ['sleep', '3600']),
+);
+const leftover: Leftover = {
+	id: '7000:70000',
+	tree: sleeper,
+	peer: {address: '198.51.100.9', port: 40_000},
+	local: {address: '10.0.0.1', port: 22},
+	sshTty: '/dev/pts/4',
+};
+const fixture = report([bob], {
+	listeners: [{...listener({pid: 800}), process: listenerRecord}],
+	leftovers: [leftover],
+	leftoversReadable: true,
+});
 
 let harness: ExplorerHarness | undefined;
 afterEach(() => {
@@ -42,7 +55,7 @@ async function select(explorer: ExplorerHarness, text: string): Promise<void> {
 	for (let step = 0; step < 40 && !selectedLine(explorer.frame()).includes(text); step++) {
 		const before = selectedLine(explorer.frame());
 		explorer.press('j');
-		// eslint-disable-next-line no-await-in-loop -- one key at a time, watching the cursor.
+
 		await explorer.waitFor(frame => selectedLine(frame) !== before, 'the cursor to move');
 	}
 
@@ -63,11 +76,17 @@ describe('the listener row', () => {
 		await explorer.waitFor(frame => frame.includes('Default is No'), 'the first question');
 		expect(explorer.frame()).toContain('1 target needs an extra confirmation after this one.');
 		explorer.press('y');
-		const second = plain(await explorer.waitFor(frame => frame.includes('Extra confirmation 1 of 1'), 'the second question'));
-		expect(second).toContain('This is the SSH listener (pid 800, port 22): SIGHUP makes sshd re-read its configuration');
+		const second = plain(
+			await explorer.waitFor(frame => frame.includes('Extra confirmation 1 of 1'), 'the second question'),
+		);
+		expect(second).toContain(
+			'This is the SSH listener (pid 800, port 22): SIGHUP makes sshd re-read its configuration',
+		);
 		explorer.press('y');
 		await explorer.waitFor(frame => frame.includes('Sent SIGHUP to 800'), 'the result');
-		expect(executor.executed.map(call => [call.plan.signal.name, call.plan.targets.map(target => target.pid)])).toEqual([['SIGHUP', [800]]]);
+		expect(executor.executed.map(call => [call.plan.signal.name, call.plan.targets.map(target => target.pid)])).toEqual(
+			[['SIGHUP', [800]]],
+		);
 	});
 });
 
@@ -103,16 +122,30 @@ describe('what a dialog says before it asks', () => {
 		await select(explorer, '2003');
 		explorer.press('t');
 		const dialog = plain(await explorer.waitFor(frame => frame.includes('Nothing can be sent'), 'the refusal'));
-		expect(dialog).toContain('2003 ([defunct-child]) is a zombie: it has exited, and no signal can reach it. Its parent 2002 has not reaped it');
+		expect(dialog).toContain(
+			'2003 ([defunct-child]) is a zombie: it has exited, and no signal can reach it. Its parent 2002 has not reaped it',
+		);
 		expect(dialog).not.toContain('Default is No');
 		expect(executor.executed).toEqual([]);
 	});
 
 	test('a stopped target gets SIGCONT after TERM; one that ignores the signal, or a namespace init without a handler, will not act', () => {
 		const stopped = targetFromProcess(processRecord({pid: 10, state: 'T', argv: ['vim']}));
-		const ignoring = targetFromProcess(processRecord({pid: 11, argv: ['daemon'], ignoredSignals: '0000000000004000', caughtSignals: '0000000000000000'}));
-		const init = targetFromProcess(processRecord({pid: 12, argv: ['tini'], ignoredSignals: '0000000000000000', caughtSignals: '0000000000000000', isNamespaceInit: true}));
-		expect(targetNotes({action: 'signal', signal: SIGTERM, targets: [stopped, ignoring, init], description: ''})).toEqual([
+		const ignoring = targetFromProcess(
+			processRecord({pid: 11, argv: ['daemon'], ignoredSignals: '0000000000004000', caughtSignals: '0000000000000000'}),
+		);
+		const init = targetFromProcess(
+			processRecord({
+				pid: 12,
+				argv: ['tini'],
+				ignoredSignals: '0000000000000000',
+				caughtSignals: '0000000000000000',
+				isNamespaceInit: true,
+			}),
+		);
+		expect(
+			targetNotes({action: 'signal', signal: SIGTERM, targets: [stopped, ignoring, init], description: ''}),
+		).toEqual([
 			'10 (vim) is stopped: SIGCONT follows, so it acts on SIGTERM.',
 			'11 (daemon): it ignores SIGTERM (SIG_IGN), so nothing happens; SIGKILL would end it.',
 			'12 (tini): it is the init of its own PID namespace and has no handler for SIGTERM, so the kernel discards it; SIGKILL would end it and its namespace.',
@@ -133,8 +166,10 @@ describe('survivors ended TERM, then KILL', () => {
 		explorer.press(keys.down, keys.down, keys.enter);
 		await explorer.waitFor(frame => frame.includes('Then SIGKILL to any still running'), 'the confirmation');
 		explorer.press('y');
-		const frame = plain(await explorer.waitFor(frame => /SIGKILL +sent +Sent SIGKILL to 2005/.test(frame), 'the KILL in the history'));
-		expect(frame).toMatch(/SIGTERM +sent +Sent SIGTERM to 2005/);
+		const frame = plain(
+			await explorer.waitFor(frame => /SIGKILL +sent +Sent SIGKILL to 2005/u.test(frame), 'the KILL in the history'),
+		);
+		expect(frame).toMatch(/SIGTERM +sent +Sent SIGTERM to 2005/u);
 		expect(frame).toContain('SIGTERM: 1 sent; SIGKILL: 1 sent');
 	});
 });

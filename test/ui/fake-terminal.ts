@@ -1,9 +1,11 @@
 // A fake TTY for runExplorer: records every byte Ink writes, and replays them on a small
 // screen model that understands the sequences Ink uses (cursor up/next line/column, erase
 // line, SGR and mode switches ignored), so a test can see where frames actually land.
+import {Buffer} from 'node:buffer';
 import {PassThrough, Writable} from 'node:stream';
 
 export class FakeTerminalOutput extends Writable {
+	// eslint-disable-next-line @typescript-eslint/naming-convention -- Node's name for it.
 	isTTY = true;
 	columns: number;
 	rows: number;
@@ -40,7 +42,7 @@ export class FakeTerminalOutput extends Writable {
 
 		for (let index = 0; index < text.length;) {
 			const rest = text.slice(index);
-			const sequence = /^\u001B\[(\??)([\d;]*)([A-Za-z])/.exec(rest);
+			const sequence = /^\u001B\[(\??)([\d;]*)([A-Za-z])/u.exec(rest);
 			if (sequence !== null) {
 				const [whole, isPrivate, parameter, final] = sequence;
 				const count = parameter === '' ? 1 : Math.max(1, Number(parameter));
@@ -102,6 +104,7 @@ export class FakeTerminalOutput extends Writable {
 
 export function fakeTerminalInput() {
 	return Object.assign(new PassThrough(), {
+		// eslint-disable-next-line @typescript-eslint/naming-convention -- Node's name for it.
 		isTTY: true,
 		setRawMode() {
 			return this;

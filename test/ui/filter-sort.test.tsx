@@ -1,17 +1,21 @@
 // The filter line and the sort keys, as a person uses them: type, look at the frame.
 import {afterEach, describe, expect, test} from 'vitest';
-import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
 import {child, idleFor, report, shellSession} from '../fixtures/builders.js';
+import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
 
 const selectionStart = '\u001B[7m';
 const faint = '\u001B[2m';
-const sgr = /\u001B\[[\d;]*m/g;
+const sgr = /\u001B\[[\d;]*m/gu;
 
 /** Whether `text` appears with the match style: underlined (any terminal), and yellow when `color`. */
 function isMarked(line: string, text: string, options: {readonly color?: boolean} = {}): boolean {
-	for (const [, codes] of line.matchAll(new RegExp(String.raw`((?:\u001B\[[\d;]*m)+)${text.replaceAll(/[.*+?^${}()|[\]\\]/g, String.raw`\$&`)}`, 'g'))) {
-		const attributes = [...(codes ?? '').matchAll(/\u001B\[([\d;]*)m/g)].flatMap(([, parameters]) => (parameters ?? '').split(';'));
-		if (attributes.includes('4') && (options.color === undefined || attributes.includes('33') === options.color)) {
+	for (const [, codes] of line.matchAll(
+		new RegExp(String.raw`((?:\u001B\[[\d;]*m)+)${text.replaceAll(/[.*+?^${}()|[\]\\]/gu, String.raw`\$&`)}`, 'gu'),
+	)) {
+		const attributes = new Set(
+			[...(codes ?? '').matchAll(/\u001B\[([\d;]*)m/gu)].flatMap(([, parameters]) => (parameters ?? '').split(';')),
+		);
+		if (attributes.has('4') && (options.color === undefined || attributes.has('33') === options.color)) {
 			return true;
 		}
 	}
@@ -29,10 +33,13 @@ function selectedLine(frame: string): string | undefined {
 
 /** Lines of the tree that show a session row (`├─▾ *alice …` / `└─▸  bob …`). */
 function sessionUsers(frame: string): string[] {
-	return frame.split('\n').map(line => plain(line)).flatMap(line => {
-		const match = /^[├└]─[▾▸─] [* ](\S+) +\d/.exec(line);
-		return match?.[1] === undefined ? [] : [match[1]];
-	});
+	return frame
+		.split('\n')
+		.map(line => plain(line))
+		.flatMap(line => {
+			const match = /^[├└]─[▾▸─] [* ](\S+) +\d/u.exec(line);
+			return match?.[1] === undefined ? [] : [match[1]];
+		});
 }
 
 const footer = (frame: string) => plain(frame.split('\n').at(-1) ?? '');
@@ -66,7 +73,10 @@ describe('the filter line', () => {
 		expect(footer(frame)).toContain('Esc clear');
 
 		harness.press(keys.enter);
-		frame = await harness.waitFor(frame => footer(frame).startsWith('filter: bob (2 matches)'), 'the kept filter in the footer');
+		frame = await harness.waitFor(
+			frame => footer(frame).startsWith('filter: bob (2 matches)'),
+			'the kept filter in the footer',
+		);
 		expect(sessionUsers(frame)).toEqual(['bob']);
 		// Back on the tree, keys are commands again: j moves.
 		expect(footer(frame)).toContain('Esc clear filter');
@@ -79,7 +89,7 @@ describe('the filter line', () => {
 	test('Esc on the open line clears the query and closes the line', async () => {
 		harness = await renderExplorer(report([alice, bob]));
 		harness.press('/', 'a', 'l', 'i', 'c', 'e');
-		await harness.waitFor(frame => sessionUsers(frame).join() === 'alice', 'only alice');
+		await harness.waitFor(frame => sessionUsers(frame).join(',') === 'alice', 'only alice');
 		harness.press(keys.escape);
 		const frame = await harness.waitFor(frame => sessionUsers(frame).length === 2, 'both sessions');
 		expect(footer(frame)).not.toContain('/alice');
@@ -104,7 +114,10 @@ describe('the filter line', () => {
 		let frame = await harness.waitFor(frame => footer(frame).startsWith('/bo▏'), 'one character less');
 		expect(sessionUsers(frame)).toEqual(['bob']);
 		harness.press(keys.down);
-		frame = await harness.waitFor(frame => selectedLine(frame)?.includes('sshd: bob@pts/1') ?? false, 'the cursor one row down');
+		frame = await harness.waitFor(
+			frame => selectedLine(frame)?.includes('sshd: bob@pts/1') ?? false,
+			'the cursor one row down',
+		);
 		harness.press('\u0015');
 		frame = await harness.waitFor(frame => footer(frame).startsWith('/▏'), 'an empty line');
 		expect(sessionUsers(frame)).toEqual(['alice', 'bob']);
@@ -117,7 +130,10 @@ describe('the filter line', () => {
 		expect(footer(frame)).toContain('/idle>abc bob▏');
 		expect(sessionUsers(frame)).toEqual(['bob']);
 		harness.press(keys.enter);
-		await harness.waitFor(frame => footer(frame).startsWith('filter: idle>abc bob (2 matches)') && footer(frame).includes('not a duration'), 'the hint after Enter');
+		await harness.waitFor(
+			frame => footer(frame).startsWith('filter: idle>abc bob (2 matches)') && footer(frame).includes('not a duration'),
+			'the hint after Enter',
+		);
 	});
 
 	test('a qualifier filters: user:carol', async () => {
@@ -141,16 +157,16 @@ describe('the filter line', () => {
 
 		expect(rowOf('sleep 100')).toBeDefined();
 		expect(rowOf('sleep 100')!.includes(faint)).toBe(false);
-		expect(lines.find(line => /1003 alice/.test(plain(line)))).toBeUndefined();
+		expect(lines.find(line => plain(line).includes('1003 alice'))).toBeUndefined();
 		expect(sessionUsers(frame)).toEqual(['alice']);
 		// Tree glyphs still connect the rows.
-		expect(plain(rowOf('sleep 100')!)).toMatch(/└── +1004 /);
+		expect(plain(rowOf('sleep 100')!)).toMatch(/└── +1004 /u);
 	});
 
 	test('a matching session shows its whole session', async () => {
 		harness = await renderExplorer(report([alice, bob]));
 		harness.press('/', ...'alice');
-		const frame = await harness.waitFor(frame => sessionUsers(frame).join() === 'alice', 'only alice');
+		const frame = await harness.waitFor(frame => sessionUsers(frame).join(',') === 'alice', 'only alice');
 		expect(frame).toContain('vim notes.txt');
 		expect(frame).toContain('sleep 100');
 		expect(frame).not.toContain(faint);
@@ -179,7 +195,7 @@ describe('the filter line', () => {
 		harness = await renderExplorer(report([alice, bob]));
 		harness.press('/', ...'bob');
 		let frame = await harness.waitFor(frame => isMarked(frame, 'bob'), 'the user highlighted');
-		const sessionRow = frame.split('\n').find(line => / bob +203\.0\.113\.7/.test(plain(line)));
+		const sessionRow = frame.split('\n').find(line => / bob +203\.0\.113\.7/u.test(plain(line)));
 		expect(isMarked(sessionRow ?? '', 'bob')).toBe(true);
 		// Only the name is marked, not the peer next to it.
 		expect(isMarked(sessionRow ?? '', '203')).toBe(false);
@@ -206,12 +222,15 @@ describe('the filter line', () => {
 		await harness.waitFor(frame => selectedLine(frame)?.includes('-bash') ?? false, 'bob’s shell selected');
 		harness.press('/', ...'bash');
 		const frame = await harness.waitFor(frame => footer(frame).includes('2 matches'), 'both shells');
-		expect(selectedLine(frame)).toMatch(/2002 bob/);
+		expect(selectedLine(frame)).toMatch(/2002 bob/u);
 	});
 
 	test('--filter starts the explorer filtered, with the line closed', async () => {
 		harness = await renderExplorer(report([alice, bob, carol]), {initialView: {filterQuery: 'carol'}});
-		const frame = await harness.waitFor(frame => footer(frame).startsWith('filter: carol (2 matches)'), 'the initial filter');
+		const frame = await harness.waitFor(
+			frame => footer(frame).startsWith('filter: carol (2 matches)'),
+			'the initial filter',
+		);
 		expect(sessionUsers(frame)).toEqual(['carol']);
 	});
 });
@@ -238,7 +257,7 @@ describe('sorting', () => {
 		const labels = ['login time ↑', 'CPU ↓', 'memory ↓', 'user ↑', 'peer ↑', 'pid ↑', 'idle ↓'];
 		for (const label of labels) {
 			harness.press('s');
-			// eslint-disable-next-line no-await-in-loop -- one key, then its frame.
+
 			await harness.waitFor(frame => frame.split('\n')[0]!.includes(`sort: ${label}`), `sort: ${label}`);
 		}
 	});

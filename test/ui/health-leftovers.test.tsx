@@ -3,10 +3,10 @@ import {afterEach, describe, expect, test} from 'vitest';
 import type {HealthAssessment, SessionHealth} from '../../source/model/report/health.js';
 import {renderPlainText} from '../../source/model/view/plain-text.js';
 import type {Leftover, Session} from '../../source/model/types.js';
-import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
 import {child, idleFor, node, processRecord, report, shellSession} from '../fixtures/builders.js';
+import {keys, renderExplorer, type ExplorerHarness} from './render-explorer.js';
 
-const sgr = /\u001B\[[\d;]*m/g;
+const sgr = /\u001B\[[\d;]*m/gu;
 const plain = (text: string) => text.replaceAll(sgr, '');
 const selectionStart = '\u001B[7m';
 const footer = (frame: string) => plain(frame.split('\n').at(-1) ?? '');
@@ -19,16 +19,23 @@ function withHealth(session: Session, health: SessionHealth, evidence: readonly 
 /** The SGR parameters in force where `text` starts on `line`. */
 function attributesBefore(line: string, text: string): string[] {
 	const at = line.indexOf(text);
-	const codes = /((?:\u001B\[[\d;]*m)*)$/.exec(line.slice(0, at))?.[1] ?? '';
-	return [...codes.matchAll(/\u001B\[([\d;]*)m/g)].flatMap(([, parameters]) => (parameters ?? '').split(';'));
+	const codes = /((?:\u001B\[[\d;]*m)*)$/u.exec(line.slice(0, at))?.[1] ?? '';
+	return [...codes.matchAll(/\u001B\[([\d;]*)m/gu)].flatMap(([, parameters]) => (parameters ?? '').split(';'));
 }
 
-const rowOf = (frame: string, user: string) => frame.split('\n').find(line => new RegExp(`[─▸▾] [* ]${user} `).test(plain(line)));
+const rowOf = (frame: string, user: string) =>
+	frame.split('\n').find(line => new RegExp(`[─▸▾] [* ]${user} `, 'u').test(plain(line)));
 
 const healthy = withHealth(shellSession(1000, {user: 'alice'}), 'ok');
-const stalled = withHealth(shellSession(2000, {user: 'bob', tty: 'pts/1'}), 'stalled', ['client is not reading: 81920 B queued, zero-window probes']);
-const dead = withHealth(shellSession(3000, {user: 'carol', tty: 'pts/2'}), 'dead-peer', ['peer stopped acknowledging: 7 retransmits, 2048 B unacknowledged, no ACK for 95 s']);
-const unknown = withHealth(shellSession(4000, {user: 'dave', tty: 'pts/3'}), 'unknown', ['socket not readable (not root?)']);
+const stalled = withHealth(shellSession(2000, {user: 'bob', tty: 'pts/1'}), 'stalled', [
+	'client is not reading: 81920 B queued, zero-window probes',
+]);
+const dead = withHealth(shellSession(3000, {user: 'carol', tty: 'pts/2'}), 'dead-peer', [
+	'peer stopped acknowledging: 7 retransmits, 2048 B unacknowledged, no ACK for 95 s',
+]);
+const unknown = withHealth(shellSession(4000, {user: 'dave', tty: 'pts/3'}), 'unknown', [
+	'socket not readable (not root?)',
+]);
 const everyHealth = report([healthy, stalled, dead, unknown]);
 
 let harness: ExplorerHarness | undefined;
@@ -41,11 +48,11 @@ describe('the HEALTH column', () => {
 	test('at 80 columns every health reads plainly: ok, STALL, DEAD, ?', async () => {
 		harness = await renderExplorer(everyHealth, {columns: 80, rows: 24});
 		const frame = plain(harness.frame());
-		expect(frame).toMatch(/ HEALTH /);
-		expect(rowOf(frame, 'alice')).toMatch(/ ok +/);
-		expect(rowOf(frame, 'bob')).toMatch(/ STALL /);
-		expect(rowOf(frame, 'carol')).toMatch(/ DEAD /);
-		expect(rowOf(frame, 'dave')).toMatch(/ \? +/);
+		expect(frame).toMatch(/ HEALTH /u);
+		expect(rowOf(frame, 'alice')).toMatch(/ ok +/u);
+		expect(rowOf(frame, 'bob')).toMatch(/ STALL /u);
+		expect(rowOf(frame, 'carol')).toMatch(/ DEAD /u);
+		expect(rowOf(frame, 'dave')).toMatch(/ \? +/u);
 		for (const line of frame.split('\n')) {
 			expect(line.length).toBeLessThan(80);
 		}
@@ -86,7 +93,7 @@ describe('the HEALTH column', () => {
 
 	test('no evidence in the footer for a healthy session', async () => {
 		harness = await renderExplorer(report([healthy]), {columns: 160});
-		expect(footer(harness.frame())).not.toMatch(/DEAD|STALL|health/);
+		expect(footer(harness.frame())).not.toMatch(/DEAD|STALL|health/u);
 	});
 
 	test('a report without socket data has no HEALTH column', async () => {
@@ -104,18 +111,24 @@ describe('network idle', () => {
 			...idleFor(300),
 			idleSource: 'channels',
 		};
-		const shell: Session = {...withHealth(shellSession(6000, {user: 'frank', tty: 'pts/6'}), 'ok'), ...idleFor(420), idleSource: 'tty'};
+		const shell: Session = {
+			...withHealth(shellSession(6000, {user: 'frank', tty: 'pts/6'}), 'ok'),
+			...idleFor(420),
+			idleSource: 'tty',
+		};
 		harness = await renderExplorer(report([forward, shell]), {columns: 120});
 		const frame = plain(harness.frame());
-		expect(rowOf(frame, 'erin')).toMatch(/ 5m~ /);
-		expect(rowOf(frame, 'frank')).toMatch(/ 7m /);
+		expect(rowOf(frame, 'erin')).toMatch(/ 5m~ /u);
+		expect(rowOf(frame, 'frank')).toMatch(/ 7m /u);
 	});
 
 	test('the help screen explains the ~ and the health words', async () => {
 		harness = await renderExplorer(everyHealth, {columns: 160, rows: 50});
 		harness.press('?');
 		const help = plain(await harness.waitFor(frame => frame.includes('Keys'), 'the help screen'));
-		expect(help).toContain('IDLE 5m~: no terminal to watch, so idle is the time since the session\'s channels last carried data');
+		expect(help).toContain(
+			"IDLE 5m~: no terminal to watch, so idle is the time since the session's channels last carried data",
+		);
 		expect(help).toContain('DEAD the peer stopped acknowledging');
 		expect(help).toContain('left behind:');
 	});
@@ -126,8 +139,17 @@ describe('left behind', () => {
 		processRecord({pid: 7000, user: 'alice', comm: 'nohup', argv: ['sh', 'job.sh']}),
 		child(7001, 7000, ['sleep', '3600']),
 	);
-	const leftover: Leftover = {id: '7000:70000', tree: sleeper, peer: {address: '198.51.100.9', port: 40_000}, local: {address: '10.0.0.1', port: 22}, sshTty: '/dev/pts/4'};
-	const withLeftover = report([withHealth(shellSession(1000, {user: 'alice'}), 'ok')], {leftovers: [leftover], leftoversReadable: true});
+	const leftover: Leftover = {
+		id: '7000:70000',
+		tree: sleeper,
+		peer: {address: '198.51.100.9', port: 40_000},
+		local: {address: '10.0.0.1', port: 22},
+		sshTty: '/dev/pts/4',
+	};
+	const withLeftover = report([withHealth(shellSession(1000, {user: 'alice'}), 'ok')], {
+		leftovers: [leftover],
+		leftoversReadable: true,
+	});
 
 	test('a group after the sessions lists each leftover with its peer, user and command; its tree opens with →', async () => {
 		harness = await renderExplorer(withLeftover, {columns: 140});
@@ -135,13 +157,16 @@ describe('left behind', () => {
 		const lines = frame.split('\n');
 		const group = lines.findIndex(line => line.includes('left behind: 1 process outlived their SSH session'));
 		expect(group).toBeGreaterThan(lines.findIndex(line => line.includes(' alice ')));
-		expect(lines[group + 1]).toMatch(/└─▸ +7000 alice +S +4\.0M from 198\.51\.100\.9:40000 pts\/4: sh job\.sh/);
+		expect(lines[group + 1]).toMatch(/└─▸ +7000 alice +S +4\.0M from 198\.51\.100\.9:40000 pts\/4: sh job\.sh/u);
 		expect(frame).not.toContain('sleep 3600');
 		harness.press(keys.end);
-		await harness.waitFor(frame => plain(frame.split('\n').find(line => line.includes(selectionStart)) ?? '').includes('7000'), 'the leftover selected');
+		await harness.waitFor(
+			frame => plain(frame.split('\n').find(line => line.includes(selectionStart)) ?? '').includes('7000'),
+			'the leftover selected',
+		);
 		harness.press(keys.right);
 		frame = plain(await harness.waitFor(frame => frame.includes('sleep 3600'), 'its child'));
-		expect(frame).toMatch(/└── +7001 alice +S +4\.0M sleep 3600/);
+		expect(frame).toMatch(/└── +7001 alice +S +4\.0M sleep 3600/u);
 	});
 
 	test('a filter searches sessions: the group gives way while it is on', async () => {
@@ -156,15 +181,18 @@ describe('left behind', () => {
 	test('the plain tree lists the group too', () => {
 		const text = renderPlainText(withLeftover, {color: false});
 		expect(text).toContain('left behind: 1 process outlived their SSH session');
-		expect(text).toMatch(/7001 alice +S +4\.0M sleep 3600/);
+		expect(text).toMatch(/7001 alice +S +4\.0M sleep 3600/u);
 	});
 
 	test('"leftovers need root" when they could not be looked for; "ss unavailable" when health is from /proc only', async () => {
-		harness = await renderExplorer(report([withHealth(shellSession(1000, {user: 'alice'}), 'unknown', ['socket not readable (not root?)'])], {
-			leftoversReadable: false,
-			tcpInfoSource: 'proc-only',
-			isPartial: true,
-		}), {columns: 160});
+		harness = await renderExplorer(
+			report([withHealth(shellSession(1000, {user: 'alice'}), 'unknown', ['socket not readable (not root?)'])], {
+				leftoversReadable: false,
+				tcpInfoSource: 'proc-only',
+				isPartial: true,
+			}),
+			{columns: 160},
+		);
 		const frame = plain(harness.frame());
 		expect(frame).toContain('leftovers need root');
 		expect(frame).toContain('ss unavailable: health from /proc only');

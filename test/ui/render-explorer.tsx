@@ -5,8 +5,8 @@ import {Explorer} from '../../source/ui/explorer.js';
 import type {SessionReport} from '../../source/model/types.js';
 import type {InitialView} from '../../source/ui/state/explorer-state.js';
 import type {LoadIdlePolicy} from '../../source/ui/hooks/use-idle-policies.js';
-import {recordingExecutor} from './action-fakes.js';
 import type {ActionExecutor} from '../../source/ui/hooks/use-actions.js';
+import {recordingExecutor} from './action-fakes.js';
 
 export const keys = {
 	up: '\u001B[A',
@@ -62,7 +62,7 @@ export async function renderExplorer(
 			load={load}
 			intervalSeconds={3600}
 			loadPolicy={options.loadPolicy}
-			color={options.color ?? false}
+			hasColor={options.color ?? false}
 			actionExecutor={options.actionExecutor ?? recordingExecutor()}
 			isReadOnly={options.isReadOnly}
 			initialView={options.initialView}
@@ -77,7 +77,6 @@ export async function renderExplorer(
 				throw new Error(`Timed out waiting for ${what}. Last frame:\n${frame()}`);
 			}
 
-			// eslint-disable-next-line no-await-in-loop -- polling until the frame shows what is expected.
 			await new Promise(resolve => {
 				setTimeout(resolve, 5);
 			});
@@ -109,8 +108,8 @@ export async function renderExplorer(
 			await waitFor(text => text.includes('[PAUSED'), 'the pause before a refresh');
 			stdin.write('p');
 			const deadline = Date.now() + 5000;
+			// eslint-disable-next-line no-unmodified-loop-condition -- load() counts, from Ink's refresh.
 			while (loads === before && Date.now() < deadline) {
-				// eslint-disable-next-line no-await-in-loop -- polling for the reload.
 				await new Promise(resolve => {
 					setTimeout(resolve, 5);
 				});
@@ -131,7 +130,7 @@ export async function renderExplorer(
 		resize,
 		loadCount: () => loads,
 		writes: () => stdout.frames.length,
-		unmount: () => {
+		unmount() {
 			instance.unmount();
 		},
 	};

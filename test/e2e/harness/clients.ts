@@ -1,16 +1,11 @@
 // Real ssh and sftp clients of the private sshd, in the shapes sshtop must recognise. Each is
 // "connected" only when ps and ss show its server side in the expected state.
+import process from 'node:process';
+import {Buffer} from 'node:buffer';
 import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {execa} from 'execa';
-import {
-	clientSocketOf,
-	readPs,
-	readSs,
-	sessionTruth,
-	type PsTable,
-	type SessionTruth,
-} from './ground-truth.js';
+import {clientSocketOf, readPs, readSs, sessionTruth, type PsTable, type SessionTruth} from './ground-truth.js';
 import type {NetworkNamespace} from './netns.js';
 import {descendantsFromProc, endProcesses, isRunning, ownProcess, type OwnedProcess} from './processes.js';
 import {unprivilegedTestUser, type TestSshd} from './sshd.js';
@@ -97,7 +92,7 @@ function spawnClient(
 	};
 }
 
-const startingTitle = /\[(?:preauth|net|accepted)\]/;
+const startingTitle = /\[(?:preauth|net|accepted)\]/u;
 
 type Connected = {
 	readonly localPort: number;
@@ -107,6 +102,14 @@ type Connected = {
 	readonly table: PsTable;
 };
 
+/** How a client is waited for: its name in messages, when it counts as ready, for how long, from where. */
+type ConnectionWait = {
+	readonly label: string;
+	readonly isReady: (truth: SessionTruth, table: PsTable) => boolean;
+	readonly timeoutMs?: number | undefined;
+	readonly from?: NetworkNamespace | undefined;
+};
+
 /**
  * Polls ps and ss until the client process (or a descendant) holds an established connection to
  * the server and `isReady` accepts the server side. Fails at once if the client exits.
@@ -114,11 +117,8 @@ type Connected = {
 async function waitForConnection(
 	sshd: TestSshd,
 	clientPid: number,
-	label: string,
 	diagnostics: {readonly hasExited: () => boolean; readonly output: () => string},
-	isReady: (truth: SessionTruth, table: PsTable) => boolean,
-	timeoutMs = 30_000,
-	from?: NetworkNamespace,
+	{label, isReady, timeoutMs = 30_000, from}: ConnectionWait,
 ): Promise<Connected> {
 	let lastTruth: SessionTruth | undefined;
 	const result = await waitFor(
@@ -138,7 +138,11 @@ async function waitForConnection(
 				return undefined;
 			}
 
-			const truth = sessionTruth(sockets, table, sshd.pid, sshd.port, socket.local.port, socket.local.address);
+			const truth = sessionTruth(sockets, table, sshd.pid, {
+				serverPort: sshd.port,
+				clientPort: socket.local.port,
+				clientAddress: socket.local.address,
+			});
 			lastTruth = truth;
 			if (truth === undefined || truth.members.some(row => startingTitle.test(row.args)) || !isReady(truth, table)) {
 				return undefined;
@@ -152,7 +156,8 @@ async function waitForConnection(
 			description: `${label} to be connected`,
 		},
 	).catch((error: unknown) => {
-		const serverSide = lastTruth?.members.map(row => `${row.pid} ${row.user} ${row.tty ?? '?'} ${row.args}`).join('\n') ?? 'none';
+		const serverSide =
+			lastTruth?.members.map(row => `${row.pid} ${row.user} ${row.tty ?? '?'} ${row.args}`).join('\n') ?? 'none';
 		throw new Error(
 			`${error instanceof Error ? error.message : String(error)}\nserver side:\n${serverSide}\nclient output:\n${diagnostics.output()}\nsshd log:\n${sshd.log()}`,
 		);
@@ -167,7 +172,12 @@ async function waitForConnection(
 function makeClient(
 	sshd: TestSshd,
 	label: string,
-	client: {readonly owned: OwnedProcess; readonly write: (text: string) => void; readonly output: () => string; readonly untrack: () => void},
+	client: {
+		readonly owned: OwnedProcess;
+		readonly write: (text: string) => void;
+		readonly output: () => string;
+		readonly untrack: () => void;
+	},
 	connected: Connected,
 ): SshClient {
 	const session = ownProcess(connected.truth.pid);
@@ -212,14 +222,11 @@ async function connect(
 	sshd: TestSshd,
 	program: string,
 	args: readonly string[],
-	label: string,
-	isReady: (truth: SessionTruth, table: PsTable) => boolean,
-	timeoutMs?: number,
-	from?: NetworkNamespace,
+	{label, isReady, timeoutMs, from}: ConnectionWait,
 ): Promise<SshClient> {
 	const spawned = spawnClient(sshd, program, args, label, from);
 	try {
-		const connected = await waitForConnection(sshd, spawned.owned.pid, label, spawned, isReady, timeoutMs, from);
+		const connected = await waitForConnection(sshd, spawned.owned.pid, spawned, {label, isReady, timeoutMs, from});
 		return makeClient(sshd, label, spawned, connected);
 	} catch (error: unknown) {
 		await endProcesses([spawned.owned, ...descendantsFromProc(spawned.owned.pid)].filter(owned => isRunning(owned)));
@@ -249,7 +256,12 @@ function shellCommand(user: string, options: ShellOptions): string[] {
 
 /** Distinct terminals of the non-sshd processes of the connection: its shells and their children. */
 function terminalCount(truth: SessionTruth): number {
-	return new Set(truth.members.filter(row => !row.args.startsWith('sshd')).map(row => row.tty).filter(tty => tty !== undefined)).size;
+	return new Set(
+		truth.members
+			.filter(row => !row.args.startsWith('sshd'))
+			.map(row => row.tty)
+			.filter(tty => tty !== undefined),
+	).size;
 }
 
 let promptCounter = 0;
@@ -293,10 +305,7 @@ export async function connectShell(sshd: TestSshd, options: ShellOptions = {}): 
 		sshd,
 		'ssh',
 		[...sshArguments(sshd, user, ['-tt'], options.from), ...shellCommand(user, options)],
-		label,
-		truth => terminalCount(truth) === 1,
-		options.timeoutMs,
-		options.from,
+		{label, isReady: truth => terminalCount(truth) === 1, timeoutMs: options.timeoutMs, from: options.from},
 	);
 	await stopOnFailure(client, async () => waitForPrompt(label, client.write, client.output, options.timeoutMs));
 	return client;
@@ -309,22 +318,27 @@ export type CommandOptions = ConnectOptions & {
 };
 
 /** `ssh [-tt] user@host COMMAND`: ready once COMMAND (as ps prints its args) runs below the connection. */
-export async function connectCommand(sshd: TestSshd, command: string, options: CommandOptions = {}): Promise<SshClient> {
+export async function connectCommand(
+	sshd: TestSshd,
+	command: string,
+	options: CommandOptions = {},
+): Promise<SshClient> {
 	const user = options.user ?? sshd.defaultUser;
 	const runningArgs = options.runningArgs ?? command;
-	return connect(
-		sshd,
-		'ssh',
-		[...sshArguments(sshd, user, options.tty ? ['-tt'] : [], options.from), command],
-		options.label ?? `${options.tty ? 'pty' : 'notty'} command ${command}`,
-		truth => truth.members.some(row => row.args === runningArgs),
-		options.timeoutMs,
-		options.from,
-	);
+	return connect(sshd, 'ssh', [...sshArguments(sshd, user, options.tty ? ['-tt'] : [], options.from), command], {
+		label: options.label ?? `${options.tty ? 'pty' : 'notty'} command ${command}`,
+		isReady: truth => truth.members.some(row => row.args === runningArgs),
+		timeoutMs: options.timeoutMs,
+		from: options.from,
+	});
 }
 
 /** `ssh -N -L …`: a connection with no session channel, only a (never used) local forward. */
-export async function connectForward(sshd: TestSshd, forwardPort: number, options: ConnectOptions = {}): Promise<SshClient> {
+export async function connectForward(
+	sshd: TestSshd,
+	forwardPort: number,
+	options: ConnectOptions = {},
+): Promise<SshClient> {
 	const user = options.user ?? sshd.defaultUser;
 	const label = options.label ?? `-N forward of ${user}`;
 	// Authenticated and idle: the top sshd's title carries the user name and nothing runs below it
@@ -333,25 +347,26 @@ export async function connectForward(sshd: TestSshd, forwardPort: number, option
 		sshd,
 		'ssh',
 		sshArguments(sshd, user, ['-N', '-L', `127.0.0.1:${forwardPort}:127.0.0.1:${sshd.port}`]),
-		label,
-		truth => truth.members.every(row => row.args.startsWith('sshd: ')) && truth.members[0]!.args.includes(user),
-		options.timeoutMs,
+		{
+			label,
+			isReady: truth =>
+				truth.members.every(row => row.args.startsWith('sshd: ')) && truth.members[0]!.args.includes(user),
+			timeoutMs: options.timeoutMs,
+		},
 	);
 }
 
 /** An interactive `sftp` whose stdin stays open; the server runs internal-sftp. */
 export async function connectSftp(sshd: TestSshd, options: ConnectOptions = {}): Promise<SshClient> {
 	const user = options.user ?? sshd.defaultUser;
-	return connect(
-		sshd,
-		'sftp',
-		[...sshd.clientOptions, '-P', String(sshd.port), `${user}@127.0.0.1`],
-		options.label ?? `sftp of ${user}`,
-		truth => truth.members.some(row => row.args.includes('@internal-sftp')),
-		options.timeoutMs,
-	);
+	return connect(sshd, 'sftp', [...sshd.clientOptions, '-P', String(sshd.port), `${user}@127.0.0.1`], {
+		label: options.label ?? `sftp of ${user}`,
+		isReady: truth => truth.members.some(row => row.args.includes('@internal-sftp')),
+		timeoutMs: options.timeoutMs,
+	});
 }
 
+// eslint-disable-next-line unicorn/prevent-abbreviations -- OpenSSH's name for the option.
 export type ControlMasterPair = {
 	readonly master: SshClient;
 	/** Has no TCP socket of its own: `localPort` and `sessionPid` are the master's. */
@@ -360,24 +375,24 @@ export type ControlMasterPair = {
 };
 
 /** A ControlMaster shell plus a second shell multiplexed over the same connection: one sshd, two ptys. */
+// eslint-disable-next-line unicorn/prevent-abbreviations -- OpenSSH's name for the option.
 export async function connectControlMaster(sshd: TestSshd, options: ShellOptions = {}): Promise<ControlMasterPair> {
 	const user = options.user ?? sshd.defaultUser;
 	const label = options.label ?? `ControlMaster of ${user}`;
 	const controlPath = path.join(sshd.directory, `control-${Math.random().toString(36).slice(2, 8)}`);
 	const controlOptions = ['-o', 'ControlPersist=no', '-S', controlPath];
 	const remoteCommand = shellCommand(user, options);
-	const master = await connect(
+	const main = await connect(
 		sshd,
 		'ssh',
 		[...sshArguments(sshd, user, ['-M', ...controlOptions, '-tt']), ...remoteCommand],
-		label,
-		truth => terminalCount(truth) === 1,
-		options.timeoutMs,
+		{label, isReady: truth => terminalCount(truth) === 1, timeoutMs: options.timeoutMs},
 	);
 	try {
-		await waitForPrompt(label, master.write, master.output, options.timeoutMs);
+		await waitForPrompt(label, main.write, main.output, options.timeoutMs);
 		await waitUntil(
-			async () => (await execa('ssh', [...controlOptions, '-O', 'check', `${user}@127.0.0.1`], {reject: false})).exitCode === 0,
+			async () =>
+				(await execa('ssh', [...controlOptions, '-O', 'check', `${user}@127.0.0.1`], {reject: false})).exitCode === 0,
 			{description: `${label}: control socket to answer`},
 		);
 		const multiplexedLabel = `${label}, multiplexed client`;
@@ -390,31 +405,29 @@ export async function connectControlMaster(sshd: TestSshd, options: ShellOptions
 		try {
 			// The multiplexed client owns no socket to the server: watch the master's connection
 			// until it serves two terminals.
-			const connected = await waitForConnection(
-				sshd,
-				master.pid,
-				multiplexedLabel,
-				spawned,
-				truth => terminalCount(truth) === 2,
-				options.timeoutMs,
-			);
+			const connected = await waitForConnection(sshd, main.pid, spawned, {
+				label: multiplexedLabel,
+				isReady: truth => terminalCount(truth) === 2,
+				timeoutMs: options.timeoutMs,
+			});
 			const multiplexed = makeClient(sshd, multiplexedLabel, spawned, connected);
 			await stopOnFailure(multiplexed, async () =>
-				waitForPrompt(multiplexedLabel, multiplexed.write, multiplexed.output, options.timeoutMs));
-			return {master, multiplexed, controlPath};
+				waitForPrompt(multiplexedLabel, multiplexed.write, multiplexed.output, options.timeoutMs),
+			);
+			return {master: main, multiplexed, controlPath};
 		} catch (error: unknown) {
 			await endProcesses([spawned.owned].filter(owned => isRunning(owned)));
 			spawned.untrack();
 			throw error;
 		}
 	} catch (error: unknown) {
-		await master.stop();
+		await main.stop();
 		throw error;
 	}
 }
 
 function shellQuote(word: string): string {
-	return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", String.raw`'\''`)}'`;
+	return /^[\w@%+=:,./-]+$/u.test(word) ? word : `'${word.replaceAll("'", String.raw`'\''`)}'`;
 }
 
 /**
@@ -444,10 +457,8 @@ export async function connectNested(sshd: TestSshd, outer: SshClient, options: S
 		const connected = await waitForConnection(
 			sshd,
 			owned.pid,
-			label,
 			{hasExited: () => !isRunning(owned), output: outer.output},
-			truth => terminalCount(truth) === 1,
-			options.timeoutMs,
+			{label, isReady: truth => terminalCount(truth) === 1, timeoutMs: options.timeoutMs},
 		);
 		// Keystrokes for the nested session go through the outer one, whose terminal the client reads.
 		const nested = makeClient(sshd, label, {owned, write: outer.write, output: outer.output, untrack}, connected);

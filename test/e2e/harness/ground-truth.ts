@@ -28,7 +28,8 @@ export type PsTable = {
 	readonly ancestorsOf: (pid: number) => readonly PsRow[];
 };
 
-const psLine = /^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(-?\d+)\s+(\S+)\s+(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\s?(.*)$/;
+const psLine =
+	/^\s*(\d+)\s+(\d+)\s+(\d+)\s+(\S+)\s+(\S+)\s+(\d+)\s+(-?\d+)\s+(\S+)\s+(\w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4})\s?(.*)$/u;
 
 export function parsePs(output: string): PsRow[] {
 	const rows: PsRow[] = [];
@@ -66,7 +67,7 @@ export function psTable(rows: readonly PsRow[]): PsTable {
 		children.set(row.ppid, siblings);
 	}
 
-	const childrenOf = (pid: number) => (pid === 0 ? [] : children.get(pid) ?? []);
+	const childrenOf = (pid: number) => (pid === 0 ? [] : (children.get(pid) ?? []));
 	return {
 		rows,
 		get: pid => byPid.get(pid),
@@ -84,11 +85,12 @@ export function psTable(rows: readonly PsRow[]): PsTable {
 		},
 		ancestorsOf(pid) {
 			const found: PsRow[] = [];
-			let row = byPid.get(pid);
-			while (row !== undefined && row.ppid !== 0 && !found.some(each => each.pid === row!.ppid)) {
+			const foundPids = new Set<number>();
+			for (let row = byPid.get(pid); row !== undefined && row.ppid !== 0 && !foundPids.has(row.ppid);) {
 				row = byPid.get(row.ppid);
 				if (row !== undefined) {
 					found.push(row);
+					foundPids.add(row.pid);
 				}
 			}
 
@@ -99,11 +101,9 @@ export function psTable(rows: readonly PsRow[]): PsTable {
 
 /** `ps` for every process: pid, ppid, uid, user, tty, pgid, tpgid, stat, lstart, args. */
 export async function readPs(): Promise<PsTable> {
-	const {stdout} = await execa(
-		'ps',
-		['-ww', '-eo', 'pid=,ppid=,uid=,user:64=,tty=,pgid=,tpgid=,stat=,lstart=,args='],
-		{env: {LC_ALL: 'C'}},
-	);
+	const {stdout} = await execa('ps', ['-ww', '-eo', 'pid=,ppid=,uid=,user:64=,tty=,pgid=,tpgid=,stat=,lstart=,args='], {
+		env: {LC_ALL: 'C'},
+	});
 	return psTable(parsePs(stdout));
 }
 
@@ -135,20 +135,20 @@ function parseAddress(text: string): SocketAddress {
 	}
 
 	// A scope such as 127.0.0.53%lo names an interface, not part of the address.
-	address = address.replace(/%.*$/, '');
+	address = address.replace(/%.*$/u, '');
 	return {address, port: port === '*' ? 0 : Number(port)};
 }
 
 export function parseSs(output: string): SsSocket[] {
 	const sockets: SsSocket[] = [];
 	for (const line of output.split('\n')) {
-		const [state, , , local, peer, ...rest] = line.trim().split(/\s+/);
+		const [state, _receiveQueue, _sendQueue, local, peer, ...rest] = line.trim().split(/\s+/u);
 		if (state === undefined || local === undefined || peer === undefined) {
 			continue;
 		}
 
 		const owners: SocketOwner[] = [];
-		for (const match of rest.join(' ').matchAll(/\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=(\d+)\)/g)) {
+		for (const match of rest.join(' ').matchAll(/\("((?:[^"\\]|\\.)*)",pid=(\d+),fd=(\d+)\)/gu)) {
 			owners.push({command: match[1]!, pid: Number(match[2]), fd: Number(match[3])});
 		}
 
@@ -164,7 +164,9 @@ export type SsOptions = {
 };
 
 function ssCommand(args: readonly string[], options: SsOptions): [string, string[]] {
-	return options.namespace === undefined ? ['ss', [...args]] : ['ip', ['netns', 'exec', options.namespace, 'ss', ...args]];
+	return options.namespace === undefined
+		? ['ss', [...args]]
+		: ['ip', ['netns', 'exec', options.namespace, 'ss', ...args]];
 }
 
 /** `ss -tanpH`: every TCP socket with the processes holding it. */
@@ -176,7 +178,7 @@ export async function readSs(options: SsOptions = {}): Promise<SsSocket[]> {
 
 /** The `timer:(NAME,EXPIRES,COUNT)` field of `ss -o`. */
 export type SsTimer = {
-	/** on (retransmit), keepalive, timewait, persist (zero-window probe), … */
+	/** On (retransmit), keepalive, timewait, persist (zero-window probe), … */
 	readonly name: string;
 	readonly expires: string;
 	/** Retransmits (on) or unanswered probes (persist, keepalive) so far. */
@@ -203,7 +205,7 @@ export type SsTcpDetails = {
 };
 
 function numberField(text: string, name: string): number | undefined {
-	const match = new RegExp(`(?:^|\\s)${name}:(\\d+)`).exec(text);
+	const match = new RegExp(String.raw`(?:^|\s)${name}:(\d+)`, 'u').exec(text);
 	return match ? Number(match[1]) : undefined;
 }
 
@@ -215,10 +217,10 @@ export function parseSsDetails(output: string): SsTcpDetails[] {
 			return;
 		}
 
-		const [state, receiveQueue, sendQueue, local, peer] = current.head.trim().split(/\s+/);
+		const [state, receiveQueue, sendQueue, local, peer] = current.head.trim().split(/\s+/u);
 		if (state !== undefined && local !== undefined && peer !== undefined) {
-			const timer = /timer:\((\w+),([^,]*),(\d+)\)/.exec(current.head);
-			const retrans = /(?:^|\s)retrans:(\d+)\/(\d+)/.exec(current.info);
+			const timer = /timer:\((\w+),([^,]*),(\d+)\)/u.exec(current.head);
+			const retrans = /(?:^|\s)retrans:(\d+)\/(\d+)/u.exec(current.info);
 			details.push({
 				state,
 				receiveQueueBytes: Number(receiveQueue),
@@ -244,7 +246,7 @@ export function parseSsDetails(output: string): SsTcpDetails[] {
 			continue;
 		}
 
-		if (/^\s/.test(line) && current !== undefined) {
+		if (/^\s/u.test(line) && current !== undefined) {
 			current.info += ` ${line.trim()}`;
 		} else {
 			finish();
@@ -270,7 +272,8 @@ export function serverSocketDetails(
 	peer: SocketAddress,
 ): SsTcpDetails | undefined {
 	return sockets.find(
-		socket => socket.local.port === serverPort && socket.peer.port === peer.port && socket.peer.address === peer.address,
+		socket =>
+			socket.local.port === serverPort && socket.peer.port === peer.port && socket.peer.address === peer.address,
 	);
 }
 
@@ -284,9 +287,7 @@ export function clientSocketOf(
 	const family = new Set([pid, ...table.descendantsOf(pid).map(row => row.pid)]);
 	return sockets.find(
 		socket =>
-			socket.state === 'ESTAB' &&
-			socket.peer.port === serverPort &&
-			socket.owners.some(owner => family.has(owner.pid)),
+			socket.state === 'ESTAB' && socket.peer.port === serverPort && socket.owners.some(owner => family.has(owner.pid)),
 	);
 }
 
@@ -328,9 +329,11 @@ export function sessionTruth(
 	sockets: readonly SsSocket[],
 	table: PsTable,
 	listenerPid: number,
-	serverPort: number,
-	clientPort: number,
-	clientAddress?: string,
+	{
+		serverPort,
+		clientPort,
+		clientAddress,
+	}: {readonly serverPort: number; readonly clientPort: number; readonly clientAddress?: string},
 ): SessionTruth | undefined {
 	const socket = serverSocketOf(sockets, serverPort, clientPort, clientAddress);
 	if (socket === undefined) {
@@ -353,7 +356,7 @@ export function sessionTruth(
 
 	const members = [top, ...table.descendantsOf(top.pid)];
 	// The deepest holder is the user side; for root logins the monitor is the only one.
-	const lowestHolder = members.filter(row => holders.includes(row.pid)).at(-1) ?? top;
+	const lowestHolder = members.findLast(row => holders.includes(row.pid)) ?? top;
 	const ttys = [...new Set(members.map(row => row.tty).filter(tty => tty !== undefined))].sort();
 	return {
 		pid: top.pid,

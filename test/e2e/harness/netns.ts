@@ -2,6 +2,7 @@
 // inside it reaches a test sshd listening on the host-side address, and taking the namespace's
 // link down makes that client vanish without FIN or RST. Both ends are on this machine; the
 // namespace has no other route. Needs root.
+import process from 'node:process';
 import {execFileSync} from 'node:child_process';
 import {execa} from 'execa';
 import {registerExitCleanup} from './processes.js';
@@ -102,7 +103,6 @@ export async function createNetworkNamespace(options: NetworkNamespaceOptions = 
 
 	try {
 		for (const [program, ...args] of steps) {
-			// eslint-disable-next-line no-await-in-loop
 			await execa(program!, args);
 		}
 	} catch (error: unknown) {

@@ -1,5 +1,6 @@
 // Ending the processes a test started, by pid, and only those: a pid is checked against the
 // start time it had when it was recorded, so a recycled pid is never signalled.
+import process from 'node:process';
 import {readdirSync, readFileSync, rmSync} from 'node:fs';
 import {waitFor} from './wait-for.js';
 
@@ -42,7 +43,7 @@ export function ownProcess(pid: number): OwnedProcess | undefined {
 /** Still the same process, and not a zombie waiting for a parent that never reaps it. */
 export function isRunning(owned: OwnedProcess): boolean {
 	const fields = readStatFields(owned.pid);
-	return fields !== undefined && fields.startTicks === owned.startTicks && fields.state !== 'Z' && fields.state !== 'X';
+	return fields?.startTicks === owned.startTicks && fields.state !== 'Z' && fields.state !== 'X';
 }
 
 function signal(owned: OwnedProcess, signalName: NodeJS.Signals): void {
@@ -75,7 +76,10 @@ export async function endProcesses(targets: readonly OwnedProcess[], graceMs = 3
 
 		await waitFor(() => targets.every(target => !isRunning(target)), {
 			timeoutMs: 5000,
-			description: `processes to end after SIGKILL: ${targets.filter(target => isRunning(target)).map(target => target.pid).join(' ')}`,
+			description: `processes to end after SIGKILL: ${targets
+				.filter(target => isRunning(target))
+				.map(target => target.pid)
+				.join(' ')}`,
 		});
 	}
 }
@@ -86,7 +90,7 @@ export function descendantsFromProc(pid: number): OwnedProcess[] {
 	const startOf = new Map<number, number>();
 	let entries: string[];
 	try {
-		entries = readdirSync('/proc').filter(entry => /^\d+$/.test(entry));
+		entries = readdirSync('/proc').filter(entry => /^\d+$/u.test(entry));
 	} catch {
 		return [];
 	}
@@ -128,7 +132,7 @@ export function descendantsFromProc(pid: number): OwnedProcess[] {
 export function processesWithEnvironment(entry: string): OwnedProcess[] {
 	const found: OwnedProcess[] = [];
 	for (const name of readdirSync('/proc')) {
-		if (!/^\d+$/.test(name)) {
+		if (!/^\d+$/u.test(name)) {
 			continue;
 		}
 

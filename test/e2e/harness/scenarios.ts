@@ -1,5 +1,6 @@
 // Unhealthy connections made on purpose: a client that vanished without a word, and a client
 // that stopped reading. Each checks with ss that the kernel sees what the scenario promises.
+import process from 'node:process';
 import {connectCommand, connectShell, typeLine, type SshClient} from './clients.js';
 import {readSsDetails, serverSocketDetails, type SsTcpDetails} from './ground-truth.js';
 import type {NetworkNamespace} from './netns.js';
@@ -53,7 +54,10 @@ export async function startHalfDeadSession(
 		const socket = await waitFor(
 			async () => {
 				const found = await serverSocketNow(sshd, client);
-				return found?.state === 'ESTAB' && found.timer?.name === 'on' && found.timer.count > 0 && found.sendQueueBytes > 0
+				return found?.state === 'ESTAB' &&
+					found.timer?.name === 'on' &&
+					found.timer.count > 0 &&
+					found.sendQueueBytes > 0
 					? found
 					: undefined;
 			},
@@ -100,6 +104,8 @@ export async function startStalledSession(
 	} catch (error: unknown) {
 		const last = await serverSocketNow(sshd, client).catch(() => undefined);
 		await stop();
-		throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast ss:\n${last?.text ?? 'none'}`);
+		throw new Error(`${error instanceof Error ? error.message : String(error)}\nlast ss:\n${last?.text ?? 'none'}`, {
+			cause: error,
+		});
 	}
 }

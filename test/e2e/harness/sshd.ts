@@ -1,6 +1,7 @@
 // A private OpenSSH server for end-to-end tests: its own port on 127.0.0.1, its own keys and
 // config in a temp dir, started in the foreground so the test owns its pid. The system's sshd
 // and /etc/ssh keys are never used.
+import process from 'node:process';
 import {spawn, type ChildProcess} from 'node:child_process';
 import {chmodSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:net';
@@ -34,9 +35,19 @@ export function ptyProblem(): string | undefined {
 		return undefined;
 	}
 
-	const ttyGroup = readFileSync('/etc/group', 'utf8').split('\n').find(line => line.startsWith('tty:'))?.split(':')[2];
-	const devpts = readFileSync('/proc/mounts', 'utf8').split('\n').find(line => line.split(' ')[1] === '/dev/pts');
-	if (devpts !== undefined && ttyGroup !== undefined && !devpts.includes(`gid=${ttyGroup},`) && !devpts.endsWith(`gid=${ttyGroup}`)) {
+	const ttyGroup = readFileSync('/etc/group', 'utf8')
+		.split('\n')
+		.find(line => line.startsWith('tty:'))
+		?.split(':')[2];
+	const devpts = readFileSync('/proc/mounts', 'utf8')
+		.split('\n')
+		.find(line => line.split(' ')[1] === '/dev/pts');
+	if (
+		devpts !== undefined &&
+		ttyGroup !== undefined &&
+		!devpts.includes(`gid=${ttyGroup},`) &&
+		!devpts.endsWith(`gid=${ttyGroup}`)
+	) {
 		return `not root, and /dev/pts is mounted without gid=${ttyGroup}: an unprivileged sshd cannot hand out ptys`;
 	}
 
@@ -153,7 +164,6 @@ async function startListener(directory: string, options: TestSshdOptions): Promi
 	let lastFailure = '';
 	// The port chosen by binding 0 may be taken again before sshd binds it: retry with another.
 	for (let attempt = 0; attempt < 5; attempt++) {
-		// eslint-disable-next-line no-await-in-loop
 		const port = await freePort();
 		const configPath = writeConfig(directory, port, options);
 		const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], {stdio: ['ignore', 'ignore', 'pipe']});
@@ -173,7 +183,6 @@ async function startListener(directory: string, options: TestSshdOptions): Promi
 
 		const owned = child.pid === undefined ? undefined : ownProcess(child.pid);
 		try {
-			// eslint-disable-next-line no-await-in-loop
 			await waitFor(
 				async () => {
 					if (exited) {
@@ -186,7 +195,6 @@ async function startListener(directory: string, options: TestSshdOptions): Promi
 			);
 		} catch {
 			if (owned !== undefined) {
-				// eslint-disable-next-line no-await-in-loop
 				await endProcesses([owned]);
 			}
 

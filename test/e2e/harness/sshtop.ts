@@ -1,6 +1,7 @@
 // Running the built sshtop CLI as a subprocess, as root or as another account, and the shape of
 // its JSON written from the spec rather than imported: a change to the producer cannot silently
 // change what the tests expect.
+import process from 'node:process';
 import {chmodSync, copyFileSync, mkdtempSync, readdirSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
@@ -79,7 +80,11 @@ export type JsonDocument = {
 	readonly partial: boolean;
 	readonly partialReasons: readonly string[];
 	readonly tcpInfoSource: 'ss' | 'proc-only';
-	readonly listeners: ReadonlyArray<{readonly pid: number; readonly command: string; readonly ports: readonly number[]}>;
+	readonly listeners: ReadonlyArray<{
+		readonly pid: number;
+		readonly command: string;
+		readonly ports: readonly number[];
+	}>;
 	readonly sessions: readonly JsonSession[];
 	readonly leftovers: readonly JsonLeftover[];
 	readonly leftoversReadable: boolean;
@@ -126,7 +131,9 @@ export async function ensureBuilt(): Promise<void> {
 	let builtAt = 0;
 	try {
 		builtAt = statSync(cliPath).mtimeMs;
-	} catch {}
+	} catch {
+		// Not built yet.
+	}
 
 	if (builtAt < newestSourceChange(path.join(projectRoot, 'source'))) {
 		await execa('npm', ['run', 'build'], {cwd: projectRoot});
@@ -210,4 +217,4 @@ export function flatten(node: JsonProcess): JsonProcess[] {
 }
 
 /** A Node.js stack trace line (`    at fn (file:1:2)`). */
-export const stackTraceLine = /^\s+at .+(?::\d+:\d+\)?|\(native\))$/m;
+export const stackTraceLine = /^\s+at .+(?::\d+:\d+\)?|\(native\))$/mu;

@@ -9,12 +9,21 @@
 //   } finally {
 //     await tmux.stop();
 //   }
+import process from 'node:process';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
 import {testRunDirectory} from './sshtop.js';
-import {descendantsFromProc, endProcesses, isRunning, ownProcess, readStatFields, registerExitCleanup, type OwnedProcess} from './processes.js';
+import {
+	descendantsFromProc,
+	endProcesses,
+	isRunning,
+	ownProcess,
+	readStatFields,
+	registerExitCleanup,
+	type OwnedProcess,
+} from './processes.js';
 import {waitFor, type WaitOptions} from './wait-for.js';
 
 export type TmuxOptions = {
@@ -87,7 +96,12 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 	);
 
 	// The server's socket in the test run's directory, not a /tmp/tmux-UID left behind.
-	const clientEnvironment: Record<string, string | undefined> = {...process.env, ...env, TMUX: undefined, TMUX_TMPDIR: testRunDirectory()};
+	const clientEnvironment: Record<string, string | undefined> = {
+		...process.env,
+		...env,
+		TMUX: undefined,
+		TMUX_TMPDIR: testRunDirectory(),
+	};
 	const tmux = async (...args: readonly string[]) => {
 		const result = await execa('tmux', ['-L', socketName, '-f', configPath, ...args], {
 			env: clientEnvironment,
@@ -142,7 +156,7 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 		const output = await tmux('capture-pane', '-p', '-t', 'main', ...(captureOptions.colors ? ['-e'] : []));
 		return output
 			.split('\n')
-			.map(line => line.replace(/ +$/, ''))
+			.map(line => line.replace(/ +$/u, ''))
 			.join('\n');
 	};
 
@@ -170,7 +184,7 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 				);
 			} catch (error: unknown) {
 				const message = error instanceof Error ? error.message : String(error);
-				throw new Error(`${message}\n--- last screen ---\n${lastScreen}\n-------------------`);
+				throw new Error(`${message}\n--- last screen ---\n${lastScreen}\n-------------------`, {cause: error});
 			}
 		},
 		async resize(newColumns, newRows) {
@@ -200,7 +214,11 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 			stopped = true;
 			try {
 				const paneDescendants = pane === undefined ? [] : descendantsFromProc(pane.pid);
-				await endProcesses([...paneDescendants, pane, server].filter((owned): owned is OwnedProcess => owned !== undefined && isRunning(owned)));
+				await endProcesses(
+					[...paneDescendants, pane, server].filter(
+						(owned): owned is OwnedProcess => owned !== undefined && isRunning(owned),
+					),
+				);
 			} finally {
 				unregister();
 				rmSync(directory, {recursive: true, force: true});

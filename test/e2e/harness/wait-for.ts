@@ -22,7 +22,6 @@ export async function waitFor<T>(
 	let lastProblem: unknown;
 	for (;;) {
 		try {
-			// eslint-disable-next-line no-await-in-loop
 			const value = await probe();
 			if (value !== undefined && value !== false && value !== null) {
 				return value;
@@ -38,15 +37,11 @@ export async function waitFor<T>(
 			throw new Error(`Timed out after ${timeoutMs} ms waiting for ${description} (last: ${detail})`);
 		}
 
-		// eslint-disable-next-line no-await-in-loop
 		await delay(intervalMs);
 	}
 }
 
 /** Like `waitFor` for a yes/no question. */
-export async function waitUntil(
-	predicate: () => boolean | Promise<boolean>,
-	options: WaitOptions = {},
-): Promise<void> {
+export async function waitUntil(predicate: () => boolean | Promise<boolean>, options: WaitOptions = {}): Promise<void> {
 	await waitFor(async () => (await predicate()) || undefined, options);
 }

@@ -6,16 +6,25 @@ import {idleSecondsAt} from '../../../source/model/report/idle.js';
 import {commandLine, peerText, ttysText} from '../../../source/model/filter/filter-text.js';
 import type {ProcessNode, Session, SessionReport} from '../../../source/model/types.js';
 import {
-	commandSession, idOfPid, processNode, report, session, shellSession, takenAt, treePids, treeShape,
+	commandSession,
+	idOfPid,
+	processNode,
+	report,
+	session,
+	shellSession,
+	takenAt,
+	treePids,
+	treeShape,
 } from '../../fixtures/builders.js';
 
 // Counts how often the searchable text is computed: once per process per report, never per keystroke.
 vi.mock('../../../source/model/filter/filter-text.js', async importOriginal => {
+	// eslint-disable-next-line @typescript-eslint/consistent-type-imports -- vitest's way to type the module it mocks.
 	const original = await importOriginal<typeof import('../../../source/model/filter/filter-text.js')>();
 	return {...original, commandLine: vi.fn(original.commandLine)};
 });
 
-// alice (shell, pts/0, 10.0.0.5:50022, idle 1h): 1000 sshd → 1001 sshd → 1002 -bash → 1003 vim README.md
+// Alice (shell, pts/0, 10.0.0.5:50022, idle 1h): 1000 sshd → 1001 sshd → 1002 -bash → 1003 vim README.md
 //                                                                                 → 1004 make -j4 → 1005 cc main.c
 // bob   (shell, pts/1, 192.168.1.20:41000, idle 30s): 2000 sshd → 2001 sshd → 2002 -bash → 2003 top
 // carol (sftp, [2001:db8::7]:55000):   3000 sshd → 3001 sshd: carol@notty → 3002 sftp-server
@@ -143,7 +152,7 @@ describe('a tree stays a tree', () => {
 		expect(result.matchCount).toBe(9);
 	});
 
-	test('a user name keeps that user\'s sessions whole', () => {
+	test("a user name keeps that user's sessions whole", () => {
 		const result = filter('alice');
 		expect(result.sessions).toEqual([alice]);
 		expect(treePids(result.sessions[0]!.tree)).toEqual([1000, 1001, 1002, 1003, 1004, 1005]);
@@ -161,7 +170,23 @@ describe('a tree stays a tree', () => {
 		const result = filter('"cc main" README');
 		expect(result.sessions).toEqual([]);
 		const either = filter('pid:1003,1005');
-		expect(treeShape(either.sessions[0]!.tree)).toEqual([1000, [[1001, [[1002, [[1003, []], [1004, [[1005, []]]]]]]]]]);
+		expect(treeShape(either.sessions[0]!.tree)).toEqual([
+			1000,
+			[
+				[
+					1001,
+					[
+						[
+							1002,
+							[
+								[1003, []],
+								[1004, [[1005, []]]],
+							],
+						],
+					],
+				],
+			],
+		]);
 		expect(markOf(either, 1004)).toBe('context');
 		expect(either.matchCount).toBe(2);
 	});
@@ -252,7 +277,7 @@ describe('qualifiers', () => {
 		expect(shownSessionUsers(filter('user:alice,bob'))).toEqual(['alice', 'bob']);
 	});
 
-	test('user: does not match a process run by that user in someone else\'s session', () => {
+	test("user: does not match a process run by that user in someone else's session", () => {
 		// Every top sshd runs as root; user:root must not show every session.
 		expect(filter('user:root').sessions).toEqual([]);
 	});
@@ -285,7 +310,7 @@ describe('qualifiers', () => {
 		expect(filter('tty:pts/9').sessions).toEqual([]);
 	});
 
-	test('pid: shows that process\'s branch; the session pid shows the whole session', () => {
+	test("pid: shows that process's branch; the session pid shows the whole session", () => {
 		const branch = filter('pid:1004');
 		expect(treePids(branch.sessions[0]!.tree)).toEqual([1000, 1001, 1002, 1004, 1005]);
 		const whole = filter('pid:1000');
@@ -325,11 +350,14 @@ describe('qualifiers', () => {
 describe('idle comparisons', () => {
 	const idleTimes = [9, 10, 11, 59, 60, 61, 599, 600, 601, 3599, 3600, 3601, 86_399, 86_400, 86_401] as const;
 	const idleSessions = [
-		...idleTimes.map((idleSeconds, position) => shellSession(10_000 + (position * 10), {user: `idle${idleSeconds}`, idleSeconds})),
+		...idleTimes.map((idleSeconds, position) =>
+			shellSession(10_000 + position * 10, {user: `idle${idleSeconds}`, idleSeconds}),
+		),
 		shellSession(20_000, {user: 'unknown-idle', idleSeconds: undefined}),
 	];
 	const idleIndex = createFilterIndex(report(idleSessions));
-	const idleOf = (query: string) => applyFilter(idleIndex, query).sessions.map(session => idleSecondsAt(session, takenAt));
+	const idleOf = (query: string) =>
+		applyFilter(idleIndex, query).sessions.map(session => idleSecondsAt(session, takenAt));
 
 	test.each([
 		['idle>10s', idleTimes.filter(seconds => seconds > 10)],
@@ -385,13 +413,18 @@ describe('highlights', () => {
 		expect(peerText(alice.peer!).slice(9, 14)).toBe('50022');
 		expect(filter('from:2001:db8').sessionHighlights.get(carol.id)).toEqual([{field: 'peer', start: 1, end: 9}]);
 		expect(filter('kind:notty').sessionHighlights.get(carol.id)).toEqual([{field: 'kind', start: 0, end: 4}]);
-		expect(filter('pid:1004').processHighlights.get(idOfPid(fixture, 1004))).toEqual([{field: 'pid', start: 0, end: 4}]);
+		expect(filter('pid:1004').processHighlights.get(idOfPid(fixture, 1004))).toEqual([
+			{field: 'pid', start: 0, end: 4},
+		]);
 	});
 
 	test('several words highlighting one field merge into ordered ranges', () => {
 		const ranges = filter('www rsync').processHighlights.get(idOfPid(fixture, 4002));
 		const command = commandLine(deploy.tree.children[0]!.children[0]!.process);
-		expect(ranges?.map(({field, start, end}) => [field, command.slice(start, end)])).toEqual([['command', 'rsync'], ['command', 'www']]);
+		expect(ranges?.map(({field, start, end}) => [field, command.slice(start, end)])).toEqual([
+			['command', 'rsync'],
+			['command', 'www'],
+		]);
 	});
 
 	test('the ttys text is what the TTY column shows', () => {
@@ -405,7 +438,7 @@ describe('highlights', () => {
 describe('malformed queries', () => {
 	test('a malformed qualifier is left out with a hint and the rest of the query still filters', () => {
 		const result = filter('idle>abc vim');
-		expect(result.hint).toMatch(/idle: 'abc' is not a duration/);
+		expect(result.hint).toMatch(/idle: 'abc' is not a duration/u);
 		expect(result.isFiltering).toBe(true);
 		expect(treePids(result.sessions[0]!.tree)).toEqual([1000, 1001, 1002, 1003]);
 	});
@@ -414,21 +447,32 @@ describe('malformed queries', () => {
 		const result = filter('pid:x');
 		expect(result.sessions).toBe(fixture.sessions);
 		expect(result.isFiltering).toBe(false);
-		expect(result.hint).toMatch(/pid: 'x' is not a process id/);
+		expect(result.hint).toMatch(/pid: 'x' is not a process id/u);
 	});
 
 	test('an unknown qualifier is searched as text, and says so', () => {
 		const result = filter('unknownfield:x');
-		expect(result.hint).toMatch(/unknown filter 'unknownfield:'/);
+		expect(result.hint).toMatch(/unknown filter 'unknownfield:'/u);
 		expect(result.sessions).toEqual([]);
 	});
 
-	test.each(['"', ':', '>', 'user:"', 'from:[', 'idle>>5m', '🙂', '\\', '(', '.*', 'a'.repeat(80), 'kind:,,,', '"a" "b"'])(
-		'%j does not throw',
-		query => {
-			expect(() => filter(query)).not.toThrow();
-		},
-	);
+	test.each([
+		'"',
+		':',
+		'>',
+		'user:"',
+		'from:[',
+		'idle>>5m',
+		'🙂',
+		'\\',
+		'(',
+		'.*',
+		'a'.repeat(80),
+		'kind:,,,',
+		'"a" "b"',
+	])('%j does not throw', query => {
+		expect(() => filter(query)).not.toThrow();
+	});
 });
 
 describe('one index per snapshot', () => {
@@ -436,15 +480,22 @@ describe('one index per snapshot', () => {
 	function largeReport(): SessionReport {
 		const sessions: Session[] = [];
 		for (let number = 0; number < 500; number++) {
-			const pid = 100_000 + (number * 100);
-			const workers = Array.from({length: 17}, (_, job) => processNode(pid + 3 + job, `/usr/bin/python3 worker.py --job ${number}-${job} --queue=default-priority-background-batch`));
-			sessions.push(shellSession(pid, {
-				user: `user${number}`,
-				tty: `pts/${number}`,
-				peer: {address: `10.${Math.floor(number / 250)}.${number % 250}.1`, port: 40_000 + number},
-				idleSeconds: number,
-				shellChildren: workers,
-			}));
+			const pid = 100_000 + number * 100;
+			const workers = Array.from({length: 17}, (_, job) =>
+				processNode(
+					pid + 3 + job,
+					`/usr/bin/python3 worker.py --job ${number}-${job} --queue=default-priority-background-batch`,
+				),
+			);
+			sessions.push(
+				shellSession(pid, {
+					user: `user${number}`,
+					tty: `pts/${number}`,
+					peer: {address: `10.${Math.floor(number / 250)}.${number % 250}.1`, port: 40_000 + number},
+					idleSeconds: number,
+					shellChildren: workers,
+				}),
+			);
 		}
 
 		return report(sessions);
@@ -472,12 +523,15 @@ describe('one index per snapshot', () => {
 		expect(results[0]!.isFiltering).toBe(false);
 		expect(results[4]!.sessions).toEqual(large.sessions);
 		// `user:user42`: user42 and user420 to user429.
-		expect(results[6]!.sessions.map(session => session.user)).toEqual(['user42', ...Array.from({length: 10}, (_, digit) => `user42${digit}`)]);
+		expect(results[6]!.sessions.map(session => session.user)).toEqual([
+			'user42',
+			...Array.from({length: 10}, (_, digit) => `user42${digit}`),
+		]);
 
 		const final = results.at(-1)!;
 		expect(final.sessions.map(session => session.user)).toEqual(['user42']);
 		const jobs = [1, 10, 11, 12, 13, 14, 15, 16];
-		const base = 100_000 + (42 * 100);
+		const base = 100_000 + 42 * 100;
 		expect(treePids(final.sessions[0]!.tree)).toEqual([base, base + 1, base + 2, ...jobs.map(job => base + 3 + job)]);
 		expect(final.matchCount).toBe(jobs.length);
 		expect(final.sessionMarks.get(final.sessions[0]!.id)).toBe('context');
@@ -486,10 +540,19 @@ describe('one index per snapshot', () => {
 	test('every word finds, and highlights, exactly what a fuse search over the same text does', () => {
 		const sample = report(large.sessions.slice(0, 100));
 		const sampleIndex = createFilterIndex(sample);
-		type Reference = {readonly id: string; readonly isSession: boolean} & Partial<Record<'user' | 'peer' | 'ttys' | 'kind' | 'command' | 'pid', string>>;
+		type Reference = {readonly id: string; readonly isSession: boolean} & Partial<
+			Record<'user' | 'peer' | 'ttys' | 'kind' | 'command' | 'pid', string>
+		>;
 		const references: Reference[] = [];
 		for (const session of sample.sessions) {
-			references.push({id: session.id, isSession: true, user: session.user, peer: peerText(session.peer!), ttys: ttysText(session.ttys), kind: session.kind});
+			references.push({
+				id: session.id,
+				isSession: true,
+				user: session.user,
+				peer: peerText(session.peer!),
+				ttys: ttysText(session.ttys),
+				kind: session.kind,
+			});
 			for (const pid of treePids(session.tree)) {
 				const id = idOfPid(sample, pid);
 				const node = findNode(session, pid);
@@ -497,26 +560,51 @@ describe('one index per snapshot', () => {
 			}
 		}
 
-		const fuse = (isCaseSensitive: boolean) => new Fuse(references, {
-			keys: ['user', 'peer', 'ttys', 'kind', 'command', 'pid'], threshold: 0.2, ignoreLocation: true, isCaseSensitive, includeMatches: true,
-		});
+		const fuse = (isCaseSensitive: boolean) =>
+			new Fuse(references, {
+				keys: ['user', 'peer', 'ttys', 'kind', 'command', 'pid'],
+				threshold: 0.2,
+				ignoreLocation: true,
+				isCaseSensitive,
+				includeMatches: true,
+			});
 		const searchers = {sensitive: fuse(true), insensitive: fuse(false)};
 		// Fuzzy words (no digit, no space): exact, one and two typos, found nowhere, with case, longer than fuse's 32-character pattern.
 		const words = [
-			'worker', 'wroker', 'workre', 'defualt', 'queue', 'qeueu', 'sshd:', 'shell', 'Worker', 'WORKER', 'zzzzz', 'userr', 'pythn',
-			'priority-backgruond', 'queue=default-priority-backgruond-batch', '--queue=default-priority-background-batch',
+			'worker',
+			'wroker',
+			'workre',
+			'defualt',
+			'queue',
+			'qeueu',
+			'sshd:',
+			'shell',
+			'Worker',
+			'WORKER',
+			'zzzzz',
+			'userr',
+			'pythn',
+			'priority-backgruond',
+			'queue=default-priority-backgruond-batch',
+			'--queue=default-priority-background-batch',
 		];
 		for (const word of words) {
 			const found = searchers[word === word.toLowerCase() ? 'insensitive' : 'sensitive'].search(word);
-			const highlightsOf = (items: typeof found) => new Map(items.map(({item, matches = []}) => [
-				item.id,
-				matches.flatMap(({key, indices}) => indices.map(([start, end]) => ({field: key, start, end: end + 1})))
-					.sort((a, b) => String(a.field).localeCompare(String(b.field)) || a.start - b.start),
-			]));
+			const highlightsOf = (items: typeof found) =>
+				new Map(
+					items.map(({item, matches = []}) => [
+						item.id,
+						matches
+							.flatMap(({key, indices}) => indices.map(([start, end]) => ({field: key, start, end: end + 1})))
+							.sort((a, b) => String(a.field).localeCompare(String(b.field)) || a.start - b.start),
+					]),
+				);
 			// A swap of two letters is two errors: too many for a word this short.
 			expect(found.length > 0, word).toBe(!['wroker', 'defualt', 'WORKER', 'zzzzz'].includes(word));
 			const result = applyFilter(sampleIndex, word);
-			const matchedProcesses = new Map([...result.processHighlights].filter(([id]) => result.processMarks.get(id) === 'match'));
+			const matchedProcesses = new Map(
+				[...result.processHighlights].filter(([id]) => result.processMarks.get(id) === 'match'),
+			);
 			expect(matchedProcesses, word).toEqual(highlightsOf(found.filter(({item}) => !item.isSession)));
 			expect(result.sessionHighlights, word).toEqual(highlightsOf(found.filter(({item}) => item.isSession)));
 		}
@@ -524,19 +612,36 @@ describe('one index per snapshot', () => {
 
 	test('so do 300 random typos of real text', () => {
 		const commands = [
-			'/usr/lib/openssh/sftp-server -l INFO', 'tmux new-session -A -s main', 'vim /etc/nginx/sites-enabled/default',
-			'python3 -m http.server 8080', 'node /srv/app/dist/server.js --port=3000', 'rsync --server -vlogDtpre.iLsfxC . /srv/www',
-			'journalctl -fu nginx.service', 'htop', 'less +F /var/log/syslog', 'git-upload-pack \'/srv/git/project.git\'',
-			'bash -c while true; do sleep 60; done', 'ssh -W db.internal:5432 jump', 'scp -t /tmp/upload', 'psql -U postgres analytics',
+			'/usr/lib/openssh/sftp-server -l INFO',
+			'tmux new-session -A -s main',
+			'vim /etc/nginx/sites-enabled/default',
+			'python3 -m http.server 8080',
+			'node /srv/app/dist/server.js --port=3000',
+			'rsync --server -vlogDtpre.iLsfxC . /srv/www',
+			'journalctl -fu nginx.service',
+			'htop',
+			'less +F /var/log/syslog',
+			"git-upload-pack '/srv/git/project.git'",
+			'bash -c while true; do sleep 60; done',
+			'ssh -W db.internal:5432 jump',
+			'scp -t /tmp/upload',
+			'psql -U postgres analytics',
 		];
-		const sessions = Array.from({length: 30}, (_, number) => shellSession(1000 + (number * 20), {
-			user: ['alice', 'bob', 'carol', 'deploy', 'Backup-Operator'][number % 5]!,
-			tty: `pts/${number}`,
-			peer: {address: number % 3 === 0 ? `2001:db8::${number}` : `10.${number}.0.7`, port: 50_000 + number},
-			shellChildren: Array.from({length: 8}, (_, job) => processNode(1003 + (number * 20) + job, commands[(number + job) % commands.length]!)),
-		}));
+		const sessions = Array.from({length: 30}, (_, number) =>
+			shellSession(1000 + number * 20, {
+				user: ['alice', 'bob', 'carol', 'deploy', 'Backup-Operator'][number % 5]!,
+				tty: `pts/${number}`,
+				peer: {address: number % 3 === 0 ? `2001:db8::${number}` : `10.${number}.0.7`, port: 50_000 + number},
+				shellChildren: Array.from({length: 8}, (_, job) =>
+					processNode(1003 + number * 20 + job, commands[(number + job) % commands.length]!),
+				),
+			}),
+		);
 		const sample = report(sessions);
-		const texts = sessions.flatMap(session => [session.user, ...treePids(session.tree).map(pid => commandLine(findNode(session, pid).process))]);
+		const texts = sessions.flatMap(session => [
+			session.user,
+			...treePids(session.tree).map(pid => commandLine(findNode(session, pid).process)),
+		]);
 		let seed = 42;
 		const random = (below: number) => {
 			seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648;
@@ -549,18 +654,35 @@ describe('one index per snapshot', () => {
 			const text = texts[random(texts.length)]!;
 			const length = 5 + random(36);
 			const start = random(Math.max(1, text.length - length));
+			// eslint-disable-next-line unicorn/no-useless-spread -- a string, split into its characters.
 			let word = [...text.slice(start, start + length)];
 			for (let edit = random(4); edit > 0; edit--) {
 				const at = random(word.length);
 				const operation = random(4);
-				if (operation === 0) {
-					word[at] = letters[random(letters.length)]!;
-				} else if (operation === 1) {
-					word.splice(at, 0, letters[random(letters.length)]!);
-				} else if (operation === 2) {
-					word.splice(at, 1);
-				} else if (at + 1 < word.length) {
-					word = [...word.slice(0, at), word[at + 1]!, word[at]!, ...word.slice(at + 2)];
+				switch (operation) {
+					case 0: {
+						word[at] = letters[random(letters.length)]!;
+
+						break;
+					}
+
+					case 1: {
+						word.splice(at, 0, letters[random(letters.length)]!);
+
+						break;
+					}
+
+					case 2: {
+						word.splice(at, 1);
+
+						break;
+					}
+
+					default: {
+						if (at + 1 < word.length) {
+							word = [...word.slice(0, at), word[at + 1]!, word[at]!, ...word.slice(at + 2)];
+						}
+					}
 				}
 			}
 
@@ -573,12 +695,29 @@ describe('one index per snapshot', () => {
 		}
 
 		const references = sessions.flatMap(session => [
-			{id: session.id, isSession: true, user: session.user, peer: peerText(session.peer!), ttys: ttysText(session.ttys), kind: session.kind},
-			...treePids(session.tree).map(pid => ({id: idOfPid(sample, pid), isSession: false, command: commandLine(findNode(session, pid).process), pid: String(pid)})),
+			{
+				id: session.id,
+				isSession: true,
+				user: session.user,
+				peer: peerText(session.peer!),
+				ttys: ttysText(session.ttys),
+				kind: session.kind,
+			},
+			...treePids(session.tree).map(pid => ({
+				id: idOfPid(sample, pid),
+				isSession: false,
+				command: commandLine(findNode(session, pid).process),
+				pid: String(pid),
+			})),
 		]);
-		const fuse = (isCaseSensitive: boolean) => new Fuse(references, {
-			keys: ['user', 'peer', 'ttys', 'kind', 'command', 'pid'], threshold: 0.2, ignoreLocation: true, isCaseSensitive, includeMatches: true,
-		});
+		const fuse = (isCaseSensitive: boolean) =>
+			new Fuse(references, {
+				keys: ['user', 'peer', 'ttys', 'kind', 'command', 'pid'],
+				threshold: 0.2,
+				ignoreLocation: true,
+				isCaseSensitive,
+				includeMatches: true,
+			});
 		const searchers = {sensitive: fuse(true), insensitive: fuse(false)};
 		const sampleIndex = createFilterIndex(sample);
 		let wordsWithMatches = 0;

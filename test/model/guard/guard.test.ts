@@ -66,17 +66,19 @@ describe('assessTargets refuses outright', () => {
 		const init = targetFromProcess(processRecord({pid: 1, ppid: 0, uid: 0, comm: 'init', argv: ['/sbin/init']}));
 		const assessment = assessOne(init);
 		expect(assessment).toMatchObject({kind: 'refused', reason: 'init'});
-		expect(messageOf(assessment)).toMatch(/PID 1 is the init process/);
+		expect(messageOf(assessment)).toMatch(/PID 1 is the init process/u);
 	});
 
 	test('kernel threads, by flag, by kthreadd as parent, and kthreadd itself', () => {
-		const byFlag = targetFromProcess(processRecord({pid: 40, ppid: 0, uid: 0, comm: 'odd', argv: [], isKernelThread: true}));
+		const byFlag = targetFromProcess(
+			processRecord({pid: 40, ppid: 0, uid: 0, comm: 'odd', argv: [], isKernelThread: true}),
+		);
 		const byParent = targetFromProcess(processRecord({pid: 41, ppid: 2, uid: 0, comm: 'kworker/0:1', argv: []}));
 		const kthreadd = targetFromProcess(processRecord({pid: 2, ppid: 0, uid: 0, comm: 'kthreadd', argv: []}));
 		for (const target of [byFlag, byParent, kthreadd]) {
 			const assessment = assessOne(target, SIGKILL);
 			expect(assessment).toMatchObject({kind: 'refused', reason: 'kernel-thread'});
-			expect(messageOf(assessment)).toMatch(/kernel thread/);
+			expect(messageOf(assessment)).toMatch(/kernel thread/u);
 		}
 	});
 
@@ -86,12 +88,15 @@ describe('assessTargets refuses outright', () => {
 		}
 	});
 
-	test.each([0, -1, -2500, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])('pid %s, which is not a process id', pid => {
-		const target = {...targetFromProcess(rootSleep), pid};
-		const assessment = assessOne(target);
-		expect(assessment).toMatchObject({kind: 'refused', reason: 'invalid-pid'});
-		expect(messageOf(assessment)).toMatch(/not a process id/);
-	});
+	test.each([0, -1, -2500, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 31])(
+		'pid %s, which is not a process id',
+		pid => {
+			const target = {...targetFromProcess(rootSleep), pid};
+			const assessment = assessOne(target);
+			expect(assessment).toMatchObject({kind: 'refused', reason: 'invalid-pid'});
+			expect(messageOf(assessment)).toMatch(/not a process id/u);
+		},
+	);
 
 	test('the same target twice in one action: the second is skipped, the first judged', () => {
 		const target = targetFromProcess(aliceEditor);
@@ -111,13 +116,15 @@ describe('assessTargets asks for confirmation', () => {
 	});
 
 	test('on the own session with SIGSTOP, saying the terminal freezes', () => {
-		expect(messageOf(assessOne(targetFromProcess(rootSshd), SIGSTOP))).toMatch(/freezes your terminal until someone sends SIGCONT/);
+		expect(messageOf(assessOne(targetFromProcess(rootSshd), SIGSTOP))).toMatch(
+			/freezes your terminal until someone sends SIGCONT/u,
+		);
 	});
 
 	test("on sshtop's own shell, an ancestor outside the sshd pair", () => {
 		const assessment = assessOne(targetFromProcess(rootShell), SIGHUP);
 		expect(assessment).toMatchObject({kind: 'needs-confirmation', confirmation: 'own-ancestor'});
-		expect(messageOf(assessment)).toMatch(/sshtop runs under 2001 \(-bash\): SIGHUP to it may end sshtop/);
+		expect(messageOf(assessment)).toMatch(/sshtop runs under 2001 \(-bash\): SIGHUP to it may end sshtop/u);
 	});
 
 	test('on the listener, saying what stopping it does', () => {
@@ -127,8 +134,8 @@ describe('assessTargets asks for confirmation', () => {
 		expect(messageOf(assessment)).toBe(
 			'This is the SSH listener (pid 500, port 22): stopping the listener refuses new logins; existing sessions stay.',
 		);
-		expect(messageOf(assessOne(target, SIGHUP))).toMatch(/re-read its configuration/);
-		expect(messageOf(assessOne(target, SIGSTOP))).toMatch(/new logins hang/);
+		expect(messageOf(assessOne(target, SIGHUP))).toMatch(/re-read its configuration/u);
+		expect(messageOf(assessOne(target, SIGSTOP))).toMatch(/new logins hang/u);
 	});
 
 	test('confirmationsFor turns each question into a confirmation bound to target and reason', () => {
@@ -168,7 +175,9 @@ describe('assessTargets allows', () => {
 
 	test('one assessment per target, in order', () => {
 		const targets = [rootSleep, listenerRecord, sshtopRecord, aliceEditor].map(record => targetFromProcess(record));
-		expect(assessTargets(targets, SIGTERM, context).map(assessment => [assessment.target.pid, assessment.kind])).toEqual([
+		expect(
+			assessTargets(targets, SIGTERM, context).map(assessment => [assessment.target.pid, assessment.kind]),
+		).toEqual([
 			[2002, 'allowed'],
 			[500, 'needs-confirmation'],
 			[2500, 'refused'],
@@ -187,7 +196,10 @@ describe('guard context', () => {
 	});
 
 	test('the own session names both sshds of a privilege-separated login', () => {
-		expect(ownSessionOf(privilegeSeparatedSession).sshdIds).toEqual([processId(aliceMonitor), processId(aliceUserSide)]);
+		expect(ownSessionOf(privilegeSeparatedSession).sshdIds).toEqual([
+			processId(aliceMonitor),
+			processId(aliceUserSide),
+		]);
 		expect(ownSessionOf(rootWithoutSplitSession).sshdIds).toEqual([processId(rootSshd)]);
 	});
 

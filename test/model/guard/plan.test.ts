@@ -1,5 +1,10 @@
 import {describe, expect, test} from 'vitest';
-import {planProcessAndDescendants, planSessionAction, planSignal, type SessionPlan} from '../../../source/model/guard/plan.js';
+import {
+	planProcessAndDescendants,
+	planSessionAction,
+	planSignal,
+	type SessionPlan,
+} from '../../../source/model/guard/plan.js';
 import {parseSignal, SIGKILL, SIGTERM, SIGUSR1} from '../../../source/model/guard/signal-catalogue.js';
 import {findSurvivors, planSurvivorCleanup, sessionProcesses} from '../../../source/model/guard/survivor-plan.js';
 import {targetFromProcess} from '../../../source/model/guard/target.js';
@@ -27,7 +32,11 @@ function planOf(result: SessionPlan) {
 
 function shape(result: SessionPlan) {
 	const plan = planOf(result);
-	return {action: plan.action, signal: plan.signal.name, targets: plan.targets.map(target => [target.pid, target.startTicks])};
+	return {
+		action: plan.action,
+		signal: plan.signal.name,
+		targets: plan.targets.map(target => [target.pid, target.startTicks]),
+	};
 }
 
 describe('planSessionAction with privilege separation (monitor 1000, user side 1001)', () => {
@@ -54,7 +63,10 @@ describe('planSessionAction with privilege separation (monitor 1000, user side 1
 		expect(shape(result)).toEqual({
 			action: 'kill-session',
 			signal: 'SIGKILL',
-			targets: [[1001, aliceUserSide.startTicks], [1000, aliceMonitor.startTicks]],
+			targets: [
+				[1001, aliceUserSide.startTicks],
+				[1000, aliceMonitor.startTicks],
+			],
 		});
 		expect(planOf(result).description).toBe(
 			'Kill: SIGKILL to the user-side sshd 1001 (sshd: alice@pts/0), then the monitor 1000 (sshd: alice [priv]): the connection drops at once, without clean-up (the login may stay listed in who/last).',
@@ -62,20 +74,38 @@ describe('planSessionAction with privilege separation (monitor 1000, user side 1
 	});
 
 	test('Signal… with KILL is routed as Kill, never to the monitor alone', () => {
-		expect(shape(planSessionAction(session, {kind: 'signal', signal: SIGKILL})).targets).toEqual([[1001, aliceUserSide.startTicks], [1000, aliceMonitor.startTicks]]);
+		expect(shape(planSessionAction(session, {kind: 'signal', signal: SIGKILL})).targets).toEqual([
+			[1001, aliceUserSide.startTicks],
+			[1000, aliceMonitor.startTicks],
+		]);
 	});
 
-	test('a normal user ends their own session through its user side, which is theirs (the monitor is root\'s)', () => {
-		expect(shape(planSessionAction(session, {kind: 'end'}, {operatorUid: 1000})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
-		expect(shape(planSessionAction(session, {kind: 'kill'}, {operatorUid: 1000})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
+	test("a normal user ends their own session through its user side, which is theirs (the monitor is root's)", () => {
+		expect(shape(planSessionAction(session, {kind: 'end'}, {operatorUid: 1000})).targets).toEqual([
+			[1001, aliceUserSide.startTicks],
+		]);
+		expect(shape(planSessionAction(session, {kind: 'kill'}, {operatorUid: 1000})).targets).toEqual([
+			[1001, aliceUserSide.startTicks],
+		]);
 		// Another user's session: the monitor, which the kernel will refuse them (not permitted, said so).
-		expect(shape(planSessionAction(session, {kind: 'end'}, {operatorUid: 1002})).targets).toEqual([[1000, aliceMonitor.startTicks]]);
-		expect(planOf(planSessionAction(session, {kind: 'end'}, {operatorUid: 1000})).description).toContain('user-side sshd 1001 (sshd: alice@pts/0), yours');
+		expect(shape(planSessionAction(session, {kind: 'end'}, {operatorUid: 1002})).targets).toEqual([
+			[1000, aliceMonitor.startTicks],
+		]);
+		expect(planOf(planSessionAction(session, {kind: 'end'}, {operatorUid: 1000})).description).toContain(
+			'user-side sshd 1001 (sshd: alice@pts/0), yours',
+		);
 	});
 
 	test('an orphaned connection (its monitor gone) is ended through its user side', () => {
 		const userSideNode = session.tree.children[0]!;
-		const orphaned: Session = {...session, id: '1001:x', pid: 1001, monitorPid: undefined, isOrphaned: true, tree: userSideNode};
+		const orphaned: Session = {
+			...session,
+			id: '1001:x',
+			pid: 1001,
+			monitorPid: undefined,
+			isOrphaned: true,
+			tree: userSideNode,
+		};
 		expect(shape(planSessionAction(orphaned, {kind: 'end'})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
 		expect(planOf(planSessionAction(orphaned, {kind: 'end'})).description).toContain('(its monitor is gone)');
 		expect(shape(planSessionAction(orphaned, {kind: 'kill'})).targets).toEqual([[1001, aliceUserSide.startTicks]]);
@@ -129,7 +159,7 @@ describe('planSessionAction for a root login without a split (one sshd 2000)', (
 	test('Kill goes to its only sshd, and says so', () => {
 		const result = planSessionAction(session, {kind: 'kill'});
 		expect(shape(result)).toEqual({action: 'kill-session', signal: 'SIGKILL', targets: [[2000, rootSshd.startTicks]]});
-		expect(planOf(result).description).toMatch(/^Kill: SIGKILL to the session's only sshd 2000 \(sshd: root@pts\/1\)/);
+		expect(planOf(result).description).toMatch(/^Kill: SIGKILL to the session's only sshd 2000 \(sshd: root@pts\/1\)/u);
 	});
 });
 
@@ -218,7 +248,7 @@ describe('sentences stay one safe line', () => {
 	test('a command with escapes and newlines is shown with placeholders and cut', () => {
 		const hostile = processRecord({pid: 77, ppid: 1, argv: ['\u001B]52;c;aGk=\u0007evil', '\n', 'x'.repeat(80)]});
 		const {description} = planSignal([targetFromProcess(hostile)], SIGTERM);
-		expect(description).not.toMatch(/[\u0000-\u001F]/);
-		expect(description).toMatch(/^SIGTERM to 77 \(\^\[\]52;c;aGk=\^Gevil \^J x+…\)\.$/);
+		expect(description).not.toMatch(/[\u0000-\u001F]/u);
+		expect(description).toMatch(/^SIGTERM to 77 \(\^\[\]52;c;aGk=\^Gevil \^J x+…\)\.$/u);
 	});
 });

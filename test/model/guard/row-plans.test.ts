@@ -12,7 +12,7 @@ const bob = shellSession(2000, {user: 'bob', tty: 'pts/1', shellChildren: [child
 const fixture = report([own, bob]);
 
 describe('the guard context from a report', () => {
-	test('sshtop\'s ancestors are its shell and its session\'s sshds, nearest first', () => {
+	test("sshtop's ancestors are its shell and its session's sshds, nearest first", () => {
 		const context = guardContextFromReport(fixture, 1003);
 		expect(context.selfPid).toBe(1003);
 		expect(context.selfAncestorIds).toEqual(['1002:10020', '1001:10010', '1000:10000']);
@@ -27,38 +27,77 @@ describe('the guard context from a report', () => {
 
 describe('planning a choice', () => {
 	test('End on two sessions: SIGTERM to each monitor, and both are watched for survivors', () => {
-		const planned = planChoice(fixture, [{kind: 'session', id: own.id}, {kind: 'session', id: bob.id}], {kind: 'session', action: {kind: 'end'}});
+		const planned = planChoice(
+			fixture,
+			[
+				{kind: 'session', id: own.id},
+				{kind: 'session', id: bob.id},
+			],
+			{kind: 'session', action: {kind: 'end'}},
+		);
 		expect(planned.ok && planned.plan.targets.map(target => target.pid)).toEqual([1000, 2000]);
 		expect(planned.ok && planned.plan.signal).toBe(SIGTERM);
 		expect(planned.ok && planned.endedSessions.map(session => session.id)).toEqual([own.id, bob.id]);
 	});
 
 	test('a mixed tag set gets one signal: a session stands for the processes that end its connection', () => {
-		const planned = planChoice(fixture, [{kind: 'session', id: bob.id}, {kind: 'process', id: '1003:10030'}], {kind: 'session', action: {kind: 'kill'}});
+		const planned = planChoice(
+			fixture,
+			[
+				{kind: 'session', id: bob.id},
+				{kind: 'process', id: '1003:10030'},
+			],
+			{kind: 'session', action: {kind: 'kill'}},
+		);
 		expect(planned.ok && planned.plan.action).toBe('signal');
 		expect(planned.ok && planned.plan.signal).toBe(SIGKILL);
 		// SIGKILL: the user side, then the monitor; never the monitor alone, which would orphan the connection.
 		expect(planned.ok && planned.plan.targets.map(target => target.pid)).toEqual([2001, 2000, 1003]);
 		expect(planned.ok && planned.endedSessions.map(session => session.id)).toEqual([bob.id]);
 		expect(planned.ok && planned.warnings).toEqual([]);
-		const term = planChoice(fixture, [{kind: 'session', id: bob.id}, {kind: 'process', id: '1003:10030'}], {kind: 'session', action: {kind: 'end'}});
+		const term = planChoice(
+			fixture,
+			[
+				{kind: 'session', id: bob.id},
+				{kind: 'process', id: '1003:10030'},
+			],
+			{kind: 'session', action: {kind: 'end'}},
+		);
 		expect(term.ok && term.plan.targets.map(target => target.pid)).toEqual([2000, 1003]);
 	});
 
 	test('SIGKILL to a monitor without its user side (chosen as a process) warns that the connection is orphaned', () => {
-		const monitorOnly = planChoice(fixture, [{kind: 'process', id: bob.id}], {kind: 'process', signal: SIGKILL, withDescendants: false});
+		const monitorOnly = planChoice(fixture, [{kind: 'process', id: bob.id}], {
+			kind: 'process',
+			signal: SIGKILL,
+			withDescendants: false,
+		});
 		expect(monitorOnly.ok && monitorOnly.plan.targets.map(target => target.pid)).toEqual([2000]);
 		expect(monitorOnly.ok && monitorOnly.warnings).toEqual([
 			'SIGKILL to the monitor 2000 alone orphans the connection: its user-side sshd 2001 keeps it open. Kill on the session row ends it.',
 		]);
 		// With its user side too, nothing is orphaned.
-		const both = planChoice(fixture, [{kind: 'process', id: bob.id}, {kind: 'process', id: '2001:20010'}], {kind: 'process', signal: SIGKILL, withDescendants: false});
+		const both = planChoice(
+			fixture,
+			[
+				{kind: 'process', id: bob.id},
+				{kind: 'process', id: '2001:20010'},
+			],
+			{kind: 'process', signal: SIGKILL, withDescendants: false},
+		);
 		expect(both.ok && both.warnings).toEqual([]);
 	});
 
 	test('rows gone since the last refresh are left out, and all gone is a message', () => {
-		const planned = planChoice(fixture, [{kind: 'process', id: '9999:1'}], {kind: 'process', signal: SIGTERM, withDescendants: false});
-		expect(planned).toEqual({ok: false, message: 'The chosen row has gone since the last refresh; nothing was planned for it.'});
+		const planned = planChoice(fixture, [{kind: 'process', id: '9999:1'}], {
+			kind: 'process',
+			signal: SIGTERM,
+			withDescendants: false,
+		});
+		expect(planned).toEqual({
+			ok: false,
+			message: 'The chosen row has gone since the last refresh; nothing was planned for it.',
+		});
 	});
 });
 
@@ -68,13 +107,20 @@ describe('tags and keys in the action state', () => {
 		expect(actions.tags).toHaveLength(1);
 		actions = pruneTags(actions, report([own, bob]));
 		expect(actions.tags).toHaveLength(1);
-		const reused = shellSession(2000, {user: 'bob', tty: 'pts/1', shellChildren: [child(2003, 2002, ['sleep', '600'], {startTicks: 77})]});
+		const reused = shellSession(2000, {
+			user: 'bob',
+			tty: 'pts/1',
+			shellChildren: [child(2003, 2002, ['sleep', '600'], {startTicks: 77})],
+		});
 		expect(processId(reused.tree.children[0]!.children[0]!.children[0]!.process)).toBe('2003:77');
 		expect(pruneTags(actions, report([own, reused])).tags).toEqual([]);
 	});
 
 	test('read-only: an action key opens nothing and says why', () => {
-		const actions = runActionCommand(createActionsState({isReadOnly: true}), 'quick-kill', fixture, {kind: 'session', id: bob.id});
+		const actions = runActionCommand(createActionsState({isReadOnly: true}), 'quick-kill', fixture, {
+			kind: 'session',
+			id: bob.id,
+		});
 		expect(actions.dialog).toBeUndefined();
 		expect(actions.status).toContain('Read-only');
 	});
@@ -89,7 +135,9 @@ describe('tags and keys in the action state', () => {
 describe('the action flags', () => {
 	test('--read-only and --audit-log PATH are read; default is read-write with the default log', () => {
 		expect(parseCli([])).toMatchObject({options: {isReadOnly: false, auditLogPath: undefined}});
-		expect(parseCli(['--read-only', '--audit-log', '/tmp/a.log'])).toMatchObject({options: {isReadOnly: true, auditLogPath: '/tmp/a.log'}});
+		expect(parseCli(['--read-only', '--audit-log', '/tmp/a.log'])).toMatchObject({
+			options: {isReadOnly: true, auditLogPath: '/tmp/a.log'},
+		});
 		expect(parseCli(['--audit-log', ''])).toEqual({error: '--audit-log takes a file path, not an empty string'});
 		expect(parseCli(['--audit-log'])).toHaveProperty('error');
 	});

@@ -7,9 +7,12 @@ function parsed(input: string | number) {
 }
 
 describe('parseSignal', () => {
-	test.each(['TERM', 'term', 'SIGTERM', 'sigterm', 'SigTerm', ' TERM ', '15', 'SIG15'])('reads %j as SIGTERM', input => {
-		expect(parsed(input)).toEqual({name: 'SIGTERM', number: 15});
-	});
+	test.each(['TERM', 'term', 'SIGTERM', 'sigterm', 'SigTerm', ' TERM ', '15', 'SIG15'])(
+		'reads %j as SIGTERM',
+		input => {
+			expect(parsed(input)).toEqual({name: 'SIGTERM', number: 15});
+		},
+	);
 
 	test('reads plain numbers and shows the usual name for them', () => {
 		expect(parsed(9)).toEqual({name: 'SIGKILL', number: 9});
@@ -29,20 +32,20 @@ describe('parseSignal', () => {
 	});
 
 	test.each([
-		['BOGUS', /Unknown signal "BOGUS"/],
-		['SIGFOO', /Unknown signal "SIGFOO"/],
-		['', /No signal given/],
-		['   ', /No signal given/],
-		['0', /0 only checks that a process exists/],
-		[0, /0 only checks that a process exists/],
-		['65', /from 1 to 64/],
-		[-9, /from 1 to 64/],
-		[2.5, /from 1 to 64/],
-		[Number.NaN, /from 1 to 64/],
-		['RTMIN-1', /Unknown signal/],
-		['RTMAX+1', /Unknown signal/],
-		['RTMIN+31', /Unknown signal/],
-		['-9', /Unknown signal/],
+		['BOGUS', /Unknown signal "BOGUS"/u],
+		['SIGFOO', /Unknown signal "SIGFOO"/u],
+		['', /No signal given/u],
+		['   ', /No signal given/u],
+		['0', /0 only checks that a process exists/u],
+		[0, /0 only checks that a process exists/u],
+		['65', /from 1 to 64/u],
+		[-9, /from 1 to 64/u],
+		[2.5, /from 1 to 64/u],
+		[Number.NaN, /from 1 to 64/u],
+		['RTMIN-1', /Unknown signal/u],
+		['RTMAX+1', /Unknown signal/u],
+		['RTMIN+31', /Unknown signal/u],
+		['-9', /Unknown signal/u],
 	])('rejects %j with a clear message', (input, message) => {
 		const result = parseSignal(input);
 		expect(result.ok).toBe(false);

@@ -12,7 +12,7 @@ describe('signalFate', () => {
 		expect(signalFate({ignoredSignals: 'ffffffffffffffff', caughtSignals: '0'}, SIGSTOP)).toBe('delivered');
 	});
 
-	it('a PID namespace\'s init drops what it has no handler for', () => {
+	it("a PID namespace's init drops what it has no handler for", () => {
 		const init = {ignoredSignals: '0000000000000000', caughtSignals: '0000000000000201', isNamespaceInit: true};
 		expect(signalFate(init, SIGTERM)).toBe('discarded');
 		expect(signalFate(init, SIGHUP)).toBe('delivered');

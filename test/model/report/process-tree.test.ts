@@ -11,18 +11,25 @@ const make = processRecord({pid: 13, ppid: 11});
 const cc = processRecord({pid: 14, ppid: 13});
 const first = buildTree(indexProcesses([sshd, bash, vim, make, cc]), sshd);
 const pids = (node: ProcessNode): unknown => [node.process.pid, ...node.children.map(child => pids(child))];
-const at = (node: ProcessNode, ...path: number[]) => path.reduce((current, position) => current.children[position]!, node);
+function at(node: ProcessNode, ...path: number[]): ProcessNode {
+	let current = node;
+	for (const position of path) {
+		current = current.children[position]!;
+	}
 
-describe('a session\'s tree, refresh after refresh', () => {
+	return current;
+}
+
+describe("a session's tree, refresh after refresh", () => {
 	test('is built parent to children, in the order of the table', () => {
 		expect(pids(first)).toEqual([10, [11, [12], [13, [14]]]]);
 	});
 
-	test('is the last report\'s very object when no record and no link changed', () => {
+	test("is the last report's very object when no record and no link changed", () => {
 		expect(buildTree(indexProcesses([sshd, bash, vim, make, cc]), sshd, first)).toBe(first);
 	});
 
-	test('gets new nodes only on the path to a changed record; the other subtrees are the last report\'s', () => {
+	test("gets new nodes only on the path to a changed record; the other subtrees are the last report's", () => {
 		const busyCc = {...cc, userTicks: 300};
 		const next = buildTree(indexProcesses([sshd, bash, vim, make, busyCc]), sshd, first);
 		expect(pids(next)).toEqual(pids(first));
@@ -32,7 +39,11 @@ describe('a session\'s tree, refresh after refresh', () => {
 	});
 
 	test('keeps the subtrees below a top whose own record changed', () => {
-		const next = buildTree(indexProcesses([{...sshd, userTicks: 9}, bash, vim, make, cc]), {...sshd, userTicks: 9}, first);
+		const next = buildTree(
+			indexProcesses([{...sshd, userTicks: 9}, bash, vim, make, cc]),
+			{...sshd, userTicks: 9},
+			first,
+		);
 		expect(next).not.toBe(first);
 		expect(at(next, 0)).toBe(at(first, 0));
 	});
@@ -41,7 +52,11 @@ describe('a session\'s tree, refresh after refresh', () => {
 		const less = buildTree(indexProcesses([sshd, bash, vim, make]), sshd, first);
 		expect(pids(less)).toEqual([10, [11, [12], [13]]]);
 		expect(at(less, 0, 0)).toBe(at(first, 0, 0));
-		const more = buildTree(indexProcesses([sshd, bash, vim, make, cc, processRecord({pid: 15, ppid: 11})]), sshd, first);
+		const more = buildTree(
+			indexProcesses([sshd, bash, vim, make, cc, processRecord({pid: 15, ppid: 11})]),
+			sshd,
+			first,
+		);
 		expect(pids(more)).toEqual([10, [11, [12], [13, [14]], [15]]]);
 		expect(at(more, 0, 1)).toBe(at(first, 0, 1));
 	});

@@ -1,5 +1,11 @@
 import {describe, expect, test} from 'vitest';
-import {computeLayout, formatRow, formatRowWithSpans, formatTitleLine, healthNote} from '../../../source/model/view/columns.js';
+import {
+	computeLayout,
+	formatRow,
+	formatRowWithSpans,
+	formatTitleLine,
+	healthNote,
+} from '../../../source/model/view/columns.js';
 import type {SessionHealth} from '../../../source/model/report/health.js';
 import type {Session} from '../../../source/model/types.js';
 import {unknownCpuUsage} from '../../../source/model/view/cpu.js';
@@ -12,7 +18,9 @@ const context = {usage: unknownCpuUsage, now: takenAt};
 describe('lines fit the terminal', () => {
 	const wide = shellSession(1000, {
 		user: '漢字ユーザー',
-		shellChildren: [child(1003, 1002, ['vim', '長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い.txt'])],
+		shellChildren: [
+			child(1003, 1002, ['vim', '長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い長い.txt']),
+		],
 		foregroundPid: 1003,
 	});
 
@@ -20,7 +28,10 @@ describe('lines fit the terminal', () => {
 		test(`every line is exactly ${width} cells, counting wide characters as two`, () => {
 			const sessions = report([wide, shellSession(2000, {user: 'bob'})]);
 			const layout = computeLayout(sessions, width);
-			const lines = [formatTitleLine(layout), ...flattenReport(sessions).rows.map(row => formatRow(row, layout, context))];
+			const lines = [
+				formatTitleLine(layout),
+				...flattenReport(sessions).rows.map(row => formatRow(row, layout, context)),
+			];
 			for (const line of lines) {
 				expect(displayWidth(line)).toBe(width);
 				expect(line).not.toContain('\n');
@@ -42,7 +53,9 @@ describe('lines fit the terminal', () => {
 		const sessions = report([shellSession(2000, {user: 'bob', peer: {address: '203.0.113.7', port: 41_022}})]);
 		const layout = computeLayout(sessions, 160);
 		const sessionRow = flattenReport(sessions).rows[1]!;
-		expect(formatRow(sessionRow, layout, context)).toMatch(/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +2m +shell +- +12\.0M -bash/);
+		expect(formatRow(sessionRow, layout, context)).toMatch(
+			/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +2m +shell +- +12\.0M -bash/u,
+		);
 	});
 
 	test('the operator’s own session is marked with *', () => {
@@ -54,42 +67,71 @@ describe('lines fit the terminal', () => {
 	test('a process row shows pid, user, state, CPU, memory and command', () => {
 		const sessions = report([shellSession(2000, {user: 'bob'})]);
 		const line = formatRow(flattenReport(sessions).rows[3]!, computeLayout(sessions, 100), context);
-		expect(line.trimEnd()).toMatch(/└── +2002 bob +S +- +4\.0M -bash$/);
+		expect(line.trimEnd()).toMatch(/└── +2002 bob +S +- +4\.0M -bash$/u);
 	});
 });
 
 describe('connection health', () => {
-	const withHealth = (session: Session, health: SessionHealth, evidence: readonly string[] = []): Session => ({...session, health: {health, evidence, tcp: undefined}});
+	const withHealth = (session: Session, health: SessionHealth, evidence: readonly string[] = []): Session => ({
+		...session,
+		health: {health, evidence, tcp: undefined},
+	});
 
 	test('the HEALTH column outranks CPU, memory, tty, login and kind: it stays at 80 columns', () => {
-		const sessions = report([withHealth(shellSession(2000, {user: 'bob'}), 'dead-peer'), withHealth(shellSession(3000, {user: 'carol'}), 'ok')]);
-		expect(computeLayout(sessions, 80).columns.map(each => each.column)).toEqual(expect.arrayContaining(['user', 'from', 'idle', 'health']));
-		const line = formatRow(flattenReport(sessions).rows.find(row => row.kind === 'session')!, computeLayout(sessions, 80), context);
-		expect(line).toMatch(/ DEAD /);
+		const sessions = report([
+			withHealth(shellSession(2000, {user: 'bob'}), 'dead-peer'),
+			withHealth(shellSession(3000, {user: 'carol'}), 'ok'),
+		]);
+		expect(computeLayout(sessions, 80).columns.map(each => each.column)).toEqual(
+			expect.arrayContaining(['user', 'from', 'idle', 'health']),
+		);
+		const line = formatRow(
+			flattenReport(sessions).rows.find(row => row.kind === 'session')!,
+			computeLayout(sessions, 80),
+			context,
+		);
+		expect(line).toMatch(/ DEAD /u);
 		expect(displayWidth(line)).toBe(80);
 	});
 
 	test('the health cell carries its style as a span; a filter match keeps its own', () => {
 		const sessions = report([withHealth(shellSession(2000, {user: 'bob'}), 'stalled')]);
-		const {text, spans} = formatRowWithSpans(flattenReport(sessions).rows[1]!, computeLayout(sessions, 120), context, [{field: 'user', start: 0, end: 3}]);
+		const {text, spans} = formatRowWithSpans(flattenReport(sessions).rows[1]!, computeLayout(sessions, 120), context, [
+			{field: 'user', start: 0, end: 3},
+		]);
 		const styled = spans.map(([start, end, style]) => `${style ?? 'match'}:${text.slice(start, end)}`);
 		expect(styled).toEqual(['match:bob', 'warning:STALL']);
 	});
 
 	test('healthNote names the verdict and its evidence, and says nothing for ok', () => {
-		expect(healthNote(withHealth(shellSession(2000, {user: 'bob'}), 'dead-peer', ['connection is closing (CLOSE_WAIT)']))).toBe('DEAD: connection is closing (CLOSE_WAIT)');
-		expect(healthNote(withHealth(shellSession(2000, {user: 'bob'}), 'unknown', ['socket not readable (not root?)']))).toBe('health unknown: socket not readable (not root?)');
+		expect(
+			healthNote(withHealth(shellSession(2000, {user: 'bob'}), 'dead-peer', ['connection is closing (CLOSE_WAIT)'])),
+		).toBe('DEAD: connection is closing (CLOSE_WAIT)');
+		expect(
+			healthNote(withHealth(shellSession(2000, {user: 'bob'}), 'unknown', ['socket not readable (not root?)'])),
+		).toBe('health unknown: socket not readable (not root?)');
 		expect(healthNote(withHealth(shellSession(2000, {user: 'bob'}), 'ok'))).toBeUndefined();
 		expect(healthNote(shellSession(2000, {user: 'bob'}))).toBeUndefined();
 	});
 
 	test('the live explorer moves every idle time on together, at the wall-clock minute, not each at its own second', () => {
 		// Idle `seconds` at `now`: the session keeps the instant its user was last seen.
-		const sessions = (idle: readonly number[], now: number) => report(idle.map((seconds, index) => ({...shellSession(1000 * (index + 1), {user: `user${index}`}), idleSince: now - (seconds * 1000)})));
+		const sessions = (idle: readonly number[], now: number) =>
+			report(
+				idle.map((seconds, index) => ({
+					...shellSession(1000 * (index + 1), {user: `user${index}`}),
+					idleSince: now - seconds * 1000,
+				})),
+			);
 		const idleCells = (idle: readonly number[], now: number) => {
 			const built = sessions(idle, now);
 			const rows = flattenReport(built).rows.filter(row => row.kind === 'session');
-			return rows.map(row => / (\d+s|\d+m) /.exec(formatRow(row, computeLayout(built, 120), {...context, now, isIdleByMinute: true}))?.[1]);
+			return rows.map(
+				row =>
+					/ (\d+s|\d+m) /u.exec(
+						formatRow(row, computeLayout(built, 120), {...context, now, isIdleByMinute: true}),
+					)?.[1],
+			);
 		};
 
 		const minute = Math.floor(takenAt / 60_000) * 60_000;
@@ -103,12 +145,18 @@ describe('connection health', () => {
 		expect(idleCells([12, 70], minute + 20_000)).toEqual(['12s', '1m']);
 		// One-shot views show the idle time itself.
 		const built = sessions([110], minute + 20_000);
-		expect(formatRow(flattenReport(built).rows.find(row => row.kind === 'session')!, computeLayout(built, 120), {...context, now: minute + 20_000})).toMatch(/ 1m /);
+		expect(
+			formatRow(
+				flattenReport(built).rows.find(row => row.kind === 'session')!,
+				computeLayout(built, 120),
+				{...context, now: minute + 20_000},
+			),
+		).toMatch(/ 1m /u);
 	});
 
 	test('network idle is marked with ~', () => {
 		const forward: Session = {...shellSession(2000, {user: 'bob'}), ttys: [], ...idleFor(90), idleSource: 'network'};
 		const sessions = report([forward]);
-		expect(formatRow(flattenReport(sessions).rows[1]!, computeLayout(sessions, 120), context)).toMatch(/ 1m~ /);
+		expect(formatRow(flattenReport(sessions).rows[1]!, computeLayout(sessions, 120), context)).toMatch(/ 1m~ /u);
 	});
 });

@@ -1,9 +1,18 @@
 import {describe, expect, test} from 'vitest';
 import {measureCpu, sessionMemoryBytes, steadyCpuUsage} from '../../../source/model/view/cpu.js';
 import {processId} from '../../../source/model/types.js';
-import {child, node, processRecord, report, session, startTicksAgo, startTicksAt, takenAt} from '../../fixtures/builders.js';
+import {
+	child,
+	node,
+	processRecord,
+	report,
+	session,
+	startTicksAgo,
+	startTicksAt,
+	takenAt,
+} from '../../fixtures/builders.js';
 
-function oneSession(processes: ReturnType<typeof processRecord>[], takenAt: number) {
+function oneSession(processes: Array<ReturnType<typeof processRecord>>, takenAt: number) {
 	const [root, ...rest] = processes;
 	return report([session(node(root!, ...rest.map(each => node(each))))], {takenAt});
 }
@@ -15,8 +24,14 @@ describe('CPU% from two refreshes', () => {
 	});
 
 	test('ticks used over elapsed seconds × 100 ticks per second', () => {
-		const before = oneSession([processRecord({pid: 10, userTicks: 100, systemTicks: 50}), processRecord({pid: 11, userTicks: 0})], takenAt);
-		const after = oneSession([processRecord({pid: 10, userTicks: 200, systemTicks: 50}), processRecord({pid: 11, userTicks: 300})], takenAt + 2000);
+		const before = oneSession(
+			[processRecord({pid: 10, userTicks: 100, systemTicks: 50}), processRecord({pid: 11, userTicks: 0})],
+			takenAt,
+		);
+		const after = oneSession(
+			[processRecord({pid: 10, userTicks: 200, systemTicks: 50}), processRecord({pid: 11, userTicks: 300})],
+			takenAt + 2000,
+		);
 		const usage = measureCpu(before, after);
 		expect(usage.byProcess.get('10:100')).toBeCloseTo(50);
 		expect(usage.byProcess.get('11:110')).toBeCloseTo(150);
@@ -24,15 +39,21 @@ describe('CPU% from two refreshes', () => {
 	});
 
 	test('a reused pid (different start ticks) does not inherit the old process’s ticks', () => {
-		const before = oneSession([processRecord({pid: 10}), processRecord({pid: 11, startTicks: 5, userTicks: 5000})], takenAt);
+		const before = oneSession(
+			[processRecord({pid: 10}), processRecord({pid: 11, startTicks: 5, userTicks: 5000})],
+			takenAt,
+		);
 		// Started a minute ago, before the first refresh: it has a previous reading only under its old identity.
 		const reused = processRecord({pid: 11, startTicks: startTicksAgo(60), userTicks: 10});
 		const after = oneSession([processRecord({pid: 10}), reused], takenAt + 1000);
 		expect(measureCpu(before, after).byProcess.has(processId(reused))).toBe(false);
 	});
 
-	test('a report that kept the last one\'s sessions (nothing in them ran) measures every process and session at 0 %', () => {
-		const before = oneSession([processRecord({pid: 10, userTicks: 100}), processRecord({pid: 11, userTicks: 7})], takenAt);
+	test("a report that kept the last one's sessions (nothing in them ran) measures every process and session at 0 %", () => {
+		const before = oneSession(
+			[processRecord({pid: 10, userTicks: 100}), processRecord({pid: 11, userTicks: 7})],
+			takenAt,
+		);
 		const after = {...before, takenAt: takenAt + 2000};
 		const usage = measureCpu(before, after);
 		expect(Object.fromEntries(usage.byProcess)).toEqual({'10:100': 0, '11:110': 0});
@@ -54,7 +75,10 @@ test('a session’s memory is the resident memory of its whole tree', () => {
 });
 
 describe('CPU% as the explorer shows it', () => {
-	const usage = (percent: number) => ({byProcess: new Map([['10:100', percent]]), bySession: new Map([['10:100', percent]])});
+	const usage = (percent: number) => ({
+		byProcess: new Map([['10:100', percent]]),
+		bySession: new Map([['10:100', percent]]),
+	});
 
 	test('a flicker of a tick (0.0 ↔ 0.5) does not move the shown figure', () => {
 		let shown = steadyCpuUsage(undefined, usage(0));

@@ -1,7 +1,16 @@
 import {describe, expect, test} from 'vitest';
 import stringWidth from 'string-width';
 import {
-	displayWidth, fitToWidth, formatBytes, formatDuration, formatIdle, formatLoad, formatLoginTime, formatPercent, formatUptime, truncateToWidth,
+	displayWidth,
+	fitToWidth,
+	formatBytes,
+	formatDuration,
+	formatIdle,
+	formatLoad,
+	formatLoginTime,
+	formatPercent,
+	formatUptime,
+	truncateToWidth,
 } from '../../../source/model/view/format.js';
 
 describe('display width', () => {

@@ -2,10 +2,18 @@ import {describe, expect, test} from 'vitest';
 import {renderPlainText} from '../../../source/model/view/plain-text.js';
 import {child, listener, report, shellSession} from '../../fixtures/builders.js';
 
-const sessions = report([
-	shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['sleep', '100']), child(1004, 1002, ['top'])], foregroundPid: 1004, isOwn: true}),
-	shellSession(2000, {user: 'bob', tty: 'pts/1'}),
-], {isPartial: true});
+const sessions = report(
+	[
+		shellSession(1000, {
+			user: 'alice',
+			shellChildren: [child(1003, 1002, ['sleep', '100']), child(1004, 1002, ['top'])],
+			foregroundPid: 1004,
+			isOwn: true,
+		}),
+		shellSession(2000, {user: 'bob', tty: 'pts/1'}),
+	],
+	{isPartial: true},
+);
 
 describe('the one-shot plain-text tree', () => {
 	test('shows the header and every process, fully expanded', () => {
@@ -34,7 +42,9 @@ describe('the one-shot plain-text tree', () => {
 	});
 
 	test('a hostile process name reaches the output as visible text', () => {
-		const hostile = report([shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['\u001B]0;owned\u0007\u001B[2J'])]})]);
+		const hostile = report([
+			shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['\u001B]0;owned\u0007\u001B[2J'])]}),
+		]);
 		const text = renderPlainText(hostile, {color: false});
 		expect(text).not.toContain('\u001B');
 		expect(text).not.toContain('\u0007');
@@ -47,12 +57,21 @@ describe('the idle policy in the header', () => {
 	const twoListeners = report([], {listeners: [listener({pid: 800}), listener({pid: 900, ports: [2222]})]});
 
 	test('one line for listeners that share a policy', () => {
-		const text = renderPlainText(twoListeners, {color: false, policies: new Map([['800:8000', policy], ['900:9000', policy]])});
+		const text = renderPlainText(twoListeners, {
+			color: false,
+			policies: new Map([
+				['800:8000', policy],
+				['900:9000', policy],
+			]),
+		});
 		expect(text).toContain('idle policy: ClientAlive 300s × 3 (drops after 15m unanswered), TCPKeepAlive yes');
 	});
 
 	test('names the listeners when policies differ or are only partly known', () => {
-		const text = renderPlainText(twoListeners, {color: false, policies: new Map([['900:9000', {...policy, clientAliveIntervalSeconds: 0}]])});
+		const text = renderPlainText(twoListeners, {
+			color: false,
+			policies: new Map([['900:9000', {...policy, clientAliveIntervalSeconds: 0}]]),
+		});
 		expect(text).toContain('idle policy :2222: ClientAliveInterval 0 (off), TCPKeepAlive yes');
 	});
 });

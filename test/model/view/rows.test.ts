@@ -6,13 +6,24 @@ import {child, node, processRecord, report, shellSession, takenAt} from '../../f
 
 const alice = shellSession(1000, {
 	user: 'alice',
-	shellChildren: [child(1003, 1002, ['vim', 'notes.txt'], {processGroup: 1003}), child(1004, 1002, ['make'], {processGroup: 1004}, )],
+	shellChildren: [
+		child(1003, 1002, ['vim', 'notes.txt'], {processGroup: 1003}),
+		child(1004, 1002, ['make'], {processGroup: 1004}),
+	],
 	foregroundPid: 1003,
 });
 const bob = shellSession(2000, {user: 'bob', tty: 'pts/1'});
 
 function pids(expansion?: Expansion) {
-	return flattenReport(report([alice, bob]), expansion).rows.map(row => (row.kind === 'listener' ? 'listener' : row.kind === 'session' ? `session ${row.session.pid}` : row.kind === 'process' ? row.process.pid : row.kind));
+	return flattenReport(report([alice, bob]), expansion).rows.map(row =>
+		row.kind === 'listener'
+			? 'listener'
+			: row.kind === 'session'
+				? `session ${row.session.pid}`
+				: row.kind === 'process'
+					? row.process.pid
+					: row.kind,
+	);
 }
 
 describe('the tree of rows', () => {
@@ -23,10 +34,13 @@ describe('the tree of rows', () => {
 	test('other branches start collapsed: a child of a background job is not shown', () => {
 		const withGrandchild = shellSession(1000, {
 			user: 'alice',
-			shellChildren: [child(1003, 1002, ['vim']), {process: child(1004, 1002, ['make']).process, children: [child(1005, 1004, ['cc'])]}],
+			shellChildren: [
+				child(1003, 1002, ['vim']),
+				{process: child(1004, 1002, ['make']).process, children: [child(1005, 1004, ['cc'])]},
+			],
 			foregroundPid: 1003,
 		});
-		const rows = flattenReport(report([withGrandchild])).rows;
+		const {rows} = flattenReport(report([withGrandchild]));
 		expect(rows.map(row => row.id)).not.toContain('1005:10050');
 		expect(rows.find(row => row.id === '1004:10040')).toMatchObject({hasChildren: true, isExpanded: false});
 	});
@@ -36,7 +50,12 @@ describe('the tree of rows', () => {
 	});
 
 	test('the user’s choice for a row wins over the policy', () => {
-		expect(pids({policy: 'none', overrides: new Map([['2000:20000', true]])})).toEqual(['listener', 'session 1000', 'session 2000', 2001]);
+		expect(pids({policy: 'none', overrides: new Map([['2000:20000', true]])})).toEqual([
+			'listener',
+			'session 1000',
+			'session 2000',
+			2001,
+		]);
 	});
 
 	test('rows are drawn with tree glyphs and an expand marker', () => {
@@ -55,7 +74,7 @@ describe('the tree of rows', () => {
 	});
 
 	test('a session whose listener is unknown is still shown, at the top level', () => {
-		const rows = flattenReport(report([bob], {listeners: []})).rows;
+		const {rows} = flattenReport(report([bob], {listeners: []}));
 		expect(rows[0]).toMatchObject({kind: 'session', depth: 0});
 	});
 
@@ -72,17 +91,30 @@ describe('the tree of rows', () => {
 
 describe('what outlived its session', () => {
 	const job = node(processRecord({pid: 7000, argv: ['sh', 'job.sh']}), child(7001, 7000, ['sleep', '3600']));
-	const leftover = {id: '7000:70000', tree: job, peer: {address: '198.51.100.9', port: 40_000}, local: undefined, sshTty: undefined};
+	const leftover = {
+		id: '7000:70000',
+		tree: job,
+		peer: {address: '198.51.100.9', port: 40_000},
+		local: undefined,
+		sshTty: undefined,
+	};
 	const withLeftover = report([bob], {leftovers: [leftover]});
-	const kinds = (expansion?: Expansion) => flattenReport(withLeftover, expansion).rows.map(row => `${row.kind} ${row.id}`);
+	const kinds = (expansion?: Expansion) =>
+		flattenReport(withLeftover, expansion).rows.map(row => `${row.kind} ${row.id}`);
 
 	test('comes last, under one heading, each leftover closed until asked', () => {
 		expect(kinds().slice(-2)).toEqual(['leftover-group left-behind', 'leftover 7000:70000']);
 	});
 
 	test('opens with the rest under "expand all", and a choice about it is kept', () => {
-		expect(kinds({policy: 'all', overrides: new Map()}).slice(-3)).toEqual(['leftover-group left-behind', 'leftover 7000:70000', 'leftover 7001:70010']);
-		expect(kinds({policy: 'foreground-path', overrides: new Map([['7000:70000', true]])}).at(-1)).toBe('leftover 7001:70010');
+		expect(kinds({policy: 'all', overrides: new Map()}).slice(-3)).toEqual([
+			'leftover-group left-behind',
+			'leftover 7000:70000',
+			'leftover 7001:70010',
+		]);
+		expect(kinds({policy: 'foreground-path', overrides: new Map([['7000:70000', true]])}).at(-1)).toBe(
+			'leftover 7001:70010',
+		);
 	});
 
 	test('no heading when nothing was left behind', () => {
@@ -103,7 +135,10 @@ describe('a very deep process chain', () => {
 			chainNode = {process: child(1100 + level, 1100 + level - 1, ['sh', '-c', 'next']).process, children: [chainNode]};
 		}
 
-		return shellSession(1000, {user: 'alice', shellChildren: [{...chainNode, process: {...chainNode.process, ppid: 1002}}]});
+		return shellSession(1000, {
+			user: 'alice',
+			shellChildren: [{...chainNode, process: {...chainNode.process, ppid: 1002}}],
+		});
 	})();
 
 	test('indents at most a bounded width: deeper rows show their depth as a number, so pid and command stay on an 80-column line', () => {
@@ -114,6 +149,6 @@ describe('a very deep process chain', () => {
 		expect(deepest.depth).toBe(43);
 		expect(rowPrefix(deepest)).toContain('+43');
 		const line = formatRow(deepest, computeLayout(report([deep]), 80), {usage: unknownCpuUsage, now: takenAt});
-		expect(line).toMatch(/ 1140 alice +S .* sleep 100/);
+		expect(line).toMatch(/ 1140 alice +S .* sleep 100/u);
 	});
 });

@@ -1,12 +1,22 @@
 import {describe, expect, test} from 'vitest';
 import {
-	defaultSortKey, nextSortKey, sortDirection, sortKeyLabels, sortKeys, sortSessions, sortTree, type SortKey,
+	defaultSortKey,
+	nextSortKey,
+	sortDirection,
+	sortKeyLabels,
+	sortKeys,
+	sortSessions,
+	sortTree,
+	type SortKey,
 } from '../../../source/model/view/sort.js';
 import type {Endpoint, Session} from '../../../source/model/types.js';
 import {processNode, session, type SessionFields, takenAt, ticksPerSecond, treePids} from '../../fixtures/builders.js';
 
 /** A one-process session; `pid` orders ties, `loginMinute` is minutes after boot. */
-function loneSession(pid: number, fields: SessionFields & {readonly loginMinute?: number; readonly rssBytes?: number} = {}): Session {
+function loneSession(
+	pid: number,
+	fields: SessionFields & {readonly loginMinute?: number; readonly rssBytes?: number} = {},
+): Session {
 	const {loginMinute = 0, rssBytes = 1024, ...rest} = fields;
 	const tree = processNode(pid, `sshd: s${pid} [priv]`, {rssBytes, startTicks: loginMinute * 60 * ticksPerSecond});
 	return session(tree, {user: `s${pid}`, ...rest});
@@ -16,7 +26,12 @@ function pids(sessions: readonly Session[]): number[] {
 	return sessions.map(each => each.pid);
 }
 
-function order(sessions: readonly Session[], key: SortKey, reverse = false, cpu?: ReadonlyMap<string, number>): number[] {
+function order(
+	sessions: readonly Session[],
+	key: SortKey,
+	reverse = false,
+	cpu?: ReadonlyMap<string, number>,
+): number[] {
 	return pids(sortSessions(sessions, {key, reverse, ...(cpu === undefined ? {} : {cpuPercentBySessionId: cpu})}));
 }
 
@@ -25,7 +40,7 @@ describe('sort keys', () => {
 		expect(sortKeys).toEqual(['idle', 'login', 'cpu', 'memory', 'user', 'peer', 'pid']);
 		expect(defaultSortKey).toBe('idle');
 		const visited: SortKey[] = [defaultSortKey];
-		for (let step = 0; step < sortKeys.length; step++) {
+		for (const _key of sortKeys) {
 			visited.push(nextSortKey(visited.at(-1)!));
 		}
 
@@ -33,7 +48,15 @@ describe('sort keys', () => {
 	});
 
 	test('each has a header label', () => {
-		expect(sortKeyLabels).toEqual({idle: 'IDLE', login: 'LOGIN', cpu: 'CPU%', memory: 'MEM', user: 'USER', peer: 'FROM', pid: 'PID'});
+		expect(sortKeyLabels).toEqual({
+			idle: 'IDLE',
+			login: 'LOGIN',
+			cpu: 'CPU%',
+			memory: 'MEM',
+			user: 'USER',
+			peer: 'FROM',
+			pid: 'PID',
+		});
 	});
 
 	test('the header can tell which way the list runs', () => {
@@ -94,7 +117,12 @@ describe('by idle time (the default)', () => {
 });
 
 describe('by login time', () => {
-	const sessions = [loneSession(1, {loginMinute: 50}), loneSession(2, {loginMinute: 10}), loneSession(3, {loginMinute: 30}), loneSession(4, {loginMinute: 10})];
+	const sessions = [
+		loneSession(1, {loginMinute: 50}),
+		loneSession(2, {loginMinute: 10}),
+		loneSession(3, {loginMinute: 30}),
+		loneSession(4, {loginMinute: 10}),
+	];
 
 	test('longest connected first; equal logins by pid', () => {
 		expect(order(sessions, 'login')).toEqual([2, 4, 3, 1]);
@@ -107,7 +135,12 @@ describe('by login time', () => {
 
 describe('by CPU', () => {
 	const sessions = [loneSession(1), loneSession(2), loneSession(3), loneSession(4), loneSession(5)];
-	const cpu = new Map([[sessions[0]!.id, 12.5], [sessions[1]!.id, 80], [sessions[3]!.id, 0], [sessions[4]!.id, 12.5]]);
+	const cpu = new Map([
+		[sessions[0]!.id, 12.5],
+		[sessions[1]!.id, 80],
+		[sessions[3]!.id, 0],
+		[sessions[4]!.id, 12.5],
+	]);
 
 	test('busiest first; sessions without a figure last', () => {
 		expect(order(sessions, 'cpu', false, cpu)).toEqual([2, 1, 5, 4, 3]);
@@ -123,12 +156,22 @@ describe('by CPU', () => {
 });
 
 describe('by memory', () => {
-	test('the sum of resident memory over the session\'s whole tree, largest first', () => {
-		const big = session(processNode(1, 'sshd', {rssBytes: 1000, children: [processNode(2, 'bash', {rssBytes: 500, children: [processNode(3, 'java', {rssBytes: 9000})]})]}));
-		const wide = session(processNode(10, 'sshd', {rssBytes: 3000, children: [processNode(11, 'a', {rssBytes: 3000}), processNode(12, 'b', {rssBytes: 3000})]}));
+	test("the sum of resident memory over the session's whole tree, largest first", () => {
+		const big = session(
+			processNode(1, 'sshd', {
+				rssBytes: 1000,
+				children: [processNode(2, 'bash', {rssBytes: 500, children: [processNode(3, 'java', {rssBytes: 9000})]})],
+			}),
+		);
+		const wide = session(
+			processNode(10, 'sshd', {
+				rssBytes: 3000,
+				children: [processNode(11, 'a', {rssBytes: 3000}), processNode(12, 'b', {rssBytes: 3000})],
+			}),
+		);
 		const small = loneSession(20, {rssBytes: 9999});
 		const same = loneSession(30, {rssBytes: 9999});
-		// big 10500, small 9999, same 9999, wide 9000.
+		// Big 10500, small 9999, same 9999, wide 9000.
 		expect(order([wide, small, big, same], 'memory')).toEqual([1, 20, 30, 10]);
 		expect(order([wide, small, big, same], 'memory', true)).toEqual([10, 20, 30, 1]);
 	});
@@ -136,7 +179,13 @@ describe('by memory', () => {
 
 describe('by user', () => {
 	test('alphabetical, numbers in numeric order; reversed is reverse alphabetical', () => {
-		const sessions = [loneSession(1, {user: 'user10'}), loneSession(2, {user: 'bob'}), loneSession(3, {user: 'user9'}), loneSession(4, {user: 'Alice'}), loneSession(5, {user: 'bob'})];
+		const sessions = [
+			loneSession(1, {user: 'user10'}),
+			loneSession(2, {user: 'bob'}),
+			loneSession(3, {user: 'user9'}),
+			loneSession(4, {user: 'Alice'}),
+			loneSession(5, {user: 'bob'}),
+		];
 		expect(order(sessions, 'user')).toEqual([4, 2, 5, 3, 1]);
 		expect(order(sessions, 'user', true)).toEqual([1, 3, 2, 5, 4]);
 	});
@@ -174,16 +223,21 @@ describe('by pid', () => {
 
 describe('sorting never breaks a tree', () => {
 	// Children given out of order: 4 started before 3, and 5 and 6 started at the same tick.
-	const unordered = session(processNode(1, 'sshd', {
-		children: [
-			processNode(2, 'bash', {
-				children: [
-					processNode(3, 'make', {startTicks: 50, children: [processNode(6, 'cc b.c', {startTicks: 60}), processNode(5, 'cc a.c', {startTicks: 60})]}),
-					processNode(4, 'vim', {startTicks: 40}),
-				],
-			}),
-		],
-	}));
+	const unordered = session(
+		processNode(1, 'sshd', {
+			children: [
+				processNode(2, 'bash', {
+					children: [
+						processNode(3, 'make', {
+							startTicks: 50,
+							children: [processNode(6, 'cc b.c', {startTicks: 60}), processNode(5, 'cc a.c', {startTicks: 60})],
+						}),
+						processNode(4, 'vim', {startTicks: 40}),
+					],
+				}),
+			],
+		}),
+	);
 
 	test('siblings run in start order, then pid order, at every depth', () => {
 		expect(treePids(sortTree(unordered.tree))).toEqual([1, 2, 4, 3, 5, 6]);
@@ -195,9 +249,14 @@ describe('sorting never breaks a tree', () => {
 	});
 
 	test('only the branches that moved are new objects', () => {
-		const tree = session(processNode(1, 'sshd', {
-			children: [processNode(2, 'a', {children: [processNode(4, 'x'), processNode(3, 'y')]}), processNode(9, 'b', {children: [processNode(10, 'z')]})],
-		})).tree;
+		const {tree} = session(
+			processNode(1, 'sshd', {
+				children: [
+					processNode(2, 'a', {children: [processNode(4, 'x'), processNode(3, 'y')]}),
+					processNode(9, 'b', {children: [processNode(10, 'z')]}),
+				],
+			}),
+		);
 		const sorted = sortTree(tree);
 		expect(sorted).not.toBe(tree);
 		expect(sorted.children[1]).toBe(tree.children[1]);

@@ -6,12 +6,16 @@ describe('the header says when /proc was last scanned in full', () => {
 	const shown = report([shellSession(1000, {user: 'alice'})]);
 
 	test('coarsely: under a minute, then in minutes', () => {
-		expect(summaryLines(shown, {lastFullScanAt: takenAt - 12_000})[1]).toMatch(/listening on :22 \(pid 800\) {2}· {2}full scan <1m ago$/);
+		expect(summaryLines(shown, {lastFullScanAt: takenAt - 12_000})[1]).toMatch(
+			/listening on :22 \(pid 800\) {2}· {2}full scan <1m ago$/u,
+		);
 		expect(summaryLines(shown, {lastFullScanAt: takenAt - 150_000})[1]).toContain('full scan 2m ago');
 	});
 
 	test('the same text from one refresh to the next within a minute', () => {
-		expect(summaryLines(shown, {lastFullScanAt: takenAt - 2000})).toEqual(summaryLines(shown, {lastFullScanAt: takenAt - 40_000}));
+		expect(summaryLines(shown, {lastFullScanAt: takenAt - 2000})).toEqual(
+			summaryLines(shown, {lastFullScanAt: takenAt - 40_000}),
+		);
 	});
 
 	test('nothing when no scan time is known (one-shot views)', () => {

@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {describe, expect, it} from 'vitest';
 import {parseCmdline} from '../../../source/proc/parse/parse-cmdline.js';
 import {fixtureBytes} from '../fixture.js';

@@ -1,3 +1,4 @@
+import {Buffer} from 'node:buffer';
 import {describe, expect, it} from 'vitest';
 import {formatIpv6, parseNetTcp} from '../../../source/proc/parse/parse-net-tcp.js';
 import {fixtureText} from '../fixture.js';
@@ -23,7 +24,11 @@ describe('parseNetTcp over /proc/net/tcp', () => {
 
 	it('parses only the wanted inodes and the listening sockets when asked', () => {
 		const wanted = parseNetTcp(fixtureText('net/tcp'), 4, 'LE', new Set([31_003, 31_005, 99_999]));
-		expect(wanted.map(socket => [socket.inode, socket.state])).toEqual([[31_001, 'LISTEN'], [31_003, 'ESTABLISHED'], [31_005, 'CLOSE_WAIT']]);
+		expect(wanted.map(socket => [socket.inode, socket.state])).toEqual([
+			[31_001, 'LISTEN'],
+			[31_003, 'ESTABLISHED'],
+			[31_005, 'CLOSE_WAIT'],
+		]);
 		expect(wanted[1]).toEqual(sockets.find(socket => socket.inode === 31_003));
 	});
 
@@ -40,7 +45,7 @@ describe('parseNetTcp over /proc/net/tcp', () => {
 			sendQueueBytes: 8000,
 			receiveQueueBytes: 0,
 			timer: 'retransmit',
-			timerExpiresTicks: 0x120,
+			timerExpiresTicks: 0x1_20,
 			retransmits: 7,
 		});
 		expect(sockets[4]).toMatchObject({state: 'CLOSE_WAIT', receiveQueueBytes: 16});
@@ -78,7 +83,11 @@ describe('parseNetTcp over /proc/net/tcp6', () => {
 	});
 
 	it('decodes big-endian hosts too', () => {
-		const [socket] = parseNetTcp('header\n 0: 7F000001:0016 7F000001:C350 01 00000000:00000000 00:00000000 00000000 0 0 9 1\n', 4, 'BE');
+		const [socket] = parseNetTcp(
+			'header\n 0: 7F000001:0016 7F000001:C350 01 00000000:00000000 00:00000000 00000000 0 0 9 1\n',
+			4,
+			'BE',
+		);
 		expect(socket?.local.address).toBe('127.0.0.1');
 	});
 });

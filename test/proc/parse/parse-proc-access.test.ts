@@ -1,11 +1,12 @@
 import {describe, expect, it} from 'vitest';
 import {parseHidePid, parseIoCharacters, parsePortRange} from '../../../source/proc/parse/parse-proc-access.js';
 
-const mountinfo = (superOptions: string) => [
-	'22 28 0:21 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw',
-	`23 28 0:22 / /proc rw,nosuid,nodev,noexec,relatime shared:14 - proc proc ${superOptions}`,
-	'24 28 0:5 / /dev rw,nosuid,relatime shared:2 - devtmpfs udev rw,size=4011400k',
-].join('\n');
+const mountinfo = (superOptions: string) =>
+	[
+		'22 28 0:21 / /sys rw,nosuid,nodev,noexec,relatime shared:7 - sysfs sysfs rw',
+		`23 28 0:22 / /proc rw,nosuid,nodev,noexec,relatime shared:14 - proc proc ${superOptions}`,
+		'24 28 0:5 / /dev rw,nosuid,relatime shared:2 - devtmpfs udev rw,size=4011400k',
+	].join('\n');
 
 describe('parseHidePid', () => {
 	it('reads hidepid from the proc mount, by number or by name', () => {

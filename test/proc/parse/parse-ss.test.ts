@@ -11,7 +11,10 @@ describe('parseSsTcpInfo over `ss -tineH`', () => {
 
 	it('reads retransmissions and unacked segments of a peer that stopped answering', () => {
 		expect(infos.get(31_004)).toMatchObject({
-			retransmitsNow: 1, retransmitsTotal: 19, unackedSegments: 6, lastReceiveMs: 96_000,
+			retransmitsNow: 1,
+			retransmitsTotal: 19,
+			unackedSegments: 6,
+			lastReceiveMs: 96_000,
 		});
 	});
 

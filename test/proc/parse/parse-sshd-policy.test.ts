@@ -12,7 +12,11 @@ permitrootlogin without-password
 
 describe('the idle policy from sshd -T', () => {
 	test('reads ClientAliveInterval, ClientAliveCountMax and TCPKeepAlive', () => {
-		expect(parseSshdPolicy(dump)).toEqual({clientAliveIntervalSeconds: 300, clientAliveCountMax: 3, tcpKeepAlive: true});
+		expect(parseSshdPolicy(dump)).toEqual({
+			clientAliveIntervalSeconds: 300,
+			clientAliveCountMax: 3,
+			tcpKeepAlive: true,
+		});
 	});
 
 	test('is unknown when sshd printed an error instead of its configuration', () => {
@@ -22,12 +26,16 @@ describe('the idle policy from sshd -T', () => {
 
 describe('which sshd and config file a listener runs', () => {
 	test('from OpenSSH’s listener title with -f', () => {
-		expect(parseSshdInvocation('sshd: /usr/sbin/sshd -D -f /tmp/t/sshd_config [listener] 0 of 10-100 startups'))
-			.toEqual({executable: '/usr/sbin/sshd', configPath: '/tmp/t/sshd_config'});
+		expect(
+			parseSshdInvocation('sshd: /usr/sbin/sshd -D -f /tmp/t/sshd_config [listener] 0 of 10-100 startups'),
+		).toEqual({executable: '/usr/sbin/sshd', configPath: '/tmp/t/sshd_config'});
 	});
 
 	test('from an argv with -fPATH joined', () => {
-		expect(parseSshdInvocation('/usr/sbin/sshd -D -f/etc/ssh/alt_config')).toEqual({executable: '/usr/sbin/sshd', configPath: '/etc/ssh/alt_config'});
+		expect(parseSshdInvocation('/usr/sbin/sshd -D -f/etc/ssh/alt_config')).toEqual({
+			executable: '/usr/sbin/sshd',
+			configPath: '/etc/ssh/alt_config',
+		});
 	});
 
 	test('without -f the default config is used', () => {

@@ -1,3 +1,5 @@
+import process from 'node:process';
+import {Buffer} from 'node:buffer';
 import {describe, expect, it} from 'vitest';
 import {kernelThreadFlag, parseStat, parseStatHead, parseStatLink} from '../../../source/proc/parse/parse-stat.js';
 import {fixtureBytes, fixtureText} from '../fixture.js';
@@ -63,12 +65,29 @@ describe('parseStat', () => {
 });
 
 describe('parseStatHead (what a full scan reads of every process)', () => {
-	const fixtures = ['plain', 'paren-in-comm', 'newline-in-comm', 'escape-in-comm', 'invalid-utf8', 'kernel-thread', 'truncated'];
+	const fixtures = [
+		'plain',
+		'paren-in-comm',
+		'newline-in-comm',
+		'escape-in-comm',
+		'invalid-utf8',
+		'kernel-thread',
+		'truncated',
+	];
 
 	it.each(fixtures)('agrees with parseStat on stat/%s', name => {
 		const full = parseStat(fixtureText(`stat/${name}`));
 		const head = parseStatHead(fixtureText(`stat/${name}`));
-		expect(head).toEqual(full && {pid: full.pid, comm: full.comm, state: full.state, ppid: full.ppid, flags: full.flags, startTicks: full.startTicks});
+		expect(head).toEqual(
+			full && {
+				pid: full.pid,
+				comm: full.comm,
+				state: full.state,
+				ppid: full.ppid,
+				flags: full.flags,
+				startTicks: full.startTicks,
+			},
+		);
 	});
 
 	it('agrees with parseStat on this process and its parent, as the kernel writes them', async () => {
@@ -76,7 +95,14 @@ describe('parseStatHead (what a full scan reads of every process)', () => {
 		for (const path of ['/proc/self/stat', `/proc/${process.ppid}/stat`]) {
 			const text = readFileSync(path, 'utf8');
 			const full = parseStat(text)!;
-			expect(parseStatHead(text)).toEqual({pid: full.pid, comm: full.comm, state: full.state, ppid: full.ppid, flags: full.flags, startTicks: full.startTicks});
+			expect(parseStatHead(text)).toEqual({
+				pid: full.pid,
+				comm: full.comm,
+				state: full.state,
+				ppid: full.ppid,
+				flags: full.flags,
+				startTicks: full.startTicks,
+			});
 		}
 	});
 
@@ -110,7 +136,7 @@ describe('parseStatLink (the bytes a full scan looks at in every line)', () => {
 		expect(parseStatLink(fixtureBytes('stat/truncated'))).toEqual({pid: 5003, comm: 'trunc', ppid: 4999});
 	});
 
-	it('declines any line not in the kernel\'s shape, so the caller parses it the slow way', () => {
+	it("declines any line not in the kernel's shape, so the caller parses it the slow way", () => {
 		for (const text of [
 			'',
 			'no parens at all',
@@ -127,6 +153,5 @@ describe('parseStatLink (the bytes a full scan looks at in every line)', () => {
 		]) {
 			expect(parseStatLink(Buffer.from(text)), text).toBeUndefined();
 		}
-
 	});
 });

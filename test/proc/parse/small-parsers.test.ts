@@ -25,26 +25,38 @@ describe('ttyName', () => {
 
 describe('parseStatus', () => {
 	it('reads the real and effective uid, and the thread group', () => {
-		expect(parseStatus('Name:\tsu\nTgid:\t4242\nPid:\t4243\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'))
-			.toMatchObject({realUid: 1000, effectiveUid: 0, threadGroupId: 4242});
+		expect(
+			parseStatus('Name:\tsu\nTgid:\t4242\nPid:\t4243\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'),
+		).toMatchObject({realUid: 1000, effectiveUid: 0, threadGroupId: 4242});
 	});
 
 	it('leaves them unknown when the lines are missing', () => {
 		expect(parseStatus('Name:\tx\n')).toEqual({
-			realUid: undefined, effectiveUid: undefined, threadGroupId: undefined, ignoredSignals: undefined, caughtSignals: undefined, isNamespaceInit: false,
+			realUid: undefined,
+			effectiveUid: undefined,
+			threadGroupId: undefined,
+			ignoredSignals: undefined,
+			caughtSignals: undefined,
+			isNamespaceInit: false,
 		});
 	});
 
 	it('reads the signal masks, and whether it is the init of a PID namespace below ours', () => {
 		const status = 'Name:\tsleep\nNSpid:\t4242\t1\nSigIgn:\t0000000000004000\nSigCgt:\t0000000000000002\n';
-		expect(parseStatus(status)).toMatchObject({ignoredSignals: '0000000000004000', caughtSignals: '0000000000000002', isNamespaceInit: true});
+		expect(parseStatus(status)).toMatchObject({
+			ignoredSignals: '0000000000004000',
+			caughtSignals: '0000000000000002',
+			isNamespaceInit: true,
+		});
 		expect(parseStatus('NSpid:\t4242\n').isNamespaceInit).toBe(false);
 	});
 });
 
 describe('parsePasswd', () => {
 	it('maps uids to names, first entry wins, comments and junk skipped', () => {
-		const names = parsePasswd('root:x:0:0:root:/root:/bin/bash\n# comment\nbroken\ntoor:x:0:0::/:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nbad:x:notanumber:0::/:/bin/sh\n');
+		const names = parsePasswd(
+			'root:x:0:0:root:/root:/bin/bash\n# comment\nbroken\ntoor:x:0:0::/:/bin/sh\nalice:x:1000:1000::/home/alice:/bin/bash\nbad:x:notanumber:0::/:/bin/sh\n',
+		);
 		expect(names.get(0)).toBe('root');
 		expect(names.get(1000)).toBe('alice');
 		expect(names.size).toBe(2);

@@ -18,14 +18,17 @@ describe('stat files held open between refreshes', () => {
 		}
 	});
 
-	const stateOf = (text: string | {failure: string}) => (isFailure(text) ? text : text.slice(text.lastIndexOf(')') + 2).split(' ')[0]);
+	const stateOf = (text: string | {failure: string}) =>
+		isFailure(text) ? text : text.slice(text.lastIndexOf(')') + 2).split(' ')[0];
 	/**
 	Whether sleep(1) is in its one long sleep, past its exec: the kernel names where it waits
 	(`hrtimer_nanosleep`), or says `0` where it hides that, and then the state must do.
 	*/
 	const isInNanosleep = (pid: number) => {
 		const channel = readFileSync(`/proc/${pid}/wchan`, 'utf8');
-		return channel.includes('nanosleep') || (channel === '0' && stateOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) === 'S');
+		return (
+			channel.includes('nanosleep') || (channel === '0' && stateOf(readFileSync(`/proc/${pid}/stat`, 'utf8')) === 'S')
+		);
 	};
 
 	it('show the process as it is now on every read, and fail once it is gone', async () => {
@@ -34,12 +37,18 @@ describe('stat files held open between refreshes', () => {
 		const path = `/proc/${child.pid}/stat`;
 		const files = createHeldFiles();
 		// Just spawned, it may still be running its exec: wait until it sleeps.
-		await waitUntil(() => stateOf(files.readWholeText(path, true)) === 'S', {description: 'sleep(1) asleep', intervalMs: 10});
+		await waitUntil(() => stateOf(files.readWholeText(path, true)) === 'S', {
+			description: 'sleep(1) asleep',
+			intervalMs: 10,
+		});
 		expect(files.size()).toBe(1);
 
 		// The same held file, read again, says stopped as soon as the kernel has stopped it.
 		child.kill('SIGSTOP');
-		await waitUntil(() => stateOf(files.readWholeText(path, true)) === 'T', {description: 'the held stat to say T', intervalMs: 10});
+		await waitUntil(() => stateOf(files.readWholeText(path, true)) === 'T', {
+			description: 'the held stat to say T',
+			intervalMs: 10,
+		});
 		expect(files.size()).toBe(1);
 
 		child.kill('SIGKILL');
@@ -72,7 +81,7 @@ describe('stat files held open between refreshes', () => {
 		// Past its exec and into its one long sleep, after which it does not run until signalled.
 		await waitUntil(() => isInNanosleep(child!.pid!), {description: 'sleep(1) in nanosleep', intervalMs: 10});
 		const asleep = files.readWholeText(path, true);
-		expect(asleep).toMatch(/^[1-9]\d* \d+ \d+\n$/);
+		expect(asleep).toMatch(/^[1-9]\d* \d+ \d+\n$/u);
 		// Something that must NOT happen: a sleeping process's figures do not move. A short
 		// fixed window is the only way to give it the chance to.
 		await delay(100);
@@ -80,7 +89,10 @@ describe('stat files held open between refreshes', () => {
 
 		// Stopping it makes it run: the signal is handled in its own context.
 		child.kill('SIGSTOP');
-		await waitUntil(() => files.readHeldText(path) !== asleep, {description: 'the held schedstat to move', intervalMs: 10});
+		await waitUntil(() => files.readHeldText(path) !== asleep, {
+			description: 'the held schedstat to move',
+			intervalMs: 10,
+		});
 
 		child.kill('SIGKILL');
 		await once(child, 'exit');
@@ -90,7 +102,8 @@ describe('stat files held open between refreshes', () => {
 	});
 
 	it('hold at most a quarter of the descriptor limit, and at most 8192', () => {
-		const limits = (soft: string) => `Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
+		const limits = (soft: string) =>
+			`Limit                     Soft Limit           Hard Limit           Units\nMax open files            ${soft}                 1048576              files\n`;
 		expect(heldFilesLimit(limits('1024'))).toBe(256);
 		expect(heldFilesLimit(limits('1048576'))).toBe(8192);
 		expect(heldFilesLimit(limits('unlimited'))).toBe(8192);

@@ -17,7 +17,14 @@ describe('which processes a scan watches', () => {
 	];
 
 	it('watches sshds and everything below them, leftovers with an SSH connection and theirs, and itself', () => {
-		const membership = membershipOf(links, new Map<number, EnvironmentReading>([[400, {connection: '127.0.0.1 1 127.0.0.1 22', tty: undefined}], [300, 'none']]), 500);
+		const membership = membershipOf(
+			links,
+			new Map<number, EnvironmentReading>([
+				[400, {connection: '127.0.0.1 1 127.0.0.1 22', tty: undefined}],
+				[300, 'none'],
+			]),
+			500,
+		);
 		expect(membership.sortedMembers).toEqual([100, 200, 210, 400, 410, 500]);
 		expect([...membership.underSshd].sort((a, b) => a - b)).toEqual([100, 200, 210]);
 		expect(membership.childrenByParent.get(100)).toEqual([200]);
@@ -25,8 +32,20 @@ describe('which processes a scan watches', () => {
 
 	it('changes when a watched process has a new parent', () => {
 		const watched = new Map([[210, {last: {stat: link(210, 200, 'bash')}, environment: undefined}]]);
-		expect(isMembershipUnchanged(watched, new Map([[210, {stat: {...link(210, 200, 'bash'), state: 'S', flags: 0, startTicks: 1}}]]), new Map())).toBe(true);
-		expect(isMembershipUnchanged(watched, new Map([[210, {stat: {...link(210, 1, 'bash'), state: 'S', flags: 0, startTicks: 1}}]]), new Map())).toBe(false);
+		expect(
+			isMembershipUnchanged(
+				watched,
+				new Map([[210, {stat: {...link(210, 200, 'bash'), state: 'S', flags: 0, startTicks: 1}}]]),
+				new Map(),
+			),
+		).toBe(true);
+		expect(
+			isMembershipUnchanged(
+				watched,
+				new Map([[210, {stat: {...link(210, 1, 'bash'), state: 'S', flags: 0, startTicks: 1}}]]),
+				new Map(),
+			),
+		).toBe(false);
 		expect(isMembershipUnchanged(watched, new Map(), new Map())).toBe(false);
 	});
 });

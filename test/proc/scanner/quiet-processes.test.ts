@@ -1,8 +1,19 @@
 import {describe, expect, it} from 'vitest';
-import {mayHaveRunSince, pidsThatRan, pidsToRead, type RunReading} from '../../../source/proc/scanner/quiet-processes.js';
+import {
+	mayHaveRunSince,
+	pidsThatRan,
+	pidsToRead,
+	type RunReading,
+} from '../../../source/proc/scanner/quiet-processes.js';
 
 const sleeping = (pid: number, ppid: number, extra: Partial<RunReading> = {}): RunReading => ({
-	pid, ppid, ttyNumber: 0, threads: 1, before: '5000 10 3\n', now: '5000 10 3\n', ...extra,
+	pid,
+	ppid,
+	ttyNumber: 0,
+	threads: 1,
+	before: '5000 10 3\n',
+	now: '5000 10 3\n',
+	...extra,
 });
 
 describe('which watched stat lines a watch scan reads', () => {
@@ -16,12 +27,24 @@ describe('which watched stat lines a watch scan reads', () => {
 	});
 
 	it('the line of a process that is gone, or new, and of its children', () => {
-		expect(pidsToRead([sleeping(10, 1, {now: undefined}), sleeping(11, 10), sleeping(20, 1, {before: undefined}), sleeping(21, 20)]))
-			.toEqual(new Set([10, 11, 20, 21]));
+		expect(
+			pidsToRead([
+				sleeping(10, 1, {now: undefined}),
+				sleeping(11, 10),
+				sleeping(20, 1, {before: undefined}),
+				sleeping(21, 20),
+			]),
+		).toEqual(new Set([10, 11, 20, 21]));
 	});
 
 	it('of those, as having run, only the processes whose own readings moved or cannot be compared, not their children', () => {
-		const readings = [sleeping(10, 1), sleeping(11, 10, {now: '5100 10 4\n'}), sleeping(12, 11), sleeping(30, 4242), sleeping(31, 1, {before: undefined})];
+		const readings = [
+			sleeping(10, 1),
+			sleeping(11, 10, {now: '5100 10 4\n'}),
+			sleeping(12, 11),
+			sleeping(30, 4242),
+			sleeping(31, 1, {before: undefined}),
+		];
 		expect(pidsThatRan(readings)).toEqual(new Set([11, 31]));
 		expect(pidsToRead(readings)).toEqual(new Set([11, 12, 30, 31]));
 	});
@@ -30,7 +53,7 @@ describe('which watched stat lines a watch scan reads', () => {
 		expect(pidsToRead([sleeping(10, 1), sleeping(30, 4242)])).toEqual(new Set([30]));
 	});
 
-	it('every line on a terminal where a process ran or went: the foreground group is the terminal\'s', () => {
+	it("every line on a terminal where a process ran or went: the foreground group is the terminal's", () => {
 		const readings = [
 			sleeping(10, 1),
 			sleeping(11, 10, {ttyNumber: 34_816, now: '5100 10 4\n'}),
@@ -42,13 +65,14 @@ describe('which watched stat lines a watch scan reads', () => {
 		expect(pidsToRead(readings)).toEqual(new Set([11, 40, 50, 51]));
 	});
 
-	it('the line of a process with more than one thread: schedstat is its main thread\'s alone', () => {
+	it("the line of a process with more than one thread: schedstat is its main thread's alone", () => {
 		expect(pidsToRead([sleeping(10, 1, {threads: 4}), sleeping(11, 1, {threads: 0})])).toEqual(new Set([10, 11]));
 	});
 
 	it('every line where the kernel keeps no scheduler statistics, or prints something else', () => {
-		expect(pidsToRead([sleeping(10, 1, {before: '0 0 0\n', now: '0 0 0\n'}), sleeping(11, 1, {before: 'x', now: 'x'})]))
-			.toEqual(new Set([10, 11]));
+		expect(
+			pidsToRead([sleeping(10, 1, {before: '0 0 0\n', now: '0 0 0\n'}), sleeping(11, 1, {before: 'x', now: 'x'})]),
+		).toEqual(new Set([10, 11]));
 	});
 
 	it('says a process may have run unless both readings are there, equal, of a single-threaded process and above 0', () => {

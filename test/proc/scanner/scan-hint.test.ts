@@ -1,11 +1,27 @@
 // A scan hint is read from a file in the user's cache: anything there that this program did not
 // write, or that describes another boot or a table that has since changed too much, is ignored.
 import {describe, expect, it} from 'vitest';
-import {formatScanHint, hintedPids, parseScanHint, type ScanHint, type SystemMark} from '../../../source/proc/scanner/scan-hint.js';
+import {
+	formatScanHint,
+	hintedPids,
+	parseScanHint,
+	type ScanHint,
+	type SystemMark,
+} from '../../../source/proc/scanner/scan-hint.js';
 
-const mark: SystemMark = {bootId: 'ebc5e50f-4a51-4e62-92d2-84def23bf175', pidNamespace: 'pid:[4026531836]', forks: 886_902};
-const hint: ScanHint = {...mark, lastPid: 7333, pids: [812, 7111, 7116], sockets: [{pid: 7111, startTicks: 1_234_567, runMark: '88123 4410 31\n', inodes: [90_001, 90_002]}]};
-const withSocketEntry = (entry: Record<string, unknown>) => formatScanHint({...hint, sockets: [entry as unknown as ScanHint['sockets'][number]]});
+const mark: SystemMark = {
+	bootId: 'ebc5e50f-4a51-4e62-92d2-84def23bf175',
+	pidNamespace: 'pid:[4026531836]',
+	forks: 886_902,
+};
+const hint: ScanHint = {
+	...mark,
+	lastPid: 7333,
+	pids: [812, 7111, 7116],
+	sockets: [{pid: 7111, startTicks: 1_234_567, runMark: '88123 4410 31\n', inodes: [90_001, 90_002]}],
+};
+const withSocketEntry = (entry: Record<string, unknown>) =>
+	formatScanHint({...hint, sockets: [entry as unknown as ScanHint['sockets'][number]]});
 
 describe('parseScanHint', () => {
 	it('reads back what formatScanHint wrote', () => {
@@ -30,14 +46,29 @@ describe('parseScanHint', () => {
 		['pids that are not a list', JSON.stringify({version: 2, ...hint, pids: {0: 812}})],
 		['without sockets', JSON.stringify({version: 2, ...hint, sockets: undefined})],
 		['sockets that are not a list', JSON.stringify({version: 2, ...hint, sockets: {7111: [90_001]}})],
-		['a socket entry that is not an object', withSocketEntry([7111, 1_234_567, '88123 4410 31\n', [90_001]] as unknown as Record<string, unknown>)],
+		[
+			'a socket entry that is not an object',
+			withSocketEntry([7111, 1_234_567, '88123 4410 31\n', [90_001]] as unknown as Record<string, unknown>),
+		],
 		['a socket entry without a start time', withSocketEntry({pid: 7111, runMark: '88123 4410 31\n', inodes: [90_001]})],
-		['a run mark that is not schedstat’s three numbers', withSocketEntry({pid: 7111, startTicks: 1, runMark: '88123 4410', inodes: [90_001]})],
-		['a run mark with escape sequences', withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\u001B[2J', inodes: [90_001]})],
+		[
+			'a run mark that is not schedstat’s three numbers',
+			withSocketEntry({pid: 7111, startTicks: 1, runMark: '88123 4410', inodes: [90_001]}),
+		],
+		[
+			'a run mark with escape sequences',
+			withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\u001B[2J', inodes: [90_001]}),
+		],
 		['a negative inode', withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\n', inodes: [-5]})],
-		['an inode given as text', withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\n', inodes: ['socket:[90001]']})],
-		['a list longer than any table this program keeps', formatScanHint({...hint, pids: Array.from({length: 100_001}, (_, index) => index + 1)})],
-		['invalid UTF-8 and control characters', '{"version":1,"bootId":"\udc80\u001b[2J"'],
+		[
+			'an inode given as text',
+			withSocketEntry({pid: 7111, startTicks: 1, runMark: '1 2 3\n', inodes: ['socket:[90001]']}),
+		],
+		[
+			'a list longer than any table this program keeps',
+			formatScanHint({...hint, pids: Array.from({length: 100_001}, (_, index) => index + 1)}),
+		],
+		['invalid UTF-8 and control characters', '{"version":1,"bootId":"\uDC80\u001B[2J"'],
 	])('ignores a file that is %s', (_name, text) => {
 		expect(parseScanHint(text)).toBeUndefined();
 	});
@@ -67,10 +98,30 @@ describe('hintedPids', () => {
 
 	it.each<[string, SystemMark | undefined, number | undefined, string]>([
 		['from another boot', {...mark, bootId: 'another'}, 7340, 'another boot or pid namespace'],
-		['from another pid namespace (a container)', {...mark, pidNamespace: 'pid:[4026532000]'}, 7340, 'another boot or pid namespace'],
-		['taken after a fork count this high (the counter went back)', {...mark, forks: mark.forks - 1}, 7340, 'many processes started since'],
-		['followed by more forks than a probe reads', {...mark, forks: mark.forks + 5000}, 7340, 'many processes started since'],
-		['followed by more new pids than a probe reads', {...mark, forks: mark.forks + 10}, 12_000, 'many processes started since'],
+		[
+			'from another pid namespace (a container)',
+			{...mark, pidNamespace: 'pid:[4026532000]'},
+			7340,
+			'another boot or pid namespace',
+		],
+		[
+			'taken after a fork count this high (the counter went back)',
+			{...mark, forks: mark.forks - 1},
+			7340,
+			'many processes started since',
+		],
+		[
+			'followed by more forks than a probe reads',
+			{...mark, forks: mark.forks + 5000},
+			7340,
+			'many processes started since',
+		],
+		[
+			'followed by more new pids than a probe reads',
+			{...mark, forks: mark.forks + 10},
+			12_000,
+			'many processes started since',
+		],
 		['when /proc does not say which boot this is', undefined, 7340, 'no boot id, pid namespace or fork count'],
 		['when /proc/loadavg has no last pid', mark, undefined, 'no boot id, pid namespace or fork count'],
 	])('is not used %s', (_name, now, lastPid, reason) => {

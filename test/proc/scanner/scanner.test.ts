@@ -9,18 +9,86 @@ import {FakeProc, fakeBootSeconds, statLine, type FakeProcess} from '../fake-pro
 
 // 10.0.0.5:22 listening (inode 9000) and accepted from 192.168.0.100:50001 (inode 9001).
 const listenLine = '   0: 00000000:0016 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9000 1';
-const connectionLine = '   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1';
-const secondListenLine = '   2: 00000000:0017 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9100 1';
+const connectionLine =
+	'   1: 0500000A:0016 6400A8C0:C351 01 00000000:00000000 00:00000000 00000000     0        0 9001 1';
+const secondListenLine =
+	'   2: 00000000:0017 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 9100 1';
 
-const listener: FakeProcess = {pid: 100, comm: 'sshd', ppid: 1, start: 500, cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0', exe: '/usr/sbin/sshd', fds: ['/dev/null', 'socket:[9000]']};
-const monitor: FakeProcess = {pid: 200, comm: 'sshd', ppid: 100, start: 900, cmdline: 'sshd: alice [priv]\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']};
-const userSide: FakeProcess = {pid: 201, comm: 'sshd', ppid: 200, start: 901, uid: 1000, cmdline: 'sshd: alice@pts/3\0', exe: '/usr/sbin/sshd', fds: ['socket:[9001]']};
-const shell: FakeProcess = {pid: 202, comm: 'bash', ppid: 201, start: 902, uid: 1000, tty: 34_819, cmdline: '-bash\0', exe: '/usr/bin/bash'};
+const listener: FakeProcess = {
+	pid: 100,
+	comm: 'sshd',
+	ppid: 1,
+	start: 500,
+	cmdline: 'sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups\0',
+	exe: '/usr/sbin/sshd',
+	fds: ['/dev/null', 'socket:[9000]'],
+};
+const monitor: FakeProcess = {
+	pid: 200,
+	comm: 'sshd',
+	ppid: 100,
+	start: 900,
+	cmdline: 'sshd: alice [priv]\0',
+	exe: '/usr/sbin/sshd',
+	fds: ['socket:[9001]'],
+};
+const userSide: FakeProcess = {
+	pid: 201,
+	comm: 'sshd',
+	ppid: 200,
+	start: 901,
+	uid: 1000,
+	cmdline: 'sshd: alice@pts/3\0',
+	exe: '/usr/sbin/sshd',
+	fds: ['socket:[9001]'],
+};
+const shell: FakeProcess = {
+	pid: 202,
+	comm: 'bash',
+	ppid: 201,
+	start: 902,
+	uid: 1000,
+	tty: 34_819,
+	cmdline: '-bash\0',
+	exe: '/usr/bin/bash',
+};
 /** Outlived a connection that is gone: re-parented to PID 1 with the old SSH_CONNECTION. */
-const leftover: FakeProcess = {pid: 400, comm: 'job', ppid: 1, start: 700, uid: 1000, cmdline: './job\0', exe: '/home/alice/job', environ: 'HOME=/home/alice\0SSH_CONNECTION=192.168.0.100 50002 10.0.0.5 22\0SSH_TTY=/dev/pts/1\0'};
-const leftoverChild: FakeProcess = {pid: 401, comm: 'sleep', ppid: 400, start: 701, uid: 1000, cmdline: 'sleep\u0000999\0', exe: '/usr/bin/sleep'};
-const cron: FakeProcess = {pid: 300, comm: 'cron', ppid: 1, start: 300, cmdline: '/usr/sbin/cron\0', exe: '/usr/sbin/cron', environ: 'PATH=/usr/bin\0'};
-const unrelated: FakeProcess = {pid: 301, comm: 'python3', ppid: 300, start: 800, cmdline: 'python3\0backup.py\0', exe: '/usr/bin/python3'};
+const leftover: FakeProcess = {
+	pid: 400,
+	comm: 'job',
+	ppid: 1,
+	start: 700,
+	uid: 1000,
+	cmdline: './job\0',
+	exe: '/home/alice/job',
+	environ: 'HOME=/home/alice\0SSH_CONNECTION=192.168.0.100 50002 10.0.0.5 22\0SSH_TTY=/dev/pts/1\0',
+};
+const leftoverChild: FakeProcess = {
+	pid: 401,
+	comm: 'sleep',
+	ppid: 400,
+	start: 701,
+	uid: 1000,
+	cmdline: 'sleep\u0000999\0',
+	exe: '/usr/bin/sleep',
+};
+const cron: FakeProcess = {
+	pid: 300,
+	comm: 'cron',
+	ppid: 1,
+	start: 300,
+	cmdline: '/usr/sbin/cron\0',
+	exe: '/usr/sbin/cron',
+	environ: 'PATH=/usr/bin\0',
+};
+const unrelated: FakeProcess = {
+	pid: 301,
+	comm: 'python3',
+	ppid: 300,
+	start: 800,
+	cmdline: 'python3\0backup.py\0',
+	exe: '/usr/bin/python3',
+};
 
 /** One hour after boot: every fixture process is old, so only changes make it re-read. */
 const oneHourAfterBoot = (fakeBootSeconds + 3600) * 1000;
@@ -28,9 +96,15 @@ const oneHourAfterBoot = (fakeBootSeconds + 3600) * 1000;
 describe('createProcessScanner over a fake /proc', () => {
 	let fake: FakeProc;
 	let clock: number;
-	const scanner = (options: ScannerOptions = {}) => createProcessScanner({
-		procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => clock, ...options,
-	});
+	const scanner = (options: ScannerOptions = {}) =>
+		createProcessScanner({
+			procRoot: fake.proc,
+			devRoot: fake.dev,
+			passwdPath: fake.passwd,
+			selfPid: 999,
+			now: () => clock,
+			...options,
+		});
 	const pids = (snapshot: Snapshot) => snapshot.processes.map(process => process.pid);
 	const byPid = (snapshot: Snapshot, pid: number) => snapshot.processes.find(process => process.pid === pid);
 
@@ -40,7 +114,14 @@ describe('createProcessScanner over a fake /proc', () => {
 		for (const process of [
 			{pid: 1, comm: 'init', ppid: 0, start: 1, cmdline: '/sbin/init\0', exe: '/sbin/init'},
 			{pid: 2, comm: 'kthreadd', ppid: 0, start: 1, flags: 0x20_80_40},
-			listener, monitor, userSide, shell, leftover, leftoverChild, cron, unrelated,
+			listener,
+			monitor,
+			userSide,
+			shell,
+			leftover,
+			leftoverChild,
+			cron,
+			unrelated,
 		]) {
 			fake.write(process);
 		}
@@ -60,11 +141,23 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(pids(snapshot)).toEqual([100, 200, 201, 202, 400, 401]);
 		expect(byPid(snapshot, 100)?.socketInodes).toEqual([9000]);
 		expect(byPid(snapshot, 202)).toMatchObject({user: 'alice', argv: ['-bash'], tty: 'pts/3'});
-		expect(byPid(snapshot, 400)?.sshEnvironment).toEqual({connection: '192.168.0.100 50002 10.0.0.5 22', tty: '/dev/pts/1'});
+		expect(byPid(snapshot, 400)?.sshEnvironment).toEqual({
+			connection: '192.168.0.100 50002 10.0.0.5 22',
+			tty: '/dev/pts/1',
+		});
 	});
 
-	it('finds a session process whose pid is below its parent\'s (the pid counter wrapped) and reads it whole', () => {
-		fake.write({pid: 50, comm: 'top', ppid: 202, start: 1000, uid: 1000, tty: 34_819, cmdline: 'top\u0000-d\u00001\u0000', exe: '/usr/bin/top'});
+	it("finds a session process whose pid is below its parent's (the pid counter wrapped) and reads it whole", () => {
+		fake.write({
+			pid: 50,
+			comm: 'top',
+			ppid: 202,
+			start: 1000,
+			uid: 1000,
+			tty: 34_819,
+			cmdline: 'top\u0000-d\u00001\u0000',
+			exe: '/usr/bin/top',
+		});
 		const reader = scanner();
 		const snapshot = reader.read();
 		expect(pids(snapshot)).toEqual([50, 100, 200, 201, 202, 400, 401]);
@@ -94,7 +187,16 @@ describe('createProcessScanner over a fake /proc', () => {
 	it('between full scans reads the watched stat lines and the new pids, not the whole table', () => {
 		const reader = scanner();
 		reader.read();
-		fake.write({pid: 450, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0notes\0', exe: '/usr/bin/vim'});
+		fake.write({
+			pid: 450,
+			comm: 'vim',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			tty: 34_819,
+			cmdline: 'vim\0notes\0',
+			exe: '/usr/bin/vim',
+		});
 		fake.write({pid: 451, comm: 'make', ppid: 301, start: 360_000, cmdline: 'make\0'});
 		fake.setLastPid(451);
 		clock += 2000;
@@ -125,7 +227,13 @@ describe('createProcessScanner over a fake /proc', () => {
 		const reader = scanner({fullScanIntervalMs: 30_000});
 		reader.read();
 		// A new sshd with a pid below the probed range stands for one the probe missed.
-		fake.write({...listener, pid: 5, start: 350_000, cmdline: 'sshd: /usr/sbin/sshd -D -p 2222 [listener] 0 of 10-100 startups\0', fds: []});
+		fake.write({
+			...listener,
+			pid: 5,
+			start: 350_000,
+			cmdline: 'sshd: /usr/sbin/sshd -D -p 2222 [listener] 0 of 10-100 startups\0',
+			fds: [],
+		});
 		clock += 2000;
 		expect(pids(reader.read())).not.toContain(5);
 		clock += 30_000;
@@ -162,12 +270,21 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(inode9001(reader.read())?.sendQueueBytes).toBe(1024);
 	});
 
-	it('looks up a new session\'s socket at once, without waiting for the table to age', () => {
+	it("looks up a new session's socket at once, without waiting for the table to age", () => {
 		const reader = scanner({socketsMaxAgeMs: 60_000});
 		reader.read();
-		const newConnection = '   3: 0500000A:0016 6500A8C0:C352 01 00000000:00000000 00:00000000 00000000     0        0 9002 1';
+		const newConnection =
+			'   3: 0500000A:0016 6500A8C0:C352 01 00000000:00000000 00:00000000 00000000     0        0 9002 1';
 		fake.setTcp([listenLine, connectionLine, newConnection]);
-		fake.write({pid: 480, comm: 'sshd', ppid: 100, start: 360_000, cmdline: 'sshd: bob [priv]\0', exe: '/usr/sbin/sshd', fds: ['socket:[9002]']});
+		fake.write({
+			pid: 480,
+			comm: 'sshd',
+			ppid: 100,
+			start: 360_000,
+			cmdline: 'sshd: bob [priv]\0',
+			exe: '/usr/sbin/sshd',
+			fds: ['socket:[9002]'],
+		});
 		fake.setLastPid(480);
 		clock += 2000;
 		const report = buildReport(reader.read());
@@ -181,7 +298,16 @@ describe('createProcessScanner over a fake /proc', () => {
 		fake.setLastPid(450);
 		clock += 2000;
 		expect(pids(reader.read())).not.toContain(450);
-		fake.write({pid: 450, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0', exe: '/usr/bin/vim'});
+		fake.write({
+			pid: 450,
+			comm: 'vim',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			tty: 34_819,
+			cmdline: 'vim\0',
+			exe: '/usr/bin/vim',
+		});
 		clock += 2000;
 		expect(pids(reader.read())).toContain(450);
 		expect(reader.lastScan()?.kind).toBe('watch');
@@ -215,8 +341,26 @@ describe('createProcessScanner over a fake /proc', () => {
 		const reader = scanner();
 		reader.read();
 		// 1,500 pids handed out (mostly threads and processes already gone), two processes left.
-		fake.write({pid: 900, comm: 'vim', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'vim\0', exe: '/usr/bin/vim'});
-		fake.write({pid: 1901, comm: 'less', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, cmdline: 'less\0', exe: '/usr/bin/less'});
+		fake.write({
+			pid: 900,
+			comm: 'vim',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			tty: 34_819,
+			cmdline: 'vim\0',
+			exe: '/usr/bin/vim',
+		});
+		fake.write({
+			pid: 1901,
+			comm: 'less',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			tty: 34_819,
+			cmdline: 'less\0',
+			exe: '/usr/bin/less',
+		});
 		fake.setLastPid(1901);
 		clock += 2000;
 		const snapshot = reader.read();
@@ -236,7 +380,7 @@ describe('createProcessScanner over a fake /proc', () => {
 		fake.write({...userSide, start: 360_000});
 		fake.setLastPid(402);
 		clock += 2000;
-		// setproctitle and the fork happen together; the new child is what shows the title changed.
+		// Setproctitle and the fork happen together; the new child is what shows the title changed.
 		fake.write({...userSide, pid: 402, start: 360_000});
 		fake.remove(201);
 		const snapshot = reader.read();
@@ -275,7 +419,15 @@ describe('createProcessScanner over a fake /proc', () => {
 	it('turns a session process re-parented to PID 1 into a possible leftover without a full scan', () => {
 		const reader = scanner();
 		reader.read();
-		fake.write({pid: 460, comm: 'nohup-job', ppid: 202, start: 360_000, uid: 1000, cmdline: './long-job\0', environ: 'SSH_CONNECTION=192.168.0.100 50001 10.0.0.5 22\0'});
+		fake.write({
+			pid: 460,
+			comm: 'nohup-job',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			cmdline: './long-job\0',
+			environ: 'SSH_CONNECTION=192.168.0.100 50001 10.0.0.5 22\0',
+		});
 		fake.setLastPid(460);
 		clock += 2000;
 		expect(byPid(reader.read(), 460)?.sshEnvironment).toBeUndefined();
@@ -285,7 +437,15 @@ describe('createProcessScanner over a fake /proc', () => {
 		}
 
 		fake.setTcp([listenLine]);
-		fake.write({pid: 460, comm: 'nohup-job', ppid: 1, start: 360_000, uid: 1000, cmdline: './long-job\0', environ: 'SSH_CONNECTION=192.168.0.100 50001 10.0.0.5 22\0'});
+		fake.write({
+			pid: 460,
+			comm: 'nohup-job',
+			ppid: 1,
+			start: 360_000,
+			uid: 1000,
+			cmdline: './long-job\0',
+			environ: 'SSH_CONNECTION=192.168.0.100 50001 10.0.0.5 22\0',
+		});
 		clock += 2000;
 		const snapshot = reader.read();
 		expect(reader.lastScan()?.kind).toBe('watch');
@@ -298,7 +458,18 @@ describe('createProcessScanner over a fake /proc', () => {
 		/** /proc/PID/schedstat after `runs` runs of 1 ms each. */
 		const ran = (runs: number) => `${runs * 1_000_000} 500 ${runs}\n`;
 		const quiet = <T extends FakeProcess>(process: T): T => ({...process, schedstat: ran(3)});
-		const job: FakeProcess = {pid: 470, comm: 'sleep', ppid: 202, start: 360_000, uid: 1000, tty: 34_819, foregroundGroup: 202, cmdline: 'sleep\u0000999\0', exe: '/usr/bin/sleep', schedstat: ran(1)};
+		const job: FakeProcess = {
+			pid: 470,
+			comm: 'sleep',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			tty: 34_819,
+			foregroundGroup: 202,
+			cmdline: 'sleep\u0000999\0',
+			exe: '/usr/bin/sleep',
+			schedstat: ran(1),
+		};
 
 		/** A full scan, then the watch scan that takes every process's first schedstat reading. */
 		const settled = (jobProcess = job) => {
@@ -354,7 +525,7 @@ describe('createProcessScanner over a fake /proc', () => {
 			expect(report.leftovers?.map(found => found.tree.process.pid)).toEqual([400, 470]);
 		});
 
-		it('reads every process on a terminal when one of them ran: a shell\'s `fg` moves the foreground group for all of them', () => {
+		it("reads every process on a terminal when one of them ran: a shell's `fg` moves the foreground group for all of them", () => {
 			const reader = settled();
 			fake.write({...quiet(shell), foregroundGroup: 470, schedstat: ran(4)});
 			fake.write({...job, foregroundGroup: 470});
@@ -411,7 +582,7 @@ describe('createProcessScanner over a fake /proc', () => {
 				return reader;
 			};
 
-			it('is kept until the next full scan while no process holding a socket ran: a quiet connection\'s row cannot change', () => {
+			it("is kept until the next full scan while no process holding a socket ran: a quiet connection's row cannot change", () => {
 				const reader = settledTable();
 				fake.setTcp([listenLine, connectionLine, secondListenLine]);
 				clock += 12_000;
@@ -447,7 +618,7 @@ describe('createProcessScanner over a fake /proc', () => {
 		});
 	});
 
-	it('stops watching a leftover that exec\'d itself again with an environment that names no SSH connection', () => {
+	it("stops watching a leftover that exec'd itself again with an environment that names no SSH connection", () => {
 		const reader = scanner();
 		reader.read();
 		clock += 2000;
@@ -512,13 +683,27 @@ describe('createProcessScanner over a fake /proc', () => {
 			clock += 2000;
 			reader.read();
 			expect(reader.lastScan()).toMatchObject({kind: 'full', reason: 'after a hinted start'});
-			expect(reader.scanHint()?.sockets).toContainEqual({pid: 201, startTicks: 901, runMark: '3500 30 8\n', inodes: [9001, 9002]});
+			expect(reader.scanHint()?.sockets).toContainEqual({
+				pid: 201,
+				startTicks: 901,
+				runMark: '3500 30 8\n',
+				inodes: [9001, 9002],
+			});
 		});
 
 		it('starts from the hint: the first read is a watch of its pids and the ones handed out since, the full scan comes next', () => {
 			const hint = hintFromFirstRun();
 			// Between the runs: a second shell in the session, a new process elsewhere, the old shell gone.
-			fake.write({pid: 460, comm: 'bash', ppid: 201, start: 360_000, uid: 1000, tty: 34_819, cmdline: '-bash\0', exe: '/usr/bin/bash'});
+			fake.write({
+				pid: 460,
+				comm: 'bash',
+				ppid: 201,
+				start: 360_000,
+				uid: 1000,
+				tty: 34_819,
+				cmdline: '-bash\0',
+				exe: '/usr/bin/bash',
+			});
 			fake.write({pid: 461, comm: 'make', ppid: 301, start: 360_000, cmdline: 'make\0'});
 			fake.remove(202);
 			fake.setLastPid(461);
@@ -529,11 +714,27 @@ describe('createProcessScanner over a fake /proc', () => {
 			expect(pids(first)).toEqual([100, 200, 201, 400, 401, 460]);
 			// Not the whole table (init, kthreadd, cron and python3 are not read): the five hinted pids that still exist and the two new ones.
 			expect(reader.lastScan()?.statReads).toBe(5 + 2);
-			expect(buildReport(first).sessions).toEqual(buildReport(readSnapshot({procRoot: fake.proc, devRoot: fake.dev, passwdPath: fake.passwd, selfPid: 999, now: () => clock})).sessions);
+			expect(buildReport(first).sessions).toEqual(
+				buildReport(
+					readSnapshot({
+						procRoot: fake.proc,
+						devRoot: fake.dev,
+						passwdPath: fake.passwd,
+						selfPid: 999,
+						now: () => clock,
+					}),
+				).sessions,
+			);
 			expect(reader.lastFullScanAt()).toBeUndefined();
 			expect(reader.isFullScanDue()).toBe(true);
 			// A quick look that ends here still leaves the next run a hint no older than itself.
-			expect(reader.scanHint()).toEqual({...mark, forks: mark.forks + 60, lastPid: 461, pids: [100, 200, 201, 400, 401, 460], sockets: []});
+			expect(reader.scanHint()).toEqual({
+				...mark,
+				forks: mark.forks + 60,
+				lastPid: 461,
+				pids: [100, 200, 201, 400, 401, 460],
+				sockets: [],
+			});
 
 			clock += 2000;
 			reader.read();

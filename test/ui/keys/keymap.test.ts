@@ -3,11 +3,36 @@ import {describe, expect, test} from 'vitest';
 import {commandFor, footerEntries, helpLines, keyBindings, type KeyContext} from '../../../source/ui/keys/keymap.js';
 
 const noKey: Key = {
-	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false,
-	capsLock: false, numLock: false,
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
 };
-const onSession: KeyContext = {isHelpOpen: false, isPaused: false, isFilterOpen: false, hasFilter: false, selectedKind: 'session', canExpand: false, canCollapse: true};
+const onSession: KeyContext = {
+	isHelpOpen: false,
+	isPaused: false,
+	isFilterOpen: false,
+	hasFilter: false,
+	selectedKind: 'session',
+	canExpand: false,
+	canCollapse: true,
+};
 const inHelp: KeyContext = {...onSession, isHelpOpen: true};
 
 describe('the key table', () => {
@@ -45,7 +70,17 @@ describe('the key table', () => {
 	});
 
 	test('the footer shows what applies now', () => {
-		expect(footerEntries(onSession).map(entry => entry.label)).toEqual(['filter', 'move', 'collapse', 'expand all', 'collapse all', 'sort', 'pause', 'help', 'quit']);
+		expect(footerEntries(onSession).map(entry => entry.label)).toEqual([
+			'filter',
+			'move',
+			'collapse',
+			'expand all',
+			'collapse all',
+			'sort',
+			'pause',
+			'help',
+			'quit',
+		]);
 		expect(footerEntries({...onSession, isPaused: true}).map(entry => entry.label)).toContain('resume');
 		expect(footerEntries(inHelp).map(entry => entry.label)).toEqual(['close help', 'quit']);
 	});

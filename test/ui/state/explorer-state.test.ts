@@ -3,7 +3,13 @@ import {describe, expect, test} from 'vitest';
 import {unknownCpuUsage} from '../../../source/model/view/cpu.js';
 import type {SessionReport} from '../../../source/model/types.js';
 import type {ExplorerCommand} from '../../../source/ui/keys/keymap.js';
-import {createInitialState, explorerReducer, selectedIndex, selectRows, type ExplorerState} from '../../../source/ui/state/explorer-state.js';
+import {
+	createInitialState,
+	explorerReducer,
+	selectedIndex,
+	selectRows,
+	type ExplorerState,
+} from '../../../source/ui/state/explorer-state.js';
 import {child, idleFor, report, shellSession} from '../../fixtures/builders.js';
 
 function arrive(state: ExplorerState, next: SessionReport): ExplorerState {
@@ -11,17 +17,44 @@ function arrive(state: ExplorerState, next: SessionReport): ExplorerState {
 }
 
 function run(state: ExplorerState, ...commands: ExplorerCommand[]): ExplorerState {
-	return commands.reduce((current, command) => explorerReducer(current, {type: 'command', command}), state);
+	let current = state;
+	for (const command of commands) {
+		current = explorerReducer(current, {type: 'command', command});
+	}
+
+	return current;
 }
 
 const noKey: Key = {
-	upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false,
-	return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false,
-	capsLock: false, numLock: false,
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
 };
 
 function press(state: ExplorerState, ...inputs: string[]): ExplorerState {
-	return inputs.reduce((current, input) => explorerReducer(current, {type: 'key-pressed', input, key: noKey}), state);
+	let current = state;
+	for (const input of inputs) {
+		current = explorerReducer(current, {type: 'key-pressed', input, key: noKey});
+	}
+
+	return current;
 }
 
 function selectedRow(state: ExplorerState) {
@@ -71,7 +104,7 @@ describe('the selection', () => {
 		state = run(state, 'go-last');
 		expect(selectedRow(state)).toMatchObject({kind: 'process'});
 		state = arrive(state, report([alice], {listeners: []}));
-		expect(state.notice).toMatch(/session ended/);
+		expect(state.notice).toMatch(/session ended/u);
 	});
 
 	test('follows a session whose monitor was killed to its user side, which still holds the connection', () => {
@@ -81,10 +114,18 @@ describe('the selection', () => {
 		expect(selectedRow(state)).toMatchObject({kind: 'session', id: bob.id});
 		// The monitor 2000 is gone: the user side 2001 is the connection's top now.
 		const userSide = bob.tree.children[0]!;
-		const orphaned = {...bob, id: '2001:20010', pid: 2001, tree: {process: {...userSide.process, ppid: 1}, children: userSide.children}, monitorPid: undefined, userSidePid: 2001, isOrphaned: true};
+		const orphaned = {
+			...bob,
+			id: '2001:20010',
+			pid: 2001,
+			tree: {process: {...userSide.process, ppid: 1}, children: userSide.children},
+			monitorPid: undefined,
+			userSidePid: 2001,
+			isOrphaned: true,
+		};
 		state = arrive(state, report([alice, orphaned]));
 		expect(selectedRow(state)).toMatchObject({kind: 'session', id: '2001:20010'});
-		expect(state.notice).toBe('The session\'s monitor 2000 is gone; its connection lives on, orphaned');
+		expect(state.notice).toBe("The session's monitor 2000 is gone; its connection lives on, orphaned");
 	});
 
 	test('moves to the listener when its session ended and the listener is still there', () => {
@@ -92,7 +133,7 @@ describe('the selection', () => {
 		state = run(state, 'go-last');
 		state = arrive(state, report([alice]));
 		expect(selectedRow(state)).toMatchObject({kind: 'listener'});
-		expect(state.notice).toMatch(/session ended/);
+		expect(state.notice).toMatch(/session ended/u);
 	});
 });
 
@@ -118,14 +159,25 @@ describe('collapse and expand', () => {
 	});
 
 	test('expand all shows every process', () => {
-		const withHidden = shellSession(1000, {user: 'alice', shellChildren: [child(1003, 1002, ['vim']), {...child(1004, 1002, ['make']), children: [child(1005, 1004, ['cc'])]}], foregroundPid: 1003});
+		const withHidden = shellSession(1000, {
+			user: 'alice',
+			shellChildren: [
+				child(1003, 1002, ['vim']),
+				{...child(1004, 1002, ['make']), children: [child(1005, 1004, ['cc'])]},
+			],
+			foregroundPid: 1003,
+		});
 		const state = run(arrive(createInitialState(10), report([withHidden])), 'expand-all');
 		expect(selectRows(state).rows.map(row => row.id)).toContain('1005:10050');
 	});
 });
 
 describe('the viewport', () => {
-	const many = report(Array.from({length: 30}, (_, index) => shellSession(10_000 + (index * 10), {user: `user${index}`, tty: `pts/${index}`})));
+	const many = report(
+		Array.from({length: 30}, (_, index) =>
+			shellSession(10_000 + index * 10, {user: `user${index}`, tty: `pts/${index}`}),
+		),
+	);
 
 	test('scrolls only when the cursor leaves it', () => {
 		let state = arrive(createInitialState(5), many);
@@ -197,7 +249,7 @@ describe('a quiet refresh (the timed one) is kept only when it changes the scree
 		expect(quiet(state, later)).toBe(state);
 	});
 
-	test('a report that kept the last one\'s sessions keeps its rows: nothing is sorted or flattened again', () => {
+	test("a report that kept the last one's sessions keeps its rows: nothing is sorted or flattened again", () => {
 		const first = report([alice, bob]);
 		const state = arrive(createInitialState(10, {width: 120}), first);
 		const later = arrive(state, {...first, takenAt: first.takenAt + 2000, loadAverage: [3, 2, 1]});

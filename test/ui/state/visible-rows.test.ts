@@ -9,9 +9,17 @@ import {idleFor, report, shellSession, takenAt} from '../../fixtures/builders.js
 const noUsage = {byProcess: new Map(), bySession: new Map()};
 // One explorer's cache, as one explorer would keep it across these refreshes.
 const cache = createRenderCache();
-const shown = (of: SessionReport, context: RowContext) => visibleRows({
-	list: flattenReport(of), layout: layoutOf(of, 160, cache), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(), cache,
-});
+const shown = (of: SessionReport, context: RowContext) =>
+	visibleRows({
+		list: flattenReport(of),
+		layout: layoutOf(of, 160, cache),
+		context,
+		scrollOffset: 0,
+		height: 20,
+		filter: undefined,
+		taggedIds: new Set(),
+		cache,
+	});
 
 describe('the rows in view, refresh after refresh', () => {
 	const first = report([shellSession(100, {user: 'alice'})]);
@@ -64,7 +72,14 @@ describe('session rows, refresh after refresh', () => {
 		const own = report([{...first.sessions[0]!, isOwn: true}]);
 		expect(sessionLine(own).formatted.text).not.toBe(line.text);
 		const narrow = visibleRows({
-			list: flattenReport(first), layout: layoutOf(first, 80, cache), context, scrollOffset: 0, height: 20, filter: undefined, taggedIds: new Set(), cache,
+			list: flattenReport(first),
+			layout: layoutOf(first, 80, cache),
+			context,
+			scrollOffset: 0,
+			height: 20,
+			filter: undefined,
+			taggedIds: new Set(),
+			cache,
 		}).find(({row}) => row.kind === 'session')!;
 		expect(narrow.formatted).toEqual(formatRowWithSpans(narrow.row, layoutOf(first, 80, cache), context));
 	});
@@ -89,11 +104,15 @@ describe('column widths, refresh after refresh', () => {
 
 	it('fit an idle time that grows wider within the minute: measured at the minute, shown as at the minute', () => {
 		// 9h59m at the minute's first refresh, 10h past it 30 s later: the live explorer still shows 9h59m.
-		const idle = report([{...shellSession(100, {user: 'alice'}), idleSince: minuteStart - ((10 * 3600) - 50) * 1000}]);
+		const idle = report([{...shellSession(100, {user: 'alice'}), idleSince: minuteStart - (10 * 3600 - 50) * 1000}]);
 		const layout = layoutOf({...idle, takenAt: minuteStart + 5000}, 160, cache);
 		const later = {...idle, takenAt: minuteStart + 30_000};
-		const line = formatRowWithSpans(flattenReport(later).rows[1]!, layoutOf(later, 160, cache), {usage: noUsage, now: later.takenAt, isIdleByMinute: true});
+		const line = formatRowWithSpans(flattenReport(later).rows[1]!, layoutOf(later, 160, cache), {
+			usage: noUsage,
+			now: later.takenAt,
+			isIdleByMinute: true,
+		});
 		expect(layoutOf(later, 160, cache)).toBe(layout);
-		expect(line.text).toMatch(/ 9h59m /);
+		expect(line.text).toMatch(/ 9h59m /u);
 	});
 });
