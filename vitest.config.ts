@@ -4,6 +4,7 @@ export default defineConfig({
 	test: {
 		include: ['test/**/*.test.{ts,tsx}'],
 		globalSetup: ['test/global-setup.ts'],
+		setupFiles: ['test/setup-yoga.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		// The end-to-end suites share one machine's process table and terminals.

@@ -94,13 +94,6 @@ export default [
 		},
 	},
 	{
-		files: ['scripts/bundle-patches.mjs'],
-		rules: {
-			// esbuild hands its onLoad filters to Go's regexp package, which takes no flags.
-			'require-unicode-regexp': 'off',
-		},
-	},
-	{
 		files: ['**/*.ts', '**/*.tsx'],
 		rules: {'@typescript-eslint/naming-convention': namingConvention},
 	},

@@ -1,5 +1,6 @@
-// Types of bundle-app.mjs, for the benchmarks that bundle variants of the application.
+// Types of bundle-app.mjs, for the benchmarks that bundle the application and an Ink hello like it.
 export declare const appBundle: string;
+export declare const startBanner: string;
 export declare function bundleApp(options?: {
 	readonly outfile?: string;
 	readonly without?: readonly string[];

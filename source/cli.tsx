@@ -10,5 +10,8 @@ if (process.stdout.isTTY) {
 	delete process.env['CONTINUOUS_INTEGRATION'];
 }
 
+// Yoga loads without top-level await (patches/yoga-layout+3.2.1.patch): nothing may lay out before it is ready.
+const {yogaReady} = await import('yoga-layout');
+await yogaReady;
 const {runMain} = await import('./main.js');
 await runMain(process.argv.slice(2));

@@ -26,11 +26,10 @@
 //   terminal     the pane's shell prints the ready text itself: tmux, pipe-pane and polling
 //   node         `node -e` printing it: Node's own start-up
 //   ink hello    render(<Text>listening on</Text>) (ink-hello.tsx), bundled at bench start with
-//                scripts/build.mjs's options, aliases and start-up patches (bundle-patches.mjs):
+//                scripts/build.mjs's options, aliases and start (patches/ applied, fetch hidden):
 //                the least an Ink app built like dist/sshtop.js pays
-//   ink hello without start-up patches   the same, bundled and minified alike, with Ink as
-//                published: the issue's reference ("a bundled, minified Ink app"), whose ~220 ms
-//                the first-frame targets are written against (250 ms: 1.14×; 350 ms: 1.6×)
+//   ink hello without start-up patches   the same, bundled and minified alike, with its
+//                dependencies as published: the issue's reference ("a bundled, minified Ink app")
 //   sshtop without a scan hint   SSHTOP_SCAN_HINT=0: a first start, with a full scan before the
 //                first frame (shown in sshtop's first-frame cell). sshtop's own runs start from
 //                the hint its last run left: beside a new crowd (too many forks since the last
@@ -45,18 +44,20 @@
 // Every process the bench starts is ended by pid (crowd.ts, the harness's tmux and sshd).
 import process from 'node:process';
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {cpus, tmpdir, totalmem, release} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {setTimeout as delay} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
-import {build, type BuildOptions, type Plugin} from 'esbuild';
+import {build, type BuildOptions} from 'esbuild';
 import {connectShell, type SshClient} from '../../test/e2e/harness/clients.js';
 import {startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
 import {cliPath} from '../../test/e2e/harness/sshtop.js';
 import {createProcessScanner} from '../../source/proc/scanner/scanner.js';
 import {createReportLoader} from '../../source/app/report-source.js';
+import {startBanner} from '../bundle-app.mjs';
+import {originalsOf, patchParts, servingOriginals} from '../dependency-patches.mjs';
 import {startCrowd, type Crowd} from './crowd.js';
 import {cpuTicks, isAlive, keypressLatency, lastLine, median, rssMegabytes, sizeOf, startPane} from './pane.js';
 
@@ -262,37 +263,23 @@ function pairedRatio(value: Measured | undefined, base: Measured | undefined): n
 	return ratios.length === 0 ? undefined : median(ratios);
 }
 
-/**
- * The start-up patches scripts/build.mjs applies to dependencies (bundle-patches.mjs's
- * startUpPatches); none if that module is gone.
- */
-async function startUpPatches(): Promise<Plugin[]> {
-	try {
-		// A computed specifier: the module is plain JavaScript without declarations.
-		const patches: {readonly startUpPatches?: Plugin[]} = await import('../bundle-patches.mjs');
-		return patches.startUpPatches ?? [];
-	} catch {
-		return [];
-	}
-}
-
 type InkHello = {
 	readonly file: string;
-	/** Names of the start-up patches it was built with. */
-	readonly patches: readonly string[];
-	/** The same, bundled and minified alike but without the patches: an Ink app as published, the issue's reference. */
+	/** The same, bundled and minified alike but with its dependencies as published: the issue's reference. */
 	readonly plainFile: string;
 };
 
 /**
- * Bundles ink-hello.tsx into `directory` with scripts/build.mjs's options, aliases and patches
- * (if a patch no longer applies, a dependency changed: without them), and once more without
- * the patches.
+ * Bundles ink-hello.tsx into `directory` with scripts/build.mjs's options, aliases and start
+ * (the dependencies as patched, fetch hidden until Yoga is loaded), and once more with every
+ * dependency as published.
  */
 async function buildInkHello(directory: string): Promise<InkHello> {
 	const file = path.join(directory, 'ink-hello.js');
 	const plainFile = path.join(directory, 'ink-hello-plain.js');
 	const stub = (name: string) => fileURLToPath(new URL(`../${name}`, import.meta.url));
+	const requireBanner =
+		"import {createRequire as __sshtopCreateRequire} from 'node:module';const require=__sshtopCreateRequire(import.meta.url);";
 	const options: BuildOptions = {
 		entryPoints: [fileURLToPath(new URL('ink-hello.tsx', import.meta.url))],
 		outfile: file,
@@ -304,23 +291,17 @@ async function buildInkHello(directory: string): Promise<InkHello> {
 		minify: true,
 		legalComments: 'none',
 		define: {'process.env.NODE_ENV': '"production"'},
-		alias: {
-			'react-devtools-core': stub('devtools-stub.mjs'),
-			...(existsSync(stub('ws-stub.mjs')) ? {ws: stub('ws-stub.mjs')} : {}),
-		},
-		banner: {
-			js: "import {createRequire as __sshtopCreateRequire} from 'node:module';const require=__sshtopCreateRequire(import.meta.url);",
-		},
+		alias: {'react-devtools-core': stub('devtools-stub.mjs'), ws: stub('ws-stub.mjs')},
+		logLevel: 'warning',
 	};
-	const plugins = await startUpPatches();
-	await build({...options, outfile: plainFile, logLevel: 'warning'});
-	try {
-		await build({...options, plugins, logLevel: 'silent'});
-		return {file, patches: plugins.map(plugin => plugin.name), plainFile};
-	} catch {
-		await build({...options, logLevel: 'warning'});
-		return {file, patches: [], plainFile};
-	}
+	await build({...options, banner: {js: `${requireBanner}\n${startBanner}`}});
+	await build({
+		...options,
+		outfile: plainFile,
+		banner: {js: requireBanner},
+		plugins: [servingOriginals(originalsOf(Object.keys(patchParts)))],
+	});
+	return {file, plainFile};
 }
 
 type SoakSample = {readonly seconds: number; readonly rssMegabytes: number; readonly ticks: number};
@@ -611,9 +592,8 @@ async function main(): Promise<void> {
 		lines.push(
 			'',
 			"Baselines, same pane and ready detection: *terminal* is the pane's shell printing the ready text itself (tmux, pipe-pane and polling); " +
-				'*node* is `node -e` printing it; *ink hello* is `render(<Text>listening on</Text>)` bundled like dist/sshtop.js' +
-				`${inkHello.patches.length > 0 ? ` (with its start-up patches: ${inkHello.patches.join(', ')})` : ' (WITHOUT its start-up patches: they no longer apply or were not found)'}, ` +
-				"*ink hello without start-up patches* the same bundled and minified as published (the issue's reference app); their RSS is taken 1 s after the first frame. " +
+				'*node* is `node -e` printing it; *ink hello* is `render(<Text>listening on</Text>)` bundled like dist/sshtop.js (patches/ applied, fetch hidden until Yoga is loaded), ' +
+				"*ink hello without start-up patches* the same bundled and minified with its dependencies as published (the issue's reference app); their RSS is taken 1 s after the first frame. " +
 				"− terminal: first frame minus the terminal baseline's. sshtop's first frames and the baselines' were taken in turn, one of each per round; " +
 				"the ratios to the Ink hello are medians of the rounds' own ratios.",
 		);

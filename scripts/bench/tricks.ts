@@ -6,9 +6,10 @@
 // Each variant is the installed program with one trick taken away:
 //   no code cache         SSHTOP_CODE_CACHE=0 (source/launch.ts)
 //   V8 optimiser on        without --no-opt in the launcher's flags (scripts/build.mjs)
-//   parallel GC            without --single-threaded-gc
 //   memory reducer on      without --no-memory-reducer
-//   without PATCH          the application bundled without that patch (scripts/bundle-patches.mjs)
+//   without hidden-fetch   fetch left in place while Yoga loads (scripts/bundle-app.mjs)
+//   without PATCH          the application bundled with that patch's files as published
+//                          (patches/, scripts/dependency-patches.mjs)
 // First frames are taken in turn (one start of each variant per round, --runs rounds) beside
 // `--sessions` SSH shells to a private sshd; each variant first runs once for 4 s to leave its own
 // code cache and scan hint (each has its own XDG_CACHE_HOME), as a user's earlier run would.
@@ -36,6 +37,8 @@ const {values: flags} = parseArgs({
 		sessions: {type: 'string', default: '20'},
 		keys: {type: 'string', default: '20'},
 		only: {type: 'string', default: 'first-frame,cpu'},
+		// Patches taken away together, as one more variant: `--together lazy-slice-ansi+narrow-tokenize`.
+		together: {type: 'string', default: ''},
 	},
 });
 const runs = Number(flags.runs);
@@ -47,7 +50,7 @@ const parts = new Set(flags.only.split(','));
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const launcher = path.join(root, 'dist/sshtop.js');
-const v8Flags = ['--single-threaded-gc', '--no-opt', '--no-memory-reducer'];
+const v8Flags = ['--no-opt', '--no-memory-reducer'];
 const ready = /listening on|no sshd listener/u;
 
 type Variant = {
@@ -86,23 +89,15 @@ async function buildVariants(directory: string): Promise<Variant[]> {
 			script: variantScript(cacheHome('opt'), withFlags(v8Flags.filter(flag => flag !== '--no-opt'))),
 		},
 		{
-			name: 'parallel GC',
-			targets: new Set(['cpu']),
-			script: variantScript(cacheHome('gc'), withFlags(v8Flags.filter(flag => flag !== '--single-threaded-gc'))),
-		},
-		{
 			name: 'memory reducer on',
 			targets: new Set(['cpu']),
 			script: variantScript(cacheHome('reducer'), withFlags(v8Flags.filter(flag => flag !== '--no-memory-reducer'))),
 		},
 	];
 	const patches: ReadonlyArray<readonly [string, Variant['targets']]> = [
-		['yoga-without-fetch', new Set(['first-frame'])],
+		['hidden-fetch', new Set(['first-frame'])],
 		['lazy-string-width', new Set(['first-frame'])],
-		['lazy-slice-ansi', new Set(['first-frame'])],
-		['narrow-tokenize', new Set(['first-frame', 'cpu'])],
 		['ink-row-reuse', new Set(['cpu', 'keypress'])],
-		['styled-chars-diff', new Set(['cpu', 'keypress'])],
 	];
 	for (const [patch, targets] of patches) {
 		const variantDirectory = path.join(directory, patch);
@@ -114,6 +109,20 @@ async function buildVariants(directory: string): Promise<Variant[]> {
 			name: `without ${patch}`,
 			targets,
 			script: variantScript(cacheHome(patch), withFlags(v8Flags, path.join(variantDirectory, 'sshtop.js'))),
+		});
+	}
+
+	const together = flags.together.split('+').filter(Boolean);
+	if (together.length > 0) {
+		const name = together.join('+');
+		const variantDirectory = path.join(directory, 'together');
+		mkdirSync(variantDirectory);
+		await bundleApp({outfile: path.join(variantDirectory, 'sshtop-app.cjs'), without: together});
+		copyFileSync(launcher, path.join(variantDirectory, 'sshtop.js'));
+		variants.push({
+			name: `without ${name}`,
+			targets: new Set(['first-frame', 'cpu', 'keypress']),
+			script: variantScript(cacheHome(name), withFlags(v8Flags, path.join(variantDirectory, 'sshtop.js'))),
 		});
 	}
 

@@ -75,14 +75,14 @@ describe('npm package', () => {
 		);
 	});
 
-	it('has a bin that points at a packed file that starts Node (through sh, to pass its collector flag)', async () => {
+	it('has a bin that points at a packed file that starts Node (through sh, to pass its V8 flags)', async () => {
 		expect(Object.keys(manifest.bin)).toEqual(['sshtop']);
 		const binPath = manifest.bin['sshtop']!.replace(/^\.\//u, '');
 		const {files} = await packDryRun();
 		expect(files.map(file => file.path)).toContain(binPath);
 		expect(readFileSync(path.join(projectRoot, binPath), 'utf8').split('\n').slice(0, 2)).toEqual([
 			'#!/bin/sh',
-			`':' //; exec node --single-threaded-gc --no-opt --no-memory-reducer "$0" "$@"`,
+			`':' //; exec node --no-opt --no-memory-reducer "$0" "$@"`,
 		]);
 	});
 

@@ -11,7 +11,7 @@ Text every terminal draws one cell per character: printable ASCII and the few sy
 itself puts on screen (tree lines, ▾ ▸, …, ·, arrows, ×, —). Checked first because
 string-width segments any other text into graphemes, which made fitting a 200-column row the
 costliest part of a refresh; these symbols are East Asian "ambiguous", narrow as string-width
-counts them by default. scripts/bundle-patches.mjs gives string-width the same fast path.
+counts them by default. patches/string-width+8.3.0.patch gives string-width the same fast path.
 */
 export const narrowText =
 	/^[\u0020-\u007E\u00B7\u00D7\u2014\u2019\u2026\u2190-\u2193\u2500-\u257F\u258F\u25B4-\u25BF]*$/u;
