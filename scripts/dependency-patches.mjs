@@ -23,6 +23,10 @@ export const patchParts = {
 		'node_modules/string-width/index.js',
 		'node_modules/wrap-ansi/node_modules/string-width/index.js',
 	],
+	'lazy-segmenters': [
+		'node_modules/slice-ansi/tokenize-ansi.js',
+		'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
+	],
 	'ink-row-reuse': ['node_modules/ink/build/output.js'],
 };
 

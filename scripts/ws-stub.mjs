@@ -1,3 +1,3 @@
 // Stand-in for ws, which Ink imports only for React DevTools (DEV=true), which the bundle
-// never connects to (see devtools-stub.mjs): 48 KB less to parse at every start.
+// never connects to (see devtools-stub.mjs): less to parse at every start.
 export default undefined;

@@ -1,6 +1,6 @@
 // The npm package's entry (dist/sshtop.js): runs the application bundle, dist/sshtop-app.cjs,
-// with V8's code cache. Compiling the 650 KB bundle, and the functions the first frame calls,
-// is a third of a start; with the cache, V8 reads the compiled code back instead. Node 20 has no
+// with V8's code cache. Compiling the bundle, and the functions the first frame calls, is a
+// large part of a start; with the cache, V8 reads the compiled code back instead. Node 20 has no
 // module.enableCompileCache (Node 22), so this does what it does, for one script.
 //
 // The cache is compiled code that will run as whoever runs sshtop (often root): it is kept in
@@ -56,7 +56,7 @@ if (cacheFile !== undefined && (cachedData === undefined || script.cachedDataRej
 	process.once('exit', save);
 }
 
-/** Caches of other builds or Node versions: each upgrade would otherwise leave 0.5–1 MB behind for good. */
+/** Caches of other builds or Node versions: each upgrade would otherwise leave one behind for good. */
 function removeOtherCaches(cacheDirectory: string): void {
 	try {
 		for (const name of readdirSync(cacheDirectory)) {

@@ -38,8 +38,8 @@ export type ReportLoaderOptions = ScannerOptions & {
 	readonly tcpInfoIntervalMs?: number;
 	/**
 	How long after the first refresh the first `ss` runs (default 300 ms). Starting a child
-	process takes ≈30 ms of this thread (execa's first load included), which the first frame
-	should not wait for; the first refresh shows health from /proc/net/tcp alone.
+	process (and loading execa) takes this thread a while the first frame should not wait for;
+	the first refresh shows health from /proc/net/tcp alone.
 	*/
 	readonly firstTcpInfoDelayMs?: number;
 	/** Reads ss; injectable for tests. */

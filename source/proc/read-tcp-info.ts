@@ -7,7 +7,7 @@ export type TcpInfoReading =
 	| {readonly source: 'proc-only'; readonly reason: string};
 
 export async function readTcpInfo(): Promise<TcpInfoReading> {
-	// Loaded when first needed: evaluating execa costs ≈20 ms of start-up.
+	// Loaded when first needed: evaluating execa is a visible part of start-up.
 	const {execa} = await import('execa');
 	const result = await execa('ss', ['-tineH'], {timeout: 5000, reject: false, stdin: 'ignore'});
 	if (result.code === 'ENOENT') {

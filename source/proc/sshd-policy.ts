@@ -70,7 +70,7 @@ export async function readSshdPolicy(
 	}
 
 	const {configPath} = parseSshdInvocation(listener.command);
-	// Loaded when first needed, after the first frame: evaluating execa costs ≈20 ms of start-up.
+	// Loaded when first needed, after the first frame: evaluating execa is a visible part of start-up.
 	const {execa} = await import('execa');
 	const result = await execa(binary, configPath === undefined ? ['-T'] : ['-T', '-f', configPath], {
 		timeout: options.timeoutMilliseconds ?? 2000,

@@ -1,5 +1,5 @@
 // The explorer's root: wires state, refresh loop, keys and terminal size to the views.
-// Decisions live in state.ts and model/; this file only composes.
+// Decisions live in state/ and model/; this file only composes.
 import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {fitToWidth} from '../model/view/format.js';

@@ -1,18 +1,8 @@
-// Works around an off-by-one in Ink 6.8.0's incremental renderer (log-update.js,
-// createIncremental): after a frame that ends in a newline the cursor sits on the row below
-// the frame, but the next frame of equal or greater height moves up only `lines - 1` rows
-// (`cursorUp(previousVisible - 1)`), so every refresh is drawn one row lower than the last
-// and leaves a stale line above it. Shrinking frames are fine: they erase upwards first.
-//
-// A second correction: when the terminal gets narrower, the terminal re-wraps (tmux, most
-// emulators) the lines of the wider frame, so Ink's "erase my last N lines" no longer covers
-// them and their tails stay on screen. Ink starts a fresh frame after a width decrease; we
-// clear the screen and home the cursor just before it, so it starts on a clean screen.
-//
-// The cursor fix is applied to the byte stream, not to Ink: a frame write that starts by moving
-// the cursor up (and not by erasing) gets one more row, but only when the previous frame
-// really left the cursor below itself, which is not the case after Ink's full-screen
-// repaint path (it writes the frame without a final newline).
+// Works around two faults in how Ink 6.8.0 redraws (UPGRADING.md): after a frame that ends in a
+// newline its incremental renderer moves the cursor up one row too few, so each refresh is drawn
+// a row lower; and when the terminal narrows, the re-wrapped lines of the wider frame are not
+// erased. Applied to the byte stream: a frame that starts by moving up gets one more row when the
+// last one left the cursor below itself, and the screen is cleared before a narrower frame.
 
 /** Mode switches Ink writes around frames: synchronized-update brackets, cursor show/hide. */
 const modes = String.raw`(?:\u001B\[\?(?:2026|25)[hl])*`;

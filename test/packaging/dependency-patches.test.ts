@@ -16,10 +16,14 @@ import {ensureBuilt, testRunDirectory} from '../e2e/harness/sshtop.js';
 
 const patches = readPatches();
 
-/** `ink+6.8.0.patch` → the package directory and version; `wrap-ansi++string-width` is nested. */
+/**
+`ink+6.8.0.patch` → the package directory and version, as patch-package names them: a nested
+copy is `wrap-ansi++string-width`, a scoped package `@alcalzone+ansi-tokenize`.
+*/
 function packageOf(patchName: string): {readonly directory: string; readonly version: string} {
 	const match = /^(.+)\+(\d[^+]*)\.patch$/u.exec(patchName)!;
-	return {directory: `node_modules/${match[1]!.split('++').join('/node_modules/')}`, version: match[2]!};
+	const names = match[1]!.split('++').map(name => (name.startsWith('@') ? name.replace('+', '/') : name));
+	return {directory: `node_modules/${names.join('/node_modules/')}`, version: match[2]!};
 }
 
 /** Every character a class such as `[\u0020-\u007E\u00B7]` matches. */
@@ -148,6 +152,60 @@ describe('string-width measuring narrow text without its segmenter', () => {
 		].join('\n');
 		const {stdout} = await execa(process.execPath, ['--input-type=module', '-e', script]);
 		expect(stdout).toBe('0 1');
+	});
+});
+
+describe('slice-ansi and Ink’s tokenizer building their segmenters on first use', () => {
+	const [sliceAnsi, tokenizer] = patchParts['lazy-segmenters']!;
+	const lines = [
+		'plain',
+		'\u001B[1mbold\u001B[22m then \u001B[2mdim\u001B[22m',
+		'\u001B[7m├─▾  root 127.0.0.1 pts/4 \u001B[27m tail',
+		'日本語 \u001B[32m👩‍💻\u001B[39m',
+		'e\u0301 combining',
+		'line\r\nnext\rcr alone\n',
+		'\u001B]8;;https://example.com\u0007link\u001B]8;;\u0007 after',
+		'\u007F del \u0085 next line \u00A0 no-break',
+		'\uD83D lone surrogate \uDE00',
+		'',
+	];
+
+	it('Ink’s tokenizer splits lines into the same tokens as published', async () => {
+		type Tokenize = {tokenize: (text: string, endCharacter?: number) => unknown[]};
+		const original = await importOriginal<Tokenize>('lazy-segmenters', tokenizer!);
+		const patched = (await import(pathToFileURL(path.join(root, tokenizer!)).href)) as Tokenize;
+		for (const line of lines) {
+			expect(patched.tokenize(line), line).toEqual(original.tokenize(line));
+			expect(patched.tokenize(line, 5), line).toEqual(original.tokenize(line, 5));
+		}
+	});
+
+	it('slice-ansi tokenizes lines as published', async () => {
+		type TokenizeAnsi = {default: (text: string, options?: {endCharacter?: number}) => unknown[]};
+		const original = await importOriginal<TokenizeAnsi>('lazy-segmenters', sliceAnsi!);
+		const patched = (await import(pathToFileURL(path.join(root, sliceAnsi!)).href)) as TokenizeAnsi;
+		for (const line of lines) {
+			expect(patched.default(line), line).toEqual(original.default(line));
+			expect(patched.default(line, {endCharacter: 4}), line).toEqual(original.default(line, {endCharacter: 4}));
+		}
+	});
+
+	it('neither builds an Intl.Segmenter when loaded, nor for narrow lines', async () => {
+		const script = [
+			'let built = 0;',
+			'const Real = Intl.Segmenter;',
+			'Intl.Segmenter = class extends Real { constructor(...a) { super(...a); built++; } };',
+			`const {tokenize} = await import(${JSON.stringify(pathToFileURL(path.join(root, tokenizer!)).href)});`,
+			`const {default: tokenizeAnsi} = await import(${JSON.stringify(pathToFileURL(path.join(root, sliceAnsi!)).href)});`,
+			String.raw`tokenize('\u001B[7m├─▾ root 127.0.0.1 pts/4\u001B[27m');`,
+			'const afterNarrow = built;',
+			"tokenize('日本語 👩‍💻');",
+			"tokenizeAnsi('日本語');",
+			// eslint-disable-next-line no-template-curly-in-string -- a script's source text.
+			'console.log(`${afterNarrow} ${built}`);',
+		].join('\n');
+		const {stdout} = await execa(process.execPath, ['--input-type=module', '-e', script]);
+		expect(stdout).toBe('0 2');
 	});
 });
 

@@ -25,7 +25,7 @@ export type TermHits = ReadonlyMap<number, readonly HighlightRange[]>;
 /**
 What typing searches, built once per report: the displayed text of every session and process, already case-folded, so a keystroke only scans strings.
 
-Why not a `Fuse` instance over a fuse index: `Fuse#search` runs bitap on every field of every record on every keystroke, 50 to 200 ms for 10,000 processes on a busy two-core machine. Here a word is first looked for exactly, then only fields that could be within the allowed errors (see `fuzzyPrefilter`) go through fuse's own bitap (`Fuse.match`): the same matches and highlights, five to fifteen times faster when few rows match.
+Why not a `Fuse` instance over a fuse index: `Fuse#search` runs bitap on every field of every record on every keystroke, too slow beside thousands of processes. Here a word is first looked for exactly, then only fields that could be within the allowed errors (see `fuzzyPrefilter`) go through fuse's own bitap (`Fuse.match`): the same matches and highlights, for much less when few rows match.
 */
 export type FilterIndex = {
 	readonly report: SessionReport;

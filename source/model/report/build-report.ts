@@ -95,7 +95,7 @@ function assembleReport(snapshot: Snapshot, previous: SessionReport | undefined,
 	const shownListeners: Listener[] = listeners;
 	const partialReasons = partialReasonsOf(snapshot);
 	// Unchanged parts are the last report's arrays: the explorer derives its rows, widths and
-	// search index from these, and keeps them while they are the same objects (ui/state.ts).
+	// search index from these, and keeps them while they are the same objects (ui/state/view.ts).
 	return {
 		takenAt: snapshot.takenAt,
 		host: snapshot.host,

@@ -46,7 +46,7 @@ export function buildTree(index: ProcessIndex, root: ProcessRecord, previous?: P
 }
 
 /**
-Allocates nothing for a subtree that is as it was (500 sessions, every refresh): a list of
+Allocates nothing for a subtree that is as it was (most of them, every refresh): a list of
 children is made only from the first child that differs from the last report's. `before` is
 the node at this place in the last report, whose children are reused even when this process's
 own record changed.

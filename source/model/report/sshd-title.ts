@@ -1,5 +1,5 @@
 // What an sshd process says it is, from the title OpenSSH gives it with setproctitle.
-// A title alone proves nothing (anyone can set one): sessions.ts checks kernel facts first.
+// A title alone proves nothing (anyone can set one): connections.ts and session-facts.ts check kernel facts first.
 
 export type SshdTitle =
 	| {readonly role: 'listener'}
@@ -20,7 +20,7 @@ export type SshdTitle =
 const titlePattern = /^(?:sshd|sshd-session|sshd-auth): ([^]*)$/u;
 const ttyListPattern = /^(?:pts\/\d+|tty[\w/]*)(?:,(?:pts\/\d+|tty[\w/]*))*$/u;
 
-// A process's argv is read once per exec and kept (proc/process-scanner.ts): its title is parsed
+// A process's argv is read once per exec and kept (proc/scanner/detail-cache.ts): its title is parsed
 // once too, not on every refresh for every sshd of every session.
 const titles = new WeakMap<readonly string[], SshdTitle | undefined>();
 

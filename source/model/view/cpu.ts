@@ -18,7 +18,7 @@ export const unknownCpuUsage: CpuUsage = {byProcess: new Map(), bySession: new M
 // from one report to the next (buildTree), and each report is measured against the next one too.
 const idsByTree = new WeakMap<ProcessNode, readonly ProcessId[]>();
 const ticksByReport = new WeakMap<SessionReport, Map<ProcessId, number>>();
-// A report whose sessions are the last report's array (model/sessions.ts): every process kept its
+// A report whose sessions are the last report's array (model/report/build-report.ts): every process kept its
 // record, and a record is kept only while its stat line, CPU ticks included, did not change.
 const idleUsageBySessions = new WeakMap<readonly Session[], CpuUsage>();
 

@@ -2,7 +2,7 @@
 // cells (string-width: CJK and most emoji count 2), never string lengths.
 import stringWidth from 'string-width';
 
-// Built on first use: the first Segmenter loads ICU's break data (≈14 ms), and most screens
+// Built on first use: the first Segmenter loads ICU's break data, and most screens
 // never need one (see narrowText).
 let graphemes: Intl.Segmenter | undefined;
 

@@ -31,7 +31,7 @@ export type SessionView = {
 };
 
 export function viewReport(report: SessionReport, options: ViewOptions): SessionView {
-	// The search index is built only once there is something to search: an unfiltered refresh of 500 sessions does not index 1,000 processes.
+	// The search index is built only once there is something to search: an unfiltered refresh indexes nothing.
 	const {terms, hint} = parseFilterQuery(options.query);
 	const filter =
 		terms.length === 0

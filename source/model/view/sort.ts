@@ -93,7 +93,7 @@ function peerSortKey(session: Session): string | undefined {
 }
 
 // A fixed locale keeps the order the same on every machine; numeric puts user9 before user10.
-// Built on first use: loading ICU's collation data costs ≈16 ms of start-up.
+// Built on first use: loading ICU's collation data is a visible part of start-up.
 let userCollator: Intl.Collator | undefined;
 
 type SortValue = number | string | undefined;

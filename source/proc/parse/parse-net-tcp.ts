@@ -36,8 +36,8 @@ export type ByteOrder = 'LE' | 'BE';
  * os.endianness(); fixtures are little-endian like the machines we run on.
  *
  * `wanted`: only these inodes and the listening sockets are parsed. The explorer looks up only
- * the sockets its sshds hold, and on a box with 500 sessions the rest of the table (clients,
- * other services) was most of the parsing. `wantedLocalPorts`: sockets on these local ports too
+ * the sockets its sshds hold, and on a box with many sessions the rest of the table (clients,
+ * other services) would be most of the parsing. `wantedLocalPorts`: sockets on these local ports too
  * (the connections a process's SSH_CONNECTION names, whose holder may be hidden from the reader).
  */
 export function parseNetTcp(

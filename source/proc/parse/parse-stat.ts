@@ -91,7 +91,7 @@ export type StatHead = Pick<StatFields, 'pid' | 'comm' | 'state' | 'ppid' | 'fla
 
 /**
 The few fields a full scan needs of every process, without splitting the line into its 52
-fields: a full scan of 10,000 processes otherwise makes half a million short strings to throw
+fields: a full scan of a busy box otherwise makes hundreds of thousands of short strings to throw
 away. Agrees with parseStat on every line parseStat accepts (test/proc/parse-stat.test.ts).
 */
 export function parseStatHead(text: string): StatHead | undefined {

@@ -1,6 +1,6 @@
 // Files the scanner reads on every refresh, kept open between refreshes and read again from
 // offset 0: the kernel writes /proc/PID/stat afresh for each read, so one pread replaces an
-// open, a read and a close (a third of the cost, measured). A descriptor stays bound to the
+// open, a read and a close. A descriptor stays bound to the
 // process it was opened for: once that process is gone its reads fail, even if its pid has
 // been handed to a new process, so a held file can never describe a different process.
 import {Buffer} from 'node:buffer';

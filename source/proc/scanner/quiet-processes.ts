@@ -1,17 +1,8 @@
-// Which watched processes' stat lines a watch scan must read again. A process that has not run
-// since the last scan mostly has the same stat line: its counters, state and memory move only
-// while it runs. /proc/PID/schedstat (time on a CPU, time waiting for one, times scheduled) is a
-// third of the kernel's cost of a stat line and shows whether the process ran. What changes in
-// a stat line without its process running decides the rest:
-// - its parent pid, when the parent exits (re-parenting): read again when the parent ran or is
-//   not watched;
-// - its terminal's foreground group (tpgid), which any process of the terminal's session can
-//   set (a shell's `fg`): read again when any process on the same terminal ran or is gone;
-// - the counters of its other threads: schedstat is the main thread's own, so a process with
-//   more than one thread is always read.
-// Nice, priority and memory given back to the kernel can change too; full scans read every
-// stat line. A process that did not run did not change its title, files or user either: the
-// scanner re-reads those only for processes that ran since they were last read.
+// Which watched processes' stat lines a watch scan must read again. A process that did not run
+// since the last scan (its /proc/PID/schedstat reads the same) has the same stat line, except for
+// what others change: its parent (re-parenting: read when the parent ran or went), its terminal's
+// foreground group (read when any process on that terminal ran or went) and its other threads'
+// counters (a process with more than one thread is always read). Full scans read every line.
 
 export type RunReading = {
 	readonly pid: number;

@@ -1,20 +1,9 @@
-// A scan hint: which pids were the SSH part of the process table at the last full scan, kept
-// between runs of the explorer (~/.cache/sshtop/scan-hint.json) so that the next start can read
-// those and the pids handed out since instead of every stat file in /proc. The rule the watch
-// scan relies on holds across runs too: a process only joins a session tree by being born into
-// it, with a pid the kernel handed out after the hint was taken (pid-range.ts). What this cannot
-// see, an old process that exec'd sshd since, the full scan that follows finds: the explorer
-// reads again 300 ms after a start from a hint (use-snapshots.ts), and that read is a full scan.
-//
-// Only hints about this boot and this pid namespace are used, and only while few processes were
-// forked since: more, and reading them costs what the full scan does; far more, and the pid
-// allocator may have wrapped past the hint's last pid.
-//
-// A hint also keeps the socket inodes of the processes it names, with the schedstat text taken
-// just before their fds were read: a process that has not run since (the same text, one thread,
-// quiet-processes.ts) cannot have opened or closed a file, so the next start takes its sockets
-// from here instead of reading its fd directory, most of a start's reading beside 500 idle
-// sessions. Nothing else a process shows is kept: command lines and environments stay in /proc.
+// A scan hint: the pids (and their socket inodes) of the SSH part of the process table at the
+// last full scan, kept between runs so the next start reads those and the pids handed out since
+// instead of all of /proc. A process only joins a session by being born into it, so that is
+// complete but for an old process that exec'd sshd since, which the full scan right after finds.
+// Only hints about this boot and pid namespace are used, and only while few processes were forked
+// since. A process that has not run since (quiet-processes.ts) keeps its hinted sockets.
 import {forkMarginPids, probeRange} from './pid-range.js';
 
 /** What identifies the process table a hint was taken of, and how far the kernel has counted. */

@@ -1,5 +1,5 @@
 // The rows the tree view shows, formatted: only the slice in the viewport. Pure, so the
-// reducer can tell whether a refresh changed anything on screen (state.ts) with the very
+// reducer can tell whether a refresh changed anything on screen (screen-key.ts) with the very
 // text the view draws (tree-view.tsx).
 import {
 	computeLayout,
