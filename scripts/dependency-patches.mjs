@@ -23,11 +23,8 @@ export const patchParts = {
 		'node_modules/string-width/index.js',
 		'node_modules/wrap-ansi/node_modules/string-width/index.js',
 	],
-	'lazy-segmenters': [
-		'node_modules/slice-ansi/tokenize-ansi.js',
-		'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js',
-	],
 	'ink-row-reuse': ['node_modules/ink/build/output.js'],
+	'styled-chars-diff': ['node_modules/@alcalzone/ansi-tokenize/build/styledChars.js'],
 };
 
 /** The patch files, each with the files it changes and its hunks per file. */

@@ -97,8 +97,8 @@ async function buildVariants(directory: string): Promise<Variant[]> {
 	const patches: ReadonlyArray<readonly [string, Variant['targets']]> = [
 		['hidden-fetch', new Set(['first-frame'])],
 		['lazy-string-width', new Set(['first-frame'])],
-		['lazy-segmenters', new Set(['first-frame'])],
 		['ink-row-reuse', new Set(['cpu', 'keypress'])],
+		['styled-chars-diff', new Set(['first-frame', 'keypress'])],
 	];
 	for (const [patch, targets] of patches) {
 		const variantDirectory = path.join(directory, patch);

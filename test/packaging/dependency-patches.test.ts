@@ -155,57 +155,36 @@ describe('string-width measuring narrow text without its segmenter', () => {
 	});
 });
 
-describe('slice-ansi and Ink’s tokenizer building their segmenters on first use', () => {
-	const [sliceAnsi, tokenizer] = patchParts['lazy-segmenters']!;
+describe('ansi-tokenize diffing the styles only of neighbours that differ', () => {
+	type StyledChars = {
+		styledCharsFromTokens: (tokens: unknown[]) => unknown[];
+		styledCharsToString: (chars: unknown[]) => string;
+	};
+	const relative = patchParts['styled-chars-diff']![0]!;
+	const tokenizer = 'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js';
 	const lines = [
 		'plain',
 		'\u001B[1mbold\u001B[22m then \u001B[2mdim\u001B[22m',
 		'\u001B[7m├─▾  root 127.0.0.1 pts/4 \u001B[27m tail',
+		'\u001B[31m\u001B[1mred bold\u001B[39m still bold\u001B[22m',
+		'\u001B[1m\u001B[2mboth intensities\u001B[22m none',
+		'\u001B[38;5;208morange\u001B[0m reset \u001B[4munder',
+		'\u001B[93m\u001B[41mfg bg\u001B[49m fg only\u001B[39m',
+		'ends styled \u001B[32mgreen',
 		'日本語 \u001B[32m👩‍💻\u001B[39m',
-		'e\u0301 combining',
-		'line\r\nnext\rcr alone\n',
-		'\u001B]8;;https://example.com\u0007link\u001B]8;;\u0007 after',
-		'\u007F del \u0085 next line \u00A0 no-break',
-		'\uD83D lone surrogate \uDE00',
 		'',
 	];
 
-	it('Ink’s tokenizer splits lines into the same tokens as published', async () => {
-		type Tokenize = {tokenize: (text: string, endCharacter?: number) => unknown[]};
-		const original = await importOriginal<Tokenize>('lazy-segmenters', tokenizer!);
-		const patched = (await import(pathToFileURL(path.join(root, tokenizer!)).href)) as Tokenize;
+	it('writes the same text for every line as published', async () => {
+		const original = await importOriginal<StyledChars>('styled-chars-diff', relative);
+		const patched = (await import(pathToFileURL(path.join(root, relative)).href)) as StyledChars;
+		const {tokenize} = (await import(pathToFileURL(path.join(root, tokenizer)).href)) as {
+			tokenize: (text: string) => unknown[];
+		};
 		for (const line of lines) {
-			expect(patched.tokenize(line), line).toEqual(original.tokenize(line));
-			expect(patched.tokenize(line, 5), line).toEqual(original.tokenize(line, 5));
+			const chars = original.styledCharsFromTokens(tokenize(line));
+			expect(patched.styledCharsToString(chars), line).toBe(original.styledCharsToString(chars));
 		}
-	});
-
-	it('slice-ansi tokenizes lines as published', async () => {
-		type TokenizeAnsi = {default: (text: string, options?: {endCharacter?: number}) => unknown[]};
-		const original = await importOriginal<TokenizeAnsi>('lazy-segmenters', sliceAnsi!);
-		const patched = (await import(pathToFileURL(path.join(root, sliceAnsi!)).href)) as TokenizeAnsi;
-		for (const line of lines) {
-			expect(patched.default(line), line).toEqual(original.default(line));
-			expect(patched.default(line, {endCharacter: 4}), line).toEqual(original.default(line, {endCharacter: 4}));
-		}
-	});
-
-	it('neither builds an Intl.Segmenter when loaded, nor for narrow lines', async () => {
-		const script = [
-			'let built = 0;',
-			'const Real = Intl.Segmenter;',
-			'Intl.Segmenter = class extends Real { constructor(...a) { super(...a); built++; } };',
-			`const {tokenize} = await import(${JSON.stringify(pathToFileURL(path.join(root, tokenizer!)).href)});`,
-			`const {default: tokenizeAnsi} = await import(${JSON.stringify(pathToFileURL(path.join(root, sliceAnsi!)).href)});`,
-			String.raw`tokenize('\u001B[7m├─▾ root 127.0.0.1 pts/4\u001B[27m');`,
-			'const afterNarrow = built;',
-			"tokenize('日本語 👩‍💻');",
-			"tokenizeAnsi('日本語');",
-			// eslint-disable-next-line no-template-curly-in-string -- a script's source text.
-			'console.log(`${afterNarrow} ${built}`);',
-		].join('\n');
-		const {stdout} = await execa(process.execPath, ['--input-type=module', '-e', script]);
-		expect(stdout).toBe('0 2');
 	});
 });
 
