@@ -2,6 +2,7 @@
 import {parseArgs} from 'node:util';
 import {auditLogPathProblem} from './actions/audit-log.js';
 import {isSortKey} from './model/view/session-view.js';
+import {expansionSettings, isExpansionSetting, type ExpansionSetting} from './model/view/preferences.js';
 import {defaultSortKey, sortKeys, type SortKey} from './model/view/sort.js';
 
 export type CliOptions = {
@@ -17,6 +18,10 @@ export type CliOptions = {
 	readonly filterQuery: string;
 	readonly sortKey: SortKey;
 	readonly isSortReversed: boolean;
+	/** `--expand`: how sessions open in the explorer; undefined leaves it to the preferences. */
+	readonly expansion: ExpansionSetting | undefined;
+	/** The flags given on the command line: they override the explorer's saved preferences. */
+	readonly given: ReadonlySet<'interval' | 'sort' | 'reverse'>;
 };
 
 export type CliParse = {readonly options: CliOptions} | {readonly error: string};
@@ -54,6 +59,11 @@ export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: stri
 		example: 'sshtop --sort login',
 	},
 	{flag: '--reverse', text: 'reverse the sort order', example: 'sshtop --sort memory --reverse'},
+	{
+		flag: '--expand HOW',
+		text: `how sessions open in the explorer: ${expansionSettings.join(', ')} (default auto: open down to the foreground command when every session fits, else closed)`,
+		example: 'sshtop --expand collapsed',
+	},
 	{flag: '--version', text: 'print the version and exit', example: 'sshtop --version'},
 	{flag: '--help', text: 'print this help and exit', example: 'sshtop --help'},
 ];
@@ -76,6 +86,7 @@ export function parseCli(argv: readonly string[]): CliParse {
 				filter: {type: 'string'},
 				sort: {type: 'string'},
 				reverse: {type: 'boolean'},
+				expand: {type: 'string'},
 			},
 		}));
 	} catch (error) {
@@ -103,6 +114,18 @@ export function parseCli(argv: readonly string[]): CliParse {
 		return {error: `--sort takes one of ${sortKeys.join(', ')}, not "${sortKey}"`};
 	}
 
+	const expansion = values.expand;
+	if (expansion !== undefined && !isExpansionSetting(expansion)) {
+		return {error: `--expand takes one of ${expansionSettings.join(', ')}, not "${expansion}"`};
+	}
+
+	const given = new Set<'interval' | 'sort' | 'reverse'>();
+	for (const flag of ['interval', 'sort', 'reverse'] as const) {
+		if (values[flag] !== undefined) {
+			given.add(flag);
+		}
+	}
+
 	return {
 		options: {
 			mode,
@@ -113,6 +136,8 @@ export function parseCli(argv: readonly string[]): CliParse {
 			filterQuery: values.filter ?? '',
 			sortKey,
 			isSortReversed: values.reverse ?? false,
+			expansion,
+			given,
 		},
 	};
 }

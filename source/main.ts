@@ -12,6 +12,7 @@ import {reapCommandSummary} from './reap/reap-options.js';
 import {runReap} from './app/reap-command.js';
 import {createReportLoader, loadReportOnce, scanHintFile} from './app/report-source.js';
 import {colorWanted, runExplorer} from './app/explorer-app.js';
+import {preferencesPath, readPreferences, writePreferences} from './app/preferences-file.js';
 
 declare const SSHTOP_VERSION: string | undefined;
 
@@ -89,17 +90,32 @@ export async function main(argv: readonly string[]): Promise<number> {
 				return 0;
 			}
 
+			// The explorer's saved preferences, each overridden by its flag when one was given.
+			const preferencesFile = preferencesPath();
+			const {preferences, warning: preferencesWarning} = readPreferences(preferencesFile);
+			const sortKey = options.given.has('sort') ? options.sortKey : (preferences.sortKey ?? options.sortKey);
+			const isSortReversed = options.given.has('reverse')
+				? options.isSortReversed
+				: (preferences.isSortReversed ?? options.isSortReversed);
 			await runExplorer({
-				intervalSeconds: options.intervalSeconds,
+				intervalSeconds: options.given.has('interval')
+					? options.intervalSeconds
+					: (preferences.intervalSeconds ?? options.intervalSeconds),
 				load: createReportLoader({scanHintFile: scanHintFile()}),
+				...(preferencesWarning === undefined ? {} : {preferencesWarning}),
+				savePreferences(changed) {
+					writePreferences(preferencesFile, {...readPreferences(preferencesFile).preferences, ...changed});
+				},
 				color: colorWanted(),
 				isReadOnly: options.isReadOnly,
 				auditLogPath: options.auditLogPath,
 				isAuditRequired: options.isAuditRequired,
 				initialView: {
 					filterQuery: options.filterQuery,
-					sortKey: options.sortKey,
-					isSortReversed: options.isSortReversed,
+					sortKey,
+					isSortReversed,
+					expansion: options.expansion ?? preferences.expansion ?? 'auto',
+					...(preferences.columns === undefined ? {} : {columns: preferences.columns}),
 				},
 			});
 			return 0;

@@ -1,6 +1,7 @@
-// The user's private cache directory (~/.cache/sshtop): the launcher keeps V8's code cache there,
-// the explorer its scan hint. What is read from it is trusted only when that directory (not a
-// symbolic link), the directory it is in and the file belong to this user and nobody else can
+// The user's private cache and config directories (~/.cache/sshtop, ~/.config/sshtop): the
+// launcher keeps V8's code cache in the first and the explorer its scan hint; the explorer keeps
+// its preferences in the second. What is read from them is trusted only when that directory (not
+// a symbolic link), the directory it is in and the file belong to this user and nobody else can
 // write them, so `sudo` with another user's HOME neither reads nor leaves anything there.
 import process from 'node:process';
 import {type Buffer} from 'node:buffer';
@@ -93,4 +94,11 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
 	} catch {
 		// Nothing kept: the next start does without, as this one may have.
 	}
+}
+
+/** $XDG_CONFIG_HOME/sshtop or ~/.config/sshtop; undefined when the base is not an absolute path. */
+export function configDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
+	const xdgConfigHome = environment['XDG_CONFIG_HOME'];
+	const base = xdgConfigHome === undefined || xdgConfigHome === '' ? path.join(homedir(), '.config') : xdgConfigHome;
+	return path.isAbsolute(base) ? path.join(base, 'sshtop') : undefined;
 }

@@ -18,7 +18,7 @@
 //   CPU          utime+stime (+ waited children, such as ss) over --cpu-seconds at the default interval,
 //                from 3 s after the first frame; for sshtop also over the part after the idle window
 //                (from 3 + --idle-seconds s on), when start-up's tail is over
-//   keypress     tmux send-keys to the last byte of the redrawn frame (j/k), median of --keys
+//   keypress     tmux send-keys to the last byte of the redrawn frame (↓/↑), median of --keys
 //   idle bytes   bytes the program writes to its terminal in --idle-seconds without keys
 //   RSS          VmRSS at the end of the CPU window (baselines: 1 s after their first frame)
 // Baseline rows, always measured (whatever --tools says), same pane and ready detection, first
@@ -115,7 +115,7 @@ function installed(program: string): boolean {
 
 const allTools: readonly Tool[] = [
 	// As installed: the program itself, whose first lines start Node with its flags (scripts/build.mjs).
-	{name: 'sshtop', command: cliPath, ready: /listening on|no sshd listener/u, keys: ['j', 'k']},
+	{name: 'sshtop', command: cliPath, ready: /listening on|no sshd listener/u, keys: ['Down', 'Up']},
 	{name: 'htop', command: 'htop', ready: /Load average/u, keys: ['Down', 'Up']},
 	{name: 'top', command: 'top', ready: /load average/u, keys: undefined},
 	{name: 'whowatch', command: 'whowatch', ready: /users|USER/u, keys: ['Down', 'Up']},

@@ -15,7 +15,7 @@
 // code cache and scan hint (each has its own XDG_CACHE_HOME), as a user's earlier run would.
 // CPU (% of a core over --cpu-seconds from 3 s after the first frame), bytes written and RSS
 // at the end are taken in turn too, --cpu-rounds rounds, for the variants that target them;
-// keypress latency (j/k, median of --keys) for the frame patches.
+// keypress latency (↓/↑, median of --keys) for the frame patches.
 // The scan hint's figure comes from `npm run bench` ("without a scan hint"), beside crowds.
 import process from 'node:process';
 import {copyFileSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
@@ -151,7 +151,7 @@ async function measureCpu(variant: Variant, figures: Figures): Promise<void> {
 		figures.idleBytes.push(sizeOf(pane.output) - bytes);
 		figures.rss.push(rssMegabytes(pane.pid));
 		if (variant.targets.has('keypress')) {
-			figures.keypress.push(await keypressLatency(pane, ['j', 'k'], keyCount));
+			figures.keypress.push(await keypressLatency(pane, ['Down', 'Up'], keyCount));
 		}
 	} finally {
 		await pane.stop();

@@ -109,9 +109,9 @@ async function save(
 
 const selectedLineIndex = (screen: string) => screen.split('\n').findIndex(line => selected.test(line));
 
-/** Moves the selection one row at a time (g, then ↓ or ↑, each awaited) to the row of the session at PORT. */
+/** Moves the selection one row at a time (Home, then ↓ or ↑, each awaited) to the row of the session at PORT. */
 async function selectSession(tmux: TmuxSession, port: number): Promise<void> {
-	await tmux.sendText('g');
+	await tmux.sendKeys('Home');
 	await tmux.waitForScreen(
 		screen => screen.split('\n').some(line => selected.test(line) && plain(line).includes('listener')),
 		{colors: true, description: 'the listener row to be selected'},
@@ -248,7 +248,7 @@ async function main(): Promise<void> {
 		});
 		// Shown in the own session's row as `node dist/sshtop.js`.
 		await tmux.sendText(
-			`clear; cd ${quote(projectRoot)} && PATH=${quote(path.dirname(process.execPath))}:$PATH node ${quote(path.relative(projectRoot, cliPath))}`,
+			`clear; cd ${quote(projectRoot)} && PATH=${quote(path.dirname(process.execPath))}:$PATH node ${quote(path.relative(projectRoot, cliPath))} --expand collapsed`,
 		);
 		await tmux.sendKeys('Enter');
 		const header = `:${sshd.port} (pid ${sshd.pid})`;
@@ -256,10 +256,9 @@ async function main(): Promise<void> {
 			screen.includes(header) && screen.includes('idle policy') && sessionLineIndex(screen, userShell.localPort) >= 0;
 		await tmux.waitForScreen(isComplete, {description: 'the explorer', timeoutMs: 30_000});
 
-		// 1. The explorer: every session collapsed but root's, opened down to top.
-		await tmux.sendText('c');
+		// 1. The explorer: every session collapsed (--expand collapsed) but root's, opened down to top.
 		await selectSession(tmux, topShell.localPort);
-		await tmux.sendKeys('Right', 'j', 'Right', 'j', 'Right');
+		await tmux.sendKeys('Right', 'Down', 'Right', 'Down', 'Right');
 		await tmux.waitForScreen(screen => /[├└]─+ +\d+ root +\S +[\d.]+ +\S+ top -b -d 60/mu.test(plain(screen)), {
 			description: "root's session open down to top",
 		});
@@ -267,16 +266,16 @@ async function main(): Promise<void> {
 		// sshtop runs ss each refresh; a snapshot taken while it runs names ss as the own session's
 		// foreground (the newest process of the group). Wait for a frame that shows sshtop itself.
 		const showsSshtop = (screen: string) =>
-			isComplete(screen) && /\*root .* node dist\/sshtop\.js$/mu.test(plain(screen));
+			isComplete(screen) && /\*root .* node dist\/sshtop\.js/mu.test(plain(screen));
 		await settle(tmux, showsSshtop);
 		await save(tmux, 'explorer', 'sshtop: the explorer, one session expanded', {isReady: showsSshtop});
 
 		// 2. Filtered by the other user's name, every row open, that user's shell selected.
 		await selectSession(tmux, userShell.localPort);
-		await tmux.sendText('e');
+		await tmux.sendText('*');
 		await tmux.waitForScreen(screen => plain(screen).includes(`${user}@pts/`), {description: 'every row to open'});
-		await tmux.sendText('/');
-		await tmux.waitForScreen(screen => /^\//mu.test(plain(screen)), {description: 'the filter line'});
+		await tmux.sendText('\\');
+		await tmux.waitForScreen(screen => /^filter: /mu.test(plain(screen)), {description: 'the filter line'});
 		await tmux.sendText(user);
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => plain(screen).includes(`filter: ${user}`), {
@@ -294,7 +293,8 @@ async function main(): Promise<void> {
 			screen => !plain(screen).includes('filter:') && sessionLineIndex(screen, topShell.localPort) >= 0,
 			{description: 'the filter to clear'},
 		);
-		await tmux.sendText('c');
+		// Everything was open: * closes every session.
+		await tmux.sendText('*');
 		await tmux.waitForScreen(screen => !processRow.test(plain(screen)), {description: 'every session to collapse'});
 		await selectSession(tmux, userShell.localPort);
 		await tmux.sendText('k');
@@ -316,6 +316,14 @@ async function main(): Promise<void> {
 		// The help lays its keys out for the terminal's height: kept at the full size.
 		await save(tmux, 'help', 'sshtop: the help screen', {fit: false});
 		await tmux.sendText('?');
+		await tmux.waitForScreen(screen => sessionLineIndex(screen, topShell.localPort) >= 0, {description: 'the tree'});
+
+		// 5. The details of root's session.
+		await selectSession(tmux, topShell.localPort);
+		await tmux.sendKeys('Enter');
+		await tmux.waitForScreen(screen => plain(screen).includes('Its sshd'), {description: 'the detail pane'});
+		await save(tmux, 'details', "sshtop: everything known about root's session (Enter)", {fit: false});
+		await tmux.sendKeys('Escape');
 		await tmux.sendText('q');
 	} finally {
 		await tmux?.stop();

@@ -1,7 +1,10 @@
 // Mounts the explorer on the terminal and resolves when the user quits.
+import {constants} from 'node:os';
 import process from 'node:process';
 import {render} from 'ink';
 import type {SessionReport} from '../model/types.js';
+import type {Preferences} from '../model/view/preferences.js';
+import {readProcessDetails} from '../proc/read-process-details.js';
 import {readSshdPolicy} from '../proc/sshd-policy.js';
 import {prepareAuditLog, resolveAuditLogPath} from '../actions/audit-log.js';
 import {Explorer} from '../ui/explorer.js';
@@ -34,6 +37,10 @@ export type RunExplorerOptions = {
 	readonly auditLogPath?: string;
 	/** `--require-audit`: no action while the audit log cannot be written. */
 	readonly isAuditRequired?: boolean;
+	/** Why part of the preferences file was left out, for the header. */
+	readonly preferencesWarning?: string;
+	/** Keeps what the operator changed in the explorer (sort, its direction) for the next start. */
+	readonly savePreferences?: (changed: Pick<Preferences, 'sortKey' | 'isSortReversed'>) => void;
 };
 
 const askSshd: LoadIdlePolicy = async listener => readSshdPolicy(listener);
@@ -61,7 +68,9 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 		auditWarning !== undefined && options.isAuditRequired === true
 			? 'the audit log cannot be written, and --require-audit is set'
 			: undefined;
-	const output = correctInkOutput(options.stdout ?? process.stdout);
+	const stdout = options.stdout ?? process.stdout;
+	const screen = enterAlternateScreen(stdout);
+	const output = correctInkOutput(stdout);
 	const instance = render(
 		<Explorer
 			load={options.load}
@@ -75,6 +84,9 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			{...(readOnlyReason === undefined ? {} : {readOnlyReason})}
 			{...(auditWarning === undefined ? {} : {auditWarning})}
 			actionExecutor={createActionExecutor({auditLogPath})}
+			readProcessDetails={readProcessDetails}
+			{...(options.preferencesWarning === undefined ? {} : {preferencesWarning: options.preferencesWarning})}
+			{...(options.savePreferences === undefined ? {} : {onSortChanged: options.savePreferences})}
 			initialView={options.initialView}
 		/>,
 		{
@@ -89,9 +101,43 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			exitOnCtrlC: true,
 		},
 	);
+	// Killed or hung up (the SSH connection dropped): unmount first, so the terminal is given back
+	// as it was found, then exit as the signal would have.
+	const stopOn = (signal: NodeJS.Signals) => {
+		process.exitCode = 128 + (constants.signals[signal] ?? 0);
+		instance.unmount();
+	};
+
+	const stopSignals = ['SIGTERM', 'SIGHUP'] as const;
+	for (const signal of stopSignals) {
+		process.once(signal, stopOn);
+	}
+
 	try {
 		await instance.waitUntilExit();
 	} finally {
+		for (const signal of stopSignals) {
+			process.off(signal, stopOn);
+		}
+
 		output.dispose();
+		screen.leave();
 	}
+}
+
+/**
+The explorer draws on the terminal's alternate screen, as htop, less and vim do: what was on the
+screen comes back when it quits, and no frame is left in the scrollback. Not on a pipe.
+*/
+function enterAlternateScreen(stdout: NodeJS.WriteStream): {readonly leave: () => void} {
+	if (!stdout.isTTY) {
+		return {leave: () => undefined};
+	}
+
+	stdout.write('\u001B[?1049h\u001B[H\u001B[2J');
+	return {
+		leave() {
+			stdout.write('\u001B[?1049l');
+		},
+	};
 }

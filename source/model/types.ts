@@ -107,6 +107,8 @@ export type SessionReport = {
 	readonly sessions: readonly Session[];
 	/** Id of the session sshtop runs in, when it runs in one. */
 	readonly ownSessionId: ProcessId | undefined;
+	/** The pid of the sshtop that read it: text filters never match it or what it runs. */
+	readonly selfPid?: number;
 	/** True when the reader could not see everything (not root): details may be unknown. */
 	readonly isPartial: boolean;
 	/** Why the report is partial, as sentences; empty when it is not. */

@@ -4,12 +4,19 @@ import {useCallback, useEffect, useMemo, useState} from 'react';
 import {Box, Text, useApp} from 'ink';
 import {fitToWidth} from '../model/view/format.js';
 import {summaryLines} from '../model/view/summary.js';
+import {sanitizeText} from '../model/view/sanitize.js';
+import type {SortKey} from '../model/view/sort.js';
+import {wrapText} from '../model/view/wrap.js';
+import {detailLines, listenerIdOf} from '../model/view/details.js';
 import type {SessionReport} from '../model/types.js';
 import {ActionDialog} from './action-dialog.js';
 import {actionHeaderLines, type ActionEvent, taggedIds} from './state/action-state.js';
 import {Footer} from './footer.js';
 import {Header} from './header.js';
-import {HelpScreen} from './help-screen.js';
+import {helpScreenLines} from './help-text.js';
+import {ScrollPane} from './scroll-pane.js';
+import {useNoticeExpiry} from './hooks/use-notice-expiry.js';
+import {useProcessDetails, type ReadProcessDetails} from './hooks/use-detail-extras.js';
 import {createInitialState, keyContextOf, selectedIndex, selectView, type InitialView} from './state/explorer-state.js';
 import {HistoryPane, historyPaneHeight, StatusLine} from './history-pane.js';
 import {TreeView} from './tree-view.js';
@@ -18,6 +25,8 @@ import {useExplorerKeys} from './keys/use-explorer-keys.js';
 import {useExplorerState} from './hooks/use-explorer-state.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './hooks/use-idle-policies.js';
 import {useSnapshots} from './hooks/use-snapshots.js';
+import {useRepaint} from './hooks/use-repaint.js';
+import {useSortPersistence} from './hooks/use-sort-persistence.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {healthNoteOfRow, layoutOf} from './state/visible-rows.js';
 
@@ -42,12 +51,25 @@ export type ExplorerProps = {
 	readonly lastFullScanAt?: () => number | undefined;
 	/** From the loader: refresh soon rather than after the interval (use-snapshots.ts). */
 	readonly wantsEarlyRefresh?: () => boolean;
+	/** Why part of the preferences file was left out, for the header. */
+	readonly preferencesWarning?: string;
+	/** Called when the operator changes the sort, to keep it for the next start. */
+	readonly onSortChanged?: (sort: {readonly sortKey: SortKey; readonly isSortReversed: boolean}) => void;
+	/** Reads a process's cwd and SSH_* environment for the detail pane (app layer: /proc). */
+	readonly readProcessDetails?: ReadProcessDetails;
 };
 
+/** Narrowest terminal the explorer draws in: session rows show user, pid and a few cells of command. */
 export const minimumColumns = 40;
-export const minimumRows = 10;
 /** Lines around the tree: its title line and the footer, plus one spare so the frame stays shorter than the terminal. */
 const chromeLines = 3;
+/** Rows of tree worth showing: fewer, and the explorer asks for a larger terminal. */
+const minimumTreeRows = 3;
+
+/** The terminal rows needed for a header of `headerLines` lines and a few rows of tree. */
+export function minimumRowsFor(headerLines: number): number {
+	return headerLines + chromeLines + minimumTreeRows;
+}
 
 export function Explorer({
 	load,
@@ -62,9 +84,13 @@ export function Explorer({
 	initialReport,
 	lastFullScanAt,
 	wantsEarlyRefresh,
+	readProcessDetails,
+	preferencesWarning,
+	onSortChanged,
 }: ExplorerProps) {
 	const {exit} = useApp();
-	const {columns, rows} = useTerminalSize();
+	const size = useTerminalSize();
+	const {columns, rows} = size;
 	// One column spare: a line that fills the last cell makes some terminals wrap early.
 	const width = columns - 1;
 	const executor = actionExecutor;
@@ -107,7 +133,15 @@ export function Explorer({
 			}),
 		[isActionReadOnly, actionReadOnlyReason, actionAuditWarning],
 	);
-	const allHeaderLines = useMemo(() => [...headerLines, ...actionNotes], [headerLines, actionNotes]);
+	const allHeaderLines = useMemo(
+		() => [
+			...headerLines,
+			...actionNotes,
+			...(preferencesWarning === undefined ? [] : [sanitizeText(preferencesWarning)]),
+		],
+		[headerLines, actionNotes, preferencesWarning],
+	);
+	useSortPersistence(state.sortKey, state.isSortReversed, onSortChanged);
 	const {status, isHistoryOpen, dialog, history, tags} = state.actions;
 	const statusLines = status === undefined ? 0 : 1;
 	// The history pane gives way when the terminal is too short for it and three rows of tree.
@@ -143,6 +177,7 @@ export function Explorer({
 	useActions({request: state.actions.request, executor, onEvent: onActionEvent, onSettled: onActionSettled});
 	const tagged = useMemo(() => taggedIds(state.actions), [tags]); // eslint-disable-line react-hooks/exhaustive-deps -- derived from the tags alone.
 	useExplorerKeys(dispatch, flush);
+	useRepaint(size, state.repaintRequests);
 	useEffect(() => {
 		if (state.hasQuit) {
 			exit();
@@ -150,33 +185,75 @@ export function Explorer({
 	}, [state.hasQuit, exit]);
 
 	const {list, filter} = selectView(state);
-	const layout = state.report === undefined ? undefined : layoutOf(state.report, width, state.renderCache);
+	const layout =
+		state.report === undefined ? undefined : layoutOf(state.report, width, state.renderCache, state.columns);
 	const context = useMemo(
 		() => ({usage: state.usage, now: state.report?.takenAt ?? 0, isIdleByMinute: true}),
 		[state.usage, state.report],
 	);
 	const index = selectedIndex(state, list);
 	const keyContext = keyContextOf(state, list);
-	const selectionNote = healthNoteOfRow(index === undefined ? undefined : list.rows[index], state.report);
-	if (columns < minimumColumns || rows < minimumRows || viewportHeight < 3) {
+	const selectedRow = index === undefined ? undefined : list.rows[index];
+	const selectionNote = healthNoteOfRow(selectedRow, state.report);
+	const processDetails = useProcessDetails(selectedRow, state.isDetailOpen, readProcessDetails);
+	const paneLines = useMemo(() => {
+		if (state.isHelpOpen) {
+			return helpScreenLines(width);
+		}
+
+		if (!state.isDetailOpen || selectedRow === undefined || state.report === undefined) {
+			return undefined;
+		}
+
+		const listenerId = listenerIdOf(selectedRow, state.report);
+		return detailLines(
+			selectedRow,
+			state.report,
+			{
+				...(processDetails === undefined ? {} : {process: processDetails}),
+				...(listenerId === undefined || !policies.has(listenerId) ? {} : {policy: policies.get(listenerId)!}),
+				history,
+			},
+			width,
+		);
+	}, [state.isHelpOpen, state.isDetailOpen, state.report, selectedRow, processDetails, policies, history, width]);
+	const paneLineCount = paneLines?.length ?? 0;
+	useEffect(() => {
+		dispatch({type: 'pane-measured', lineCount: paneLineCount});
+	}, [paneLineCount, dispatch]);
+	useNoticeExpiry(state.notice, status, dispatch);
+	const minimumRows = minimumRowsFor(allHeaderLines.length);
+	if (columns < minimumColumns || rows < minimumRows) {
+		const message = `Terminal too small (${columns}×${rows}): sshtop needs ${minimumColumns}×${minimumRows}. q quits.`;
 		return (
-			<Text wrap="truncate">
-				{fitToWidth(
-					`Terminal too small (${columns}×${rows}): sshtop needs ${minimumColumns}×${minimumRows}. q quits.`,
-					width,
-				)}
-			</Text>
+			<Box flexDirection="column">
+				{wrapText(message, width)
+					.slice(0, Math.max(1, rows - 1))
+					.map(line => (
+						<Text key={line} wrap="truncate">
+							{fitToWidth(line, width)}
+						</Text>
+					))}
+			</Box>
 		);
 	}
 
 	return (
 		<Box flexDirection="column">
 			<Header lines={allHeaderLines} width={width} />
-			{state.isHelpOpen ? <HelpScreen width={width} height={viewportHeight + 1} /> : null}
+			{paneLines !== undefined && dialog === undefined ? (
+				<ScrollPane
+					title={state.isHelpOpen ? 'Keys' : 'Details'}
+					lines={paneLines}
+					width={width}
+					height={viewportHeight + 1}
+					offset={state.paneOffset}
+				/>
+			) : null}
 			{!state.isHelpOpen && dialog !== undefined && (
 				<ActionDialog dialog={dialog} width={width} height={viewportHeight + 1} />
 			)}
-			{!state.isHelpOpen && dialog === undefined && layout !== undefined && (
+			{paneLines === undefined && dialog === undefined && layout !== undefined && (
 				<TreeView
 					list={list}
 					layout={layout}
@@ -200,6 +277,7 @@ export function Explorer({
 				selectionNote={selectionNote}
 				position={index === undefined ? '' : `${index + 1}/${list.rows.length}`}
 				width={width}
+				search={{query: state.searchQuery, isOpen: state.isSearchOpen, matchCount: state.searchMatchCount}}
 				filter={{
 					query: state.filterQuery,
 					isOpen: state.isFilterOpen,

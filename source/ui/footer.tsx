@@ -13,6 +13,14 @@ export type FooterFilter = {
 	readonly hint: string | undefined;
 };
 
+/** The search as the footer shows it. */
+export type FooterSearch = {
+	readonly query: string;
+	readonly isOpen: boolean;
+	/** Rows matching when the search last moved; undefined before it has. */
+	readonly matchCount: number | undefined;
+};
+
 export type FooterProps = {
 	readonly context: KeyContext;
 	readonly notice: string | undefined;
@@ -20,6 +28,7 @@ export type FooterProps = {
 	readonly position: string;
 	readonly width: number;
 	readonly filter?: FooterFilter;
+	readonly search?: FooterSearch;
 	/** About the selected row, such as why its connection looks dead. */
 	readonly selectionNote?: string | undefined;
 };
@@ -35,7 +44,7 @@ function filterText(filter: FooterFilter | undefined): string | undefined {
 	}
 
 	if (filter.isOpen) {
-		return [`/${filter.query}▏`, matches(filter.matchCount), filter.hint].filter(Boolean).join('  ');
+		return [`filter: ${filter.query}▏`, matches(filter.matchCount), filter.hint].filter(Boolean).join('  ');
 	}
 
 	const count = matches(filter.matchCount);
@@ -62,9 +71,20 @@ function fittedKeys(entries: readonly FooterEntry[], lead: string, available: nu
 	return render();
 }
 
-export const Footer = memo(({context, notice, position, width, filter, selectionNote}: FooterProps) => {
+/** The search line while typing (`search: vim▏  2 matches`), or the search n and N repeat. */
+function searchText(search: FooterSearch | undefined): string | undefined {
+	if (search === undefined || (!search.isOpen && search.query === '')) {
+		return undefined;
+	}
+
+	const count =
+		search.matchCount === undefined ? undefined : search.matchCount === 0 ? 'no match' : matches(search.matchCount);
+	return [`search: ${search.query}${search.isOpen ? '▏' : ''}`, count].filter(Boolean).join('  ');
+}
+
+export const Footer = memo(({context, notice, position, width, filter, search, selectionNote}: FooterProps) => {
 	const right = position === '' ? '' : ` ${position}`;
-	const lead = [filterText(filter), notice, selectionNote].filter(Boolean).join('  ·  ');
+	const lead = [searchText(search), filterText(filter), notice, selectionNote].filter(Boolean).join('  ·  ');
 	const text = fittedKeys(footerEntries(context), lead, width - right.length);
 	return <Text wrap="truncate">{fitToWidth(text, width - right.length) + right}</Text>;
 });

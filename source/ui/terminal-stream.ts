@@ -3,6 +3,7 @@
 // a row lower; and when the terminal narrows, the re-wrapped lines of the wider frame are not
 // erased. Applied to the byte stream: a frame that starts by moving up gets one more row when the
 // last one left the cursor below itself, and the screen is cleared before a narrower frame.
+// On a terminal, newlines also carry a carriage return, for terminals left in raw mode.
 
 /** Mode switches Ink writes around frames: synchronized-update brackets, cursor show/hide. */
 const modes = String.raw`(?:\u001B\[\?(?:2026|25)[hl])*`;
@@ -20,6 +21,7 @@ export type CorrectedOutput = {
 export function correctInkOutput(stdout: NodeJS.WriteStream): CorrectedOutput {
 	let isCursorBelowFrame = false;
 	let {columns} = stdout;
+	const isTerminal = stdout.isTTY;
 	const onResize = () => {
 		if (stdout.columns < columns) {
 			stdout.write('\u001B[2J\u001B[H');
@@ -50,7 +52,9 @@ export function correctInkOutput(stdout: NodeJS.WriteStream): CorrectedOutput {
 		// that line was unchanged, in a cursor-next-line (CSI E). Full-screen frames end on their last line.
 		const ending = text.replace(trailingModes, '');
 		isCursorBelowFrame = ending.endsWith('\n') || ending.endsWith('\u001B[E');
-		return writeThrough(text, rest);
+		// A terminal left without output processing (`stty raw`) moves down without returning to the
+		// first column on a bare newline; a carriage return first is harmless where it does both.
+		return writeThrough(isTerminal ? text.replaceAll('\n', '\r\n') : text, rest);
 	};
 
 	const stream = new Proxy(stdout, {

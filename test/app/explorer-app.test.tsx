@@ -122,7 +122,7 @@ describe('on a real (fake) terminal', () => {
 		await until(() => explorer.loads() >= loads + 6, 'six more refreshes');
 		expect(explorer.output.bytesWritten()).toBe(bytes);
 		// A key press takes the newest report, and draws what it changes: here only the cursor.
-		explorer.press('j');
+		explorer.press('\u001B[B');
 		await until(() => explorer.output.bytesWritten() > bytes, 'the cursor moving');
 		explorer.quit();
 		await explorer.finished;
@@ -179,5 +179,15 @@ describe('on a real (fake) terminal', () => {
 		await until(() => explorer.output.screen().some(line => line.includes('alice')), 'the first frame');
 		explorer.quit();
 		await expect(explorer.finished).resolves.toBeUndefined();
+	});
+
+	test('it draws on the alternate screen, and gives the screen back as it was when it quits', async () => {
+		const explorer = start(report([alice]));
+		await until(() => explorer.output.screen().some(line => line.includes('alice')), 'the first frame');
+		expect(explorer.output.chunks[0]).toContain('\u001B[?1049h');
+		expect(explorer.output.chunks.join('')).not.toContain('\u001B[?1049l');
+		explorer.quit();
+		await explorer.finished;
+		expect(explorer.output.chunks.at(-1)).toContain('\u001B[?1049l');
 	});
 });

@@ -16,6 +16,8 @@ const defaults: CliOptions = {
 	filterQuery: '',
 	sortKey: 'idle',
 	isSortReversed: false,
+	expansion: undefined,
+	given: new Set(),
 };
 
 function optionsOf(argv: readonly string[]): CliOptions {
@@ -65,7 +67,11 @@ describe('each flag', () => {
 		['5', 5],
 		['3600', 3600],
 	])('--interval %s is %d seconds', (value, seconds) => {
-		expect(optionsOf(['--interval', value])).toEqual({...defaults, intervalSeconds: seconds});
+		expect(optionsOf(['--interval', value])).toEqual({
+			...defaults,
+			intervalSeconds: seconds,
+			given: new Set(['interval']),
+		});
 		expect(optionsOf([`--interval=${value}`]).intervalSeconds).toBe(seconds);
 	});
 
@@ -92,11 +98,15 @@ describe('each flag', () => {
 	});
 
 	test.each(sortKeys)('--sort %s', key => {
-		expect(optionsOf(['--sort', key])).toEqual({...defaults, sortKey: key});
+		expect(optionsOf(['--sort', key])).toEqual({...defaults, sortKey: key, given: new Set(['sort'])});
 	});
 
 	test('--reverse', () => {
-		expect(optionsOf(['--reverse'])).toEqual({...defaults, isSortReversed: true});
+		expect(optionsOf(['--reverse'])).toEqual({...defaults, isSortReversed: true, given: new Set(['reverse'])});
+	});
+
+	test.each(['auto', 'foreground', 'collapsed', 'all'] as const)('--expand %s', expansion => {
+		expect(optionsOf(['--expand', expansion])).toEqual({...defaults, expansion});
 	});
 
 	test('flags combine, in any order', () => {
@@ -124,6 +134,8 @@ describe('each flag', () => {
 			filterQuery: 'bob',
 			sortKey: 'memory',
 			isSortReversed: true,
+			expansion: undefined,
+			given: new Set(['interval', 'sort', 'reverse']),
 		});
 	});
 });
@@ -162,6 +174,12 @@ describe('bad values', () => {
 		const expected = (value: string) => `--sort takes one of ${sortKeys.join(', ')}, not "${value}"`;
 		expect(errorOf(['--sort', 'size'])).toBe(expected('size'));
 		expect(errorOf(['--sort', 'IDLE'])).toBe(expected('IDLE'));
+	});
+
+	test('--expand lists the settings it takes', () => {
+		expect(errorOf(['--expand', 'sideways'])).toBe(
+			'--expand takes one of auto, foreground, collapsed, all, not "sideways"',
+		);
 	});
 
 	test('a yes/no flag takes no value', () => {

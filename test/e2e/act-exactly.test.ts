@@ -347,7 +347,7 @@ describe.skipIf(skipReason !== undefined)(
 					// The filter searches sessions: clear it to see the left-behind group, the last rows.
 					await tmux.sendKeys('Escape');
 					await tmux.waitForScreen(screen => !screen.includes('filter:'), {description: 'the filter cleared'});
-					await tmux.sendText('G');
+					await tmux.sendKeys('End');
 					const row = (lines: readonly string[]) => lines.findIndex(line => plain(line).includes(` ${setsid.pid} `));
 					await tmux.waitForScreen(screen => row(screen.split('\n')) !== -1, {description: 'the left-behind row'});
 					await moveSelectionTo(tmux, row, 'the setsid sleep');

@@ -2,7 +2,7 @@
 // private test sshd, sshtop runs in that remote shell, and the test reads the screen.
 // Ground truth about sessions comes from ps and ss, never from sshtop's own code.
 import process from 'node:process';
-import {existsSync} from 'node:fs';
+import {existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
@@ -40,13 +40,57 @@ describe('the explorer in a terminal, over SSH', () => {
 		);
 	}
 
+	async function paneFormat(format: string): Promise<string> {
+		const {stdout} = await execa('tmux', ['-L', tmux.socketName, 'display-message', '-p', '-t', 'main', format], {
+			env: {TMUX_TMPDIR: testRunDirectory()},
+		});
+		return stdout;
+	}
+
 	async function paneTitle(): Promise<string> {
+		return paneFormat('#{pane_title}');
+	}
+
+	/** The pane's scrollback, above the visible screen. */
+	async function paneHistory(): Promise<string> {
 		const {stdout} = await execa(
 			'tmux',
-			['-L', tmux.socketName, 'display-message', '-p', '-t', 'main', '#{pane_title}'],
-			{env: {TMUX_TMPDIR: testRunDirectory()}},
+			['-L', tmux.socketName, 'capture-pane', '-p', '-t', 'main', '-S', '-', '-E', '-1'],
+			{
+				env: {TMUX_TMPDIR: testRunDirectory()},
+			},
 		);
 		return stdout;
+	}
+
+	/** Presses * (everything open, then every session closed, in turn) until the screen shows `wanted`. */
+	async function toggleAllUntil(wanted: (screen: string) => boolean): Promise<string> {
+		return waitFor(
+			async () => {
+				const screen = await tmux.capturePane();
+				if (wanted(screen)) {
+					return screen;
+				}
+
+				await tmux.sendText('*');
+				return undefined;
+			},
+			{description: 'the rows * opens or closes', intervalMs: 700},
+		);
+	}
+
+	/** The screen once two captures a moment apart agree: a frame fully drawn. */
+	async function settledScreen(): Promise<string> {
+		let last = '';
+		return waitFor(
+			async () => {
+				const screen = await tmux.capturePane();
+				const isSettled = screen === last;
+				last = screen;
+				return isSettled ? screen : undefined;
+			},
+			{description: 'the screen to settle', intervalMs: 300},
+		);
 	}
 
 	/**
@@ -141,13 +185,10 @@ describe('the explorer in a terminal, over SSH', () => {
 		expect(screen).toContain(sshtopPath);
 	});
 
-	it('collapses every session with c and expands the selected one with →', async () => {
-		await tmux.sendText('c');
+	it('collapses every session with * (it alternates with everything open) and expands the selected one with →', async () => {
 		// Process rows (tree glyphs, then a pid) are gone; session rows still name their foreground command.
-		await tmux.waitForScreen(
-			screen => !processRow.test(screen) && sessionLine(screen, command.localPort) !== undefined,
-		);
-		// Walk to the other user's session with j and ↑.
+		await toggleAllUntil(screen => !processRow.test(screen) && sessionLine(screen, command.localPort) !== undefined);
+		// Walk to the other user's session with ↓ and ↑.
 		await moveSelectionTo(
 			tmux,
 			lines => lines.findIndex(line => line.includes(`127.0.0.1:${otherShell.localPort} `)),
@@ -166,8 +207,9 @@ describe('the explorer in a terminal, over SSH', () => {
 	it('opens a help screen with ? that lists the keys, and closes it with ?', async () => {
 		await tmux.sendText('?');
 		const help = await tmux.waitForScreen(screen => screen.includes('Move the selection up'));
-		expect(help).toContain('Collapse every session');
-		expect(help).toContain('Quit');
+		expect(help).toContain('Expand every row; again, collapse every session');
+		await tmux.sendKeys('End');
+		await tmux.waitForScreen(screen => screen.includes('Quit') || screen.includes('left behind:'));
 		await tmux.sendText('?');
 		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined);
 	});
@@ -186,14 +228,16 @@ describe('the explorer in a terminal, over SSH', () => {
 		await waitFor(async () => (await readPs()).rows.find(row => row.args.includes('pwned')), {
 			description: 'the hostile process',
 		});
-		await tmux.sendText('e');
-		const screen = await tmux.waitForScreen(text => text.includes('^[]0;pwned^G^[[2J'));
+		const screen = await toggleAllUntil(text => text.includes('^[]0;pwned^G^[[2J'));
 		expect(sessionLine(screen, ownPort)).toBeDefined();
 		expect(await paneTitle()).toBe(titleBefore);
-		await tmux.sendText('c');
 	});
 
-	it('fits a resized terminal, 80×24, without leftovers of the wider frame', async () => {
+	it('draws on the alternate screen', async () => {
+		expect(await paneFormat('#{alternate_on}')).toBe('1');
+	});
+
+	it('fits a resized terminal, 80×24, and its session rows keep PID and TTY', async () => {
 		await tmux.resize(80, 24);
 		const screen = await tmux.waitForScreen(text => {
 			const lines = text.split('\n');
@@ -201,6 +245,47 @@ describe('the explorer in a terminal, over SSH', () => {
 		});
 		expect(screen.match(/ up \d+/gu)).toHaveLength(1);
 		expect(screen).toContain('q quit');
+		for (const client of [otherShell, command]) {
+			const truth = await truthOf(client.localPort);
+			const line = sessionLine(screen, client.localPort)!;
+			expect(line).toMatch(new RegExp(` ${truth.pid} `, 'u'));
+			expect(line).toMatch(new RegExp(` ${truth.ttys[0] ?? '-'} `, 'u'));
+		}
+	});
+
+	it('after 200 → 84 → 200 columns the screen is what a fresh repaint draws: no stale or doubled line', async () => {
+		await tmux.resize(200, 50);
+		await tmux.waitForScreen(text => sessionLine(text, ownPort) !== undefined && text.split('\n').length === 50);
+		// Frozen, so that the frames compared differ only by how they were drawn.
+		await tmux.sendText('p');
+		await tmux.waitForScreen(text => text.includes('PAUSED'));
+		await tmux.resize(84, 50);
+		await tmux.waitForScreen(
+			text => sessionLine(text, ownPort) !== undefined && text.split('\n').every(line => line.length < 84),
+		);
+		await tmux.resize(200, 50);
+		const resized = await settledScreen();
+		await tmux.sendKeys('C-l');
+		const repainted = await settledScreen();
+		expect(resized).toBe(repainted);
+		expect(resized.match(/ up \d+/gu)).toHaveLength(1);
+		expect(resized.match(/q quit/gu)).toHaveLength(1);
+		await tmux.sendText('p');
+		await tmux.waitForScreen(text => !text.includes('PAUSED'));
+	});
+
+	it('Ctrl-L repaints what another program scribbled over the screen', async () => {
+		await tmux.sendText('p');
+		await tmux.waitForScreen(text => text.includes('PAUSED'));
+		const before = await settledScreen();
+		writeFileSync(`/dev/${own.ttys[0]!}`, '\u001B[5;10HSCRIBBLED-OVER');
+		await tmux.waitForScreen(text => text.includes('SCRIBBLED-OVER'));
+		await tmux.sendKeys('C-l');
+		await tmux.waitForScreen(text => !text.includes('SCRIBBLED-OVER'));
+		expect(await settledScreen()).toBe(before);
+		await tmux.sendText('p');
+		await tmux.waitForScreen(text => !text.includes('PAUSED'));
+		await tmux.resize(140, 40);
 	});
 
 	it('says plainly when the terminal is too small, and recovers when it grows', async () => {
@@ -210,9 +295,13 @@ describe('the explorer in a terminal, over SSH', () => {
 		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined && !screen.includes('too small'));
 	});
 
-	it('quits with q and leaves a usable shell that echoes what is typed', async () => {
+	it('quits with q, gives the screen back as it was, and leaves a usable shell that echoes what is typed', async () => {
 		await tmux.sendText('q');
-		await tmux.waitForScreen(screen => screen.trimEnd().endsWith('remote>'));
+		const screen = await tmux.waitForScreen(text => text.trimEnd().endsWith('remote>'));
+		expect(await paneFormat('#{alternate_on}')).toBe('0');
+		// Nothing of the explorer's frames is left on the screen or in the scrollback.
+		expect(screen).not.toContain('listening on');
+		expect(await paneHistory()).not.toContain('listening on');
 		await tmux.sendText('echo typed-$((6*7))');
 		await tmux.waitForScreen(screen => screen.includes('remote> echo typed-$((6*7))'));
 		await tmux.sendKeys('Enter');
@@ -227,6 +316,60 @@ describe('the explorer in a terminal, over SSH', () => {
 		await tmux.waitForScreen(screen => sessionLine(screen, ownPort) !== undefined);
 		await tmux.sendKeys('C-c');
 		await tmux.waitForScreen(screen => screen.trimEnd().endsWith('remote>'));
+	});
+
+	it('draws correctly in a terminal left in raw mode without output processing', async () => {
+		await tmux.sendText('clear; stty raw -echo -onlcr; ' + explorerCommand() + '; stty sane');
+		await tmux.sendKeys('Enter');
+		const screen = await tmux.waitForScreen(
+			text => sessionLine(text, ownPort) !== undefined && text.includes('q quit'),
+		);
+		const lines = screen.split('\n');
+		// Every line starts at the first column: a bare newline there moves down without returning.
+		expect(lines[0]).toMatch(/^\S+ {2}up /u);
+		expect(lines.filter(line => line.includes('listening on'))).toEqual([expect.stringMatching(/^\d+ sessions? /u)]);
+		expect(lines.filter(line => line.includes('q quit'))).toEqual([expect.stringMatching(/^filter: pid:/u)]);
+		await tmux.sendText('q');
+		await tmux.waitForScreen(text => text.trimEnd().endsWith('remote>'));
+	});
+
+	it('keeps a sort changed in the explorer for the next start, unless a flag says otherwise', async () => {
+		const configHome = mkdtempSync(path.join(testRunDirectory(), 'config-'));
+		const file = path.join(configHome, 'sshtop', 'config.json');
+		const start = async (flags = '') => {
+			await tmux.sendText(`clear; XDG_CONFIG_HOME=${quote(configHome)} ${explorerCommand()} ${flags}`);
+			await tmux.sendKeys('Enter');
+			return tmux.waitForScreen(text => sessionLine(text, ownPort) !== undefined);
+		};
+
+		const quit = async () => {
+			await tmux.sendText('q');
+			await tmux.waitForScreen(text => text.trimEnd().endsWith('remote>'));
+		};
+
+		try {
+			// Alone (vitest -t), the explorer of beforeAll is still running.
+			if (!(await tmux.capturePane()).trimEnd().endsWith('remote>')) {
+				await quit();
+			}
+
+			expect((await start()).split('\n')[0]).toContain('sort: idle');
+			expect(existsSync(file)).toBe(false);
+			await tmux.sendText('>');
+			await tmux.waitForScreen(text => text.split('\n')[0]!.includes('sort: login'));
+			await quit();
+			expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({sort: 'login', reverse: false});
+			expect(statSync(file).mode & 0o777).toBe(0o600);
+
+			expect((await start()).split('\n')[0]).toContain('sort: login');
+			await quit();
+			expect((await start('--sort cpu')).split('\n')[0]).toContain('sort: CPU');
+			await quit();
+			// A flag is not a change made in the explorer: the file still says login.
+			expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({sort: 'login', reverse: false});
+		} finally {
+			rmSync(configHome, {recursive: true, force: true});
+		}
 	});
 
 	it('without a terminal prints a plain-text tree once and exits 0', async () => {

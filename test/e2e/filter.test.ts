@@ -54,7 +54,7 @@ describe('filter and sort over real SSH sessions', () => {
 	async function showOnlyThisSshd(): Promise<void> {
 		await tmux.sendKeys('Escape');
 		await tmux.waitForScreen(text => !text.includes('filter:'), {description: 'the filter cleared'});
-		await tmux.sendText(`/port:${sshd.port}`);
+		await tmux.sendText(String.raw`\port:${sshd.port}`);
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(
 			text => [ownPort, otherShell.localPort, command.localPort].every(port => portsOnScreen(text).includes(port)),
@@ -121,9 +121,9 @@ describe('filter and sort over real SSH sessions', () => {
 		const truth = await truthOf(otherShell.localPort);
 		expect(truth.user).toBe(otherUser);
 		// The filter line opens with the filter in force: a word added to it narrows it.
-		await tmux.sendText(`/ ${otherUser}`);
+		await tmux.sendText(String.raw`\ ${otherUser}`);
 		const screen = await tmux.waitForScreen(
-			text => text.includes(`/port:${sshd.port} ${otherUser}▏`) && !portsOnScreen(text).includes(ownPort),
+			text => text.includes(`filter: port:${sshd.port} ${otherUser}▏`) && !portsOnScreen(text).includes(ownPort),
 			{description: 'the filtered tree'},
 		);
 		// Of this test's connections exactly the other user's is left; any session on screen
@@ -148,7 +148,7 @@ describe('filter and sort over real SSH sessions', () => {
 		const truth = await truthOf(command.localPort);
 		const sleep = truth.members.find(row => row.args === 'sleep 60051');
 		expect(sleep).toBeDefined();
-		await tmux.sendText('/');
+		await tmux.sendText('\\');
 		await tmux.sendKeys('C-u');
 		await tmux.sendText(`from::${command.localPort}`);
 		await tmux.sendKeys('Enter');
@@ -169,10 +169,10 @@ describe('filter and sort over real SSH sessions', () => {
 		await showOnlyThisSshd();
 	});
 
-	it('s changes the sort key and S its direction, in the header', async () => {
-		await tmux.sendText('s');
+	it('> changes the sort key and I inverts its direction, in the header', async () => {
+		await tmux.sendText('>');
 		await tmux.waitForScreen(text => text.includes('sort: login time ↑'));
-		await tmux.sendText('S');
+		await tmux.sendText('I');
 		await tmux.waitForScreen(text => text.includes('sort: login time ↓'));
 		await tmux.sendText('q');
 		await tmux.waitForScreen(screen => screen.trimEnd().endsWith('remote>'));

@@ -50,7 +50,7 @@ function processRowIndex(lines: readonly string[], pid: number): number {
 
 /** Filters the tree to `pid:PID`, keeps the filter and moves the cursor onto that process row. */
 async function selectProcess(tmux: TmuxSession, pid: number): Promise<void> {
-	await tmux.sendText(`/pid:${pid}`);
+	await tmux.sendText(String.raw`\pid:${pid}`);
 	await tmux.sendKeys('Enter');
 	await tmux.waitForScreen(
 		screen => screen.includes(`filter: pid:${pid} (`) && processRowIndex(screen.split('\n'), pid) !== -1,
@@ -62,11 +62,8 @@ async function selectProcess(tmux: TmuxSession, pid: number): Promise<void> {
 	const target = processRowIndex(lines, pid);
 	const cursor = lines.findIndex(line => selected.test(line));
 	expect(cursor).not.toBe(-1);
-	// ↑ alone moves up: k is the action key.
-	if (target > cursor) {
-		await tmux.sendText('j'.repeat(target - cursor));
-	} else if (target < cursor) {
-		await tmux.sendKeys(...Array.from({length: cursor - target}, () => 'Up'));
+	if (target !== cursor) {
+		await tmux.sendKeys(...Array.from({length: Math.abs(target - cursor)}, () => (target > cursor ? 'Down' : 'Up')));
 	}
 
 	await tmux.waitForScreen(

@@ -1,4 +1,4 @@
-// The action dialogs as the operator meets them: k, t, h, K, space, u, H on the real Explorer,
+// The action dialogs as the operator meets them: k, t, K, space, U, H on the real Explorer,
 // with an executor that records what it is asked and sends nothing.
 import {afterEach, describe, expect, test} from 'vitest';
 import {processId} from '../../source/model/types.js';
@@ -41,11 +41,11 @@ afterEach(() => {
 
 /** Moves the cursor to the first row whose text includes `text`. */
 async function select(explorer: ExplorerHarness, text: string): Promise<void> {
-	explorer.press('g');
+	explorer.press(keys.home);
 	await explorer.waitFor(frame => selectedLine(frame)?.includes('listener') ?? false, 'the first row');
 	for (let step = 0; step < 40 && !(selectedLine(explorer.frame())?.includes(text) ?? false); step++) {
 		const before = selectedLine(explorer.frame());
-		explorer.press('j');
+		explorer.press(keys.down);
 
 		await explorer.waitFor(frame => selectedLine(frame) !== before, 'the cursor to move');
 	}
@@ -221,20 +221,21 @@ describe('the process signal menu and quick keys', () => {
 		expect(executor.executed[0]?.plan.targets.map(target => target.pid)).toEqual([2002, 2003, 2004]);
 	});
 
-	test('t, h and K on a process row are TERM, HUP and KILL to that process, each confirmed', async () => {
+	test('t and K on a process row are TERM and KILL to that process, HUP is in the k menu; each confirmed', async () => {
 		const {explorer, executor} = await start();
 		await select(explorer, '-bash');
-		explorer.press('e');
+		explorer.press('*');
 		await select(explorer, 'sleep 600');
-		for (const [key, signal] of [
-			['t', 'SIGTERM'],
-			['h', 'SIGHUP'],
-			['K', 'SIGKILL'],
+		for (const [keysPressed, signal] of [
+			[['t'], 'SIGTERM'],
+			[['k', keys.down, keys.enter], 'SIGHUP'],
+			[['K'], 'SIGKILL'],
 		] as const) {
-			explorer.press(key);
+			explorer.press(...keysPressed);
 
 			await explorer.waitFor(
 				frame => frame.includes(`${signal} to 2003 (sleep 600).`) && frame.includes('Default is No'),
+				`the ${signal} confirmation`,
 			);
 			explorer.press('y');
 
@@ -250,10 +251,25 @@ describe('the process signal menu and quick keys', () => {
 		);
 	});
 
+	test('in a menu only ↑ and ↓ move the choice; j and k are not keys there', async () => {
+		const {explorer} = await start();
+		await select(explorer, '41022');
+		explorer.press('k');
+		await explorer.waitFor(frame => selectedLine(frame)?.includes('> End session') ?? false, 'the session menu');
+		// Had j moved the choice, ↓ would land one further, on Kill.
+		explorer.press('j', keys.down);
+		await explorer.waitFor(frame => selectedLine(frame)?.includes('> Hang up') ?? false, '↓ to the next choice');
+		// Had k moved it back, ↑ would land on End session.
+		explorer.press('k', keys.down, keys.up);
+		await explorer.waitFor(frame => selectedLine(frame)?.includes('> Hang up') ?? false, '↓ then ↑');
+		explorer.press(keys.up);
+		await explorer.waitFor(frame => selectedLine(frame)?.includes('> End session') ?? false, '↑ back');
+	});
+
 	test('a hostile command line is shown as text in the target list, never as escape sequences', async () => {
 		const {explorer} = await start();
 		await select(explorer, '-bash');
-		explorer.press('e');
+		explorer.press('*');
 		await select(explorer, '2004');
 		explorer.press('t');
 		const dialog = await explorer.waitFor(frame => frame.includes('Default is No'));
@@ -265,7 +281,7 @@ describe('the process signal menu and quick keys', () => {
 });
 
 describe('tags', () => {
-	test('space tags rows, an action lists every tagged target, u untags', async () => {
+	test('space tags rows, an action lists every tagged target, U untags', async () => {
 		const {explorer, executor} = await start();
 		await select(explorer, '41022');
 		explorer.press(' ');
@@ -293,7 +309,7 @@ describe('tags', () => {
 		explorer.press('y');
 		await explorer.waitFor(frame => frame.includes('SIGTERM: 2 sent'));
 		expect(executor.executed[0]?.plan.targets.map(target => target.pid)).toEqual([2000, 3000]);
-		explorer.press('u');
+		explorer.press('U');
 		await explorer.waitFor(frame => !frame.split('\n').some(line => /[▾▸─]\+/u.test(line)), 'no tag marks');
 	});
 
@@ -353,7 +369,7 @@ describe('safety in the dialogs', () => {
 	test("sshtop's own process is refused outright: no Yes to press", async () => {
 		const {explorer, executor} = await start({executor: recordingExecutor({selfPid: 2003})});
 		await select(explorer, '-bash');
-		explorer.press('e');
+		explorer.press('*');
 		await select(explorer, 'sleep 600');
 		explorer.press('K');
 		const dialog = await explorer.waitFor(frame => frame.includes('Nothing can be sent'), 'the refusal');
@@ -369,7 +385,7 @@ describe('safety in the dialogs', () => {
 		const {explorer, executor} = await start({isReadOnly: true});
 		expect(explorer.frame()).toContain('READ-ONLY: every action is disabled.');
 		await select(explorer, '41022');
-		for (const key of ['k', 't', 'h', 'K']) {
+		for (const key of ['k', 't', 'K']) {
 			explorer.press(key);
 		}
 

@@ -50,11 +50,11 @@ async function start(executor = recordingExecutor()) {
 }
 
 async function select(explorer: ExplorerHarness, text: string): Promise<void> {
-	explorer.press('g');
+	explorer.press(keys.home);
 	await explorer.waitFor(frame => selectedLine(frame).includes('listener'), 'the first row');
 	for (let step = 0; step < 40 && !selectedLine(explorer.frame()).includes(text); step++) {
 		const before = selectedLine(explorer.frame());
-		explorer.press('j');
+		explorer.press(keys.down);
 
 		await explorer.waitFor(frame => selectedLine(frame) !== before, 'the cursor to move');
 	}
@@ -117,7 +117,7 @@ describe('processes left behind', () => {
 describe('what a dialog says before it asks', () => {
 	test('a zombie is explained, and nothing is asked', async () => {
 		const {explorer, executor} = await start();
-		explorer.press('e');
+		explorer.press('*');
 		await explorer.waitFor(frame => frame.includes('2003'), 'every row expanded');
 		await select(explorer, '2003');
 		explorer.press('t');

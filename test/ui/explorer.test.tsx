@@ -67,15 +67,17 @@ describe('what the explorer shows', () => {
 	test('sessions start open down to their foreground command, own session marked', async () => {
 		harness = await renderExplorer(report([alice, bob]));
 		const frame = harness.frame();
-		expect(frame).toMatch(/├─▾ \*alice +203\.0\.113\.7:51000 +pts\/0/u);
+		expect(frame).toMatch(/├─▾ \*alice +1000 +203\.0\.113\.7:51000 +pts\/0/u);
 		expect(frame).toContain('vim notes.txt');
-		expect(frame).toMatch(/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/1/u);
+		expect(frame).toMatch(/└─▾ {2}bob +2000 +203\.0\.113\.7:41022 +pts\/1/u);
 		expect(selectedLine(frame)).toContain('*alice');
 	});
 
 	test('the footer shows the keys that matter now', async () => {
 		harness = await renderExplorer(report([alice, bob]));
 		const footer = harness.lines().at(-1)!;
+		expect(footer).toContain('/ search');
+		expect(footer).toContain(String.raw`\ filter`);
 		expect(footer).toContain('↑↓ move');
 		expect(footer).toContain('← collapse');
 		expect(footer).toContain('? help');
@@ -85,10 +87,10 @@ describe('what the explorer shows', () => {
 });
 
 describe('keys', () => {
-	test('j and ↓ move down, ↑ moves up (k is the action key)', async () => {
+	test('↓ moves down, ↑ moves up; j is no key (k is the action key, as in htop)', async () => {
 		harness = await renderExplorer(report([alice, bob]));
-		harness.press('j');
-		await harness.waitFor(frame => selectedLine(frame)?.includes('sshd: alice@pts/0') ?? false, 'j to move down');
+		harness.press('j', keys.down);
+		await harness.waitFor(frame => selectedLine(frame)?.includes('sshd: alice@pts/0') ?? false, '↓ to move down');
 		harness.press(keys.down);
 		await harness.waitFor(frame => selectedLine(frame)?.includes('-bash') ?? false, '↓ to move down');
 		harness.press(keys.up, keys.up);
@@ -97,19 +99,19 @@ describe('keys', () => {
 
 	test('several keys in one chunk each count', async () => {
 		harness = await renderExplorer(report([alice, bob]));
-		harness.press('jjj');
+		harness.press(keys.down.repeat(3));
 		await harness.waitFor(frame => (selectedLine(frame) ?? '').includes('1003 alice'), 'three moves from one chunk');
 	});
 
-	test('G and g (End and Home) go to the last and first rows', async () => {
+	test('End and Home go to the last and first rows', async () => {
 		harness = await renderExplorer(report([alice, bob]));
-		harness.press('G');
-		await harness.waitFor(frame => selectedLine(frame)?.includes('2002 bob') ?? false, 'G');
+		harness.press(keys.end);
+		await harness.waitFor(frame => selectedLine(frame)?.includes('2002 bob') ?? false, 'End');
 		harness.press(keys.home);
 		await harness.waitFor(frame => selectedLine(frame)?.includes('listener :22') ?? false, 'Home');
 	});
 
-	test('← collapses a session to one row, → opens it again, Enter toggles', async () => {
+	test('← and - collapse a session to one row, → and + open it again', async () => {
 		harness = await renderExplorer(report([alice, bob]));
 		harness.press(keys.left);
 		await harness.waitFor(frame => !frame.includes('sshd: alice@pts/0'), 'the session to collapse');
@@ -117,63 +119,102 @@ describe('keys', () => {
 		expect(harness.lines().at(-1)).toContain('→ expand');
 		harness.press(keys.right);
 		await harness.waitFor(frame => frame.includes('sshd: alice@pts/0'), 'the session to expand');
-		harness.press(keys.enter);
-		await harness.waitFor(frame => !frame.includes('sshd: alice@pts/0'), 'Enter to collapse');
+		harness.press('-');
+		await harness.waitFor(frame => !frame.includes('sshd: alice@pts/0'), '- to collapse');
+		harness.press('+');
+		await harness.waitFor(frame => frame.includes('sshd: alice@pts/0'), '+ to expand');
 	});
 
-	test('c collapses every session and e expands everything', async () => {
+	test('* expands everything; * again collapses every session', async () => {
 		const hidden = shellSession(3000, {
 			user: 'carol',
 			shellChildren: [{...child(3003, 3002, ['make']), children: [child(3004, 3003, ['cc', 'main.c'])]}],
 		});
 		harness = await renderExplorer(report([alice, bob, hidden]));
 		expect(harness.frame()).not.toContain('cc main.c');
-		harness.press('c');
+		harness.press('*');
+		await harness.waitFor(frame => frame.includes('cc main.c'), 'everything expanded');
+		harness.press('*');
 		await harness.waitFor(
 			frame => !frame.includes('sshd: alice@pts/0') && frame.includes('carol'),
 			'everything collapsed',
 		);
 		expect(harness.frame()).not.toContain('sshd: bob@pts/1');
-		harness.press('e');
-		await harness.waitFor(frame => frame.includes('cc main.c'), 'everything expanded');
+		expect(harness.frame()).not.toContain('cc main.c');
 	});
 
 	test('? opens help generated from the key table, Esc closes it', async () => {
-		// Tall enough for the whole key table (actions included) in one column of untruncated lines.
 		harness = await renderExplorer(report([alice, bob]), {rows: 45});
 		harness.press('?');
 		const help = await harness.waitFor(frame => frame.includes('Keys'), 'the help screen');
 		for (const line of [
-			'k F9',
+			'/ F3',
+			'Search: move to the next row',
+			String.raw`\ F4`,
 			'Move the selection up',
 			'PgUp',
-			'Home g',
-			'End G',
-			'Expand or collapse the selected row',
-			'q Ctrl-C',
+			'Home',
+			'End',
+			'← -',
+			'→ +',
+			'Expand every row; again, collapse every session',
+			'Details of the selected row',
+			'k F9',
 		]) {
 			expect(help).toContain(line);
 		}
 
+		expect(help).not.toContain('*alice');
 		expect(help.split('\n').at(-1)).toContain('? close help');
 		harness.press(keys.escape);
 		await harness.waitFor(frame => frame.includes('*alice'), 'the tree again');
 	});
 
-	test('p pauses refreshing and the header says so', async () => {
+	test('h and F1 open and close the help too', async () => {
+		harness = await renderExplorer(report([alice, bob]));
+		harness.press('h');
+		await harness.waitFor(frame => frame.includes('Keys') && !frame.includes('*alice'), 'the help from h');
+		harness.press('h');
+		await harness.waitFor(frame => frame.includes('*alice'), 'the tree after h');
+		harness.press(keys.f1);
+		await harness.waitFor(frame => frame.includes('Keys') && !frame.includes('*alice'), 'the help from F1');
+		harness.press(keys.f1);
+		await harness.waitFor(frame => frame.includes('*alice'), 'the tree after F1');
+	});
+
+	test('Ctrl-L draws the whole screen again', async () => {
+		harness = await renderExplorer(report([alice, bob]));
+		const before = harness.repaints();
+		harness.press(keys.ctrlL);
+		await harness.waitFor(() => harness!.repaints() === before + 1, 'a repaint');
+		expect(harness.frame()).toContain('*alice');
+	});
+
+	test('p and Z pause refreshing and the header says so', async () => {
 		harness = await renderExplorer(report([alice]));
 		harness.press('p');
 		await harness.waitFor(frame => frame.includes('[PAUSED'), 'the paused note');
-		expect(harness.lines().at(-1)).toContain('p resume');
+		expect(harness.lines().at(-1)).toContain('Z resume');
 		harness.press('p');
 		await harness.waitFor(frame => !frame.includes('[PAUSED'), 'refreshing to resume');
+		harness.press('Z');
+		await harness.waitFor(frame => frame.includes('[PAUSED'), 'Z to pause');
+		harness.press('Z');
+		await harness.waitFor(frame => !frame.includes('[PAUSED'), 'Z to resume');
+	});
+
+	test('q quits', async () => {
+		harness = await renderExplorer(report([alice]));
+		expect(harness.hasExited()).toBe(false);
+		harness.press('q');
+		await harness.waitFor(() => harness!.hasExited(), 'the explorer to exit');
 	});
 });
 
 describe('refreshes', () => {
 	test('the selection follows its process when rows are added above it', async () => {
 		harness = await renderExplorer(report([bob]));
-		harness.press('jj');
+		harness.press(keys.down, keys.down);
 		await harness.waitFor(frame => selectedLine(frame)?.includes('2002 bob') ?? false, 'bob’s shell selected');
 		const carol = shellSession(3000, {user: 'carol', tty: 'pts/2'});
 		harness.setReport(report([alice, carol, bob]));
@@ -196,7 +237,7 @@ describe('refreshes', () => {
 		harness.setReport(busy(1100, takenAt + 2000));
 		await harness.refresh();
 		await harness.waitFor(frame => /1003 alice S +50\.0 /u.test(frame), 'yes at 50% CPU');
-		expect(harness.frame()).toMatch(/alice +203\.0\.113\.7.* 50\.0 /u);
+		expect(harness.frame()).toMatch(/alice +1000 +203\.0\.113\.7.* 50\.0 /u);
 	});
 
 	test('a frozen view does not change while paused', async () => {
@@ -219,27 +260,29 @@ describe('the viewport', () => {
 		),
 	);
 
+	// Too many sessions to show open: each starts as one row.
 	test('renders only the rows that fit, and the frame is shorter than the terminal', async () => {
 		harness = await renderExplorer(many, {columns: 80, rows: 24});
 		const lines = harness.lines();
 		expect(lines.length).toBeLessThan(24);
 		expect(harness.frame()).toContain('user0 ');
-		expect(harness.frame()).not.toContain('user10 ');
+		expect(harness.frame()).not.toContain('user30 ');
+		expect(harness.frame()).not.toContain('user199 ');
 	});
 
 	test('End scrolls to the last row, Home back to the first', async () => {
 		harness = await renderExplorer(many, {columns: 80, rows: 24});
 		harness.press(keys.end);
-		await harness.waitFor(frame => frame.includes('11992 user199'), 'the last row');
+		await harness.waitFor(frame => selectedLine(frame)?.includes('user199 ') ?? false, 'the last row');
 		expect(harness.lines().length).toBeLessThan(24);
-		expect(harness.lines().at(-1)).toContain('601/601');
-		harness.press('g');
+		expect(harness.lines().at(-1)).toContain('201/201');
+		harness.press(keys.home);
 		await harness.waitFor(frame => frame.includes('user0 '), 'the first row');
 	});
 
 	test('PgDn and PgUp move a page', async () => {
 		harness = await renderExplorer(many, {columns: 80, rows: 24});
-		harness.press('c', keys.pageDown);
+		harness.press(keys.pageDown);
 		await harness.waitFor(frame => frame.includes('user30 ') && !frame.includes('user0 '), 'the next page');
 		harness.press(keys.pageUp);
 		await harness.waitFor(frame => frame.includes('user0 '), 'the previous page');
@@ -252,9 +295,9 @@ describe('the viewport', () => {
 			rows: 24,
 		});
 		const started = performance.now();
-		harness.press('e', 'G');
+		harness.press('*', keys.end);
 		await harness.waitFor(frame => frame.includes('sleep 9999'), 'the last process');
-		harness.press('g');
+		harness.press(keys.home);
 		await harness.waitFor(frame => frame.includes('listener'), 'the first row');
 		expect(performance.now() - started).toBeLessThan(2000);
 		expect(harness.lines().length).toBeLessThan(24);
@@ -292,11 +335,17 @@ describe('terminal sizes', () => {
 		}
 	});
 
-	test('says plainly when the terminal is too small', async () => {
+	test('says plainly when the terminal is too small, within the screen it has', async () => {
 		harness = await renderExplorer(report([alice]), {columns: 100, rows: 24});
 		harness.resize(30, 6);
-		await harness.waitFor(frame => frame.includes('too small'), 'the too-small message');
-		expect(harness.lines()).toHaveLength(1);
+		await harness.waitFor(frame => frame.includes('Terminal too small'), 'the too-small message');
+		expect(harness.lines().length).toBeLessThan(6);
+		for (const line of harness.lines()) {
+			expect(displayWidth(line)).toBeLessThan(30);
+		}
+
+		harness.resize(100, 24);
+		await harness.waitFor(frame => frame.includes('*alice'), 'the tree again');
 	});
 });
 

@@ -80,7 +80,7 @@ describe('the HEALTH column', () => {
 		harness = await renderExplorer(everyHealth, {columns: 160});
 		const selected = (frame: string) => plain(frame.split('\n').find(line => line.includes(selectionStart)) ?? '');
 		// Collapsed, the rows are: listener, alice, bob, carol, dave.
-		harness.press('c');
+		harness.press('*', '*');
 		await harness.waitFor(frame => plain(frame).includes('├─▸  alice'), 'collapsed sessions');
 		harness.press(keys.home, keys.down, keys.down, keys.down);
 		let frame = await harness.waitFor(frame => selected(frame).includes('carol'), 'carol selected');
@@ -125,7 +125,9 @@ describe('network idle', () => {
 	test('the help screen explains the ~ and the health words', async () => {
 		harness = await renderExplorer(everyHealth, {columns: 160, rows: 50});
 		harness.press('?');
-		const help = plain(await harness.waitFor(frame => frame.includes('Keys'), 'the help screen'));
+		await harness.waitFor(frame => frame.includes('Keys'), 'the help screen');
+		// The notes on the marks and figures follow the keys, at the end of the help.
+		const help = plain(await harness.pressUntil(keys.end, frame => frame.includes('left behind:'), 'the notes'));
 		expect(help).toContain(
 			"IDLE 5m~: no terminal to watch, so idle is the time since the session's channels last carried data",
 		);
@@ -171,7 +173,7 @@ describe('left behind', () => {
 
 	test('a filter searches sessions: the group gives way while it is on', async () => {
 		harness = await renderExplorer(withLeftover, {columns: 140});
-		harness.press('/', ...'alice');
+		harness.press('\\', ...'alice');
 		await harness.waitFor(frame => footer(frame).includes('match'), 'the filter');
 		expect(harness.frame()).not.toContain('left behind');
 		harness.press(keys.escape);

@@ -6,6 +6,7 @@ import type {SessionReport} from '../../source/model/types.js';
 import type {InitialView} from '../../source/ui/state/explorer-state.js';
 import type {LoadIdlePolicy} from '../../source/ui/hooks/use-idle-policies.js';
 import type {ActionExecutor} from '../../source/ui/hooks/use-actions.js';
+import type {ReadProcessDetails} from '../../source/ui/hooks/use-detail-extras.js';
 import {recordingExecutor} from './action-fakes.js';
 
 export const keys = {
@@ -19,7 +20,19 @@ export const keys = {
 	end: '\u001B[F',
 	enter: '\r',
 	escape: '\u001B',
+	backspace: '\u007F',
+	ctrlL: '\u000C',
+	ctrlU: '\u0015',
+	f1: '\u001BOP',
+	f3: '\u001BOR',
+	f4: '\u001BOS',
+	f6: '\u001B[17~',
+	f9: '\u001B[20~',
+	f10: '\u001B[21~',
 } as const;
+
+/** What Ink writes for a repaint (a resize, Ctrl-L) before the frame: home, then clear the screen. */
+export const repaintSequence = '\u001B[H\u001B[2J';
 
 export type ExplorerHarness = {
 	/** The report the next refresh returns. */
@@ -30,9 +43,18 @@ export type ExplorerHarness = {
 	frame: () => string;
 	lines: () => string[];
 	waitFor: (predicate: (frame: string) => boolean, what?: string) => Promise<string>;
+	/**
+	Presses `input` again until `predicate` holds: for the first scroll of a pane that has just
+	opened, which learns its length one render later (until then a scroll key moves nothing).
+	*/
+	pressUntil: (input: string, predicate: (frame: string) => boolean, what?: string) => Promise<string>;
 	resize: (columns: number, rows: number) => void;
 	loadCount: () => number;
 	writes: () => number;
+	/** How many times the whole screen was cleared and drawn again (resizes, Ctrl-L). */
+	repaints: () => number;
+	/** The explorer has quit: Ink unmounted it and no longer reads the keyboard. */
+	hasExited: () => boolean;
 	unmount: () => void;
 };
 
@@ -48,6 +70,8 @@ export async function renderExplorer(
 		readonly isReadOnly?: boolean;
 		/** Filter and sort to start with, as `--filter`, `--sort` and `--reverse` give them. */
 		readonly initialView?: InitialView;
+		/** The detail pane's reader of a process's cwd and SSH_* variables (a fake: no /proc). */
+		readonly readProcessDetails?: ReadProcessDetails;
 	} = {},
 ): Promise<ExplorerHarness> {
 	let current = initial;
@@ -66,10 +90,17 @@ export async function renderExplorer(
 			actionExecutor={options.actionExecutor ?? recordingExecutor()}
 			isReadOnly={options.isReadOnly}
 			initialView={options.initialView}
+			readProcessDetails={options.readProcessDetails}
 		/>,
 	);
 	const {stdout, stdin} = instance;
-	const frame = () => instance.lastFrame() ?? '';
+	// In its debug mode (ink-testing-library's) Ink writes a repaint as the clear sequence
+	// alone, the frame not after it: the frame on screen is the last one drawn.
+	const frame = () => {
+		const drawn = stdout.frames.findLast(each => each.replaceAll(repaintSequence, '') !== '') ?? '';
+		return drawn.replaceAll(repaintSequence, '');
+	};
+
 	const waitFor = async (predicate: (frame: string) => boolean, what = 'the expected frame') => {
 		const deadline = Date.now() + 5000;
 		while (!predicate(frame())) {
@@ -83,6 +114,25 @@ export async function renderExplorer(
 		}
 
 		return frame();
+	};
+
+	const pressUntil = async (input: string, predicate: (frame: string) => boolean, what = 'the expected frame') => {
+		const deadline = Date.now() + 5000;
+		while (Date.now() < deadline) {
+			stdin.write(input);
+			const pressed = Date.now();
+			while (!predicate(frame()) && Date.now() - pressed < 100) {
+				await new Promise(resolve => {
+					setTimeout(resolve, 5);
+				});
+			}
+
+			if (predicate(frame())) {
+				return frame();
+			}
+		}
+
+		throw new Error(`Timed out pressing ${JSON.stringify(input)} for ${what}. Last frame:\n${frame()}`);
 	};
 
 	const resize = (columns: number, rows: number) => {
@@ -127,9 +177,12 @@ export async function renderExplorer(
 		frame,
 		lines: () => frame().split('\n'),
 		waitFor,
+		pressUntil,
 		resize,
 		loadCount: () => loads,
 		writes: () => stdout.frames.length,
+		repaints: () => stdout.frames.filter(each => each.startsWith(repaintSequence)).length,
+		hasExited: () => stdin.listenerCount('readable') === 0,
 		unmount() {
 			instance.unmount();
 		},

@@ -64,12 +64,14 @@ function sessionDocument(session: Session, sessionIndex: number): SearchDocument
 	};
 }
 
-function processDocument(node: ProcessNode, sessionIndex: number): SearchDocument {
+function processDocument(node: ProcessNode, sessionIndex: number, isSearchable: boolean): SearchDocument {
 	return {
 		sessionIndex,
 		node,
 		id: processId(node.process),
-		fields: [...searchField('command', commandLine(node.process)), ...searchField('pid', String(node.process.pid))],
+		fields: isSearchable
+			? [...searchField('command', commandLine(node.process)), ...searchField('pid', String(node.process.pid))]
+			: [],
 	};
 }
 
@@ -81,12 +83,18 @@ export function createFilterIndex(report: SessionReport): FilterIndex {
 		sessionDocument(session, sessionIndex),
 	);
 	const documentIndexByNode = new Map<ProcessNode, number>();
+	// sshtop itself and what it runs hold the query in their command lines: `sshtop --filter
+	// zzqqxx` would always match its own session.
+	const isSelf = (node: ProcessNode) => report.selfPid !== undefined && node.process.pid === report.selfPid;
 	for (const [sessionIndex, session] of report.sessions.entries()) {
-		const pending: ProcessNode[] = [session.tree];
-		for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+		const pending: Array<{readonly node: ProcessNode; readonly isInSelf: boolean}> = [
+			{node: session.tree, isInSelf: isSelf(session.tree)},
+		];
+		for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
+			const {node, isInSelf} = entry;
 			documentIndexByNode.set(node, documents.length);
-			documents.push(processDocument(node, sessionIndex));
-			pending.push(...node.children);
+			documents.push(processDocument(node, sessionIndex, !isInSelf));
+			pending.push(...node.children.map(child => ({node: child, isInSelf: isInSelf || isSelf(child)})));
 		}
 	}
 

@@ -107,6 +107,7 @@ function assembleReport(snapshot: Snapshot, previous: SessionReport | undefined,
 				: shownListeners,
 		sessions: previous !== undefined && isSameList(sessions, previous.sessions) ? previous.sessions : sessions,
 		ownSessionId,
+		selfPid: snapshot.selfPid,
 		isPartial: partialReasons.length > 0,
 		partialReasons:
 			previous !== undefined && isSameList(partialReasons, previous.partialReasons)

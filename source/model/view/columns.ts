@@ -10,6 +10,7 @@ import {sanitizeCommand, sanitizeText} from './sanitize.js';
 /** Left to right on screen. */
 const displayOrder: readonly SessionColumn[] = [
 	'user',
+	'pid',
 	'from',
 	'tty',
 	'login',
@@ -19,11 +20,27 @@ const displayOrder: readonly SessionColumn[] = [
 	'cpu',
 	'memory',
 ];
-/** Most important first: on a narrow terminal the last ones are left out. A dead connection must show at 80 columns. */
-const priority: readonly SessionColumn[] = ['user', 'from', 'idle', 'health', 'cpu', 'memory', 'tty', 'login', 'kind'];
+/**
+Most important first: on a narrow terminal the last ones give way (README, "Columns"). What triage
+needs stays at 80 columns: who, which pid to act on, from where, how idle, whether the connection
+is alive, and on which terminal.
+*/
+export const columnPriority: readonly SessionColumn[] = [
+	'user',
+	'pid',
+	'from',
+	'idle',
+	'health',
+	'tty',
+	'kind',
+	'login',
+	'cpu',
+	'memory',
+];
 
-const titles: Readonly<Record<SessionColumn, string>> = {
+export const columnTitles: Readonly<Record<SessionColumn, string>> = {
 	user: 'USER',
+	pid: 'PID',
 	from: 'FROM',
 	tty: 'TTY',
 	login: 'LOGIN',
@@ -36,6 +53,7 @@ const titles: Readonly<Record<SessionColumn, string>> = {
 
 const alignments: Readonly<Record<SessionColumn, Alignment>> = {
 	user: 'left',
+	pid: 'right',
 	from: 'left',
 	tty: 'left',
 	login: 'left',
@@ -65,6 +83,7 @@ export type ColumnLayout = {
 
 const naturalWidths: Readonly<Record<SessionColumn, readonly [minimum: number, maximum: number]>> = {
 	user: [4, 12],
+	pid: [3, 7],
 	from: [4, 24],
 	tty: [3, 12],
 	login: [5, 5],
@@ -107,7 +126,7 @@ widths, from the sessions actually shown so the data decides, within bounds.
 export function computeLayout(
 	report: SessionReport,
 	width: number | undefined,
-	options: {readonly showCpu?: boolean} = {},
+	options: {readonly showCpu?: boolean; readonly columns?: readonly SessionColumn[]} = {},
 ): ColumnLayout {
 	const context: RowContext = {usage: {byProcess: new Map(), bySession: new Map()}, now: report.takenAt};
 	const hasListeners = report.sessions.some(session =>
@@ -117,7 +136,7 @@ export function computeLayout(
 	const widths = new Map<SessionColumn, number>();
 	for (const column of displayOrder) {
 		const [minimum, maximum] = naturalWidths[column];
-		let widest = Math.max(minimum, displayWidth(titles[column]));
+		let widest = Math.max(minimum, displayWidth(columnTitles[column]));
 		if (minimum !== maximum) {
 			for (const session of report.sessions) {
 				widest = Math.max(widest, cellWidth(session, column, context));
@@ -129,8 +148,11 @@ export function computeLayout(
 
 	const chosen = new Set<SessionColumn>();
 	let used = sessionIndent;
-	for (const column of priority) {
-		if (column === 'cpu' && options.showCpu === false) {
+	for (const column of columnPriority) {
+		if (
+			(column === 'cpu' && options.showCpu === false) ||
+			(options.columns !== undefined && !options.columns.includes(column))
+		) {
 			continue;
 		}
 
@@ -140,10 +162,13 @@ export function computeLayout(
 		}
 
 		const columnWidth = (widths.get(column) ?? 0) + 1;
-		if (width === undefined || used + columnWidth + minimumCommandWidth <= width) {
-			chosen.add(column);
-			used += columnWidth;
+		// Strictly in order: a less important column never shows where a more important one did not fit.
+		if (width !== undefined && used + columnWidth + minimumCommandWidth > width) {
+			break;
 		}
+
+		chosen.add(column);
+		used += columnWidth;
 	}
 
 	const userWidth = widths.get('user') ?? 4;
@@ -160,7 +185,7 @@ export function computeLayout(
 
 /** The title line above the session rows. */
 export function formatTitleLine(layout: ColumnLayout): string {
-	const cells = layout.columns.map(({column, width}) => fitToWidth(titles[column], width, alignments[column]));
+	const cells = layout.columns.map(({column, width}) => fitToWidth(columnTitles[column], width, alignments[column]));
 	return fitLine(`${' '.repeat(layout.sessionIndent)}${[...cells, 'COMMAND'].join(' ')}`, layout.width);
 }
 

@@ -1,4 +1,4 @@
-// The text of a session row's cells: user, peer, ttys, login, idle (in seconds under a minute,
+// The text of a session row's cells: user, pid of its top sshd, peer, ttys, login, idle (in seconds under a minute,
 // `~` without a terminal), health, kind, CPU%, memory; and the words that mark an unusual session.
 import type {SessionHealth} from '../report/health.js';
 import {idleSecondsAt} from '../report/idle.js';
@@ -8,7 +8,7 @@ import {formatBytes, formatEndpoint, formatIdle, formatLoginTime, formatPercent}
 import type {SpanStyle} from './line-builder.js';
 import {sanitizeText} from './sanitize.js';
 
-export type SessionColumn = 'user' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
+export type SessionColumn = 'user' | 'pid' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
 
 /**
 The HEALTH column: quiet when fine, loud when not. Upper case, so a dead or stalled connection
@@ -61,6 +61,19 @@ export function sessionTags(session: Session): ReadonlyArray<{readonly text: str
 	return tags;
 }
 
+/**
+A session's terminals in one short cell: `pts/7`, or `pts/7+2` for a connection that carries
+three (a ControlMaster's multiplexed sessions); the detail pane lists them all.
+*/
+export function compactTtys(ttys: readonly string[]): string {
+	const [first] = ttys;
+	if (first === undefined) {
+		return '-';
+	}
+
+	return sanitizeText(ttys.length === 1 ? first : `${first}+${ttys.length - 1}`);
+}
+
 /** Marks an idle time measured without a terminal (from the session's channels): `5m~`. */
 export const channelIdleMark = '~';
 
@@ -98,12 +111,16 @@ export function sessionCell(session: Session, column: SessionColumn, context: Ro
 			return sanitizeText(session.user);
 		}
 
+		case 'pid': {
+			return String(session.pid);
+		}
+
 		case 'from': {
 			return sanitizeText(formatEndpoint(session.peer));
 		}
 
 		case 'tty': {
-			return session.ttys.length === 0 ? '-' : sanitizeText(session.ttys.join(','));
+			return compactTtys(session.ttys);
 		}
 
 		case 'login': {

@@ -41,6 +41,10 @@ export function nextSortKey(key: SortKey): SortKey {
 	return sortKeys[(sortKeys.indexOf(key) + 1) % sortKeys.length] ?? defaultSortKey;
 }
 
+export function previousSortKey(key: SortKey): SortKey {
+	return sortKeys[(sortKeys.indexOf(key) - 1 + sortKeys.length) % sortKeys.length] ?? defaultSortKey;
+}
+
 /** Which way the list runs, for an arrow in the header. */
 export function sortDirection(key: SortKey, reverse: boolean): SortDirection {
 	const natural = naturalDirections[key];

@@ -12,12 +12,18 @@ export type ExplorerCommand =
 	| 'go-last'
 	| 'collapse'
 	| 'expand'
-	| 'toggle'
-	| 'expand-all'
-	| 'collapse-all'
+	| 'toggle-all'
+	| 'open-details'
+	| 'close-details'
 	| 'toggle-pause'
 	| 'toggle-help'
 	| 'close-help'
+	| 'open-search'
+	| 'search-accept'
+	| 'search-cancel'
+	| 'search-delete'
+	| 'search-next'
+	| 'search-previous'
 	| 'open-filter'
 	| 'filter-accept'
 	| 'filter-cancel'
@@ -25,8 +31,12 @@ export type ExplorerCommand =
 	| 'filter-clear-line'
 	| 'clear-filter'
 	| 'next-sort'
+	| 'previous-sort'
 	| 'reverse-sort'
+	| 'sort-cpu'
+	| 'sort-memory'
 	| 'quit'
+	| 'repaint'
 	| ActionCommand;
 
 type NamedKey =
@@ -52,6 +62,12 @@ export type KeyContext = {
 	readonly isPaused: boolean;
 	/** The filter line has the keyboard: printable keys are text, only these bindings and the arrows apply. */
 	readonly isFilterOpen: boolean;
+	/** The search line has the keyboard, as the filter line does. */
+	readonly isSearchOpen?: boolean;
+	/** A search was made: n and N find its next and previous match. */
+	readonly hasSearch?: boolean;
+	/** The detail pane of the selected row is open. */
+	readonly isDetailOpen?: boolean;
 	/** A filter query is set (open or not). */
 	readonly hasFilter: boolean;
 	/** Kind of the selected row, for bindings that act on one kind (issue 5: kill on a session). */
@@ -79,7 +95,11 @@ export type KeyBinding = {
 	readonly shownWhen?: (context: KeyContext) => boolean;
 };
 
-const onTree = (context: KeyContext) => !context.isHelpOpen && context.dialog === undefined;
+const onTree = (context: KeyContext) =>
+	!context.isHelpOpen && context.dialog === undefined && context.isDetailOpen !== true;
+/** Keys that move through the tree also scroll the help and the detail pane. */
+const onScrollable = (context: KeyContext) =>
+	context.dialog === undefined && (onTree(context) || context.isHelpOpen || context.isDetailOpen === true);
 const inDialog = (context: KeyContext) => context.dialog !== undefined;
 const inChoiceDialog = (context: KeyContext) => context.dialog === 'menu' || context.dialog === 'survivors';
 // Action keys act on a session or process row, or on the tag set.
@@ -89,9 +109,12 @@ const onTarget = (context: KeyContext) =>
 const onTaggable = (context: KeyContext) =>
 	onTree(context) && context.selectedKind !== undefined && context.selectedKind !== 'listener';
 const whileTyping = (context: KeyContext) => context.isFilterOpen;
+const whileSearching = (context: KeyContext) => context.isSearchOpen === true;
 
+// Htop's keys where htop has one (F1–F10, / search, \\ filter, k kill, Space tag, U untag, I invert,
+// P M sort, Z pause, + - * tree, Ctrl-L), and no half of vi's: k is the kill key, as in htop.
 export const keyBindings: readonly KeyBinding[] = [
-	// First, so Enter and Esc mean "keep" and "clear" while the filter line is open.
+	// First, so Enter and Esc mean "keep" and "clear" while the filter or search line is open.
 	{
 		command: 'filter-accept',
 		keys: [{key: 'return'}],
@@ -115,14 +138,55 @@ export const keyBindings: readonly KeyBinding[] = [
 	{
 		command: 'filter-clear-line',
 		keys: [{input: 'u', ctrl: true}],
-		help: 'Filter line: clear the line',
-		when: whileTyping,
+		help: 'Filter or search line: clear the line',
+		when: context => whileTyping(context) || whileSearching(context),
 	},
-	// The filter in force is worth the first places in the footer.
+	{
+		command: 'search-accept',
+		keys: [{key: 'return'}],
+		help: 'Search line: stay on the match (n and N find the next and previous ones)',
+		when: whileSearching,
+		footer: 'stay',
+	},
+	{
+		command: 'search-cancel',
+		keys: [{key: 'escape'}],
+		help: 'Search line: go back to the row the search started from',
+		when: whileSearching,
+		footer: 'cancel',
+	},
+	{
+		command: 'search-delete',
+		keys: [{key: 'backspace'}, {key: 'delete'}],
+		help: 'Search line: delete the last character',
+		when: whileSearching,
+	},
+	{
+		command: 'open-search',
+		keys: [{input: '/'}, {input: 'F3'}],
+		help: 'Search: move to the next row whose text holds the words, hiding nothing',
+		when: onTree,
+		footer: 'search',
+	},
+	{
+		command: 'search-next',
+		keys: [{input: 'n'}],
+		help: 'Next match of the search',
+		when: context => onTree(context) && context.hasSearch === true,
+		footer: 'next',
+		shownWhen: context => context.hasSearch === true,
+	},
+	{
+		command: 'search-previous',
+		keys: [{input: 'N'}],
+		help: 'Previous match of the search',
+		when: context => onTree(context) && context.hasSearch === true,
+	},
+	// The filter in force is worth an early place in the footer.
 	{
 		command: 'open-filter',
-		keys: [{input: '/'}],
-		help: 'Filter: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health:',
+		keys: [{input: '\\'}, {input: 'F4'}],
+		help: 'Filter: show only what matches words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health:',
 		when: onTree,
 		footer: context => (context.hasFilter ? 'edit filter' : 'filter'),
 	},
@@ -133,21 +197,21 @@ export const keyBindings: readonly KeyBinding[] = [
 		when: context => onTree(context) && context.hasFilter,
 		footer: 'clear filter',
 	},
-	{command: 'move-up', keys: [{key: 'upArrow'}], help: 'Move the selection up (k is the action key)', when: onTree},
+	{command: 'move-up', keys: [{key: 'upArrow'}], help: 'Move the selection up (or scroll)', when: onScrollable},
 	{
 		command: 'move-down',
-		keys: [{key: 'downArrow'}, {input: 'j'}],
-		help: 'Move the selection down',
-		when: onTree,
+		keys: [{key: 'downArrow'}],
+		help: 'Move the selection down (or scroll)',
+		when: onScrollable,
 		footer: 'move',
 	},
-	{command: 'page-up', keys: [{key: 'pageUp'}], help: 'Scroll up one page', when: onTree},
-	{command: 'page-down', keys: [{key: 'pageDown'}], help: 'Scroll down one page', when: onTree},
-	{command: 'go-first', keys: [{key: 'home'}, {input: 'g'}], help: 'Go to the first row', when: onTree},
-	{command: 'go-last', keys: [{key: 'end'}, {input: 'G'}], help: 'Go to the last row', when: onTree},
+	{command: 'page-up', keys: [{key: 'pageUp'}], help: 'Up one page', when: onScrollable},
+	{command: 'page-down', keys: [{key: 'pageDown'}], help: 'Down one page', when: onScrollable},
+	{command: 'go-first', keys: [{key: 'home'}], help: 'To the first row (or the top)', when: onScrollable},
+	{command: 'go-last', keys: [{key: 'end'}], help: 'To the last row (or the bottom)', when: onScrollable},
 	{
 		command: 'collapse',
-		keys: [{key: 'leftArrow'}],
+		keys: [{key: 'leftArrow'}, {input: '-'}],
 		help: 'Collapse the selected row, or go to its parent',
 		when: onTree,
 		footer: 'collapse',
@@ -155,23 +219,44 @@ export const keyBindings: readonly KeyBinding[] = [
 	},
 	{
 		command: 'expand',
-		keys: [{key: 'rightArrow'}],
+		keys: [{key: 'rightArrow'}, {input: '+'}],
 		help: 'Expand the selected row',
 		when: onTree,
 		footer: 'expand',
 		shownWhen: context => context.canExpand,
 	},
-	{command: 'toggle', keys: [{key: 'return'}], help: 'Expand or collapse the selected row', when: onTree},
-	{command: 'expand-all', keys: [{input: 'e'}], help: 'Expand every row', when: onTree, footer: 'expand all'},
-	{command: 'collapse-all', keys: [{input: 'c'}], help: 'Collapse every session', when: onTree, footer: 'collapse all'},
+	{
+		command: 'toggle-all',
+		keys: [{input: '*'}],
+		help: 'Expand every row; again, collapse every session',
+		when: onTree,
+		footer: 'all',
+	},
+	{
+		command: 'open-details',
+		keys: [{key: 'return'}],
+		help: 'Details of the selected row: command line, process facts, connection, environment, policy, actions',
+		when: context => onTree(context) && context.selectedKind !== undefined,
+		footer: 'details',
+	},
+	{
+		command: 'close-details',
+		keys: [{key: 'escape'}, {key: 'return'}],
+		help: 'Close the details',
+		when: context => context.isDetailOpen === true && context.dialog === undefined,
+		footer: 'close',
+	},
 	{
 		command: 'next-sort',
-		keys: [{input: 's'}],
+		keys: [{input: '>'}, {input: 'F6'}],
 		help: 'Sort by the next key: idle, login, CPU, memory, user, peer, pid',
 		when: onTree,
 		footer: 'sort',
 	},
-	{command: 'reverse-sort', keys: [{input: 'S'}], help: 'Reverse the sort order', when: onTree},
+	{command: 'previous-sort', keys: [{input: '<'}], help: 'Sort by the previous key', when: onTree},
+	{command: 'reverse-sort', keys: [{input: 'I'}], help: 'Invert the sort order', when: onTree},
+	{command: 'sort-cpu', keys: [{input: 'P'}], help: 'Sort by CPU', when: onTree},
+	{command: 'sort-memory', keys: [{input: 'M'}], help: 'Sort by memory', when: onTree},
 	{
 		command: 'open-actions',
 		keys: [{input: 'k'}, {input: 'F9'}],
@@ -185,12 +270,6 @@ export const keyBindings: readonly KeyBinding[] = [
 		when: onTarget,
 	},
 	{
-		command: 'quick-hang-up',
-		keys: [{input: 'h'}],
-		help: 'SIGHUP (Hang up on a session row), still confirmed',
-		when: onTarget,
-	},
-	{
 		command: 'quick-kill',
 		keys: [{input: 'K'}],
 		help: 'SIGKILL (Kill on a session row), still confirmed',
@@ -199,12 +278,12 @@ export const keyBindings: readonly KeyBinding[] = [
 	{
 		command: 'toggle-tag',
 		keys: [{input: ' '}],
-		help: 'Tag or untag the selected row (not a listener); actions then apply to every tagged row',
+		help: 'Tag or untag the selected row (not a listener) and move down; actions then apply to every tagged row',
 		when: onTaggable,
 	},
 	{
 		command: 'untag-all',
-		keys: [{input: 'u'}],
+		keys: [{input: 'U'}],
 		help: 'Untag everything',
 		when: onTree,
 		footer: 'untag',
@@ -213,22 +292,23 @@ export const keyBindings: readonly KeyBinding[] = [
 	{command: 'toggle-history', keys: [{input: 'H'}], help: 'Show or hide the history of action results', when: onTree},
 	{
 		command: 'toggle-pause',
-		keys: [{input: 'p'}],
+		keys: [{input: 'Z'}, {input: 'p'}],
 		help: 'Pause or resume refreshing (the view freezes)',
 		when: onTree,
 		footer: context => (context.isPaused ? 'resume' : 'pause'),
 	},
 	{
 		command: 'toggle-help',
-		keys: [{input: '?'}],
+		keys: [{input: '?'}, {input: 'h'}, {input: 'F1'}],
 		help: 'Show or hide this help',
 		when: context => context.dialog === undefined,
 		footer: context => (context.isHelpOpen ? 'close help' : 'help'),
 	},
 	{command: 'close-help', keys: [{key: 'escape'}], help: 'Close this help', when: context => context.isHelpOpen},
+	{command: 'repaint', keys: [{input: 'l', ctrl: true}], help: 'Draw the whole screen again'},
 	{
 		command: 'quit',
-		keys: [{input: 'q'}, {input: 'c', ctrl: true}],
+		keys: [{input: 'q'}, {input: 'F10'}, {input: 'c', ctrl: true}],
 		help: 'Quit',
 		when: context => context.dialog === undefined,
 		footer: 'quit',
@@ -255,10 +335,10 @@ export const keyBindings: readonly KeyBinding[] = [
 		when: inDialog,
 		footer: 'choose',
 	},
-	{command: 'dialog-up', keys: [{key: 'upArrow'}, {input: 'k'}], help: 'Dialog: previous choice', when: inChoiceDialog},
+	{command: 'dialog-up', keys: [{key: 'upArrow'}], help: 'Dialog: previous choice', when: inChoiceDialog},
 	{
 		command: 'dialog-down',
-		keys: [{key: 'downArrow'}, {input: 'j'}],
+		keys: [{key: 'downArrow'}],
 		help: 'Dialog: next choice',
 		when: inChoiceDialog,
 		footer: 'choice',
@@ -337,7 +417,9 @@ export function footerEntries(context: KeyContext): FooterEntry[] {
 	const entries: FooterEntry[] = [];
 	for (const binding of keyBindings) {
 		// While typing a filter, only the filter line's own keys are worth the space.
-		const isHiddenByTyping = context.isFilterOpen && binding.when !== whileTyping;
+		const isHiddenByTyping =
+			(context.isFilterOpen && binding.when !== whileTyping) ||
+			(context.isSearchOpen === true && binding.when !== whileSearching);
 		if (
 			binding.footer === undefined ||
 			isHiddenByTyping ||

@@ -47,12 +47,25 @@ export function useExplorerKeys(dispatch: (action: ExplorerEvent) => void, befor
 	useFunctionKeys(dispatch, beforeKey);
 }
 
-// F9 as xterm, tmux and the Linux console send it.
-const functionKeySequences: ReadonlyMap<string, string> = new Map([['\u001B[20~', 'F9']]);
+// The function keys the key table names, as xterm and tmux, the Linux console and rxvt send them.
+const functionKeySequences: ReadonlyMap<string, string> = new Map([
+	['\u001BOP', 'F1'],
+	['\u001B[[A', 'F1'],
+	['\u001B[11~', 'F1'],
+	['\u001BOR', 'F3'],
+	['\u001B[[C', 'F3'],
+	['\u001B[13~', 'F3'],
+	['\u001BOS', 'F4'],
+	['\u001B[[D', 'F4'],
+	['\u001B[14~', 'F4'],
+	['\u001B[17~', 'F6'],
+	['\u001B[20~', 'F9'],
+	['\u001B[21~', 'F10'],
+]);
 
 /**
  * Ink's useInput gives every function key as an empty input with no flag set, so the few the
- * key table names (F9, htop's kill key) are read from the raw key events and passed on as
+ * key table names (htop's F1–F10) are read from the raw key events and passed on as
  * their name: an input no typed text can produce, since typed text arrives one character at a time.
  */
 function useFunctionKeys(dispatch: (action: ExplorerEvent) => void, beforeKey: () => void): void {

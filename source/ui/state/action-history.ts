@@ -16,6 +16,8 @@ export type HistoryEntry = {
 	/** The signal this entry is about; empty for a connection check. */
 	readonly signal: string;
 	readonly sentence: string;
+	/** The process it was about (pid and start ticks), or the session a connection check was about. */
+	readonly about?: {readonly pid: number; readonly startTicks: number} | {readonly sessionId: string};
 };
 
 export const historyLimit = 100;

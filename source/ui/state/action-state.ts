@@ -143,6 +143,11 @@ export function withStatus(actions: ActionsState, status: string): ActionsState 
 	return {...actions, status};
 }
 
+/** The status line gone (it said what the last action did; the history keeps it). */
+export function withoutStatus(actions: ActionsState): ActionsState {
+	return actions.status === undefined ? actions : {...actions, status: undefined};
+}
+
 /**
  * Runs an action key against the report and the selected row. `selected` is the row under
  * the cursor as a pick (undefined on a listener row or an empty tree).
@@ -250,8 +255,15 @@ export function actionEventArrived(actions: ActionsState, event: ActionEvent): A
 					kind: result.kind,
 					signal: result.signal.name,
 					sentence: result.sentence,
+					about: {pid: result.target.pid, startTicks: result.target.startTicks},
 				})),
-				...event.checks.map(check => ({at: event.at, kind: check.outcome, signal: '', sentence: check.sentence})),
+				...event.checks.map(check => ({
+					at: event.at,
+					kind: check.outcome,
+					signal: '',
+					sentence: check.sentence,
+					about: {sessionId: check.sessionId},
+				})),
 			];
 			return {
 				...actions,

@@ -2,12 +2,20 @@
 // sort, help and pause here; action keys go to action-state.ts with the row under the cursor.
 import type {RowPick} from '../../model/guard/row-plans.js';
 import type {TreeRow} from '../../model/view/rows.js';
-import {nextSortKey} from '../../model/view/sort.js';
+import {nextSortKey, previousSortKey} from '../../model/view/sort.js';
 import type {ExplorerCommand} from '../keys/keymap.js';
 import {isActionCommand, runActionCommand, type ActionCommand} from './action-state.js';
 import {setFilterQuery} from './filter-line.js';
+import {
+	acceptSearch,
+	cancelSearch,
+	deleteSearchCharacter,
+	openSearch,
+	searchAgain,
+	setSearchQuery,
+} from './search-line.js';
 import {moveTo, selectedIndex, setExpanded, withActiveExpansion, withView} from './tree-viewport.js';
-import {selectRows} from './view.js';
+import {isFiltering, selectRows} from './view.js';
 import type {ExplorerState} from './types.js';
 
 function pickOf(row: TreeRow | undefined): RowPick | undefined {
@@ -38,30 +46,72 @@ function runAction(state: ExplorerState, command: ActionCommand): ExplorerState 
 	return command === 'toggle-tag' && index !== undefined ? moveTo(next, list, index + 1) : next;
 }
 
-export function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerState {
-	if (command === 'toggle-help') {
-		return {...state, isHelpOpen: !state.isHelpOpen};
-	}
+const paneScrolls: ReadonlySet<ExplorerCommand> = new Set([
+	'move-up',
+	'move-down',
+	'page-up',
+	'page-down',
+	'go-first',
+	'go-last',
+]);
 
-	if (command === 'close-help') {
-		return {...state, isHelpOpen: false};
-	}
+/** The help or the detail pane, scrolled: the reducer keeps the offset, the pane clamps it to its text. */
+function scrollPane(state: ExplorerState, command: ExplorerCommand): ExplorerState {
+	const page = Math.max(1, state.viewportHeight - 1);
+	// Not measured yet (the pane just opened): the pane clamps, and its measurement clamps the offset.
+	const last =
+		state.paneLineCount === 0 ? Number.MAX_SAFE_INTEGER : Math.max(0, state.paneLineCount - state.viewportHeight);
+	const offsets: Partial<Record<ExplorerCommand, number>> = {
+		'move-up': state.paneOffset - 1,
+		'move-down': state.paneOffset + 1,
+		'page-up': state.paneOffset - page,
+		'page-down': state.paneOffset + page,
+		'go-first': 0,
+		'go-last': last,
+	};
+	const offset = offsets[command];
+	return offset === undefined ? state : {...state, paneOffset: Math.max(0, Math.min(offset, last))};
+}
 
-	if (command === 'quit') {
-		return {...state, hasQuit: true};
-	}
+/** `*`: everything open; pressed again (or when everything is open), every session closed. */
+function toggleAll(state: ExplorerState): ExplorerState {
+	const active = isFiltering(state) ? state.filterExpansion : state.expansion;
+	const isAllOpen = active.policy === 'all' && [...active.overrides.values()].every(Boolean);
+	return withActiveExpansion(
+		{...state, isExpansionAuto: false},
+		{policy: isAllOpen ? 'none' : 'all', overrides: new Map()},
+	);
+}
 
-	if (command === 'toggle-pause') {
-		return {...state, isPaused: !state.isPaused};
-	}
-
-	if (isActionCommand(command)) {
-		return runAction(state, command);
-	}
-
+/** The search and filter lines' commands and the sort keys; undefined for any other command. */
+function runLineCommand(state: ExplorerState, command: ExplorerCommand): ExplorerState | undefined {
 	switch (command) {
 		case 'open-filter': {
-			return {...state, isFilterOpen: true, isHelpOpen: false};
+			return {...state, isFilterOpen: true, isSearchOpen: false, isHelpOpen: false};
+		}
+
+		case 'open-search': {
+			return openSearch(state);
+		}
+
+		case 'search-accept': {
+			return acceptSearch(state);
+		}
+
+		case 'search-cancel': {
+			return cancelSearch(state);
+		}
+
+		case 'search-delete': {
+			return deleteSearchCharacter(state);
+		}
+
+		case 'search-next': {
+			return searchAgain(state, 1);
+		}
+
+		case 'search-previous': {
+			return searchAgain(state, -1);
 		}
 
 		case 'filter-accept': {
@@ -78,11 +128,23 @@ export function runCommand(state: ExplorerState, command: ExplorerCommand): Expl
 		}
 
 		case 'filter-clear-line': {
-			return setFilterQuery(state, '');
+			return state.isSearchOpen ? setSearchQuery(state, '') : setFilterQuery(state, '');
 		}
 
 		case 'next-sort': {
 			return withView(state, {sortKey: nextSortKey(state.sortKey)});
+		}
+
+		case 'previous-sort': {
+			return withView(state, {sortKey: previousSortKey(state.sortKey)});
+		}
+
+		case 'sort-cpu': {
+			return withView(state, {sortKey: 'cpu'});
+		}
+
+		case 'sort-memory': {
+			return withView(state, {sortKey: 'memory'});
 		}
 
 		case 'reverse-sort': {
@@ -90,8 +152,51 @@ export function runCommand(state: ExplorerState, command: ExplorerCommand): Expl
 		}
 
 		default: {
-			break;
+			return undefined;
 		}
+	}
+}
+
+export function runCommand(state: ExplorerState, command: ExplorerCommand): ExplorerState {
+	if (command === 'toggle-help') {
+		return {...state, isHelpOpen: !state.isHelpOpen, isDetailOpen: false, paneOffset: 0, paneLineCount: 0};
+	}
+
+	if (command === 'close-help') {
+		return {...state, isHelpOpen: false};
+	}
+
+	if (command === 'open-details') {
+		return {...state, isDetailOpen: true, paneOffset: 0, paneLineCount: 0};
+	}
+
+	if (command === 'close-details') {
+		return {...state, isDetailOpen: false};
+	}
+
+	if ((state.isHelpOpen || state.isDetailOpen) && paneScrolls.has(command)) {
+		return scrollPane(state, command);
+	}
+
+	if (command === 'repaint') {
+		return {...state, repaintRequests: state.repaintRequests + 1};
+	}
+
+	if (command === 'quit') {
+		return {...state, hasQuit: true};
+	}
+
+	if (command === 'toggle-pause') {
+		return {...state, isPaused: !state.isPaused};
+	}
+
+	if (isActionCommand(command)) {
+		return runAction(state, command);
+	}
+
+	const lineCommand = runLineCommand(state, command);
+	if (lineCommand !== undefined) {
+		return lineCommand;
 	}
 
 	const list = selectRows(state);
@@ -145,16 +250,8 @@ export function runCommand(state: ExplorerState, command: ExplorerCommand): Expl
 			return parentIndex === undefined ? state : moveTo(state, list, parentIndex);
 		}
 
-		case 'toggle': {
-			return row?.hasChildren ? setExpanded(state, row.id, !row.isExpanded) : state;
-		}
-
-		case 'expand-all': {
-			return withActiveExpansion(state, {policy: 'all', overrides: new Map()});
-		}
-
-		case 'collapse-all': {
-			return withActiveExpansion(state, {policy: 'none', overrides: new Map()});
+		case 'toggle-all': {
+			return toggleAll(state);
 		}
 
 		default: {

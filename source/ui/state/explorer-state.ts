@@ -2,16 +2,25 @@
 // the views only render). Each part of the state has its own module: the tree viewport, the filter
 // line, the commands, the action dialogs (action-state.ts); this one routes events to them.
 import {unknownCpuUsage} from '../../model/view/cpu.js';
-import {initialExpansion} from '../../model/view/rows.js';
+import {initialExpansion, type Expansion, type ExpansionPolicy} from '../../model/view/rows.js';
+import type {ExpansionSetting} from '../../model/view/preferences.js';
 import {defaultViewOptions} from '../../model/view/session-view.js';
 import {commandFor} from '../keys/keymap.js';
-import {actionEventArrived, createActionsState, pruneTags, typeIntoDialog} from './action-state.js';
+import {actionEventArrived, createActionsState, pruneTags, typeIntoDialog, withoutStatus} from './action-state.js';
+import {setSearchQuery} from './search-line.js';
 import {runCommand} from './commands.js';
 import {filterExpansionDefault, isTyping, setFilterQuery} from './filter-line.js';
 import {keyContextOf} from './key-context.js';
 import {createRenderCache} from './render-cache.js';
 import {isSameScreen} from './screen-key.js';
-import {clampOffset, followConnection, forgetGoneProcesses, reselect, selectedIndex} from './tree-viewport.js';
+import {
+	clampOffset,
+	followConnection,
+	forgetGoneProcesses,
+	reselect,
+	selectedIndex,
+	withExpansion,
+} from './tree-viewport.js';
 import {selectRows} from './view.js';
 import type {ExplorerEvent, ExplorerState, InitialView} from './types.js';
 
@@ -24,17 +33,27 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 	const state: ExplorerState = {
 		report: undefined,
 		usage: unknownCpuUsage,
-		expansion: initialExpansion,
+		expansion: expansionOf(initial.expansion ?? 'auto'),
+		isExpansionAuto: (initial.expansion ?? 'auto') === 'auto',
+		columns: initial.columns,
 		selection: undefined,
 		scrollOffset: 0,
 		viewportHeight: Math.max(1, viewportHeight),
 		isPaused: false,
 		isHelpOpen: false,
 		notice: undefined,
+		repaintRequests: 0,
 		hasQuit: false,
 		filterQuery: initial.filterQuery ?? '',
 		isFilterOpen: false,
 		filterExpansion: filterExpansionDefault,
+		searchQuery: '',
+		isSearchOpen: false,
+		searchOrigin: undefined,
+		searchMatchCount: undefined,
+		isDetailOpen: false,
+		paneOffset: 0,
+		paneLineCount: 0,
 		sortKey: initial.sortKey ?? defaultViewOptions.sortKey,
 		isSortReversed: initial.isSortReversed ?? false,
 		actions: createActionsState({
@@ -57,6 +76,38 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 			});
 }
 
+const policies: Readonly<Record<ExpansionSetting, ExpansionPolicy>> = {
+	auto: 'foreground-path',
+	foreground: 'foreground-path',
+	collapsed: 'none',
+	all: 'all',
+};
+
+function expansionOf(setting: ExpansionSetting): Expansion {
+	return {...initialExpansion, policy: policies[setting]};
+}
+
+/**
+`--expand auto`: sessions open down to their foreground commands while all their rows fit the
+tree's rows, closed when they would not. The operator's own choices (overrides) are kept.
+*/
+function withAutoExpansion(state: ExplorerState): ExplorerState {
+	if (!state.isExpansionAuto || state.report === undefined) {
+		return state;
+	}
+
+	const open = {...state.expansion, policy: 'foreground-path' as const};
+	const fits = selectRows({...state, expansion: open}).rows.length <= state.viewportHeight;
+	const policy = fits ? 'foreground-path' : 'none';
+	return policy === state.expansion.policy ? state : withExpansion(state, {...state.expansion, policy});
+}
+
+/** The state without its footer notice and, unless an action is under way, without the action status. */
+function withoutNotices(state: ExplorerState): ExplorerState {
+	const actions = state.actions.request === undefined ? withoutStatus(state.actions) : state.actions;
+	return state.notice === undefined && actions === state.actions ? state : {...state, notice: undefined, actions};
+}
+
 export function explorerReducer(state: ExplorerState, event: ExplorerEvent): ExplorerState {
 	switch (event.type) {
 		case 'report-arrived': {
@@ -75,13 +126,32 @@ export function explorerReducer(state: ExplorerState, event: ExplorerEvent): Exp
 				filterExpansion: forgetGoneProcesses(state.filterExpansion, event.report),
 				actions: pruneTags(state.actions, event.report),
 			};
-			const next = reselect(followConnection(arrived, state.report), previous, selectRows(arrived));
+			const next = withAutoExpansion(reselect(followConnection(arrived, state.report), previous, selectRows(arrived)));
 			// Same screen: keep the state, so nothing re-renders and nothing is written.
 			return event.isQuiet && isSameScreen(state, next) ? state : next;
 		}
 
 		case 'load-failed': {
 			return {...state, notice: `Refresh failed: ${event.message}`};
+		}
+
+		case 'pane-measured': {
+			if (event.lineCount === state.paneLineCount) {
+				return state;
+			}
+
+			// Keys pressed before the pane was measured may have scrolled past its end.
+			const last = Math.max(0, event.lineCount - state.viewportHeight);
+			return {...state, paneLineCount: event.lineCount, paneOffset: Math.min(state.paneOffset, last)};
+		}
+
+		case 'notices-expired': {
+			const notice = state.notice === event.notice ? undefined : state.notice;
+			const actions =
+				state.actions.status === event.status && state.actions.request === undefined
+					? withoutStatus(state.actions)
+					: state.actions;
+			return notice === state.notice && actions === state.actions ? state : {...state, notice, actions};
 		}
 
 		case 'viewport-resized': {
@@ -92,28 +162,34 @@ export function explorerReducer(state: ExplorerState, event: ExplorerEvent): Exp
 			}
 
 			const list = selectRows(state);
-			return {
+			return withAutoExpansion({
 				...state,
 				width,
 				viewportHeight: height,
 				scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height),
-			};
+			});
 		}
 
 		case 'key-pressed': {
-			// The open filter line takes text: j, k, q and s are letters of the query then.
-			if (state.isFilterOpen && isTyping(event.input, event.key)) {
-				return setFilterQuery(state, state.filterQuery + event.input);
+			// A notice says what happened before this key; after it, it would be stale.
+			const pressed = withoutNotices(state);
+			// The open filter and search lines take text: k, q and s are letters of the query then.
+			if (pressed.isFilterOpen && isTyping(event.input, event.key)) {
+				return setFilterQuery(pressed, pressed.filterQuery + event.input);
+			}
+
+			if (pressed.isSearchOpen && isTyping(event.input, event.key)) {
+				return setSearchQuery(pressed, pressed.searchQuery + event.input);
 			}
 
 			// The signal-entry line of an action dialog takes text the same way.
-			const typed = typeIntoDialog(state.actions, event.input, event.key);
+			const typed = typeIntoDialog(pressed.actions, event.input, event.key);
 			if (typed !== undefined) {
-				return {...state, actions: typed};
+				return {...pressed, actions: typed};
 			}
 
-			const command = commandFor(event.input, event.key, keyContextOf(state));
-			return command === undefined ? state : runCommand(state, command);
+			const command = commandFor(event.input, event.key, keyContextOf(pressed));
+			return command === undefined ? pressed : runCommand(pressed, command);
 		}
 
 		case 'command': {

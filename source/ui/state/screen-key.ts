@@ -38,7 +38,7 @@ function screenKey(state: ExplorerState, report: SessionReport, width: number): 
 	];
 	// Help and dialogs cover the tree: rows changing underneath them are not on screen.
 	if (!state.isHelpOpen && state.actions.dialog === undefined) {
-		const layout = layoutOf(report, width, state.renderCache);
+		const layout = layoutOf(report, width, state.renderCache, state.columns);
 		parts.push(formatTitleLine(layout));
 		const context = {usage: state.usage, now: report.takenAt, isIdleByMinute: true};
 		const rows = visibleRows({

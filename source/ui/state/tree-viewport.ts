@@ -179,7 +179,8 @@ export function setExpanded(state: ExplorerState, id: ProcessId, isExpanded: boo
 	const active = isFiltering(state) ? state.filterExpansion : state.expansion;
 	const overrides = new Map(active.overrides);
 	overrides.set(id, isExpanded);
-	return withActiveExpansion(state, {...active, overrides});
+	// The operator chose: sessions no longer open and close by themselves as they fit.
+	return withActiveExpansion({...state, isExpansionAuto: false}, {...active, overrides});
 }
 
 /** Re-derives the rows after a change to what is shown (filter, sort), keeping the cursor on its row. */

@@ -2,6 +2,8 @@
 import type {Key} from 'ink';
 import type {CpuUsage} from '../../model/view/cpu.js';
 import type {Expansion} from '../../model/view/rows.js';
+import type {SessionColumn} from '../../model/view/columns.js';
+import type {ExpansionSetting} from '../../model/view/preferences.js';
 import type {SortKey} from '../../model/view/sort.js';
 import type {ProcessId, SessionReport} from '../../model/types.js';
 import type {ExplorerCommand} from '../keys/keymap.js';
@@ -28,12 +30,36 @@ export type ExplorerState = {
 	readonly isHelpOpen: boolean;
 	/** A one-off message for the footer, such as "the selected session ended". */
 	readonly notice: string | undefined;
+	/** Counts Ctrl-L presses: each one repaints the whole screen. */
+	readonly repaintRequests: number;
 	/** Set by the quit key; the root component then unmounts. */
 	readonly hasQuit: boolean;
+	/**
+	Sessions open as they fit (`--expand auto`): closed when every session's rows would not fit the
+	screen, open to their foreground commands when they would. Off once the operator opens or
+	closes rows.
+	*/
+	readonly isExpansionAuto: boolean;
+	/** The session columns to show (when they fit): the preferences' choice, or all. */
+	readonly columns: readonly SessionColumn[] | undefined;
 	/** The filter line's text; empty shows every session. */
 	readonly filterQuery: string;
 	/** True while the filter line has the keyboard. */
 	readonly isFilterOpen: boolean;
+	/** The search line's text (search moves the cursor, hiding nothing); kept after Enter for n and N. */
+	readonly searchQuery: string;
+	/** True while the search line has the keyboard. */
+	readonly isSearchOpen: boolean;
+	/** Where the cursor was when the search line opened: typing searches from there, Esc goes back. */
+	readonly searchOrigin: Selection | undefined;
+	/** Rows matching the search when it last moved the cursor; undefined before any search. */
+	readonly searchMatchCount: number | undefined;
+	/** The detail pane of the selected row is open. */
+	readonly isDetailOpen: boolean;
+	/** First line shown of the help or the detail pane, whichever is open. */
+	readonly paneOffset: number;
+	/** Lines of text the open pane has, as it last said (pane-measured): where scrolling stops. */
+	readonly paneLineCount: number;
 	/** What is expanded while a filter is active: every match opens, whatever was folded before. Reset on each new query. */
 	readonly filterExpansion: Expansion;
 	readonly sortKey: SortKey;
@@ -66,6 +92,9 @@ export type InitialView = {
 	/** A report read before the first frame, so the first frame already shows it. */
 	readonly report?: SessionReport;
 	readonly lastFullScanAt?: number;
+	/** How sessions open (`--expand`, or the preferences); auto when absent. */
+	readonly expansion?: ExpansionSetting;
+	readonly columns?: readonly SessionColumn[];
 };
 
 export type ExplorerEvent =
@@ -82,7 +111,15 @@ export type ExplorerEvent =
 			readonly isQuiet?: boolean;
 	  }
 	| {readonly type: 'load-failed'; readonly message: string}
+	/** About ten seconds after a notice or status appeared: they go, unless they changed since. */
+	| {
+			readonly type: 'notices-expired';
+			readonly notice: string | undefined;
+			readonly status: string | undefined;
+	  }
 	| {readonly type: 'viewport-resized'; readonly height: number; readonly width?: number}
+	/** The help or detail pane's text, as laid out for the terminal: how many lines it has. */
+	| {readonly type: 'pane-measured'; readonly lineCount: number}
 	/** A key press, resolved against the key table with the state as it is when it is applied. */
 	| {readonly type: 'key-pressed'; readonly input: string; readonly key: Key}
 	| {readonly type: 'command'; readonly command: ExplorerCommand}

@@ -10,6 +10,7 @@ import {
 	type FormattedRow,
 	type RowContext,
 	type RowHighlight,
+	type SessionColumn,
 } from '../../model/view/columns.js';
 import type {FilterResult} from '../../model/filter/apply-filter.js';
 import {formatPercent} from '../../model/view/format.js';
@@ -25,7 +26,12 @@ happened keeps the array, model/report/build-report.ts) and the wall-clock minut
 idle times are the only widths that move with the clock, and the live explorer shows them as they
 were at the minute, so a layout measured at a minute's first refresh fits them all minute long.
 */
-export function layoutOf(report: SessionReport, width: number, cache: Pick<RenderCache, 'layouts'>): ColumnLayout {
+export function layoutOf(
+	report: SessionReport,
+	width: number,
+	cache: Pick<RenderCache, 'layouts'>,
+	columns?: readonly SessionColumn[],
+): ColumnLayout {
 	const minute = Math.floor(report.takenAt / 60_000);
 	let cached = cache.layouts.get(report.sessions);
 	if (cached?.listeners !== report.listeners || cached.minute !== minute) {
@@ -37,7 +43,7 @@ export function layoutOf(report: SessionReport, width: number, cache: Pick<Rende
 
 	let layout = byWidth.get(width);
 	if (layout === undefined) {
-		layout = computeLayout(report, width);
+		layout = computeLayout(report, width, columns === undefined ? {} : {columns});
 		byWidth.set(width, layout);
 	}
 

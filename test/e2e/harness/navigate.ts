@@ -28,10 +28,9 @@ export async function moveSelectionTo(
 				return true;
 			}
 
-			// ↑ moves up (k is the action key); j moves down.
-			await (target > current
-				? tmux.sendText('j'.repeat(target - current))
-				: tmux.sendKeys(...Array.from({length: current - target}, () => 'Up')));
+			await tmux.sendKeys(
+				...Array.from({length: Math.abs(target - current)}, () => (target > current ? 'Down' : 'Up')),
+			);
 			return false;
 		},
 		{description: `${what} to be selected`, timeoutMs: 20_000, intervalMs: 400},

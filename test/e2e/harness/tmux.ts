@@ -111,7 +111,11 @@ export async function startTmux(options: TmuxOptions): Promise<TmuxSession> {
 		return result.stdout;
 	};
 
-	const environmentFlags = Object.entries(env).flatMap(([name, value]) => ['-e', `${name}=${value}`]);
+	// An explorer started in the pane keeps its preferences in the pane's directory, never in the
+	// account's ~/.config (a test's keys change the sort).
+	const environmentFlags = Object.entries({XDG_CONFIG_HOME: path.join(directory, 'config'), ...env}).flatMap(
+		([name, value]) => ['-e', `${name}=${value}`],
+	);
 	let server: OwnedProcess | undefined;
 	let pane: OwnedProcess | undefined;
 	let socketPath = '';

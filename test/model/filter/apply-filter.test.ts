@@ -210,6 +210,47 @@ describe('a fork bomb', () => {
 	});
 });
 
+describe("sshtop's own process", () => {
+	// Dave runs `sshtop --filter zzqqxx` (pid 6003), which runs `ss` (6004); his shell also runs a
+	// `grep zzqqxx` (6005) of its own.
+	const dave = shellSession(6000, {
+		user: 'dave',
+		tty: 'pts/2',
+		shellChildren: [
+			processNode(6003, 'node /usr/bin/sshtop --filter zzqqxx', {
+				tty: 'pts/2',
+				children: [processNode(6004, 'ss -tinH state all sport zzqqxx', {})],
+			}),
+		],
+	});
+	const daveWithGrep = shellSession(6000, {
+		user: 'dave',
+		tty: 'pts/2',
+		shellChildren: [
+			processNode(6003, 'node /usr/bin/sshtop --filter zzqqxx', {tty: 'pts/2'}),
+			processNode(6005, 'grep zzqqxx notes.txt', {tty: 'pts/2'}),
+		],
+	});
+
+	test('is never matched by text, nor is what it runs: its command line holds the query', () => {
+		const withSelf = report([alice, dave], {selfPid: 6003});
+		expect(applyFilter(createFilterIndex(withSelf), 'zzqqxx').sessions).toEqual([]);
+		expect(applyFilter(createFilterIndex(withSelf), '6003').sessions).toEqual([]);
+	});
+
+	test('another process of the same session with the text still matches', () => {
+		const withSelf = report([alice, daveWithGrep], {selfPid: 6003});
+		const result = applyFilter(createFilterIndex(withSelf), 'zzqqxx');
+		expect(result.sessions.map(each => each.user)).toEqual(['dave']);
+		expect(result.processMarks.get(idOfPid(withSelf, 6005))).toBe('match');
+		expect(result.processMarks.get(idOfPid(withSelf, 6003))).not.toBe('match');
+	});
+
+	test('is searched like any other process when the report was read by another program', () => {
+		expect(applyFilter(createFilterIndex(report([alice, dave])), 'zzqqxx').sessions).toHaveLength(1);
+	});
+});
+
 describe('fuzzy free text', () => {
 	test('a typo in a long word is forgiven', () => {
 		expect(treePids(filter('sftp-servr').sessions[0]!.tree)).toEqual([3000, 3001, 3002]);

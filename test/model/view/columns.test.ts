@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest';
 import {
+	columnPriority,
 	computeLayout,
 	formatRow,
 	formatRowWithSpans,
@@ -11,6 +12,7 @@ import type {Session} from '../../../source/model/types.js';
 import {unknownCpuUsage} from '../../../source/model/view/cpu.js';
 import {displayWidth} from '../../../source/model/view/format.js';
 import {flattenReport} from '../../../source/model/view/rows.js';
+import {compactTtys} from '../../../source/model/view/session-cells.js';
 import {child, idleFor, report, shellSession, takenAt} from '../../fixtures/builders.js';
 
 const context = {usage: unknownCpuUsage, now: takenAt};
@@ -43,19 +45,28 @@ describe('lines fit the terminal', () => {
 		const sessions = report([shellSession(2000, {user: 'bob'})]);
 		const narrow = computeLayout(sessions, 60).columns.map(each => each.column);
 		const wideLayout = computeLayout(sessions, 160).columns.map(each => each.column);
-		expect(wideLayout).toEqual(['user', 'from', 'tty', 'login', 'idle', 'kind', 'cpu', 'memory']);
-		expect(narrow).toContain('user');
-		expect(narrow).toContain('from');
+		expect(wideLayout).toEqual(['user', 'pid', 'from', 'tty', 'login', 'idle', 'kind', 'cpu', 'memory']);
+		expect(narrow).toEqual(expect.arrayContaining(['user', 'pid', 'from', 'idle']));
 		expect(narrow).not.toContain('kind');
+		expect(narrow).not.toContain('memory');
 	});
 
-	test('a session row shows user, peer, tty, login, idle, kind, CPU, memory and the foreground command', () => {
+	test('a session row shows user, pid, peer, tty, login, idle, kind, CPU, memory and the foreground command', () => {
 		const sessions = report([shellSession(2000, {user: 'bob', peer: {address: '203.0.113.7', port: 41_022}})]);
 		const layout = computeLayout(sessions, 160);
 		const sessionRow = flattenReport(sessions).rows[1]!;
 		expect(formatRow(sessionRow, layout, context)).toMatch(
-			/└─▾ {2}bob +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +2m +shell +- +12\.0M -bash/u,
+			/└─▾ {2}bob +2000 +203\.0\.113\.7:41022 +pts\/0 +\w{3}\d\d +2m +shell +- +12\.0M -bash/u,
 		);
+	});
+
+	test('a connection with several terminals shows the first and how many more: pts/7+2', () => {
+		expect(compactTtys(['pts/7', 'pts/8', 'pts/9'])).toBe('pts/7+2');
+		expect(compactTtys(['pts/7'])).toBe('pts/7');
+		expect(compactTtys([])).toBe('-');
+		expect(compactTtys(['pts/\u001B[2J', 'pts/1'])).toBe('pts/^[[2J+1');
+		const sessions = report([shellSession(2000, {user: 'bob', tty: 'pts/7', ttys: ['pts/7', 'pts/8', 'pts/9']})]);
+		expect(formatRow(flattenReport(sessions).rows[1]!, computeLayout(sessions, 160), context)).toMatch(/ pts\/7\+2 /u);
 	});
 
 	test('the operator’s own session is marked with *', () => {
@@ -92,6 +103,19 @@ describe('connection health', () => {
 		);
 		expect(line).toMatch(/ DEAD /u);
 		expect(displayWidth(line)).toBe(80);
+	});
+
+	test('columns give way strictly in priority order: none shows where a more important one did not fit', () => {
+		const sessions = report([
+			withHealth(shellSession(2000, {user: 'bob'}), 'ok'),
+			withHealth(shellSession(3000, {user: 'carol'}), 'ok'),
+			withHealth(shellSession(4000, {user: 'dave'}), 'dead-peer'),
+		]);
+		for (const width of [40, 50, 60, 70, 80, 100, 120, 200]) {
+			const shown = computeLayout(sessions, width).columns.map(each => each.column);
+			const ranks = shown.map(column => columnPriority.indexOf(column)).toSorted((a, b) => a - b);
+			expect(ranks, `${width} columns`).toEqual(ranks.map((_, index) => index));
+		}
 	});
 
 	test('the health cell carries its style as a span; a filter match keeps its own', () => {

@@ -48,13 +48,32 @@ const noKey: Key = {
 	numLock: false,
 };
 
+/** Named keys as Ink reports them; any other string is typed text. */
+const namedKeys: Readonly<Record<string, Partial<Key>>> = {
+	Up: {upArrow: true},
+	Down: {downArrow: true},
+	End: {end: true},
+	Enter: {return: true},
+	Esc: {escape: true},
+};
+
 function press(state: ExplorerState, ...inputs: string[]): ExplorerState {
 	let current = state;
 	for (const input of inputs) {
-		current = explorerReducer(current, {type: 'key-pressed', input, key: noKey});
+		const named = namedKeys[input];
+		current = explorerReducer(current, {
+			type: 'key-pressed',
+			input: named === undefined ? input : '',
+			key: {...noKey, ...named},
+		});
 	}
 
 	return current;
+}
+
+/** `*` until every session is closed: the first opens everything, the second closes every session. */
+function collapseAll(state: ExplorerState): ExplorerState {
+	return run(state, 'toggle-all', 'toggle-all');
 }
 
 function selectedRow(state: ExplorerState) {
@@ -72,7 +91,8 @@ describe('the selection', () => {
 	});
 
 	test('follows the same process when a refresh adds rows above it', () => {
-		let state = arrive(createInitialState(10), report([bob]));
+		// Tall enough for every session open: sessions that do not fit start closed.
+		let state = arrive(createInitialState(20), report([bob]));
 		state = run(state, 'move-down', 'move-down'); // Bob's user-side sshd, then bash.
 		expect(selectedRow(state)?.id).toBe('2002:20020');
 		// Longer idle sorts first: alice and carol arrive above bob.
@@ -82,7 +102,7 @@ describe('the selection', () => {
 	});
 
 	test('keeps its place on screen when rows appear above it', () => {
-		let state = arrive(createInitialState(3), report([bob]));
+		let state = arrive(createInitialState(3, {expansion: 'foreground'}), report([bob]));
 		state = run(state, 'move-down', 'move-down');
 		const screenRowBefore = selectedIndex(state)! - state.scrollOffset;
 		expect(screenRowBefore).toBe(2);
@@ -146,19 +166,30 @@ describe('collapse and expand', () => {
 		expect(selectedRow(state)).toMatchObject({kind: 'listener'});
 	});
 
-	test('→ expands, Enter toggles, and a refresh keeps the user’s choice', () => {
-		let state = arrive(createInitialState(10), report([alice, bob]));
-		state = run(state, 'collapse-all');
+	test('→ expands, ← collapses again, and a refresh keeps the user’s choice', () => {
+		let state = collapseAll(arrive(createInitialState(10), report([alice, bob])));
 		expect(selectRows(state).rows).toHaveLength(3);
 		state = run(state, 'expand');
 		expect(selectRows(state).rows).toHaveLength(4);
 		state = arrive(state, report([alice, bob]));
 		expect(selectRows(state).rows).toHaveLength(4);
-		state = run(state, 'toggle');
+		state = run(state, 'collapse');
 		expect(selectRows(state).rows).toHaveLength(3);
 	});
 
-	test('expand all shows every process', () => {
+	test('Enter does not fold a row: it opens the details pane', () => {
+		let state = arrive(createInitialState(10), report([alice, bob]));
+		const rows = selectRows(state).rows.length;
+		state = press(state, 'Enter');
+		expect(state.isDetailOpen).toBe(true);
+		expect(selectRows(state).rows).toHaveLength(rows);
+		state = press(state, 'Enter');
+		expect(state.isDetailOpen).toBe(false);
+		state = press(state, 'Enter', 'Esc');
+		expect(state.isDetailOpen).toBe(false);
+	});
+
+	test('* expands everything; pressed again it closes every session', () => {
 		const withHidden = shellSession(1000, {
 			user: 'alice',
 			shellChildren: [
@@ -167,8 +198,17 @@ describe('collapse and expand', () => {
 			],
 			foregroundPid: 1003,
 		});
-		const state = run(arrive(createInitialState(10), report([withHidden])), 'expand-all');
+		let state = run(arrive(createInitialState(10), report([withHidden])), 'toggle-all');
 		expect(selectRows(state).rows.map(row => row.id)).toContain('1005:10050');
+		state = run(state, 'toggle-all');
+		expect(selectRows(state).rows.map(row => row.kind)).toEqual(['listener', 'session']);
+	});
+
+	test('* with everything already open closes every session at once', () => {
+		let state = run(arrive(createInitialState(10), report([alice, bob])), 'toggle-all');
+		// Opening one row more changes nothing: everything is open, so * closes.
+		state = run(state, 'expand', 'toggle-all');
+		expect(selectRows(state).rows).toHaveLength(3);
 	});
 });
 
@@ -180,8 +220,8 @@ describe('the viewport', () => {
 	);
 
 	test('scrolls only when the cursor leaves it', () => {
-		let state = arrive(createInitialState(5), many);
-		state = run(state, 'collapse-all', 'go-first');
+		let state = collapseAll(arrive(createInitialState(5), many));
+		state = run(state, 'go-first');
 		state = run(state, 'move-down', 'move-down', 'move-down', 'move-down');
 		expect(state.scrollOffset).toBe(0);
 		state = run(state, 'move-down');
@@ -189,7 +229,7 @@ describe('the viewport', () => {
 	});
 
 	test('stops at the edges', () => {
-		let state = run(arrive(createInitialState(5), many), 'collapse-all', 'go-first', 'move-up', 'page-up');
+		let state = run(collapseAll(arrive(createInitialState(5), many)), 'go-first', 'move-up', 'page-up');
 		expect(selectedIndex(state)).toBe(0);
 		expect(state.scrollOffset).toBe(0);
 		state = run(state, 'go-last', 'move-down', 'page-down');
@@ -198,12 +238,12 @@ describe('the viewport', () => {
 	});
 
 	test('page down moves a page less one line', () => {
-		const state = run(arrive(createInitialState(5), many), 'collapse-all', 'go-first', 'page-down');
+		const state = run(collapseAll(arrive(createInitialState(5), many)), 'go-first', 'page-down');
 		expect(selectedIndex(state)).toBe(4);
 	});
 
 	test('a smaller terminal keeps the cursor in view', () => {
-		let state = run(arrive(createInitialState(20), many), 'collapse-all', 'go-first');
+		let state = run(collapseAll(arrive(createInitialState(20), many)), 'go-first');
 		state = run(state, ...Array.from({length: 15}, () => 'move-down' as const));
 		state = explorerReducer(state, {type: 'viewport-resized', height: 4});
 		const index = selectedIndex(state)!;
@@ -220,20 +260,61 @@ describe('pause and help', () => {
 	});
 
 	test('behind the help screen the tree does not move; Esc closes it', () => {
-		let state = press(arrive(createInitialState(10), report([alice, bob])), '?', 'j', 'G');
+		let state = press(arrive(createInitialState(10), report([alice, bob])), '?', 'Down', 'End');
 		expect(state.isHelpOpen).toBe(true);
 		expect(selectedRow(state)?.id).toBe(alice.id);
-		state = explorerReducer(state, {type: 'key-pressed', input: '', key: {...noKey, escape: true}});
+		state = press(state, 'Esc');
 		expect(state.isHelpOpen).toBe(false);
+		expect(selectedRow(state)?.id).toBe(alice.id);
 	});
 
 	test('keys pressed in one go each see the state the previous one left', () => {
-		const state = press(arrive(createInitialState(10), report([alice, bob])), 'j', '?', 'j', '?', 'j');
+		// ↓ moves the cursor, ? opens the help, ↓ scrolls the help, ? closes it, ↓ moves again.
+		const state = press(arrive(createInitialState(10), report([alice, bob])), 'Down', '?', 'Down', '?', 'Down');
 		expect(selectedIndex(state)).toBe(3);
+	});
+
+	test('h toggles the help too', () => {
+		const state = press(createInitialState(10), 'h');
+		expect(state.isHelpOpen).toBe(true);
+		expect(press(state, 'h').isHelpOpen).toBe(false);
+	});
+
+	test('the help scrolls as far as its last page, and no further', () => {
+		let state = press(arrive(createInitialState(10), report([alice])), '?');
+		state = explorerReducer(state, {type: 'pane-measured', lineCount: 25});
+		state = press(state, 'Down', 'Down');
+		expect(state.paneOffset).toBe(2);
+		state = press(state, 'End', 'Down');
+		expect(state.paneOffset).toBe(25 - 10);
+		state = press(state, 'Up');
+		expect(state.paneOffset).toBe(25 - 10 - 1);
 	});
 
 	test('q asks to quit', () => {
 		expect(press(createInitialState(10), 'q').hasQuit).toBe(true);
+	});
+});
+
+describe('notices', () => {
+	const ended = () => {
+		let state = arrive(createInitialState(10), report([alice, bob], {listeners: []}));
+		state = run(state, 'go-last');
+		return arrive(state, report([alice], {listeners: []}));
+	};
+
+	test('any key clears the footer notice', () => {
+		const state = ended();
+		expect(state.notice).toMatch(/session ended/u);
+		expect(press(state, 'x').notice).toBeUndefined();
+	});
+
+	test('it expires when the notice it was armed for is still shown, not a newer one', () => {
+		const state = ended();
+		const expired = explorerReducer(state, {type: 'notices-expired', notice: state.notice, status: undefined});
+		expect(expired.notice).toBeUndefined();
+		const stale = explorerReducer(state, {type: 'notices-expired', notice: 'an older notice', status: undefined});
+		expect(stale.notice).toBe(state.notice);
 	});
 });
 

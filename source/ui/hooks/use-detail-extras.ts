@@ -1,0 +1,44 @@
+// What the detail pane reads from /proc when it opens (cwd, SSH_* environment), through the
+// reader the app layer passes in: the UI itself does no I/O.
+import {useMemo} from 'react';
+import type {ProcessDetails} from '../../proc/read-process-details.js';
+import type {TreeRow} from '../../model/view/rows.js';
+
+export type ReadProcessDetails = (pid: number, startTicks: number) => ProcessDetails;
+
+function processOf(row: TreeRow | undefined) {
+	switch (row?.kind) {
+		case 'session': {
+			return row.session.tree.process;
+		}
+
+		case 'process':
+		case 'leftover': {
+			return row.process;
+		}
+
+		case 'listener': {
+			return row.listener.process;
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+}
+
+/** The details of the selected row's process while the pane is open, read once per row opened. */
+export function useProcessDetails(
+	row: TreeRow | undefined,
+	isOpen: boolean,
+	read: ReadProcessDetails | undefined,
+): ProcessDetails | undefined {
+	const process = processOf(row);
+	const pid = process?.pid;
+	const startTicks = process?.startTicks;
+	return useMemo(
+		() =>
+			isOpen && read !== undefined && pid !== undefined && startTicks !== undefined ? read(pid, startTicks) : undefined,
+		[isOpen, read, pid, startTicks],
+	);
+}
