@@ -145,9 +145,9 @@ function writeConfig(directory: string, port: number, options: TestSshdOptions):
 		// SHLVL=1: bash then counts itself a nested shell and skips ~/.bashrc for `ssh host CMD`
 		// (Debian's SSH_SOURCE_BASHRC), so an account's dotfiles cannot slow or block the commands.
 		// The marker lets stop() find a session's processes even once they are orphaned.
-		// XDG_CONFIG_HOME: an explorer started in a test session keeps its preferences (a sort
-		// changed by a test's keys) in the server's directory, never in the account's ~/.config.
-		`SetEnv SHLVL=1 ${sessionMarkerName}=${directory} XDG_CONFIG_HOME=${directory}/config`,
+		// XDG_*: sshtop started in a test session keeps its code cache, scan hint and preferences (a
+		// sort changed by a test's keys) in the server's directory, never in the account's home.
+		`SetEnv SHLVL=1 ${sessionMarkerName}=${directory} XDG_CACHE_HOME=${directory}/cache XDG_CONFIG_HOME=${directory}/config`,
 		...(options.extraConfig ?? []),
 		'',
 	];

@@ -75,6 +75,12 @@ describe('isSameAssessment', () => {
 		expect(isSameAssessment(undefined, undefined)).toBe(true);
 	});
 
+	it('the round trip, which moves with every reading, is carried but does not make them differ', () => {
+		const jittered = assessHealth(socket(1, server, client, {timer: 'keepalive'}), info({roundTripMs: 7.5}));
+		expect(jittered.tcp?.roundTripMs).toBe(7.5);
+		expect(isSameAssessment(quiet(), jittered)).toBe(true);
+	});
+
 	it('any figure, the verdict or the evidence that moved makes them differ', () => {
 		expect(
 			isSameAssessment(
