@@ -15,6 +15,8 @@ export type TcpFigures = {
 	readonly lastReceiveMs: number | undefined;
 	readonly lastAckMs: number | undefined;
 	readonly retransmitsTotal: number | undefined;
+	/** Smoothed round-trip time, from `ss`. */
+	readonly roundTripMs?: number | undefined;
 };
 
 export type HealthAssessment = {
@@ -45,11 +47,13 @@ export function tcpFigures(socket: TcpSocket, info: TcpInfo | undefined): TcpFig
 		lastReceiveMs: info?.lastReceiveMs,
 		lastAckMs: info?.lastAckMs,
 		retransmitsTotal: info?.retransmitsTotal,
+		roundTripMs: info?.roundTripMs,
 	};
 }
 
-// Every figure, checked by the compiler: a field added to TcpFigures must be added here.
-const figureFlags: Record<keyof TcpFigures, true> = {
+// Every figure, checked by the compiler: a field added to TcpFigures must be added here. The round
+// trip moves with every reading and says nothing about health: a session is not new for it.
+const figureFlags: Record<keyof TcpFigures, boolean> = {
 	state: true,
 	sendQueueBytes: true,
 	receiveQueueBytes: true,
@@ -59,8 +63,11 @@ const figureFlags: Record<keyof TcpFigures, true> = {
 	lastReceiveMs: true,
 	lastAckMs: true,
 	retransmitsTotal: true,
+	roundTripMs: false,
 };
-const figureKeys = Object.keys(figureFlags).filter((key): key is keyof TcpFigures => key in figureFlags);
+const figureKeys = Object.keys(figureFlags)
+	.filter((key): key is keyof TcpFigures => key in figureFlags)
+	.filter(key => figureFlags[key]);
 
 /** Whether two assessments say the same (a session that reads as before keeps its object). */
 export function isSameAssessment(a: HealthAssessment | undefined, b: HealthAssessment | undefined): boolean {

@@ -90,6 +90,7 @@ function jsonTcp(tcp: TcpFigures): JsonTcp {
 		lastReceiveMs: tcp.lastReceiveMs ?? null,
 		lastAckMs: tcp.lastAckMs ?? null,
 		retransmitsTotal: tcp.retransmitsTotal ?? null,
+		roundTripMs: tcp.roundTripMs ?? null,
 	};
 }
 
