@@ -39,8 +39,8 @@ export type RunExplorerOptions = {
 	readonly isAuditRequired?: boolean;
 	/** Why part of the preferences file was left out, for the header. */
 	readonly preferencesWarning?: string;
-	/** Keeps what the operator changed in the explorer (sort, its direction) for the next start. */
-	readonly savePreferences?: (changed: Pick<Preferences, 'sortKey' | 'isSortReversed'>) => void;
+	/** Keeps what the operator changed in the explorer (sort, interval, expansion, columns) for the next start. */
+	readonly savePreferences?: (changed: Preferences) => void;
 };
 
 const askSshd: LoadIdlePolicy = async listener => readSshdPolicy(listener);
@@ -86,7 +86,7 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			actionExecutor={createActionExecutor({auditLogPath})}
 			readProcessDetails={readProcessDetails}
 			{...(options.preferencesWarning === undefined ? {} : {preferencesWarning: options.preferencesWarning})}
-			{...(options.savePreferences === undefined ? {} : {onSortChanged: options.savePreferences})}
+			{...(options.savePreferences === undefined ? {} : {onPreferencesChanged: options.savePreferences})}
 			initialView={options.initialView}
 		/>,
 		{

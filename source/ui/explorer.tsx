@@ -5,7 +5,7 @@ import {Box, Text, useApp} from 'ink';
 import {fitToWidth} from '../model/view/format.js';
 import {summaryLines} from '../model/view/summary.js';
 import {sanitizeText} from '../model/view/sanitize.js';
-import type {SortKey} from '../model/view/sort.js';
+import type {Preferences} from '../model/view/preferences.js';
 import {wrapText} from '../model/view/wrap.js';
 import {detailLines, listenerIdOf} from '../model/view/details.js';
 import type {SessionReport} from '../model/types.js';
@@ -15,6 +15,7 @@ import {Footer} from './footer.js';
 import {Header} from './header.js';
 import {helpScreenLines} from './help-text.js';
 import {ScrollPane} from './scroll-pane.js';
+import {setupLines} from './state/setup.js';
 import {useNoticeExpiry} from './hooks/use-notice-expiry.js';
 import {useProcessDetails, type ReadProcessDetails} from './hooks/use-detail-extras.js';
 import {createInitialState, keyContextOf, selectedIndex, selectView, type InitialView} from './state/explorer-state.js';
@@ -26,7 +27,7 @@ import {useExplorerState} from './hooks/use-explorer-state.js';
 import {useIdlePolicies, type LoadIdlePolicy} from './hooks/use-idle-policies.js';
 import {useSnapshots} from './hooks/use-snapshots.js';
 import {useRepaint} from './hooks/use-repaint.js';
-import {useSortPersistence} from './hooks/use-sort-persistence.js';
+import {usePreferencePersistence} from './hooks/use-preference-persistence.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {healthNoteOfRow, layoutOf} from './state/visible-rows.js';
 
@@ -53,8 +54,8 @@ export type ExplorerProps = {
 	readonly wantsEarlyRefresh?: () => boolean;
 	/** Why part of the preferences file was left out, for the header. */
 	readonly preferencesWarning?: string;
-	/** Called when the operator changes the sort, to keep it for the next start. */
-	readonly onSortChanged?: (sort: {readonly sortKey: SortKey; readonly isSortReversed: boolean}) => void;
+	/** Called with what the operator changed (sort, interval, expansion, columns), to keep it for the next start. */
+	readonly onPreferencesChanged?: (changed: Preferences) => void;
 	/** Reads a process's cwd and SSH_* environment for the detail pane (app layer: /proc). */
 	readonly readProcessDetails?: ReadProcessDetails;
 };
@@ -86,7 +87,7 @@ export function Explorer({
 	wantsEarlyRefresh,
 	readProcessDetails,
 	preferencesWarning,
-	onSortChanged,
+	onPreferencesChanged,
 }: ExplorerProps) {
 	const {exit} = useApp();
 	const size = useTerminalSize();
@@ -96,6 +97,7 @@ export function Explorer({
 	const executor = actionExecutor;
 	const [state, dispatch] = useExplorerState(() =>
 		createInitialState(rows - 6, {
+			intervalSeconds,
 			...initialView,
 			isReadOnly,
 			...(readOnlyReason === undefined ? {} : {readOnlyReason}),
@@ -141,7 +143,16 @@ export function Explorer({
 		],
 		[headerLines, actionNotes, preferencesWarning],
 	);
-	useSortPersistence(state.sortKey, state.isSortReversed, onSortChanged);
+	usePreferencePersistence(
+		{
+			sortKey: state.sortKey,
+			isSortReversed: state.isSortReversed,
+			intervalSeconds: state.intervalSeconds,
+			expansion: state.expansionSetting,
+			columns: state.columns,
+		},
+		onPreferencesChanged,
+	);
 	const {status, isHistoryOpen, dialog, history, tags} = state.actions;
 	const statusLines = status === undefined ? 0 : 1;
 	// The history pane gives way when the terminal is too short for it and three rows of tree.
@@ -152,7 +163,7 @@ export function Explorer({
 	const [refreshToken, setRefreshToken] = useState(0);
 	const {flush} = useSnapshots({
 		load,
-		intervalSeconds,
+		intervalSeconds: state.intervalSeconds,
 		isPaused: state.isPaused,
 		dispatch,
 		refreshToken,
@@ -241,7 +252,16 @@ export function Explorer({
 	return (
 		<Box flexDirection="column">
 			<Header lines={allHeaderLines} width={width} />
-			{paneLines !== undefined && dialog === undefined ? (
+			{state.isSetupOpen && dialog === undefined ? (
+				<ScrollPane
+					title="Setup (kept for the next start)"
+					lines={setupLines(state)}
+					width={width}
+					height={viewportHeight + 1}
+					offset={Math.max(0, state.setupCursor - viewportHeight + 1)}
+				/>
+			) : null}
+			{!state.isSetupOpen && paneLines !== undefined && dialog === undefined ? (
 				<ScrollPane
 					title={state.isHelpOpen ? 'Keys' : 'Details'}
 					lines={paneLines}
@@ -253,7 +273,7 @@ export function Explorer({
 			{!state.isHelpOpen && dialog !== undefined && (
 				<ActionDialog dialog={dialog} width={width} height={viewportHeight + 1} />
 			)}
-			{paneLines === undefined && dialog === undefined && layout !== undefined && (
+			{!state.isSetupOpen && paneLines === undefined && dialog === undefined && layout !== undefined && (
 				<TreeView
 					list={list}
 					layout={layout}

@@ -7,6 +7,7 @@ import type {InitialView} from '../../source/ui/state/explorer-state.js';
 import type {LoadIdlePolicy} from '../../source/ui/hooks/use-idle-policies.js';
 import type {ActionExecutor} from '../../source/ui/hooks/use-actions.js';
 import type {ReadProcessDetails} from '../../source/ui/hooks/use-detail-extras.js';
+import type {Preferences} from '../../source/model/view/preferences.js';
 import {recordingExecutor} from './action-fakes.js';
 
 export const keys = {
@@ -24,6 +25,7 @@ export const keys = {
 	ctrlL: '\u000C',
 	ctrlU: '\u0015',
 	f1: '\u001BOP',
+	f2: '\u001BOQ',
 	f3: '\u001BOR',
 	f4: '\u001BOS',
 	f6: '\u001B[17~',
@@ -72,6 +74,8 @@ export async function renderExplorer(
 		readonly initialView?: InitialView;
 		/** The detail pane's reader of a process's cwd and SSH_* variables (a fake: no /proc). */
 		readonly readProcessDetails?: ReadProcessDetails;
+		/** Told what the operator changed that the preferences keep. */
+		readonly onPreferencesChanged?: (changed: Preferences) => void;
 	} = {},
 ): Promise<ExplorerHarness> {
 	let current = initial;
@@ -91,6 +95,7 @@ export async function renderExplorer(
 			isReadOnly={options.isReadOnly}
 			initialView={options.initialView}
 			readProcessDetails={options.readProcessDetails}
+			onPreferencesChanged={options.onPreferencesChanged}
 		/>,
 	);
 	const {stdout, stdin} = instance;

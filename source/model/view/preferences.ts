@@ -24,6 +24,16 @@ function isSessionColumn(value: unknown): value is SessionColumn {
 	return (columnPriority as readonly unknown[]).includes(value);
 }
 
+/** The refresh intervals the setup screen steps through, in seconds. */
+export const intervalSteps: readonly number[] = [0.5, 1, 2, 3, 5, 10, 30, 60];
+
+/** The next step up or down from `seconds` (which may sit between steps). */
+export function stepInterval(seconds: number, direction: 1 | -1): number {
+	const next =
+		direction === 1 ? intervalSteps.find(step => step > seconds) : intervalSteps.findLast(step => step < seconds);
+	return next ?? seconds;
+}
+
 export type Preferences = {
 	readonly sortKey?: SortKey;
 	readonly isSortReversed?: boolean;

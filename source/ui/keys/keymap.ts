@@ -37,6 +37,10 @@ export type ExplorerCommand =
 	| 'sort-memory'
 	| 'quit'
 	| 'repaint'
+	| 'open-setup'
+	| 'close-setup'
+	| 'setup-forward'
+	| 'setup-back'
 	| ActionCommand;
 
 type NamedKey =
@@ -68,6 +72,8 @@ export type KeyContext = {
 	readonly hasSearch?: boolean;
 	/** The detail pane of the selected row is open. */
 	readonly isDetailOpen?: boolean;
+	/** The setup screen is open. */
+	readonly isSetupOpen?: boolean;
 	/** A filter query is set (open or not). */
 	readonly hasFilter: boolean;
 	/** Kind of the selected row, for bindings that act on one kind (issue 5: kill on a session). */
@@ -96,10 +102,12 @@ export type KeyBinding = {
 };
 
 const onTree = (context: KeyContext) =>
-	!context.isHelpOpen && context.dialog === undefined && context.isDetailOpen !== true;
-/** Keys that move through the tree also scroll the help and the detail pane. */
+	!context.isHelpOpen && context.dialog === undefined && context.isDetailOpen !== true && context.isSetupOpen !== true;
+const inSetup = (context: KeyContext) => context.isSetupOpen === true && context.dialog === undefined;
+/** Keys that move through the tree also scroll the help and the detail pane, and move in the setup. */
 const onScrollable = (context: KeyContext) =>
-	context.dialog === undefined && (onTree(context) || context.isHelpOpen || context.isDetailOpen === true);
+	context.dialog === undefined &&
+	(onTree(context) || context.isHelpOpen || context.isDetailOpen === true || context.isSetupOpen === true);
 const inDialog = (context: KeyContext) => context.dialog !== undefined;
 const inChoiceDialog = (context: KeyContext) => context.dialog === 'menu' || context.dialog === 'survivors';
 // Action keys act on a session or process row, or on the tag set.
@@ -305,6 +313,32 @@ export const keyBindings: readonly KeyBinding[] = [
 		footer: context => (context.isHelpOpen ? 'close help' : 'help'),
 	},
 	{command: 'close-help', keys: [{key: 'escape'}], help: 'Close this help', when: context => context.isHelpOpen},
+	{
+		command: 'open-setup',
+		keys: [{input: 'F2'}, {input: 'S'}],
+		help: 'Setup: refresh interval, how sessions open, which columns show (kept for the next start)',
+		when: onTree,
+	},
+	{
+		command: 'setup-forward',
+		keys: [{input: ' '}, {key: 'return'}, {key: 'rightArrow'}, {input: '+'}],
+		help: 'Setup: change the selected setting (next value, show or hide)',
+		when: inSetup,
+		footer: 'change',
+	},
+	{
+		command: 'setup-back',
+		keys: [{key: 'leftArrow'}, {input: '-'}],
+		help: 'Setup: the previous value',
+		when: inSetup,
+	},
+	{
+		command: 'close-setup',
+		keys: [{key: 'escape'}, {input: 'F2'}, {input: 'S'}, {input: 'q'}],
+		help: 'Close the setup',
+		when: inSetup,
+		footer: 'close',
+	},
 	{command: 'repaint', keys: [{input: 'l', ctrl: true}], help: 'Draw the whole screen again'},
 	{
 		command: 'quit',

@@ -6,6 +6,7 @@ import {nextSortKey, previousSortKey} from '../../model/view/sort.js';
 import type {ExplorerCommand} from '../keys/keymap.js';
 import {isActionCommand, runActionCommand, type ActionCommand} from './action-state.js';
 import {setFilterQuery} from './filter-line.js';
+import {changeSetup, moveSetupCursor} from './setup.js';
 import {
 	acceptSearch,
 	cancelSearch,
@@ -71,6 +72,36 @@ function scrollPane(state: ExplorerState, command: ExplorerCommand): ExplorerSta
 	};
 	const offset = offsets[command];
 	return offset === undefined ? state : {...state, paneOffset: Math.max(0, Math.min(offset, last))};
+}
+
+/** The setup screen's own keys, and the moves within it; undefined for any other command. */
+function runSetupCommand(state: ExplorerState, command: ExplorerCommand): ExplorerState | undefined {
+	switch (command) {
+		case 'open-setup': {
+			return {...state, isSetupOpen: true, isHelpOpen: false, isDetailOpen: false, setupCursor: 0};
+		}
+
+		case 'close-setup': {
+			return {...state, isSetupOpen: false};
+		}
+
+		case 'setup-forward': {
+			return changeSetup(state, 1);
+		}
+
+		case 'setup-back': {
+			return changeSetup(state, -1);
+		}
+
+		case 'move-up':
+		case 'move-down': {
+			return state.isSetupOpen ? moveSetupCursor(state, command === 'move-up' ? -1 : 1) : undefined;
+		}
+
+		default: {
+			return undefined;
+		}
+	}
 }
 
 /** `*`: everything open; pressed again (or when everything is open), every session closed. */
@@ -172,6 +203,11 @@ export function runCommand(state: ExplorerState, command: ExplorerCommand): Expl
 
 	if (command === 'close-details') {
 		return {...state, isDetailOpen: false};
+	}
+
+	const setup = runSetupCommand(state, command);
+	if (setup !== undefined) {
+		return setup;
 	}
 
 	if ((state.isHelpOpen || state.isDetailOpen) && paneScrolls.has(command)) {

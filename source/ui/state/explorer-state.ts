@@ -2,8 +2,6 @@
 // the views only render). Each part of the state has its own module: the tree viewport, the filter
 // line, the commands, the action dialogs (action-state.ts); this one routes events to them.
 import {unknownCpuUsage} from '../../model/view/cpu.js';
-import {initialExpansion, type Expansion, type ExpansionPolicy} from '../../model/view/rows.js';
-import type {ExpansionSetting} from '../../model/view/preferences.js';
 import {defaultViewOptions} from '../../model/view/session-view.js';
 import {commandFor} from '../keys/keymap.js';
 import {actionEventArrived, createActionsState, pruneTags, typeIntoDialog, withoutStatus} from './action-state.js';
@@ -13,14 +11,8 @@ import {filterExpansionDefault, isTyping, setFilterQuery} from './filter-line.js
 import {keyContextOf} from './key-context.js';
 import {createRenderCache} from './render-cache.js';
 import {isSameScreen} from './screen-key.js';
-import {
-	clampOffset,
-	followConnection,
-	forgetGoneProcesses,
-	reselect,
-	selectedIndex,
-	withExpansion,
-} from './tree-viewport.js';
+import {clampOffset, followConnection, forgetGoneProcesses, reselect, selectedIndex} from './tree-viewport.js';
+import {expansionOf, withAutoExpansion} from './expansion-setting.js';
 import {selectRows} from './view.js';
 import type {ExplorerEvent, ExplorerState, InitialView} from './types.js';
 
@@ -36,6 +28,10 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 		expansion: expansionOf(initial.expansion ?? 'auto'),
 		isExpansionAuto: (initial.expansion ?? 'auto') === 'auto',
 		columns: initial.columns,
+		expansionSetting: initial.expansion ?? 'auto',
+		intervalSeconds: initial.intervalSeconds ?? 2,
+		isSetupOpen: false,
+		setupCursor: 0,
 		selection: undefined,
 		scrollOffset: 0,
 		viewportHeight: Math.max(1, viewportHeight),
@@ -74,32 +70,6 @@ export function createInitialState(viewportHeight: number, initial: InitialView 
 				usage: unknownCpuUsage,
 				lastFullScanAt: initial.lastFullScanAt,
 			});
-}
-
-const policies: Readonly<Record<ExpansionSetting, ExpansionPolicy>> = {
-	auto: 'foreground-path',
-	foreground: 'foreground-path',
-	collapsed: 'none',
-	all: 'all',
-};
-
-function expansionOf(setting: ExpansionSetting): Expansion {
-	return {...initialExpansion, policy: policies[setting]};
-}
-
-/**
-`--expand auto`: sessions open down to their foreground commands while all their rows fit the
-tree's rows, closed when they would not. The operator's own choices (overrides) are kept.
-*/
-function withAutoExpansion(state: ExplorerState): ExplorerState {
-	if (!state.isExpansionAuto || state.report === undefined) {
-		return state;
-	}
-
-	const open = {...state.expansion, policy: 'foreground-path' as const};
-	const fits = selectRows({...state, expansion: open}).rows.length <= state.viewportHeight;
-	const policy = fits ? 'foreground-path' : 'none';
-	return policy === state.expansion.policy ? state : withExpansion(state, {...state.expansion, policy});
 }
 
 /** The state without its footer notice and, unless an action is under way, without the action status. */

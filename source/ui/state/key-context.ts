@@ -16,6 +16,7 @@ export function keyContextOf(state: ExplorerState, list: RowList = selectRows(st
 		isSearchOpen: state.isSearchOpen,
 		hasSearch: state.searchQuery.trim() !== '',
 		isDetailOpen: state.isDetailOpen,
+		isSetupOpen: state.isSetupOpen,
 		hasFilter: state.filterQuery !== '',
 		selectedKind: row?.kind,
 		canExpand: Boolean(row?.hasChildren && !row.isExpanded),

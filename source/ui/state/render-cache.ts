@@ -29,7 +29,8 @@ export type RenderCache = {
 		{
 			readonly listeners: SessionReport['listeners'];
 			readonly minute: number;
-			readonly byWidth: Map<number, ColumnLayout>;
+			/** By width and the columns asked for (`80`, `80:user,pid`). */
+			readonly byWidth: Map<string, ColumnLayout>;
 		}
 	>;
 	/** A process row's line, by the record it shows (visible-rows.ts). */

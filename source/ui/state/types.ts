@@ -42,6 +42,13 @@ export type ExplorerState = {
 	readonly isExpansionAuto: boolean;
 	/** The session columns to show (when they fit): the preferences' choice, or all. */
 	readonly columns: readonly SessionColumn[] | undefined;
+	/** How sessions open, as set (`auto` makes isExpansionAuto). */
+	readonly expansionSetting: ExpansionSetting;
+	/** Seconds between refreshes; the setup screen changes it. */
+	readonly intervalSeconds: number;
+	/** The setup screen (F2, S) is open, with its cursor on `setupCursor`. */
+	readonly isSetupOpen: boolean;
+	readonly setupCursor: number;
 	/** The filter line's text; empty shows every session. */
 	readonly filterQuery: string;
 	/** True while the filter line has the keyboard. */
@@ -94,6 +101,8 @@ export type InitialView = {
 	readonly lastFullScanAt?: number;
 	/** How sessions open (`--expand`, or the preferences); auto when absent. */
 	readonly expansion?: ExpansionSetting;
+	/** Seconds between refreshes (`--interval`, or the preferences); 2 when absent. */
+	readonly intervalSeconds?: number;
 	readonly columns?: readonly SessionColumn[];
 };
 

@@ -41,10 +41,11 @@ export function layoutOf(
 
 	const {byWidth} = cached;
 
-	let layout = byWidth.get(width);
+	const key = columns === undefined ? String(width) : `${width}:${columns.join(',')}`;
+	let layout = byWidth.get(key);
 	if (layout === undefined) {
 		layout = computeLayout(report, width, columns === undefined ? {} : {columns});
-		byWidth.set(width, layout);
+		byWidth.set(key, layout);
 	}
 
 	return layout;

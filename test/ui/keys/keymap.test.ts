@@ -47,9 +47,13 @@ describe('the key table', () => {
 		expect(commandFor('k', noKey, {...onSession, selectedKind: undefined})).toBeUndefined();
 		expect(commandFor('', {...noKey, upArrow: true}, onSession)).toBe('move-up');
 		expect(commandFor('', {...noKey, downArrow: true}, onSession)).toBe('move-down');
-		for (const gone of ['j', 'g', 'G', 'e', 'c', 's', 'S', 'u']) {
+		for (const gone of ['j', 'g', 'G', 'e', 'c', 's', 'u']) {
 			expect(commandFor(gone, noKey, onSession), gone).toBeUndefined();
 		}
+
+		// S is htop's setup key, as F2 is.
+		expect(commandFor('S', noKey, onSession)).toBe('open-setup');
+		expect(commandFor('F2', noKey, onSession)).toBe('open-setup');
 	});
 
 	test(String.raw`htop keys: * toggles all, - and + fold, / searches, \ filters, sort with > < I P M, U untags`, () => {
