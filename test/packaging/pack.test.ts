@@ -1,7 +1,7 @@
 // The npm package: what `npm pack` puts in it, and that its bin works once installed with
 // `npm install -g` and run with `npm exec` (npx). Installs go to a temporary prefix, never the
 // real global one, and prefer npm's cache to the registry.
-import {existsSync, mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
@@ -100,6 +100,44 @@ describe('npm package', () => {
 		});
 		expect(help).toContain('--json');
 	}, 180_000);
+
+	it('from a fresh clone, npm pack builds dist/ itself, and the package installs and runs with no dependency', async () => {
+		// A clone has no dist/: copy what git tracks, and borrow the dev dependencies the build needs.
+		const clone = path.join(temporary, 'clone');
+		const {stdout: tracked} = await execa('git', ['ls-files', '-z'], {cwd: projectRoot});
+		for (const file of tracked.split('\0').filter(Boolean)) {
+			cpSync(path.join(projectRoot, file), path.join(clone, file), {recursive: true});
+		}
+
+		symlinkSync(path.join(projectRoot, 'node_modules'), path.join(clone, 'node_modules'));
+		expect(existsSync(path.join(clone, 'dist'))).toBe(false);
+		const destination = path.join(temporary, 'from-clone');
+		mkdirSync(destination);
+		const {stdout} = await npm(['pack', '--json', '--pack-destination', destination], clone);
+		const [result] = JSON.parse(stdout.slice(stdout.indexOf('['))) as PackResult[];
+		expect(result!.files.map(file => file.path)).toEqual(
+			expect.arrayContaining(['dist/sshtop.js', 'dist/sshtop-app.cjs']),
+		);
+
+		const manifestInTarball = JSON.parse(readFileSync(path.join(clone, 'package.json'), 'utf8')) as Record<
+			string,
+			unknown
+		>;
+		expect(manifestInTarball['dependencies']).toBeUndefined();
+		const prefix = path.join(temporary, 'from-clone-global');
+		await npm(
+			['install', '--global', '--prefix', prefix, '--offline', path.join(destination, result!.filename)],
+			temporary,
+		);
+		const installed = path.join(prefix, 'lib', 'node_modules', 'sshtop');
+		expect(readdirSync(installed)).not.toContain('node_modules');
+
+		const sshtop = path.join(prefix, 'bin', 'sshtop');
+		const {stdout: version} = await execa(sshtop, ['--version'], {cwd: temporary, timeout: 30_000});
+		expect(version).toBe(manifest.version);
+		const {stdout: json} = await execa(sshtop, ['--json'], {cwd: temporary, timeout: 30_000});
+		expect((JSON.parse(json) as {schemaVersion: number}).schemaVersion).toBe(1);
+	}, 300_000);
 
 	it('runs with npm exec (npx) from the tarball', async () => {
 		// npm exec installs into its cache's _npx folder, one per package spec: remove the one this adds.
