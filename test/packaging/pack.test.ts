@@ -55,7 +55,7 @@ describe('npm package', () => {
 		if (temporary !== undefined) rmSync(temporary, {recursive: true, force: true});
 	});
 
-	it('contains only the launcher and the bundle, README, license, changelog, package.json and the media README references', async () => {
+	it('contains only the launcher and the bundle, the man page and completion, README, license, changelog, package.json and the media README references', async () => {
 		const media = mediaReferencedByReadme();
 		for (const file of media) {
 			expect(existsSync(path.join(projectRoot, file)), `README.md references ${file}, which does not exist`).toBe(true);
@@ -69,6 +69,8 @@ describe('npm package', () => {
 				'README.md',
 				'dist/sshtop.js',
 				'dist/sshtop-app.cjs',
+				'man/sshtop.1',
+				'completion/sshtop.bash',
 				'package.json',
 				...media,
 			].sort(),
