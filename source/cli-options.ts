@@ -50,7 +50,7 @@ export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: stri
 	},
 	{
 		flag: '--filter QUERY',
-		text: "show only matching sessions, as the explorer's filter (\\ or F4) does: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health: (also for --json and the plain tree)",
+		text: String.raw`show only matching sessions, as the explorer's filter (\ or F4) does: words (fuzzy, smart-case) and user: from: tty: pid: kind: idle> health: (also for --json and the plain tree)`,
 		example: "sshtop --json --filter 'idle>1h'",
 	},
 	{
