@@ -1,9 +1,8 @@
 // Command-line flags: parsed with node:util parseArgs, validated into plain options.
 import {parseArgs} from 'node:util';
 import {auditLogPathProblem} from './actions/audit-log.js';
-import {isSortKey} from './model/view/session-view.js';
 import {expansionSettings, isExpansionSetting, type ExpansionSetting} from './model/view/preferences.js';
-import {defaultSortKey, sortKeys, type SortKey} from './model/view/sort.js';
+import {defaultSortKey, isSortKey, sortKeys, type SortKey} from './model/view/sort.js';
 
 export type CliOptions = {
 	readonly mode: 'help' | 'version' | 'json' | 'auto';

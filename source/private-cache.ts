@@ -36,9 +36,17 @@ function isOwnDirectory(directory: string): boolean {
 
 /** $XDG_CACHE_HOME/sshtop or ~/.cache/sshtop; undefined when the base is not an absolute path. */
 export function cacheDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
-	// An empty XDG_CACHE_HOME means unset (XDG Base Directory).
-	const xdgCacheHome = environment['XDG_CACHE_HOME'];
-	const base = xdgCacheHome === undefined || xdgCacheHome === '' ? path.join(homedir(), '.cache') : xdgCacheHome;
+	return xdgDirectory(environment['XDG_CACHE_HOME'], '.cache');
+}
+
+/** $XDG_CONFIG_HOME/sshtop or ~/.config/sshtop; undefined when the base is not an absolute path. */
+export function configDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
+	return xdgDirectory(environment['XDG_CONFIG_HOME'], '.config');
+}
+
+function xdgDirectory(variable: string | undefined, inHome: string): string | undefined {
+	// An empty variable means unset (XDG Base Directory).
+	const base = variable === undefined || variable === '' ? path.join(homedir(), inHome) : variable;
 	return path.isAbsolute(base) ? path.join(base, 'sshtop') : undefined;
 }
 
@@ -94,11 +102,4 @@ export function writePrivateFile(file: string, data: string | Uint8Array): void 
 	} catch {
 		// Nothing kept: the next start does without, as this one may have.
 	}
-}
-
-/** $XDG_CONFIG_HOME/sshtop or ~/.config/sshtop; undefined when the base is not an absolute path. */
-export function configDirectory(environment: NodeJS.ProcessEnv = process.env): string | undefined {
-	const xdgConfigHome = environment['XDG_CONFIG_HOME'];
-	const base = xdgConfigHome === undefined || xdgConfigHome === '' ? path.join(homedir(), '.config') : xdgConfigHome;
-	return path.isAbsolute(base) ? path.join(base, 'sshtop') : undefined;
 }

@@ -2,7 +2,7 @@
 // its working directory and its SSH_* environment. Read only while the pid is still the
 // process the operator selected (same start time), never a newcomer that got its pid.
 import {readlinkSync} from 'node:fs';
-import {Buffer} from 'node:buffer';
+import {sshVariablesOf} from './parse/parse-environ.js';
 import {parseStatHead} from './parse/parse-stat.js';
 import {errorCode, isFailure, readWholeBytes, readWholeText} from './read-file.js';
 
@@ -24,15 +24,6 @@ const reasons: Readonly<Record<string, string>> = {
 
 function reasonOf(code: string): string {
 	return reasons[code] ?? `unreadable (${code})`;
-}
-
-/** The SSH_* pairs of a NUL-separated environ block. */
-export function sshVariablesOf(environ: Uint8Array): Array<readonly [string, string]> {
-	return Buffer.from(environ.buffer, environ.byteOffset, environ.byteLength)
-		.toString('utf8')
-		.split('\0')
-		.filter(entry => entry.startsWith('SSH_') && entry.includes('='))
-		.map(entry => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)] as const);
 }
 
 function isSameProcess(procRoot: string, pid: number, startTicks: number): boolean {

@@ -1,8 +1,8 @@
 // The help screen's text: every binding of the key table, then what the marks and figures in
 // the tree mean, wrapped to the terminal's width. The help screen shows a window of these lines
 // and the reducer scrolls it, so both read them from here.
-import {displayWidth, fitToWidth} from '../model/view/format.js';
-import {wrapText} from '../model/view/wrap.js';
+import {displayWidth} from '../model/view/format.js';
+import {wrapLabelled, wrapText} from '../model/view/wrap.js';
 import {helpLines} from './keys/keymap.js';
 
 /** What the marks and figures in the tree mean, below the keys. */
@@ -22,18 +22,9 @@ const keysColumnLimit = 18;
 export function helpScreenLines(width: number): string[] {
 	const entries = helpLines();
 	const keysWidth = Math.min(keysColumnLimit, Math.max(...entries.map(entry => displayWidth(entry.keys)))) + 2;
-	const indent = ' '.repeat(2 + keysWidth);
-	const lines: string[] = [];
-	for (const entry of entries) {
-		const lead = `  ${displayWidth(entry.keys) < keysWidth ? fitToWidth(entry.keys, keysWidth) : `${entry.keys} `}`;
-		const pieces = wrapText(entry.help, Math.max(1, width - displayWidth(lead)));
-		lines.push(...pieces.map((piece, index) => `${index === 0 ? lead : indent}${piece}`));
-	}
-
-	lines.push('');
-	for (const note of helpNotes) {
-		lines.push(...wrapText(note, width, '  '));
-	}
-
-	return lines;
+	return [
+		...entries.flatMap(entry => wrapLabelled(entry.keys, entry.help, width, keysWidth)),
+		'',
+		...helpNotes.flatMap(note => wrapText(note, width, '  ')),
+	];
 }

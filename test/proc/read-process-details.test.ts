@@ -6,7 +6,8 @@ import path from 'node:path';
 import process from 'node:process';
 import {afterEach, describe, expect, test} from 'vitest';
 import {parseStatHead} from '../../source/proc/parse/parse-stat.js';
-import {readProcessDetails, sshVariablesOf} from '../../source/proc/read-process-details.js';
+import {sshVariablesOf} from '../../source/proc/parse/parse-environ.js';
+import {readProcessDetails} from '../../source/proc/read-process-details.js';
 import {FakeProc} from './fake-proc.js';
 
 const environ = (...entries: string[]) => Buffer.from(entries.map(entry => `${entry}\0`).join(''));

@@ -2,6 +2,7 @@
 // once, and a word's hits (exact, or fuse.js's bitap within the allowed errors), kept per index.
 import Fuse from 'fuse.js';
 import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../types.js';
+import {ownProcessPids} from '../report/process-tree.js';
 import {commandLine, peerText, ttysText, userText} from './filter-text.js';
 import type {HighlightField, HighlightRange, TextTerm} from './filter-terms.js';
 
@@ -83,18 +84,14 @@ export function createFilterIndex(report: SessionReport): FilterIndex {
 		sessionDocument(session, sessionIndex),
 	);
 	const documentIndexByNode = new Map<ProcessNode, number>();
-	// sshtop itself and what it runs hold the query in their command lines: `sshtop --filter
-	// zzqqxx` would always match its own session.
-	const isSelf = (node: ProcessNode) => report.selfPid !== undefined && node.process.pid === report.selfPid;
+	// `sshtop --filter zzqqxx` would otherwise always match its own session.
+	const own = ownProcessPids(report);
 	for (const [sessionIndex, session] of report.sessions.entries()) {
-		const pending: Array<{readonly node: ProcessNode; readonly isInSelf: boolean}> = [
-			{node: session.tree, isInSelf: isSelf(session.tree)},
-		];
-		for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
-			const {node, isInSelf} = entry;
+		const pending: ProcessNode[] = [session.tree];
+		for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
 			documentIndexByNode.set(node, documents.length);
-			documents.push(processDocument(node, sessionIndex, !isInSelf));
-			pending.push(...node.children.map(child => ({node: child, isInSelf: isInSelf || isSelf(child)})));
+			documents.push(processDocument(node, sessionIndex, !own.has(node.process.pid)));
+			pending.push(...node.children);
 		}
 	}
 

@@ -1,5 +1,5 @@
 // Parent/child links of one process table.
-import type {ProcessNode, ProcessRecord} from '../types.js';
+import type {ProcessNode, ProcessRecord, SessionReport} from '../types.js';
 
 export type ProcessIndex = {
 	readonly byPid: ReadonlyMap<number, ProcessRecord>;
@@ -148,4 +148,28 @@ export function parentsFirst(root: ProcessNode): ProcessRecord[] {
 
 export function findInTree(root: ProcessNode, pid: number): ProcessRecord | undefined {
 	return parentsFirst(root).find(process => process.pid === pid);
+}
+
+/**
+sshtop's own process (the report's `selfPid`) and everything below it: text searches never match
+them, as their command lines hold the very text searched for.
+*/
+export function ownProcessPids(report: Pick<SessionReport, 'sessions' | 'selfPid'>): ReadonlySet<number> {
+	const pids = new Set<number>();
+	if (report.selfPid === undefined) {
+		return pids;
+	}
+
+	const pending = report.sessions.map(session => session.tree);
+	for (let node = pending.pop(); node !== undefined; node = pending.pop()) {
+		if (node.process.pid === report.selfPid) {
+			for (const process of parentsFirst(node)) {
+				pids.add(process.pid);
+			}
+		} else {
+			pending.push(...node.children);
+		}
+	}
+
+	return pids;
 }

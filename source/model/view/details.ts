@@ -7,11 +7,11 @@ import type {TcpFigures} from '../report/health.js';
 import {idleSecondsAt} from '../report/idle.js';
 import type {ProcessRecord, Session, SessionReport} from '../types.js';
 import {ticksPerSecond} from './cpu.js';
-import {displayWidth, formatBytes, formatDuration, formatEndpoint} from './format.js';
-import type {TreeRow} from './rows.js';
+import {formatBytes, formatDuration, formatEndpoint} from './format.js';
+import {processOfRow, type TreeRow} from './rows.js';
 import {sanitizeText} from './sanitize.js';
 import {formatIdlePolicy} from './summary.js';
-import {wrapText} from './wrap.js';
+import {wrapLabelled, wrapText} from './wrap.js';
 
 /** An action's result or a connection check, as the history keeps it. */
 export type ActionNote = {
@@ -183,12 +183,7 @@ function sessionLines(session: Session, report: SessionReport, extras: DetailExt
 }
 
 function historyLines(extras: DetailExtras | undefined, row: TreeRow): Line[] {
-	const process =
-		row.kind === 'process' || row.kind === 'leftover'
-			? row.process
-			: row.kind === 'session'
-				? row.session.tree.process
-				: undefined;
+	const process = processOfRow(row);
 	const sessionId = row.kind === 'session' ? row.session.id : undefined;
 	const notes = (extras?.history ?? []).filter(note => {
 		const {about} = note;
@@ -252,18 +247,9 @@ export function detailLines(
 	extras: DetailExtras | undefined,
 	width: number,
 ): string[] {
-	const indent = ' '.repeat(labelWidth + 2);
-	// A label as long as the column pushes its value right; wrapped lines still start at the column.
-	return [...linesOf(row, report, extras), ...historyLines(extras, row)].flatMap(line => {
-		if (typeof line === 'string') {
-			return wrapText(line, width);
-		}
-
-		const [label, value] = line;
-		const lead = `  ${displayWidth(label) < labelWidth ? label.padEnd(labelWidth) : `${label} `}`;
-		const pieces = wrapText(value, Math.max(1, width - displayWidth(lead)));
-		return pieces.map((piece, index) => `${index === 0 ? lead : indent}${piece}`);
-	});
+	return [...linesOf(row, report, extras), ...historyLines(extras, row)].flatMap(line =>
+		typeof line === 'string' ? wrapText(line, width) : wrapLabelled(line[0], line[1], width, labelWidth),
+	);
 }
 
 /** The listener a row belongs to, whose sshd policy applies to it. */

@@ -2,7 +2,7 @@
 // its direction, the refresh interval, how sessions open by default and which session columns
 // show. Parsing is forgiving: a value that makes no sense is left out and named, never fatal.
 import {columnPriority, type SessionColumn} from './columns.js';
-import {sortKeys, type SortKey} from './sort.js';
+import {isSortKey, sortKeys, type SortKey} from './sort.js';
 
 /**
 How sessions open when the explorer starts: `auto` opens each down to its foreground command
@@ -14,10 +14,6 @@ export const expansionSettings: readonly ExpansionSetting[] = ['auto', 'foregrou
 
 export function isExpansionSetting(value: unknown): value is ExpansionSetting {
 	return (expansionSettings as readonly unknown[]).includes(value);
-}
-
-function isSortKey(value: unknown): value is SortKey {
-	return (sortKeys as readonly unknown[]).includes(value);
 }
 
 function isSessionColumn(value: unknown): value is SessionColumn {

@@ -1,6 +1,7 @@
 // Search that moves the cursor instead of hiding rows (htop's `/`): the text a row is searched
 // by, and the next row, in either direction, whose text holds every word of a query.
-import type {ProcessNode, SessionReport} from '../types.js';
+import {ownProcessPids} from '../report/process-tree.js';
+import type {SessionReport} from '../types.js';
 import {formatEndpoint} from './format.js';
 import type {RowList, TreeRow} from './rows.js';
 import {sanitizeCommand, sanitizeText} from './sanitize.js';
@@ -39,29 +40,10 @@ export function rowSearchText(row: TreeRow): string {
 	}
 }
 
-/** The pids of sshtop itself and everything below it: their command lines hold the query. */
-function ownProcessPids(report: SessionReport): ReadonlySet<number> {
-	const pids = new Set<number>();
-	const pending: Array<{readonly node: ProcessNode; readonly isOwn: boolean}> = report.sessions.map(session => ({
-		node: session.tree,
-		isOwn: false,
-	}));
-	for (let entry = pending.pop(); entry !== undefined; entry = pending.pop()) {
-		const isOwn = entry.isOwn || entry.node.process.pid === report.selfPid;
-		if (isOwn) {
-			pids.add(entry.node.process.pid);
-		}
-
-		pending.push(...entry.node.children.map(child => ({node: child, isOwn})));
-	}
-
-	return pids;
-}
-
 /** Every word, smart-case: a word with a capital letter matches as typed, others in any case. */
 export function createRowMatcher(query: string, report: SessionReport): (row: TreeRow) => boolean {
 	const words = query.split(/\s+/u).filter(Boolean);
-	const own = report.selfPid === undefined ? new Set<number>() : ownProcessPids(report);
+	const own = ownProcessPids(report);
 	return row => {
 		if (words.length === 0 || (row.kind === 'process' && own.has(row.process.pid))) {
 			return false;

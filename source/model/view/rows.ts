@@ -61,6 +61,28 @@ export type LeftoverRow = RowBase & {
 };
 export type TreeRow = ListenerRow | SessionRow | ProcessRow | LeftoverGroupRow | LeftoverRow;
 
+/** The process a row stands for: a session's top sshd, a listener's own; none for the left-behind heading. */
+export function processOfRow(row: TreeRow): ProcessRecord | undefined {
+	switch (row.kind) {
+		case 'session': {
+			return row.session.tree.process;
+		}
+
+		case 'process':
+		case 'leftover': {
+			return row.process;
+		}
+
+		case 'listener': {
+			return row.listener.process;
+		}
+
+		case 'leftover-group': {
+			return undefined;
+		}
+	}
+}
+
 /** Row id of the "left behind" heading; no process id looks like it. */
 export const leftoverGroupId: ProcessId = 'left-behind';
 

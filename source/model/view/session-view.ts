@@ -9,7 +9,7 @@ import {
 } from '../filter/apply-filter.js';
 import {parseFilterQuery} from '../filter/query-parser.js';
 import {processId, type ProcessId, type ProcessNode, type Session, type SessionReport} from '../types.js';
-import {defaultSortKey, sortKeys, sortSessions, type SortKey} from './sort.js';
+import {defaultSortKey, sortSessions, type SortKey} from './sort.js';
 
 export type ViewOptions = {
 	/** The filter line's text; empty shows everything. */
@@ -164,10 +164,6 @@ function pathTo(
 	}
 
 	return undefined;
-}
-
-export function isSortKey(value: string): value is SortKey {
-	return (sortKeys as readonly string[]).includes(value);
 }
 
 /** Why a `--filter` value cannot be used as given, or undefined when every term was understood. */

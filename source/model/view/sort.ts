@@ -37,6 +37,11 @@ const naturalDirections: Readonly<Record<SortKey, SortDirection>> = {
 	pid: 'ascending',
 };
 
+/** A sort key as typed (`--sort`) or read from the preferences file. */
+export function isSortKey(value: unknown): value is SortKey {
+	return (sortKeys as readonly unknown[]).includes(value);
+}
+
 export function nextSortKey(key: SortKey): SortKey {
 	return sortKeys[(sortKeys.indexOf(key) + 1) % sortKeys.length] ?? defaultSortKey;
 }

@@ -1,6 +1,6 @@
 // Word wrapping in terminal cells, for text that must be read whole on a narrow screen: help,
 // the detail pane, the "terminal too small" message.
-import {displayWidth} from './format.js';
+import {displayWidth, fitToWidth} from './format.js';
 
 /**
 Lines of at most `width` cells, broken at spaces; a word wider than a line is cut into pieces.
@@ -58,4 +58,16 @@ function cutToWidth(text: string, width: number): string {
 
 	// A character wider than the whole line still has to go somewhere.
 	return piece === '' ? ([...text][0] ?? '') : piece;
+}
+
+/**
+`  LABEL       value…`, the value wrapped under itself: the label column is `labelWidth` cells, and
+a label as long as that pushes its first line right while wrapped lines still start at the column.
+*/
+export function wrapLabelled(label: string, value: string, width: number, labelWidth: number): string[] {
+	const lead = `  ${displayWidth(label) < labelWidth ? fitToWidth(label, labelWidth) : `${label} `}`;
+	const indent = ' '.repeat(labelWidth + 2);
+	return wrapText(value, Math.max(1, width - displayWidth(lead))).map(
+		(piece, index) => `${index === 0 ? lead : indent}${piece}`,
+	);
 }

@@ -7,14 +7,23 @@ export type SshEnvironment = {
 	readonly tty: string | undefined;
 };
 
+/** The SSH_* pairs of a NUL-separated environ block, in the order the process has them. */
+export function sshVariablesOf(environ: Uint8Array): Array<readonly [name: string, value: string]> {
+	return Buffer.from(environ.buffer, environ.byteOffset, environ.byteLength)
+		.toString('utf8')
+		.split('\0')
+		.filter(entry => entry.startsWith('SSH_') && entry.includes('='))
+		.map(entry => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)] as const);
+}
+
 export function parseSshEnvironment(bytes: Uint8Array): SshEnvironment | undefined {
 	let connection: string | undefined;
 	let tty: string | undefined;
-	for (const entry of Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8').split('\0')) {
-		if (entry.startsWith('SSH_CONNECTION=')) {
-			connection = entry.slice('SSH_CONNECTION='.length);
-		} else if (entry.startsWith('SSH_TTY=')) {
-			tty = entry.slice('SSH_TTY='.length);
+	for (const [name, value] of sshVariablesOf(bytes)) {
+		if (name === 'SSH_CONNECTION') {
+			connection = value;
+		} else if (name === 'SSH_TTY') {
+			tty = value;
 		}
 	}
 

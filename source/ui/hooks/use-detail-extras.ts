@@ -2,30 +2,9 @@
 // reader the app layer passes in: the UI itself does no I/O.
 import {useMemo} from 'react';
 import type {ProcessDetails} from '../../proc/read-process-details.js';
-import type {TreeRow} from '../../model/view/rows.js';
+import {processOfRow, type TreeRow} from '../../model/view/rows.js';
 
 export type ReadProcessDetails = (pid: number, startTicks: number) => ProcessDetails;
-
-function processOf(row: TreeRow | undefined) {
-	switch (row?.kind) {
-		case 'session': {
-			return row.session.tree.process;
-		}
-
-		case 'process':
-		case 'leftover': {
-			return row.process;
-		}
-
-		case 'listener': {
-			return row.listener.process;
-		}
-
-		default: {
-			return undefined;
-		}
-	}
-}
 
 /** The details of the selected row's process while the pane is open, read once per row opened. */
 export function useProcessDetails(
@@ -33,7 +12,7 @@ export function useProcessDetails(
 	isOpen: boolean,
 	read: ReadProcessDetails | undefined,
 ): ProcessDetails | undefined {
-	const process = processOf(row);
+	const process = row === undefined ? undefined : processOfRow(row);
 	const pid = process?.pid;
 	const startTicks = process?.startTicks;
 	return useMemo(

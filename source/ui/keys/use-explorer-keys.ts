@@ -89,7 +89,8 @@ function useFunctionKeys(dispatch: (action: ExplorerEvent) => void, beforeKey: (
 	}, [events, dispatch, beforeKey]);
 }
 
-const noKey: Key = {
+/** A key event with no flag set: the base of every key built here and in tests. */
+export const noKey: Key = {
 	upArrow: false,
 	downArrow: false,
 	leftArrow: false,

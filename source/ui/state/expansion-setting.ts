@@ -19,14 +19,27 @@ export function expansionOf(setting: ExpansionSetting): Expansion {
 
 /**
 `--expand auto`: sessions open down to their foreground commands while all their rows fit the
-tree's rows, closed when they would not. The operator's own choices (overrides) are kept.
+tree's rows, closed when they would not. The operator's own choices (overrides) are kept. Asked
+again only when what it depends on changed since `before`: a quiet refresh keeps its sessions.
 */
-export function withAutoExpansion(state: ExplorerState): ExplorerState {
+export function withAutoExpansion(state: ExplorerState, before?: ExplorerState): ExplorerState {
 	if (!state.isExpansionAuto || state.report === undefined) {
 		return state;
 	}
 
-	const open = {...state.expansion, policy: 'foreground-path' as const};
+	if (
+		before?.report?.sessions === state.report.sessions &&
+		before.viewportHeight === state.viewportHeight &&
+		before.expansion === state.expansion
+	) {
+		return state;
+	}
+
+	// While open, the rows on screen are the open rows: no second derivation.
+	const open =
+		state.expansion.policy === 'foreground-path'
+			? state.expansion
+			: {...state.expansion, policy: 'foreground-path' as const};
 	const fits = selectRows({...state, expansion: open}).rows.length <= state.viewportHeight;
 	const policy = fits ? 'foreground-path' : 'none';
 	return policy === state.expansion.policy ? state : withExpansion(state, {...state.expansion, policy});

@@ -96,7 +96,10 @@ export function explorerReducer(state: ExplorerState, event: ExplorerEvent): Exp
 				filterExpansion: forgetGoneProcesses(state.filterExpansion, event.report),
 				actions: pruneTags(state.actions, event.report),
 			};
-			const next = withAutoExpansion(reselect(followConnection(arrived, state.report), previous, selectRows(arrived)));
+			const next = withAutoExpansion(
+				reselect(followConnection(arrived, state.report), previous, selectRows(arrived)),
+				state,
+			);
 			// Same screen: keep the state, so nothing re-renders and nothing is written.
 			return event.isQuiet && isSameScreen(state, next) ? state : next;
 		}
@@ -132,12 +135,15 @@ export function explorerReducer(state: ExplorerState, event: ExplorerEvent): Exp
 			}
 
 			const list = selectRows(state);
-			return withAutoExpansion({
-				...state,
-				width,
-				viewportHeight: height,
-				scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height),
-			});
+			return withAutoExpansion(
+				{
+					...state,
+					width,
+					viewportHeight: height,
+					scrollOffset: clampOffset(state.scrollOffset, selectedIndex(state, list), list.rows.length, height),
+				},
+				state,
+			);
 		}
 
 		case 'key-pressed': {

@@ -1,29 +1,7 @@
-import type {Key} from 'ink';
 import {describe, expect, test} from 'vitest';
 import {commandFor, footerEntries, helpLines, keyBindings, type KeyContext} from '../../../source/ui/keys/keymap.js';
+import {noKey} from '../../../source/ui/keys/use-explorer-keys.js';
 
-const noKey: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
 const onSession: KeyContext = {
 	isHelpOpen: false,
 	isPaused: false,

@@ -11,6 +11,7 @@ import {
 	type ExplorerState,
 } from '../../../source/ui/state/explorer-state.js';
 import {child, idleFor, report, shellSession} from '../../fixtures/builders.js';
+import {noKey} from '../../../source/ui/keys/use-explorer-keys.js';
 
 function arrive(state: ExplorerState, next: SessionReport): ExplorerState {
 	return explorerReducer(state, {type: 'report-arrived', report: next, usage: unknownCpuUsage});
@@ -24,29 +25,6 @@ function run(state: ExplorerState, ...commands: ExplorerCommand[]): ExplorerStat
 
 	return current;
 }
-
-const noKey: Key = {
-	upArrow: false,
-	downArrow: false,
-	leftArrow: false,
-	rightArrow: false,
-	pageDown: false,
-	pageUp: false,
-	home: false,
-	end: false,
-	return: false,
-	escape: false,
-	ctrl: false,
-	shift: false,
-	tab: false,
-	backspace: false,
-	delete: false,
-	meta: false,
-	super: false,
-	hyper: false,
-	capsLock: false,
-	numLock: false,
-};
 
 /** Named keys as Ink reports them; any other string is typed text. */
 const namedKeys: Readonly<Record<string, Partial<Key>>> = {
