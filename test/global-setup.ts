@@ -55,7 +55,15 @@ export async function teardown(): Promise<void> {
 		return;
 	}
 
-	const result = await execa('userdel', ['-r', unprivilegedTestUser], {reject: false});
+	// Exit 8: a process of the account is still exiting (a test session's sshd): try again shortly.
+	let result = await execa('userdel', ['-r', unprivilegedTestUser], {reject: false});
+	for (let attempt = 0; result.exitCode === 8 && attempt < 20; attempt++) {
+		await new Promise(resolve => {
+			setTimeout(resolve, 250);
+		});
+		result = await execa('userdel', ['-r', unprivilegedTestUser], {reject: false});
+	}
+
 	// Exit 12: the home directory could not be removed fully; the account itself is gone.
 	if (result.exitCode !== 0 && result.exitCode !== 12) {
 		process.stderr.write(`userdel ${unprivilegedTestUser} failed (${result.exitCode}): ${result.stderr}\n`);
