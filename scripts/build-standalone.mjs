@@ -70,7 +70,9 @@ try {
 		throw new Error(`${runtime} could not write the blob (${preparation.status ?? preparation.signal})`);
 
 	const stripped = path.join(work, 'node');
-	execFileSync('strip', ['--output-file', stripped, runtime]);
+	// .comment names compilers only; .gnu.build.attributes is annobin's record of build flags.
+	const unneeded = ['.comment', '.gnu.build.attributes'].flatMap(section => ['--remove-section', section]);
+	execFileSync('strip', [...unneeded, '--output-file', stripped, runtime]);
 	const built = singleExecutable(readFileSync(stripped), readFileSync(blob));
 	const partial = path.join(path.dirname(executable), `.sshtop-linux-x64.${process.pid}`);
 	mkdirSync(path.dirname(executable), {recursive: true});
