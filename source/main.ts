@@ -10,6 +10,8 @@ import {filterProblem, jsonSessions} from './model/view/session-view.js';
 import {renderPlainText} from './model/view/plain-text.js';
 import {reapCommandSummary} from './reap/reap-options.js';
 import {runReap} from './app/reap-command.js';
+import {runMetrics} from './app/metrics-command.js';
+import {runServe} from './app/metrics-server.js';
 import {createReportLoader, loadReportOnce, scanHintFile} from './app/report-source.js';
 import {colorWanted, runExplorer} from './app/explorer-app.js';
 import {preferencesPath, readPreferences, writePreferences} from './app/preferences-file.js';
@@ -43,6 +45,14 @@ export async function main(argv: readonly string[]): Promise<number> {
 	});
 	if (argv[0] === 'reap') {
 		return runReap(argv.slice(1));
+	}
+
+	if (argv[0] === 'metrics') {
+		return runMetrics(argv.slice(1));
+	}
+
+	if (argv[0] === 'serve') {
+		return runServe(argv.slice(1));
 	}
 
 	const parsed = parseCli(argv);
