@@ -2,7 +2,7 @@
 # shellcheck shell=bash
 _sshtop() {
 	local current="${COMP_WORDS[COMP_CWORD]}" previous="${COMP_WORDS[COMP_CWORD-1]}" subcommand=""
-	[[ ${COMP_WORDS[1]-} == reap ]] && subcommand=reap
+	[[ ${COMP_WORDS[1]-} == @(reap|metrics|serve) ]] && subcommand=${COMP_WORDS[1]}
 	local candidates
 	case "$previous" in
 		--sort) candidates="idle login cpu memory user peer pid" ;;
@@ -10,15 +10,19 @@ _sshtop() {
 		--health) candidates="ok stalled dead-peer unknown" ;;
 		--signal) candidates="HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM CHLD STKFLT CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO POLL PWR SYS" ;;
 		--filter) candidates="user: from: tty: pid: kind: idle: health: port: chain:" ;;
-		--audit-log) mapfile -t COMPREPLY < <(compgen -f -- "$current"); return ;;
-		--interval | --idle | --grace | --user | --from) return ;;
+		--audit-log | --output | --syslog-socket) mapfile -t COMPREPLY < <(compgen -f -- "$current"); return ;;
+		--interval | --idle | --grace | --user | --from | --listen) return ;;
 		*)
 			if [[ $subcommand == reap ]]; then
-				candidates="--idle --health --user --from --filter --leftovers --signal --grace --dry-run --yes --json --audit-log --require-audit --help"
+				candidates="--idle --health --user --from --filter --leftovers --signal --grace --dry-run --yes --json --audit-log --require-audit --no-syslog --syslog-socket --help"
+			elif [[ $subcommand == metrics ]]; then
+				candidates="--output --per-session --help"
+			elif [[ $subcommand == serve ]]; then
+				candidates="--listen --interval --per-session --help"
 			elif ((COMP_CWORD == 1)); then
-				candidates="reap --json --interval --read-only --audit-log --require-audit --filter --sort --reverse --expand --version --help"
+				candidates="reap metrics serve --json --interval --read-only --audit-log --require-audit --no-syslog --syslog-socket --filter --sort --reverse --expand --version --help"
 			else
-				candidates="--json --interval --read-only --audit-log --require-audit --filter --sort --reverse --expand --version --help"
+				candidates="--json --interval --read-only --audit-log --require-audit --no-syslog --syslog-socket --filter --sort --reverse --expand --version --help"
 			fi
 			;;
 	esac

@@ -7,6 +7,7 @@ import {qualifiers} from '../source/model/filter/query-parser.js';
 import {expansionSettings} from '../source/model/view/preferences.js';
 import {sortKeys} from '../source/model/view/sort.js';
 import {reapFlagHelp, sessionHealths} from '../source/reap/reap-options.js';
+import {metricsFlagHelp, serveFlagHelp} from '../source/metrics/metrics-options.js';
 import {helpLines} from '../source/ui/keys/keymap.js';
 
 /** Text as roff reads it: backslashes escaped, hyphens as minus signs, no line starting a request. */
@@ -35,15 +36,28 @@ export function manPage(version: string): string {
 		'.br',
 		String.raw`.B sshtop reap`,
 		String.raw`[\fIflags\fR]`,
+		'.br',
+		String.raw`.B sshtop metrics`,
+		String.raw`[\fIflags\fR]`,
+		'.br',
+		String.raw`.B sshtop serve`,
+		String.raw`[\fIflags\fR]`,
 		'.SH DESCRIPTION',
 		roff(
-			"In a terminal, sshtop is an interactive explorer of every SSH connection: sshd listener, the connection's sshd, the login shell and everything it started, with who, from where, on which terminal, since when, how idle, and whether the connection is alive. Piped or without a terminal it prints the same tree once as plain text. sshtop reap ends sessions by policy, as a dry run unless told --yes.",
+			"In a terminal, sshtop is an interactive explorer of every SSH connection: sshd listener, the connection's sshd, the login shell and everything it started, with who, from where, on which terminal, since when, how idle, and whether the connection is alive. Piped or without a terminal it prints the same tree once as plain text. sshtop reap ends sessions by policy, as a dry run unless told --yes. sshtop metrics and sshtop serve give the same facts to Prometheus.",
 		),
 		'.SH OPTIONS',
 		...flagEntries(flagHelp),
 		'.SH REAP',
 		roff('sshtop reap [flags] selects sessions (or, with --leftovers, processes left behind) and signals them:'),
 		...flagEntries(reapFlagHelp),
+		'.SH METRICS',
+		roff(
+			"sshtop metrics [flags] prints the sessions once in Prometheus' text exposition format (metric names in README: sshtop_sessions, sshtop_sessions_by_user, sshtop_session_idle_seconds_max, sshtop_leftover_processes, sshtop_listeners, sshtop_scan_duration_seconds, sshtop_scans_total):",
+		),
+		...flagEntries(metricsFlagHelp),
+		roff('sshtop serve [flags] answers GET /metrics with the same, read-only; it stops on SIGTERM:'),
+		...flagEntries(serveFlagHelp),
 		'.SH KEYS',
 		roff('Keys of the explorer, as its help screen (? or F1) lists them:'),
 		...helpLines().flatMap(line => ['.TP', String.raw`\fB${roff(line.keys)}\fR`, roff(line.help)]),
@@ -67,7 +81,9 @@ export function manPage(version: string): string {
 		roff('The code cache and the scan hint that make a start faster.'),
 		'.TP',
 		String.raw`\fI/var/log/sshtop/actions.log\fR`,
-		roff('The audit log of every action, one JSON line each (as root; ~/.local/state/sshtop/actions.log otherwise).'),
+		roff(
+			'The audit log of every action, one JSON line each (as root; ~/.local/state/sshtop/actions.log otherwise). Each action also goes to the system log (/dev/log, facility authpriv, tag sshtop), one line per target, unless --no-syslog.',
+		),
 		'.SH EXIT STATUS',
 		roff('0 success; 1 runtime failure (for reap: some target could not be signalled); 2 bad arguments.'),
 		'.SH SEE ALSO',
@@ -91,7 +107,7 @@ export function bashCompletion(): string {
 		// eslint-disable-next-line no-template-curly-in-string -- bash's own ${…}, not a template.
 		'\tlocal current="${COMP_WORDS[COMP_CWORD]}" previous="${COMP_WORDS[COMP_CWORD-1]}" subcommand=""',
 		// eslint-disable-next-line no-template-curly-in-string -- as above.
-		'\t[[ ${COMP_WORDS[1]-} == reap ]] && subcommand=reap',
+		'\t[[ ${COMP_WORDS[1]-} == @(reap|metrics|serve) ]] && subcommand=${COMP_WORDS[1]}',
 		'\tlocal candidates',
 		'\tcase "$previous" in',
 		`\t\t--sort) candidates="${words(sortKeys)}" ;;`,
@@ -99,13 +115,17 @@ export function bashCompletion(): string {
 		`\t\t--health) candidates="${words(sessionHealths)}" ;;`,
 		`\t\t--signal) candidates="${words(signalNames)}" ;;`,
 		`\t\t--filter) candidates="${words(qualifiers.map(qualifier => `${qualifier.name}:`))}" ;;`,
-		'\t\t--audit-log) mapfile -t COMPREPLY < <(compgen -f -- "$current"); return ;;',
-		'\t\t--interval | --idle | --grace | --user | --from) return ;;',
+		'\t\t--audit-log | --output | --syslog-socket) mapfile -t COMPREPLY < <(compgen -f -- "$current"); return ;;',
+		'\t\t--interval | --idle | --grace | --user | --from | --listen) return ;;',
 		'\t\t*)',
 		'\t\t\tif [[ $subcommand == reap ]]; then',
 		`\t\t\t\tcandidates="${words(flagsOf(reapFlagHelp))}"`,
+		'\t\t\telif [[ $subcommand == metrics ]]; then',
+		`\t\t\t\tcandidates="${words(flagsOf(metricsFlagHelp))}"`,
+		'\t\t\telif [[ $subcommand == serve ]]; then',
+		`\t\t\t\tcandidates="${words(flagsOf(serveFlagHelp))}"`,
 		'\t\t\telif ((COMP_CWORD == 1)); then',
-		`\t\t\t\tcandidates="reap ${words(flagsOf(flagHelp))}"`,
+		`\t\t\t\tcandidates="reap metrics serve ${words(flagsOf(flagHelp))}"`,
 		'\t\t\telse',
 		`\t\t\t\tcandidates="${words(flagsOf(flagHelp))}"`,
 		'\t\t\tfi',

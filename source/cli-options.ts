@@ -1,6 +1,7 @@
 // Command-line flags: parsed with node:util parseArgs, validated into plain options.
 import {parseArgs} from 'node:util';
 import {auditLogPathProblem} from './actions/audit-log.js';
+import {syslogSocketProblem, systemLogFrom, type SystemLog} from './actions/system-log.js';
 import {expansionSettings, isExpansionSetting, type ExpansionSetting} from './model/view/preferences.js';
 import {defaultSortKey, isSortKey, sortKeys, type SortKey} from './model/view/sort.js';
 
@@ -13,6 +14,8 @@ export type CliOptions = {
 	readonly auditLogPath: string | undefined;
 	/** Actions are disabled while the audit log cannot be written (otherwise they go ahead, with a warning). */
 	readonly isAuditRequired: boolean;
+	/** Where each action's system log lines go (`--syslog-socket`); undefined with `--no-syslog`. */
+	readonly systemLog: SystemLog | undefined;
 	/** `--filter`: the filter line's text to start with; empty shows everything. */
 	readonly filterQuery: string;
 	readonly sortKey: SortKey;
@@ -46,6 +49,16 @@ export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: stri
 		flag: '--require-audit',
 		text: 'disable every action while the audit log cannot be written (default: act, and warn in the header)',
 		example: 'sshtop --require-audit',
+	},
+	{
+		flag: '--no-syslog',
+		text: 'do not also log actions to the system log (default: one authpriv line per target, tagged sshtop, when /dev/log exists)',
+		example: 'sshtop --no-syslog',
+	},
+	{
+		flag: '--syslog-socket PATH',
+		text: 'the system log socket actions are logged to (default /dev/log)',
+		example: 'sshtop --syslog-socket /run/systemd/journal/dev-log',
 	},
 	{
 		flag: '--filter QUERY',
@@ -82,6 +95,8 @@ export function parseCli(argv: readonly string[]): CliParse {
 				'read-only': {type: 'boolean'},
 				'audit-log': {type: 'string'},
 				'require-audit': {type: 'boolean'},
+				'no-syslog': {type: 'boolean'},
+				'syslog-socket': {type: 'string'},
 				filter: {type: 'string'},
 				sort: {type: 'string'},
 				reverse: {type: 'boolean'},
@@ -108,6 +123,11 @@ export function parseCli(argv: readonly string[]): CliParse {
 		return {error: `--audit-log: ${auditProblem}`};
 	}
 
+	const syslogProblem = syslogSocketProblem(values['syslog-socket'], values['no-syslog']);
+	if (syslogProblem !== undefined) {
+		return {error: syslogProblem};
+	}
+
 	const sortKey = values.sort ?? defaultSortKey;
 	if (!isSortKey(sortKey)) {
 		return {error: `--sort takes one of ${sortKeys.join(', ')}, not "${sortKey}"`};
@@ -132,6 +152,7 @@ export function parseCli(argv: readonly string[]): CliParse {
 			isReadOnly: values['read-only'] ?? false,
 			auditLogPath,
 			isAuditRequired: values['require-audit'] ?? false,
+			systemLog: systemLogFrom(values['no-syslog'] ?? false, values['syslog-socket']),
 			filterQuery: values.filter ?? '',
 			sortKey,
 			isSortReversed: values.reverse ?? false,

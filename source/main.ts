@@ -119,6 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 				color: colorWanted(),
 				isReadOnly: options.isReadOnly,
 				auditLogPath: options.auditLogPath,
+				systemLog: options.systemLog,
 				isAuditRequired: options.isAuditRequired,
 				initialView: {
 					filterQuery: options.filterQuery,

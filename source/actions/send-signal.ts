@@ -16,6 +16,7 @@ import {isEndingSignal, isValidSignalNumber, type Signal, SIGCONT} from '../mode
 import {type ActionName, type ActionTarget, describeTarget, formatPeer, targetId} from '../model/guard/target.js';
 import {readLiveDispositions, readLiveStat} from './live-stat.js';
 import {appendAuditEntry, type AuditEntry, type Operator, operatorForAudit} from './audit-log.js';
+import {type SystemLog, writeSystemLog} from './system-log.js';
 
 export type SignalRequest = {
 	readonly targets: readonly ActionTarget[];
@@ -28,6 +29,8 @@ export type SignalRequest = {
 	readonly operator: Operator;
 	/** Where the audit line goes: resolveAuditLogPath(flags['audit-log']). */
 	readonly auditLogPath: string;
+	/** Where the system log's copy goes; undefined with --no-syslog. */
+	readonly systemLog?: SystemLog | undefined;
 };
 
 function refused(target: ActionTarget, signal: Signal, reason: RefusalReason, sentence: string): TargetResult {
@@ -249,7 +252,10 @@ export function executeSignal(request: SignalRequest): SignalReport {
 		);
 	}
 
-	return {signal, results, audit: appendAuditEntry(request.auditLogPath, auditEntryFor(request, results))};
+	const entry = auditEntryFor(request, results);
+	const audit = appendAuditEntry(request.auditLogPath, entry);
+	const systemLog = writeSystemLog(request.systemLog, entry);
+	return {signal, results, audit, ...(systemLog.ok ? {} : {systemLog})};
 }
 
 /** Sends a plan through the guarded executor; `dispatch` carries context, confirmations, operator and log. */

@@ -3,6 +3,7 @@
 // can pass one that records what it was asked and sends nothing.
 import process from 'node:process';
 import {currentOperator} from '../actions/audit-log.js';
+import type {SystemLog} from '../actions/system-log.js';
 import {endSessions} from '../actions/end-sessions.js';
 import {executePlan} from '../actions/send-signal.js';
 import {cleanUpSurvivors} from '../actions/survivors.js';
@@ -13,6 +14,8 @@ import type {ActionDispatch, ActionExecutor} from '../ui/hooks/use-actions.js';
 export type ActionExecutorOptions = {
 	/** ResolveAuditLogPath(--audit-log). */
 	readonly auditLogPath: string;
+	/** Where each action's system log lines go; undefined with --no-syslog. */
+	readonly systemLog?: SystemLog | undefined;
 	/** How long a session's processes get to exit before what is left counts as a survivor. */
 	readonly exitWaitMs?: number;
 	/** How long an ended session's connection gets to close before it is reported still connected. */
@@ -27,6 +30,7 @@ export function createActionExecutor(options: ActionExecutorOptions): ActionExec
 		confirmations: dispatch.confirmations,
 		operator: currentOperator(dispatch.operatorPeer),
 		auditLogPath: options.auditLogPath,
+		systemLog: options.systemLog,
 	});
 	return {
 		selfPid: process.pid,

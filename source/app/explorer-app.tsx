@@ -2,6 +2,7 @@
 import {constants} from 'node:os';
 import process from 'node:process';
 import {render} from 'ink';
+import type {SystemLog} from '../actions/system-log.js';
 import type {SessionReport} from '../model/types.js';
 import type {Preferences} from '../model/view/preferences.js';
 import {readProcessDetails} from '../proc/read-process-details.js';
@@ -35,6 +36,8 @@ export type RunExplorerOptions = {
 	readonly isReadOnly?: boolean;
 	/** `--audit-log PATH`; the default path for this user when absent. */
 	readonly auditLogPath?: string;
+	/** Where each action's system log lines go; undefined with --no-syslog. */
+	readonly systemLog?: SystemLog | undefined;
 	/** `--require-audit`: no action while the audit log cannot be written. */
 	readonly isAuditRequired?: boolean;
 	/** Why part of the preferences file was left out, for the header. */
@@ -83,7 +86,7 @@ export async function runExplorer(options: RunExplorerOptions): Promise<void> {
 			isReadOnly={options.isReadOnly ?? false}
 			{...(readOnlyReason === undefined ? {} : {readOnlyReason})}
 			{...(auditWarning === undefined ? {} : {auditWarning})}
-			actionExecutor={createActionExecutor({auditLogPath})}
+			actionExecutor={createActionExecutor({auditLogPath, systemLog: options.systemLog})}
 			readProcessDetails={readProcessDetails}
 			{...(options.preferencesWarning === undefined ? {} : {preferencesWarning: options.preferencesWarning})}
 			{...(options.savePreferences === undefined ? {} : {onPreferencesChanged: options.savePreferences})}

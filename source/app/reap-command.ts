@@ -69,7 +69,14 @@ async function loadOnce(): Promise<
 }
 
 function auditWarnings(reports: readonly SignalReport[]): string[] {
-	return [...new Set(reports.flatMap(report => (report.audit.ok ? [] : [report.audit.warning])))];
+	return [
+		...new Set(
+			reports.flatMap(report => [
+				...(report.audit.ok ? [] : [report.audit.warning]),
+				...(report.systemLog?.ok === false ? [report.systemLog.warning] : []),
+			]),
+		),
+	];
 }
 
 function readProcessesNow(): readonly ProcessRecord[] {
@@ -235,7 +242,7 @@ export async function runReap(argv: readonly string[], io: ReapIo = processIo): 
 		}
 
 		const operator: Operator = currentOperator(context.ownSession?.peer);
-		const dispatch: Dispatch = {context, operator, auditLogPath};
+		const dispatch: Dispatch = {context, operator, auditLogPath, systemLog: options.systemLog};
 		if (leftoverPlan !== undefined) {
 			const {outcomes, warnings} = await executeLeftoverReap(leftoverPlan, options, dispatch);
 			for (const warning of audit.ok ? warnings : []) {

@@ -2,6 +2,7 @@
 // Pure: every mistake comes back as a one-line message, and the caller exits 2 with it.
 import {parseArgs} from 'node:util';
 import {auditLogPathProblem} from '../actions/audit-log.js';
+import {syslogSocketProblem, systemLogFrom, type SystemLog} from '../actions/system-log.js';
 import {parseSignal, type Signal, SIGTERM} from '../model/guard/signal-catalogue.js';
 import {parseDuration} from '../model/view/duration.js';
 import {parseFilterQuery, qualifiers} from '../model/filter/query-parser.js';
@@ -33,6 +34,8 @@ export type ReapOptions = {
 	readonly auditLogPath: string | undefined;
 	/** `--require-audit`: send nothing when the audit log cannot be written. */
 	readonly isAuditRequired: boolean;
+	/** Where each target's system log line goes (`--syslog-socket`); undefined with `--no-syslog`. */
+	readonly systemLog: SystemLog | undefined;
 	/** `--leftovers`: end processes left behind by logouts instead of sessions. */
 	readonly isLeftovers: boolean;
 };
@@ -106,6 +109,16 @@ export const reapFlagHelp: ReadonlyArray<{readonly flag: string; readonly text: 
 		text: 'send nothing when the audit log cannot be written (default: warn and go ahead)',
 		example: 'sshtop reap --idle 1d --yes --require-audit',
 	},
+	{
+		flag: '--no-syslog',
+		text: 'do not also log to the system log (default: one authpriv line per target, tagged sshtop, when /dev/log exists)',
+		example: 'sshtop reap --idle 1d --yes --no-syslog',
+	},
+	{
+		flag: '--syslog-socket PATH',
+		text: 'the system log socket to log to (default /dev/log)',
+		example: 'sshtop reap --idle 1d --yes --syslog-socket /run/systemd/journal/dev-log',
+	},
 	{flag: '--help', text: 'print this help and exit', example: 'sshtop reap --help'},
 ];
 
@@ -155,6 +168,8 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 				json: {type: 'boolean'},
 				'audit-log': {type: 'string'},
 				'require-audit': {type: 'boolean'},
+				'no-syslog': {type: 'boolean'},
+				'syslog-socket': {type: 'string'},
 				leftovers: {type: 'boolean'},
 				help: {type: 'boolean', short: 'h'},
 			},
@@ -171,6 +186,7 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		json: false,
 		auditLogPath: undefined,
 		isAuditRequired: false,
+		systemLog: undefined,
 		isLeftovers: false,
 	};
 	if (values.help) {
@@ -241,6 +257,11 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		return {ok: false, message: `--audit-log: ${auditProblem}`};
 	}
 
+	const syslogProblem = syslogSocketProblem(values['syslog-socket'], values['no-syslog']);
+	if (syslogProblem !== undefined) {
+		return {ok: false, message: syslogProblem};
+	}
+
 	const isLeftovers = values.leftovers ?? false;
 	if (isLeftovers && (idleSeconds !== undefined || health !== undefined)) {
 		return {
@@ -274,6 +295,7 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 			json: values.json ?? false,
 			auditLogPath: values['audit-log'],
 			isAuditRequired: values['require-audit'] ?? false,
+			systemLog: systemLogFrom(values['no-syslog'] ?? false, values['syslog-socket']),
 			isLeftovers,
 		},
 	};
@@ -320,4 +342,8 @@ export const reapCommandSummary = [
 	'Commands:',
 	'  reap  end the sessions that match a policy (a dry run unless --yes); sshtop reap --help lists its flags',
 	'        e.g. sshtop reap --health dead-peer --yes',
+	'  metrics  print the sessions as Prometheus metrics, once; sshtop metrics --help lists its flags',
+	'        e.g. sshtop metrics --output /var/lib/prometheus/node-exporter/sshtop.prom',
+	'  serve  answer GET /metrics as a read-only Prometheus exporter; sshtop serve --help lists its flags',
+	'        e.g. sshtop serve --listen 127.0.0.1:10922',
 ].join('\n');

@@ -109,7 +109,17 @@ describe('sshtop reap against two real sessions', () => {
 
 	it('--yes ends both sessions, kills what outlived the grace period, and writes the audit log', async () => {
 		const auditLog = path.join(auditDirectory, 'actions.log');
-		const run = await runSshtop(['reap', ...scope, '--yes', '--grace', '2s', '--audit-log', auditLog, '--json']);
+		const run = await runSshtop([
+			'reap',
+			...scope,
+			'--yes',
+			'--grace',
+			'2s',
+			'--no-syslog',
+			'--audit-log',
+			auditLog,
+			'--json',
+		]);
 		expect(run.exitCode, run.stderr).toBe(0);
 		const document = JSON.parse(run.stdout) as ReapJson;
 		expect(document.mode).toBe('executed');

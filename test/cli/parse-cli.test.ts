@@ -13,6 +13,7 @@ const defaults: CliOptions = {
 	isReadOnly: false,
 	auditLogPath: undefined,
 	isAuditRequired: false,
+	systemLog: {socket: '/dev/log', isExplicit: false},
 	filterQuery: '',
 	sortKey: 'idle',
 	isSortReversed: false,
@@ -91,6 +92,11 @@ describe('each flag', () => {
 		expect(optionsOf(['--require-audit'])).toEqual({...defaults, isAuditRequired: true});
 	});
 
+	test('--no-syslog turns the system log copy off; --syslog-socket names another socket', () => {
+		expect(optionsOf(['--no-syslog']).systemLog).toBeUndefined();
+		expect(optionsOf(['--syslog-socket', '/run/x/log']).systemLog).toEqual({socket: '/run/x/log', isExplicit: true});
+	});
+
 	test('--filter takes the query verbatim, even one the filter cannot read (the explorer shows the hint)', () => {
 		expect(optionsOf(['--filter', 'user:alice idle>1h'])).toEqual({...defaults, filterQuery: 'user:alice idle>1h'});
 		expect(optionsOf(['--filter=kind:notty']).filterQuery).toBe('kind:notty');
@@ -124,6 +130,7 @@ describe('each flag', () => {
 				'--require-audit',
 				'--audit-log',
 				'/tmp/a.log',
+				'--no-syslog',
 			]),
 		).toEqual({
 			mode: 'json',
@@ -131,6 +138,7 @@ describe('each flag', () => {
 			isReadOnly: true,
 			auditLogPath: '/tmp/a.log',
 			isAuditRequired: true,
+			systemLog: undefined,
 			filterQuery: 'bob',
 			sortKey: 'memory',
 			isSortReversed: true,
@@ -150,6 +158,13 @@ describe('bad values', () => {
 	test('--interval followed by what looks like a flag is ambiguous, not a value', () => {
 		expect(errorOf(['--interval', '-1'])).toBe("Option '--interval' argument is ambiguous.");
 		expect(errorOf(['--interval', 'abc'])).toBe('--interval takes a number of seconds from 0.2 to 3600, not "abc"');
+	});
+
+	test('--syslog-socket wants an absolute path, and not beside --no-syslog', () => {
+		expect(errorOf(['--syslog-socket', 'log'])).toBe('--syslog-socket takes an absolute path, not "log"');
+		expect(errorOf(['--syslog-socket', '/dev/log', '--no-syslog'])).toBe(
+			'--syslog-socket and --no-syslog contradict each other: give one',
+		);
 	});
 
 	test('a flag missing its value names the flag', () => {

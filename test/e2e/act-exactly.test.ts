@@ -85,7 +85,7 @@ describe.skipIf(skipReason !== undefined)(
 			program = cliPath,
 		): Promise<TmuxSession> {
 			const tmux = await startTmux({
-				command: `${prefix}${quote(process.execPath)} ${quote(program)} --audit-log ${quote(log)} --filter ${quote(filter)}`,
+				command: `${prefix}${quote(process.execPath)} ${quote(program)} --no-syslog --audit-log ${quote(log)} --filter ${quote(filter)}`,
 				columns: 170,
 				rows: 45,
 			});
@@ -189,6 +189,7 @@ describe.skipIf(skipReason !== undefined)(
 					'1s',
 					'--yes',
 					'--json',
+					'--no-syslog',
 					'--audit-log',
 					path.join(directory, 'reap.log'),
 				]);
@@ -231,7 +232,7 @@ describe.skipIf(skipReason !== undefined)(
 					// A normal user cannot read the session's sockets (no peer to match): select it by its user side.
 					const userSide = (await readPs()).childrenOf(client.sessionPid).find(row => row.args.startsWith('sshd: '))!;
 					const run = await runSshtop(
-						['reap', '--filter', `pid:${userSide.pid}`, '--grace', '1s', '--yes', '--audit-log', log],
+						['reap', '--filter', `pid:${userSide.pid}`, '--grace', '1s', '--yes', '--no-syslog', '--audit-log', log],
 						{as: {uid, gid: uid}},
 					);
 					expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
@@ -370,6 +371,7 @@ describe.skipIf(skipReason !== undefined)(
 					'--from',
 					`127.0.0.1:${leaving.localPort}`,
 					'--yes',
+					'--no-syslog',
 					'--audit-log',
 					log,
 				]);
@@ -530,7 +532,7 @@ describe.skipIf(skipReason !== undefined)(
 		it('--audit-log under /proc is refused at once (exit 2), by the explorer and by reap; nothing hangs', async () => {
 			for (const args of [
 				['--audit-log', '/proc/x/y.log'],
-				['reap', '--idle', '1d', '--yes', '--audit-log', '/proc/x/y.log'],
+				['reap', '--idle', '1d', '--yes', '--no-syslog', '--audit-log', '/proc/x/y.log'],
 			]) {
 				const run = await runSshtop(args, {timeoutMs: 10_000});
 				expect(run.exitCode, run.stderr).toBe(2);

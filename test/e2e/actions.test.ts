@@ -82,7 +82,7 @@ describe.skipIf(skipReason !== undefined)(
 		});
 
 		async function startSshtop(extra: readonly string[] = [], prefix = ''): Promise<TmuxSession> {
-			const command = `${prefix}${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)} ${extra.map(word => quote(word)).join(' ')}`;
+			const command = `${prefix}${quote(process.execPath)} ${quote(cliPath)} --no-syslog --audit-log ${quote(auditLog)} ${extra.map(word => quote(word)).join(' ')}`;
 			const tmux = await startTmux({command, columns: 170, rows: 45});
 			await tmux.waitForScreen(screen => screen.includes('listening on'), {
 				description: 'the explorer',
@@ -202,7 +202,7 @@ describe.skipIf(skipReason !== undefined)(
 				// Only this session (the remote shell, $$, is one of its processes), so it is on the screen
 				// however many others the box has. A pid: filter marks no text in the session's row.
 				await tmux.sendText(
-					`${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)} --filter pid:$$`,
+					`${quote(process.execPath)} ${quote(cliPath)} --no-syslog --audit-log ${quote(auditLog)} --filter pid:$$`,
 				);
 				await tmux.sendKeys('Enter');
 				await tmux.waitForScreen(screen => screen.includes(`127.0.0.1:${ownPort} `), {
@@ -236,7 +236,7 @@ describe.skipIf(skipReason !== undefined)(
 			const log = path.join(mkdtempSync(path.join(tmpdir(), 'sshtop-eperm-')), 'actions.log');
 			const tmux = await startTmux({
 				// Only root's session, so it is on the screen however many others the box has.
-				command: `runuser -u ${unprivilegedTestUser} -- ${quote(process.execPath)} ${quote(sharedCliPath())} --audit-log ${quote(log)} --filter pid:${rootShell.sessionPid}`,
+				command: `runuser -u ${unprivilegedTestUser} -- ${quote(process.execPath)} ${quote(sharedCliPath())} --no-syslog --audit-log ${quote(log)} --filter pid:${rootShell.sessionPid}`,
 				columns: 170,
 				rows: 45,
 			});

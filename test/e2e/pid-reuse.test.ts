@@ -147,7 +147,7 @@ describe.skipIf(skipReason !== undefined)(
 				expect(oldIdentity).toBeDefined();
 
 				tmux = await startTmux({
-					command: `${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)}`,
+					command: `${quote(process.execPath)} ${quote(cliPath)} --no-syslog --audit-log ${quote(auditLog)}`,
 					columns: 170,
 					rows: 45,
 				});

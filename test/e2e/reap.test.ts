@@ -306,7 +306,18 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 		// any of the test account's processes either, so this selection is safe machine-wide.
 		const auditLog = path.join(auditDirectory, 'nobody.log');
 		const run = await runSshtop(
-			['reap', '--user', unprivilegedTestUser, '--yes', '--grace', '1s', '--json', '--audit-log', auditLog],
+			[
+				'reap',
+				'--user',
+				unprivilegedTestUser,
+				'--yes',
+				'--grace',
+				'1s',
+				'--json',
+				'--no-syslog',
+				'--audit-log',
+				auditLog,
+			],
 			{as: nobody},
 		);
 		expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(1);
@@ -337,6 +348,7 @@ describe.skipIf(skipReason !== undefined)(`sshtop reap${skipReason ? ` (skipped:
 			'--grace',
 			'2s',
 			'--json',
+			'--no-syslog',
 			'--audit-log',
 			auditLog,
 		]);

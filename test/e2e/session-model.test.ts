@@ -91,7 +91,7 @@ describe.skipIf(skipReason !== undefined)(`what a session is${skipReason ? ` (sk
 			// The explorer is watching, the session selected, when the monitor dies.
 			const auditLog = path.join(directory, 'orphan.log');
 			tmux = await startTmux({
-				command: `${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(auditLog)} --filter pid:${userSide}`,
+				command: `${quote(process.execPath)} ${quote(cliPath)} --no-syslog --audit-log ${quote(auditLog)} --filter pid:${userSide}`,
 				columns: 170,
 				rows: 40,
 			});
@@ -163,6 +163,7 @@ describe.skipIf(skipReason !== undefined)(`what a session is${skipReason ? ` (sk
 				'--grace',
 				'1s',
 				'--yes',
+				'--no-syslog',
 				'--audit-log',
 				path.join(directory, 'reap.log'),
 			]);
@@ -326,7 +327,7 @@ describe.skipIf(skipReason !== undefined)(`what a session is${skipReason ? ` (sk
 
 		it('inside the inner hop, the outer hop is marked as yours and asks the second confirmation; No keeps it', async () => {
 			await tmux.sendText(
-				`${quote(process.execPath)} ${quote(cliPath)} --audit-log ${quote(path.join(directory, 'chain.log'))} --filter chain:own\n`,
+				`${quote(process.execPath)} ${quote(cliPath)} --no-syslog --audit-log ${quote(path.join(directory, 'chain.log'))} --filter chain:own\n`,
 			);
 			const outerRow = (lines: readonly string[]) => lines.findIndex(line => line.includes(`127.0.0.1:${outerPort} `));
 			const screen = await tmux.waitForScreen(

@@ -133,6 +133,23 @@ describe.skipIf(!canInstall || alreadyInstalled)('the Debian package', () => {
 		expect(stdout).toContain('--json');
 	});
 
+	it.skipIf(!commandExists('systemd-analyze'))(
+		'installs systemd units that systemd-analyze verify accepts',
+		async () => {
+			const units = installedFiles.filter(file =>
+				/^\/usr\/lib\/systemd\/system\/sshtop-.+\.(?:service|timer)$/u.test(file),
+			);
+			expect(units.toSorted()).toEqual(
+				['sshtop-exporter.service', 'sshtop-reap.service', 'sshtop-reap.timer'].map(
+					unit => `/usr/lib/systemd/system/${unit}`,
+				),
+			);
+			const result = await execa('systemd-analyze', ['verify', ...units], {reject: false, all: true});
+			expect(result.all).toBe('');
+			expect(result.exitCode).toBe(0);
+		},
+	);
+
 	it('completes sshtop flags once its completion is sourced', async () => {
 		const script = [
 			'source /usr/share/bash-completion/completions/sshtop',

@@ -8,6 +8,7 @@ import {describe, expect, it} from 'vitest';
 import {bashCompletion, manPage} from '../../scripts/manual.js';
 import {flagHelp} from '../../source/cli-options.js';
 import {qualifiers} from '../../source/model/filter/query-parser.js';
+import {metricsFlagHelp, serveFlagHelp} from '../../source/metrics/metrics-options.js';
 import {reapFlagHelp} from '../../source/reap/reap-options.js';
 import {helpLines} from '../../source/ui/keys/keymap.js';
 import {projectRoot} from '../e2e/harness/sshtop.js';
@@ -67,6 +68,9 @@ describe('bash completion', () => {
 		expect(await complete('sshtop', 're')).toEqual(['reap']);
 		expect(await complete('sshtop', 'reap', '--')).toEqual(flagsOf(reapFlagHelp));
 		expect(await complete('sshtop', '--')).toEqual(flagsOf(flagHelp));
+		expect(await complete('sshtop', 'me')).toEqual(['metrics']);
+		expect(await complete('sshtop', 'metrics', '--')).toEqual(flagsOf(metricsFlagHelp));
+		expect(await complete('sshtop', 'serve', '--')).toEqual(flagsOf(serveFlagHelp));
 	});
 
 	it('completes the values of --sort, --expand, --health, --signal and --filter', async () => {

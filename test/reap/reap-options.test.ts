@@ -36,6 +36,7 @@ describe('sshtop reap options', () => {
 			graceSeconds: 10,
 			json: false,
 			isAuditRequired: false,
+			systemLog: {socket: '/dev/log', isExplicit: false},
 			isLeftovers: false,
 			auditLogPath: undefined,
 		});
@@ -62,6 +63,8 @@ describe('sshtop reap options', () => {
 				'--json',
 				'--audit-log',
 				'/tmp/reap.log',
+				'--syslog-socket',
+				'/run/log.sock',
 			]),
 		).toEqual({
 			mode: 'execute',
@@ -70,8 +73,21 @@ describe('sshtop reap options', () => {
 			graceSeconds: 2,
 			json: true,
 			isAuditRequired: false,
+			systemLog: {socket: '/run/log.sock', isExplicit: true},
 			isLeftovers: false,
 			auditLogPath: '/tmp/reap.log',
+		});
+	});
+
+	test('--no-syslog leaves the system log out; --syslog-socket wants an absolute path, not beside it', () => {
+		expect(options(['--idle', '1h', '--no-syslog']).systemLog).toBeUndefined();
+		expect(parseReapArgs(['--idle', '1h', '--syslog-socket', 'x'])).toEqual({
+			ok: false,
+			message: '--syslog-socket takes an absolute path, not "x"',
+		});
+		expect(parseReapArgs(['--idle', '1h', '--syslog-socket', '/x', '--no-syslog'])).toEqual({
+			ok: false,
+			message: '--syslog-socket and --no-syslog contradict each other: give one',
 		});
 	});
 

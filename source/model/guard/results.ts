@@ -32,6 +32,8 @@ export type SignalReport = {
 	/** One per target, in the order given. */
 	readonly results: readonly TargetResult[];
 	readonly audit: AuditWrite;
+	/** The system log's copy: a warning when it could not be written. */
+	readonly systemLog?: {readonly ok: true} | {readonly ok: false; readonly warning: string};
 };
 
 export type AuditWrite =

@@ -19,10 +19,17 @@ function messageOf(error: unknown): string {
 	return error instanceof Error ? error.message : String(error);
 }
 
+/** The first warning about the audit file, else about the system log's copy. */
 function auditWarningOf(reports: ReadonlyArray<SignalReport | undefined>): string | undefined {
 	for (const report of reports) {
 		if (report !== undefined && !report.audit.ok) {
 			return report.audit.warning;
+		}
+	}
+
+	for (const report of reports) {
+		if (report?.systemLog?.ok === false) {
+			return report.systemLog.warning;
 		}
 	}
 
