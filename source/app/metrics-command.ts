@@ -7,20 +7,7 @@ import path from 'node:path';
 import {renderMetrics} from '../model/metrics/exposition.js';
 import {metricsHelpText, parseMetricsArgs} from '../metrics/metrics-options.js';
 import {loadReportOnce} from './report-source.js';
-
-export type CommandIo = {
-	readonly stdout: (text: string) => void;
-	readonly stderr: (text: string) => void;
-};
-
-const processIo: CommandIo = {
-	stdout(text) {
-		process.stdout.write(text);
-	},
-	stderr(text) {
-		process.stderr.write(text);
-	},
-};
+import {type CommandIo, processIo} from './command-io.js';
 
 /** Writes next to the file, then renames over it: a reader sees the old file or the new, whole. */
 export function writeAtomically(file: string, content: string): void {

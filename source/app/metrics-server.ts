@@ -8,8 +8,8 @@ import {createServer, type IncomingMessage, type Server, type ServerResponse} fr
 import {metricsContentType, renderMetrics} from '../model/metrics/exposition.js';
 import {parseServeArgs, serveHelpText, type ServeOptions} from '../metrics/metrics-options.js';
 import type {SessionReport} from '../model/types.js';
-import type {CommandIo} from './metrics-command.js';
 import {loadReportOnce} from './report-source.js';
+import {type CommandIo, processIo} from './command-io.js';
 
 type Scrape = {readonly body: string; readonly at: number};
 
@@ -134,15 +134,6 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
 		},
 	};
 }
-
-const processIo: CommandIo = {
-	stdout(text) {
-		process.stdout.write(text);
-	},
-	stderr(text) {
-		process.stderr.write(text);
-	},
-};
 
 /** Runs `sshtop serve ARGS` until SIGTERM or SIGINT; returns the exit code and never throws. */
 export async function runServe(argv: readonly string[], io: CommandIo = processIo): Promise<number> {

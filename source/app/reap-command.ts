@@ -25,20 +25,7 @@ import {
 import {parseReapArgs, reapHelpText, type ReapOptions} from '../reap/reap-options.js';
 import {planLeftoverReap, planReap, type LeftoverPlan, type ReapPlan} from '../reap/select.js';
 import {loadSnapshotOnce} from './report-source.js';
-
-export type ReapIo = {
-	readonly stdout: (text: string) => void;
-	readonly stderr: (text: string) => void;
-};
-
-const processIo: ReapIo = {
-	stdout(text) {
-		process.stdout.write(text);
-	},
-	stderr(text) {
-		process.stderr.write(text);
-	},
-};
+import {type CommandIo, processIo} from './command-io.js';
 
 type Loaded = {readonly report: SessionReport; readonly context: GuardContext};
 
@@ -184,7 +171,7 @@ function leftoverExitCode(outcomes: readonly LeftoverOutcome[]): 0 | 1 {
 }
 
 /** Runs `sshtop reap ARGS` (the words after `reap`); returns the exit code and never throws. */
-export async function runReap(argv: readonly string[], io: ReapIo = processIo): Promise<number> {
+export async function runReap(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
 	const parsed = parseReapArgs(argv);
 	if (!parsed.ok) {
 		io.stderr(`sshtop reap: ${parsed.message} (see sshtop reap --help)\n`);

@@ -56,6 +56,17 @@ describe.skipIf(!hasPrometheus)('Prometheus metrics', () => {
 	let directory: string;
 	const started: Started[] = [];
 
+	/** `sshtop serve` on a free loopback port, once it says where it listens. */
+	async function startServe(extra: readonly string[]): Promise<{readonly serve: Started; readonly url: string}> {
+		const serve = startProgram('node', [cliPath, 'serve', '--listen', '127.0.0.1:0', '--interval', '1', ...extra]);
+		started.push(serve);
+		const url = await waitFor(() => /listening on (http:\/\/\S+)/u.exec(serve.output())?.[1], {
+			timeoutMs: 15_000,
+			description: `sshtop serve to listen (it said: ${serve.output()})`,
+		});
+		return {serve, url};
+	}
+
 	beforeAll(async () => {
 		await ensureBuilt();
 		directory = mkdtempSync(path.join(testRunDirectory(), 'sshtop-prometheus-'));
@@ -104,20 +115,7 @@ describe.skipIf(!hasPrometheus)('Prometheus metrics', () => {
 	});
 
 	it('serves the sessions ss shows to a real Prometheus, and follows a session that ends', async () => {
-		const serve = startProgram('node', [
-			cliPath,
-			'serve',
-			'--listen',
-			'127.0.0.1:0',
-			'--interval',
-			'1',
-			'--per-session',
-		]);
-		started.push(serve);
-		const url = await waitFor(() => /listening on (http:\/\/\S+)/u.exec(serve.output())?.[1], {
-			timeoutMs: 15_000,
-			description: 'sshtop serve to listen',
-		});
+		const {url} = await startServe(['--per-session']);
 		const target = new URL(url).host;
 		const prometheusPort = await freePort();
 		const config = path.join(directory, 'prometheus.yml');
@@ -183,12 +181,7 @@ describe.skipIf(!hasPrometheus)('Prometheus metrics', () => {
 	}, 120_000);
 
 	it('answers 50 parallel scrapers for 30 s with valid expositions, its memory flat', async () => {
-		const serve = startProgram('node', [cliPath, 'serve', '--listen', '127.0.0.1:0', '--interval', '1']);
-		started.push(serve);
-		const url = await waitFor(() => /listening on (http:\/\/\S+)/u.exec(serve.output())?.[1], {
-			timeoutMs: 15_000,
-			description: 'sshtop serve to listen',
-		});
+		const {serve, url} = await startServe([]);
 		const rssKb = () => Number(/^VmRSS:\s+(\d+)/mu.exec(readFileSync(`/proc/${serve.owned.pid}/status`, 'utf8'))?.[1]);
 		const bodies = new Set<string>();
 		const statuses = new Map<number, number>();
@@ -227,12 +220,7 @@ describe.skipIf(!hasPrometheus)('Prometheus metrics', () => {
 	}, 90_000);
 
 	it('answers 404 off /metrics and 405 to other methods, never stalls on a slow client, and stops on SIGTERM', async () => {
-		const serve = startProgram('node', [cliPath, 'serve', '--listen', '127.0.0.1:0', '--interval', '1']);
-		started.push(serve);
-		const url = await waitFor(() => /listening on (http:\/\/\S+)/u.exec(serve.output())?.[1], {
-			timeoutMs: 15_000,
-			description: 'sshtop serve to listen',
-		});
+		const {serve, url} = await startServe([]);
 		const base = new URL(url);
 		expect((await fetch(new URL('/nope', base))).status).toBe(404);
 		const post = await fetch(url, {method: 'POST', body: 'x'});

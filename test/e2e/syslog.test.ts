@@ -58,6 +58,21 @@ describe.skipIf(!isRoot || rsyslogd === undefined)('actions in the system log', 
 		if (directory !== undefined) rmSync(directory, {recursive: true, force: true});
 	}, 60_000);
 
+	/** `sshtop reap --yes` of one client's session, logged to `auditLog`, with these flags too. */
+	async function reapSession(client: SshClient, auditLog: string, ...flags: string[]) {
+		return runSshtop([
+			'reap',
+			'--filter',
+			`pid:${client.sessionPid}`,
+			'--yes',
+			'--grace',
+			'1s',
+			'--audit-log',
+			auditLog,
+			...flags,
+		]);
+	}
+
 	const linesOf = () =>
 		existsSync(messages)
 			? readFileSync(messages, 'utf8')
@@ -68,18 +83,7 @@ describe.skipIf(!isRoot || rsyslogd === undefined)('actions in the system log', 
 	it('gets one authpriv.notice line per signalled target from sshtop reap, with pid, signal, result and operator', async () => {
 		const [client] = clients;
 		const auditLog = path.join(directory, 'actions.log');
-		const run = await runSshtop([
-			'reap',
-			'--filter',
-			`pid:${client!.sessionPid}`,
-			'--yes',
-			'--grace',
-			'1s',
-			'--audit-log',
-			auditLog,
-			'--syslog-socket',
-			socket,
-		]);
+		const run = await reapSession(client!, auditLog, '--syslog-socket', socket);
 		expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
 		expect(run.stderr).toBe('');
 		const lines = await waitFor(
@@ -109,17 +113,7 @@ describe.skipIf(!isRoot || rsyslogd === undefined)('actions in the system log', 
 	it('gets nothing with --no-syslog', async () => {
 		const [, client] = clients;
 		const before = linesOf().length;
-		const run = await runSshtop([
-			'reap',
-			'--filter',
-			`pid:${client!.sessionPid}`,
-			'--yes',
-			'--grace',
-			'1s',
-			'--audit-log',
-			path.join(directory, 'quiet.log'),
-			'--no-syslog',
-		]);
+		const run = await reapSession(client!, path.join(directory, 'quiet.log'), '--no-syslog');
 		expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
 		// Rsyslogd writes what it gets at once; a marker sent after proves it had its chance.
 		await execa('logger', ['--socket', socket, '--tag', 'marker', 'after']);
