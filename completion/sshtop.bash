@@ -9,20 +9,20 @@ _sshtop() {
 		--expand) candidates="auto foreground collapsed all" ;;
 		--health) candidates="ok stalled dead-peer unknown" ;;
 		--signal) candidates="HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM CHLD STKFLT CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO POLL PWR SYS" ;;
-		--filter) candidates="user: from: tty: pid: kind: idle: health: port: chain:" ;;
+		--filter) candidates="user: from: tty: pid: key: auth: kind: idle: health: port: chain:" ;;
 		--audit-log | --output | --syslog-socket) mapfile -t COMPREPLY < <(compgen -f -- "$current"); return ;;
 		--interval | --idle | --grace | --user | --from | --listen) return ;;
 		*)
 			if [[ $subcommand == reap ]]; then
-				candidates="--idle --health --user --from --filter --leftovers --signal --grace --dry-run --yes --json --audit-log --require-audit --no-syslog --syslog-socket --help"
+				candidates="--idle --health --user --from --filter --leftovers --signal --grace --dry-run --yes --json --audit-log --require-audit --auth-log --no-syslog --syslog-socket --help"
 			elif [[ $subcommand == metrics ]]; then
 				candidates="--output --per-session --help"
 			elif [[ $subcommand == serve ]]; then
 				candidates="--listen --interval --per-session --help"
 			elif ((COMP_CWORD == 1)); then
-				candidates="reap metrics serve --json --interval --read-only --audit-log --require-audit --no-syslog --syslog-socket --filter --sort --reverse --expand --version --help"
+				candidates="reap metrics serve --json --interval --read-only --audit-log --require-audit --auth-log --no-syslog --syslog-socket --filter --sort --reverse --expand --version --help"
 			else
-				candidates="--json --interval --read-only --audit-log --require-audit --no-syslog --syslog-socket --filter --sort --reverse --expand --version --help"
+				candidates="--json --interval --read-only --audit-log --require-audit --auth-log --no-syslog --syslog-socket --filter --sort --reverse --expand --version --help"
 			fi
 			;;
 	esac

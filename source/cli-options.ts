@@ -16,6 +16,8 @@ export type CliOptions = {
 	readonly isAuditRequired: boolean;
 	/** Where each action's system log lines go (`--syslog-socket`); undefined with `--no-syslog`. */
 	readonly systemLog: SystemLog | undefined;
+	/** `--auth-log PATH`: sshd's log to read who logged in from; undefined for the default files. */
+	readonly authLog: string | undefined;
 	/** `--filter`: the filter line's text to start with; empty shows everything. */
 	readonly filterQuery: string;
 	readonly sortKey: SortKey;
@@ -49,6 +51,11 @@ export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: stri
 		flag: '--require-audit',
 		text: 'disable every action while the audit log cannot be written (default: act, and warn in the header)',
 		example: 'sshtop --require-audit',
+	},
+	{
+		flag: '--auth-log PATH',
+		text: 'read how each session logged in (method, key fingerprint and its authorized_keys comment, certificate) from this sshd log: a file sshd -E writes, or a syslog file (default /var/log/auth.log, else /var/log/secure)',
+		example: 'sshtop --auth-log /var/log/sshd.log',
 	},
 	{
 		flag: '--no-syslog',
@@ -97,6 +104,7 @@ export function parseCli(argv: readonly string[]): CliParse {
 				'require-audit': {type: 'boolean'},
 				'no-syslog': {type: 'boolean'},
 				'syslog-socket': {type: 'string'},
+				'auth-log': {type: 'string'},
 				filter: {type: 'string'},
 				sort: {type: 'string'},
 				reverse: {type: 'boolean'},
@@ -128,6 +136,10 @@ export function parseCli(argv: readonly string[]): CliParse {
 		return {error: syslogProblem};
 	}
 
+	if (values['auth-log']?.trim() === '') {
+		return {error: '--auth-log takes a file path, not an empty string'};
+	}
+
 	const sortKey = values.sort ?? defaultSortKey;
 	if (!isSortKey(sortKey)) {
 		return {error: `--sort takes one of ${sortKeys.join(', ')}, not "${sortKey}"`};
@@ -153,6 +165,7 @@ export function parseCli(argv: readonly string[]): CliParse {
 			auditLogPath,
 			isAuditRequired: values['require-audit'] ?? false,
 			systemLog: systemLogFrom(values['no-syslog'] ?? false, values['syslog-socket']),
+			authLog: values['auth-log'],
 			filterQuery: values.filter ?? '',
 			sortKey,
 			isSortReversed: values.reverse ?? false,

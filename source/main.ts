@@ -14,6 +14,7 @@ import {runMetrics} from './app/metrics-command.js';
 import {runServe} from './app/metrics-server.js';
 import {createReportLoader, loadReportOnce, scanHintFile} from './app/report-source.js';
 import {colorWanted, runExplorer} from './app/explorer-app.js';
+import {createSessionAuthSource} from './app/session-auth.js';
 import {preferencesPath, readPreferences, writePreferences} from './app/preferences-file.js';
 
 declare const SSHTOP_VERSION: string | undefined;
@@ -73,6 +74,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 		return 2;
 	}
 
+	// Who logged in, from sshd's log, for every view that shows sessions.
+	const sessionAuth =
+		options.mode === 'json' || options.mode === 'auto' ? createSessionAuthSource(options.authLog) : undefined;
 	switch (options.mode) {
 		case 'help': {
 			process.stdout.write(`${helpText(packageVersion())}\n\n${reapCommandSummary}\n`);
@@ -85,7 +89,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 		}
 
 		case 'json': {
-			const report = await loadReportOnce();
+			const report = await loadReportOnce(sessionAuth);
 			// Only the matching sessions, in sort order, each with its whole process tree.
 			process.stdout.write(`${toSafeJson(toJsonDocument(report, jsonSessions(report, view)), 2)}\n`);
 			return 0;
@@ -95,7 +99,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 			// Ink needs a terminal on both ends (raw mode in, cursor control out); a pipe or cron
 			// gets the plain tree instead of Ink's "Raw mode is not supported" error.
 			if (!process.stdin.isTTY || !process.stdout.isTTY) {
-				const report = await loadReportOnce();
+				const report = await loadReportOnce(sessionAuth);
 				process.stdout.write(renderPlainText(report, {color: false, view}));
 				return 0;
 			}
@@ -111,7 +115,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 				intervalSeconds: options.given.has('interval')
 					? options.intervalSeconds
 					: (preferences.intervalSeconds ?? options.intervalSeconds),
-				load: createReportLoader({scanHintFile: scanHintFile()}),
+				load: createReportLoader({scanHintFile: scanHintFile(), ...(sessionAuth === undefined ? {} : {sessionAuth})}),
 				...(preferencesWarning === undefined ? {} : {preferencesWarning}),
 				savePreferences(changed) {
 					writePreferences(preferencesFile, {...readPreferences(preferencesFile).preferences, ...changed});

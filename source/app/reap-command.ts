@@ -25,6 +25,7 @@ import {
 import {parseReapArgs, reapHelpText, type ReapOptions} from '../reap/reap-options.js';
 import {planLeftoverReap, planReap, type LeftoverPlan, type ReapPlan} from '../reap/select.js';
 import {loadSnapshotOnce} from './report-source.js';
+import {createSessionAuthSource} from './session-auth.js';
 import {type CommandIo, processIo} from './command-io.js';
 
 type Loaded = {readonly report: SessionReport; readonly context: GuardContext};
@@ -37,11 +38,11 @@ function messageOf(error: unknown): string {
 }
 
 /** The report, and the guard context from the same snapshot's processes. */
-async function loadOnce(): Promise<
-	{readonly ok: true; readonly loaded: Loaded} | {readonly ok: false; readonly message: string}
-> {
+async function loadOnce(
+	authLog: string | undefined,
+): Promise<{readonly ok: true; readonly loaded: Loaded} | {readonly ok: false; readonly message: string}> {
 	try {
-		const {snapshot, report} = await loadSnapshotOnce();
+		const {snapshot, report} = await loadSnapshotOnce(createSessionAuthSource(authLog));
 		const context = guardContextFrom({
 			selfPid: snapshot.selfPid,
 			processes: snapshot.processes,
@@ -185,7 +186,7 @@ export async function runReap(argv: readonly string[], io: CommandIo = processIo
 	}
 
 	try {
-		const loaded = await loadOnce();
+		const loaded = await loadOnce(options.authLog);
 		if (!loaded.ok) {
 			io.stderr(`sshtop reap: ${loaded.message}\n`);
 			return 1;

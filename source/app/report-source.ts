@@ -16,6 +16,7 @@ import {readTcpInfo, type TcpInfoReading} from '../proc/read-tcp-info.js';
 import {formatScanHint, parseScanHint} from '../proc/scanner/scan-hint.js';
 import type {Snapshot} from '../proc/types.js';
 import {cacheDirectory, readPrivateFile, writePrivateFile} from '../private-cache.js';
+import type {SessionAuthSource} from './session-auth.js';
 
 export type ReportLoader = {
 	(): SessionReport;
@@ -49,6 +50,8 @@ export type ReportLoaderOptions = ScannerOptions & {
 	whenever the scanner has a new one. Used only when private to this user (private-cache.ts).
 	*/
 	readonly scanHintFile?: string;
+	/** sshd's log, joined to the sessions (their `auth`); none when undefined. */
+	readonly sessionAuth?: SessionAuthSource;
 };
 
 /** ~/.cache/sshtop/scan-hint.json; none with SSHTOP_SCAN_HINT=0 or without a usable cache home. */
@@ -133,7 +136,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 			writePrivateFile(hintFile, formatScanHint(nextHint));
 		}
 
-		return report;
+		return options.sessionAuth === undefined ? report : options.sessionAuth.attach(report);
 	};
 
 	return Object.assign(load, {
@@ -163,13 +166,19 @@ function aged(reading: TcpInfoReading, elapsedMs: number): TcpInfoReading {
 	return {source: 'ss', infos};
 }
 
-/** One snapshot with a fresh `ss` reading, and its report: for the one-shot outputs and reap. */
-export async function loadSnapshotOnce(): Promise<{readonly snapshot: Snapshot; readonly report: SessionReport}> {
+/**
+One snapshot with a fresh `ss` reading, and its report: for the one-shot outputs and reap.
+`sessionAuth` joins sshd's log to the sessions.
+*/
+export async function loadSnapshotOnce(
+	sessionAuth?: SessionAuthSource,
+): Promise<{readonly snapshot: Snapshot; readonly report: SessionReport}> {
 	const snapshot = readSnapshot({tcpInfo: await readTcpInfo()});
-	return {snapshot, report: buildReport(snapshot)};
+	const report = buildReport(snapshot);
+	return {snapshot, report: sessionAuth === undefined ? report : sessionAuth.attach(report)};
 }
 
-export async function loadReportOnce(): Promise<SessionReport> {
-	const {report} = await loadSnapshotOnce();
+export async function loadReportOnce(sessionAuth?: SessionAuthSource): Promise<SessionReport> {
+	const {report} = await loadSnapshotOnce(sessionAuth);
 	return report;
 }

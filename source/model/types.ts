@@ -1,5 +1,6 @@
 import type {Endpoint, ProcessRecord} from '../proc/types.js';
 import type {HealthAssessment} from './report/health.js';
+import type {SessionAuth} from './identity/auth-ledger.js';
 
 export type {Endpoint, ProcessRecord} from '../proc/types.js';
 
@@ -95,6 +96,8 @@ export type Session = {
 	readonly userSidePid: number | undefined;
 	/** Process tree rooted at `pid`. */
 	readonly tree: ProcessNode;
+	/** How it logged in, from sshd's log (identity/auth-ledger.ts); absent when the log does not say or was not read. */
+	readonly auth?: SessionAuth;
 };
 
 /** The model of one snapshot: what every view (JSON, text, explorer) renders. */

@@ -36,6 +36,8 @@ export type ReapOptions = {
 	readonly isAuditRequired: boolean;
 	/** Where each target's system log line goes (`--syslog-socket`); undefined with `--no-syslog`. */
 	readonly systemLog: SystemLog | undefined;
+	/** `--auth-log PATH`: sshd's log, for `key:` and `auth:` in --filter; undefined for the default files. */
+	readonly authLog: string | undefined;
 	/** `--leftovers`: end processes left behind by logouts instead of sessions. */
 	readonly isLeftovers: boolean;
 };
@@ -110,6 +112,11 @@ export const reapFlagHelp: ReadonlyArray<{readonly flag: string; readonly text: 
 		example: 'sshtop reap --idle 1d --yes --require-audit',
 	},
 	{
+		flag: '--auth-log PATH',
+		text: 'the sshd log --filter reads key: and auth: from (default /var/log/auth.log, else /var/log/secure)',
+		example: 'sshtop reap --filter "key:alice@laptop" --auth-log /var/log/sshd.log',
+	},
+	{
 		flag: '--no-syslog',
 		text: 'do not also log to the system log (default: one authpriv line per target, tagged sshtop, when /dev/log exists)',
 		example: 'sshtop reap --idle 1d --yes --no-syslog',
@@ -170,6 +177,7 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 				'require-audit': {type: 'boolean'},
 				'no-syslog': {type: 'boolean'},
 				'syslog-socket': {type: 'string'},
+				'auth-log': {type: 'string'},
 				leftovers: {type: 'boolean'},
 				help: {type: 'boolean', short: 'h'},
 			},
@@ -187,6 +195,7 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 		auditLogPath: undefined,
 		isAuditRequired: false,
 		systemLog: undefined,
+		authLog: undefined,
 		isLeftovers: false,
 	};
 	if (values.help) {
@@ -296,6 +305,7 @@ export function parseReapArgs(argv: readonly string[]): ReapParse {
 			auditLogPath: values['audit-log'],
 			isAuditRequired: values['require-audit'] ?? false,
 			systemLog: systemLogFrom(values['no-syslog'] ?? false, values['syslog-socket']),
+			authLog: values['auth-log'],
 			isLeftovers,
 		},
 	};

@@ -37,6 +37,7 @@ describe('sshtop reap options', () => {
 			json: false,
 			isAuditRequired: false,
 			systemLog: {socket: '/dev/log', isExplicit: false},
+			authLog: undefined,
 			isLeftovers: false,
 			auditLogPath: undefined,
 		});
@@ -74,6 +75,7 @@ describe('sshtop reap options', () => {
 			json: true,
 			isAuditRequired: false,
 			systemLog: {socket: '/run/log.sock', isExplicit: true},
+			authLog: undefined,
 			isLeftovers: false,
 			auditLogPath: '/tmp/reap.log',
 		});

@@ -92,18 +92,20 @@ describe('session columns per width', () => {
 			harness = undefined;
 		}
 
+		// No fixture session has sshd's log behind it: WHO has nothing to show and never does.
+		const priority = columnPriority.filter(column => column !== 'who');
 		for (const [index, columns] of shown.entries()) {
 			// What shows is the most important ones: the first of the priority list.
-			const byPriority = columnPriority.filter(column => columns.includes(column));
-			expect(byPriority, `at ${widths[index]} columns`).toEqual(columnPriority.slice(0, columns.length));
+			const byPriority = priority.filter(column => columns.includes(column));
+			expect(byPriority, `at ${widths[index]} columns`).toEqual(priority.slice(0, columns.length));
 			// A narrower terminal shows no column a wider one did not.
 			for (const column of shown[index + 1] ?? []) {
 				expect(columns).toContain(column);
 			}
 		}
 
-		expect(shown[0]).toHaveLength(columnPriority.length);
-		expect(shown.at(-1)!.length).toBeLessThan(columnPriority.length);
+		expect(shown[0]).toHaveLength(priority.length);
+		expect(shown.at(-1)!.length).toBeLessThan(priority.length);
 	});
 
 	test.each([

@@ -47,7 +47,7 @@ describe('the setup screen', () => {
 		await harness.waitFor(frame => frame.includes('> Column PID             [ ] hidden'), 'PID hidden');
 		await vi.waitFor(() => {
 			expect(changes.at(-1)).toEqual({
-				columns: ['user', 'from', 'idle', 'health', 'tty', 'kind', 'login', 'cpu', 'memory'],
+				columns: ['user', 'from', 'idle', 'health', 'who', 'tty', 'kind', 'login', 'cpu', 'memory'],
 			});
 		});
 		harness.press(keys.escape);

@@ -4,7 +4,7 @@ import type {ProcessRecord, Session} from '../types.js';
 /**
 Which displayed string a highlight range points into (see filter-text.ts). Session fields: `user`, `peer`, `ttys`, `kind`. Process fields: `command`, `pid`.
 */
-export type HighlightField = 'user' | 'peer' | 'ttys' | 'kind' | 'command' | 'pid';
+export type HighlightField = 'user' | 'who' | 'peer' | 'ttys' | 'kind' | 'command' | 'pid';
 
 /** Characters `start` (inclusive) to `end` (exclusive) of the field's displayed text, as `String.prototype.slice` takes them. */
 export type HighlightRange = {

@@ -4,6 +4,8 @@ import {idleSecondsAt} from '../report/idle.js';
 import type {SessionHealth} from '../report/health.js';
 import type {Endpoint, Session, SessionKind} from '../types.js';
 import {isOneOf} from '../one-of.js';
+import {whoOf} from '../view/session-cells.js';
+import {authMethods} from '../identity/sshd-log.js';
 import {peerText} from './filter-text.js';
 import type {HighlightField, HighlightRange, QualifierDefinition, QualifierOperator} from './filter-terms.js';
 
@@ -208,6 +210,49 @@ export const qualifiers: readonly QualifierDefinition[] = [
 
 			const pid = Number(value);
 			return {matchProcess: process => (process.pid === pid ? whole('pid', String(pid)) : undefined)};
+		},
+	},
+	{
+		// The person behind the session, as sshd's log names them (its WHO column): the key's
+		// authorized_keys comment, the certificate's key ID, or the fingerprint.
+		name: 'key',
+		operators: [':'],
+		example: 'key:alice@laptop',
+		description:
+			"the key's authorized_keys comment, the certificate ID or the key fingerprint contains (from sshd's log)",
+		acceptsAlternatives: true,
+		compile(value) {
+			const isCaseSensitive = hasUpperCase(value);
+			const wanted = fold(value, isCaseSensitive);
+			return {
+				matchSession(session) {
+					const {auth} = session;
+					const names = [auth?.keyComment, auth?.certificate?.id, auth?.fingerprint].filter(name => name !== undefined);
+					if (!names.some(name => fold(name, isCaseSensitive).includes(wanted))) return undefined;
+					const who = fold(whoOf(session), isCaseSensitive);
+					const start = who.indexOf(wanted);
+					return start === -1 ? [] : [{field: 'who', start, end: start + wanted.length}];
+				},
+			};
+		},
+	},
+	{
+		name: 'auth',
+		operators: [':'],
+		example: 'auth:password',
+		description: `how the session logged in, from sshd's log: ${authMethods.join(', ')}, or cert (a certificate)`,
+		acceptsAlternatives: true,
+		compile(value) {
+			const wanted = value.toLowerCase();
+			if (wanted === 'cert') {
+				return {matchSession: session => (session.auth?.certificate === undefined ? undefined : [])};
+			}
+
+			if (!isOneOf(authMethods, wanted)) {
+				return {hint: `auth: '${value}' is not one of ${authMethods.join(', ')}, cert`};
+			}
+
+			return {matchSession: session => (session.auth?.method === wanted ? [] : undefined)};
 		},
 	},
 	{

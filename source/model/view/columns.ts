@@ -10,6 +10,7 @@ import {sanitizeCommand, sanitizeText} from './sanitize.js';
 /** Left to right on screen. */
 const displayOrder: readonly SessionColumn[] = [
 	'user',
+	'who',
 	'pid',
 	'from',
 	'tty',
@@ -31,6 +32,7 @@ export const columnPriority: readonly SessionColumn[] = [
 	'from',
 	'idle',
 	'health',
+	'who',
 	'tty',
 	'kind',
 	'login',
@@ -40,6 +42,7 @@ export const columnPriority: readonly SessionColumn[] = [
 
 export const columnTitles: Readonly<Record<SessionColumn, string>> = {
 	user: 'USER',
+	who: 'WHO',
 	pid: 'PID',
 	from: 'FROM',
 	tty: 'TTY',
@@ -53,6 +56,7 @@ export const columnTitles: Readonly<Record<SessionColumn, string>> = {
 
 const alignments: Readonly<Record<SessionColumn, Alignment>> = {
 	user: 'left',
+	who: 'left',
 	pid: 'right',
 	from: 'left',
 	tty: 'left',
@@ -83,6 +87,7 @@ export type ColumnLayout = {
 
 const naturalWidths: Readonly<Record<SessionColumn, readonly [minimum: number, maximum: number]>> = {
 	user: [4, 12],
+	who: [3, 18],
 	pid: [3, 7],
 	from: [4, 24],
 	tty: [3, 12],
@@ -156,8 +161,12 @@ export function computeLayout(
 			continue;
 		}
 
-		// Reports built without socket data have no health to show.
+		// Reports built without socket data have no health to show, and without sshd's log no WHO.
 		if (column === 'health' && !report.sessions.some(session => session.health !== undefined)) {
+			continue;
+		}
+
+		if (column === 'who' && !report.sessions.some(session => session.auth !== undefined)) {
 			continue;
 		}
 
@@ -189,7 +198,13 @@ export function formatTitleLine(layout: ColumnLayout): string {
 	return fitLine(`${' '.repeat(layout.sessionIndent)}${[...cells, 'COMMAND'].join(' ')}`, layout.width);
 }
 
-const sessionFieldOf: Partial<Record<SessionColumn, string>> = {user: 'user', from: 'peer', tty: 'ttys', kind: 'kind'};
+const sessionFieldOf: Partial<Record<SessionColumn, string>> = {
+	user: 'user',
+	who: 'who',
+	from: 'peer',
+	tty: 'ttys',
+	kind: 'kind',
+};
 
 /** The exact text of one row: one line, never wider than the layout allows. */
 export function formatRow(row: TreeRow, layout: ColumnLayout, context: RowContext): string {

@@ -72,6 +72,29 @@ function tcpLines(tcp: TcpFigures | undefined): Line[] {
 	];
 }
 
+/** How the session logged in, as sshd's log says: method, key, its authorized_keys line and comment, certificate. */
+function authLines({auth}: Session): Line[] {
+	if (auth === undefined) return [['login method', "unknown (sshd's log does not say)"]];
+	return [
+		['login method', auth.method],
+		...(auth.fingerprint === undefined
+			? []
+			: [['key', `${sanitizeText(auth.keyType ?? '')} ${sanitizeText(auth.fingerprint)}`.trim()] as const]),
+		...(auth.keySource === undefined
+			? []
+			: [['key line', `${sanitizeText(auth.keySource.file)}:${auth.keySource.line}`] as const]),
+		...(auth.keyComment === undefined ? [] : [['key comment', sanitizeText(auth.keyComment)] as const]),
+		...(auth.certificate === undefined
+			? []
+			: [
+					[
+						'certificate',
+						`ID ${sanitizeText(auth.certificate.id)}, serial ${auth.certificate.serial}, CA ${sanitizeText(auth.certificate.caFingerprint)}`,
+					] as const,
+				]),
+	];
+}
+
 function processLines(process: ProcessRecord, now: number, extras: DetailExtras | undefined): Line[] {
 	const cpuSeconds = (process.userTicks + process.systemTicks) / ticksPerSecond;
 	const lines: Line[] = [
@@ -150,6 +173,7 @@ function sessionLines(session: Session, report: SessionReport, extras: DetailExt
 				: `${session.ttys.map(tty => sanitizeText(tty)).join(', ')}${session.ttys.length > 1 ? ` (${session.ttys.length} channels with a terminal)` : ''}`,
 		],
 		['logged in', ago(session.loginAt, now)],
+		...authLines(session),
 		['idle', idle === undefined ? 'unknown' : `${formatDuration(idle)} (${session.idleSource ?? 'tty'})`],
 		[
 			'foreground',

@@ -56,7 +56,18 @@ export type JsonSession = {
 	verified: boolean;
 	monitorPid: number | null;
 	userSidePid: number | null;
+	auth: JsonAuth;
 	processes: JsonProcess;
+};
+
+/** How the session logged in, from sshd's log; every member null when the log does not say. */
+export type JsonAuth = {
+	method: string | null;
+	keyType: string | null;
+	fingerprint: string | null;
+	keyComment: string | null;
+	keySource: {file: string; line: number} | null;
+	certificate: {id: string; serial: string; caFingerprint: string} | null;
 };
 
 export type JsonDocument = {
@@ -173,7 +184,19 @@ function jsonSession(session: Session, takenAt: number): JsonSession {
 		verified: session.isVerified,
 		monitorPid: session.monitorPid ?? null,
 		userSidePid: session.userSidePid ?? null,
+		auth: jsonAuth(session),
 		processes: jsonProcess(session.tree),
+	};
+}
+
+function jsonAuth({auth}: Session): JsonAuth {
+	return {
+		method: auth?.method ?? null,
+		keyType: auth?.keyType ?? null,
+		fingerprint: auth?.fingerprint ?? null,
+		keyComment: auth?.keyComment ?? null,
+		keySource: auth?.keySource ? {...auth.keySource} : null,
+		certificate: auth?.certificate ? {...auth.certificate} : null,
 	};
 }
 

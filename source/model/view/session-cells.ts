@@ -8,7 +8,22 @@ import {formatBytes, formatEndpoint, formatIdle, formatLoginTime, formatPercent}
 import type {SpanStyle} from './line-builder.js';
 import {sanitizeText} from './sanitize.js';
 
-export type SessionColumn = 'user' | 'pid' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
+export type SessionColumn =
+	'user' | 'who' | 'pid' | 'from' | 'tty' | 'login' | 'idle' | 'health' | 'kind' | 'cpu' | 'memory';
+
+/**
+The WHO column: the person behind the account, as sshd's log names them: the comment of the
+authorized_keys line the key matched (usually `alice@laptop`), else the certificate's key ID,
+else the key's fingerprint, shortened; a login without a key shows its method.
+*/
+export function whoOf(session: Session): string {
+	const {auth} = session;
+	if (auth === undefined) return '';
+	if (auth.keyComment !== undefined) return sanitizeText(auth.keyComment);
+	if (auth.certificate !== undefined) return sanitizeText(auth.certificate.id);
+	if (auth.fingerprint !== undefined) return `${auth.fingerprint.slice(0, 'SHA256:'.length + 8)}…`;
+	return auth.method;
+}
 
 /**
 The HEALTH column: quiet when fine, loud when not. Upper case, so a dead or stalled connection
@@ -109,6 +124,10 @@ export function sessionCell(session: Session, column: SessionColumn, context: Ro
 	switch (column) {
 		case 'user': {
 			return sanitizeText(session.user);
+		}
+
+		case 'who': {
+			return whoOf(session);
 		}
 
 		case 'pid': {

@@ -41,6 +41,8 @@ export type ConnectOptions = {
 	 * host side of its veth pair (the server must listen there: `extraListenAddresses`).
 	 */
 	readonly from?: NetworkNamespace;
+	/** More ssh options, before the destination: another identity (`-i`), `-o CertificateFile=…`, forwards. */
+	readonly sshOptions?: readonly string[];
 };
 
 type Spawned = {
@@ -304,7 +306,7 @@ export async function connectShell(sshd: TestSshd, options: ShellOptions = {}): 
 	const client = await connect(
 		sshd,
 		'ssh',
-		[...sshArguments(sshd, user, ['-tt'], options.from), ...shellCommand(user, options)],
+		[...sshArguments(sshd, user, [...(options.sshOptions ?? []), '-tt'], options.from), ...shellCommand(user, options)],
 		{label, isReady: truth => terminalCount(truth) === 1, timeoutMs: options.timeoutMs, from: options.from},
 	);
 	await stopOnFailure(client, async () => waitForPrompt(label, client.write, client.output, options.timeoutMs));
@@ -325,12 +327,20 @@ export async function connectCommand(
 ): Promise<SshClient> {
 	const user = options.user ?? sshd.defaultUser;
 	const runningArgs = options.runningArgs ?? command;
-	return connect(sshd, 'ssh', [...sshArguments(sshd, user, options.tty ? ['-tt'] : [], options.from), command], {
-		label: options.label ?? `${options.tty ? 'pty' : 'notty'} command ${command}`,
-		isReady: truth => truth.members.some(row => row.args === runningArgs),
-		timeoutMs: options.timeoutMs,
-		from: options.from,
-	});
+	return connect(
+		sshd,
+		'ssh',
+		[
+			...sshArguments(sshd, user, [...(options.sshOptions ?? []), ...(options.tty ? ['-tt'] : [])], options.from),
+			command,
+		],
+		{
+			label: options.label ?? `${options.tty ? 'pty' : 'notty'} command ${command}`,
+			isReady: truth => truth.members.some(row => row.args === runningArgs),
+			timeoutMs: options.timeoutMs,
+			from: options.from,
+		},
+	);
 }
 
 /** `ssh -N -L …`: a connection with no session channel, only a (never used) local forward. */

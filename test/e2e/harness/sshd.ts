@@ -69,8 +69,10 @@ export type TestSshd = {
 	readonly unprivilegedUser: string | undefined;
 	/** Options every ssh or sftp client needs for this server, apart from the port (`-p` vs `-P`). */
 	readonly clientOptions: readonly string[];
-	/** What sshd wrote to stderr (-e), for failure messages. */
+	/** What sshd wrote to stderr (-e) or its log file (logToFile), for failure messages. */
 	readonly log: () => string;
+	/** The log file sshd writes with logToFile; undefined otherwise. */
+	readonly logPath: string | undefined;
 	/** Adopts a process so `stop()` ends it; returns a function that forgets it again. */
 	readonly track: (owned: OwnedProcess, label: string) => () => void;
 	/** Ends every tracked client, everything still running below the listener, then the listener; removes the temp dir. */
@@ -118,6 +120,10 @@ export type TestSshdOptions = {
 	readonly extraListenAddresses?: readonly string[];
 	/** sshd_config lines added to the test server's own, such as `ClientAliveInterval 2`. */
 	readonly extraConfig?: readonly string[];
+	/** sshd's LogLevel (INFO unless told). */
+	readonly logLevel?: 'INFO' | 'VERBOSE';
+	/** Log to `sshd.log` in the server's directory (sshd -E) instead of stderr: a file to read as --auth-log. */
+	readonly logToFile?: boolean;
 };
 
 function writeConfig(directory: string, port: number, options: TestSshdOptions): string {
@@ -141,7 +147,7 @@ function writeConfig(directory: string, port: number, options: TestSshdOptions):
 		'PrintLastLog no',
 		'UseDNS no',
 		'X11Forwarding no',
-		'LogLevel INFO',
+		`LogLevel ${options.logLevel ?? 'INFO'}`,
 		// SHLVL=1: bash then counts itself a nested shell and skips ~/.bashrc for `ssh host CMD`
 		// (Debian's SSH_SOURCE_BASHRC), so an account's dotfiles cannot slow or block the commands.
 		// The marker lets stop() find a session's processes even once they are orphaned.
@@ -168,7 +174,10 @@ async function startListener(directory: string, options: TestSshdOptions): Promi
 	for (let attempt = 0; attempt < 5; attempt++) {
 		const port = await freePort();
 		const configPath = writeConfig(directory, port, options);
-		const child = spawn('/usr/sbin/sshd', ['-D', '-e', '-f', configPath], {stdio: ['ignore', 'ignore', 'pipe']});
+		const logArguments = options.logToFile === true ? ['-E', path.join(directory, 'sshd.log')] : ['-e'];
+		const child = spawn('/usr/sbin/sshd', ['-D', ...logArguments, '-f', configPath], {
+			stdio: ['ignore', 'ignore', 'pipe'],
+		});
 		let log = '';
 		child.stderr?.setEncoding('utf8');
 		child.stderr?.on('data', (chunk: string) => {
@@ -204,7 +213,16 @@ async function startListener(directory: string, options: TestSshdOptions): Promi
 			continue;
 		}
 
-		return {child, owned: owned!, port, log: () => log};
+		const logFile = path.join(directory, 'sshd.log');
+		const fileLog = () => {
+			try {
+				return readFileSync(logFile, 'utf8').slice(-65_536);
+			} catch {
+				return '';
+			}
+		};
+
+		return {child, owned: owned!, port, log: options.logToFile === true ? fileLog : () => log};
 	}
 
 	throw new Error(`sshd did not start after 5 attempts:\n${lastFailure}`);
@@ -277,6 +295,7 @@ export async function startTestSshd(options: TestSshdOptions = {}): Promise<Test
 			clientKeyPath,
 		],
 		log: started.log,
+		logPath: options.logToFile === true ? path.join(directory, 'sshd.log') : undefined,
 		track(owned, label) {
 			tracked.set(owned, label);
 			return () => {
