@@ -189,6 +189,28 @@ describe.skipIf(!isRoot)('identity from sshd’s log', () => {
 		expect(run.stdout).not.toMatch(/[\u001B\u202E]/u);
 	});
 
+	it('reads a 200 MB log from its end only, and nothing on a refresh with nothing new', async () => {
+		const {createAuthLogReader} = await import('../../source/proc/read-auth-log.js');
+		// 200 MB of other programs' lines, then the real log: the sessions' lines are at the end.
+		const big = path.join(directory, 'big.log');
+		const filler = `${'Dec  7 10:00:00 bastion CRON[1]: (root) CMD (true)\n'.repeat(20_000)}`;
+		for (let written = 0; written < 200e6; written += filler.length) appendFileSync(big, filler);
+		appendFileSync(big, readFileSync(sshd.logPath!));
+		const reader = createAuthLogReader(big);
+		const sessions = [rootShell, bobShell, certificateShell].map(client => ({
+			pid: client.sessionPid,
+			peer: {address: '127.0.0.1', port: client.localPort},
+		}));
+		reader.refresh(ledger => sessions.every(session => ledger.authOf(session) !== undefined));
+		expect(sessions.every(session => reader.ledger().authOf(session) !== undefined)).toBe(true);
+		// The first window (1 MiB) held every session's login.
+		expect(reader.bytesRead()).toBeLessThanOrEqual(1 << 20);
+		const afterFirst = reader.bytesRead();
+		reader.refresh(() => false);
+		expect(reader.bytesRead()).toBe(afterFirst);
+		rmSync(big);
+	}, 60_000);
+
 	it('reads nothing from the log on a refresh when nothing new was logged, and only the new lines after', async () => {
 		const {createAuthLogReader} = await import('../../source/proc/read-auth-log.js');
 		const reader = createAuthLogReader(sshd.logPath!);
