@@ -9,7 +9,7 @@ _sshtop() {
 		--expand) candidates="auto foreground collapsed all" ;;
 		--health) candidates="ok stalled dead-peer unknown" ;;
 		--signal) candidates="HUP INT QUIT ILL TRAP ABRT IOT BUS FPE KILL USR1 SEGV USR2 PIPE ALRM TERM CHLD STKFLT CONT STOP TSTP TTIN TTOU URG XCPU XFSZ VTALRM PROF WINCH IO POLL PWR SYS" ;;
-		--filter) candidates="user: from: tty: pid: key: auth: kind: idle: health: port: chain:" ;;
+		--filter) candidates="user: from: tty: pid: key: auth: fwd: kind: idle: health: port: chain:" ;;
 		--audit-log | --output | --syslog-socket) mapfile -t COMPREPLY < <(compgen -f -- "$current"); return ;;
 		--interval | --idle | --grace | --user | --from | --listen) return ;;
 		*)

@@ -16,7 +16,9 @@ import {readTcpInfo, type TcpInfoReading} from '../proc/read-tcp-info.js';
 import {formatScanHint, parseScanHint} from '../proc/scanner/scan-hint.js';
 import type {Snapshot} from '../proc/types.js';
 import {cacheDirectory, readPrivateFile, writePrivateFile} from '../private-cache.js';
+import {createUnixSocketReader} from '../proc/read-unix-sockets.js';
 import type {SessionAuthSource} from './session-auth.js';
+import {createForwardsAttacher} from './session-forwards.js';
 
 export type ReportLoader = {
 	(): SessionReport;
@@ -67,6 +69,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 	const hint = options.hint ?? (hintText === undefined ? undefined : parseScanHint(hintText));
 	const scanner = createProcessScanner({...options, ...(hint === undefined ? {} : {hint})});
 	const buildNextReport = createReportBuilder();
+	const attachForwards = createForwardsAttacher(createUnixSocketReader(options.procRoot ?? '/proc'));
 	const procRoot = options.procRoot ?? '/proc';
 	const access = readProcAccess(procRoot);
 	const tcpInfoIntervalMs = options.tcpInfoIntervalMs ?? 10_000;
@@ -136,7 +139,8 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 			writePrivateFile(hintFile, formatScanHint(nextHint));
 		}
 
-		return options.sessionAuth === undefined ? report : options.sessionAuth.attach(report);
+		const withForwards = attachForwards(report, snapshot);
+		return options.sessionAuth === undefined ? withForwards : options.sessionAuth.attach(withForwards);
 	};
 
 	return Object.assign(load, {
@@ -174,7 +178,7 @@ export async function loadSnapshotOnce(
 	sessionAuth?: SessionAuthSource,
 ): Promise<{readonly snapshot: Snapshot; readonly report: SessionReport}> {
 	const snapshot = readSnapshot({tcpInfo: await readTcpInfo()});
-	const report = buildReport(snapshot);
+	const report = createForwardsAttacher()(buildReport(snapshot), snapshot);
 	return {snapshot, report: sessionAuth === undefined ? report : sessionAuth.attach(report)};
 }
 

@@ -1,6 +1,7 @@
 import type {Endpoint, ProcessRecord} from '../proc/types.js';
 import type {HealthAssessment} from './report/health.js';
 import type {SessionAuth} from './identity/auth-ledger.js';
+import type {Forward} from './report/forwards.js';
 
 export type {Endpoint, ProcessRecord} from '../proc/types.js';
 
@@ -98,6 +99,8 @@ export type Session = {
 	readonly tree: ProcessNode;
 	/** How it logged in, from sshd's log (identity/auth-ledger.ts); absent when the log does not say or was not read. */
 	readonly auth?: SessionAuth;
+	/** What it forwards (report/forwards.ts); absent in reports built without reading its sockets. */
+	readonly forwards?: readonly Forward[];
 };
 
 /** The model of one snapshot: what every view (JSON, text, explorer) renders. */

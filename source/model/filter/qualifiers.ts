@@ -256,6 +256,30 @@ export const qualifiers: readonly QualifierDefinition[] = [
 		},
 	},
 	{
+		name: 'fwd',
+		operators: [':'],
+		example: 'fwd:remote',
+		description: 'forwards something: remote (-R), local (-L/-D), agent (-A), x11, or any',
+		acceptsAlternatives: true,
+		compile(value) {
+			const wanted = value.toLowerCase();
+			const kinds = ['remote', 'local', 'agent', 'x11', 'any'] as const;
+			if (!isOneOf(kinds, wanted)) {
+				return {hint: `fwd: '${value}' is not one of ${kinds.join(', ')}`};
+			}
+
+			return {
+				matchSession: session =>
+					(session.forwards ?? []).some(
+						forward =>
+							wanted === 'any' || forward.kind === wanted || (wanted === 'local' && forward.kind === 'dynamic'),
+					)
+						? []
+						: undefined,
+			};
+		},
+	},
+	{
 		name: 'kind',
 		operators: [':'],
 		example: 'kind:notty',

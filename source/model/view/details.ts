@@ -72,6 +72,23 @@ function tcpLines(tcp: TcpFigures | undefined): Line[] {
 	];
 }
 
+/** What the session forwards, one line each. */
+function forwardLines({forwards}: Session): Line[] {
+	if (forwards === undefined) return [];
+	if (forwards.length === 0) return [['forwards', 'none']];
+	return forwards.map(forward => {
+		const connections = `${forward.connections} connection${forward.connections === 1 ? '' : 's'}`;
+		if (forward.kind === 'remote' || forward.kind === 'x11') {
+			const where =
+				forward.listen === undefined ? sanitizeText(forward.path ?? '?') : sanitizeText(formatEndpoint(forward.listen));
+			return ['forward', `${forward.kind === 'x11' ? 'X11' : 'remote (-R)'} listening on ${where}, ${connections}`];
+		}
+
+		if (forward.kind === 'agent') return ['forward', `agent (-A) at ${sanitizeText(forward.path ?? '?')}`];
+		return ['forward', `local or dynamic (-L/-D): ${connections} opened to their targets`];
+	});
+}
+
 /** How the session logged in, as sshd's log says: method, key, its authorized_keys line and comment, certificate. */
 function authLines({auth}: Session): Line[] {
 	if (auth === undefined) return [['login method', "unknown (sshd's log does not say)"]];
@@ -174,6 +191,7 @@ function sessionLines(session: Session, report: SessionReport, extras: DetailExt
 		],
 		['logged in', ago(session.loginAt, now)],
 		...authLines(session),
+		...forwardLines(session),
 		['idle', idle === undefined ? 'unknown' : `${formatDuration(idle)} (${session.idleSource ?? 'tty'})`],
 		[
 			'foreground',

@@ -57,7 +57,16 @@ export type JsonSession = {
 	monitorPid: number | null;
 	userSidePid: number | null;
 	auth: JsonAuth;
+	forwards: JsonForward[];
 	processes: JsonProcess;
+};
+
+/** One thing the session forwards; see model/report/forwards.ts. */
+export type JsonForward = {
+	kind: string;
+	listen: JsonEndpoint | null;
+	path: string | null;
+	connections: number;
 };
 
 /** How the session logged in, from sshd's log; every member null when the log does not say. */
@@ -185,6 +194,12 @@ function jsonSession(session: Session, takenAt: number): JsonSession {
 		monitorPid: session.monitorPid ?? null,
 		userSidePid: session.userSidePid ?? null,
 		auth: jsonAuth(session),
+		forwards: (session.forwards ?? []).map(forward => ({
+			kind: forward.kind,
+			listen: forward.listen ? endpoint(forward.listen) : null,
+			path: forward.path ?? null,
+			connections: forward.connections,
+		})),
 		processes: jsonProcess(session.tree),
 	};
 }

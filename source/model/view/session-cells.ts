@@ -73,7 +73,33 @@ export function sessionTags(session: Session): ReadonlyArray<{readonly text: str
 		tags.push({text: '[your outer hop]', style: 'warning'});
 	}
 
+	const forwards = forwardsTag(session);
+	if (forwards !== undefined) {
+		tags.push({text: forwards, style: 'faint'});
+	}
+
 	return tags;
+}
+
+/**
+The forwards marker: `[fwd R:8080 L×2 agent]`: remote forwards by port (or socket name), X11,
+the local or dynamic forward connections, an agent.
+*/
+export function forwardsTag(session: Session): string | undefined {
+	const forwards = session.forwards ?? [];
+	if (forwards.length === 0) return undefined;
+	const parts = forwards.map(forward => {
+		if (forward.kind === 'remote') {
+			return forward.listen === undefined
+				? `R:${sanitizeText(forward.path?.split('/').at(-1) ?? '?')}`
+				: `R:${forward.listen.port}`;
+		}
+
+		if (forward.kind === 'x11') return 'X11';
+		if (forward.kind === 'agent') return 'agent';
+		return `L×${forward.connections}`;
+	});
+	return `[fwd ${parts.join(' ')}]`;
 }
 
 /**

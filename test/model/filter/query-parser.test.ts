@@ -144,7 +144,7 @@ describe('malformed qualifiers give a hint, never an exception, and the rest sti
 	test('an unknown qualifier is searched as text, and the hint names the known ones', () => {
 		const {terms, hint} = parseFilterQuery('unknownfield:x');
 		expect(hint).toBe(
-			"unknown filter 'unknownfield:' searched as text; filters: user from tty pid key auth kind idle health port chain",
+			"unknown filter 'unknownfield:' searched as text; filters: user from tty pid key auth fwd kind idle health port chain",
 		);
 		expect(describeTerms(terms)).toEqual([
 			{type: 'text', text: 'unknownfield:x', mode: 'fuzzy', isCaseSensitive: false},
