@@ -86,6 +86,41 @@ describe('lines fit the width', () => {
 describe('a session', () => {
 	const lines = detailLines(sessionRow, fixture, noExtras, 100);
 
+	test('says how it logged in and what it forwards, from sshd’s log and its sockets', () => {
+		const withIdentity = report([
+			{
+				...bob,
+				auth: {
+					method: 'publickey',
+					user: 'bob',
+					peer: {address: '203.0.113.7', port: 41_022},
+					keyType: 'ED25519',
+					fingerprint: 'SHA256:bHowcv5gqplee8235Q1GejTUaPPIFCX2F1gLKSnHTo8',
+					keySource: {file: '/home/bob/.ssh/authorized_keys', line: 3},
+					keyComment: 'bob\u001B[2J@laptop',
+					certificate: undefined,
+				},
+				forwards: [
+					{kind: 'remote', listen: {address: '127.0.0.1', port: 8080}, path: undefined, connections: 2},
+					{kind: 'agent', listen: undefined, path: '/tmp/ssh-X/agent.2001', connections: 0},
+				],
+			},
+		]);
+		const row = flattenReport(withIdentity, {policy: 'all', overrides: new Map()}).rows.find(
+			each => each.kind === 'session',
+		)!;
+		const detail = detailLines(row, withIdentity, noExtras, 120);
+		expect(valueOf(detail, 'login method')).toBe('publickey');
+		expect(valueOf(detail, 'key')).toBe('ED25519 SHA256:bHowcv5gqplee8235Q1GejTUaPPIFCX2F1gLKSnHTo8');
+		expect(valueOf(detail, 'key line')).toBe('/home/bob/.ssh/authorized_keys:3');
+		expect(valueOf(detail, 'key comment')).toBe('bob^[[2J@laptop');
+		expect(detail.filter(line => line.startsWith('  forward '))).toEqual([
+			expect.stringMatching(/remote \(-R\) listening on 127\.0\.0\.1:8080, 2 connections$/u),
+			expect.stringMatching(/agent \(-A\) at \/tmp\/ssh-X\/agent\.2001$/u),
+		]);
+		expect(valueOf(lines, 'login method')).toBe("unknown (sshd's log does not say)");
+	});
+
 	test('starts with its pid, user and peer, then its facts', () => {
 		expect(lines[0]).toBe('Session 2000: bob from 203.0.113.7:41022');
 		expect(valueOf(lines, 'kind')).toBe('shell, established');
