@@ -7,7 +7,7 @@ import {chmodSync, mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {execa} from 'execa';
-import {unprivilegedTestUser} from './e2e/harness/sshd.js';
+import {removeTestAccount, unprivilegedTestUser} from './e2e/harness/sshd.js';
 
 let created = false;
 let runDirectory: string | undefined;
@@ -55,17 +55,8 @@ export async function teardown(): Promise<void> {
 		return;
 	}
 
-	// Exit 8: a process of the account is still exiting (a test session's sshd): try again shortly.
-	let result = await execa('userdel', ['-r', unprivilegedTestUser], {reject: false});
-	for (let attempt = 0; result.exitCode === 8 && attempt < 20; attempt++) {
-		await new Promise(resolve => {
-			setTimeout(resolve, 250);
-		});
-		result = await execa('userdel', ['-r', unprivilegedTestUser], {reject: false});
-	}
-
-	// Exit 12: the home directory could not be removed fully; the account itself is gone.
-	if (result.exitCode !== 0 && result.exitCode !== 12) {
-		process.stderr.write(`userdel ${unprivilegedTestUser} failed (${result.exitCode}): ${result.stderr}\n`);
+	const problem = await removeTestAccount();
+	if (problem !== undefined) {
+		process.stderr.write(`${problem}\n`);
 	}
 }

@@ -19,6 +19,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {execa} from 'execa';
 import {readStatFields} from '../../test/e2e/harness/processes.js';
 import {startTmux} from '../../test/e2e/harness/tmux.js';
+import {testRunDirectory} from '../../test/e2e/harness/sshtop.js';
 
 export const median = (values: readonly number[]): number => {
 	const sorted = values.toSorted((a, b) => a - b);
@@ -179,7 +180,10 @@ export async function startPane(script: string, ready: RegExp): Promise<Pane> {
 	};
 
 	try {
-		await execa('tmux', ['-L', tmux.socketName, 'pipe-pane', '-t', 'main', `cat >> ${output}`]);
+		// The harness's tmux keeps its socket under the run directory (TMUX_TMPDIR).
+		await execa('tmux', ['-L', tmux.socketName, 'pipe-pane', '-t', 'main', `cat >> ${output}`], {
+			env: {TMUX_TMPDIR: testRunDirectory()},
+		});
 		const start = await releasePane(fifo);
 		const firstFrameMs = await waitForReady(output, ready, start, tmux.panePid);
 		const failure = Number.isNaN(firstFrameMs)

@@ -52,7 +52,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {build, type BuildOptions} from 'esbuild';
 import {connectShell, type SshClient} from '../../test/e2e/harness/clients.js';
-import {startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
+import {hasTestAccount, removeTestAccount, startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
 import {cliPath} from '../../test/e2e/harness/sshtop.js';
 import {createProcessScanner} from '../../source/proc/scanner/scanner.js';
 import {createReportLoader} from '../../source/app/report-source.js';
@@ -426,9 +426,12 @@ const minus = (value: number | undefined, base: number | undefined) =>
 
 async function main(): Promise<void> {
 	let sshd: TestSshd | undefined;
+	let createdAccount = false;
 	const clients: SshClient[] = [];
 	let crowd: Crowd | undefined;
 	const buildDirectory = mkdtempSync(path.join(tmpdir(), 'sshtop-bench-ink-'));
+	// The harness's tmux keeps its sockets under the run directory: this one, removed at the end.
+	process.env['SSHTOP_TEST_RUN_DIR'] ??= buildDirectory;
 	const cleanUp = async () => {
 		await crowd?.end();
 		for (const client of clients) {
@@ -436,6 +439,7 @@ async function main(): Promise<void> {
 		}
 
 		await sshd?.stop();
+		if (createdAccount) await removeTestAccount();
 		rmSync(buildDirectory, {recursive: true, force: true});
 	};
 
@@ -459,6 +463,8 @@ async function main(): Promise<void> {
 			// frame. Later starts begin from the scan hint the last run left (proc/scan-hint.ts).
 			{name: 'sshtop without a scan hint', script: `SSHTOP_SCAN_HINT=0 exec ${cliPath}`, measuresRss: false},
 		];
+		// The test account is made when missing (startTestSshd); it goes again with the sshd.
+		createdAccount = !(await hasTestAccount());
 		sshd = await startTestSshd();
 		// Eight at a time: the test sshd's MaxStartups (10) refuses more unauthenticated
 		// connections at once, and 500 shells one by one took twelve minutes.

@@ -25,7 +25,7 @@ import {setTimeout as delay} from 'node:timers/promises';
 import {parseArgs} from 'node:util';
 import {fileURLToPath} from 'node:url';
 import {connectShell, type SshClient} from '../../test/e2e/harness/clients.js';
-import {startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
+import {hasTestAccount, removeTestAccount, startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
 import {bundleApp} from '../bundle-app.mjs';
 import {cpuTicks, isAlive, keypressLatency, median, rssMegabytes, sizeOf, startPane} from './pane.js';
 
@@ -166,10 +166,15 @@ const costWithout = (value: number, base: number) =>
 
 async function main(): Promise<void> {
 	const directory = mkdtempSync(path.join(tmpdir(), 'sshtop-tricks-'));
+	// The harness's tmux keeps its sockets under the run directory: this one, removed at the end.
+	process.env['SSHTOP_TEST_RUN_DIR'] ??= directory;
 	let sshd: TestSshd | undefined;
+	let createdAccount = false;
 	const clients: SshClient[] = [];
 	try {
 		const variants = await buildVariants(directory);
+		// The test account is made when missing (startTestSshd); it goes again with the sshd.
+		createdAccount = !(await hasTestAccount());
 		sshd = await startTestSshd();
 		for (let index = 0; index < sessionCount; index += 8) {
 			const batch = Array.from({length: Math.min(8, sessionCount - index)}, async (_, offset) =>
@@ -242,6 +247,7 @@ async function main(): Promise<void> {
 		}
 
 		await sshd?.stop();
+		if (createdAccount) await removeTestAccount();
 		rmSync(directory, {recursive: true, force: true});
 	}
 }

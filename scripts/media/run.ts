@@ -14,7 +14,8 @@
 // in the namespace, the kernel also ends whatever is left when the script (its PID 1) exits.
 import process from 'node:process';
 import {spawn, spawnSync} from 'node:child_process';
-import {existsSync, mkdirSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {parseArgs} from 'node:util';
 import {
@@ -25,7 +26,13 @@ import {
 	typeLine,
 	type SshClient,
 } from '../../test/e2e/harness/clients.js';
-import {freePort, startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
+import {
+	freePort,
+	hasTestAccount,
+	removeTestAccount,
+	startTestSshd,
+	type TestSshd,
+} from '../../test/e2e/harness/sshd.js';
 import {cliPath, projectRoot} from '../../test/e2e/harness/sshtop.js';
 import {startTmux, type TmuxSession} from '../../test/e2e/harness/tmux.js';
 import {waitFor} from '../../test/e2e/harness/wait-for.js';
@@ -236,8 +243,14 @@ async function main(): Promise<void> {
 
 	mkdirSync(mediaDirectory, {recursive: true});
 	let sshd: TestSshd | undefined;
+	let createdAccount = false;
+	// The harness's tmux keeps its sockets under the run directory: this one, removed at the end.
+	const runDirectory = mkdtempSync(path.join(tmpdir(), 'sshtop-media-'));
+	process.env['SSHTOP_TEST_RUN_DIR'] ??= runDirectory;
 	let tmux: TmuxSession | undefined;
 	try {
+		// The test account is made when missing (startTestSshd); it goes again with the sshd.
+		createdAccount = !(await hasTestAccount());
 		sshd = await startTestSshd();
 		const scene = await startScene(sshd);
 		tmux = scene.tmux;
@@ -328,6 +341,8 @@ async function main(): Promise<void> {
 	} finally {
 		await tmux?.stop();
 		await sshd?.stop();
+		if (createdAccount) await removeTestAccount();
+		rmSync(runDirectory, {recursive: true, force: true});
 	}
 }
 

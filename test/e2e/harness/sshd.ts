@@ -94,6 +94,30 @@ export async function freePort(): Promise<number> {
 	});
 }
 
+/** Whether the account the tests log in as exists. */
+export async function hasTestAccount(): Promise<boolean> {
+	return (await execa('getent', ['passwd', unprivilegedTestUser], {reject: false})).exitCode === 0;
+}
+
+/**
+Removes the test account, for whoever created it (the test run's global setup, a benchmark). Exit
+8: a process of the account is still exiting (a session's sshd): tried again for 5 s. Exit 12: its
+home directory could not be removed fully; the account itself is gone. Returns what went wrong.
+*/
+export async function removeTestAccount(): Promise<string | undefined> {
+	let result = await execa('userdel', ['-r', unprivilegedTestUser], {reject: false});
+	for (let attempt = 0; result.exitCode === 8 && attempt < 20; attempt++) {
+		await new Promise(resolve => {
+			setTimeout(resolve, 250);
+		});
+		result = await execa('userdel', ['-r', unprivilegedTestUser], {reject: false});
+	}
+
+	return result.exitCode === 0 || result.exitCode === 12
+		? undefined
+		: `userdel ${unprivilegedTestUser} failed (${result.exitCode}): ${result.stderr}`;
+}
+
 async function ensureUnprivilegedUser(): Promise<void> {
 	const existing = await execa('getent', ['passwd', unprivilegedTestUser], {reject: false});
 	if (existing.exitCode !== 0) {
