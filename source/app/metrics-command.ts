@@ -5,6 +5,7 @@ import process from 'node:process';
 import {closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import {renderMetrics} from '../model/metrics/exposition.js';
+import type {SessionReport} from '../model/types.js';
 import {metricsHelpText, parseMetricsArgs} from '../metrics/metrics-options.js';
 import {loadReportOnce} from './report-source.js';
 import {type CommandIo, processIo} from './command-io.js';
@@ -28,6 +29,17 @@ export function writeAtomically(file: string, content: string): void {
 	}
 }
 
+/** One scan, timed, as the exposition: what `metrics` prints and `serve` answers. `scansTotal` counts this one. */
+export async function scanToExposition(
+	load: () => Promise<SessionReport>,
+	scansTotal: number,
+	options: {readonly perSession: boolean},
+): Promise<string> {
+	const started = performance.now();
+	const report = await load();
+	return renderMetrics(report, {durationSeconds: (performance.now() - started) / 1000, scansTotal}, options);
+}
+
 /** Runs `sshtop metrics ARGS` (the words after `metrics`); returns the exit code and never throws. */
 export async function runMetrics(argv: readonly string[], io: CommandIo = processIo): Promise<number> {
 	const parsed = parseMetricsArgs(argv);
@@ -43,10 +55,7 @@ export async function runMetrics(argv: readonly string[], io: CommandIo = proces
 	}
 
 	try {
-		const started = performance.now();
-		const report = await loadReportOnce();
-		const durationSeconds = (performance.now() - started) / 1000;
-		const text = renderMetrics(report, {durationSeconds, scansTotal: 1}, {perSession: options.perSession});
+		const text = await scanToExposition(loadReportOnce, 1, options);
 		if (options.output === undefined) {
 			io.stdout(text);
 		} else {

@@ -5,10 +5,11 @@
 import {Buffer} from 'node:buffer';
 import process from 'node:process';
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import {metricsContentType, renderMetrics} from '../model/metrics/exposition.js';
+import {metricsContentType} from '../model/metrics/exposition.js';
 import {parseServeArgs, serveHelpText, type ServeOptions} from '../metrics/metrics-options.js';
 import type {SessionReport} from '../model/types.js';
 import {loadReportOnce} from './report-source.js';
+import {scanToExposition} from './metrics-command.js';
 import {type CommandIo, processIo} from './command-io.js';
 
 type Scrape = {readonly body: string; readonly at: number};
@@ -46,11 +47,8 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
 	let scansTotal = 0;
 
 	async function scan(): Promise<Scrape> {
-		const started = performance.now();
-		const report = await load();
+		const body = await scanToExposition(load, scansTotal + 1, options);
 		scansTotal += 1;
-		const durationSeconds = (performance.now() - started) / 1000;
-		const body = renderMetrics(report, {durationSeconds, scansTotal}, {perSession: options.perSession});
 		return {body, at: Date.now()};
 	}
 

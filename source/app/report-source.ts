@@ -16,9 +16,8 @@ import {readTcpInfo, type TcpInfoReading} from '../proc/read-tcp-info.js';
 import {formatScanHint, parseScanHint} from '../proc/scanner/scan-hint.js';
 import type {Snapshot} from '../proc/types.js';
 import {cacheDirectory, readPrivateFile, writePrivateFile} from '../private-cache.js';
-import {createUnixSocketReader} from '../proc/read-unix-sockets.js';
+import {createUnixSocketReader, sshdUnixInodes} from '../proc/read-unix-sockets.js';
 import type {SessionAuthSource} from './session-auth.js';
-import {createForwardsAttacher} from './session-forwards.js';
 
 export type ReportLoader = {
 	(): SessionReport;
@@ -69,7 +68,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 	const hint = options.hint ?? (hintText === undefined ? undefined : parseScanHint(hintText));
 	const scanner = createProcessScanner({...options, ...(hint === undefined ? {} : {hint})});
 	const buildNextReport = createReportBuilder();
-	const attachForwards = createForwardsAttacher(createUnixSocketReader(options.procRoot ?? '/proc'));
+	const readUnixSockets = createUnixSocketReader(options.procRoot ?? '/proc');
 	const procRoot = options.procRoot ?? '/proc';
 	const access = readProcAccess(procRoot);
 	const tcpInfoIntervalMs = options.tcpInfoIntervalMs ?? 10_000;
@@ -123,6 +122,8 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 		const report = buildNextReport({
 			...snapshot,
 			access,
+			// Read again only when the sshds' non-TCP sockets changed (a new session, a new forward).
+			unixSockets: readUnixSockets(sshdUnixInodes(snapshot.processes, snapshot.sockets)),
 			...(ioPids.length === 0
 				? {}
 				: {
@@ -139,8 +140,7 @@ export function createReportLoader(options: ReportLoaderOptions = {}): ReportLoa
 			writePrivateFile(hintFile, formatScanHint(nextHint));
 		}
 
-		const withForwards = attachForwards(report, snapshot);
-		return options.sessionAuth === undefined ? withForwards : options.sessionAuth.attach(withForwards);
+		return options.sessionAuth === undefined ? report : options.sessionAuth.attach(report);
 	};
 
 	return Object.assign(load, {
@@ -177,8 +177,12 @@ One snapshot with a fresh `ss` reading, and its report: for the one-shot outputs
 export async function loadSnapshotOnce(
 	sessionAuth?: SessionAuthSource,
 ): Promise<{readonly snapshot: Snapshot; readonly report: SessionReport}> {
-	const snapshot = readSnapshot({tcpInfo: await readTcpInfo()});
-	const report = createForwardsAttacher()(buildReport(snapshot), snapshot);
+	const read = readSnapshot({tcpInfo: await readTcpInfo()});
+	const snapshot = {
+		...read,
+		unixSockets: createUnixSocketReader()(sshdUnixInodes(read.processes, read.sockets)),
+	};
+	const report = buildReport(snapshot);
 	return {snapshot, report: sessionAuth === undefined ? report : sessionAuth.attach(report)};
 }
 

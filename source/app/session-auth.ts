@@ -1,7 +1,7 @@
 // Joins sshd's log to the live sessions: each report's sessions get `auth` where the log says how
-// they logged in, with the comment of the authorized_keys line their key matched (read when this
-// process may). A session whose auth did not change stays the same object, and so does the
-// sessions array: the explorer keeps what it derived from them.
+// they logged in, with the comment of the authorized_keys line their key matched (read once per
+// login, when this process may). A session whose auth did not change stays the same object, and
+// so does the sessions array: the explorer keeps what it derived from them.
 import {readFileSync, statSync} from 'node:fs';
 import type {SessionAuth} from '../model/identity/auth-ledger.js';
 import {keyCommentOf} from '../model/identity/authorized-keys.js';
@@ -17,40 +17,16 @@ export type SessionAuthSource = {
 /** An authorized_keys file larger than this is not read for a comment. */
 const largestKeysFile = 1 << 20;
 
-function isSameAuth(a: SessionAuth | undefined, b: SessionAuth | undefined): boolean {
-	if (a === undefined || b === undefined) return a === b;
-	return (
-		a.method === b.method &&
-		a.user === b.user &&
-		a.fingerprint === b.fingerprint &&
-		a.keyType === b.keyType &&
-		a.keyComment === b.keyComment &&
-		a.keySource?.file === b.keySource?.file &&
-		a.keySource?.line === b.keySource?.line &&
-		a.certificate?.id === b.certificate?.id &&
-		a.certificate?.serial === b.certificate?.serial &&
-		a.certificate?.caFingerprint === b.certificate?.caFingerprint
-	);
-}
-
-function createCommentReader(): (file: string, line: number) => string | undefined {
-	const cache = new Map<string, {readonly changedAt: number; readonly lines: readonly string[]}>();
-	return (file, line) => {
-		try {
-			const stat = statSync(file);
-			if (!stat.isFile() || stat.size > largestKeysFile) return undefined;
-			let read = cache.get(file);
-			if (read?.changedAt !== stat.mtimeMs) {
-				read = {changedAt: stat.mtimeMs, lines: readFileSync(file, 'utf8').split('\n')};
-				cache.set(file, read);
-			}
-
-			const text = read.lines[line - 1];
-			return text === undefined ? undefined : keyCommentOf(text);
-		} catch {
-			return undefined;
-		}
-	};
+/** The comment of line `line` of an authorized_keys file, when this process may read it. */
+function readKeyComment(file: string, line: number): string | undefined {
+	try {
+		const stat = statSync(file);
+		if (!stat.isFile() || stat.size > largestKeysFile) return undefined;
+		const text = readFileSync(file, 'utf8').split('\n')[line - 1];
+		return text === undefined ? undefined : keyCommentOf(text);
+	} catch {
+		return undefined;
+	}
 }
 
 /** Reads `--auth-log PATH`, else /var/log/auth.log or /var/log/secure; undefined when there is none. */
@@ -58,10 +34,21 @@ export function createSessionAuthSource(named: string | undefined): SessionAuthS
 	const path = authLogPath(named);
 	if (path === undefined) return undefined;
 	const reader = createAuthLogReader(path);
-	const readComment = createCommentReader();
+	// The ledger keeps one object per login: its comment is read once, when the login is first seen.
+	const commented = new WeakMap<SessionAuth, SessionAuth>();
+	const withComment = (found: SessionAuth): SessionAuth => {
+		if (found.keySource === undefined) return found;
+		let auth = commented.get(found);
+		if (auth === undefined) {
+			auth = {...found, keyComment: readKeyComment(found.keySource.file, found.keySource.line)};
+			commented.set(found, auth);
+		}
+
+		return auth;
+	};
+
 	const attached = new WeakMap<Session, Session>();
-	let lastSessions: readonly Session[] | undefined;
-	let lastInput: readonly Session[] | undefined;
+	let last: {readonly input: readonly Session[]; readonly output: readonly Session[]} | undefined;
 	return {
 		reader,
 		attach(report) {
@@ -73,26 +60,19 @@ export function createSessionAuthSource(named: string | undefined): SessionAuthS
 			const ledger = reader.ledger();
 			const sessions = report.sessions.map(session => {
 				const found = ledger.authOf(session);
-				const auth =
-					found?.keySource === undefined
-						? found
-						: {...found, keyComment: readComment(found.keySource.file, found.keySource.line)};
-				if (auth === undefined && session.auth === undefined) return session;
+				const auth = found === undefined ? undefined : withComment(found);
+				if (session.auth === auth) return session;
 				const before = attached.get(session);
-				if (before !== undefined && isSameAuth(before.auth, auth)) return before;
+				if (before !== undefined && before.auth === auth) return before;
 				const {auth: _unused, ...rest} = session;
 				const after: Session = auth === undefined ? rest : {...rest, auth};
 				attached.set(session, after);
 				return after;
 			});
 			const isUnchanged =
-				lastSessions !== undefined &&
-				lastInput === report.sessions &&
-				sessions.length === lastSessions.length &&
-				sessions.every((session, index) => session === lastSessions![index]);
-			lastInput = report.sessions;
-			lastSessions = isUnchanged ? lastSessions : sessions;
-			return {...report, sessions: lastSessions!};
+				last?.input === report.sessions && sessions.every((session, index) => session === last!.output[index]);
+			if (!isUnchanged) last = {input: report.sessions, output: sessions};
+			return {...report, sessions: last!.output};
 		},
 	};
 }

@@ -99,7 +99,7 @@ export type Session = {
 	readonly tree: ProcessNode;
 	/** How it logged in, from sshd's log (identity/auth-ledger.ts); absent when the log does not say or was not read. */
 	readonly auth?: SessionAuth;
-	/** What it forwards (report/forwards.ts); absent in reports built without reading its sockets. */
+	/** What it forwards, from the sockets its sshds hold (report/forwards.ts). */
 	readonly forwards?: readonly Forward[];
 };
 

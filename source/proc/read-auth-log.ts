@@ -2,7 +2,7 @@
 // read from where the last read stopped; a new or rotated file is read from its end backwards,
 // in growing windows (1 MiB, then 8, then 64 at most), only until every live session is
 // answered. A 1 GB auth.log is never read whole.
-import {closeSync, existsSync, fstatSync, openSync, readSync, statSync} from 'node:fs';
+import {closeSync, existsSync, openSync, readSync, statSync, type Stats} from 'node:fs';
 import {Buffer} from 'node:buffer';
 import {createAuthLedger, type AuthLedger} from '../model/identity/auth-ledger.js';
 import {parseSshdLogLine, type SshdLogLine} from '../model/identity/sshd-log.js';
@@ -82,9 +82,14 @@ export function createAuthLogReader(path: string): AuthLogReader {
 		bytesRead: () => bytesRead,
 		problem: () => problem,
 		refresh(isAnswered, oldestLoginAt) {
+			// One stat a refresh: the log is opened only when it grew or was replaced.
+			let stat: Stats;
 			let descriptor: number;
 			try {
-				if (!statSync(path).isFile()) throw new Error('not a regular file');
+				stat = statSync(path);
+				if (!stat.isFile()) throw new Error('not a regular file');
+				problem = undefined;
+				if (inode === stat.ino && stat.size === offset) return;
 				descriptor = openSync(path, 'r');
 			} catch (error) {
 				problem = `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`;
@@ -92,10 +97,7 @@ export function createAuthLogReader(path: string): AuthLogReader {
 			}
 
 			try {
-				problem = undefined;
-				const stat = fstatSync(descriptor);
-				if (inode === stat.ino && stat.size >= offset) {
-					if (stat.size === offset) return;
+				if (inode === stat.ino && stat.size > offset) {
 					const {text, end} = completeLines(read(descriptor, offset, stat.size), offset, false);
 					ledger.add(parsedLines(text));
 					offset = end;

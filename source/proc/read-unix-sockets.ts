@@ -3,7 +3,8 @@
 // socket on the box, so it is read again only when the set of inodes asked for changed.
 import {readFileSync} from 'node:fs';
 import path from 'node:path';
-import type {UnixSocket} from '../model/report/forwards.js';
+import {sshdCommandNames} from './ssh-scope.js';
+import type {ProcessRecord, TcpSocket, UnixSocket} from './types.js';
 
 /** __SO_ACCEPTCON in the Flags column: the socket listens. */
 const acceptsConnections = 0x1_00_00;
@@ -24,6 +25,18 @@ export function parseUnixSockets(text: string, wanted: ReadonlySet<number>): Map
 }
 
 export type UnixSocketReader = (wanted: ReadonlySet<number>) => ReadonlyMap<number, UnixSocket>;
+
+/** The socket inodes sshds hold that are not TCP: their Unix sockets (socketpairs, an agent's, a forward's). */
+export function sshdUnixInodes(processes: readonly ProcessRecord[], tcpSockets: readonly TcpSocket[]): Set<number> {
+	const inodes = new Set<number>();
+	for (const process of processes) {
+		if (!sshdCommandNames.has(process.comm)) continue;
+		for (const inode of process.socketInodes ?? []) inodes.add(inode);
+	}
+
+	for (const socket of tcpSockets) inodes.delete(socket.inode);
+	return inodes;
+}
 
 export function createUnixSocketReader(procRoot = '/proc'): UnixSocketReader {
 	let last: {readonly key: string; readonly sockets: ReadonlyMap<number, UnixSocket>} | undefined;

@@ -121,4 +121,9 @@ export type Snapshot = {
 	terminal, whose activity is their idle time), by pid; absent when none were asked for.
 	*/
 	readonly processIo?: ReadonlyMap<number, number>;
+	/** The Unix sockets sshds hold, by inode (read-unix-sockets.ts); absent when not read. */
+	readonly unixSockets?: ReadonlyMap<number, UnixSocket>;
 };
+
+/** A Unix socket from /proc/net/unix: its path (empty for a socketpair) and whether it listens. */
+export type UnixSocket = {readonly path: string; readonly isListening: boolean};

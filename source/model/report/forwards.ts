@@ -5,8 +5,7 @@
 // reported as local); agent forwarding (`ssh -A`) is the Unix socket it listens on for the
 // session's SSH_AUTH_SOCK; X11 forwarding is a TCP listener at 6000 + display (X11DisplayOffset
 // 10: port 6010 and up). Pure.
-import type {Endpoint, TcpSocket} from '../../proc/types.js';
-import type {ProcessNode, Session} from '../types.js';
+import type {Endpoint, ProcessRecord, TcpSocket, UnixSocket} from '../../proc/types.js';
 
 export type ForwardKind = 'remote' | 'local' | 'dynamic' | 'agent' | 'x11';
 
@@ -20,55 +19,51 @@ export type Forward = {
 	readonly connections: number;
 };
 
-export type UnixSocket = {readonly path: string; readonly isListening: boolean};
-
 /** sshd puts a forwarded agent's socket at /tmp/ssh-XXXXXXXXXX/agent.PID (its own pid). */
 const agentSocket = /\/ssh-[^/]+\/agent\.\d+$/u;
 const firstX11Port = 6010;
 const lastX11Port = 6999;
+const noForwards: readonly Forward[] = [];
 
-function sshdSockets(tree: ProcessNode): Set<number> {
-	const inodes = new Set<number>();
-	const visit = (node: ProcessNode) => {
-		if (node.process.comm === 'sshd' || node.process.comm === 'sshd-session') {
-			for (const inode of node.process.socketInodes ?? []) inodes.add(inode);
-			for (const child of node.children) visit(child);
+/** The TCP sockets a session's sshds hold besides its login connection, listeners included. */
+export function heldSockets(
+	holders: ReadonlyArray<ProcessRecord | undefined>,
+	byInode: ReadonlyMap<number, TcpSocket>,
+	login: TcpSocket | undefined,
+): TcpSocket[] {
+	const held = new Map<number, TcpSocket>();
+	for (const holder of holders) {
+		for (const inode of holder?.socketInodes ?? []) {
+			const socket = byInode.get(inode);
+			if (socket !== undefined && socket.inode !== login?.inode) held.set(inode, socket);
 		}
-	};
-
-	visit(tree);
-	return inodes;
-}
-
-function isSameEndpoint(a: Endpoint | undefined, b: Endpoint): boolean {
-	return a?.port === b.port && a.address === b.address;
-}
-
-/** The forwards of one session: its listeners in port order, then the connections it opened, then its Unix sockets. */
-export function forwardsOf(
-	session: Pick<Session, 'tree' | 'peer' | 'local'>,
-	socketsByInode: ReadonlyMap<number, TcpSocket>,
-	unixByInode: ReadonlyMap<number, UnixSocket>,
-): Forward[] {
-	const tcp: TcpSocket[] = [];
-	const unix: UnixSocket[] = [];
-	for (const inode of sshdSockets(session.tree)) {
-		const socket = socketsByInode.get(inode);
-		if (socket !== undefined) {
-			// The login connection itself is not a forward.
-			if (!(isSameEndpoint(session.peer, socket.remote) && isSameEndpoint(session.local, socket.local)))
-				tcp.push(socket);
-			continue;
-		}
-
-		const unixSocket = unixByInode.get(inode);
-		if (unixSocket?.isListening === true && unixSocket.path !== '') unix.push(unixSocket);
 	}
 
-	const listeners = tcp.filter(socket => socket.state === 'LISTEN');
+	return [...held.values()];
+}
+
+/**
+The forwards of one session from `held` (heldSockets) and the Unix sockets its sshds listen on:
+its listeners in port order, then the connections it opened, then its Unix sockets.
+*/
+export function forwardsOf(
+	held: readonly TcpSocket[],
+	holders: ReadonlyArray<ProcessRecord | undefined>,
+	unixByInode: ReadonlyMap<number, UnixSocket> | undefined,
+): readonly Forward[] {
+	const unix: UnixSocket[] = [];
+	for (const holder of unixByInode === undefined ? [] : holders) {
+		for (const inode of holder?.socketInodes ?? []) {
+			const socket = unixByInode!.get(inode);
+			if (socket?.isListening === true && socket.path !== '' && !unix.includes(socket)) unix.push(socket);
+		}
+	}
+
+	if (held.length === 0 && unix.length === 0) return noForwards;
+	const listeners = held.filter(socket => socket.state === 'LISTEN');
 	const listenPorts = new Set(listeners.map(socket => socket.local.port));
 	const accepted = (port: number) =>
-		tcp.filter(socket => socket.state !== 'LISTEN' && socket.local.port === port).length;
+		held.filter(socket => socket.state !== 'LISTEN' && socket.local.port === port).length;
 	const listening: Forward[] = listeners
 		.toSorted((a, b) => a.local.port - b.local.port)
 		.map(socket => ({
@@ -77,7 +72,7 @@ export function forwardsOf(
 			path: undefined,
 			connections: accepted(socket.local.port),
 		}));
-	const opened = tcp.filter(socket => socket.state !== 'LISTEN' && !listenPorts.has(socket.local.port));
+	const opened = held.filter(socket => socket.state !== 'LISTEN' && !listenPorts.has(socket.local.port));
 	const local: Forward[] =
 		opened.length === 0 ? [] : [{kind: 'local', listen: undefined, path: undefined, connections: opened.length}];
 	const sockets: Forward[] = unix
@@ -91,18 +86,17 @@ export function forwardsOf(
 	return [...listening, ...local, ...sockets];
 }
 
-export function isSameForwards(a: readonly Forward[], b: readonly Forward[]): boolean {
-	return (
-		a.length === b.length &&
-		a.every((forward, index) => {
-			const other = b[index]!;
-			return (
-				forward.kind === other.kind &&
-				forward.path === other.path &&
-				forward.connections === other.connections &&
-				forward.listen?.address === other.listen?.address &&
-				forward.listen?.port === other.listen?.port
-			);
-		})
-	);
+export function isSameForwards(a: readonly Forward[] | undefined, b: readonly Forward[] | undefined): boolean {
+	if (a === b) return true;
+	if (a?.length !== b?.length || a === undefined || b === undefined) return false;
+	return a.every((forward, index) => {
+		const other = b[index]!;
+		return (
+			forward.kind === other.kind &&
+			forward.path === other.path &&
+			forward.connections === other.connections &&
+			forward.listen?.address === other.listen?.address &&
+			forward.listen?.port === other.listen?.port
+		);
+	});
 }

@@ -15,6 +15,7 @@ import {
 import {channelActivity} from './channel-idle.js';
 import type {ConnectionTop} from './connections.js';
 import {assessHealth, isSameAssessment} from './health.js';
+import {forwardsOf, heldSockets, isSameForwards} from './forwards.js';
 import {buildTree, childrenOf, commandLine, flattenTree, type ProcessIndex} from './process-tree.js';
 import {parseSshdTitle, type SshdTitle} from './sshd-title.js';
 
@@ -196,7 +197,10 @@ type FixedFacts = Pick<
 	| 'isVerified'
 >;
 
-type LiveFacts = Pick<Session, 'peer' | 'local' | 'idleSince' | 'idleSource' | 'channelReadings' | 'health'>;
+type LiveFacts = Pick<
+	Session,
+	'peer' | 'local' | 'idleSince' | 'idleSource' | 'channelReadings' | 'health' | 'forwards'
+>;
 
 function hasSameFacts(before: Session, facts: LiveFacts, foreground: Foreground | undefined): boolean {
 	return (
@@ -206,6 +210,7 @@ function hasSameFacts(before: Session, facts: LiveFacts, foreground: Foreground 
 		isSameEndpoint(before.peer, facts.peer) &&
 		isSameEndpoint(before.local, facts.local) &&
 		isSameAssessment(before.health, facts.health) &&
+		isSameForwards(before.forwards, facts.forwards) &&
 		(before.foreground === foreground ||
 			(before.foreground?.pid === foreground?.pid && before.foreground?.command === foreground?.command))
 	);
@@ -238,6 +243,7 @@ function assembleSession(
 		idleSource: facts.idleSource,
 		channelReadings: facts.channelReadings,
 		health: facts.health,
+		forwards: facts.forwards,
 		foreground,
 		// As the last report had them; linkSessions works them out again and writes out a session only when one changed.
 		nestedIn: linked?.nestedIn,
@@ -286,7 +292,9 @@ function liveFacts(
 	const tcpInfo = connection === undefined ? undefined : tcpInfos?.get(connection.inode);
 	const health = assessHealth(connection, tcpInfo, before?.health?.tcp);
 	const ttyActiveAt = lastTtyActivity(session.ttys, snapshot);
-	const facts = {peer: connection?.remote, local: connection?.local, health};
+	const held = heldSockets(holders, socketsByInode, connection);
+	const forwards = forwardsOf(held, holders, snapshot.unixSockets);
+	const facts = {peer: connection?.remote, local: connection?.local, health, forwards};
 	if (ttyActiveAt !== undefined) {
 		return {...facts, idleSince: ttyActiveAt, idleSource: 'tty', channelReadings: undefined};
 	}
@@ -299,7 +307,7 @@ function liveFacts(
 		takenAt: snapshot.takenAt,
 		loginAt: session.loginAt,
 		commands: commandsOf({...session, tree}),
-		forwards: forwardedConnections(holders, socketsByInode, connection),
+		forwards: held.filter(socket => socket.state !== 'LISTEN'),
 		processIo: snapshot.processIo,
 		tcpInfos,
 		before:
@@ -308,25 +316,6 @@ function liveFacts(
 				: {activeAt: before.idleSource === 'channels' ? before.idleSince : undefined, readings: before.channelReadings},
 	});
 	return {...facts, idleSince: evidence.activeAt, idleSource: 'channels', channelReadings: evidence.readings};
-}
-
-/** The TCP connections a session's sshds hold besides its login: the ones its forwards opened or accepted. */
-function forwardedConnections(
-	holders: ReadonlyArray<ProcessRecord | undefined>,
-	byInode: ReadonlyMap<number, TcpSocket>,
-	login: TcpSocket | undefined,
-): TcpSocket[] {
-	const forwards = new Map<number, TcpSocket>();
-	for (const holder of holders) {
-		for (const inode of holder?.socketInodes ?? []) {
-			const socket = byInode.get(inode);
-			if (socket !== undefined && socket.state !== 'LISTEN' && socket.inode !== login?.inode) {
-				forwards.set(inode, socket);
-			}
-		}
-	}
-
-	return [...forwards.values()];
 }
 
 function titleUser(topTitle: SshdTitle | undefined, members: readonly SshdMember[]): string | undefined {

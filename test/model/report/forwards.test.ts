@@ -1,26 +1,21 @@
 // What a session forwards, read from the sockets its sshds hold (see forwards.ts); and the Unix
 // socket table's lines as the kernel writes them.
 import {describe, expect, it} from 'vitest';
-import {forwardsOf, type UnixSocket} from '../../../source/model/report/forwards.js';
+import {forwardsOf, heldSockets} from '../../../source/model/report/forwards.js';
+import type {UnixSocket} from '../../../source/proc/types.js';
 import {parseUnixSockets} from '../../../source/proc/read-unix-sockets.js';
-import {listening, node, processRecord, socket} from '../../fixtures/builders.js';
+import {listening, processRecord, socket} from '../../fixtures/builders.js';
 
 const peer = {address: '203.0.113.7', port: 50_000};
 const local = {address: '10.0.0.1', port: 22};
 
-function sessionHolding(inodes: number[]) {
-	return {
-		peer,
-		local,
-		tree: node(
-			processRecord({pid: 100, comm: 'sshd', argv: ['sshd: alice [priv]'], socketInodes: [1]}),
-			node(
-				processRecord({pid: 101, comm: 'sshd', argv: ['sshd: alice@pts/0'], socketInodes: [1, ...inodes]}),
-				// A process of the user's own holding a socket is not the session's forward.
-				node(processRecord({pid: 102, comm: 'nc', argv: ['nc', '-l', '9999'], socketInodes: [99]})),
-			),
-		),
-	};
+/** The forwards of a session whose sshds (monitor and user side) hold the login connection and `inodes`. */
+function forwardsHolding(inodes: number[]) {
+	const holders = [
+		processRecord({pid: 100, comm: 'sshd', argv: ['sshd: alice [priv]'], socketInodes: [1]}),
+		processRecord({pid: 101, comm: 'sshd', argv: ['sshd: alice@pts/0'], socketInodes: [1, ...inodes]}),
+	];
+	return forwardsOf(heldSockets(holders, sockets, sockets.get(1)), holders, unix);
 }
 
 const sockets = new Map(
@@ -41,7 +36,7 @@ const unix = new Map<number, UnixSocket>([
 
 describe('forwards of a session', () => {
 	it('are its listeners (X11, remote) in port order, the connections it opened (local), and its agent socket', () => {
-		expect(forwardsOf(sessionHolding([2, 3, 4, 5, 6, 7, 8]), sockets, unix)).toEqual([
+		expect(forwardsHolding([2, 3, 4, 5, 6, 7, 8])).toEqual([
 			{kind: 'x11', listen: {address: '127.0.0.1', port: 6010}, path: undefined, connections: 0},
 			{kind: 'remote', listen: {address: '127.0.0.1', port: 8080}, path: undefined, connections: 1},
 			{kind: 'local', listen: undefined, path: undefined, connections: 2},
@@ -50,7 +45,7 @@ describe('forwards of a session', () => {
 	});
 
 	it('are none for a session holding only its login connection and socketpairs', () => {
-		expect(forwardsOf(sessionHolding([8]), sockets, unix)).toEqual([]);
+		expect(forwardsHolding([8])).toEqual([]);
 	});
 });
 
