@@ -54,7 +54,7 @@ export const flagHelp: ReadonlyArray<{readonly flag: string; readonly text: stri
 	},
 	{
 		flag: '--auth-log PATH',
-		text: 'read how each session logged in (method, key fingerprint and its authorized_keys comment, certificate) from this sshd log: a file sshd -E writes, or a syslog file (default /var/log/auth.log, else /var/log/secure)',
+		text: 'read how each session logged in (method, key fingerprint and its authorized_keys comment, certificate) and the refused logins per source from this sshd log: a file sshd -E writes, a syslog file, or a journal directory or file (default: the journal when it holds entries of sshd, else /var/log/auth.log, else /var/log/secure)',
 		example: 'sshtop --auth-log /var/log/sshd.log',
 	},
 	{

@@ -76,7 +76,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 
 	// Who logged in, from sshd's log, for every view that shows sessions.
 	const sessionAuth =
-		options.mode === 'json' || options.mode === 'auto' ? createSessionAuthSource(options.authLog) : undefined;
+		options.mode === 'json' || options.mode === 'auto'
+			? createSessionAuthSource(options.authLog, {follow: !isOneShot})
+			: undefined;
 	switch (options.mode) {
 		case 'help': {
 			process.stdout.write(`${helpText(packageVersion())}\n\n${reapCommandSummary}\n`);
@@ -111,28 +113,34 @@ export async function main(argv: readonly string[]): Promise<number> {
 			const isSortReversed = options.given.has('reverse')
 				? options.isSortReversed
 				: (preferences.isSortReversed ?? options.isSortReversed);
-			await runExplorer({
-				intervalSeconds: options.given.has('interval')
-					? options.intervalSeconds
-					: (preferences.intervalSeconds ?? options.intervalSeconds),
-				load: createReportLoader({scanHintFile: scanHintFile(), ...(sessionAuth === undefined ? {} : {sessionAuth})}),
-				...(preferencesWarning === undefined ? {} : {preferencesWarning}),
-				savePreferences(changed) {
-					writePreferences(preferencesFile, {...readPreferences(preferencesFile).preferences, ...changed});
-				},
-				color: colorWanted(),
-				isReadOnly: options.isReadOnly,
-				auditLogPath: options.auditLogPath,
-				systemLog: options.systemLog,
-				isAuditRequired: options.isAuditRequired,
-				initialView: {
-					filterQuery: options.filterQuery,
-					sortKey,
-					isSortReversed,
-					expansion: options.expansion ?? preferences.expansion ?? 'auto',
-					...(preferences.columns === undefined ? {} : {columns: preferences.columns}),
-				},
-			});
+			try {
+				await runExplorer({
+					intervalSeconds: options.given.has('interval')
+						? options.intervalSeconds
+						: (preferences.intervalSeconds ?? options.intervalSeconds),
+					load: createReportLoader({scanHintFile: scanHintFile(), ...(sessionAuth === undefined ? {} : {sessionAuth})}),
+					...(preferencesWarning === undefined ? {} : {preferencesWarning}),
+					savePreferences(changed) {
+						writePreferences(preferencesFile, {...readPreferences(preferencesFile).preferences, ...changed});
+					},
+					color: colorWanted(),
+					isReadOnly: options.isReadOnly,
+					auditLogPath: options.auditLogPath,
+					systemLog: options.systemLog,
+					isAuditRequired: options.isAuditRequired,
+					initialView: {
+						filterQuery: options.filterQuery,
+						sortKey,
+						isSortReversed,
+						expansion: options.expansion ?? preferences.expansion ?? 'auto',
+						...(preferences.columns === undefined ? {} : {columns: preferences.columns}),
+					},
+				});
+			} finally {
+				// The journal follower, when the log is the journal.
+				sessionAuth?.close();
+			}
+
 			return 0;
 		}
 	}

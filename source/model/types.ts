@@ -1,6 +1,6 @@
 import type {Endpoint, ProcessRecord} from '../proc/types.js';
 import type {HealthAssessment} from './report/health.js';
-import type {SessionAuth} from './identity/auth-ledger.js';
+import type {SessionAuth, SourceFailures} from './identity/auth-ledger.js';
 import type {Forward} from './report/forwards.js';
 
 export type {Endpoint, ProcessRecord} from '../proc/types.js';
@@ -99,8 +99,16 @@ export type Session = {
 	readonly tree: ProcessNode;
 	/** How it logged in, from sshd's log (identity/auth-ledger.ts); absent when the log does not say or was not read. */
 	readonly auth?: SessionAuth;
+	/** For a connection still authenticating: refused attempts from its address in the failed-login window. */
+	readonly sourceFailures?: number;
 	/** What it forwards, from the sockets its sshds hold (report/forwards.ts). */
 	readonly forwards?: readonly Forward[];
+};
+
+/** Refused logins over the last `windowSeconds`, per source address, most first. */
+export type FailedLogins = {
+	readonly windowSeconds: number;
+	readonly sources: readonly SourceFailures[];
 };
 
 /** The model of one snapshot: what every view (JSON, text, explorer) renders. */
@@ -121,6 +129,10 @@ export type SessionReport = {
 	readonly partialReasons: readonly string[];
 	/** Where per-socket ages came from: `ss`, or /proc alone when iproute2 is missing. */
 	readonly tcpInfoSource?: 'ss' | 'proc-only';
+	/** Refused logins per source address, from sshd's log; undefined when no log was read. */
+	readonly failedLogins?: FailedLogins;
+	/** Which sshd log was read for who logged in, and why it could not be, when it could not. */
+	readonly authLog?: {readonly source: string; readonly problem: string | undefined};
 	/** Processes that outlived their SSH session; undefined when not looked for. */
 	readonly leftovers?: readonly Leftover[];
 	/** False when leftovers could not be looked for (reading other users' environments needs root). */

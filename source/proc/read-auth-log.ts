@@ -14,9 +14,14 @@ export type AuthLogReader = {
 	readonly path: string;
 	/**
 	Reads what is new. A first read stops growing its window once `isAnswered` says the ledger
-	answers every live session, or once it reaches a line older than `oldestLoginAt` (epoch ms).
+	answers every live session and it reaches `earliestWanted` (epoch ms: the failed-login window),
+	or once it reaches a line older than `oldestLoginAt` (epoch ms).
 	*/
-	readonly refresh: (isAnswered: (ledger: AuthLedger) => boolean, oldestLoginAt?: number) => void;
+	readonly refresh: (
+		isAnswered: (ledger: AuthLedger) => boolean,
+		oldestLoginAt?: number,
+		earliestWanted?: number,
+	) => void;
 	readonly ledger: () => AuthLedger;
 	/** Bytes read from the log so far: what a refresh cost. */
 	readonly bytesRead: () => number;
@@ -32,12 +37,16 @@ export function authLogPath(named: string | undefined): string | undefined {
 	return named ?? defaultAuthLogs.find(file => existsSync(file));
 }
 
-function parsedLines(text: string): SshdLogLine[] {
+/**
+The sshd lines of some text. Lines without a time stamp (`sshd -E`) that were written since the
+last read are stamped with now when `isFresh`; read back from a new file, when they happened is unknown.
+*/
+function parsedLines(text: string, isFresh: boolean): SshdLogLine[] {
 	const lines: SshdLogLine[] = [];
 	const now = Date.now();
 	for (const line of text.split('\n')) {
 		const parsed = parseSshdLogLine(line, now);
-		if (parsed !== undefined) lines.push(parsed);
+		if (parsed !== undefined) lines.push(isFresh && parsed.time === undefined ? {...parsed, time: now} : parsed);
 	}
 
 	return lines;
@@ -81,7 +90,7 @@ export function createAuthLogReader(path: string): AuthLogReader {
 		ledger: () => ledger,
 		bytesRead: () => bytesRead,
 		problem: () => problem,
-		refresh(isAnswered, oldestLoginAt) {
+		refresh(isAnswered, oldestLoginAt, earliestWanted) {
 			// One stat a refresh: the log is opened only when it grew or was replaced.
 			let stat: Stats;
 			let descriptor: number;
@@ -99,7 +108,7 @@ export function createAuthLogReader(path: string): AuthLogReader {
 			try {
 				if (inode === stat.ino && stat.size > offset) {
 					const {text, end} = completeLines(read(descriptor, offset, stat.size), offset, false);
-					ledger.add(parsedLines(text));
+					ledger.add(parsedLines(text, true));
 					offset = end;
 					return;
 				}
@@ -109,14 +118,16 @@ export function createAuthLogReader(path: string): AuthLogReader {
 				for (let window = firstWindow; ; window *= 8) {
 					const from = Math.max(0, stat.size - window);
 					const {text, end} = completeLines(read(descriptor, from, stat.size), from, from > 0);
-					const lines = parsedLines(text);
+					const lines = parsedLines(text, false);
 					const fresh = createAuthLedger();
 					fresh.add(lines);
 					ledger = fresh;
 					offset = end;
 					const earliest = earliestTime(lines);
 					const reachesOldest = earliest !== undefined && oldestLoginAt !== undefined && earliest <= oldestLoginAt;
-					if (from === 0 || window >= largestWindow || reachesOldest || isAnswered(fresh)) break;
+					// Lines without times (sshd -E) cannot say how far back they go.
+					const reachesWanted = earliest === undefined || earliestWanted === undefined || earliest <= earliestWanted;
+					if (from === 0 || window >= largestWindow || reachesOldest || (reachesWanted && isAnswered(fresh))) break;
 				}
 			} finally {
 				closeSync(descriptor);

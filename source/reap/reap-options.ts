@@ -113,7 +113,7 @@ export const reapFlagHelp: ReadonlyArray<{readonly flag: string; readonly text: 
 	},
 	{
 		flag: '--auth-log PATH',
-		text: 'the sshd log --filter reads key: and auth: from (default /var/log/auth.log, else /var/log/secure)',
+		text: 'the sshd log --filter reads key: and auth: from: a text log, or a journal directory or file (default: the journal when it holds entries of sshd, else /var/log/auth.log, else /var/log/secure)',
 		example: 'sshtop reap --filter "key:alice@laptop" --auth-log /var/log/sshd.log',
 	},
 	{

@@ -22,12 +22,31 @@ export type SessionAuth = {
 	readonly certificate: CertificateFacts | undefined;
 };
 
+/** How far back refused logins are counted: ten minutes, as fail2ban's default findtime. */
+export const failedLoginWindowSeconds = 600;
+
+/** Refused authentication attempts from one source address. */
+export type SourceFailures = {
+	readonly address: string;
+	readonly count: number;
+	/** Epoch ms of the latest. */
+	readonly lastAt: number;
+};
+
 export type AuthLedger = {
 	/** Takes lines in the order the log has them. */
 	readonly add: (lines: Iterable<SshdLogLine>) => void;
 	/** How the session with this top sshd pid and peer logged in; undefined when the log does not say. */
 	readonly authOf: (session: {readonly pid: number; readonly peer: Endpoint | undefined}) => SessionAuth | undefined;
+	/**
+	Failures per source address at or after `since` (epoch ms), most first. A connection counts each
+	`Failed` line it logged, or once when it only logged `Invalid user`. Lines without a time are
+	not counted: when they happened is unknown.
+	*/
+	readonly failuresSince: (since: number) => SourceFailures[];
 };
+
+type ConnectionFailures = {address: string; failed: number; isInvalidUser: boolean; lastAt: number};
 
 /** More entries than live sessions on any box: the oldest go first. */
 const maxEntries = 20_000;
@@ -59,7 +78,23 @@ export function createAuthLedger(): AuthLedger {
 	// Key locations seen and not yet claimed by an accepted login: by pid, or by fingerprint.
 	const locationsByPid = new Map<number, Array<Location & {readonly fingerprint: string}>>();
 	const locationsByFingerprint = new Map<string, Map<string, Location>>();
+	const failuresByConnection = new Map<string, ConnectionFailures>();
 	let hasPids = false;
+
+	function noteFailure(peer: Endpoint, time: number | undefined, isInvalidUser: boolean): void {
+		if (time === undefined) return;
+		const key = peerKey(peer);
+		const entry = failuresByConnection.get(key) ?? {
+			address: plainAddress(peer.address),
+			failed: 0,
+			isInvalidUser: false,
+			lastAt: time,
+		};
+		if (isInvalidUser) entry.isInvalidUser = true;
+		else entry.failed++;
+		entry.lastAt = Math.max(entry.lastAt, time);
+		remember(failuresByConnection, key, entry);
+	}
 
 	function locationFor(line: SshdLogLine, fingerprint: string | undefined): Location | undefined {
 		if (fingerprint === undefined) return undefined;
@@ -116,6 +151,17 @@ export function createAuthLedger(): AuthLedger {
 						break;
 					}
 
+					case 'failed': {
+						// `none` is the client asking which methods exist, not an attempt.
+						if (event.method !== 'none') noteFailure(event.peer, line.time, false);
+						break;
+					}
+
+					case 'invalid-user': {
+						noteFailure(event.peer, line.time, true);
+						break;
+					}
+
 					case 'ended': {
 						byPeer.delete(peerKey(event.peer));
 						break;
@@ -134,6 +180,21 @@ export function createAuthLedger(): AuthLedger {
 			}
 
 			return peer === undefined ? undefined : byPeer.get(peerKey(peer));
+		},
+		failuresSince(since) {
+			const bySource = new Map<string, SourceFailures>();
+			for (const entry of failuresByConnection.values()) {
+				if (entry.lastAt < since) continue;
+				const count = entry.failed > 0 ? entry.failed : 1;
+				const before = bySource.get(entry.address);
+				bySource.set(entry.address, {
+					address: entry.address,
+					count: (before?.count ?? 0) + count,
+					lastAt: Math.max(before?.lastAt ?? 0, entry.lastAt),
+				});
+			}
+
+			return [...bySource.values()].toSorted((a, b) => b.count - a.count || b.lastAt - a.lastAt);
 		},
 	};
 }

@@ -20,6 +20,10 @@ export type SshdLogEvent =
 			readonly fingerprint: string | undefined;
 			readonly certificate: CertificateFacts | undefined;
 	  }
+	/** `Failed <method> for [invalid user] NAME from …`: one authentication attempt refused. */
+	| {readonly type: 'failed'; readonly method: string; readonly user: string; readonly peer: Endpoint}
+	/** `Invalid user NAME from …`: the name is no account here; a key attempt for it logs no `Failed` line. */
+	| {readonly type: 'invalid-user'; readonly user: string; readonly peer: Endpoint}
 	| {readonly type: 'ended'; readonly peer: Endpoint};
 
 export type SshdLogLine = {
@@ -49,6 +53,8 @@ const accepted = new RegExp(
 	String.raw`^Accepted (\S+) for (.+?) from ${address} ssh2(?:: (\S+) (SHA256:[\w+/=]+)(?: ID (.*) \(serial (\d+)\) CA \S+ (SHA256:[\w+/=]+))?)?$`,
 	'u',
 );
+const failed = new RegExp(String.raw`^Failed (\S+) for (?:invalid user )?(.*?) from ${address} ssh2(?:: .*)?$`, 'u');
+const invalidUser = new RegExp(String.raw`^Invalid user (.*?) from ${address}$`, 'u');
 const ended = new RegExp(
 	String.raw`^(?:Disconnected from (?:(?:invalid |authenticating )?user .+? )?|Connection closed by (?:(?:invalid |authenticating )?user .+? )?|Connection reset by (?:(?:invalid |authenticating )?user .+? )?)${address}(?: \[preauth\])?$`,
 	'u',
@@ -85,6 +91,13 @@ export function parseSshdMessage(message: string): SshdLogEvent | undefined {
 		return {type: 'key-found', fingerprint: match[2]!, file: match[3]!, line: Number(match[4])};
 	}
 
+	match = failed.exec(message);
+	if (match !== null) {
+		return {type: 'failed', method: match[1]!, user: match[2]!, peer: endpoint(match[3]!, match[4]!)};
+	}
+
+	match = invalidUser.exec(message);
+	if (match !== null) return {type: 'invalid-user', user: match[1]!, peer: endpoint(match[2]!, match[3]!)};
 	match = connection.exec(message);
 	if (match !== null) return {type: 'connection', peer: endpoint(match[1]!, match[2]!)};
 	match = ended.exec(message);

@@ -166,7 +166,10 @@ export function computeLayout(
 			continue;
 		}
 
-		if (column === 'who' && !report.sessions.some(session => session.auth !== undefined)) {
+		if (
+			column === 'who' &&
+			!report.sessions.some(session => session.auth !== undefined || (session.sourceFailures ?? 0) > 0)
+		) {
 			continue;
 		}
 

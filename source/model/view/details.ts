@@ -1,6 +1,7 @@
 // The detail pane's text: everything sshtop knows about one row (a session, a process, a
 // listener, a process left behind), as labelled lines wrapped to the terminal. Pure: what has
 // to be read from /proc on demand (cwd, environment) comes in as `extras`.
+import {failedLoginWindowSeconds} from '../identity/auth-ledger.js';
 import type {IdlePolicy} from '../../proc/parse/parse-sshd-policy.js';
 import type {ProcessDetails} from '../../proc/read-process-details.js';
 import type {TcpFigures} from '../report/health.js';
@@ -90,7 +91,14 @@ function forwardLines({forwards}: Session): Line[] {
 }
 
 /** How the session logged in, as sshd's log says: method, key, its authorized_keys line and comment, certificate. */
-function authLines({auth}: Session): Line[] {
+function authLines({auth, sourceFailures, peer}: Session): Line[] {
+	if (sourceFailures !== undefined) {
+		const from = peer === undefined ? 'its address' : sanitizeText(peer.address);
+		return [
+			['failed logins', `${sourceFailures} from ${from} in the last ${formatDuration(failedLoginWindowSeconds)}`],
+		];
+	}
+
 	if (auth === undefined) return [['login method', "unknown (sshd's log does not say)"]];
 	return [
 		['login method', auth.method],

@@ -58,7 +58,15 @@ export type JsonSession = {
 	userSidePid: number | null;
 	auth: JsonAuth;
 	forwards: JsonForward[];
+	/** For a connection still authenticating: refused logins from its address in the window; null otherwise or unknown. */
+	sourceFailures: number | null;
 	processes: JsonProcess;
+};
+
+/** Refused logins per source address over the last `windowSeconds`, from sshd's log. */
+export type JsonFailedLogins = {
+	windowSeconds: number;
+	sources: Array<{address: string; count: number; lastAt: string}>;
 };
 
 /** One thing the session forwards; see model/report/forwards.ts. */
@@ -92,6 +100,10 @@ export type JsonDocument = {
 	tcpInfoSource: 'ss' | 'proc-only' | null;
 	leftovers: JsonLeftover[];
 	leftoversReadable: boolean;
+	/** Null when no sshd log was read. */
+	failedLogins: JsonFailedLogins | null;
+	/** Which sshd log was read for `auth` and `failedLogins`, and why it could not be; null when none. */
+	authLog: {source: string; problem: string | null} | null;
 };
 
 /** The TCP figures with every field present: unknown ages are null, not missing. */
@@ -146,6 +158,19 @@ export function toJsonDocument(report: SessionReport, sessions: readonly Session
 		tcpInfoSource: report.tcpInfoSource ?? null,
 		leftovers: (report.leftovers ?? []).map(leftover => jsonLeftover(leftover)),
 		leftoversReadable: report.leftoversReadable ?? false,
+		failedLogins:
+			report.failedLogins === undefined
+				? null
+				: {
+						windowSeconds: report.failedLogins.windowSeconds,
+						sources: report.failedLogins.sources.map(source => ({
+							address: source.address,
+							count: source.count,
+							lastAt: new Date(source.lastAt).toISOString(),
+						})),
+					},
+		authLog:
+			report.authLog === undefined ? null : {source: report.authLog.source, problem: report.authLog.problem ?? null},
 	};
 }
 
@@ -200,6 +225,7 @@ function jsonSession(session: Session, takenAt: number): JsonSession {
 			path: forward.path ?? null,
 			connections: forward.connections,
 		})),
+		sourceFailures: session.sourceFailures ?? null,
 		processes: jsonProcess(session.tree),
 	};
 }

@@ -17,7 +17,9 @@ authorized_keys line the key matched (usually `alice@laptop`), else the certific
 else the key's fingerprint, shortened; a login without a key shows its method.
 */
 export function whoOf(session: Session): string {
-	const {auth} = session;
+	const {auth, sourceFailures} = session;
+	// Still authenticating: how often its address was refused lately says more than nothing.
+	if (sourceFailures !== undefined) return sourceFailures === 0 ? '' : `✗${sourceFailures} failed`;
 	if (auth === undefined) return '';
 	if (auth.keyComment !== undefined) return sanitizeText(auth.keyComment);
 	if (auth.certificate !== undefined) return sanitizeText(auth.certificate.id);

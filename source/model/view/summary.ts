@@ -41,6 +41,26 @@ export function formatIdlePolicy(policy: IdlePolicy): string {
 	return `${probes}, TCPKeepAlive ${policy.tcpKeepAlive ? 'yes' : 'no'}`;
 }
 
+/** Sources named on the failed-login line; the rest are counted. */
+const failedSourcesShown = 3;
+
+/**
+`failed logins 10m: 203.0.113.9 ×20 · 198.51.100.4 ×3 (+2 more sources)`; a log that could not be
+read says so instead. Nothing when no log was read or nothing failed.
+*/
+export function failedLoginLine(report: SessionReport): string | undefined {
+	if (report.authLog?.problem !== undefined) return `sshd log: ${sanitizeText(report.authLog.problem)}`;
+	const sources = report.failedLogins?.sources ?? [];
+	if (sources.length === 0) return undefined;
+	const shown = sources
+		.slice(0, failedSourcesShown)
+		.map(source => `${sanitizeText(source.address)} ×${source.count}`)
+		.join(' · ');
+	const more = sources.length - failedSourcesShown;
+	const rest = more > 0 ? ` (+${more} more source${more === 1 ? '' : 's'})` : '';
+	return `failed logins ${formatDuration(report.failedLogins!.windowSeconds)}: ${shown}${rest}`;
+}
+
 export function summaryLines(report: SessionReport, options: SummaryOptions = {}): string[] {
 	const status = options.isPaused ? '  [PAUSED — p resumes]' : '';
 	const sort = options.sort === undefined ? '' : `  ${formatSort(options.sort.key, options.sort.reverse)}`;
@@ -79,6 +99,8 @@ export function summaryLines(report: SessionReport, options: SummaryOptions = {}
 		lines.push(`idle policy${which}: ${policy}`);
 	}
 
+	const failed = failedLoginLine(report);
+	if (failed !== undefined) lines.push(failed);
 	if (report.isPartial) {
 		lines.push('Not running as root: some details are unreadable and shown as ?');
 	}

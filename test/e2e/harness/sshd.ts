@@ -146,6 +146,8 @@ export type TestSshdOptions = {
 	readonly extraConfig?: readonly string[];
 	/** sshd's LogLevel (INFO unless told). */
 	readonly logLevel?: 'INFO' | 'VERBOSE';
+	/** Accept passwords (through PAM when root), for a password login typed into a pty. */
+	readonly passwordAuthentication?: boolean;
 	/** Log to `sshd.log` in the server's directory (sshd -E) instead of stderr: a file to read as --auth-log. */
 	readonly logToFile?: boolean;
 };
@@ -164,7 +166,7 @@ function writeConfig(directory: string, port: number, options: TestSshdOptions):
 		`UsePAM ${isRoot ? 'yes' : 'no'}`,
 		'PermitRootLogin prohibit-password',
 		'PubkeyAuthentication yes',
-		'PasswordAuthentication no',
+		`PasswordAuthentication ${options.passwordAuthentication === true ? 'yes' : 'no'}`,
 		'KbdInteractiveAuthentication no',
 		'Subsystem sftp internal-sftp',
 		'PrintMotd no',

@@ -146,6 +146,57 @@ describe('joining the log to live sessions', () => {
 	});
 });
 
+describe('refused logins per source address', () => {
+	const at = (minutes: number, seconds: number) =>
+		`Dec  7 19:${String(minutes).padStart(2, '0')}:${String(seconds).padStart(2, '0')} bastion sshd[${100 + seconds}]:`;
+
+	it('read Failed and Invalid user lines, with the method and the account tried', () => {
+		expect(
+			parseSshdLogLine(`Failed publickey for root from 127.0.0.1 port 49770 ssh2: ED25519 ${fingerprint}`)?.event,
+		).toEqual({type: 'failed', method: 'publickey', user: 'root', peer: {address: '127.0.0.1', port: 49_770}});
+		expect(parseSshdLogLine('Failed password for invalid user admin from 203.0.113.9 port 4711 ssh2')?.event).toEqual({
+			type: 'failed',
+			method: 'password',
+			user: 'admin',
+			peer: {address: '203.0.113.9', port: 4711},
+		});
+		expect(parseSshdLogLine('Invalid user nosuch from 127.0.0.1 port 49774')?.event).toEqual({
+			type: 'invalid-user',
+			user: 'nosuch',
+			peer: {address: '127.0.0.1', port: 49_774},
+		});
+	});
+
+	it('count each Failed line, and an invalid user’s connection once when it logged no Failed line', () => {
+		const ledger = createAuthLedger();
+		ledger.add(
+			parse([
+				`${at(55, 1)} Failed password for root from 203.0.113.9 port 4711 ssh2`,
+				`${at(55, 1)} Failed password for root from 203.0.113.9 port 4711 ssh2`,
+				`${at(55, 2)} Invalid user admin from 203.0.113.9 port 4712`,
+				`${at(55, 2)} Failed password for invalid user admin from 203.0.113.9 port 4712 ssh2`,
+				`${at(55, 3)} Invalid user oracle from 203.0.113.9 port 4713`,
+				`${at(55, 4)} Failed none for invalid user test from 198.51.100.4 port 1 ssh2`,
+				`${at(55, 4)} Invalid user test from 198.51.100.4 port 1`,
+				`${at(56, 5)} Failed publickey for root from ::ffff:198.51.100.4 port 2 ssh2: ED25519 ${fingerprint}`,
+			]),
+		);
+		expect(ledger.failuresSince(0)).toEqual([
+			{address: '203.0.113.9', count: 4, lastAt: new Date(2026, 11, 7, 19, 55, 3).getTime()},
+			{address: '198.51.100.4', count: 2, lastAt: new Date(2026, 11, 7, 19, 56, 5).getTime()},
+		]);
+		expect(ledger.failuresSince(new Date(2026, 11, 7, 19, 56, 0).getTime())).toEqual([
+			{address: '198.51.100.4', count: 1, lastAt: new Date(2026, 11, 7, 19, 56, 5).getTime()},
+		]);
+	});
+
+	it('leave a line without a time uncounted: when it happened is unknown', () => {
+		const ledger = createAuthLedger();
+		ledger.add(parse(['Failed password for root from 203.0.113.9 port 4711 ssh2']));
+		expect(ledger.failuresSince(0)).toEqual([]);
+	});
+});
+
 describe('authorized_keys comments', () => {
 	it('are what follows the key, with or without options before it', () => {
 		expect(keyCommentOf('ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIA alice@laptop')).toBe('alice@laptop');
