@@ -3,6 +3,7 @@
 //
 //   npm run bench -- --crowds 0,1000,10000 --sessions 20 --cpu-seconds 60 --idle-seconds 30 --runs 5
 //   npm run bench -- --crowds 10000 --tools sshtop --soak-minutes 60     (one crowd, then an hour's soak)
+//   npm run bench -- --busy 50,2 --cpu-seconds 60 --runs 3   (a busy SSH server instead: busy.ts)
 //
 // For each crowd size the bench starts that many extra sleeping processes (crowd.ts), keeps
 // `--sessions` real SSH shells open to a private test sshd, and measures:
@@ -59,7 +60,9 @@ import {createReportLoader} from '../../source/app/report-source.js';
 import {startBanner} from '../bundle-app.mjs';
 import {originalsOf, patchParts, servingOriginals} from '../dependency-patches.mjs';
 import {startCrowd, type Crowd} from './crowd.js';
+import {runBusy} from './busy.js';
 import {cpuTicks, isAlive, keypressLatency, lastLine, median, rssMegabytes, sizeOf, startPane} from './pane.js';
+import {soakLines, soakPane} from './soak.js';
 
 const baselineReady = /listening on/u;
 
@@ -71,8 +74,9 @@ const {values: flags} = parseArgs({
 		'idle-seconds': {type: 'string', default: '30'},
 		runs: {type: 'string', default: '5'},
 		keys: {type: 'string', default: '20'},
-		tools: {type: 'string', default: 'sshtop,htop,top,whowatch'},
+		tools: {type: 'string'},
 		'soak-minutes': {type: 'string', default: '0'},
+		busy: {type: 'string'},
 	},
 });
 const crowdSizes = flags.crowds.split(',').map(Number);
@@ -122,7 +126,9 @@ const allTools: readonly Tool[] = [
 ];
 const sshtopTool = allTools.find(tool => tool.name === 'sshtop')!;
 const tools = allTools.filter(
-	tool => flags.tools.split(',').includes(tool.name) && (tool.name === 'sshtop' || installed(tool.command)),
+	tool =>
+		(flags.tools?.split(',') ?? ['sshtop', 'htop', 'top', 'whowatch']).includes(tool.name) &&
+		(tool.name === 'sshtop' || installed(tool.command)),
 );
 
 function timeMs(work: () => void): number {
@@ -304,68 +310,14 @@ async function buildInkHello(directory: string): Promise<InkHello> {
 	return {file, plainFile};
 }
 
-type SoakSample = {readonly seconds: number; readonly rssMegabytes: number; readonly ticks: number};
-
-/** Least-squares slope of y over x; NaN with fewer than two distinct x. */
-function slope(points: ReadonlyArray<readonly [number, number]>): number {
-	const meanX = points.reduce((sum, [x]) => sum + x, 0) / points.length;
-	const meanY = points.reduce((sum, [, y]) => sum + y, 0) / points.length;
-	const spread = points.reduce((sum, [x]) => sum + (x - meanX) ** 2, 0);
-	return spread > 0 ? points.reduce((sum, [x, y]) => sum + (x - meanX) * (y - meanY), 0) / spread : Number.NaN;
-}
-
-const soakIntervalSeconds = 30;
-
 /** sshtop alone in a pane for --soak-minutes, VmRSS and CPU ticks every 30 s; returns the report lines. */
 async function soak(crowdSize: number): Promise<string[]> {
-	const pane = await startTool(sshtopTool);
-	const samples: SoakSample[] = [];
-	let ended = '';
-	try {
-		if (pane.failure !== undefined) {
-			return [`Soak: not run, sshtop ${pane.failure}.`];
-		}
-
-		const startedAt = performance.now();
-		for (let index = 0; index * soakIntervalSeconds <= soakMinutes * 60; index++) {
-			await delay(startedAt + index * soakIntervalSeconds * 1000 - performance.now());
-			if (!isAlive(pane.pid)) {
-				ended = ` sshtop had exited by ${index * soakIntervalSeconds} s, last line "${lastLine(pane.output).slice(0, 120)}".`;
-				break;
-			}
-
-			samples.push({
-				seconds: index * soakIntervalSeconds,
-				rssMegabytes: rssMegabytes(pane.pid),
-				ticks: cpuTicks(pane.pid),
-			});
-
-			console.error(`  soak ${samples.at(-1)!.seconds} s: ${samples.at(-1)!.rssMegabytes.toFixed(1)} MB`);
-		}
-	} finally {
-		await pane.stop();
-	}
-
-	const first = samples[0];
-	const last = samples.at(-1);
-	const warmUpSeconds = soakMinutes >= 4 ? 120 : soakMinutes * 30;
-	const steady = samples.filter(sample => sample.seconds >= warmUpSeconds);
-	const slopePerHour = slope(steady.map(sample => [sample.seconds / 3600, sample.rssMegabytes] as const));
-	const cpuPercent = (from: SoakSample | undefined, to: SoakSample | undefined) =>
-		from === undefined || to === undefined || to.seconds === from.seconds
-			? Number.NaN
-			: ((to.ticks - from.ticks) / ((to.seconds - from.seconds) * 100)) * 100;
-	return [
-		`Soak: sshtop alone for ${soakMinutes} min in a 200×50 pane, ${sessionCount} SSH shells open, ${crowdSize === 0 ? 'no crowd' : `the crowd of ${crowdSize} still running`}; ` +
-			`VmRSS and CPU ticks every ${soakIntervalSeconds} s from the first frame (${samples.length} samples), slope and steady CPU over the samples from ${warmUpSeconds / 60} min on` +
-			`${soakMinutes * 60 - warmUpSeconds < 600 ? " (less than 10 min of them: the slope is mostly the garbage collector's sawtooth)" : ''}.${ended}`,
-		'',
-		'| RSS at start MB | RSS at 5 min MB | RSS at end MB | RSS max MB | RSS slope MB/hour | CPU % of a core (whole soak; steady) |',
-		'|---:|---:|---:|---:|---:|---:|',
-		`| ${format(first?.rssMegabytes, 1)} | ${format(samples.find(sample => sample.seconds === 300)?.rssMegabytes, 1)} | ${format(last?.rssMegabytes, 1)} ` +
-			`| ${format(Math.max(...samples.map(sample => sample.rssMegabytes)), 1)} | ${format(slopePerHour, 1)} ` +
-			`| ${format(cpuPercent(first, last), 2)}; ${format(cpuPercent(steady[0], last), 2)} |`,
-	];
+	const result = await soakPane(async () => startTool(sshtopTool), soakMinutes);
+	return soakLines(
+		result,
+		soakMinutes,
+		`sshtop alone for ${soakMinutes} min in a 200×50 pane, ${sessionCount} SSH shells open, ${crowdSize === 0 ? 'no crowd' : `the crowd of ${crowdSize} still running`}`,
+	);
 }
 
 function measurePs(): Measured {
@@ -623,4 +575,22 @@ async function main(): Promise<void> {
 	}
 }
 
-await main();
+if (flags.busy === undefined) {
+	await main();
+} else {
+	const [busySessions, rate] = flags.busy.split(',').map(Number);
+	if (!Number.isInteger(busySessions) || busySessions! < 1 || !Number.isInteger(rate) || rate! < 0) {
+		throw new Error('--busy N,RATE: N printing shells (at least 1) and RATE logins a second, such as --busy 50,2');
+	}
+
+	const report = await runBusy({
+		sessions: busySessions!,
+		rate: rate!,
+		cpuSeconds,
+		runs,
+		keys: keyCount,
+		soakMinutes,
+		tools: flags.tools?.split(',') ?? ['sshtop', 'htop', 'btop'],
+	});
+	console.log(report.join('\n'));
+}
