@@ -24,6 +24,7 @@ export const patchParts = {
 		'node_modules/wrap-ansi/node_modules/string-width/index.js',
 	],
 	'ink-row-reuse': ['node_modules/ink/build/output.js'],
+	'ink-cell-diff': ['node_modules/ink/build/log-update.js'],
 	'styled-chars-diff': ['node_modules/@alcalzone/ansi-tokenize/build/styledChars.js'],
 };
 

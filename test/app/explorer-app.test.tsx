@@ -142,7 +142,10 @@ describe('on a real (fake) terminal', () => {
 		await until(() => explorer.output.screen().some(line => line.includes('bob')), 'the first frame');
 		const before = explorer.output.chunks.length;
 		explorer.setReport(report([idleAlice, {...bob, ...idleFor(600)}]));
-		await until(() => explorer.output.chunks.slice(before).join('').includes('10m'), 'the new idle time');
+		await until(
+			() => explorer.output.screen().some(line => line.includes('bob') && line.includes('10m')),
+			'the new idle time',
+		);
 		const written = explorer.output.chunks.slice(before).join('');
 		expect(written).not.toContain('alice');
 		expect(Buffer.byteLength(written)).toBeLessThan(200);

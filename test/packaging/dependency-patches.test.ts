@@ -275,6 +275,73 @@ describe('Ink’s Output keeping the rows and styled lines of the last frame', (
 	});
 });
 
+describe('Ink’s incremental renderer writing only the changed cells of a line', () => {
+	type Render = ((text: string) => boolean) & {readonly clear: () => void};
+	type LogUpdateModule = {
+		default: {create: (stream: NodeJS.WritableStream, options: {incremental: boolean}) => Render};
+	};
+	const relative = patchParts['ink-cell-diff']![0]!;
+	let original: LogUpdateModule;
+	let patched: LogUpdateModule;
+	beforeAll(async () => {
+		original = await importOriginal<LogUpdateModule>('ink-cell-diff', relative);
+		patched = (await import(pathToFileURL(path.join(root, relative)).href)) as LogUpdateModule;
+	});
+
+	/** Rows as the explorer draws them: a figure or two change from frame to frame, some rows coloured or selected. */
+	function frame(index: number): string {
+		const rows = Array.from({length: 12 + (index % 5 === 0 ? -3 : 0)}, (_, row) => {
+			const memory = `${15 + ((index * (row + 1)) % 7) / 10}M`;
+			const command = (index + row) % 3 === 0 ? 'bash --noprofile --norc -i' : 'sleep 1';
+			const line = `├─▸  root ${1200 + row} 127.0.0.1:${47_000 + row} pts/${row} 21:37 ${row % 4}m ok shell 0.0 ${memory.padStart(6)} ${command}`;
+			if (row === index % 12) return `\u001B[7m${line}\u001B[27m`;
+			if (row === 3) return `${line.slice(0, 40)}\u001B[31m\u001B[1mDEAD\u001B[22m\u001B[39m${line.slice(44)}`;
+			if (row === 5) return `日本語 ${line.slice(0, 30 + (index % 4))} \u001B[38;5;208m👩‍💻\u001B[39m`;
+			return row === 7 && index % 2 === 0 ? line.slice(0, 50) : line;
+		});
+		return `${rows.join('\n')}\n`;
+	}
+
+	it('leaves every cell and colour as the published renderer does, for much fewer bytes', async () => {
+		const {FakeTerminalOutput} = await import('../ui/fake-terminal.js');
+		const {correctInkOutput} = await import('../../source/ui/terminal-stream.js');
+		const terminals = [new FakeTerminalOutput(160, 20), new FakeTerminalOutput(160, 20)] as const;
+		// As the explorer writes: through the stream that corrects Ink's row after a trailing newline.
+		const renders = [
+			patched.default.create(correctInkOutput(terminals[0] as unknown as NodeJS.WriteStream).stream, {
+				incremental: true,
+			}),
+			original.default.create(correctInkOutput(terminals[1] as unknown as NodeJS.WriteStream).stream, {
+				incremental: true,
+			}),
+		];
+		for (let index = 0; index < 60; index++) {
+			for (const render of renders) render(frame(index));
+			expect(terminals[0].cells(), `frame ${index}`).toEqual(terminals[1].cells());
+		}
+
+		const [patchedBytes, publishedBytes] = terminals.map(terminal => terminal.bytesWritten());
+		expect(patchedBytes).toBeLessThan(publishedBytes! / 2);
+	});
+
+	it('writes a line whole again after a clear, and one with escapes other than colours', async () => {
+		const {FakeTerminalOutput} = await import('../ui/fake-terminal.js');
+		const {correctInkOutput} = await import('../../source/ui/terminal-stream.js');
+		const terminal = new FakeTerminalOutput(80, 10);
+		const render = patched.default.create(correctInkOutput(terminal as unknown as NodeJS.WriteStream).stream, {
+			incremental: true,
+		});
+		render('one 1\ntwo 2\n');
+		render('one 1\ntwo 3\n');
+		expect(terminal.chunks.at(-1)).not.toContain('two');
+		render.clear();
+		render('one 1\ntwo 3\n');
+		render('one 1\n\u001B]8;;https://example.org\u0007two\u001B]8;;\u0007 4\n');
+		expect(terminal.chunks.at(-1)).toContain('two');
+		expect(terminal.screen().slice(0, 2)).toEqual(['one 1', expect.stringContaining('two')]);
+	});
+});
+
 describe('the bundle hides fetch while Yoga loads', () => {
 	it('starts without loading undici (Yoga decodes its inlined WebAssembly itself)', async () => {
 		await ensureBuilt();

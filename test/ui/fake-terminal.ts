@@ -3,6 +3,7 @@
 // line, SGR and mode switches ignored), so a test can see where frames actually land.
 import {Buffer} from 'node:buffer';
 import {PassThrough, Writable} from 'node:stream';
+import stringWidth from 'string-width';
 
 export class FakeTerminalOutput extends Writable {
 	// eslint-disable-next-line @typescript-eslint/naming-convention -- Node's name for it.
@@ -28,9 +29,20 @@ export class FakeTerminalOutput extends Writable {
 
 	/** The screen after replaying everything written, trailing spaces trimmed. */
 	screen(): string[] {
-		const lines: string[][] = [[]];
+		return this.cells().map(cells =>
+			cells
+				.map(cell => cell.character)
+				.join('')
+				.trimEnd(),
+		);
+	}
+
+	/** Each cell's character with the SGR state it was drawn in (wide characters: the cell after them holds ''). */
+	cells(): Cell[][] {
+		const lines: Cell[][] = [[]];
 		let row = 0;
 		let column = 0;
+		let style: Style = {};
 		const text = this.chunks.join('');
 		const line = () => {
 			while (lines.length <= row) {
@@ -46,7 +58,9 @@ export class FakeTerminalOutput extends Writable {
 			if (sequence !== null) {
 				const [whole, isPrivate, parameter, final] = sequence;
 				const count = parameter === '' ? 1 : Math.max(1, Number(parameter));
-				if (isPrivate === '') {
+				if (isPrivate === '' && final === 'm') {
+					style = applySgr(style, parameter!);
+				} else if (isPrivate === '') {
 					switch (final) {
 						case 'A': {
 							row = Math.max(0, row - count);
@@ -88,18 +102,121 @@ export class FakeTerminalOutput extends Writable {
 			} else {
 				const current = line();
 				while (current.length < column) {
-					current.push(' ');
+					current.push({character: ' ', style: ''});
 				}
 
-				current[column] = character;
+				const key = styleKey(style);
+				current[column] = {character, style: key};
 				column++;
+				if (stringWidth(character) === 2) {
+					current[column] = {character: '', style: key};
+					column++;
+				}
 			}
 
 			index += character.length;
 		}
 
-		return lines.map(cells => cells.join('').trimEnd());
+		return lines;
 	}
+}
+
+export type Cell = {readonly character: string; readonly style: string};
+
+/** The SGR attributes a cell is drawn with, as Ink's colours use them. */
+type Style = {
+	readonly foreground?: string;
+	readonly background?: string;
+	readonly bold?: boolean;
+	readonly dim?: boolean;
+	readonly italic?: boolean;
+	readonly underline?: boolean;
+	readonly inverse?: boolean;
+};
+
+function styleKey(style: Style): string {
+	return Object.entries(style)
+		.filter(([, value]) => value !== undefined && value !== false)
+		.map(([name, value]) => `${name}=${String(value)}`)
+		.join(',');
+}
+
+/** The style after one SGR sequence's parameters (`1;31`, `38;5;214`, `0`, or none: a reset). */
+function applySgr(style: Style, parameters: string): Style {
+	const codes = parameters === '' ? [0] : parameters.split(';').map(Number);
+	let next: Style = {...style};
+	for (let index = 0; index < codes.length; index++) {
+		const code = codes[index]!;
+		if (code === 38 || code === 48) {
+			// 38;5;N or 38;2;R;G;B: the colour's parameters follow.
+			const length = codes[index + 1] === 5 ? 2 : 4;
+			const colour = codes.slice(index, index + 1 + length).join(';');
+			next = code === 38 ? {...next, foreground: colour} : {...next, background: colour};
+			index += length;
+			continue;
+		}
+
+		switch (code) {
+			case 0: {
+				next = {};
+				break;
+			}
+
+			case 1: {
+				next = {...next, bold: true};
+				break;
+			}
+
+			case 2: {
+				next = {...next, dim: true};
+				break;
+			}
+
+			case 22: {
+				next = {...next, bold: false, dim: false};
+				break;
+			}
+
+			case 3: {
+				next = {...next, italic: true};
+				break;
+			}
+
+			case 23: {
+				next = {...next, italic: false};
+				break;
+			}
+
+			case 4: {
+				next = {...next, underline: true};
+				break;
+			}
+
+			case 24: {
+				next = {...next, underline: false};
+				break;
+			}
+
+			case 7: {
+				next = {...next, inverse: true};
+				break;
+			}
+
+			case 27: {
+				next = {...next, inverse: false};
+				break;
+			}
+
+			default: {
+				if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) next = {...next, foreground: String(code)};
+				else if (code === 39) next = {...next, foreground: undefined};
+				else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) next = {...next, background: String(code)};
+				else if (code === 49) next = {...next, background: undefined};
+			}
+		}
+	}
+
+	return next;
 }
 
 export function fakeTerminalInput() {
