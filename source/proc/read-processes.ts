@@ -74,8 +74,15 @@ export type ProcessDetails = {
 	readonly isNamespaceInit?: boolean;
 };
 
-/** Reads status, cmdline and exe; undefined when the process vanished meanwhile. */
-export function readDetails(directory: string, stat: StatFields): ProcessDetails | undefined {
+/**
+Reads status, cmdline and exe (not with `withExecutable: false`: left undefined, not unreadable);
+undefined when the process vanished meanwhile.
+*/
+export function readDetails(
+	directory: string,
+	stat: StatFields,
+	options: {readonly withExecutable?: boolean} = {},
+): ProcessDetails | undefined {
 	const unreadable: UnreadablePart[] = [];
 	const status = readStatusFields(directory, unreadable);
 	if (status === 'vanished') {
@@ -87,7 +94,7 @@ export function readDetails(directory: string, stat: StatFields): ProcessDetails
 		return undefined;
 	}
 
-	const executable = readExecutable(directory, stat, unreadable);
+	const executable = options.withExecutable === false ? undefined : readExecutable(directory, stat, unreadable);
 	return {
 		uid: status.uid,
 		threadGroupId: status.threadGroupId,

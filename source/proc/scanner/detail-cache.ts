@@ -38,6 +38,8 @@ export type Watched = {
 	/** Sorted child pids when the details were read: an sshd retitles itself as its children come and go. */
 	readonly childrenKey: string;
 	readonly parentPid: number;
+	/** Read at a glance (see below): its executable, sockets and run mark are still to read. */
+	readonly isGlance: boolean;
 	readonly last?: LastReading;
 };
 
@@ -74,8 +76,53 @@ export type DetailCache = {
 	readonly hintedSockets: () => HintedSockets[];
 };
 
+/**
+Whether a process a scan finds new is read at a glance: found by a watch scan's probe, not an
+sshd, not at a start from a hint (that first report is read whole). Its status and cmdline are
+read now (its row), its executable, sockets and run mark once it outlives a refresh: on a busy
+server most such processes (a shell loop's `sleep 1`, a short login's commands) are gone by then.
+*/
+function isGlanceEnough(
+	pid: number,
+	stat: StatFields,
+	probed: ReadonlySet<number>,
+	hintedSockets: ReadonlyMap<number, HintedSockets> | undefined,
+): boolean {
+	return probed.has(pid) && !sshdCommandNames.has(stat.comm) && hintedSockets === undefined;
+}
+
 export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: DetailCacheOptions): DetailCache {
 	let watched = new Map<number, Watched>();
+
+	/** A process's details, run mark and sockets as read now; undefined when it vanished or is a thread. */
+	function readFresh(
+		pid: number,
+		stat: StatFields,
+		where: {
+			readonly isFirstSight: boolean;
+			readonly isUnderSshd: boolean;
+			readonly probed: ReadonlySet<number>;
+			readonly hintedSockets: ReadonlyMap<number, HintedSockets> | undefined;
+		},
+	): Pick<Watched, 'details' | 'detailsRunMark' | 'socketInodes' | 'isGlance'> | undefined {
+		const isGlance = where.isFirstSight && isGlanceEnough(pid, stat, where.probed, where.hintedSockets);
+		const detailsRunMark = isGlance ? undefined : stats.detailsRunMark(pid);
+		const details = readDetails(`${procRoot}/${pid}`, stat, {withExecutable: !isGlance});
+		if (
+			details === undefined ||
+			(where.probed.has(pid) && details.threadGroupId !== undefined && details.threadGroupId !== pid)
+		) {
+			return undefined;
+		}
+
+		const socketInodes =
+			where.isUnderSshd && !isGlance
+				? (keptSockets(where.hintedSockets?.get(pid), stat, detailsRunMark) ??
+					readSocketInodes(procRoot, pid) ??
+					'unreadable')
+				: undefined;
+		return {details, detailsRunMark, socketInodes, isGlance};
+	}
 
 	const refresh: DetailCache['refresh'] = ({
 		startedAt,
@@ -116,33 +163,31 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 				(startedAt - previous.detailsReadAt >= revalidateMs &&
 					mayHaveRunSince(previous.detailsRunMark, stats.runMarkOf(pid), stat.threads)) ||
 				(sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey) ||
-				previous.parentPid !== stat.ppid;
+				previous.parentPid !== stat.ppid ||
+				previous.isGlance;
 			let details: ProcessDetails;
 			let detailsReadAt: number;
 			let socketInodes: Watched['socketInodes'];
 			let detailsChildrenKey: string;
 			let detailsRunMark: string | undefined;
+			let isGlance = false;
 			if (mustRead) {
-				detailsRunMark = stats.detailsRunMark(pid);
-				const fresh = readDetails(`${procRoot}/${pid}`, stat);
-				if (
-					fresh === undefined ||
-					(probed.has(pid) && fresh.threadGroupId !== undefined && fresh.threadGroupId !== pid)
-				) {
+				const read = readFresh(pid, stat, {
+					isFirstSight: previous === undefined,
+					isUnderSshd: underSshd.has(pid),
+					probed,
+					hintedSockets,
+				});
+				if (read === undefined) {
 					continue;
 				}
 
 				detailReads++;
-				details = fresh;
+				({details, detailsRunMark, socketInodes, isGlance} = read);
 				detailsReadAt = startedAt;
-				socketInodes = underSshd.has(pid)
-					? (keptSockets(hintedSockets?.get(pid), stat, detailsRunMark) ??
-						readSocketInodes(procRoot, pid) ??
-						'unreadable')
-					: undefined;
 				detailsChildrenKey = childrenKey;
 			} else {
-				({details, detailsReadAt, socketInodes, detailsRunMark} = previous);
+				({details, detailsReadAt, socketInodes, detailsRunMark, isGlance} = previous);
 				detailsChildrenKey = previous.childrenKey;
 			}
 
@@ -172,6 +217,7 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 				environment,
 				childrenKey: detailsChildrenKey,
 				parentPid: stat.ppid,
+				isGlance,
 				last: {statText: candidate.statText, stat, fingerprint, record, userNames: context.userNames},
 			});
 		}

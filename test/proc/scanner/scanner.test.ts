@@ -208,6 +208,57 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(reader.lastScan()?.statReads).toBe(6 + 2);
 	});
 
+	it('reads a new session process at a glance (title, user), its executable and sockets once it outlives a refresh', () => {
+		const reader = scanner();
+		reader.read();
+		// An ssh client started in alice's shell: a nested session's client end, and a short `sleep`.
+		const client: FakeProcess = {
+			pid: 450,
+			comm: 'ssh',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			tty: 34_819,
+			cmdline: 'ssh\0bastion\0',
+			exe: '/usr/bin/ssh',
+			fds: ['socket:[9300]'],
+		};
+		fake.write(client);
+		fake.write({
+			pid: 451,
+			comm: 'sleep',
+			ppid: 202,
+			start: 360_000,
+			uid: 1000,
+			cmdline: 'sleep\u00001\0',
+			exe: '/usr/bin/sleep',
+		});
+		fake.setLastPid(451);
+		clock += 2000;
+		const glance = reader.read();
+		expect(byPid(glance, 450)).toMatchObject({
+			argv: ['ssh', 'bastion'],
+			user: 'alice',
+			executable: undefined,
+			socketInodes: undefined,
+		});
+		fake.remove(451);
+		fake.write({...client, state: 'R'});
+		clock += 2000;
+		const next = reader.read();
+		expect(byPid(next, 450)).toMatchObject({executable: '/usr/bin/ssh', socketInodes: [9300]});
+		expect(pids(next)).not.toContain(451);
+	});
+
+	it('reads a new sshd whole at once: its sockets make the session', () => {
+		const reader = scanner();
+		reader.read();
+		fake.write({...monitor, pid: 460, start: 360_000, cmdline: 'sshd: bob [priv]\0', fds: ['socket:[9400]']});
+		fake.setLastPid(460);
+		clock += 2000;
+		expect(byPid(reader.read(), 460)).toMatchObject({executable: monitor.exe, socketInodes: [9400]});
+	});
+
 	it('hands back the same record for a process whose stat line has not changed, and a new one when it has', () => {
 		const reader = scanner();
 		reader.read();
