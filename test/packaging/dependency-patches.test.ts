@@ -164,6 +164,7 @@ describe('ansi-tokenize diffing the styles only of neighbours that differ', () =
 	const tokenizer = 'node_modules/@alcalzone/ansi-tokenize/build/tokenize.js';
 	const lines = [
 		'plain',
+		'├─▸  root 1275 127.0.0.1:47668 pts/26 · 15.2M sleep 1 → ×…',
 		'\u001B[1mbold\u001B[22m then \u001B[2mdim\u001B[22m',
 		'\u001B[7m├─▾  root 127.0.0.1 pts/4 \u001B[27m tail',
 		'\u001B[31m\u001B[1mred bold\u001B[39m still bold\u001B[22m',
