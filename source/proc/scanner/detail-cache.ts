@@ -12,7 +12,7 @@ import {
 	type ProcessDetails,
 	type ProcessReadContext,
 } from '../read-processes.js';
-import {sshdCommandNames} from '../ssh-scope.js';
+import {descendantsOf, sshdCommandNames} from '../ssh-scope.js';
 import type {ProcessRecord, UnreadablePart} from '../types.js';
 import type {EnvironmentReading} from './environments.js';
 import type {Membership} from './membership.js';
@@ -137,6 +137,7 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 		const nextWatched = new Map<number, Watched>();
 		const processes: ProcessRecord[] = [];
 		let detailReads = 0;
+		const held = heldBack(watched, candidates, probed, hintedSockets, childrenByParent);
 		for (const pid of sortedMembers) {
 			const candidate = candidates.get(pid);
 			if (!candidate) {
@@ -147,6 +148,11 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 			const {unchanged} = candidate;
 			const stat = unchanged?.stat ?? parseStat(candidate.statText);
 			if (!stat) {
+				continue;
+			}
+
+			if (held.has(pid)) {
+				nextWatched.set(pid, heldEntry(stat, candidate, environments.get(pid), startedAt));
 				continue;
 			}
 
@@ -245,6 +251,58 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 
 			return sockets;
 		},
+	};
+}
+
+/**
+The new sshds a watch scan's probe found (a new connection, a session's new side), with what runs
+below them: shown from the next refresh on, when still there. A login shorter than a refresh then
+costs no details, no socket table read, no session in the model and no rows; one that stays shows
+a refresh later. Not at a start from a hint: that first report is read whole.
+*/
+function heldBack(
+	watched: ReadonlyMap<number, Watched>,
+	candidates: ReadonlyMap<number, Candidate>,
+	probed: ReadonlySet<number>,
+	hintedSockets: ReadonlyMap<number, HintedSockets> | undefined,
+	childrenByParent: ReadonlyMap<number, readonly number[]>,
+): ReadonlySet<number> {
+	if (hintedSockets !== undefined) return new Set();
+	const roots: number[] = [];
+	for (const pid of probed) {
+		const candidate = candidates.get(pid);
+		if (
+			candidate !== undefined &&
+			sshdCommandNames.has(candidate.stat.comm) &&
+			sameProcess(watched.get(pid), candidate) === undefined
+		) {
+			roots.push(pid);
+		}
+	}
+
+	return roots.length === 0 ? new Set() : descendantsOf(childrenByParent, roots);
+}
+
+/** What is kept of a held-back process: enough to know it next time, and to read it whole then. */
+function heldEntry(
+	stat: StatFields,
+	candidate: Candidate,
+	environment: EnvironmentReading,
+	startedAt: number,
+): Watched {
+	return {
+		pid: stat.pid,
+		startTicks: stat.startTicks,
+		fingerprint: execFingerprint(candidate.statText, stat.comm),
+		execSeenAt: undefined,
+		details: {uid: undefined, threadGroupId: undefined, argv: [], executable: undefined, unreadable: []},
+		detailsReadAt: startedAt,
+		detailsRunMark: undefined,
+		socketInodes: undefined,
+		environment,
+		childrenKey: '',
+		parentPid: stat.ppid,
+		isGlance: true,
 	};
 }
 

@@ -250,13 +250,25 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(pids(next)).not.toContain(451);
 	});
 
-	it('reads a new sshd whole at once: its sockets make the session', () => {
+	it('holds a new sshd back with what runs below it for one refresh, then reads it whole', () => {
 		const reader = scanner();
 		reader.read();
 		fake.write({...monitor, pid: 460, start: 360_000, cmdline: 'sshd: bob [priv]\0', fds: ['socket:[9400]']});
-		fake.setLastPid(460);
+		fake.write({...shell, pid: 461, ppid: 460, start: 360_000});
+		// A short login: its sshd comes and goes between two refreshes.
+		fake.write({...monitor, pid: 462, start: 360_000, cmdline: 'sshd: carol [priv]\0', fds: ['socket:[9500]']});
+		fake.setLastPid(462);
 		clock += 2000;
-		expect(byPid(reader.read(), 460)).toMatchObject({executable: monitor.exe, socketInodes: [9400]});
+		const first = reader.read();
+		expect(pids(first)).not.toContain(460);
+		expect(pids(first)).not.toContain(461);
+		expect(pids(first)).not.toContain(462);
+		fake.remove(462);
+		clock += 2000;
+		const next = reader.read();
+		expect(byPid(next, 460)).toMatchObject({executable: monitor.exe, socketInodes: [9400], argv: ['sshd: bob [priv]']});
+		expect(byPid(next, 461)).toMatchObject({argv: ['-bash']});
+		expect(pids(next)).not.toContain(462);
 	});
 
 	it('hands back the same record for a process whose stat line has not changed, and a new one when it has', () => {
@@ -321,7 +333,7 @@ describe('createProcessScanner over a fake /proc', () => {
 		expect(inode9001(reader.read())?.sendQueueBytes).toBe(1024);
 	});
 
-	it("looks up a new session's socket at once, without waiting for the table to age", () => {
+	it("looks up a new session's socket once it outlived a refresh, without waiting for the table to age", () => {
 		const reader = scanner({socketsMaxAgeMs: 60_000});
 		reader.read();
 		const newConnection =
@@ -337,6 +349,9 @@ describe('createProcessScanner over a fake /proc', () => {
 			fds: ['socket:[9002]'],
 		});
 		fake.setLastPid(480);
+		clock += 2000;
+		// A login that lasts less than a refresh costs nothing: it shows from the next refresh on.
+		expect(buildReport(reader.read()).sessions.map(session => session.pid)).not.toContain(480);
 		clock += 2000;
 		const report = buildReport(reader.read());
 		expect(reader.lastScan()?.kind).toBe('watch');
@@ -436,7 +451,10 @@ describe('createProcessScanner over a fake /proc', () => {
 		fake.remove(201);
 		const snapshot = reader.read();
 		expect(byPid(snapshot, 200)?.argv).toEqual(['sshd: alice [priv]']);
-		expect(byPid(snapshot, 402)).toMatchObject({uid: 1000, argv: ['sshd: alice@pts/3']});
+		// A new sshd shows from the refresh after the one that found it.
+		expect(byPid(snapshot, 402)).toBeUndefined();
+		clock += 2000;
+		expect(byPid(reader.read(), 402)).toMatchObject({uid: 1000, argv: ['sshd: alice@pts/3']});
 	});
 
 	it('keeps the command line of an old process until its exec, its revalidation or a new identity', () => {
