@@ -7,6 +7,7 @@
 //   no code cache         SSHTOP_CODE_CACHE=0 (source/launch.ts)
 //   V8 optimiser on        without --no-opt in the launcher's flags (scripts/build.mjs)
 //   memory reducer on      without --no-memory-reducer
+//   16 MB semi-spaces      without --max-semi-space-size=2 (RSS)
 //   without hidden-fetch   fetch left in place while Yoga loads (scripts/bundle-app.mjs)
 //   without PATCH          the application bundled with that patch's files as published
 //                          (patches/, scripts/dependency-patches.mjs)
@@ -50,7 +51,7 @@ const parts = new Set(flags.only.split(','));
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const launcher = path.join(root, 'dist/sshtop.js');
-const v8Flags = ['--no-opt', '--no-memory-reducer'];
+const v8Flags = ['--no-opt', '--no-memory-reducer', '--max-semi-space-size=2'];
 const ready = /listening on|no sshd listener/u;
 
 type Variant = {
@@ -93,11 +94,20 @@ async function buildVariants(directory: string): Promise<Variant[]> {
 			targets: new Set(['cpu']),
 			script: variantScript(cacheHome('reducer'), withFlags(v8Flags.filter(flag => flag !== '--no-memory-reducer'))),
 		},
+		{
+			name: '16 MB semi-spaces',
+			targets: new Set(['cpu']),
+			script: variantScript(
+				cacheHome('semi-space'),
+				withFlags(v8Flags.filter(flag => !flag.startsWith('--max-semi-space-size'))),
+			),
+		},
 	];
 	const patches: ReadonlyArray<readonly [string, Variant['targets']]> = [
 		['hidden-fetch', new Set(['first-frame'])],
 		['lazy-string-width', new Set(['first-frame'])],
 		['ink-row-reuse', new Set(['cpu', 'keypress'])],
+		['ink-cell-diff', new Set(['cpu'])],
 		['styled-chars-diff', new Set(['first-frame', 'keypress'])],
 	];
 	for (const [patch, targets] of patches) {

@@ -156,9 +156,10 @@ describe('the installed program', () => {
 				env: {PATH: `${bin}:${process.env['PATH']}`},
 			});
 			expect(stdout).toBe(version);
-			expect(readFileSync(noted, 'utf8').split('\n').slice(0, 4)).toEqual([
+			expect(readFileSync(noted, 'utf8').split('\n').slice(0, 5)).toEqual([
 				'--no-opt',
 				'--no-memory-reducer',
+				'--max-semi-space-size=2',
 				cliPath,
 				'--version',
 			]);

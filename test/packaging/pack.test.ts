@@ -84,7 +84,7 @@ describe('npm package', () => {
 		expect(files.map(file => file.path)).toContain(binPath);
 		expect(readFileSync(path.join(projectRoot, binPath), 'utf8').split('\n').slice(0, 2)).toEqual([
 			'#!/bin/sh',
-			`':' //; exec node --no-opt --no-memory-reducer "$0" "$@"`,
+			`':' //; exec node --no-opt --no-memory-reducer --max-semi-space-size=2 "$0" "$@"`,
 		]);
 	});
 
