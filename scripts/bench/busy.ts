@@ -4,10 +4,11 @@
 // 200×50 tmux pane: first frame (median of --runs starts, in turn), CPU over --cpu-seconds from
 // 3 s after the first frame, bytes written to the terminal over that window, VmRSS at its end, and
 // keypress → frame (↓/↑, median of --keys). Ratios are to htop's figures from the same run.
-// Each tool gets a private XDG_CONFIG_HOME: htop and btop write their settings on exit.
+// Each tool gets a private HOME, XDG_CONFIG_HOME and XDG_CACHE_HOME: htop and btop write their
+// settings on exit, btop makes a themes directory, sshtop keeps its code cache and scan hint.
 // `--soak-minutes M` then runs sshtop alone, still busy, and samples VmRSS and CPU every 30 s.
 import process from 'node:process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import {cpus, release, tmpdir, totalmem} from 'node:os';
 import path from 'node:path';
 import {setTimeout as delay} from 'node:timers/promises';
@@ -37,10 +38,10 @@ type Tool = {
 };
 
 const busyTools: readonly Tool[] = [
-	{name: 'sshtop', command: `exec ${cliPath}`, ready: /listening on|no sshd listener/u, keys: ['Down', 'Up']},
-	{name: 'htop', command: 'exec htop', ready: /Load average/u, keys: ['Down', 'Up']},
+	{name: 'sshtop', command: cliPath, ready: /listening on|no sshd listener/u, keys: ['Down', 'Up']},
+	{name: 'htop', command: 'htop', ready: /Load average/u, keys: ['Down', 'Up']},
 	// Its process box's title; btop wants a UTF-8 locale.
-	{name: 'btop', command: 'LANG=C.UTF-8 exec btop', ready: /proc/u, keys: ['Down', 'Up']},
+	{name: 'btop', command: 'LANG=C.UTF-8 btop', ready: /proc/u, keys: ['Down', 'Up']},
 ];
 
 type Measured = {
@@ -123,9 +124,14 @@ export async function startBusyLoad(
 	};
 }
 
-/** A pane for `tool` with its own settings directory. */
+/** A pane for `tool` with its own home, settings and cache directories: nothing lands in the operator's. */
 async function startTool(tool: Tool, configHome: string) {
-	return startPane(`XDG_CONFIG_HOME=${configHome} ${tool.command}`, tool.ready);
+	mkdirSync(configHome, {recursive: true, mode: 0o700});
+	return startPane(
+		// Through env: sh does not export an assignment before `exec` that was not exported already.
+		`exec env HOME=${configHome} XDG_CONFIG_HOME=${configHome} XDG_CACHE_HOME=${configHome}/cache ${tool.command}`,
+		tool.ready,
+	);
 }
 
 /** CPU, bytes written, RSS and keypress latency over one long run of `tool`. */
