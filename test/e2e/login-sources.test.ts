@@ -113,19 +113,17 @@ describe.skipIf(!isRoot)('refused logins, password logins and the journal', () =
 			timeoutMs: 15_000,
 		});
 
+		// The harness's client options without its key and batch mode: this client types a password.
+		const typed = sshd.clientOptions.filter(
+			(option, index, all) =>
+				![option, all[index + 1]].includes('BatchMode=yes') && option !== '-i' && all[index - 1] !== '-i',
+		);
 		const ssh = [
 			'ssh',
 			'-t',
 			'-p',
 			String(sshd.port),
-			'-F',
-			'/dev/null',
-			'-o',
-			'StrictHostKeyChecking=no',
-			'-o',
-			'UserKnownHostsFile=/dev/null',
-			'-o',
-			'LogLevel=ERROR',
+			...typed,
 			'-o',
 			'PubkeyAuthentication=no',
 			'-o',
