@@ -23,6 +23,9 @@ const systemJournalDirectories = ['/var/log/journal', '/run/log/journal'] as con
 
 const windows = [20_000, 160_000, 1_280_000] as const;
 
+/** Followed output kept unparsed between refreshes, at most. */
+const largestPending = 4 << 20;
+
 /** What sshtop reads of each entry; journalctl adds the cursor and time stamps itself. */
 const journalArguments = [
 	'--quiet',
@@ -128,6 +131,16 @@ export function createJournalReader(target: JournalTarget, options: {readonly fo
 		return result.stdout;
 	}
 
+	/** The follower's complete lines, into the ledger. */
+	function takePending(): void {
+		const end = pending.lastIndexOf('\n');
+		if (end === -1) return;
+		const text = pending.slice(0, end);
+		pending = pending.slice(end + 1);
+		bytesRead += Buffer.byteLength(text) + 1;
+		ledger.add(records(text).lines);
+	}
+
 	function startFollower(): void {
 		const from =
 			cursor === undefined ? [`--since=@${Math.floor((since ?? Date.now()) / 1000)}`] : [`--after-cursor=${cursor}`];
@@ -144,6 +157,8 @@ export function createJournalReader(target: JournalTarget, options: {readonly fo
 		child.stdout.setEncoding('utf8');
 		child.stdout.on('data', (chunk: string) => {
 			pending += chunk;
+			// A paused explorer does not refresh: what the journal says meanwhile must not pile up.
+			if (pending.length > largestPending) takePending();
 		});
 		child.on('exit', code => {
 			if (follower === child) {
@@ -188,12 +203,7 @@ export function createJournalReader(target: JournalTarget, options: {readonly fo
 				return;
 			}
 
-			const end = pending.lastIndexOf('\n');
-			if (end === -1) return;
-			const text = pending.slice(0, end);
-			pending = pending.slice(end + 1);
-			bytesRead += Buffer.byteLength(text) + 1;
-			ledger.add(records(text).lines);
+			takePending();
 		},
 		close() {
 			const child = follower;
