@@ -7,6 +7,7 @@ import {closeSync, openSync, readFileSync, readSync, statSync} from 'node:fs';
 import {Buffer} from 'node:buffer';
 import {failedLoginWindowSeconds, type SessionAuth, type SourceFailures} from '../model/identity/auth-ledger.js';
 import {keyCommentOf} from '../model/identity/authorized-keys.js';
+import {unmappedIpv4} from '../proc/parse/parse-net-tcp.js';
 import type {FailedLogins, Session, SessionReport} from '../model/types.js';
 import {authLogPath, createAuthLogReader, type AuthLogReader} from '../proc/read-auth-log.js';
 import {createJournalReader, hasSystemJournal, systemJournalHasSshd, type JournalTarget} from '../proc/read-journal.js';
@@ -81,11 +82,6 @@ function isSameFailures(a: FailedLogins | undefined, b: FailedLogins): boolean {
 	);
 }
 
-/** The address a session connected from, as the log writes it. */
-function sourceAddress(session: Session): string | undefined {
-	return session.peer?.address.replace(/^::ffff:/u, '');
-}
-
 /**
 Reads `--auth-log PATH`, else the journal, /var/log/auth.log or /var/log/secure; undefined when
 there is none. `follow`: the live views, which keep reading as sshd logs.
@@ -150,7 +146,7 @@ export function createSessionAuthSource(
 			);
 			const sessions = report.sessions.map(session => {
 				const found = ledger.authOf(session);
-				const address = sourceAddress(session);
+				const address = session.peer === undefined ? undefined : unmappedIpv4(session.peer.address);
 				const sourceFailures =
 					session.stage === 'authenticating' && address !== undefined
 						? (failuresByAddress.get(address)?.count ?? 0)

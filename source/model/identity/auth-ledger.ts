@@ -3,6 +3,7 @@
 // peer address and port must be the line's too (a pid is reused); lines without a pid (sshd -E)
 // match by peer address and port, while no later line says that connection ended. An
 // authorized_keys location is kept only when one location is possible for the key.
+import {unmappedIpv4} from '../../proc/parse/parse-net-tcp.js';
 import type {Endpoint} from '../../proc/types.js';
 import type {AuthMethod, CertificateFacts, SshdLogLine} from './sshd-log.js';
 
@@ -52,16 +53,11 @@ type ConnectionFailures = {address: string; failed: number; isInvalidUser: boole
 const maxEntries = 20_000;
 
 function peerKey(peer: Endpoint): string {
-	return `${plainAddress(peer.address)} ${peer.port}`;
-}
-
-/** An IPv4 peer as an IPv6 socket shows it (::ffff:10.0.0.9) is the same peer. */
-function plainAddress(address: string): string {
-	return address.replace(/^::ffff:/u, '');
+	return `${unmappedIpv4(peer.address)} ${peer.port}`;
 }
 
 function isSamePeer(a: Endpoint | undefined, b: Endpoint): boolean {
-	return a?.port === b.port && plainAddress(a.address) === plainAddress(b.address);
+	return a?.port === b.port && unmappedIpv4(a.address) === unmappedIpv4(b.address);
 }
 
 function remember<K, V>(map: Map<K, V>, key: K, value: V): void {
@@ -85,7 +81,7 @@ export function createAuthLedger(): AuthLedger {
 		if (time === undefined) return;
 		const key = peerKey(peer);
 		const entry = failuresByConnection.get(key) ?? {
-			address: plainAddress(peer.address),
+			address: unmappedIpv4(peer.address),
 			failed: 0,
 			isInvalidUser: false,
 			lastAt: time,

@@ -1,5 +1,6 @@
 // Picks the SSH variables out of /proc/PID/environ (NUL-separated NAME=value pairs).
 import {Buffer} from 'node:buffer';
+import {unmappedIpv4} from './parse-net-tcp.js';
 
 export type SshEnvironment = {
 	/** SSH_CONNECTION: "client_address client_port server_address server_port". */
@@ -50,9 +51,8 @@ export function parseSshConnection(value: string): SshConnectionEnds | undefined
 	}
 
 	// sshd prints v4-mapped peers as ::ffff:a.b.c.d; /proc/net/tcp6 is shown as plain IPv4.
-	const plain = (address: string) => address.replace(/^:{2}f{4}:((?:\d+\.){3}\d+)$/iu, '$1');
 	return {
-		peer: {address: plain(peerAddress), port: Number(peerPort)},
-		local: {address: plain(localAddress), port: Number(localPort)},
+		peer: {address: unmappedIpv4(peerAddress), port: Number(peerPort)},
+		local: {address: unmappedIpv4(localAddress), port: Number(localPort)},
 	};
 }

@@ -140,6 +140,11 @@ function localPortOf(endpoint: string | undefined): number {
 	return endpoint === undefined ? -1 : Number.parseInt(endpoint.slice(endpoint.indexOf(':') + 1), 16);
 }
 
+/** A v4-mapped address as text (`::ffff:10.0.0.9`, as sshd may print a peer) as plain IPv4; any other as it is. */
+export function unmappedIpv4(address: string): string {
+	return address.replace(/^:{2}f{4}:((?:\d+\.){3}\d+)$/iu, '$1');
+}
+
 /** RFC 5952 text form; v4-mapped addresses (::ffff:a.b.c.d) are shown as plain IPv4. */
 
 export function formatIpv6(bytes: Uint8Array): string {
