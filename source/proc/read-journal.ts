@@ -4,7 +4,7 @@
 // after the last entry's cursor: in the live view a `journalctl --follow` child streams them, so
 // a refresh with nothing new logged reads nothing and starts nothing.
 import {Buffer} from 'node:buffer';
-import {existsSync, readdirSync} from 'node:fs';
+import {readdirSync} from 'node:fs';
 import path from 'node:path';
 import {execa, execaSync, type ResultPromise} from 'execa';
 import {createAuthLedger, type AuthLedger} from '../model/identity/auth-ledger.js';
@@ -66,9 +66,8 @@ export function hasSystemJournal(): boolean {
 	});
 }
 
-/** Whether the system journal holds any entry of sshd's: one short journalctl run. */
+/** Whether the system journal holds any entry of sshd's: one short journalctl run (none without journalctl). */
 export function systemJournalHasSshd(): boolean {
-	if (!existsSync('/usr/bin/journalctl') && !existsSync('/bin/journalctl')) return false;
 	const result = execaSync('journalctl', [...journalArguments, '--lines=1'], {reject: false, timeout: 5000});
 	return result.exitCode === 0 && result.stdout.trim() !== '';
 }
@@ -141,12 +140,15 @@ export function createJournalReader(target: JournalTarget, options: {readonly fo
 		ledger.add(records(text).lines);
 	}
 
+	/** Where the next read starts: after the last entry read, else at the first read's start. */
+	function afterLastRead(): string[] {
+		return cursor === undefined ? [`--since=@${Math.floor(since! / 1000)}`] : [`--after-cursor=${cursor}`];
+	}
+
 	function startFollower(): void {
-		const from =
-			cursor === undefined ? [`--since=@${Math.floor((since ?? Date.now()) / 1000)}`] : [`--after-cursor=${cursor}`];
 		const child = execa(
 			'journalctl',
-			[...journalArguments, ...targetArguments(target), ...from, '--lines=all', '--follow'],
+			[...journalArguments, ...targetArguments(target), ...afterLastRead(), '--lines=all', '--follow'],
 			{
 				buffer: false,
 				stdin: 'ignore',
@@ -196,9 +198,7 @@ export function createJournalReader(target: JournalTarget, options: {readonly fo
 			}
 
 			if (!options.follow) {
-				const text = run(
-					cursor === undefined ? [`--since=@${Math.floor(since / 1000)}`] : [`--after-cursor=${cursor}`],
-				);
+				const text = run(afterLastRead());
 				if (text !== undefined) ledger.add(records(text).lines);
 				return;
 			}
