@@ -38,8 +38,8 @@ export type Watched = {
 	/** Sorted child pids when the details were read: an sshd retitles itself as its children come and go. */
 	readonly childrenKey: string;
 	readonly parentPid: number;
-	/** Read at a glance (see below): its executable, sockets and run mark are still to read. */
-	readonly isGlance: boolean;
+	/** Read at a glance, or held back (see below): to be read whole at the next scan. */
+	readonly isPartlyRead: boolean;
 	readonly last?: LastReading;
 };
 
@@ -77,35 +77,40 @@ export type DetailCache = {
 };
 
 /**
-Whether a process a scan finds new is read at a glance: found by a watch scan's probe, not an
-sshd, not at a start from a hint (that first report is read whole). Its status and cmdline are
-read now (its row), its executable, sockets and run mark once it outlives a refresh: on a busy
-server most such processes (a shell loop's `sleep 1`, a short login's commands) are gone by then.
+A process a watch scan's probe found, that no scan read before. Not at a start from a hint: that
+first report is read whole. Such a process is read at a glance (not an sshd) or held back (an sshd,
+with what runs below it; see heldBack): on a busy server most of them (a shell loop's `sleep 1`, a
+short login) are gone by the next refresh.
 */
-function isGlanceEnough(
+function isNewByProbe(
 	pid: number,
-	stat: StatFields,
+	candidate: Candidate,
+	watched: ReadonlyMap<number, Watched>,
 	probed: ReadonlySet<number>,
 	hintedSockets: ReadonlyMap<number, HintedSockets> | undefined,
 ): boolean {
-	return probed.has(pid) && !sshdCommandNames.has(stat.comm) && hintedSockets === undefined;
+	return hintedSockets === undefined && probed.has(pid) && sameProcess(watched.get(pid), candidate) === undefined;
 }
 
 export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: DetailCacheOptions): DetailCache {
 	let watched = new Map<number, Watched>();
 
-	/** A process's details, run mark and sockets as read now; undefined when it vanished or is a thread. */
+	/**
+	A process's details, run mark and sockets as read now; undefined when it vanished or is a thread.
+	At a glance (`isNew`, not an sshd): status and cmdline only, its row; the executable, sockets and
+	run mark once it outlives a refresh.
+	*/
 	function readFresh(
 		pid: number,
 		stat: StatFields,
 		where: {
-			readonly isFirstSight: boolean;
+			readonly isNew: boolean;
 			readonly isUnderSshd: boolean;
 			readonly probed: ReadonlySet<number>;
 			readonly hintedSockets: ReadonlyMap<number, HintedSockets> | undefined;
 		},
-	): Pick<Watched, 'details' | 'detailsRunMark' | 'socketInodes' | 'isGlance'> | undefined {
-		const isGlance = where.isFirstSight && isGlanceEnough(pid, stat, where.probed, where.hintedSockets);
+	): Pick<Watched, 'details' | 'detailsRunMark' | 'socketInodes' | 'isPartlyRead'> | undefined {
+		const isGlance = where.isNew && !sshdCommandNames.has(stat.comm);
 		const detailsRunMark = isGlance ? undefined : stats.detailsRunMark(pid);
 		const details = readDetails(`${procRoot}/${pid}`, stat, {withExecutable: !isGlance});
 		if (
@@ -121,7 +126,7 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 					readSocketInodes(procRoot, pid) ??
 					'unreadable')
 				: undefined;
-		return {details, detailsRunMark, socketInodes, isGlance};
+		return {details, detailsRunMark, socketInodes, isPartlyRead: isGlance};
 	}
 
 	const refresh: DetailCache['refresh'] = ({
@@ -170,16 +175,16 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 					mayHaveRunSince(previous.detailsRunMark, stats.runMarkOf(pid), stat.threads)) ||
 				(sshdCommandNames.has(stat.comm) && previous.childrenKey !== childrenKey) ||
 				previous.parentPid !== stat.ppid ||
-				previous.isGlance;
+				previous.isPartlyRead;
 			let details: ProcessDetails;
 			let detailsReadAt: number;
 			let socketInodes: Watched['socketInodes'];
 			let detailsChildrenKey: string;
 			let detailsRunMark: string | undefined;
-			let isGlance = false;
+			let isPartlyRead = false;
 			if (mustRead) {
 				const read = readFresh(pid, stat, {
-					isFirstSight: previous === undefined,
+					isNew: isNewByProbe(pid, candidate, watched, probed, hintedSockets),
 					isUnderSshd: underSshd.has(pid),
 					probed,
 					hintedSockets,
@@ -189,11 +194,11 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 				}
 
 				detailReads++;
-				({details, detailsRunMark, socketInodes, isGlance} = read);
+				({details, detailsRunMark, socketInodes, isPartlyRead} = read);
 				detailsReadAt = startedAt;
 				detailsChildrenKey = childrenKey;
 			} else {
-				({details, detailsReadAt, socketInodes, detailsRunMark, isGlance} = previous);
+				({details, detailsReadAt, socketInodes, detailsRunMark, isPartlyRead} = previous);
 				detailsChildrenKey = previous.childrenKey;
 			}
 
@@ -223,7 +228,7 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 				environment,
 				childrenKey: detailsChildrenKey,
 				parentPid: stat.ppid,
-				isGlance,
+				isPartlyRead,
 				last: {statText: candidate.statText, stat, fingerprint, record, userNames: context.userNames},
 			});
 		}
@@ -258,7 +263,7 @@ export function createDetailCache({procRoot, youngMs, revalidateMs, stats}: Deta
 The new sshds a watch scan's probe found (a new connection, a session's new side), with what runs
 below them: shown from the next refresh on, when still there. A login shorter than a refresh then
 costs no details, no socket table read, no session in the model and no rows; one that stays shows
-a refresh later. Not at a start from a hint: that first report is read whole.
+a refresh later.
 */
 function heldBack(
 	watched: ReadonlyMap<number, Watched>,
@@ -267,14 +272,13 @@ function heldBack(
 	hintedSockets: ReadonlyMap<number, HintedSockets> | undefined,
 	childrenByParent: ReadonlyMap<number, readonly number[]>,
 ): ReadonlySet<number> {
-	if (hintedSockets !== undefined) return new Set();
 	const roots: number[] = [];
 	for (const pid of probed) {
 		const candidate = candidates.get(pid);
 		if (
 			candidate !== undefined &&
 			sshdCommandNames.has(candidate.stat.comm) &&
-			sameProcess(watched.get(pid), candidate) === undefined
+			isNewByProbe(pid, candidate, watched, probed, hintedSockets)
 		) {
 			roots.push(pid);
 		}
@@ -302,7 +306,7 @@ function heldEntry(
 		environment,
 		childrenKey: '',
 		parentPid: stat.ppid,
-		isGlance: true,
+		isPartlyRead: true,
 	};
 }
 
