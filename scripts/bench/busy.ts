@@ -16,7 +16,18 @@ import {execa} from 'execa';
 import {connectShell, type SshClient} from '../../test/e2e/harness/clients.js';
 import {hasTestAccount, removeTestAccount, startTestSshd, type TestSshd} from '../../test/e2e/harness/sshd.js';
 import {cliPath} from '../../test/e2e/harness/sshtop.js';
-import {cpuTicks, isAlive, keypressLatency, lastLine, median, rssMegabytes, sizeOf, startPane} from './pane.js';
+import {
+	cpuTicks,
+	formatFigure as format,
+	isAlive,
+	keypressLatency,
+	lastLine,
+	median,
+	ratioText as ratio,
+	rssMegabytes,
+	sizeOf,
+	startPane,
+} from './pane.js';
 import {soakLines, soakPane} from './soak.js';
 
 export type BusyOptions = {
@@ -154,15 +165,6 @@ async function measureRun(tool: Tool, options: BusyOptions, configHome: string):
 	}
 }
 
-const format = (value: number | undefined, digits = 0) =>
-	value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
-
-/** ` (0.25×)` against htop's figure, or nothing when either is missing. */
-function versusHtop(value: number | undefined, htop: number | undefined): string {
-	if (value === undefined || htop === undefined || !(htop > 0) || !Number.isFinite(value)) return '';
-	return ` (${(value / htop).toFixed(2)}×)`;
-}
-
 /** Runs the busy scenario; returns the report's lines (Markdown). */
 export async function runBusy(options: BusyOptions): Promise<string[]> {
 	const tools = busyTools.filter(tool => options.tools.includes(tool.name));
@@ -216,7 +218,7 @@ export async function runBusy(options: BusyOptions): Promise<string[]> {
 		for (const tool of tools) {
 			const measured = results.get(tool.name) ?? {};
 			const cell = (pick: (value: Measured) => number | undefined, digits = 0) =>
-				`${format(pick(measured), digits)}${tool.name === 'htop' ? '' : versusHtop(pick(measured), htop === undefined ? undefined : pick(htop))}`;
+				`${format(pick(measured), digits)}${tool.name === 'htop' ? '' : ratio(pick(measured), htop === undefined ? undefined : pick(htop))}`;
 			lines.push(
 				`| ${tool.name === 'sshtop' ? '**sshtop**' : tool.name} | ${cell(value => value.firstFrameMs)} | ${cell(value => value.cpuPercent, 2)} ` +
 					`| ${cell(value => value.bytesWritten)} | ${cell(value => value.rssMegabytes, 1)} | ${cell(value => value.keypressMs)} |`,

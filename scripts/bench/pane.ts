@@ -26,6 +26,16 @@ export const median = (values: readonly number[]): number => {
 	return sorted.length === 0 ? Number.NaN : sorted[Math.floor(sorted.length / 2)]!;
 };
 
+/** A figure with `digits` decimals, or – when it is missing. */
+export const formatFigure = (value: number | undefined, digits = 0) =>
+	value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
+
+/** ` (0.25×)`: a figure against its base, or nothing when either is missing. */
+export const ratioText = (value: number | undefined, base: number | undefined) =>
+	value === undefined || base === undefined || !(base > 0) || Number.isNaN(value)
+		? ''
+		: ` (${(value / base).toFixed(value / base < 0.1 ? 3 : 2)}×)`;
+
 export function cpuTicks(pid: number): number {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 	// Utime, stime, cutime, cstime: fields 14-17, here 11-14 after comm.

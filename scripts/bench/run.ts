@@ -61,7 +61,18 @@ import {startBanner} from '../bundle-app.mjs';
 import {originalsOf, patchParts, servingOriginals} from '../dependency-patches.mjs';
 import {startCrowd, type Crowd} from './crowd.js';
 import {runBusy} from './busy.js';
-import {cpuTicks, isAlive, keypressLatency, lastLine, median, rssMegabytes, sizeOf, startPane} from './pane.js';
+import {
+	cpuTicks,
+	formatFigure as format,
+	isAlive,
+	keypressLatency,
+	lastLine,
+	median,
+	ratioText as ratio,
+	rssMegabytes,
+	sizeOf,
+	startPane,
+} from './pane.js';
 import {soakLines, soakPane} from './soak.js';
 
 const baselineReady = /listening on/u;
@@ -365,12 +376,6 @@ function measureScans(): Measured {
 	return {coldScanMs: median(cold), warmScanMs: median(warm), scanMs: median(refresh)};
 }
 
-const format = (value: number | undefined, digits = 0) =>
-	value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
-const ratio = (value: number | undefined, base: number | undefined) =>
-	value === undefined || base === undefined || !(base > 0) || Number.isNaN(value)
-		? ''
-		: ` (${(value / base).toFixed(value / base < 0.1 ? 3 : 2)}×)`;
 const formatRatio = (value: number | undefined, label: string) =>
 	value === undefined ? '' : ` (${value.toFixed(2)}× ${label})`;
 const minus = (value: number | undefined, base: number | undefined) =>

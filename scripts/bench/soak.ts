@@ -2,7 +2,7 @@
 // (RSS at start, at 5 min, at the end and the max, the least-squares slope after the warm-up,
 // and the mean CPU), shared by the crowd and busy benchmarks.
 import {setTimeout as delay} from 'node:timers/promises';
-import {cpuTicks, isAlive, lastLine, rssMegabytes, type Pane} from './pane.js';
+import {cpuTicks, formatFigure as format, isAlive, lastLine, rssMegabytes, type Pane} from './pane.js';
 
 export type SoakSample = {readonly seconds: number; readonly rssMegabytes: number; readonly ticks: number};
 
@@ -50,9 +50,6 @@ export async function soakPane(start: () => Promise<Pane>, minutes: number): Pro
 
 	return {samples, ended};
 }
-
-const format = (value: number | undefined, digits: number) =>
-	value === undefined || !Number.isFinite(value) ? '–' : value.toFixed(digits);
 
 /** The soak's paragraph and table; `what` says what ran where. */
 export function soakLines({samples, ended}: Soak, minutes: number, what: string): string[] {
