@@ -34,7 +34,7 @@ import {
 	type TestSshd,
 } from '../../test/e2e/harness/sshd.js';
 import {cliPath, projectRoot} from '../../test/e2e/harness/sshtop.js';
-import {startTmux, type TmuxSession} from '../../test/e2e/harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from '../../test/e2e/harness/tmux.js';
 import {waitFor} from '../../test/e2e/harness/wait-for.js';
 import {readPs} from '../../test/e2e/harness/ground-truth.js';
 import {screenToSvg} from './ansi-to-svg.js';
@@ -51,7 +51,6 @@ const columns = Number(flags.columns);
 const rows = Number(flags.rows);
 const mediaDirectory = path.join(projectRoot, 'media');
 
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 /** A row drawn in inverse video: the selection. */
 // eslint-disable-next-line no-control-regex -- an escape sequence is what it looks for.
 const selected = /\u001B\[(?:\d+;)*7m/u;

@@ -22,11 +22,10 @@ import {
 	testRunDirectory,
 	type SshtopRun,
 } from './harness/sshtop.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const skipReason = isRoot ? ptyProblem() : 'not root: logging in as another user and running sshtop as one need root';
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 /** A byte sequence no printable text has: C1 CSI, a bidi override, a zero-width space, a line separator. */
 const hostileBytes = String.raw`x\xc2\x9b31m\xe2\x80\xaeevil\xe2\x80\x8bzw\xe2\x80\xa8ls`;
 /** A line of a coloured capture as text: a filter's match marks split the words it matched. */

@@ -6,16 +6,15 @@ import {tmpdir} from 'node:os';
 import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
-import {clientSocketOf, readPs, readSs, serverSocketOf} from './harness/ground-truth.js';
+import {clientPortOf, clientSocketOf, readPs, readSs, serverSocketOf} from './harness/ground-truth.js';
 import {endProcesses, isRunning, ownProcess, type OwnedProcess} from './harness/processes.js';
 import {isRoot, ptyProblem, startTestSshd, type TestSshd, unprivilegedTestUser} from './harness/sshd.js';
 import {cliPath, ensureBuilt, sharedCliPath} from './harness/sshtop.js';
 import {moveSelectionTo} from './harness/navigate.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const skipReason = isRoot ? ptyProblem() : 'not root: logging in as another user and the EPERM case need root';
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 
 type AuditLine = {
 	readonly action: string;
@@ -192,13 +191,9 @@ describe.skipIf(skipReason !== undefined)(
 					description: 'the remote prompt',
 					timeoutMs: 20_000,
 				});
-				const ownPort = await waitFor(
-					async () => {
-						const [table, sockets] = await Promise.all([readPs(), readSs()]);
-						return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
-					},
-					{description: 'the port of the ssh client in tmux'},
-				);
+				const ownPort = await clientPortOf(tmux.panePid, sshd.port, {
+					description: 'the port of the ssh client in tmux',
+				});
 				// Only this session (the remote shell, $$, is one of its processes), so it is on the screen
 				// however many others the box has. A pid: filter marks no text in the session's row.
 				await tmux.sendText(

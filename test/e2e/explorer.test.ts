@@ -8,18 +8,17 @@ import {fileURLToPath} from 'node:url';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, typeLine, type SshClient} from './harness/clients.js';
-import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
+import {clientPortOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
 import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
 import {moveSelectionTo} from './harness/navigate.js';
 import {testRunDirectory} from './harness/sshtop.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
 // SSHTOP_E2E_BIN runs the suite against another build of the same CLI (an installed one, say).
 const sshtopPath = process.env['SSHTOP_E2E_BIN'] ?? path.join(repositoryRoot, 'dist', 'sshtop.js');
 
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 const processRow = /[├└]─[▾▸─] +\d+ \S+ +[A-Z] /mu;
 
 describe('the explorer in a terminal, over SSH', () => {
@@ -129,13 +128,7 @@ describe('the explorer in a terminal, over SSH', () => {
 		await tmux.sendText("PS1='remote> '");
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => screen.includes('remote> '));
-		ownPort = await waitFor(
-			async () => {
-				const [table, sockets] = await Promise.all([readPs(), readSs()]);
-				return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
-			},
-			{description: 'the port of the ssh client in tmux'},
-		);
+		ownPort = await clientPortOf(tmux.panePid, sshd.port, {description: 'the port of the ssh client in tmux'});
 		own = await truthOf(ownPort);
 		await tmux.sendText(explorerCommand());
 		await tmux.sendKeys('Enter');

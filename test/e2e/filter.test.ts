@@ -6,14 +6,13 @@ import {existsSync} from 'node:fs';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectShell, type SshClient} from './harness/clients.js';
-import {clientSocketOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
+import {clientPortOf, readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
 import {startTestSshd, type TestSshd} from './harness/sshd.js';
 import {cliPath, type JsonSession} from './harness/sshtop.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const sshtopPath = process.env['SSHTOP_E2E_BIN'] ?? cliPath;
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 
 type JsonNode = {readonly pid: number; readonly command: string; readonly children: readonly JsonNode[]};
 
@@ -90,13 +89,7 @@ describe('filter and sort over real SSH sessions', () => {
 		await tmux.sendText("PS1='remote> '");
 		await tmux.sendKeys('Enter');
 		await tmux.waitForScreen(screen => screen.includes('remote> '));
-		ownPort = await waitFor(
-			async () => {
-				const [table, sockets] = await Promise.all([readPs(), readSs()]);
-				return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
-			},
-			{description: 'the port of the ssh client in tmux'},
-		);
+		ownPort = await clientPortOf(tmux.panePid, sshd.port, {description: 'the port of the ssh client in tmux'});
 		// Only this test sshd's sessions: they are on the screen however many others the box has.
 		await tmux.sendText(`${quote(process.execPath)} ${quote(sshtopPath)} --filter port:${sshd.port}`);
 		await tmux.sendKeys('Enter');

@@ -10,13 +10,12 @@ import path from 'node:path';
 import {execa} from 'execa';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectShell, type SshClient} from './harness/clients.js';
-import {clientSocketOf, readPs, readSs, serverSocketOf} from './harness/ground-truth.js';
+import {clientPortOf, readPs, readSs, serverSocketOf} from './harness/ground-truth.js';
 import {isRoot, startTestSshd, unprivilegedTestUser, type TestSshd} from './harness/sshd.js';
 import {cliPath, ensureBuilt, runSshtop, testRunDirectory} from './harness/sshtop.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 const journalRemote = '/lib/systemd/systemd-journal-remote';
 const refusedLogins = 20;
 
@@ -137,13 +136,9 @@ describe.skipIf(!isRoot)('refused logins, password logins and the journal', () =
 			description: 'the password prompt',
 			timeoutMs: 20_000,
 		});
-		const port = await waitFor(
-			async () => {
-				const [table, sockets] = await Promise.all([readPs(), readSs()]);
-				return clientSocketOf(sockets, table, login.panePid, sshd.port)?.local.port;
-			},
-			{description: 'the port of the ssh client at its password prompt'},
-		);
+		const port = await clientPortOf(login.panePid, sshd.port, {
+			description: 'the port of the ssh client at its password prompt',
+		});
 		// Still authenticating: its row says how often its address was refused.
 		await screen.waitForScreen(
 			text =>

@@ -13,11 +13,10 @@ import {readPs} from './harness/ground-truth.js';
 import {endProcesses, isRunning, ownProcess, type OwnedProcess} from './harness/processes.js';
 import {isRoot, startTestSshd, type TestSshd} from './harness/sshd.js';
 import {cliPath, ensureBuilt} from './harness/sshtop.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor, waitUntil} from './harness/wait-for.js';
 
 const skipReason = isRoot ? undefined : 'not root: steering /proc/sys/kernel/ns_last_pid needs root';
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 const selected = /\u001B\[(?:\d+;)*7m/u;
 const colors = /\u001B\[[\d;]*m/gu;
 const nsLastPid = '/proc/sys/kernel/ns_last_pid';

@@ -11,11 +11,10 @@ import {connectShell, type SshClient} from './harness/clients.js';
 import {readPs, readSs, sessionTruth, type SessionTruth} from './harness/ground-truth.js';
 import {cliPath} from './harness/sshtop.js';
 import {startTestSshd, type TestSshd} from './harness/sshd.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const sshtopPath = process.env['SSHTOP_E2E_BIN'] ?? cliPath;
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 
 describe('the scan hint kept between runs', () => {
 	let sshd: TestSshd;

@@ -10,6 +10,7 @@ import path from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {connectCommand, connectForward, connectSftp, connectShell, type SshClient} from './harness/clients.js';
 import {
+	clientPortOf,
 	clientSocketOf,
 	readPs,
 	readSs,
@@ -29,13 +30,12 @@ import {
 	runSshtop,
 	sharedCliPath,
 } from './harness/sshtop.js';
-import {startTmux, type TmuxSession} from './harness/tmux.js';
+import {shellQuote as quote, startTmux, type TmuxSession} from './harness/tmux.js';
 import {waitFor} from './harness/wait-for.js';
 
 const skipReason = isRoot
 	? ptyProblem()
 	: "not root: logging in as another user, killing root's monitors and mounting /proc need root";
-const quote = (text: string) => `'${text.replaceAll("'", String.raw`'\''`)}'`;
 
 async function connectionIsOpen(sshd: TestSshd, client: Pick<SshClient, 'localPort'>): Promise<boolean> {
 	return serverSocketOf(await readSs(), sshd.port, client.localPort) !== undefined;
@@ -274,13 +274,7 @@ describe.skipIf(skipReason !== undefined)(`what a session is${skipReason ? ` (sk
 
 		beforeAll(async () => {
 			tmux = await startTmux({command: `exec ${ssh()}`, columns: 170, rows: 45});
-			outerPort = await waitFor(
-				async () => {
-					const [table, sockets] = await Promise.all([readPs(), readSs()]);
-					return clientSocketOf(sockets, table, tmux.panePid, sshd.port)?.local.port;
-				},
-				{description: 'the outer hop', timeoutMs: 20_000},
-			);
+			outerPort = await clientPortOf(tmux.panePid, sshd.port, {description: 'the outer hop', timeoutMs: 20_000});
 			await tmux.waitForScreen(screen => /[$#] *$/mu.test(screen), {
 				description: 'the outer prompt',
 				timeoutMs: 20_000,

@@ -141,6 +141,21 @@ function styleKey(style: Style): string {
 		.join(',');
 }
 
+/** What each SGR attribute code sets or clears (0, a full reset, and the colours are handled apart). */
+const attributeCodes: ReadonlyMap<number, Style> = new Map<number, Style>([
+	[1, {bold: true}],
+	[2, {dim: true}],
+	[22, {bold: false, dim: false}],
+	[3, {italic: true}],
+	[23, {italic: false}],
+	[4, {underline: true}],
+	[24, {underline: false}],
+	[7, {inverse: true}],
+	[27, {inverse: false}],
+	[39, {foreground: undefined}],
+	[49, {background: undefined}],
+]);
+
 /** The style after one SGR sequence's parameters (`1;31`, `38;5;214`, `0`, or none: a reset). */
 function applySgr(style: Style, parameters: string): Style {
 	const codes = parameters === '' ? [0] : parameters.split(';').map(Number);
@@ -153,66 +168,14 @@ function applySgr(style: Style, parameters: string): Style {
 			const colour = codes.slice(index, index + 1 + length).join(';');
 			next = code === 38 ? {...next, foreground: colour} : {...next, background: colour};
 			index += length;
-			continue;
-		}
-
-		switch (code) {
-			case 0: {
-				next = {};
-				break;
-			}
-
-			case 1: {
-				next = {...next, bold: true};
-				break;
-			}
-
-			case 2: {
-				next = {...next, dim: true};
-				break;
-			}
-
-			case 22: {
-				next = {...next, bold: false, dim: false};
-				break;
-			}
-
-			case 3: {
-				next = {...next, italic: true};
-				break;
-			}
-
-			case 23: {
-				next = {...next, italic: false};
-				break;
-			}
-
-			case 4: {
-				next = {...next, underline: true};
-				break;
-			}
-
-			case 24: {
-				next = {...next, underline: false};
-				break;
-			}
-
-			case 7: {
-				next = {...next, inverse: true};
-				break;
-			}
-
-			case 27: {
-				next = {...next, inverse: false};
-				break;
-			}
-
-			default: {
-				if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) next = {...next, foreground: String(code)};
-				else if (code === 39) next = {...next, foreground: undefined};
-				else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) next = {...next, background: String(code)};
-				else if (code === 49) next = {...next, background: undefined};
-			}
+		} else if (code === 0) {
+			next = {};
+		} else if ((code >= 30 && code <= 37) || (code >= 90 && code <= 97)) {
+			next = {...next, foreground: String(code)};
+		} else if ((code >= 40 && code <= 47) || (code >= 100 && code <= 107)) {
+			next = {...next, background: String(code)};
+		} else {
+			next = {...next, ...attributeCodes.get(code)};
 		}
 	}
 

@@ -1,6 +1,7 @@
 // What procps and iproute2 say about processes and sockets: the independent witness that
 // sshtop's output is checked against. Nothing here imports sshtop's own code.
 import {execa} from 'execa';
+import {waitFor, type WaitOptions} from './wait-for.js';
 
 export type PsRow = {
 	readonly pid: number;
@@ -288,6 +289,20 @@ export function clientSocketOf(
 	return sockets.find(
 		socket =>
 			socket.state === 'ESTAB' && socket.peer.port === serverPort && socket.owners.some(owner => family.has(owner.pid)),
+	);
+}
+
+/**
+The local port of the connection to `serverPort` that `pid` (an ssh client, or the pane or shell
+that runs it) or a descendant holds, once `ss` and `ps` show it.
+*/
+export async function clientPortOf(pid: number, serverPort: number, options: WaitOptions = {}): Promise<number> {
+	return waitFor(
+		async () => {
+			const [table, sockets] = await Promise.all([readPs(), readSs()]);
+			return clientSocketOf(sockets, table, pid, serverPort)?.local.port;
+		},
+		{description: `the port of the ssh client (pid ${pid})`, ...options},
 	);
 }
 

@@ -26,6 +26,11 @@ import {
 } from './processes.js';
 import {waitFor, type WaitOptions} from './wait-for.js';
 
+/** A word for a pane's `sh -c` command line: single-quoted, any single quote inside escaped. */
+export function shellQuote(text: string): string {
+	return `'${text.replaceAll("'", String.raw`'\''`)}'`;
+}
+
 export type TmuxOptions = {
 	/** Run by the pane through `sh -c`, so quote it as for a shell. */
 	readonly command: string;
